@@ -1,0 +1,24 @@
+"""Run the gateway: `python -m gateway` (`migrate` applies migrations only; `load-demo` seeds a demo province)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from gateway.app import build_with
+from gateway.config import Settings
+from gateway.models import MESSAGING, SCHEMA
+from services.common.server import run_main
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "load-demo":
+        from gateway.org_import import main as load_demo
+
+        load_demo(argv[1:])
+        return
+    settings = Settings.from_env()
+    run_main(argv, settings=settings.common, schema=SCHEMA, migrations=Path(__file__).parent / "migrations",
+             messaging=MESSAGING, build=build_with(settings))
+
+
+main(sys.argv[1:])

@@ -1,0 +1,67 @@
+"""Who may call what, and how far each role sees (R2).
+
+The permission table is keyed by full gRPC method name; a method that is not in
+it is denied to everyone, so a new RPC is unreachable until someone decides who
+may call it. Scope filtering itself happens inside each service's queries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from courtflow.common.v1.caller_pb2 import Role, ScopeLevel
+from courtflow.gateway.v1.gateway_pb2 import CourtLevel
+
+from services.common.errors import PermissionDenied
+
+R = Role
+STAFF = frozenset({R.ROLE_JUDGE, R.ROLE_JUDGE_ASSISTANT, R.ROLE_CLERK})
+LEADERS = frozenset({R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT, R.ROLE_TRIAL_MANAGEMENT})
+PEOPLE = STAFF | LEADERS | {R.ROLE_AUDITOR, R.ROLE_SYSTEM_ADMIN}
+CASE_READERS = STAFF | LEADERS | {R.ROLE_COURT_SYSTEM}
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[int]
+    # The owning service reports a successful call to the audit log in the same transaction as the change.
+    audited_by_service: bool = False
+
+
+TABLE: dict[str, Permission] = {
+    "/courtflow.case.v1.CaseService/CreateCase": Permission(frozenset({R.ROLE_COURT_SYSTEM}), audited_by_service=True),
+    "/courtflow.case.v1.CaseService/GetCase": Permission(CASE_READERS),
+    "/courtflow.case.v1.CaseService/ListCases": Permission(CASE_READERS),
+    "/courtflow.node.v1.NodeService/GetNode": Permission(CASE_READERS),
+    "/courtflow.node.v1.NodeService/ListNodes": Permission(CASE_READERS),
+    "/courtflow.alert.v1.AlertService/ListMessages": Permission(PEOPLE),
+    "/courtflow.alert.v1.AlertService/ListSmsDeliveries": Permission(PEOPLE),
+    "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),
+    "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
+    "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
+}
+
+
+def check(method: str, role: int) -> Permission:
+    permission = TABLE.get(method)
+    if permission is None:
+        raise PermissionDenied(f"未开放的接口 {method}", reason="METHOD_NOT_PERMITTED")
+    if role not in permission.roles:
+        raise PermissionDenied(f"角色 {Role.Name(role)} 无权调用 {method}", reason="ROLE_NOT_PERMITTED")
+    return permission
+
+
+def scope_of(role: int, *, court: str, court_level: int, province: str) -> tuple[int, str]:
+    """(scope level, court id prefix) of a user: staff see their own cases, division heads their
+    department, court-wide roles their court — a region at an intermediate court, the province at
+    the high court. Court systems act for the whole province."""
+    if role == R.ROLE_COURT_SYSTEM:
+        return ScopeLevel.SCOPE_LEVEL_PROVINCE, province
+    if role in STAFF:
+        return ScopeLevel.SCOPE_LEVEL_OWN, court
+    if role == R.ROLE_DIVISION_HEAD:
+        return ScopeLevel.SCOPE_LEVEL_DEPARTMENT, court
+    if court_level == CourtLevel.COURT_LEVEL_HIGH:
+        return ScopeLevel.SCOPE_LEVEL_PROVINCE, court
+    if court_level == CourtLevel.COURT_LEVEL_INTERMEDIATE:
+        return ScopeLevel.SCOPE_LEVEL_REGION, court
+    return ScopeLevel.SCOPE_LEVEL_COURT, court

@@ -1,0 +1,128 @@
+"""The gateway's front door: every external call passes here.
+
+For each call, in order: authenticate the bearer token; check the permission
+table (before anything about the target is looked up); forward the raw request
+bytes to the owning service with the signed caller context; relay the answer or
+the error (status, message and details) unchanged; report the call to the audit
+log unless the owning service already did so in its own transaction.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+import grpc
+from google.protobuf import descriptor_pool, message_factory
+
+from courtflow.audit.v1.audit_pb2 import AuditResult
+from courtflow.common.v1.caller_pb2 import Caller
+
+from gateway import permissions
+from gateway.auth import Authenticator, bearer
+from services.common import caller as caller_ctx
+from services.common.audit import record_operation
+from services.common.errors import DomainError, details_of, to_status
+from services.common.server import Runtime
+
+log = logging.getLogger(__name__)
+
+LocalHandler = Callable[[bytes, Caller], Awaitable[bytes]]
+FORWARD_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: grpc.aio.Channel | None = None
+    local: dict[str, LocalHandler] | None = None   # method name -> handler, for the gateway's own service
+
+
+class Proxy(grpc.GenericRpcHandler):
+    def __init__(self, rt: Runtime, routes: dict[str, Route], authenticator: Authenticator) -> None:
+        self._rt = rt
+        self._routes = routes
+        self._auth = authenticator
+        self._pool = descriptor_pool.Default()
+
+    def service(self, details: grpc.HandlerCallDetails):
+        method = details.method
+        parts = method.split("/")
+        route = self._routes.get(parts[1]) if len(parts) == 3 else None
+        if route is None:
+            return None  # UNIMPLEMENTED
+        descriptor = self._pool.FindMethodByName(f"{parts[1]}.{parts[2]}")
+        if descriptor.client_streaming or descriptor.server_streaming:
+            return None  # no streaming RPCs are exposed yet
+
+        async def behavior(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+            return await self._unary(method, route, request, context)
+
+        return grpc.unary_unary_rpc_method_handler(behavior)
+
+    async def _unary(self, method: str, route: Route, request: bytes, context) -> bytes:
+        metadata = context.invocation_metadata() or ()
+        user_agent = dict(metadata).get("user-agent", "")
+        caller = None
+        audited_by_service = False
+        try:
+            caller = await self._rt.db(self._auth.authenticate, bearer(metadata))
+            caller.client_address, caller.user_agent = context.peer(), user_agent
+            audited_by_service = permissions.check(method, caller.role).audited_by_service
+            if route.local is not None:
+                response = await route.local[method.split("/")[2]](request, caller)
+            else:
+                call = route.channel.unary_unary(method)
+                response = await call(request, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key),
+                                      timeout=_remaining(context))
+        except DomainError as err:
+            await self._audit(method, caller, request, err.reason, context, user_agent, denied=True)
+            await context.abort_with_status(to_status(err))
+        except grpc.aio.AioRpcError as err:
+            reason, _ = details_of(err)
+            await self._audit(method, caller, request, reason or err.code().name, context, user_agent,
+                              denied=err.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED))
+            await context.abort(err.code(), err.details() or "", tuple(err.trailing_metadata() or ()))
+        except Exception:
+            error_id = uuid.uuid4().hex[:12]
+            log.exception("gateway failed on %s (error id %s)", method, error_id)
+            await self._audit(method, caller, request, "INTERNAL", context, user_agent, denied=False)
+            await context.abort(grpc.StatusCode.INTERNAL, f"内部错误，请联系管理员（错误编号 {error_id}）")
+        if not audited_by_service:
+            await self._audit(method, caller, request, "", context, user_agent, denied=False)
+        return response
+
+    async def _audit(self, method: str, caller: Caller | None, request: bytes, reason: str, context,
+                     user_agent: str, *, denied: bool) -> None:
+        result = (AuditResult.AUDIT_RESULT_SUCCEEDED if not reason else
+                  AuditResult.AUDIT_RESULT_DENIED if denied else AuditResult.AUDIT_RESULT_FAILED)
+
+        def write() -> None:
+            with self._rt.uow() as uow:
+                record_operation(uow, reporter="gateway", caller=caller, action=method, resource=_target(method, request),
+                                 result=result, error_reason=reason, client_address=context.peer(),
+                                 user_agent=user_agent)
+                uow.commit()
+        try:
+            await self._rt.db(write)
+        except Exception:  # the call's answer must not depend on the audit write; log loudly
+            log.exception("could not record audit event for %s", method)
+
+
+def _remaining(context) -> float:
+    remaining = context.time_remaining()
+    return min(remaining, FORWARD_TIMEOUT) if remaining else FORWARD_TIMEOUT
+
+
+def _target(method: str, request: bytes) -> str:
+    """The resource a request names (name or parent field), for the audit record."""
+    parts = method.split("/")
+    try:
+        descriptor = descriptor_pool.Default().FindMethodByName(f"{parts[1]}.{parts[2]}").input_type
+        msg = message_factory.GetMessageClass(descriptor).FromString(request)
+    except Exception:
+        return ""
+    for field in ("name", "parent"):
+        if field in descriptor.fields_by_name:
+            return getattr(msg, field)
+    return ""

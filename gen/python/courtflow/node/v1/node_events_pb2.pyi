@@ -1,0 +1,33 @@
+from courtflow.node.v1 import node_pb2 as _node_pb2
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class NodeOpened(_message.Message):
+    __slots__ = ("node",)
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ...) -> None: ...
+
+class NodeWarned(_message.Message):
+    __slots__ = ("node", "rung_days", "days_remaining")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    RUNG_DAYS_FIELD_NUMBER: _ClassVar[int]
+    DAYS_REMAINING_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    rung_days: int
+    days_remaining: int
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., rung_days: _Optional[int] = ..., days_remaining: _Optional[int] = ...) -> None: ...
+
+class NodeOverdue(_message.Message):
+    __slots__ = ("node", "days_overdue", "warned_before")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    DAYS_OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    WARNED_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    days_overdue: int
+    warned_before: bool
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., days_overdue: _Optional[int] = ..., warned_before: _Optional[bool] = ...) -> None: ...

@@ -1,0 +1,156 @@
+"""The ``courtflow`` command line.
+
+Each subcommand is one ``_add_<name>(subparsers)`` function that declares its arguments and sets
+``handler``; add new ones to ``_SUBCOMMANDS``. Handlers return an exit code and do the I/O; the
+computing stays in the domain modules.
+
+Every usage error is reported as exactly one line on stderr, ``--arg: what is wrong``, with exit
+code 2 — argparse's default (usage block plus message) is noisy for scripts that parse stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from datetime import date
+from typing import Callable, Sequence
+
+from services.node.calendar import HolidayCalendar
+from services.node.periods import Deadline, Exclusion, Period, Unit, compute_deadline
+
+USAGE_ERROR = 2
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _UsageError(Exception):
+    """A bad command line, already worded for the user."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse words errors on one option as "argument --x: ..."; drop the filler word so
+        # the line starts with the option name.
+        raise _UsageError(message.removeprefix("argument "))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.handler(args)
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return USAGE_ERROR
+    except SystemExit as exc:  # --help exits through argparse
+        return exc.code if isinstance(exc.code, int) else 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="courtflow", description="CourtFlow 全流程节点管控")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in _SUBCOMMANDS:
+        add(subparsers)
+    return parser
+
+
+# -- deadline ---------------------------------------------------------------------------------
+
+
+def _add_deadline(subparsers: argparse._SubParsersAction) -> None:
+    cmd = subparsers.add_parser(
+        "deadline",
+        help="计算期间届满日",
+        description="按民法典第二百零一至二百零三条计算期间届满日，并说明每一步。",
+    )
+    cmd.add_argument("--start", required=True, type=_date_arg, metavar="YYYY-MM-DD",
+                     help="引起期间的事件发生日（当日不计入）")
+    cmd.add_argument("--period", required=True, type=_period_arg, metavar="N{d|m|y|wd}",
+                     help="期间，如 15d、6m、1y、7wd（工作日）")
+    cmd.add_argument("--custody", action="store_true",
+                     help="在押：期间届满日遇节假日不顺延（刑事诉讼法）")
+    cmd.add_argument("--exclude", action="append", default=[], type=_exclusion_arg,
+                     metavar="YYYY-MM-DD:YYYY-MM-DD",
+                     help="不计入期限的区间（开始:结束），扣除 结束−开始 日；可重复")
+    cmd.add_argument("--no-rollover", dest="rollover", action="store_false",
+                     help="不适用节假日顺延")
+    cmd.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    cmd.set_defaults(handler=_run_deadline)
+
+
+def _run_deadline(args: argparse.Namespace) -> int:
+    if args.exclude and args.period.unit is Unit.WORKING_DAYS:
+        raise _UsageError("--exclude: not allowed with a working-day period")
+    try:
+        deadline = compute_deadline(
+            start=args.start,
+            period=args.period,
+            calendar=HolidayCalendar.builtin(),
+            custody=args.custody,
+            exclusions=args.exclude,
+            rollover=args.rollover,
+        )
+    except ValueError as exc:  # only the date range is left to fail here
+        raise _UsageError(f"--period: {exc}") from None
+    if args.json:
+        print(json.dumps(_deadline_json(args, deadline), ensure_ascii=False))
+    else:
+        print(f"期限届满日：{deadline.due}")
+        for line in deadline.explanation:
+            print(f"  {line}")
+    return 0
+
+
+def _deadline_json(args: argparse.Namespace, deadline: Deadline) -> dict[str, object]:
+    return {
+        "start": args.start.isoformat(),
+        "period": str(args.period),
+        "due": deadline.due.isoformat(),
+        "unrolled_due": deadline.unrolled_due.isoformat(),
+        "calendar_known": deadline.calendar_known,
+        "custody": args.custody,
+        "rollover": args.rollover,
+        "exclusions": [
+            {"start": ex.start.isoformat(), "end": ex.end.isoformat(), "days": ex.days}
+            for ex in args.exclude
+        ],
+        "explanation": list(deadline.explanation),
+    }
+
+
+# -- argument types: raise ArgumentTypeError so argparse prefixes the option name -------------
+
+
+def _date_arg(text: str) -> date:
+    # date.fromisoformat also takes 20260316 and week dates; accept only the documented form.
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f'"{text}" is not a date YYYY-MM-DD')
+
+
+def _period_arg(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _exclusion_arg(text: str) -> Exclusion:
+    first, sep, second = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(f'"{text}" is not YYYY-MM-DD:YYYY-MM-DD')
+    start, end = _date_arg(first), _date_arg(second)
+    if end < start:
+        raise argparse.ArgumentTypeError(f'"{text}": the end {end} is before the start {start}')
+    return Exclusion(start, end)
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadline,)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Run the alert service: `python -m services.alert` (or `... migrate` to apply migrations only)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from services.alert.app import build_with
+from services.alert.config import Settings
+from services.alert.models import MESSAGING, SCHEMA
+from services.common.server import run_main
+
+settings = Settings.from_env()
+run_main(sys.argv[1:], settings=settings.common, schema=SCHEMA, migrations=Path(__file__).parent / "migrations",
+         messaging=MESSAGING, build=build_with(settings))

@@ -1,0 +1,44 @@
+"""Bus handlers of the alert service: node events become reminders; org events keep the recipient directory."""
+from __future__ import annotations
+
+from courtflow.alert.v1.alert_pb2 import ReminderKind
+from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
+from courtflow.node.v1.node_events_pb2 import NodeOverdue, NodeWarned
+
+from services.alert import service
+from services.common.consumer import Subscription
+from services.common.events import Event
+from services.common.uow import UnitOfWork
+
+# The overdue reminder of a node is its rung 0; warning rungs are days before the due date.
+OVERDUE_RUNG = 0
+
+
+def on_node_warned(uow: UnitOfWork, event: Event) -> None:
+    p = event.payload
+    service.remind(uow, node=p.node, rung=p.rung_days, kind=ReminderKind.REMINDER_KIND_WARNING, days=p.days_remaining)
+
+
+def on_node_overdue(uow: UnitOfWork, event: Event) -> None:
+    p = event.payload
+    service.remind(uow, node=p.node, rung=OVERDUE_RUNG, kind=ReminderKind.REMINDER_KIND_OVERDUE,
+                   days=p.days_overdue)
+
+
+def on_user_changed(uow: UnitOfWork, event: Event) -> None:
+    u = event.payload.user
+    service.upsert_recipient(uow, user=u.name, display_name=u.display_name, mobile=event.payload.mobile,
+                             court=u.court.removeprefix("courts/"), department=u.department, role=u.role,
+                             active=u.active)
+
+
+def subscriptions() -> list[Subscription]:
+    node = {NodeWarned: on_node_warned, NodeOverdue: on_node_overdue}
+    return [
+        Subscription(consumer="alert", producer="node",
+                     handlers={t.DESCRIPTOR.full_name: h for t, h in node.items()},
+                     types={t.DESCRIPTOR.full_name: t for t in node}),
+        Subscription(consumer="alert", producer="gateway",
+                     handlers={UserChanged.DESCRIPTOR.full_name: on_user_changed},
+                     types={UserChanged.DESCRIPTOR.full_name: UserChanged}),
+    ]

@@ -1,0 +1,38 @@
+"""gRPC AuditService: proto ↔ domain only."""
+from __future__ import annotations
+
+from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as pb, audit_service_pb2_grpc
+
+from services.audit import service
+from services.audit.models import RecordRow
+from services.common import caller
+from services.common.paging import page_request, parse_filter, split_page
+from services.common.server import Runtime
+
+FILTERS = {"actor": str, "action": str, "resource": str, "court": str,
+           "result": lambda v: audit_pb2.AuditResult.Value(f"AUDIT_RESULT_{v}")}
+
+
+def to_proto(r: RecordRow) -> audit_pb2.AuditRecord:
+    op = audit_pb2.Operation(id=r.operation_id, actor=r.actor, actor_display_name=r.actor_display_name, role=r.role,
+                             court=r.court, department=r.department, action=r.action, resource=r.resource,
+                             result=r.result, error_reason=r.error_reason, client_address=r.client_address,
+                             user_agent=r.user_agent, trace_id=r.trace_id, reporter=r.reporter)
+    op.occur_time.FromDatetime(r.occur_time)
+    rec = audit_pb2.AuditRecord(name=f"auditRecords/{r.sequence}", sequence=r.sequence, operation=op, hash=r.hash,
+                                previous_hash=r.previous_hash)
+    rec.record_time.FromDatetime(r.record_time)
+    return rec
+
+
+class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+
+    async def ListAuditRecords(self, request: pb.ListAuditRecordsRequest, context):
+        filters = parse_filter(request.filter, FILTERS)
+        page = page_request(request.page_size, request.page_token, filter_text=request.filter, key_type=int)
+        rows = await self._rt.db(service.list_records, self._rt.uow, caller=caller.current(), filters=filters,
+                                 page=page)
+        rows, token = split_page(rows, page, lambda r: r.sequence)
+        return pb.ListAuditRecordsResponse(audit_records=[to_proto(r) for r in rows], next_page_token=token)

@@ -1,0 +1,15 @@
+"""Composition root of the case service."""
+from __future__ import annotations
+
+from courtflow.case.v1 import case_service_pb2, case_service_pb2_grpc
+
+from services.case.servicer import CaseServicer
+from services.common.server import Runtime, ServiceApp
+
+
+def build(rt: Runtime) -> ServiceApp:
+    servicer = CaseServicer(rt)
+    return ServiceApp(
+        service_names=[case_service_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name],
+        register=lambda server: case_service_pb2_grpc.add_CaseServiceServicer_to_server(servicer, server),
+    )

@@ -1,0 +1,56 @@
+"""Proto ↔ domain for the case service."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from google.type import date_pb2
+
+from courtflow.case.v1 import case_pb2, case_service_pb2
+
+from services.case.domain import Case, NewCase, Party
+from services.common.errors import invalid_field
+
+
+def to_date(d: date_pb2.Date, field: str) -> date:
+    try:
+        return date(d.year, d.month, d.day)
+    except ValueError:
+        raise invalid_field(field, f"不是有效日期: {d.year:04d}-{d.month:02d}-{d.day:02d}") from None
+
+
+def from_date(d: date) -> date_pb2.Date:
+    return date_pb2.Date(year=d.year, month=d.month, day=d.day)
+
+
+def court_of(parent: str) -> str:
+    return parent.split("/")[1]
+
+
+def parse_case_name(name: str) -> tuple[str, uuid.UUID]:
+    _, court, _, case_id = name.split("/")
+    try:
+        return court, uuid.UUID(case_id)
+    except ValueError:
+        raise invalid_field("name", "案件标识不是有效的 UUID") from None
+
+
+def new_case(request: case_service_pb2.CreateCaseRequest) -> NewCase:
+    c = request.case
+    return NewCase(court=court_of(request.parent), case_number=c.case_number, case_type=c.case_type,
+                   procedure=c.procedure, cause=c.cause,
+                   parties=tuple(Party(p.role, p.display_name) for p in c.parties),
+                   department=c.department, handler=c.handler,
+                   filing_date=to_date(c.filing_date, "case.filing_date"), custody=c.custody,
+                   request_id=request.request_id)
+
+
+def case_to_proto(case: Case) -> case_pb2.Case:
+    msg = case_pb2.Case(name=case.name, case_number=case.case_number, case_type=case.case_type,
+                        procedure=case.procedure, cause=case.cause, department=case.department,
+                        handler=case.handler, custody=case.custody, state=case.state, locked=case.locked,
+                        parties=[case_pb2.Party(role=p.role, display_name=p.display_name) for p in case.parties])
+    msg.filing_date.CopyFrom(from_date(case.filing_date))
+    msg.create_time.FromDatetime(case.create_time)
+    msg.update_time.FromDatetime(case.update_time)
+    return msg

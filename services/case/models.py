@@ -1,0 +1,49 @@
+"""Tables of the `cases` schema."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Index, MetaData, SmallInteger, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.db import messaging_tables
+from services.common.server import Messaging
+
+SCHEMA = "cases"
+metadata = MetaData(schema=SCHEMA)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("court", "case_number", name="cases_court_case_number"),
+        UniqueConstraint("court", "request_id", name="cases_court_request_id"),
+        Index("cases_court_handler", "court", "handler"),
+        Index("cases_court_department", "court", "department"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12))
+    case_number: Mapped[str] = mapped_column(String(64))
+    case_type: Mapped[int] = mapped_column(SmallInteger)
+    procedure: Mapped[int] = mapped_column(SmallInteger)
+    cause: Mapped[str] = mapped_column(String(100))
+    parties: Mapped[list] = mapped_column(JSONB)
+    department: Mapped[str] = mapped_column(String(120))
+    handler: Mapped[str] = mapped_column(String(80))
+    filing_date: Mapped[date] = mapped_column(Date)
+    custody: Mapped[bool]
+    state: Mapped[int] = mapped_column(SmallInteger)
+    locked: Mapped[bool]
+    request_id: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+MESSAGING = Messaging(*messaging_tables(metadata))

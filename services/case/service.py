@@ -1,0 +1,90 @@
+"""Use cases of the case service. Keyword-only; they raise domain errors."""
+from __future__ import annotations
+
+import uuid
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from courtflow.audit.v1.audit_pb2 import AuditResult
+from courtflow.case.v1.case_pb2 import CaseState
+from courtflow.common.v1.caller_pb2 import Caller
+
+from services.case import events, repository
+from services.case.domain import Case, NewCase, check_new_case
+from services.case.errors import CaseNotFound, CaseNumberTaken
+from services.case.models import CaseRow
+from services.common import scope
+from services.common.audit import record_operation
+from services.common.clock import legal_today
+from services.common.errors import PermissionDenied
+from services.common.events import new_event_id
+from services.common.paging import Page
+from services.common.uow import UnitOfWork
+
+CREATE_CASE = "/courtflow.case.v1.CaseService/CreateCase"
+
+
+def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: NewCase) -> Case:
+    """Register a filed case; a replay of the same request_id returns the case already made."""
+    scope.require_court(caller, new.court)
+    with uow_factory() as uow:
+        check_new_case(new, today=legal_today(uow.clock))
+        existing = repository.by_request(uow.session, new.court, new.request_id)
+        if existing is not None:
+            return to_domain(existing)
+        if repository.by_number(uow.session, new.court, new.case_number) is not None:
+            raise CaseNumberTaken(f"案号 {new.case_number} 已在本院登记", metadata={"case_number": new.case_number})
+        now = uow.clock.now()
+        row = CaseRow(id=new_event_id(), court=new.court, case_number=new.case_number, case_type=new.case_type,
+                      procedure=new.procedure, cause=new.cause,
+                      parties=[{"role": p.role, "display_name": p.display_name} for p in new.parties],
+                      department=new.department, handler=new.handler, filing_date=new.filing_date,
+                      custody=new.custody, state=CaseState.CASE_STATE_FILED, locked=False,
+                      request_id=new.request_id, create_time=now, update_time=now)
+        uow.session.add(row)
+        case = to_domain(row)
+        uow.publish(events.case_filed(case), court=case.court, aggregate_type="case", aggregate_id=case.name)
+        record_operation(uow, reporter="case", caller=caller, action=CREATE_CASE, resource=case.name,
+                         result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        try:
+            uow.commit()
+        except IntegrityError:
+            # A concurrent replay of the same request won the race: answer with its case.
+            uow.session.rollback()
+            with uow_factory() as again:
+                existing = repository.by_request(again.session, new.court, new.request_id)
+                if existing is None:
+                    raise CaseNumberTaken(f"案号 {new.case_number} 已在本院登记") from None
+                return to_domain(existing)
+        return case
+
+
+def get_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID) -> Case:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        row = repository.get(uow.session, court, case_id)
+    if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
+        if row is None and scope.sees_whole_court(caller, court):
+            raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
+        raise PermissionDenied("无权查看该案件", reason="OUT_OF_SCOPE")
+    return to_domain(row)
+
+
+def list_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, filters: dict[str, str],
+               page: Page) -> list[Case]:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        rows = repository.list_visible(uow.session, caller=caller, court=court, filters=filters, page=page)
+        return [to_domain(r) for r in rows]
+
+
+def to_domain(row: CaseRow) -> Case:
+    from services.case.domain import Party
+
+    return Case(id=row.id, court=row.court, case_number=row.case_number, case_type=row.case_type,
+                procedure=row.procedure, cause=row.cause,
+                parties=tuple(Party(p["role"], p["display_name"]) for p in row.parties),
+                department=row.department, handler=row.handler, filing_date=row.filing_date,
+                custody=row.custody, state=row.state, locked=row.locked, create_time=row.create_time,
+                update_time=row.update_time)

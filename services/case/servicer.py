@@ -1,0 +1,39 @@
+"""gRPC CaseService: proto ↔ domain only."""
+from __future__ import annotations
+
+import uuid
+
+from courtflow.case.v1 import case_service_pb2 as pb
+from courtflow.case.v1 import case_service_pb2_grpc
+
+from services.case import convert, service
+from services.common import caller
+from services.common.paging import page_request, parse_filter, split_page
+from services.common.server import Runtime
+
+LIST_FILTERS = {"handler": str, "department": str, "case_number": str}
+
+
+class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+
+    async def CreateCase(self, request: pb.CreateCaseRequest, context) -> pb.CreateCaseResponse:
+        case = await self._rt.db(service.create_case, self._rt.uow, caller=caller.current(),
+                                 new=convert.new_case(request))
+        return pb.CreateCaseResponse(case=convert.case_to_proto(case))
+
+    async def GetCase(self, request: pb.GetCaseRequest, context) -> pb.GetCaseResponse:
+        court, case_id = convert.parse_case_name(request.name)
+        case = await self._rt.db(service.get_case, self._rt.uow, caller=caller.current(), court=court,
+                                 case_id=case_id)
+        return pb.GetCaseResponse(case=convert.case_to_proto(case))
+
+    async def ListCases(self, request: pb.ListCasesRequest, context) -> pb.ListCasesResponse:
+        filters = parse_filter(request.filter, LIST_FILTERS)
+        page = page_request(request.page_size, request.page_token, filter_text=request.filter,
+                            parent=request.parent, key_type=uuid.UUID)
+        cases = await self._rt.db(service.list_cases, self._rt.uow, caller=caller.current(),
+                                  court=convert.court_of(request.parent), filters=filters, page=page)
+        cases, token = split_page(cases, page, lambda c: c.id)
+        return pb.ListCasesResponse(cases=[convert.case_to_proto(c) for c in cases], next_page_token=token)

@@ -1,0 +1,159 @@
+"""Durable, idempotent JetStream consumers.
+
+A Subscription names a durable pull consumer `<consumer>-<producer>` on the
+producer's stream. Fetched messages are applied in one transaction per batch
+(falling back to one per message when the batch fails), each event id recorded
+in handled_events with its effects, so a redelivery changes nothing. Transient
+failures are nak'ed with a growing delay; after max_deliver attempts, or at once
+for a message that cannot be decoded, the message goes to the dead-letter
+subject and the service's dead_letters table.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from google.protobuf.message import Message
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from opentelemetry import propagate, trace
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from services.common import metrics
+from services.common.events import Event, decode, stream_name
+from services.common.streams import DEAD_LETTER_PREFIX, ensure_producer_stream
+from services.common.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("courtflow.consumer")
+
+Handler = Callable[[UnitOfWork, Event], None]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    consumer: str                       # the consuming service, e.g. "node"
+    producer: str                       # the producing service, e.g. "case"
+    handlers: dict[str, Handler]        # event type full name -> handler (runs in a worker thread)
+    types: dict[str, type[Message]] = field(default_factory=dict)
+    max_deliver: int = 10
+    batch: int = 200
+
+    @property
+    def durable(self) -> str:
+        return f"{self.consumer}-{self.producer}"
+
+    @property
+    def subjects(self) -> list[str]:
+        from services.common.events import event_snake
+        return sorted({f"courtflow.{self.producer}.v1.{event_snake(t.split('.')[-1])}" for t in self.handlers})
+
+
+class ConsumerRunner:
+    def __init__(self, sub: Subscription, *, js: JetStreamContext, uow_factory: Callable[[], UnitOfWork],
+                 dead_letters: Table) -> None:
+        self.sub = sub
+        self._js = js
+        self._uow = uow_factory
+        self._dead_letters = dead_letters
+        self._stopping = False
+        self._psub = None
+
+    async def start(self) -> None:
+        await ensure_producer_stream(self._js, self.sub.producer)
+        config = ConsumerConfig(
+            durable_name=self.sub.durable, ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
+            filter_subjects=self.sub.subjects, max_deliver=self.sub.max_deliver, ack_wait=60,
+            max_ack_pending=10_000)
+        await self._js.add_consumer(stream_name(self.sub.producer), config)
+        self._psub = await self._js.pull_subscribe_bind(self.sub.durable, stream=stream_name(self.sub.producer))
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                msgs = await self._psub.fetch(batch=self.sub.batch, timeout=1.0)
+            except (NatsTimeout, asyncio.TimeoutError):
+                continue
+            except Exception:
+                if self._stopping:
+                    break
+                log.exception("fetch failed on %s", self.sub.durable)
+                await asyncio.sleep(1)
+                continue
+            await self._process(msgs)
+
+    async def stop(self) -> None:
+        self._stopping = True
+
+    async def _process(self, msgs: list) -> None:
+        decoded: list[tuple[object, Event]] = []
+        for msg in msgs:
+            try:
+                decoded.append((msg, decode(msg.data, msg.subject, self._types())))
+            except Exception as exc:  # poison: retrying cannot help
+                await self._dead_letter(msg, f"undecodable: {exc}")
+        if not decoded:
+            return
+        try:
+            await asyncio.to_thread(self._apply, [e for _, e in decoded], [m.headers for m, _ in decoded])
+            for msg, _ in decoded:
+                await msg.ack()
+            metrics.EVENTS_CONSUMED.labels(self.sub.durable, "ok").inc(len(decoded))
+            return
+        except Exception:
+            if len(decoded) == 1:
+                await self._failed(*decoded[0])
+                return
+            log.warning("batch of %d failed on %s; applying one by one", len(decoded), self.sub.durable)
+        for msg, event in decoded:
+            try:
+                await asyncio.to_thread(self._apply, [event], [msg.headers])
+                await msg.ack()
+                metrics.EVENTS_CONSUMED.labels(self.sub.durable, "ok").inc()
+            except Exception:
+                await self._failed(msg, event)
+
+    def _types(self) -> dict[str, type[Message]]:
+        return self.sub.types
+
+    def _apply(self, events: list[Event], headers: list[dict | None]) -> None:
+        with self._uow() as uow:
+            for event, hdrs in zip(events, headers):
+                parent = propagate.extract(hdrs or {})
+                with tracer.start_as_current_span(
+                        f"consume {event.subject}", context=parent, kind=trace.SpanKind.CONSUMER,
+                        attributes={"courtflow.event.id": event.envelope.id,
+                                    "courtflow.event.type": event.envelope.type,
+                                    "courtflow.consumer": self.sub.durable,
+                                    "courtflow.aggregate": event.envelope.aggregate_id}):
+                    if uow.mark_handled(self.sub.durable, event.id):
+                        self.sub.handlers[event.envelope.type](uow, event)
+            uow.commit()
+
+    async def _failed(self, msg, event: Event) -> None:
+        deliveries = msg.metadata.num_delivered
+        log.exception("event %s failed on %s (delivery %d)", event.envelope.id, self.sub.durable, deliveries)
+        if deliveries >= self.sub.max_deliver:
+            await self._dead_letter(msg, f"failed {deliveries} times")
+        else:
+            metrics.EVENTS_CONSUMED.labels(self.sub.durable, "retry").inc()
+            await msg.nak(delay=min(2 ** deliveries, 60))
+
+    async def _dead_letter(self, msg, error: str) -> None:
+        metrics.EVENTS_CONSUMED.labels(self.sub.durable, "dead_letter").inc()
+        event_id = (msg.headers or {}).get("Nats-Msg-Id", f"seq-{msg.metadata.sequence.stream}")
+        log.error("dead-lettering %s from %s: %s", event_id, self.sub.durable, error)
+        with self._uow() as uow:
+            uow.session.execute(pg_insert(self._dead_letters).values(
+                consumer=self.sub.durable, event_id=event_id, subject=msg.subject, payload=msg.data,
+                error=error[:2000], deliveries=msg.metadata.num_delivered, failed_at=uow.clock.now(),
+            ).on_conflict_do_nothing())
+            uow.commit()
+        await self._js.publish(f"{DEAD_LETTER_PREFIX}.{self.sub.durable}", msg.data,
+                               headers={"Nats-Msg-Id": f"{self.sub.durable}:{event_id}",
+                                        "Courtflow-Error": error[:500], "Courtflow-Subject": msg.subject})
+        await msg.term()

@@ -1,0 +1,119 @@
+"""Domain errors and their one mapping to google.rpc.Status.
+
+Services raise these (or subclasses in their errors.py); the server guard turns
+them into a gRPC status with an ErrorInfo (reason in UPPER_SNAKE) and, for bad
+input, BadRequest field violations that name the field and the rule.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+DOMAIN = "courtflow.court.gov.cn"
+
+
+@dataclass(frozen=True)
+class FieldViolation:
+    field: str
+    description: str
+
+
+class DomainError(Exception):
+    code = grpc.StatusCode.FAILED_PRECONDITION
+    reason = "FAILED_PRECONDITION"
+
+    def __init__(self, message: str, *, reason: str | None = None,
+                 violations: tuple[FieldViolation, ...] = (), metadata: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if reason:
+            self.reason = reason
+        self.violations = violations
+        self.metadata = metadata or {}
+
+
+class InvalidArgument(DomainError):
+    code = grpc.StatusCode.INVALID_ARGUMENT
+    reason = "INVALID_ARGUMENT"
+
+
+class NotFound(DomainError):
+    code = grpc.StatusCode.NOT_FOUND
+    reason = "NOT_FOUND"
+
+
+class AlreadyExists(DomainError):
+    code = grpc.StatusCode.ALREADY_EXISTS
+    reason = "ALREADY_EXISTS"
+
+
+class PermissionDenied(DomainError):
+    code = grpc.StatusCode.PERMISSION_DENIED
+    reason = "PERMISSION_DENIED"
+
+
+class Unauthenticated(DomainError):
+    code = grpc.StatusCode.UNAUTHENTICATED
+    reason = "UNAUTHENTICATED"
+
+
+class FailedPrecondition(DomainError):
+    code = grpc.StatusCode.FAILED_PRECONDITION
+    reason = "FAILED_PRECONDITION"
+
+
+def invalid_field(field: str, description: str, message: str | None = None) -> InvalidArgument:
+    return InvalidArgument(message or f"参数错误: {field}: {description}",
+                           violations=(FieldViolation(field, description),))
+
+
+def from_validation_error(exc) -> InvalidArgument:
+    """A protovalidate ValidationError as INVALID_ARGUMENT naming every bad field and rule."""
+    violations = []
+    for v in exc.violations:
+        path = ".".join(e.field_name for e in v.proto.field.elements) or "(message)"
+        violations.append(FieldViolation(path, f"{v.proto.rule_id}: {v.proto.message}"))
+    text = "; ".join(f"{fv.field}: {fv.description}" for fv in violations)
+    return InvalidArgument(f"参数错误: {text}", violations=tuple(violations))
+
+
+def to_status(err: DomainError) -> grpc.Status:
+    details = []
+    info = error_details_pb2.ErrorInfo(reason=err.reason, domain=DOMAIN, metadata=err.metadata)
+    details.append(_pack(info))
+    if err.violations:
+        bad = error_details_pb2.BadRequest(field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+            for v in err.violations])
+        details.append(_pack(bad))
+    status = status_pb2.Status(code=_CODES[err.code], message=err.message, details=details)
+    return rpc_status.to_status(status)
+
+
+def _pack(msg) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(msg)
+    return packed
+
+
+_CODES = {c: getattr(code_pb2, c.name) for c in grpc.StatusCode if hasattr(code_pb2, c.name)}
+
+
+def details_of(rpc_error: grpc.RpcError) -> tuple[str | None, list[tuple[str, str]]]:
+    """(ErrorInfo reason, field violations) of an error returned by a CourtFlow service."""
+    status = rpc_status.from_call(rpc_error) if hasattr(rpc_error, "trailing_metadata") else None
+    reason, violations = None, []
+    for detail in (status.details if status else []):
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            reason = info.reason
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            violations += [(v.field, v.description) for v in bad.field_violations]
+    return reason, violations

@@ -1,0 +1,17 @@
+"""Prometheus metrics shared by every service (each process exposes /metrics)."""
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram, start_http_server
+
+RPCS = Counter("courtflow_rpcs_total", "RPCs handled", ["method", "code"])
+RPC_SECONDS = Histogram("courtflow_rpc_seconds", "RPC latency", ["method"])
+EVENTS_PUBLISHED = Counter("courtflow_events_published_total", "Outbox events published to JetStream")
+EVENTS_CONSUMED = Counter("courtflow_events_consumed_total", "Events handled by consumers",
+                          ["consumer", "outcome"])
+TIMERS_FIRED = Counter("courtflow_timers_fired_total", "Due-queue rungs fired", ["kind"])
+SMS_SENT = Counter("courtflow_sms_total", "SMS deliveries by result", ["provider", "result"])
+
+
+def serve(port: int) -> None:
+    if port > 0:
+        start_http_server(port, addr="127.0.0.1")

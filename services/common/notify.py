@@ -1,0 +1,56 @@
+"""PostgreSQL LISTEN on the asyncio loop: a raw psycopg2 connection whose socket
+the loop watches, so a NOTIFY from another replica wakes a waiting task at once."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Callable
+
+import psycopg2.extensions
+from sqlalchemy import Engine
+
+log = logging.getLogger(__name__)
+
+
+class PgListener:
+    def __init__(self, engine: Engine, channel: str) -> None:
+        self._engine = engine
+        self._channel = channel
+        self._conn = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self, on_notify: Callable[[], None]) -> None:
+        self._loop = asyncio.get_running_loop()
+        try:
+            self._conn = await asyncio.to_thread(self._engine.raw_connection)
+            dbapi = self._conn.dbapi_connection
+            dbapi.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+            with dbapi.cursor() as cur:
+                cur.execute(f'LISTEN "{self._channel}"')
+        except Exception:
+            log.warning("LISTEN %s unavailable; relying on polling", self._channel, exc_info=True)
+            self._conn = None
+            return
+
+        def readable() -> None:
+            try:
+                dbapi.poll()
+            except Exception:
+                log.warning("LISTEN connection lost; relying on polling")
+                self._loop.remove_reader(dbapi.fileno())
+                return
+            if dbapi.notifies:
+                dbapi.notifies.clear()
+                on_notify()
+
+        self._loop.add_reader(dbapi.fileno(), readable)
+
+    async def stop(self) -> None:
+        if self._conn is not None and self._loop is not None:
+            dbapi = self._conn.dbapi_connection
+            try:
+                self._loop.remove_reader(dbapi.fileno())
+            except Exception:
+                pass
+            self._conn.invalidate()
+            self._conn = None

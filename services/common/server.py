@@ -1,0 +1,184 @@
+"""Service bootstrap: the one way every CourtFlow service starts and stops.
+
+Concurrency model (the same in every service): one asyncio event loop per
+process runs the gRPC aio server, the NATS client, the outbox relay, consumers
+and background loops; blocking PostgreSQL work runs in a bounded thread pool
+(`Runtime.db`), so the loop never waits on the database.
+
+Shutdown on SIGTERM/SIGINT: health NOT_SERVING → a short drain while load
+balancers notice → stop accepting RPCs with a grace period → stop relay,
+consumers and loops → drain NATS → dispose the engine.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Awaitable, Callable
+
+import grpc
+import nats
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from nats.js import JetStreamContext
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
+from sqlalchemy import Engine, Table
+from sqlalchemy.orm import sessionmaker
+
+from services.common import metrics
+from services.common.clock import Clock, SharedClock, SystemClock
+from services.common.consumer import ConsumerRunner, Subscription
+from services.common.db import make_engine
+from services.common.guard import Guard
+from services.common.migrate import upgrade
+from services.common.relay import OutboxRelay
+from services.common.settings import CommonSettings
+from services.common.streams import ensure_dead_letter_stream, ensure_producer_stream
+from services.common.telemetry import setup_logging, setup_tracing
+from services.common.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Messaging:
+    outbox: Table
+    handled: Table
+    dead_letters: Table
+
+
+@dataclass
+class Runtime:
+    """What a service's composition root (app.py) is given to wire itself."""
+
+    settings: CommonSettings
+    engine: Engine
+    clock: Clock
+    nc: nats.NATS
+    js: JetStreamContext
+    relay: OutboxRelay
+    messaging: Messaging
+    sessions: sessionmaker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autobegin=False)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(sessions=self.sessions, producer=self.settings.service, clock=self.clock,
+                          outbox=self.messaging.outbox, handled=self.messaging.handled,
+                          after_publish=self.relay.wake)
+
+    async def db(self, fn: Callable, /, *args, **kwargs):
+        """Run blocking database work in the thread pool (context vars travel along)."""
+        return await asyncio.to_thread(partial(fn, *args, **kwargs))
+
+
+@dataclass
+class ServiceApp:
+    """What app.py returns: servicers to register, subscriptions and background loops."""
+
+    service_names: list[str]
+    register: Callable[[grpc.aio.Server], None]
+    subscriptions: list[Subscription] = field(default_factory=list)
+    loops: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Services verify the caller context the gateway signed; the gateway itself authenticates instead.
+    guarded: bool = True
+
+
+def serve(settings: CommonSettings, *, schema: str, migrations: Path, messaging: Messaging,
+          build: Callable[[Runtime], ServiceApp]) -> None:
+    setup_logging(settings.service, settings.log_level)
+    setup_tracing(settings.service, settings.span_export)
+    asyncio.run(_serve(settings, schema=schema, migrations=migrations, messaging=messaging, build=build,
+                       shutdown_drain=settings.shutdown_drain))
+
+
+async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, messaging: Messaging,
+                 build: Callable[[Runtime], ServiceApp], shutdown_drain: float) -> None:
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(settings.db_threads, thread_name_prefix="db"))
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    await asyncio.to_thread(upgrade, settings.database_url, schema=schema, migrations=migrations)
+    engine = make_engine(settings.database_url, pool_size=settings.db_threads,
+                         application_name=f"courtflow-{settings.service}")
+    nc = await nats.connect(settings.nats_url, name=f"courtflow-{settings.service}",
+                            max_reconnect_attempts=-1, reconnect_time_wait=1)
+    js = nc.jetstream()
+    await ensure_producer_stream(js, settings.service)
+    await ensure_dead_letter_stream(js)
+    clock: Clock = SystemClock()
+    if settings.clock == "shared":
+        clock = SharedClock()
+        await clock.start(js)
+    relay = OutboxRelay(engine=engine, outbox=messaging.outbox, js=js)
+    rt = Runtime(settings=settings, engine=engine, clock=clock, nc=nc, js=js, relay=relay, messaging=messaging)
+    app = build(rt)
+
+    runners = [ConsumerRunner(s, js=js, uow_factory=rt.uow, dead_letters=messaging.dead_letters)
+               for s in app.subscriptions]
+    for runner in runners:
+        await runner.start()
+
+    interceptors = [aio_server_interceptor()] + ([Guard(settings.internal_key)] if app.guarded else [])
+    server = grpc.aio.server(interceptors=interceptors,
+                             options=[("grpc.max_receive_message_length", 4 * 1024 * 1024), ("grpc.so_reuseport", 0)])
+    app.register(server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection([*app.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME],
+                                        server)
+    server.add_insecure_port(f"0.0.0.0:{settings.grpc_port}")
+    await server.start()
+    metrics.serve(settings.metrics_port)
+
+    tasks = [asyncio.create_task(relay.run(), name="relay")]
+    tasks += [asyncio.create_task(r.run(), name=r.sub.durable) for r in runners]
+    tasks += [asyncio.create_task(fn(), name=getattr(fn, "__name__", "loop")) for fn in app.loops]
+    for name in ["", *app.service_names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    log.info("%s serving on :%d", settings.service, settings.grpc_port)
+
+    await stop.wait()
+    log.info("%s shutting down", settings.service)
+    for name in ["", *app.service_names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    await asyncio.sleep(shutdown_drain)
+    await server.stop(settings.shutdown_grace)
+    await relay.stop()
+    for runner in runners:
+        await runner.stop()
+    for fn in app.on_stop:
+        await fn()
+    done, pending = await asyncio.wait(tasks, timeout=settings.shutdown_grace)
+    for task in pending:
+        task.cancel()
+    if isinstance(clock, SharedClock):
+        await clock.stop()
+    try:
+        await asyncio.wait_for(nc.drain(), timeout=5)
+    except Exception:
+        log.warning("NATS drain did not finish cleanly", exc_info=True)
+    engine.dispose()
+    log.info("%s stopped", settings.service)
+
+
+def run_main(argv: list[str], *, settings: CommonSettings, schema: str, migrations: Path, messaging: Messaging,
+             build: Callable[[Runtime], ServiceApp]) -> None:
+    """Entry point of `python -m services.<svc> [serve|migrate]`."""
+    command = argv[0] if argv else "serve"
+    if command == "migrate":
+        setup_logging(settings.service, settings.log_level)
+        upgrade(settings.database_url, schema=schema, migrations=migrations)
+        log.info("%s schema %s migrated", settings.service, schema)
+    elif command == "serve":
+        serve(settings, schema=schema, migrations=migrations, messaging=messaging, build=build)
+    else:
+        raise SystemExit(f"usage: python -m services.{settings.service} [serve|migrate]")

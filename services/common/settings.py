@@ -1,0 +1,104 @@
+"""Typed settings read once from the environment (12-factor).
+
+Each service has a frozen Settings in its config.py built by `from_env()`;
+nothing is read at import time. A missing required value stops start-up with
+a message that names the variable.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+
+class SettingsError(SystemExit):
+    """A configuration problem: start-up stops with this message."""
+
+
+class Env:
+    """Reads typed values from an environment mapping, naming the variable on error."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self._environ = os.environ if environ is None else environ
+
+    def str(self, name: str, default: str | None = None) -> str:
+        value = self._environ.get(name, default)
+        if value is None or value == "":
+            raise SettingsError(f"配置缺失: environment variable {name} is required")
+        return value
+
+    def int(self, name: str, default: int | None = None) -> int:
+        raw = self._environ.get(name)
+        if raw in (None, ""):
+            if default is None:
+                raise SettingsError(f"配置缺失: environment variable {name} is required")
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"配置错误: {name}={raw!r} is not an integer") from None
+
+    def float(self, name: str, default: float) -> float:
+        raw = self._environ.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"配置错误: {name}={raw!r} is not a number") from None
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self._environ.get(name)
+        if raw in (None, ""):
+            return default
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"配置错误: {name}={raw!r} is not a boolean")
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    """What every CourtFlow process needs; embedded in each service's Settings."""
+
+    service: str
+    grpc_port: int
+    metrics_port: int
+    database_url: str
+    nats_url: str
+    # Shared secret with which the gateway signs the caller context it forwards.
+    internal_key: str
+    # "system" in production; "shared" lets tests and demos move time for all services at once.
+    clock: str
+    log_level: str
+    # Where finished spans go: "" (none), a file path (JSON lines), or "otlp".
+    span_export: str
+    # Seconds to keep answering health checks with NOT_SERVING before refusing new RPCs.
+    shutdown_drain: float
+    # Seconds to let in-flight RPCs finish on SIGTERM.
+    shutdown_grace: float
+    # Threads for blocking database work (the asyncio loop never blocks on PostgreSQL).
+    db_threads: int
+
+    @classmethod
+    def from_env(cls, service: str, default_port: int, env: Env | None = None) -> "CommonSettings":
+        env = env or Env()
+        prefix = service.upper()
+        clock = env.str("COURTFLOW_CLOCK", "system")
+        if clock not in ("system", "shared"):
+            raise SettingsError(f"配置错误: COURTFLOW_CLOCK={clock!r} must be 'system' or 'shared'")
+        return cls(
+            service=service,
+            grpc_port=env.int(f"{prefix}_GRPC_PORT", default_port),
+            metrics_port=env.int(f"{prefix}_METRICS_PORT", default_port + 1000),
+            database_url=env.str("DATABASE_URL"),
+            nats_url=env.str("NATS_URL"),
+            internal_key=env.str("COURTFLOW_INTERNAL_KEY"),
+            clock=clock,
+            log_level=env.str("COURTFLOW_LOG_LEVEL", "INFO"),
+            span_export=env._environ.get("COURTFLOW_SPAN_EXPORT", ""),
+            shutdown_drain=env.float("COURTFLOW_SHUTDOWN_DRAIN", 1.0),
+            shutdown_grace=env.float("COURTFLOW_SHUTDOWN_GRACE", 5.0),
+            db_threads=env.int("COURTFLOW_DB_THREADS", 8),
+        )

@@ -1,0 +1,76 @@
+"""The unit of work: one transaction for a state change and the events it publishes.
+
+    with uow_factory() as uow:
+        uow.session.add(...)
+        uow.publish(CaseFiled(case=...), court=..., aggregate_type="case", aggregate_id=name)
+        uow.commit()
+
+publish() writes an outbox row in the same transaction; after commit the local
+relay is woken (other replicas learn of it through LISTEN/NOTIFY).
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Callable
+
+from google.protobuf.message import Message
+from opentelemetry import propagate
+from sqlalchemy import Table, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.common.clock import Clock
+from services.common.events import build_envelope, new_event_id, subject_for
+
+
+class UnitOfWork:
+    def __init__(self, *, sessions: sessionmaker, producer: str, clock: Clock, outbox: Table,
+                 handled: Table, after_publish: Callable[[], None] | None = None) -> None:
+        self._sessions = sessions
+        self._producer = producer
+        self.clock = clock
+        self._outbox = outbox
+        self._handled = handled
+        self._after_publish = after_publish
+        self._published = 0
+        self.session: Session
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        self.session.begin()
+        self._published = 0
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        # close() rolls back anything uncommitted but, unlike rollback(), leaves loaded objects
+        # readable, so read-only use cases can return rows after the block.
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+        if self._published and self._after_publish:
+            self._after_publish()
+        self._published = 0
+
+    def publish(self, payload: Message, *, court: str, aggregate_type: str, aggregate_id: str,
+                event_id: uuid.UUID | None = None) -> uuid.UUID:
+        """Queue an event for publication when (and only if) this transaction commits."""
+        event_id = event_id or new_event_id()
+        now = self.clock.now()
+        env = build_envelope(payload, event_id=event_id, producer=self._producer, court=court,
+                             aggregate_type=aggregate_type, aggregate_id=aggregate_id, occurred_at=now)
+        headers: dict[str, str] = {}
+        propagate.inject(headers)  # trace context travels with the event
+        self.session.execute(insert(self._outbox).values(
+            id=event_id, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
+            event_type=payload.DESCRIPTOR.full_name, subject=subject_for(self._producer, payload),
+            payload=env.SerializeToString(), headers=headers, created_at=now))
+        self._published += 1
+        return event_id
+
+    def mark_handled(self, consumer: str, event_id: uuid.UUID) -> bool:
+        """Record that `consumer` applied the event; False if it already had (a redelivery)."""
+        row = self.session.execute(
+            pg_insert(self._handled).values(consumer=consumer, event_id=event_id, handled_at=self.clock.now())
+            .on_conflict_do_nothing().returning(self._handled.c.event_id)).first()
+        return row is not None

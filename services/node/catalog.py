@@ -1,0 +1,107 @@
+"""The node catalogue: which nodes a case event opens and how their deadlines run.
+
+Loaded from versioned YAML and validated on load; an error names the file, the
+entry and the field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from courtflow.case.v1.case_pb2 import CaseType, Procedure
+from courtflow.node.v1.node_pb2 import Stage
+
+from services.node.periods import Period
+
+DEFAULT_PATH = Path(__file__).with_name("catalog.yaml")
+ANCHORS = {"filing_date"}
+OVERDUE_ACTIONS = {"warn", "lock"}
+ROLES = {"handler", "division_head", "vice_president", "president", "trial_management"}
+
+
+class CatalogError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class NodeRule:
+    code: str
+    display_name: str
+    stage: int
+    category: str
+    process: str
+    applies_to: frozenset[tuple[int, int]]   # (case_type, procedure)
+    opened_by: str                           # event type full name
+    anchor: str
+    period: Period
+    warning_rungs: tuple[int, ...]           # days before the due date, descending
+    overdue_action: str
+    responsible_role: str
+    supervisors: tuple[str, ...]
+    legal_basis: str
+
+    def applies(self, case_type: int, procedure: int) -> bool:
+        return (case_type, procedure) in self.applies_to
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    rules: tuple[NodeRule, ...]
+
+    def opened_by(self, event_type: str, *, case_type: int, procedure: int) -> list[NodeRule]:
+        return [r for r in self.rules if r.opened_by == event_type and r.applies(case_type, procedure)]
+
+
+def load(path: Path = DEFAULT_PATH) -> Catalog:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or "nodes" not in data or "version" not in data:
+        raise CatalogError(f"{path}: needs 'version' and 'nodes'")
+    rules, seen = [], set()
+    for i, entry in enumerate(data["nodes"]):
+        where = f"{path}: nodes[{i}] ({entry.get('code', '?') if isinstance(entry, dict) else '?'})"
+        rule = _rule(entry, where)
+        if rule.code in seen:
+            raise CatalogError(f"{where}: duplicate code")
+        seen.add(rule.code)
+        rules.append(rule)
+    return Catalog(version=str(data["version"]), rules=tuple(rules))
+
+
+def _rule(e: dict, where: str) -> NodeRule:
+    def need(key: str):
+        if key not in e:
+            raise CatalogError(f"{where}: missing '{key}'")
+        return e[key]
+
+    def enum(value: str, enum_type, prefix: str, key: str) -> int:
+        try:
+            return enum_type.Value(f"{prefix}_{value}")
+        except ValueError:
+            raise CatalogError(f"{where}: {key} {value!r} is not a known value") from None
+
+    try:
+        period = Period.parse(str(need("period")))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: period: {exc}") from None
+    rungs = tuple(sorted((int(r) for r in e.get("warning_rungs", [])), reverse=True))
+    if any(r <= 0 for r in rungs):
+        raise CatalogError(f"{where}: warning_rungs must be positive day counts")
+    for key, allowed, value in (("anchor", ANCHORS, need("anchor")),
+                                ("overdue_action", OVERDUE_ACTIONS, need("overdue_action")),
+                                ("responsible_role", ROLES, need("responsible_role"))):
+        if value not in allowed:
+            raise CatalogError(f"{where}: {key} {value!r} must be one of {sorted(allowed)}")
+    applies = frozenset((enum(a["case_type"], CaseType, "CASE_TYPE", "case_type"),
+                         enum(a["procedure"], Procedure, "PROCEDURE", "procedure")) for a in need("applies_to"))
+    return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
+                    stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
+                    process=str(need("process")), applies_to=applies, opened_by=str(need("opened_by")),
+                    anchor=need("anchor"), period=period, warning_rungs=rungs,
+                    overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),
+                    supervisors=tuple(e.get("supervisors", [])), legal_basis=str(need("legal_basis")))

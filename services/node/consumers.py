@@ -1,0 +1,31 @@
+"""Bus handlers of the node service: case events open and complete nodes."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from courtflow.case.v1.case_events_pb2 import CaseFiled
+
+from services.common.consumer import Subscription
+from services.common.events import Event
+from services.common.uow import UnitOfWork
+from services.node import service
+from services.node.calendar import HolidayCalendar
+from services.node.catalog import Catalog
+
+
+def case_subscription(*, catalog: Catalog, calendar: HolidayCalendar) -> Subscription:
+    def on_case_filed(uow: UnitOfWork, event: Event) -> None:
+        case = event.payload.case
+        _, court, _, case_id = case.name.split("/")
+        filing = date(case.filing_date.year, case.filing_date.month, case.filing_date.day)
+        service.open_nodes(uow, catalog=catalog, calendar=calendar, event_type=event.envelope.type, court=court,
+                           case_id=uuid.UUID(case_id), case_number=case.case_number, case_type=case.case_type,
+                           procedure=case.procedure, department=case.department, handler=case.handler,
+                           anchors={"filing_date": filing}, custody=case.custody)
+
+    return Subscription(
+        consumer="node", producer="case",
+        handlers={CaseFiled.DESCRIPTOR.full_name: on_case_filed},
+        types={CaseFiled.DESCRIPTOR.full_name: CaseFiled},
+    )

@@ -1,0 +1,61 @@
+"""When a node's rungs fire and what a firing means. Pure: no I/O.
+
+A node is overdue from 00:00 (Asia/Shanghai) of the day after its due date: the
+whole last day belongs to the party. A warning rung of N days fires at 00:00 of
+the day N days before the due date. A rung that comes due together with a later
+one (after downtime, or a node created late) is superseded: only the latest
+applicable reminder goes out, and a node whose deadline already passed gets no
+warning at all — it counts as overdue without warning (超期未预警).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from services.common.clock import LEGAL_TZ, start_of_legal_day
+
+DEADLINE_RUNG = 0
+
+
+def deadline_time(due: date) -> datetime:
+    return start_of_legal_day(due + timedelta(days=1))
+
+
+def fire_time(due: date, rung: int) -> datetime:
+    return deadline_time(due) if rung == DEADLINE_RUNG else start_of_legal_day(due - timedelta(days=rung))
+
+
+def schedule(due: date, rungs: tuple[int, ...] | list[int]) -> list[tuple[int, datetime]]:
+    """Every timer of a node: its warning rungs and the deadline."""
+    return [(r, fire_time(due, r)) for r in sorted(set(rungs), reverse=True)] + \
+        [(DEADLINE_RUNG, deadline_time(due))]
+
+
+class Firing(Enum):
+    WARN = "warned"
+    OVERDUE = "overdue"
+    SKIP = "skipped"
+
+
+def decide(*, rung: int, due: date, rungs: list[int], completed: bool, now: datetime) -> Firing:
+    if completed:
+        return Firing.SKIP
+    if rung == DEADLINE_RUNG:
+        return Firing.OVERDUE
+    later = [r for r in rungs if r < rung] + [DEADLINE_RUNG]
+    if any(fire_time(due, r) <= now for r in later):
+        return Firing.SKIP
+    return Firing.WARN
+
+
+def legal_date(at: datetime) -> date:
+    return at.astimezone(LEGAL_TZ).date()
+
+
+def days_remaining(due: date, now: datetime) -> int:
+    return (due - legal_date(now)).days
+
+
+def days_overdue(due: date, now: datetime) -> int:
+    return (legal_date(now) - due).days

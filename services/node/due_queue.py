@@ -1,0 +1,102 @@
+"""The due-queue sweeper: claims due timers in bounded batches and fires them once.
+
+Timers are rows; a batch is claimed with FOR UPDATE SKIP LOCKED, so any number of
+node-service replicas can sweep together, and marked fired in the same
+transaction as the node's new state and its outbox event. A crash before commit
+leaves the rows for the next sweep; nothing fires twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Callable
+
+from sqlalchemy import select
+
+from courtflow.node.v1.node_pb2 import NodeState
+
+from services.common import metrics
+from services.common.uow import UnitOfWork
+from services.node import deadlines, events
+from services.node.deadlines import Firing
+from services.node.models import DueTimerRow, NodeRow
+
+log = logging.getLogger(__name__)
+
+
+def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> int:
+    """Fire up to `batch` due timers in one transaction; returns how many were claimed."""
+    with uow_factory() as uow:
+        now = uow.clock.now()
+        timers = list(uow.session.scalars(
+            select(DueTimerRow).where(DueTimerRow.fired_at.is_(None), DueTimerRow.fire_at <= now)
+            .order_by(DueTimerRow.fire_at).limit(batch).with_for_update(skip_locked=True)))
+        if not timers:
+            return 0
+        node_ids = sorted({t.node_id for t in timers})
+        nodes = {n.id: n for n in uow.session.scalars(
+            select(NodeRow).where(NodeRow.id.in_(node_ids)).order_by(NodeRow.id).with_for_update())}
+        for timer in sorted(timers, key=lambda t: (t.fire_at, -t.rung)):
+            node = nodes[timer.node_id]
+            firing = deadlines.decide(rung=timer.rung, due=node.due_date, rungs=node.warning_rungs,
+                                      completed=node.state == NodeState.NODE_STATE_COMPLETED, now=now)
+            if firing is Firing.WARN:
+                node.state, node.warned = NodeState.NODE_STATE_WARNING, True
+                node.warning_time = node.warning_time or now
+                uow.publish(events.node_warned(node, rung=timer.rung, now=now), court=node.court,
+                            aggregate_type="node", aggregate_id=node.name)
+            elif firing is Firing.OVERDUE:
+                warned_before = node.warned
+                node.state, node.overdue_time = NodeState.NODE_STATE_OVERDUE, now
+                uow.publish(events.node_overdue(node, now=now, warned_before=warned_before), court=node.court,
+                            aggregate_type="node", aggregate_id=node.name)
+            timer.fired_at, timer.outcome = now, firing.value
+            metrics.TIMERS_FIRED.labels(firing.value).inc()
+        uow.commit()
+        return len(timers)
+
+
+class Sweeper:
+    """Runs sweep batches while work is due; wakes on a timer, on new nodes and when the clock moves."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], *, batch: int, interval: float,
+                 budget: float) -> None:
+        self._uow = uow_factory
+        self._batch = batch
+        self._interval = interval
+        self._budget = budget
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
+
+    def wake(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        while not self._stopping:
+            started, backlog = time.monotonic(), False
+            try:
+                # Bounded batches within a time budget; a backlog left after the budget is taken up
+                # again at once, after yielding so that shutdown and other work are never starved.
+                while not self._stopping and time.monotonic() - started < self._budget:
+                    backlog = await asyncio.to_thread(sweep_batch, self._uow, batch=self._batch) >= self._batch
+                    if not backlog:
+                        break
+            except Exception:
+                log.exception("sweep failed; retrying")
+                await asyncio.sleep(1)
+            if backlog:
+                await asyncio.sleep(0)
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._interval)
+            except asyncio.TimeoutError:
+                pass
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()

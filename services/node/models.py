@@ -1,0 +1,82 @@
+"""Tables of the `nodes` schema: node instances and the due-queue."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ARRAY, Date, DateTime, Index, Integer, MetaData, SmallInteger, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.db import messaging_tables
+from services.common.server import Messaging
+
+SCHEMA = "nodes"
+metadata = MetaData(schema=SCHEMA)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class NodeRow(Base):
+    __tablename__ = "nodes"
+    __table_args__ = (
+        Index("nodes_case", "case_id", "node_type", unique=True),
+        Index("nodes_court_department", "court", "department"),
+        Index("nodes_court_responsible", "court", "responsible"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12))
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    case_number: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(120))
+    responsible: Mapped[str] = mapped_column(String(80))
+    node_type: Mapped[str] = mapped_column(String(63))
+    display_name: Mapped[str] = mapped_column(String(100))
+    stage: Mapped[int] = mapped_column(SmallInteger)
+    category: Mapped[str] = mapped_column(String(100))
+    legal_basis: Mapped[str] = mapped_column(Text)
+    catalog_version: Mapped[str] = mapped_column(String(40))
+    state: Mapped[int] = mapped_column(SmallInteger)
+    anchor_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    calendar_known: Mapped[bool]
+    explanation: Mapped[list] = mapped_column(JSONB)
+    warning_rungs: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    deadline_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    warned: Mapped[bool]
+    open_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    warning_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    overdue_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    complete_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def name(self) -> str:
+        return f"courts/{self.court}/cases/{self.case_id}/nodes/{self.node_type}"
+
+    @property
+    def case_name(self) -> str:
+        return f"courts/{self.court}/cases/{self.case_id}"
+
+
+class DueTimerRow(Base):
+    """One warning rung (rung = days before due) or the deadline (rung = 0) of a node.
+
+    The primary key makes each (node, rung) fire at most once, whatever the number of sweepers.
+    """
+
+    __tablename__ = "due_timers"
+    __table_args__ = (
+        Index("due_timers_pending", "fire_at", postgresql_where=text("fired_at IS NULL")),
+    )
+
+    node_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    rung: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    fire_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+MESSAGING = Messaging(*messaging_tables(metadata))

@@ -1,0 +1,232 @@
+"""Legal period arithmetic (期间计算), DOMAIN §1 and §3. Pure: no I/O, no clock.
+
+Steps, in this order, each leaving one line of explanation for users:
+1. the start day is not counted (民法典第二百零一条);
+2. day periods end on start + N; month and year periods on the corresponding day of the last
+   month, or that month's last day when it has none (民法典第二百零二条);
+3. every deducted or suspended span [A, B] moves that unrolled end later by B − A days (§3);
+4. the roll, applied once to the final last day: a statutory rest day moves to the next working
+   day (民法典第二百零三条), except in custody (刑事诉讼法) or when the rule disables it.
+Working-day periods count N working days after the start day and end on a working day, so they
+never roll.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import MAXYEAR, date, timedelta
+from enum import Enum
+from typing import Iterable, Sequence
+
+from services.node.calendar import HolidayCalendar
+
+__all__ = ["Deadline", "Exclusion", "Period", "Unit", "compute_deadline"]
+
+_ONE_DAY = timedelta(days=1)
+_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+# Month lengths of a common year; February of a leap year is patched in _month_length.
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+class Unit(Enum):
+    DAYS = "d"
+    MONTHS = "m"
+    YEARS = "y"
+    WORKING_DAYS = "wd"
+
+    @property
+    def label(self) -> str:
+        return _UNIT_LABELS[self]
+
+
+_UNIT_LABELS = {
+    Unit.DAYS: "日",
+    Unit.MONTHS: "个月",
+    Unit.YEARS: "年",
+    Unit.WORKING_DAYS: "个工作日",
+}
+_PERIOD_RE = re.compile(r"([0-9]+)(wd|d|m|y)")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    amount: int
+    unit: Unit
+
+    def __post_init__(self) -> None:
+        # bool is an int subclass; True days is a bug upstream, not a period.
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise ValueError(f"period amount must be an integer, got {self.amount!r}")
+        if self.amount < 1:
+            raise ValueError(f"period amount must be >= 1, got {self.amount}")
+        if not isinstance(self.unit, Unit):
+            raise ValueError(f"period unit must be a Unit, got {self.unit!r}")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Parse the rule-catalogue notation: ``15d``, ``6m``, ``1y``, ``7wd``."""
+        match = _PERIOD_RE.fullmatch(text) if isinstance(text, str) else None
+        if match is None:
+            raise ValueError(f'"{text}" is not N{{d|m|y|wd}}')
+        amount = int(match.group(1))
+        if amount < 1:
+            raise ValueError(f'"{text}": the amount must be at least 1')
+        return cls(amount, Unit(match.group(2)))
+
+    @property
+    def label(self) -> str:
+        """Chinese wording, e.g. ``6个月``."""
+        return f"{self.amount}{self.unit.label}"
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A deducted or suspended span; removes ``end - start`` days from the limit (DOMAIN §3)."""
+
+    start: date
+    end: date
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(
+                f"exclusion ends {self.end.isoformat()} before it starts {self.start.isoformat()}"
+            )
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    due: date
+    unrolled_due: date  # the last day before any rest-day roll
+    calendar_known: bool  # False: a year consulted for the roll or the count had no schedule
+    explanation: tuple[str, ...]
+    basis: str
+
+
+def compute_deadline(
+    *,
+    start: date,
+    period: Period,
+    calendar: HolidayCalendar,
+    custody: bool = False,
+    exclusions: Sequence[Exclusion] = (),
+    rollover: bool = True,
+    basis: str = "",
+) -> Deadline:
+    """The last day of ``period`` counted from the event on ``start``, with its explanation."""
+    lines: list[str] = [f"依据：{basis}"] if basis else []
+    lines.append(f"起算：{start} 当日不计入，自次日起算（民法典第二百零一条）")
+    try:
+        if period.unit is Unit.WORKING_DAYS:
+            if exclusions:
+                # §3 deductions are calendar-day spans of trial limits; how they would shorten
+                # a working-day count is not settled, so refuse rather than guess.
+                raise ValueError("exclusions do not apply to a working-day period")
+            due, consulted = _count_working_days(start, period.amount, calendar, lines)
+            unrolled = due
+        else:
+            unrolled = _unrolled_end(start, period, lines)
+            unrolled = _apply_exclusions(unrolled, exclusions, lines)
+            if custody:
+                due, consulted = unrolled, ()
+                lines.append("羁押期间不因节假日顺延（刑事诉讼法）")
+            elif not rollover:
+                due, consulted = unrolled, ()
+                lines.append("本期间按规则不适用节假日顺延")
+            else:
+                due, consulted = _roll(unrolled, calendar, lines)
+    except OverflowError:
+        raise ValueError("the deadline falls outside the supported date range") from None
+
+    unknown = [year for year in consulted if not calendar.is_known(year)]
+    lines.extend(f"{year}年节假日安排未知，仅按周末计算" for year in unknown)
+    lines.append(f"届满日：{due}（{_WEEKDAYS[due.weekday()]}）")
+    return Deadline(
+        due=due,
+        unrolled_due=unrolled,
+        calendar_known=not unknown,
+        explanation=tuple(lines),
+        basis=basis,
+    )
+
+
+def _unrolled_end(start: date, period: Period, lines: list[str]) -> date:
+    n = period.amount
+    if period.unit is Unit.DAYS:
+        end = start + timedelta(days=n)
+        lines.append(f"期间：{n}日，末日 {end}（民法典第二百零一条）")
+        return end
+    months = n if period.unit is Unit.MONTHS else 12 * n
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    if year > MAXYEAR:
+        raise OverflowError(year)  # the same failure timedelta arithmetic raises
+    last = _month_length(year, month)
+    if start.day <= last:
+        end = date(year, month, start.day)
+        lines.append(f"期间：{period.label}，对应日 {end}（民法典第二百零二条）")
+    else:
+        end = date(year, month, last)
+        lines.append(
+            f"期间：{period.label}，{year}年{month}月无对应日（{start.day}日），"
+            f"以该月末日 {end} 为期间最后一日（民法典第二百零二条）"
+        )
+    return end
+
+
+def _apply_exclusions(end: date, exclusions: Iterable[Exclusion], lines: list[str]) -> date:
+    total = 0
+    for ex in exclusions:
+        reason = f"审限扣除：{ex.reason}" if ex.reason else "审限扣除"
+        lines.append(f"扣除：{ex.start} 至 {ex.end}，共{ex.days}日（{reason}）")
+        total += ex.days
+    if total:
+        moved = end + timedelta(days=total)
+        lines.append(f"扣除合计{total}日，期间最后一日由 {end} 后移至 {moved}")
+        return moved
+    return end
+
+
+def _roll(end: date, calendar: HolidayCalendar, lines: list[str]) -> tuple[date, tuple[int, ...]]:
+    if not calendar.is_rest_day(end):
+        if end.weekday() >= 5:
+            lines.append(
+                f"期间届满日 {end} 为{_WEEKDAYS[end.weekday()]}，但系调休工作日，不顺延"
+                "（民法典第二百零三条）"
+            )
+        else:
+            lines.append(f"期间届满日 {end} 为工作日，无需顺延")
+        return end, (end.year,)
+    due = end + _ONE_DAY
+    while calendar.is_rest_day(due):
+        due += _ONE_DAY
+    lines.append(f"期间届满日 {end} 为法定休假日，顺延至 {due}（民法典第二百零三条）")
+    # A roll lasts days, not years: it consults at most the end's year and the next.
+    return due, ((end.year,) if due.year == end.year else (end.year, due.year))
+
+
+def _count_working_days(
+    start: date, n: int, calendar: HolidayCalendar, lines: list[str]
+) -> tuple[date, tuple[int, ...]]:
+    day, counted = start, 0
+    while counted < n:
+        day += _ONE_DAY
+        if not calendar.is_rest_day(day):
+            counted += 1
+    lines.append(f"期间：{n}个工作日，法定休假日不计入，第{n}个工作日为 {day}")
+    lines.append("工作日期间的末日本身即为工作日，不发生顺延")
+    return day, tuple(range((start + _ONE_DAY).year, day.year + 1))
+
+
+def _month_length(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]

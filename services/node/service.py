@@ -1,0 +1,88 @@
+"""Use cases of the node service. Keyword-only; they raise domain errors."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select
+
+from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.node.v1.node_pb2 import NodeState
+
+from services.common import scope
+from services.common.errors import NotFound, PermissionDenied
+from services.common.events import new_event_id
+from services.common.paging import Page, page_of
+from services.common.uow import UnitOfWork
+from services.node import deadlines, events
+from services.node.calendar import HolidayCalendar
+from services.node.catalog import Catalog, NodeRule
+from services.node.models import DueTimerRow, NodeRow
+from services.node.periods import compute_deadline
+
+
+def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, event_type: str, court: str,
+               case_id: uuid.UUID, case_number: str, case_type: int, procedure: int, department: str,
+               handler: str, anchors: dict[str, date], custody: bool) -> list[NodeRow]:
+    """Open the catalogue's nodes for a case event, with their deadlines and timers."""
+    now = uow.clock.now()
+    opened = []
+    for rule in catalog.opened_by(event_type, case_type=case_type, procedure=procedure):
+        exists = uow.session.scalars(select(NodeRow.id).where(
+            NodeRow.case_id == case_id, NodeRow.node_type == rule.code)).first()
+        if exists:
+            continue
+        node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
+                         case_number=case_number, department=department, handler=handler,
+                         anchor=anchors[rule.anchor], custody=custody)
+        uow.session.add(node)
+        uow.session.add_all(DueTimerRow(node_id=node.id, rung=rung, fire_at=at)
+                            for rung, at in deadlines.schedule(node.due_date, node.warning_rungs))
+        uow.publish(events.node_opened(node), court=court, aggregate_type="node", aggregate_id=node.name)
+        opened.append(node)
+    return opened
+
+
+def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, now, court: str,
+              case_id: uuid.UUID, case_number: str, department: str, handler: str, anchor: date,
+              custody: bool) -> NodeRow:
+    deadline = compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=custody,
+                                basis=rule.legal_basis)
+    return NodeRow(
+        id=new_event_id(), court=court, case_id=case_id, case_number=case_number, department=department,
+        responsible=handler, node_type=rule.code, display_name=rule.display_name, stage=rule.stage,
+        category=rule.category, legal_basis=rule.legal_basis, catalog_version=catalog.version,
+        state=NodeState.NODE_STATE_RUNNING, anchor_date=anchor, due_date=deadline.due,
+        calendar_known=deadline.calendar_known, explanation=list(deadline.explanation),
+        warning_rungs=list(rule.warning_rungs), deadline_time=deadlines.deadline_time(deadline.due),
+        warned=False, open_time=now)
+
+
+def get_node(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
+             node_type: str) -> NodeRow:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        node = uow.session.scalars(select(NodeRow).where(
+            NodeRow.court == court, NodeRow.case_id == case_id, NodeRow.node_type == node_type)).first()
+    if node is None or not scope.can_see(caller, court=node.court, department=node.department,
+                                         owner=node.responsible):
+        if node is None and scope.sees_whole_court(caller, court):
+            raise NotFound(f"节点 courts/{court}/cases/{case_id}/nodes/{node_type} 不存在", reason="NODE_NOT_FOUND")
+        raise PermissionDenied("无权查看该节点", reason="OUT_OF_SCOPE")
+    return node
+
+
+def list_nodes(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID | None,
+               filters: dict, page: Page) -> list[NodeRow]:
+    scope.require_court(caller, court)
+    query = select(NodeRow).where(scope.condition(caller, court=NodeRow.court, department=NodeRow.department,
+                                                  owner=NodeRow.responsible))
+    if court != "-":
+        query = query.where(NodeRow.court == court)
+    if case_id is not None:
+        query = query.where(NodeRow.case_id == case_id)
+    for field, value in filters.items():
+        query = query.where(getattr(NodeRow, field) == value)
+    with uow_factory() as uow:
+        return page_of(uow.session, query, key=NodeRow.id, page=page)

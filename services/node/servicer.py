@@ -1,0 +1,35 @@
+"""gRPC NodeService: proto ↔ domain only."""
+from __future__ import annotations
+
+import uuid
+
+from courtflow.node.v1 import node_pb2, node_service_pb2 as pb, node_service_pb2_grpc
+
+from services.common import caller
+from services.common.paging import page_request, parse_filter, split_page
+from services.common.server import Runtime
+from services.node import convert, service
+
+LIST_FILTERS = {"state": lambda v: node_pb2.NodeState.Value(f"NODE_STATE_{v}"), "responsible": str,
+                "node_type": str}
+
+
+class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+
+    async def GetNode(self, request: pb.GetNodeRequest, context) -> pb.GetNodeResponse:
+        court, case_id, node_type = convert.parse_node_name(request.name)
+        node = await self._rt.db(service.get_node, self._rt.uow, caller=caller.current(), court=court,
+                                 case_id=case_id, node_type=node_type)
+        return pb.GetNodeResponse(node=convert.node_to_proto(node))
+
+    async def ListNodes(self, request: pb.ListNodesRequest, context) -> pb.ListNodesResponse:
+        court, case_id = convert.parse_parent(request.parent)
+        filters = parse_filter(request.filter, LIST_FILTERS)
+        page = page_request(request.page_size, request.page_token, filter_text=request.filter,
+                            parent=request.parent, key_type=uuid.UUID)
+        nodes = await self._rt.db(service.list_nodes, self._rt.uow, caller=caller.current(), court=court,
+                                  case_id=case_id, filters=filters, page=page)
+        nodes, token = split_page(nodes, page, lambda n: n.id)
+        return pb.ListNodesResponse(nodes=[convert.node_to_proto(n) for n in nodes], next_page_token=token)

@@ -1,0 +1,285 @@
+"""Legal period arithmetic against the real 2025/2026 State Council schedules (DOMAIN §1, §3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import chinese_calendar
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.node.calendar import HolidayCalendar, YearSchedule
+from services.node.periods import Exclusion, Period, Unit, compute_deadline
+
+CAL = HolidayCalendar.builtin()
+D = date.fromisoformat
+
+
+def deadline(start: str, period: str, calendar: HolidayCalendar = CAL, **kw):
+    return compute_deadline(start=D(start), period=Period.parse(period), calendar=calendar, **kw)
+
+
+# -- the calendar ---------------------------------------------------------------------------------
+
+def test_builtin_calendar_agrees_with_chinesecalendar_for_2025_and_2026():
+    day = date(2025, 1, 1)
+    while day.year < 2027:
+        assert CAL.is_rest_day(day) is not chinese_calendar.is_workday(day), day
+        day += timedelta(days=1)
+
+
+@pytest.mark.parametrize("saturday_or_sunday", [
+    "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
+    "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
+])
+def test_make_up_weekend_days_are_working_days(saturday_or_sunday):
+    day = D(saturday_or_sunday)
+    assert day.weekday() >= 5
+    assert CAL.is_working_day(day) and not CAL.is_rest_day(day)
+
+
+def test_unknown_year_is_weekends_only_and_never_raises():
+    assert not CAL.is_known(2027) and not CAL.is_known(2030) and not CAL.is_known(10000)
+    assert CAL.is_known(2025) and CAL.is_known(2026)
+    assert CAL.is_working_day(D("2027-01-01"))  # a Friday; its real status is not known yet
+    assert CAL.is_rest_day(D("2027-01-02"))
+
+
+def test_with_year_returns_a_new_calendar_and_imports_win_over_builtin():
+    no_holidays_2026 = CAL.with_year(YearSchedule(2026))
+    assert no_holidays_2026.is_working_day(D("2026-10-01"))
+    assert CAL.is_rest_day(D("2026-10-01"))  # the original is untouched
+    assert deadline("2026-04-01", "6m", no_holidays_2026).due == D("2026-10-01")
+    # A second import of the same year replaces the first.
+    reimported = no_holidays_2026.with_year(YearSchedule(2026, holidays={D("2026-10-01")}))
+    assert reimported.is_rest_day(D("2026-10-01"))
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"holidays": {D("2026-01-01")}},
+    {"holidays": {D("2027-01-04")}, "workdays": {D("2027-01-04")}},
+])
+def test_year_schedule_rejects_inconsistent_data(kwargs):
+    with pytest.raises(ValueError):
+        YearSchedule(2027, **kwargs)
+
+
+# -- period notation ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,amount,unit", [
+    ("15d", 15, Unit.DAYS), ("6m", 6, Unit.MONTHS), ("1y", 1, Unit.YEARS), ("7wd", 7, Unit.WORKING_DAYS),
+])
+def test_period_parse(text, amount, unit):
+    assert Period.parse(text) == Period(amount, unit)
+    assert str(Period.parse(text)) == text
+
+
+@pytest.mark.parametrize("text", ["6x", "", "d", "-1d", "1.5m", "6 m", "0d", "00m", "6M"])
+def test_period_parse_rejects_bad_text(text):
+    with pytest.raises(ValueError):
+        Period.parse(text)
+
+
+def test_exclusion_end_before_start_is_rejected():
+    with pytest.raises(ValueError):
+        Exclusion(D("2026-04-11"), D("2026-04-01"))
+
+
+# -- real dates -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("start,period,unrolled,due", [
+    # Spring Festival 2025: rest 01-28..02-04, make-up Sun 01-26 and Sat 02-08.
+    ("2025-01-13", "15d", "2025-01-28", "2025-02-05"),
+    ("2025-01-11", "15d", "2025-01-26", "2025-01-26"),
+    ("2025-01-24", "15d", "2025-02-08", "2025-02-08"),
+    # Labour Day 2025: rest 05-01..05-05, make-up Sun 04-27.
+    ("2025-04-16", "15d", "2025-05-01", "2025-05-06"),
+    ("2025-04-12", "15d", "2025-04-27", "2025-04-27"),
+    # National Day and Mid-Autumn 2025: rest 10-01..10-08, make-up Sun 09-28 and Sat 10-11.
+    ("2025-04-01", "6m", "2025-10-01", "2025-10-09"),
+    ("2025-09-13", "15d", "2025-09-28", "2025-09-28"),
+    ("2025-09-26", "15d", "2025-10-11", "2025-10-11"),
+    # Spring Festival 2026: rest 02-15..02-23, make-up Sat 02-14 and Sat 02-28.
+    ("2026-02-01", "15d", "2026-02-16", "2026-02-24"),
+    ("2026-01-15", "1m", "2026-02-15", "2026-02-24"),
+    ("2026-01-30", "15d", "2026-02-14", "2026-02-14"),
+    ("2026-02-13", "15d", "2026-02-28", "2026-02-28"),
+    # Labour Day 2026: rest 05-01..05-05, make-up Sat 05-09.
+    ("2026-04-16", "15d", "2026-05-01", "2026-05-06"),
+    ("2026-04-24", "15d", "2026-05-09", "2026-05-09"),
+    # Mid-Autumn 09-25..27 and National Day 10-01..07 2026, make-up Sun 09-20 and Sat 10-10.
+    ("2026-09-10", "15d", "2026-09-25", "2026-09-28"),
+    ("2026-04-01", "6m", "2026-10-01", "2026-10-08"),
+    ("2026-09-05", "15d", "2026-09-20", "2026-09-20"),
+    ("2026-09-25", "15d", "2026-10-10", "2026-10-10"),
+    # An ordinary weekend rolls to Monday; an ordinary weekday does not move.
+    ("2026-03-06", "15d", "2026-03-21", "2026-03-23"),
+    ("2026-03-16", "6m", "2026-09-16", "2026-09-16"),
+    # Month end (民法典第二百零二条), leap years.
+    ("2026-01-31", "1m", "2026-02-28", "2026-02-28"),  # a Saturday, but a make-up working day
+    ("2024-01-31", "1m", "2024-02-29", "2024-02-29"),
+    ("2024-02-29", "1y", "2025-02-28", "2025-02-28"),
+    ("2023-02-28", "1y", "2024-02-28", "2024-02-28"),
+    ("2026-08-31", "1m", "2026-09-30", "2026-09-30"),
+])
+def test_real_dates(start, period, unrolled, due):
+    result = deadline(start, period)
+    assert (result.unrolled_due, result.due) == (D(unrolled), D(due))
+    assert result.calendar_known
+
+
+def test_explanation_names_each_step():
+    lines = deadline("2026-04-01", "6m", basis="民事诉讼法 审理期限").explanation
+    assert lines[0] == "依据：民事诉讼法 审理期限"
+    assert "起算：2026-04-01 当日不计入，自次日起算（民法典第二百零一条）" in lines
+    assert "期间：6个月，对应日 2026-10-01（民法典第二百零二条）" in lines
+    assert "期间届满日 2026-10-01 为法定休假日，顺延至 2026-10-08（民法典第二百零三条）" in lines
+    month_end = deadline("2026-01-31", "1m").explanation
+    assert any("无对应日" in line and "2026-02-28" in line for line in month_end)
+    assert any("调休工作日，不顺延" in line for line in month_end)
+
+
+def test_domain_section_3_example():
+    result = deadline(
+        "2026-01-05", "6m",
+        exclusions=[Exclusion(D("2026-04-01"), D("2026-04-11"), "公告"),
+                    Exclusion(D("2026-05-01"), D("2026-05-31"), "鉴定")],
+    )
+    assert result.due == result.unrolled_due == D("2026-08-14")
+    assert "扣除：2026-04-01 至 2026-04-11，共10日（审限扣除：公告）" in result.explanation
+    assert any("2026-07-05 后移至 2026-08-14" in line for line in result.explanation)
+    # Without the spans the end (a Sunday) rolls; with them the roll happens once, at the end.
+    assert deadline("2026-01-05", "6m").due == D("2026-07-06")
+
+
+@pytest.mark.parametrize("kw,line", [
+    ({"custody": True}, "羁押期间不因节假日顺延（刑事诉讼法）"),
+    ({"rollover": False}, "本期间按规则不适用节假日顺延"),
+])
+def test_no_roll_in_custody_or_when_disabled(kw, line):
+    result = deadline("2026-09-16", "15d", **kw)
+    assert result.due == result.unrolled_due == D("2026-10-01")
+    assert line in result.explanation
+
+
+def test_custody_ending_in_unknown_year_consults_no_calendar():
+    assert deadline("2026-12-25", "15d", custody=True).calendar_known
+
+
+@pytest.mark.parametrize("start,period,due", [
+    ("2026-09-28", "7wd", "2026-10-13"),  # over National Day, counting make-up Sat 10-10
+    ("2025-01-24", "7wd", "2025-02-10"),  # over Spring Festival, both make-up days count
+    ("2026-03-13", "1wd", "2026-03-16"),  # Friday → Monday
+])
+def test_working_days(start, period, due):
+    result = deadline(start, period)
+    assert result.due == result.unrolled_due == D(due)
+
+
+def test_working_days_refuse_exclusions():
+    with pytest.raises(ValueError):
+        deadline("2026-03-13", "7wd", exclusions=[Exclusion(D("2026-03-14"), D("2026-03-15"))])
+
+
+@pytest.mark.parametrize("start,period,due", [
+    ("2026-12-18", "15d", "2027-01-04"),  # 2027-01-02 is a Saturday
+    ("2030-04-01", "6m", "2030-10-01"),  # a Tuesday: weekends only, so National Day is unseen
+    ("2026-12-28", "5wd", "2027-01-04"),  # the count crosses into 2027
+])
+def test_unknown_years_are_flagged(start, period, due):
+    result = deadline(start, period)
+    assert result.due == D(due)
+    assert not result.calendar_known
+    year = D(due).year
+    assert f"{year}年节假日安排未知，仅按周末计算" in result.explanation
+
+
+def test_imported_2027_schedule_is_used_once_given():
+    # Invented schedule for the test: 2027-01-01 off, Saturday 2027-02-20 a make-up working day.
+    schedule = YearSchedule(2027, holidays=frozenset({D("2027-01-01")}),
+                            workdays=frozenset({D("2027-02-20")}))
+    before = deadline("2026-12-17", "15d")
+    assert (before.due, before.calendar_known) == (D("2027-01-01"), False)
+    after = deadline("2026-12-17", "15d", CAL.with_year(schedule))
+    assert (after.due, after.calendar_known) == (D("2027-01-04"), True)
+    assert deadline("2027-02-05", "15d", CAL.with_year(schedule)).due == D("2027-02-20")
+    assert deadline("2027-02-05", "15d").due == D("2027-02-22")
+
+
+def test_a_roll_running_into_an_unknown_year_is_flagged():
+    # Invented: 2026-12-31 (a Thursday) off, so the roll lands on 2027-01-01 of unknown 2027.
+    calendar = CAL.with_year(YearSchedule(2026, holidays=frozenset({D("2026-12-31")})))
+    result = deadline("2026-12-16", "15d", calendar)
+    assert (result.unrolled_due, result.due) == (D("2026-12-31"), D("2027-01-01"))
+    assert not result.calendar_known
+
+
+def test_overflow_is_a_value_error():
+    with pytest.raises(ValueError):
+        deadline("9999-12-01", "1m")
+
+
+# -- invariants -----------------------------------------------------------------------------------
+
+starts = st.dates(min_value=date(2004, 1, 1), max_value=date(2031, 12, 31))
+calendar_periods = st.one_of(
+    st.builds(Period, st.integers(1, 400), st.just(Unit.DAYS)),
+    st.builds(Period, st.integers(1, 40), st.sampled_from([Unit.MONTHS, Unit.YEARS])),
+)
+exclusion_lists = st.lists(
+    st.tuples(starts, st.integers(0, 120)).map(
+        lambda t: Exclusion(t[0], t[0] + timedelta(days=t[1]))),
+    max_size=4,
+)
+
+
+def _compute(start, period, **kw):
+    return compute_deadline(start=start, period=period, calendar=CAL, **kw)
+
+
+@given(starts, calendar_periods, st.booleans(), st.booleans())
+def test_roll_only_moves_forward_across_rest_days(start, period, custody, rollover):
+    result = _compute(start, period, custody=custody, rollover=rollover)
+    assert result.due >= result.unrolled_due
+    if custody or not rollover:
+        assert result.due == result.unrolled_due
+    else:
+        assert CAL.is_working_day(result.due)
+        crossed = result.unrolled_due
+        while crossed < result.due:
+            assert CAL.is_rest_day(crossed)
+            crossed += timedelta(days=1)
+
+
+@given(starts, calendar_periods, exclusion_lists)
+def test_exclusions_shift_the_unrolled_end_by_their_total(start, period, exclusions):
+    plain = _compute(start, period)
+    excluded = _compute(start, period, exclusions=exclusions)
+    total = sum(ex.days for ex in exclusions)
+    assert excluded.unrolled_due == plain.unrolled_due + timedelta(days=total)
+    assert excluded.due >= plain.due
+
+
+@given(starts, st.integers(1, 400))
+def test_day_period_ends_start_plus_n(start, n):
+    assert _compute(start, Period(n, Unit.DAYS)).unrolled_due == start + timedelta(days=n)
+
+
+@given(starts, st.integers(1, 40), st.sampled_from([Unit.MONTHS, Unit.YEARS]))
+def test_month_period_ends_in_the_right_month(start, n, unit):
+    months = n if unit is Unit.MONTHS else 12 * n
+    end = _compute(start, Period(n, unit)).unrolled_due
+    index = start.month - 1 + months
+    assert (end.year, end.month) == (start.year + index // 12, index % 12 + 1)
+    if end.day != start.day:  # only when the month is too short, and then its last day
+        assert end.day < start.day and (end + timedelta(days=1)).day == 1
+
+
+@settings(max_examples=60)
+@given(starts, st.integers(1, 60))
+def test_working_day_count_equals_n(start, n):
+    due = _compute(start, Period(n, Unit.WORKING_DAYS)).due
+    assert CAL.is_working_day(due)
+    days = [start + timedelta(days=i) for i in range(1, (due - start).days + 1)]
+    assert sum(CAL.is_working_day(d) for d in days) == n
