@@ -15,6 +15,7 @@ from typing import Awaitable, Callable
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
+from opentelemetry import trace
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller
@@ -62,6 +63,9 @@ class Proxy(grpc.GenericRpcHandler):
 
     async def _unary(self, method: str, route: Route, request: bytes, context) -> bytes:
         metadata = context.invocation_metadata() or ()
+        # The trace id goes back to the caller, so a user or a court system can quote it to support.
+        trace_md = (("x-courtflow-trace-id", _trace_id()),)
+        context.set_trailing_metadata(trace_md)
         user_agent = dict(metadata).get("user-agent", "")
         caller = None
         audited_by_service = False
@@ -77,12 +81,14 @@ class Proxy(grpc.GenericRpcHandler):
                                       timeout=_remaining(context))
         except DomainError as err:
             await self._audit(method, caller, request, err.reason, context, user_agent, denied=True)
-            await context.abort_with_status(to_status(err))
+            status = to_status(err)
+            await context.abort_with_status(status._replace(trailing_metadata=status.trailing_metadata + trace_md))
         except grpc.aio.AioRpcError as err:
             reason, _ = details_of(err)
             await self._audit(method, caller, request, reason or err.code().name, context, user_agent,
                               denied=err.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED))
-            await context.abort(err.code(), err.details() or "", tuple(err.trailing_metadata() or ()))
+            relayed = tuple(m for m in (err.trailing_metadata() or ()) if m[0] != "x-courtflow-trace-id")
+            await context.abort(err.code(), err.details() or "", relayed + trace_md)
         except Exception:
             error_id = uuid.uuid4().hex[:12]
             log.exception("gateway failed on %s (error id %s)", method, error_id)
@@ -107,6 +113,11 @@ class Proxy(grpc.GenericRpcHandler):
             await self._rt.db(write)
         except Exception:  # the call's answer must not depend on the audit write; log loudly
             log.exception("could not record audit event for %s", method)
+
+
+def _trace_id() -> str:
+    ctx = trace.get_current_span().get_span_context()
+    return format(ctx.trace_id, "032x") if ctx.is_valid else ""
 
 
 def _remaining(context) -> float:

@@ -12,6 +12,7 @@ import logging
 import time
 from typing import Callable
 
+from opentelemetry import propagate, trace
 from sqlalchemy import select
 
 from courtflow.node.v1.node_pb2 import NodeState
@@ -23,6 +24,7 @@ from services.node.deadlines import Firing
 from services.node.models import DueTimerRow, NodeRow
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("courtflow.node.due_queue")
 
 
 def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> int:
@@ -39,22 +41,29 @@ def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> int:
             select(NodeRow).where(NodeRow.id.in_(node_ids)).order_by(NodeRow.id).with_for_update())}
         for timer in sorted(timers, key=lambda t: (t.fire_at, -t.rung)):
             node = nodes[timer.node_id]
-            firing = deadlines.decide(rung=timer.rung, due=node.due_date, rungs=node.warning_rungs,
-                                      completed=node.state == NodeState.NODE_STATE_COMPLETED, now=now)
-            if firing is Firing.WARN:
-                node.state, node.warned = NodeState.NODE_STATE_WARNING, True
-                node.warning_time = node.warning_time or now
-                uow.publish(events.node_warned(node, rung=timer.rung, now=now), court=node.court,
-                            aggregate_type="node", aggregate_id=node.name)
-            elif firing is Firing.OVERDUE:
-                warned_before = node.warned
-                node.state, node.overdue_time = NodeState.NODE_STATE_OVERDUE, now
-                uow.publish(events.node_overdue(node, now=now, warned_before=warned_before), court=node.court,
-                            aggregate_type="node", aggregate_id=node.name)
+            with tracer.start_as_current_span("fire node timer", context=propagate.extract(node.trace_context),
+                                              attributes={"courtflow.node": node.name, "courtflow.rung": timer.rung}):
+                firing = _fire(uow, node, timer.rung, now)
             timer.fired_at, timer.outcome = now, firing.value
             metrics.TIMERS_FIRED.labels(firing.value).inc()
         uow.commit()
         return len(timers)
+
+
+def _fire(uow: UnitOfWork, node: NodeRow, rung: int, now) -> Firing:
+    firing = deadlines.decide(rung=rung, due=node.due_date, rungs=node.warning_rungs,
+                              completed=node.state == NodeState.NODE_STATE_COMPLETED, now=now)
+    if firing is Firing.WARN:
+        node.state, node.warned = NodeState.NODE_STATE_WARNING, True
+        node.warning_time = node.warning_time or now
+        uow.publish(events.node_warned(node, rung=rung, now=now), court=node.court, aggregate_type="node",
+                    aggregate_id=node.name)
+    elif firing is Firing.OVERDUE:
+        warned_before = node.warned
+        node.state, node.overdue_time = NodeState.NODE_STATE_OVERDUE, now
+        uow.publish(events.node_overdue(node, now=now, warned_before=warned_before), court=node.court,
+                    aggregate_type="node", aggregate_id=node.name)
+    return firing
 
 
 class Sweeper:

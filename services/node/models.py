@@ -51,6 +51,9 @@ class NodeRow(Base):
     warning_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     overdue_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     complete_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # W3C trace context of the event that opened the node: reminders fired months later
+    # continue that trace, so a reminder can be followed back to the filing that caused it.
+    trace_context: Mapped[dict] = mapped_column(JSONB)
 
     @property
     def name(self) -> str:

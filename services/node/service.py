@@ -5,6 +5,7 @@ import uuid
 from datetime import date
 from typing import Callable
 
+from opentelemetry import propagate
 from sqlalchemy import select
 
 from courtflow.common.v1.caller_pb2 import Caller
@@ -49,6 +50,8 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
               custody: bool) -> NodeRow:
     deadline = compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=custody,
                                 basis=rule.legal_basis)
+    trace_context: dict[str, str] = {}
+    propagate.inject(trace_context)
     return NodeRow(
         id=new_event_id(), court=court, case_id=case_id, case_number=case_number, department=department,
         responsible=handler, node_type=rule.code, display_name=rule.display_name, stage=rule.stage,
@@ -56,7 +59,7 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         state=NodeState.NODE_STATE_RUNNING, anchor_date=anchor, due_date=deadline.due,
         calendar_known=deadline.calendar_known, explanation=list(deadline.explanation),
         warning_rungs=list(rule.warning_rungs), deadline_time=deadlines.deadline_time(deadline.due),
-        warned=False, open_time=now)
+        warned=False, open_time=now, trace_context=trace_context)
 
 
 def get_node(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("warning_time", ts),
         sa.Column("overdue_time", ts),
         sa.Column("complete_time", ts),
+        sa.Column("trace_context", JSONB, nullable=False),
         schema=SCHEMA,
     )
     op.create_index("nodes_case", "nodes", ["case_id", "node_type"], unique=True, schema=SCHEMA)

@@ -1,0 +1,150 @@
+"""Delivery guarantees across processes: redelivered events change nothing, a crashed
+consumer loses nothing and sends nothing twice, and a trace follows a case from the
+gateway through the case, node and alert services."""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections import Counter
+from datetime import date, datetime, time as dtime
+
+import nats
+import pytest
+
+from courtflow.alert.v1 import alert_service_pb2 as als
+from courtflow.stats.v1 import stats_service_pb2 as ss
+
+from conftest import new_database
+from runtime.demo import create_request
+from runtime.synthetic import CaseSeed
+from services.common.clock import LEGAL_TZ
+from support import COURT, COURT_SYSTEM, JUDGE, PRESIDENT, eventually, start_system
+
+pytestmark = pytest.mark.timeout(300)
+START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
+
+
+@pytest.fixture(scope="module")
+def cf(postgres, nats_servers, tmp_path_factory):
+    nats_url, _ = nats_servers.new("bus")
+    running = start_system(database_url=new_database(postgres, "bus"), nats_url=nats_url,
+                           work=tmp_path_factory.mktemp("bus"), start_clock=START)
+    yield running
+    running.system.stop()
+
+
+def seed(tag: str, n: int, filed: date) -> CaseSeed:
+    return CaseSeed(request_id=f"{tag}-{n}", court_id=COURT, department_id="440101-civil1",
+                    case_number=f"（{filed.year}）示0101民初{n}号", case_type="civil",
+                    procedure="first_instance_ordinary", cause="买卖合同纠纷", parties=("原告 王五", "被告 赵六"),
+                    handler=JUDGE, filing_date=filed, custody=False)
+
+
+def messages(cf) -> list:
+    out, token = [], ""
+    while True:
+        page = cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000, page_token=token),
+                                      metadata=cf.md(JUDGE))
+        out += page.messages
+        token = page.next_page_token
+        if not token:
+            return out
+
+
+def sms_lines(cf) -> list[dict]:
+    path = cf.system.sms_log
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
+def test_alert_killed_mid_flow_delivers_every_reminder_exactly_once(cf):
+    # Cases filed two months ago: their five-day service node is overdue the moment it opens,
+    # so registering them starts a stream of overdue events towards the alert service.
+    filed = date(2026, 1, 5)
+    count = 60
+    seeds = [seed("kill", 2000 + i, filed) for i in range(count)]
+    for s in seeds:
+        cf.cases.CreateCase(create_request(s), metadata=cf.md(COURT_SYSTEM))
+        if s is seeds[count // 3]:
+            alert = cf.system.components["alert"]
+            eventually(lambda: any(m.case_number == seeds[0].case_number for m in messages(cf)),
+                       what="first reminders")
+            alert.kill()                                  # kill -9 while events are flowing
+    assert not cf.system.components["alert"].running()
+    cf.system.restart("alert")
+    numbers = {s.case_number for s in seeds}
+    mine = lambda: [m for m in messages(cf) if m.case_number in numbers]
+    eventually(lambda: len(mine()) >= count, timeout=60, what="all reminders after restart")
+    time.sleep(1.0)  # let any duplicate that would have been produced arrive before counting
+    per_node = Counter(m.node for m in mine())
+    assert len(per_node) == count and set(per_node.values()) == {1}
+    sms = eventually(lambda: (lines := [l for l in sms_lines(cf) if any(n in l["text"] for n in numbers)])
+                     and len(lines) >= count and lines, timeout=60, what="all SMS")
+    assert len(sms) == count
+    assert Counter(l["out_id"] for l in sms).most_common(1)[0][1] == 1
+    assert sorted(n for l in sms for n in numbers if n in l["text"]) == sorted(numbers)
+
+
+def test_redelivered_event_changes_nothing(cf):
+    case = cf.cases.CreateCase(create_request(seed("redeliver", 3000, date(2026, 1, 6))),
+                               metadata=cf.md(COURT_SYSTEM)).case
+    node = f"{case.name}/nodes/serve_complaint_copy"
+    eventually(lambda: [m for m in messages(cf) if m.node == node], what="overdue reminder")
+
+    def stats_row():
+        rows = cf.stats.ListNodeStatistics(ss.ListNodeStatisticsRequest(parent=f"courts/{COURT}"),
+                                           metadata=cf.md(PRESIDENT)).node_statistics
+        return [(r.department, r.stage, r.open_count, r.warning_count, r.overdue_count) for r in rows]
+
+    before_stats, before_sms = stats_row(), len(sms_lines(cf))
+
+    async def redeliver() -> dict:
+        nc = await nats.connect(cf.nats_url)
+        js = nc.jetstream()
+        sub = await js.subscribe("courtflow.node.v1.node_overdue", ordered_consumer=True)
+        original = None
+        async for msg in sub.messages:
+            if node.encode() in msg.data:
+                original = msg
+                break
+        # The same event again, under a new message id so that JetStream's duplicate window cannot
+        # hide it: only the consumers' own idempotency can.
+        ack = await js.publish(original.subject, original.data, headers={"Nats-Msg-Id": str(uuid.uuid4()),
+                                                                         **{k: v for k, v in (original.headers or {}).items()
+                                                                            if k != "Nats-Msg-Id"}})
+        info = {}
+        for durable in ("alert-node", "stats-node"):
+            for _ in range(100):
+                ci = await js.consumer_info("NODE", durable)
+                if ci.delivered.stream_seq >= ack.seq and ci.num_ack_pending == 0:
+                    break
+                await asyncio.sleep(0.1)
+            info[durable] = (ci.delivered.stream_seq, ci.num_ack_pending, ci.num_pending)
+        await nc.close()
+        return {"seq": ack.seq, **info}
+
+    result = asyncio.run(redeliver())
+    for durable in ("alert-node", "stats-node"):
+        delivered, ack_pending, pending = result[durable]
+        assert delivered >= result["seq"] and ack_pending == 0 and pending == 0, result
+    assert len([m for m in messages(cf) if m.node == node]) == 1
+    assert stats_row() == before_stats
+    assert len(sms_lines(cf)) == before_sms
+
+
+def test_one_trace_from_gateway_through_case_node_and_alert(cf):
+    reply, call = cf.cases.CreateCase.with_call(create_request(seed("trace", 4000, date(2026, 1, 7))),
+                                                metadata=cf.md(COURT_SYSTEM))
+    trace_id = dict(call.trailing_metadata())["x-courtflow-trace-id"]
+    assert len(trace_id) == 32
+    spans_path = cf.system.log_dir / "spans.jsonl"
+
+    def services_in_trace():
+        if not spans_path.exists():
+            return set()
+        spans = [json.loads(l) for l in spans_path.read_text().splitlines() if l.strip()]
+        return {s["service"] for s in spans if s["trace_id"] == trace_id}
+
+    eventually(lambda: {"gateway", "case", "node", "alert"} <= services_in_trace(), timeout=30,
+               what="spans of the gateway, case, node and alert services in one trace")

@@ -1,0 +1,39 @@
+"""Process lifecycle: every component reports SERVING on grpc.health.v1 once started, and
+NOT_SERVING while it shuts down (so load balancers stop sending it work), then exits cleanly."""
+from __future__ import annotations
+
+import signal
+import time
+from datetime import datetime
+
+import pytest
+from grpc_health.v1 import health_pb2
+
+from conftest import new_database
+from runtime.system import health_status
+from services.common.clock import LEGAL_TZ
+from support import start_system
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def test_health_serving_after_start_and_not_serving_while_shutting_down(postgres, nats_servers, tmp_path):
+    nats_url, _ = nats_servers.new("lifecycle")
+    cf = start_system(database_url=new_database(postgres, "lifecycle"), nats_url=nats_url, work=tmp_path,
+                      start_clock=datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ), extra_env={"COURTFLOW_SHUTDOWN_DRAIN": "2"})
+    try:
+        components = cf.system.components
+        for c in components.values():
+            assert health_status(c.address) == health_pb2.HealthCheckResponse.SERVING, c.name
+        for name, c in components.items():
+            c.proc.send_signal(signal.SIGTERM)
+            seen = []
+            deadline = time.monotonic() + 10
+            while c.proc.poll() is None and time.monotonic() < deadline:
+                seen.append(health_status(c.address, timeout=0.5))
+                time.sleep(0.05)
+            assert health_pb2.HealthCheckResponse.NOT_SERVING in seen, (name, seen)
+            assert health_pb2.HealthCheckResponse.SERVING not in seen[seen.index(health_pb2.HealthCheckResponse.NOT_SERVING):]
+            assert c.proc.wait(15) == 0, f"{name} did not exit cleanly; see {c.log_path}"
+    finally:
+        cf.system.stop()
