@@ -40,16 +40,25 @@ class Authenticator:
         self._uow = uow_factory
         self._cache: dict[str, tuple[float, Caller]] = {}
 
-    def authenticate(self, token: str) -> Caller:
-        digest = token_digest(token)
-        hit = self._cache.get(digest)
+    def cached(self, token: str) -> Caller | None:
+        """The caller for a recently seen token, without touching the database (safe on the event loop)."""
+        hit = self._cache.get(token_digest(token))
         if hit and hit[0] > time.monotonic():
-            return hit[1]
+            caller = Caller()
+            caller.CopyFrom(hit[1])  # callers are completed per request; keep the cached one pristine
+            return caller
+        return None
+
+    def authenticate(self, token: str) -> Caller:
+        """Look the token up (blocking: run in the database thread pool)."""
+        digest = token_digest(token)
         caller = self._lookup(digest)
         if len(self._cache) > 10_000:
             self._cache.clear()
         self._cache[digest] = (time.monotonic() + CACHE_SECONDS, caller)
-        return caller
+        fresh = Caller()
+        fresh.CopyFrom(caller)
+        return fresh
 
     def _lookup(self, digest: str) -> Caller:
         with self._uow() as uow:

@@ -45,6 +45,7 @@ class Proxy(grpc.GenericRpcHandler):
         self._routes = routes
         self._auth = authenticator
         self._pool = descriptor_pool.Default()
+        self._callables: dict[str, grpc.aio.UnaryUnaryMultiCallable] = {}
 
     def service(self, details: grpc.HandlerCallDetails):
         method = details.method
@@ -70,13 +71,15 @@ class Proxy(grpc.GenericRpcHandler):
         caller = None
         audited_by_service = False
         try:
-            caller = await self._rt.db(self._auth.authenticate, bearer(metadata))
+            token = bearer(metadata)
+            caller = self._auth.cached(token) or await self._rt.db(self._auth.authenticate, token)
             caller.client_address, caller.user_agent = context.peer(), user_agent
             audited_by_service = permissions.check(method, caller.role).audited_by_service
             if route.local is not None:
                 response = await route.local[method.split("/")[2]](request, caller)
             else:
-                call = route.channel.unary_unary(method)
+                call = self._callables.get(method) or self._callables.setdefault(
+                    method, route.channel.unary_unary(method))
                 response = await call(request, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key),
                                       timeout=_remaining(context))
         except DomainError as err:

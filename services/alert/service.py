@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from courtflow.alert.v1.alert_events_pb2 import MessageDelivered
@@ -55,10 +55,16 @@ def remind(uow: UnitOfWork, *, node: Node, rung: int, kind: int, days: int) -> N
 
 def upsert_recipient(uow: UnitOfWork, *, user: str, display_name: str, mobile: str, court: str, department: str,
                      role: int, active: bool) -> None:
+    now = uow.clock.now()
     values = dict(display_name=display_name, mobile=mobile, court=court, department=department, role=role,
-                  active=active, update_time=uow.clock.now())
+                  active=active, update_time=now)
     uow.session.execute(pg_insert(RecipientRow).values(user=user, **values)
                         .on_conflict_do_update(index_elements=[RecipientRow.user], set_=values))
+    if mobile:
+        # Reminders that reached this person before their directory entry did are sent now.
+        uow.session.execute(update(SmsDeliveryRow).where(
+            SmsDeliveryRow.recipient == user, SmsDeliveryRow.state == DeliveryState.DELIVERY_STATE_PENDING,
+            SmsDeliveryRow.mobile.is_(None)).values(mobile=mobile, next_attempt_at=now))
 
 
 def own_inbox(caller: Caller, parent: str) -> str:

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime, timezone
 from typing import Any, Mapping
 
 GENESIS = "0" * 64
 
 
 def canonical(content: Mapping[str, Any]) -> bytes:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_text).encode()
+
+
+def _text(value: Any) -> str:
+    # An instant hashes the same whatever time zone it was read back in.
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    return str(value)
 
 
 def link(previous_hash: str, content: Mapping[str, Any]) -> str:

@@ -17,8 +17,10 @@ def by_request(session: Session, court: str, request_id: str) -> CaseRow | None:
     return session.scalars(select(CaseRow).where(CaseRow.court == court, CaseRow.request_id == request_id)).first()
 
 
-def by_number(session: Session, court: str, case_number: str) -> CaseRow | None:
-    return session.scalars(select(CaseRow).where(CaseRow.court == court, CaseRow.case_number == case_number)).first()
+def by_request_or_number(session: Session, court: str, request_id: str, case_number: str) -> list[CaseRow]:
+    """Cases that a new registration would replay (same request) or clash with (same 案号): one query."""
+    return list(session.scalars(select(CaseRow).where(
+        CaseRow.court == court, (CaseRow.request_id == request_id) | (CaseRow.case_number == case_number))))
 
 
 def get(session: Session, court: str, case_id: uuid.UUID) -> CaseRow | None:

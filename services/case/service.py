@@ -30,10 +30,11 @@ def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: N
     scope.require_court(caller, new.court)
     with uow_factory() as uow:
         check_new_case(new, today=legal_today(uow.clock))
-        existing = repository.by_request(uow.session, new.court, new.request_id)
-        if existing is not None:
-            return to_domain(existing)
-        if repository.by_number(uow.session, new.court, new.case_number) is not None:
+        found = repository.by_request_or_number(uow.session, new.court, new.request_id, new.case_number)
+        replayed = [row for row in found if row.request_id == new.request_id]
+        if replayed:
+            return to_domain(replayed[0])
+        if found:
             raise CaseNumberTaken(f"案号 {new.case_number} 已在本院登记", metadata={"case_number": new.case_number})
         now = uow.clock.now()
         row = CaseRow(id=new_event_id(), court=new.court, case_number=new.case_number, case_type=new.case_type,

@@ -75,7 +75,7 @@ class ConsumerRunner:
     async def run(self) -> None:
         while not self._stopping:
             try:
-                msgs = await self._psub.fetch(batch=self.sub.batch, timeout=1.0)
+                msgs = await self._next_batch()
             except (NatsTimeout, asyncio.TimeoutError):
                 continue
             except Exception:
@@ -85,6 +85,19 @@ class ConsumerRunner:
                 await asyncio.sleep(1)
                 continue
             await self._process(msgs)
+
+    async def _next_batch(self) -> list:
+        """Wait for one message, then take whatever else is already there, up to the batch size.
+
+        (A single fetch(batch) lingers until the batch is full or the timeout passes, which
+        would hold a trickle of events back for up to the whole timeout.)"""
+        msgs = await self._psub.fetch(1, timeout=1.0)
+        if self.sub.batch > 1:
+            try:
+                msgs += await self._psub.fetch(self.sub.batch - 1, timeout=0.005)
+            except (NatsTimeout, asyncio.TimeoutError):
+                pass
+        return msgs
 
     async def stop(self) -> None:
         self._stopping = True
@@ -130,7 +143,11 @@ class ConsumerRunner:
 
     def _apply(self, events: list[Event], headers: list[dict | None]) -> None:
         with self._uow() as uow:
+            fresh = uow.mark_handled(self.sub.durable, [e.id for e in events])
             for event, hdrs in zip(events, headers):
+                if event.id not in fresh:
+                    continue  # handled before: a redelivery changes nothing
+                fresh.discard(event.id)  # and a duplicate within this batch is applied once
                 parent = propagate.extract(hdrs or {})
                 with tracer.start_as_current_span(
                         f"consume {event.subject}", context=parent, kind=trace.SpanKind.CONSUMER,
@@ -138,8 +155,7 @@ class ConsumerRunner:
                                     "courtflow.event.type": event.envelope.type,
                                     "courtflow.consumer": self.sub.durable,
                                     "courtflow.aggregate": event.envelope.aggregate_id}):
-                    if uow.mark_handled(self.sub.durable, event.id):
-                        self.sub.handlers[event.envelope.type](uow, event)
+                    self.sub.handlers[event.envelope.type](uow, event)
             uow.commit()
 
     async def _failed(self, msg, event: Event) -> None:

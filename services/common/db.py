@@ -29,7 +29,10 @@ def make_engine(url: str, *, pool_size: int = 10, application_name: str = "court
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per transaction. A connection broken by a database
+        # restart fails once; SQLAlchemy then invalidates the pool, and the caller retries
+        # (consumers nak and redeliver; RPC clients see UNAVAILABLE-like errors once).
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={"application_name": application_name, "connect_timeout": 10},
     )

@@ -20,7 +20,7 @@ from services.common.errors import invalid_field
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 
-_TERM = re.compile(r'^\s*([a-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.-]+))\s*$')
+_TERM = re.compile(r'\s*([a-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.-]+))\s*(?:\s+AND\s+(?=\S)|$)')
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,13 @@ def split_page(rows: list, page: Page, key_of: Callable[[Any], Any]) -> tuple[li
 
 
 def parse_filter(text: str, allowed: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
-    if not text.strip():
-        return {}
     result: dict[str, Any] = {}
-    for term in re.split(r"\s+AND\s+", text.strip()):
-        m = _TERM.match(term)
+    pos, text = 0, text.strip()
+    while pos < len(text):
+        # Term by term from the left, so a quoted value may itself contain " AND ".
+        m = _TERM.match(text, pos)
         if not m:
-            raise invalid_field("filter", f"无法解析的条件 {term!r}: 仅支持 field = \"value\"，以 AND 连接")
+            raise invalid_field("filter", f"无法解析的条件 {text[pos:]!r}: 仅支持 field = \"value\"，以 AND 连接")
         field, quoted, bare = m.group(1), m.group(2), m.group(3)
         if field not in allowed:
             raise invalid_field("filter", f"不支持按 {field} 过滤; 可用字段: {', '.join(sorted(allowed))}")
@@ -81,4 +81,5 @@ def parse_filter(text: str, allowed: dict[str, Callable[[str], Any]]) -> dict[st
             result[field] = allowed[field](value)
         except (ValueError, KeyError):
             raise invalid_field("filter", f"{field} 的值 {value!r} 无效") from None
+        pos = m.end()
     return result

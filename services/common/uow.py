@@ -5,7 +5,7 @@
         uow.publish(CaseFiled(case=...), court=..., aggregate_type="case", aggregate_id=name)
         uow.commit()
 
-publish() writes an outbox row in the same transaction; after commit the local
+publish() adds an outbox row to the same transaction; after commit the local
 relay is woken (other replicas learn of it through LISTEN/NOTIFY).
 """
 from __future__ import annotations
@@ -32,13 +32,13 @@ class UnitOfWork:
         self._outbox = outbox
         self._handled = handled
         self._after_publish = after_publish
-        self._published = 0
+        self._pending: list[dict] = []
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._sessions()
         self.session.begin()
-        self._published = 0
+        self._pending = []
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -47,10 +47,13 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        if self._pending:
+            # One multi-row INSERT for all the transaction's events, just before it commits.
+            self.session.execute(insert(self._outbox), self._pending)
         self.session.commit()
-        if self._published and self._after_publish:
+        if self._pending and self._after_publish:
             self._after_publish()
-        self._published = 0
+        self._pending = []
 
     def publish(self, payload: Message, *, court: str, aggregate_type: str, aggregate_id: str,
                 event_id: uuid.UUID | None = None) -> uuid.UUID:
@@ -61,16 +64,20 @@ class UnitOfWork:
                              aggregate_type=aggregate_type, aggregate_id=aggregate_id, occurred_at=now)
         headers: dict[str, str] = {}
         propagate.inject(headers)  # trace context travels with the event
-        self.session.execute(insert(self._outbox).values(
+        self._pending.append(dict(
             id=event_id, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
             event_type=payload.DESCRIPTOR.full_name, subject=subject_for(self._producer, payload),
             payload=env.SerializeToString(), headers=headers, created_at=now))
-        self._published += 1
         return event_id
 
-    def mark_handled(self, consumer: str, event_id: uuid.UUID) -> bool:
-        """Record that `consumer` applied the event; False if it already had (a redelivery)."""
-        row = self.session.execute(
-            pg_insert(self._handled).values(consumer=consumer, event_id=event_id, handled_at=self.clock.now())
-            .on_conflict_do_nothing().returning(self._handled.c.event_id)).first()
-        return row is not None
+    def mark_handled(self, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Record that `consumer` applies these events; returns those it had not applied before
+        (the others are redeliveries). One statement for a whole batch."""
+        if not event_ids:
+            return set()
+        now = self.clock.now()
+        rows = self.session.execute(
+            pg_insert(self._handled).values([dict(consumer=consumer, event_id=e, handled_at=now)
+                                             for e in dict.fromkeys(event_ids)])
+            .on_conflict_do_nothing().returning(self._handled.c.event_id))
+        return {r[0] for r in rows}

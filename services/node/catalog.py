@@ -62,9 +62,13 @@ def load(path: Path = DEFAULT_PATH) -> Catalog:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or "nodes" not in data or "version" not in data:
         raise CatalogError(f"{path}: needs 'version' and 'nodes'")
+    if not isinstance(data["nodes"], list):
+        raise CatalogError(f"{path}: 'nodes' must be a list of node entries")
     rules, seen = [], set()
     for i, entry in enumerate(data["nodes"]):
         where = f"{path}: nodes[{i}] ({entry.get('code', '?') if isinstance(entry, dict) else '?'})"
+        if not isinstance(entry, dict):
+            raise CatalogError(f"{where}: a node entry must be a mapping of fields")
         rule = _rule(entry, where)
         if rule.code in seen:
             raise CatalogError(f"{where}: duplicate code")
@@ -81,15 +85,28 @@ def _rule(e: dict, where: str) -> NodeRule:
 
     def enum(value: str, enum_type, prefix: str, key: str) -> int:
         try:
-            return enum_type.Value(f"{prefix}_{value}")
+            number = enum_type.Value(f"{prefix}_{value}")
         except ValueError:
-            raise CatalogError(f"{where}: {key} {value!r} is not a known value") from None
+            number = 0
+        if number == 0:  # the proto zero value means "unspecified", never a real stage or type
+            raise CatalogError(f"{where}: {key} {value!r} is not a known value")
+        return number
 
+    def applicability(j: int, item) -> tuple[int, int]:
+        if not isinstance(item, dict) or "case_type" not in item or "procedure" not in item:
+            raise CatalogError(f"{where}: applies_to[{j}] needs 'case_type' and 'procedure'")
+        return (enum(item["case_type"], CaseType, "CASE_TYPE", "case_type"),
+                enum(item["procedure"], Procedure, "PROCEDURE", "procedure"))
+
+    period_text = str(need("period"))
     try:
-        period = Period.parse(str(need("period")))
+        period = Period.parse(period_text)
     except ValueError as exc:
         raise CatalogError(f"{where}: period: {exc}") from None
-    rungs = tuple(sorted((int(r) for r in e.get("warning_rungs", [])), reverse=True))
+    try:
+        rungs = tuple(sorted({int(r) for r in e.get("warning_rungs", [])}, reverse=True))
+    except (TypeError, ValueError):
+        raise CatalogError(f"{where}: warning_rungs {e.get('warning_rungs')!r} must be whole numbers of days") from None
     if any(r <= 0 for r in rungs):
         raise CatalogError(f"{where}: warning_rungs must be positive day counts")
     for key, allowed, value in (("anchor", ANCHORS, need("anchor")),
@@ -97,8 +114,7 @@ def _rule(e: dict, where: str) -> NodeRule:
                                 ("responsible_role", ROLES, need("responsible_role"))):
         if value not in allowed:
             raise CatalogError(f"{where}: {key} {value!r} must be one of {sorted(allowed)}")
-    applies = frozenset((enum(a["case_type"], CaseType, "CASE_TYPE", "case_type"),
-                         enum(a["procedure"], Procedure, "PROCEDURE", "procedure")) for a in need("applies_to"))
+    applies = frozenset(applicability(j, a) for j, a in enumerate(need("applies_to")))
     return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
                     stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
                     process=str(need("process")), applies_to=applies, opened_by=str(need("opened_by")),
