@@ -23,7 +23,11 @@ GATEWAY_SERVICE = gateway_service_pb2.DESCRIPTOR.services_by_name["GatewayServic
 
 def build_with(settings: Settings):
     def build(rt: Runtime) -> ServiceApp:
-        channels = [grpc.aio.insecure_channel(addr, interceptors=aio_client_interceptors())
+        # round_robin over every address the name resolves to (a headless Service lists all replicas).
+        # Reconnect quickly after a service restarts (the default backoff grows to two minutes).
+        options = [("grpc.lb_policy_name", "round_robin"), ("grpc.initial_reconnect_backoff_ms", 100),
+                   ("grpc.min_reconnect_backoff_ms", 100), ("grpc.max_reconnect_backoff_ms", 1000)]
+        channels = [grpc.aio.insecure_channel(addr, interceptors=aio_client_interceptors(), options=options)
                     for addr in settings.backends.values()]
         routes = {svc: Route(channel=ch) for svc, ch in zip(settings.backends, channels)}
         routes[GATEWAY_SERVICE] = Route(local=servicer.HANDLERS)

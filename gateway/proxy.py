@@ -30,7 +30,7 @@ from services.common.server import Runtime
 log = logging.getLogger(__name__)
 
 LocalHandler = Callable[[bytes, Caller], Awaitable[bytes]]
-FORWARD_TIMEOUT = 30.0
+FORWARD_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,9 @@ class Proxy(grpc.GenericRpcHandler):
             else:
                 call = self._callables.get(method) or self._callables.setdefault(
                     method, route.channel.unary_unary(method))
+                # wait_for_ready: a service restarting for a moment delays the call instead of failing it.
                 response = await call(request, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key),
-                                      timeout=_remaining(context))
+                                      timeout=_remaining(context), wait_for_ready=True)
         except DomainError as err:
             await self._audit(method, caller, request, err.reason, context, user_agent, denied=True)
             status = to_status(err)

@@ -16,19 +16,20 @@ from runtime.embedded import EmbeddedNats, EmbeddedPostgres
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory):
+def postgres_server(tmp_path_factory):
+    """The embedded PostgreSQL server, or None when DATABASE_URL names an external one."""
     if os.environ.get("DATABASE_URL"):
-        yield os.environ["DATABASE_URL"]
+        yield None
         return
     pg = EmbeddedPostgres(tmp_path_factory.mktemp("postgres"))
     pg.start()
-    yield pg.url
+    yield pg
     pg.stop()
 
 
 @pytest.fixture(scope="session")
-def pg_admin(postgres):
-    return postgres
+def postgres(postgres_server):
+    return postgres_server.url if postgres_server else os.environ["DATABASE_URL"]
 
 
 def new_database(admin_url: str, prefix: str) -> str:

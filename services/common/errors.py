@@ -61,6 +61,13 @@ class Unauthenticated(DomainError):
     reason = "UNAUTHENTICATED"
 
 
+class Unavailable(DomainError):
+    """A dependency (the database) is down for a moment; the caller may retry."""
+
+    code = grpc.StatusCode.UNAVAILABLE
+    reason = "UNAVAILABLE"
+
+
 class FailedPrecondition(DomainError):
     code = grpc.StatusCode.FAILED_PRECONDITION
     reason = "FAILED_PRECONDITION"

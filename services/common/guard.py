@@ -13,10 +13,11 @@ import uuid
 import grpc
 import protovalidate
 from opentelemetry import trace
+from sqlalchemy.exc import OperationalError
 
 from services.common import caller as caller_ctx
 from services.common import metrics
-from services.common.errors import DomainError, from_validation_error, to_status
+from services.common.errors import DomainError, Unavailable, from_validation_error, to_status
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,10 @@ class Guard(grpc.aio.ServerInterceptor):
             await context.abort_with_status(to_status(exc))
         if isinstance(exc, grpc.aio.AbortError) or context.code() not in (None, grpc.StatusCode.OK):
             raise exc
+        if isinstance(exc, OperationalError):
+            log.warning("database unavailable in %s: %s", method, exc)
+            await context.abort_with_status(to_status(Unavailable("数据库暂时不可用，请稍后重试",
+                                                                  reason="DATABASE_UNAVAILABLE")))
         error_id = uuid.uuid4().hex[:12]
         log.exception("unexpected error in %s (error id %s)", method, error_id)
         await context.abort(grpc.StatusCode.INTERNAL, f"内部错误，请联系管理员（错误编号 {error_id}）")
@@ -99,4 +104,6 @@ def _code_name(exc: Exception) -> str:
         return "INVALID_ARGUMENT"
     if isinstance(exc, DomainError):
         return exc.code.name
+    if isinstance(exc, OperationalError):
+        return "UNAVAILABLE"
     return "ABORTED" if isinstance(exc, grpc.aio.AbortError) else "INTERNAL"

@@ -12,6 +12,6 @@ TIMERS_FIRED = Counter("courtflow_timers_fired_total", "Due-queue rungs fired", 
 SMS_SENT = Counter("courtflow_sms_total", "SMS deliveries by result", ["provider", "result"])
 
 
-def serve(port: int) -> None:
+def serve(port: int, host: str) -> None:
     if port > 0:
-        start_http_server(port, addr="127.0.0.1")
+        start_http_server(port, addr=host)

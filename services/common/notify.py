@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Callable
 
 import psycopg2.extensions
@@ -18,6 +19,7 @@ class PgListener:
         self._channel = channel
         self._conn = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._retry_at = 0.0
 
     async def start(self, on_notify: Callable[[], None]) -> None:
         self._loop = asyncio.get_running_loop()
@@ -36,14 +38,22 @@ class PgListener:
             try:
                 dbapi.poll()
             except Exception:
-                log.warning("LISTEN connection lost; relying on polling")
+                log.warning("LISTEN connection lost; polling until it is back")
                 self._loop.remove_reader(dbapi.fileno())
+                self._conn.invalidate()
+                self._conn = None
                 return
             if dbapi.notifies:
                 dbapi.notifies.clear()
                 on_notify()
 
         self._loop.add_reader(dbapi.fileno(), readable)
+
+    async def ensure(self, on_notify: Callable[[], None]) -> None:
+        """Listen again after the connection was lost (a database restart); cheap when listening."""
+        if self._conn is None and time.monotonic() >= self._retry_at:
+            self._retry_at = time.monotonic() + 5
+            await self.start(on_notify)
 
     async def stop(self) -> None:
         if self._conn is not None and self._loop is not None:

@@ -47,6 +47,7 @@ class OutboxRelay:
                          ORDER BY seq LIMIT :batch FOR UPDATE SKIP LOCKED)
             RETURNING id, seq, subject, payload, headers""")
         self._mark_sql = text(f"UPDATE {t} SET published_at = now() WHERE id = ANY(:ids)")
+        self._release_sql = text(f"UPDATE {t} SET claimed_until = NULL WHERE id = ANY(:ids)")
         self._prune_sql = text(
             f"DELETE FROM {t} WHERE published_at < now() - make_interval(hours => :hours)")
 
@@ -72,6 +73,7 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), self._poll)
             except asyncio.TimeoutError:
                 pass
+            await self._listener.ensure(self._wake.set)
             await self._maybe_prune()
 
     async def stop(self) -> None:
@@ -91,18 +93,27 @@ class OutboxRelay:
         # publish() calls are issued in seq order on one connection, so the stream keeps that order.
         results = await asyncio.gather(*acks, return_exceptions=True)
         done = [r.id for r, res in zip(rows, results) if not isinstance(res, BaseException)]
-        failed = len(rows) - len(done)
+        failed = [r.id for r, res in zip(rows, results) if isinstance(res, BaseException)]
         if done:
             await asyncio.to_thread(self._mark, done)
         metrics.EVENTS_PUBLISHED.inc(len(done))
         if failed:
-            log.warning("outbox relay: %d of %d publishes failed; they will be retried after the lease",
-                        failed, len(rows))
+            # NATS is unreachable or refused: give the rows back at once and pause; the next round
+            # retries them (a publish that did land meanwhile is deduplicated by its Nats-Msg-Id).
+            await asyncio.to_thread(self._release, failed)
+            log.warning("outbox relay: %d of %d publishes failed (%s); retrying", len(failed), len(rows),
+                        next(res for res in results if isinstance(res, BaseException)))
+            await asyncio.sleep(1)
+            return 0
         return len(rows)
 
     def _claim(self) -> list:
         with self._engine.begin() as conn:
             return list(conn.execute(self._claim_sql, {"lease": self._lease, "batch": self._batch}))
+
+    def _release(self, ids: list) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(self._release_sql, {"ids": ids})
 
     def _mark(self, ids: list) -> None:
         with self._engine.begin() as conn:

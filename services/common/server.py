@@ -27,6 +27,7 @@ from grpc_reflection.v1alpha import reflection
 from nats.js import JetStreamContext
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from sqlalchemy import Engine, Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from services.common import metrics
@@ -73,8 +74,18 @@ class Runtime:
                           after_publish=self.relay.wake)
 
     async def db(self, fn: Callable, /, *args, **kwargs):
-        """Run blocking database work in the thread pool (context vars travel along)."""
-        return await asyncio.to_thread(partial(fn, *args, **kwargs))
+        """Run blocking database work in the thread pool (context vars travel along).
+
+        A connection found broken (PostgreSQL restarted since it was pooled) invalidates the
+        pool and the work is run once more on a fresh connection. Use cases passed here are
+        reads or idempotent writes (creates are keyed by request_id), so a retry is safe."""
+        try:
+            return await asyncio.to_thread(partial(fn, *args, **kwargs))
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost; retrying once on a new connection")
+            return await asyncio.to_thread(partial(fn, *args, **kwargs))
 
 
 @dataclass
@@ -129,7 +140,10 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
 
     interceptors = [aio_server_interceptor()] + ([Guard(settings.internal_key)] if app.guarded else [])
     server = grpc.aio.server(interceptors=interceptors,
-                             options=[("grpc.max_receive_message_length", 4 * 1024 * 1024), ("grpc.so_reuseport", 0)])
+                             options=[("grpc.max_receive_message_length", 4 * 1024 * 1024), ("grpc.so_reuseport", 0),
+                                      # Clients reconnect now and then, so new replicas get a share of the calls.
+                                      ("grpc.max_connection_age_ms", 5 * 60 * 1000),
+                                      ("grpc.max_connection_age_grace_ms", 30 * 1000)])
     app.register(server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -137,7 +151,7 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
                                         server)
     server.add_insecure_port(f"0.0.0.0:{settings.grpc_port}")
     await server.start()
-    metrics.serve(settings.metrics_port)
+    metrics.serve(settings.metrics_port, settings.metrics_host)
 
     tasks = [asyncio.create_task(relay.run(), name="relay")]
     tasks += [asyncio.create_task(r.run(), name=r.sub.durable) for r in runners]

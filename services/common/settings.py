@@ -65,6 +65,8 @@ class CommonSettings:
     service: str
     grpc_port: int
     metrics_port: int
+    # Address the Prometheus endpoint binds: loopback on a workstation, 0.0.0.0 in a pod.
+    metrics_host: str
     database_url: str
     nats_url: str
     # Shared secret with which the gateway signs the caller context it forwards.
@@ -92,6 +94,7 @@ class CommonSettings:
             service=service,
             grpc_port=env.int(f"{prefix}_GRPC_PORT", default_port),
             metrics_port=env.int(f"{prefix}_METRICS_PORT", default_port + 1000),
+            metrics_host=env.str("COURTFLOW_METRICS_HOST", "127.0.0.1"),
             database_url=env.str("DATABASE_URL"),
             nats_url=env.str("NATS_URL"),
             internal_key=env.str("COURTFLOW_INTERNAL_KEY"),

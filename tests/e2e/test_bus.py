@@ -12,6 +12,7 @@ from datetime import date, datetime, time as dtime
 
 import nats
 import pytest
+from sqlalchemy import create_engine, text
 
 from courtflow.alert.v1 import alert_service_pb2 as als
 from courtflow.stats.v1 import stats_service_pb2 as ss
@@ -148,3 +149,28 @@ def test_one_trace_from_gateway_through_case_node_and_alert(cf):
 
     eventually(lambda: {"gateway", "case", "node", "alert"} <= services_in_trace(), timeout=30,
                what="spans of the gateway, case, node and alert services in one trace")
+
+
+def test_poison_message_is_dead_lettered_and_the_consumer_goes_on(cf):
+    async def poison_and_watch() -> tuple[bytes, dict]:
+        nc = await nats.connect(cf.nats_url)
+        js = nc.jetstream()
+        dead = await js.subscribe("courtflow.deadletter.node-case", ordered_consumer=True)
+        await js.publish("courtflow.case.v1.case_filed", b"\x08\x96\x01 not an envelope",
+                         headers={"Nats-Msg-Id": "poison-1"})
+        msg = await dead.next_msg(timeout=30)
+        await nc.close()
+        return msg.data, dict(msg.headers or {})
+
+    data, headers = asyncio.run(poison_and_watch())
+    assert data == b"\x08\x96\x01 not an envelope"
+    assert "undecodable" in headers["Courtflow-Error"]
+    engine = create_engine(cf.database_url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT subject, error FROM nodes.dead_letters WHERE event_id = 'poison-1'")).one()
+    engine.dispose()
+    assert row.subject == "courtflow.case.v1.case_filed" and "undecodable" in row.error
+    # The consumer did not stop at the poison message.
+    case = cf.cases.CreateCase(create_request(seed("after-poison", 4500, date(2026, 2, 2))),
+                               metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: [m for m in messages(cf) if m.case == case.name], what="reminder for a case after the poison")

@@ -6,8 +6,12 @@ import signal
 import time
 from datetime import datetime
 
+import urllib.request
+
+import grpc
 import pytest
 from grpc_health.v1 import health_pb2
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from conftest import new_database
 from runtime.system import health_status
@@ -15,6 +19,14 @@ from services.common.clock import LEGAL_TZ
 from support import start_system
 
 pytestmark = pytest.mark.timeout(240)
+
+
+def reflected_services(address: str) -> list[str]:
+    with grpc.insecure_channel(address) as channel:
+        stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+        replies = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
+                                            timeout=5)
+        return [s.name for reply in replies for s in reply.list_services_response.service]
 
 
 def test_health_serving_after_start_and_not_serving_while_shutting_down(postgres, nats_servers, tmp_path):
@@ -25,6 +37,9 @@ def test_health_serving_after_start_and_not_serving_while_shutting_down(postgres
         components = cf.system.components
         for c in components.values():
             assert health_status(c.address) == health_pb2.HealthCheckResponse.SERVING, c.name
+            assert any(name.startswith("courtflow.") for name in reflected_services(c.address)), c.name
+            metrics = urllib.request.urlopen(f"http://127.0.0.1:{c.metrics_port}/metrics", timeout=5).read().decode()
+            assert "courtflow_rpcs_total" in metrics and "courtflow_events_published_total" in metrics, c.name
         for name, c in components.items():
             c.proc.send_signal(signal.SIGTERM)
             seen = []
