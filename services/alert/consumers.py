@@ -33,12 +33,9 @@ def on_user_changed(uow: UnitOfWork, event: Event) -> None:
 
 
 def subscriptions() -> list[Subscription]:
-    node = {NodeWarned: on_node_warned, NodeOverdue: on_node_overdue}
     return [
-        Subscription(consumer="alert", producer="node",
-                     handlers={t.DESCRIPTOR.full_name: h for t, h in node.items()},
-                     types={t.DESCRIPTOR.full_name: t for t in node}),
-        Subscription(consumer="alert", producer="gateway",
-                     handlers={UserChanged.DESCRIPTOR.full_name: on_user_changed},
-                     types={UserChanged.DESCRIPTOR.full_name: UserChanged}),
+        Subscription(consumer="alert", producer="node", types=(NodeWarned, NodeOverdue),
+                     handlers={NodeWarned: on_node_warned, NodeOverdue: on_node_overdue}),
+        Subscription(consumer="alert", producer="gateway", types=(UserChanged,),
+                     handlers={UserChanged: on_user_changed}),
     ]

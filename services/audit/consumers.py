@@ -11,11 +11,10 @@ from services.common.uow import UnitOfWork
 REPORTERS = ("gateway", "case", "node", "alert", "stats")
 
 
-def on_operation(uow: UnitOfWork, event: Event) -> None:
-    service.append(uow, op=event.payload.operation)
+def on_operations(uow: UnitOfWork, events: list[Event]) -> None:
+    service.append(uow, [e.payload.operation for e in events])
 
 
 def subscriptions() -> list[Subscription]:
-    name = OperationRecorded.DESCRIPTOR.full_name
-    return [Subscription(consumer="audit", producer=reporter, handlers={name: on_operation},
-                         types={name: OperationRecorded}, batch=500) for reporter in REPORTERS]
+    return [Subscription(consumer="audit", producer=reporter, types=(OperationRecorded,),
+                         batch_handler=on_operations, batch=500) for reporter in REPORTERS]

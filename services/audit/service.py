@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 from typing import Callable
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import insert, select
 
 from courtflow.audit.v1.audit_pb2 import Operation
 from courtflow.common.v1.caller_pb2 import Caller, Role
@@ -20,21 +19,28 @@ from services.common.uow import UnitOfWork
 AUDIT_ROLES = {Role.ROLE_AUDITOR}
 
 
-def append(uow: UnitOfWork, *, op: Operation) -> None:
-    """Append one operation to the chain (serialised on the chain head row)."""
-    if uow.session.scalar(select(RecordRow.sequence).where(RecordRow.operation_id == op.id)) is not None:
-        return
+def append(uow: UnitOfWork, ops: list[Operation]) -> None:
+    """Append operations to the chain, in order (serialised on the chain head row)."""
+    known = set(uow.session.scalars(select(RecordRow.operation_id).where(
+        RecordRow.operation_id.in_([op.id for op in ops]))))
     head = uow.session.get(ChainHeadRow, 1, with_for_update=True)
-    content = dict(
-        sequence=head.sequence + 1, operation_id=op.id, actor=op.actor, actor_display_name=op.actor_display_name,
-        role=op.role, court=op.court, department=op.department, action=op.action, resource=op.resource,
-        result=op.result, error_reason=op.error_reason, client_address=op.client_address,
-        user_agent=op.user_agent[:300], trace_id=op.trace_id, reporter=op.reporter,
-        occur_time=op.occur_time.ToDatetime(tzinfo=timezone.utc),
-        record_time=uow.clock.now())
-    digest = chain.link(head.hash, content)
-    uow.session.execute(pg_insert(RecordRow).values(**content, previous_hash=head.hash, hash=digest))
-    head.sequence, head.hash = content["sequence"], digest
+    rows = []
+    for op in ops:
+        if op.id in known:
+            continue
+        known.add(op.id)
+        content = dict(
+            sequence=head.sequence + 1, operation_id=op.id, actor=op.actor,
+            actor_display_name=op.actor_display_name, role=op.role, court=op.court, department=op.department,
+            action=op.action, resource=op.resource, result=op.result, error_reason=op.error_reason,
+            client_address=op.client_address, user_agent=op.user_agent[:300], trace_id=op.trace_id,
+            reporter=op.reporter, occur_time=op.occur_time.ToDatetime(tzinfo=timezone.utc),
+            record_time=uow.clock.now())
+        digest = chain.link(head.hash, content)
+        rows.append(dict(content, previous_hash=head.hash, hash=digest))
+        head.sequence, head.hash = content["sequence"], digest
+    if rows:
+        uow.session.execute(insert(RecordRow), rows)
 
 
 def list_records(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, filters: dict,

@@ -24,7 +24,7 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common import metrics
-from services.common.events import Event, decode, stream_name
+from services.common.events import Event, decode, event_snake, stream_name
 from services.common.streams import DEAD_LETTER_PREFIX, ensure_producer_stream
 from services.common.uow import UnitOfWork
 
@@ -32,16 +32,29 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("courtflow.consumer")
 
 Handler = Callable[[UnitOfWork, Event], None]
+BatchHandler = Callable[[UnitOfWork, list[Event]], None]
 
 
 @dataclass(frozen=True)
 class Subscription:
-    consumer: str                       # the consuming service, e.g. "node"
-    producer: str                       # the producing service, e.g. "case"
-    handlers: dict[str, Handler]        # event type full name -> handler (runs in a worker thread)
-    types: dict[str, type[Message]] = field(default_factory=dict)
+    """What a service consumes from one producer, and how.
+
+    Either `handlers` (event type → handler, one event at a time) or `batch_handler` (every new
+    event of a fetched batch at once, in stream order — for read models that aggregate)."""
+
+    consumer: str                                  # the consuming service, e.g. "node"
+    producer: str                                  # the producing service, e.g. "case"
+    types: tuple[type[Message], ...]               # the event messages consumed
+    handlers: dict[type[Message], Handler] = field(default_factory=dict)
+    batch_handler: BatchHandler | None = None
     max_deliver: int = 10
     batch: int = 200
+
+    def __post_init__(self) -> None:
+        if bool(self.handlers) == (self.batch_handler is not None):
+            raise ValueError(f"{self.durable}: give either handlers or a batch_handler")
+        if self.handlers and set(self.handlers) != set(self.types):
+            raise ValueError(f"{self.durable}: handlers must cover exactly the consumed types")
 
     @property
     def durable(self) -> str:
@@ -49,8 +62,11 @@ class Subscription:
 
     @property
     def subjects(self) -> list[str]:
-        from services.common.events import event_snake
-        return sorted({f"courtflow.{self.producer}.v1.{event_snake(t.split('.')[-1])}" for t in self.handlers})
+        return sorted({f"courtflow.{self.producer}.v1.{event_snake(t.DESCRIPTOR.name)}" for t in self.types})
+
+    @property
+    def type_names(self) -> dict[str, type[Message]]:
+        return {t.DESCRIPTOR.full_name: t for t in self.types}
 
 
 class ConsumerRunner:
@@ -62,6 +78,8 @@ class ConsumerRunner:
         self._dead_letters = dead_letters
         self._stopping = False
         self._psub = None
+        self._type_names = sub.type_names
+        self._handlers = {t.DESCRIPTOR.full_name: h for t, h in sub.handlers.items()}
 
     async def start(self) -> None:
         await ensure_producer_stream(self._js, self.sub.producer)
@@ -114,7 +132,7 @@ class ConsumerRunner:
         decoded: list[tuple[object, Event]] = []
         for msg in msgs:
             try:
-                decoded.append((msg, decode(msg.data, msg.subject, self._types())))
+                decoded.append((msg, decode(msg.data, msg.subject, self._type_names)))
             except Exception as exc:  # poison: retrying cannot help
                 await self._dead_letter(msg, f"undecodable: {exc}")
         if not decoded:
@@ -138,24 +156,33 @@ class ConsumerRunner:
             except Exception:
                 await self._failed(msg, event)
 
-    def _types(self) -> dict[str, type[Message]]:
-        return self.sub.types
 
     def _apply(self, events: list[Event], headers: list[dict | None]) -> None:
         with self._uow() as uow:
             fresh = uow.mark_handled(self.sub.durable, [e.id for e in events])
+            new: list[tuple[Event, dict | None]] = []
             for event, hdrs in zip(events, headers):
-                if event.id not in fresh:
-                    continue  # handled before: a redelivery changes nothing
-                fresh.discard(event.id)  # and a duplicate within this batch is applied once
-                parent = propagate.extract(hdrs or {})
-                with tracer.start_as_current_span(
-                        f"consume {event.subject}", context=parent, kind=trace.SpanKind.CONSUMER,
-                        attributes={"courtflow.event.id": event.envelope.id,
-                                    "courtflow.event.type": event.envelope.type,
-                                    "courtflow.consumer": self.sub.durable,
-                                    "courtflow.aggregate": event.envelope.aggregate_id}):
-                    self.sub.handlers[event.envelope.type](uow, event)
+                if event.id in fresh:  # else handled before: a redelivery changes nothing
+                    fresh.discard(event.id)  # and a duplicate within this batch is applied once
+                    new.append((event, hdrs))
+            if self.sub.batch_handler is not None:
+                if new:
+                    links = [trace.Link(trace.get_current_span(propagate.extract(h or {})).get_span_context())
+                             for _, h in new]
+                    with tracer.start_as_current_span(f"consume batch {self.sub.durable}", links=links,
+                                                      kind=trace.SpanKind.CONSUMER,
+                                                      attributes={"courtflow.consumer": self.sub.durable}):
+                        self.sub.batch_handler(uow, [e for e, _ in new])
+            else:
+                for event, hdrs in new:
+                    with tracer.start_as_current_span(
+                            f"consume {event.subject}", context=propagate.extract(hdrs or {}),
+                            kind=trace.SpanKind.CONSUMER,
+                            attributes={"courtflow.event.id": event.envelope.id,
+                                        "courtflow.event.type": event.envelope.type,
+                                        "courtflow.consumer": self.sub.durable,
+                                        "courtflow.aggregate": event.envelope.aggregate_id}):
+                        self._handlers[event.envelope.type](uow, event)
             uow.commit()
 
     async def _failed(self, msg, event: Event) -> None:

@@ -24,8 +24,4 @@ def case_subscription(*, catalog: Catalog, calendar: HolidayCalendar) -> Subscri
                            procedure=case.procedure, department=case.department, handler=case.handler,
                            anchors={"filing_date": filing}, custody=case.custody)
 
-    return Subscription(
-        consumer="node", producer="case",
-        handlers={CaseFiled.DESCRIPTOR.full_name: on_case_filed},
-        types={CaseFiled.DESCRIPTOR.full_name: CaseFiled},
-    )
+    return Subscription(consumer="node", producer="case", types=(CaseFiled,), handlers={CaseFiled: on_case_filed})

@@ -29,10 +29,12 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
     """Open the catalogue's nodes for a case event, with their deadlines and timers."""
     now = uow.clock.now()
     opened = []
-    for rule in catalog.opened_by(event_type, case_type=case_type, procedure=procedure):
-        exists = uow.session.scalars(select(NodeRow.id).where(
-            NodeRow.case_id == case_id, NodeRow.node_type == rule.code)).first()
-        if exists:
+    rules = catalog.opened_by(event_type, case_type=case_type, procedure=procedure)
+    # No autoflush: the nodes of a whole consumer batch are written together at commit.
+    with uow.session.no_autoflush:
+        existing = set(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
+    for rule in rules:
+        if rule.code in existing:
             continue
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
                          case_number=case_number, department=department, handler=handler,

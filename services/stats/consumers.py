@@ -9,14 +9,11 @@ from services.common.uow import UnitOfWork
 from services.stats import service
 
 
-def on_node_event(uow: UnitOfWork, event: Event) -> None:
-    payload = event.payload
-    without_warning = isinstance(payload, NodeOverdue) and not payload.warned_before
-    service.apply_node_state(uow, node=payload.node, overdue_without_warning=without_warning)
+def on_node_events(uow: UnitOfWork, events: list[Event]) -> None:
+    service.apply_node_states(uow, [
+        (e.payload.node, isinstance(e.payload, NodeOverdue) and not e.payload.warned_before) for e in events])
 
 
 def subscriptions() -> list[Subscription]:
-    types = (NodeOpened, NodeWarned, NodeOverdue)
-    return [Subscription(consumer="stats", producer="node",
-                         handlers={t.DESCRIPTOR.full_name: on_node_event for t in types},
-                         types={t.DESCRIPTOR.full_name: t for t in types})]
+    return [Subscription(consumer="stats", producer="node", types=(NodeOpened, NodeWarned, NodeOverdue),
+                         batch_handler=on_node_events, batch=500)]

@@ -17,28 +17,42 @@ from services.stats.counting import Known, transition
 from services.stats.models import NodeCountRow, NodeStateRow, cell_key
 
 
-def apply_node_state(uow: UnitOfWork, *, node: Node, overdue_without_warning: bool = False) -> None:
-    court = node.name.split("/")[1]
-    cell = cell_key(court, node.department, node.stage)
-    row = uow.session.get(NodeStateRow, node.name, with_for_update=True)
-    old = Known(row.state, row.overdue_without_warning) if row else None
-    new = Known(node.state, overdue_without_warning)
-    deltas = transition(old, new)
-    if deltas is None:
-        return
-    if row is None:
-        uow.session.add(NodeStateRow(node=node.name, cell=cell, state=new.state,
-                                     overdue_without_warning=overdue_without_warning))
-    else:
-        row.state, row.overdue_without_warning = new.state, overdue_without_warning
-    if deltas:
-        counts = dict(open_count=deltas.open, warning_count=deltas.warning, overdue_count=deltas.overdue,
-                      overdue_without_warning_count=deltas.overdue_without_warning)
-        insert = pg_insert(NodeCountRow).values(cell=cell, court=court, department=node.department,
-                                                stage=node.stage, **counts)
+def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None:
+    """Apply node state changes (node, overdue without warning), in stream order, to the per-node
+    states and the counters: one read of the nodes involved and one upsert per touched cell."""
+    names = {node.name for node, _ in changes}
+    states = {r.node: r for r in uow.session.scalars(
+        select(NodeStateRow).where(NodeStateRow.node.in_(names)).with_for_update())}
+    cells: dict[str, dict] = {}
+    for node, without_warning in changes:
+        row = states.get(node.name)
+        new = Known(node.state, without_warning)
+        deltas = transition(Known(row.state, row.overdue_without_warning) if row else None, new)
+        if deltas is None:
+            continue
+        court = node.name.split("/")[1]
+        cell = cell_key(court, node.department, node.stage)
+        if row is None:
+            row = states[node.name] = NodeStateRow(node=node.name, cell=cell, state=new.state,
+                                                   overdue_without_warning=without_warning)
+            uow.session.add(row)
+        else:
+            row.state, row.overdue_without_warning = new.state, without_warning
+        counts = cells.setdefault(cell, dict(cell=cell, court=court, department=node.department, stage=node.stage,
+                                             open_count=0, warning_count=0, overdue_count=0,
+                                             overdue_without_warning_count=0))
+        counts["open_count"] += deltas.open
+        counts["warning_count"] += deltas.warning
+        counts["overdue_count"] += deltas.overdue
+        counts["overdue_without_warning_count"] += deltas.overdue_without_warning
+    if cells:
+        insert = pg_insert(NodeCountRow).values(list(cells.values()))
         uow.session.execute(insert.on_conflict_do_update(
             index_elements=[NodeCountRow.cell],
-            set_={k: getattr(NodeCountRow, k) + getattr(insert.excluded, k) for k in counts}))
+            set_={k: getattr(NodeCountRow, k) + getattr(insert.excluded, k) for k in COUNTERS}))
+
+
+COUNTERS = ("open_count", "warning_count", "overdue_count", "overdue_without_warning_count")
 
 
 def list_node_statistics(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, filters: dict,
