@@ -31,9 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from courtflow.case.v1 import case_service_pb2_grpc  # noqa: E402
 from runtime.demo import bearer, create_request, load_logins  # noqa: E402
-from runtime.embedded import EmbeddedNats, EmbeddedPostgres  # noqa: E402
 from runtime.synthetic import CaseSeed  # noqa: E402
-from runtime.system import System  # noqa: E402
+from runtime.system import Infrastructure, System  # noqa: E402
 from services.common.clock import LEGAL_TZ  # noqa: E402
 
 EXPECTED_NODES_PER_CASE = 2  # civil first instance, ordinary procedure: trial limit + complaint service
@@ -131,16 +130,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=10, help="pgbench duration per client count")
     ns = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="courtflow-bench-"))
-    pg = nats = None
-    db_url, nats_url = os.environ.get("DATABASE_URL"), os.environ.get("NATS_URL")
-    if not db_url:
-        pg = EmbeddedPostgres(work / "pg")
-        pg.start()
-        db_url = pg.url
-    if not nats_url:
-        nats = EmbeddedNats(work / "nats")
-        nats.start()
-        nats_url = nats.url
+    infra = Infrastructure.start(work)
+    pg, nats, db_url, nats_url = infra.postgres, infra.nats, infra.database_url, infra.nats_url
     from gateway.org_import import load_demo
     load_demo(db_url, out=work / "logins.json", seed=1, cases=1, reference=date.today())
     system = System(database_url=db_url, nats_url=nats_url, log_dir=work / "logs",
@@ -173,10 +164,7 @@ def main() -> None:
         db.close()
     finally:
         system.stop()
-        if nats:
-            nats.stop()
-        if pg:
-            pg.stop()
+        infra.stop()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

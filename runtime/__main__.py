@@ -10,31 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import signal
 import sys
 import threading
 from datetime import date
 from pathlib import Path
 
-from runtime.embedded import EmbeddedNats, EmbeddedPostgres
-from runtime.system import ROOT, System
-
-SHOWN_ROLES = ("court_system", "judge", "division_head", "president", "trial_management", "auditor")
-
+from runtime.system import ROOT, Infrastructure, System
 
 def start(data: Path, *, cases: int, seed: int) -> None:
     data.mkdir(parents=True, exist_ok=True)
-    pg = nats = None
-    database_url, nats_url = os.environ.get("DATABASE_URL"), os.environ.get("NATS_URL")
-    if not database_url:
-        pg = EmbeddedPostgres(data / "postgres")
-        pg.start()
-        database_url = pg.url
-    if not nats_url:
-        nats = EmbeddedNats(data / "nats")
-        nats.start()
-        nats_url = nats.url
+    infra = Infrastructure.start(data)
+    database_url, nats_url = infra.database_url, infra.nats_url
     (data / "env").write_text(f"DATABASE_URL={database_url}\nNATS_URL={nats_url}\n")
     system = System(database_url=database_url, nats_url=nats_url, log_dir=data / "logs", default_ports=True,
                     internal_key=_internal_key(data),
@@ -53,7 +40,7 @@ def start(data: Path, *, cases: int, seed: int) -> None:
             print(f"registering {len(province.cases)} demo cases through the gateway…", flush=True)
             register_cases(system.gateway, load_logins(logins_path)["court-system"]["token"], list(province.cases))
             marker.write_text("ok\n")
-        _banner(system, logins_path, data)
+        _banner(system, logins_path, data, province)
         stop = threading.Event()
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -61,10 +48,7 @@ def start(data: Path, *, cases: int, seed: int) -> None:
         print("\nstopping…", flush=True)
     finally:
         system.stop()
-        if nats:
-            nats.stop()
-        if pg:
-            pg.stop()
+        infra.stop()
         print("stopped; data kept in", data, flush=True)
 
 
@@ -77,17 +61,21 @@ def _internal_key(data: Path) -> str:
     return path.read_text().strip()
 
 
-def _banner(system: System, logins_path: Path, data: Path) -> None:
+def _banner(system: System, logins_path: Path, data: Path, province) -> None:
     logins = json.loads(logins_path.read_text(encoding="utf-8"))
+    case = province.cases[0]
+    # Users who see demo cases: the handler of a case, that division's head and court president,
+    # the province's trial management office and auditor, and the court system that files cases.
+    shown = [case.handler, f"head.{case.department_id.replace('-', '.')}", f"president.{case.court_id}",
+             "trial_management.44", "auditor.44", "court-system"]
     print(f"\nCourtFlow is running. Gateway (gRPC): {system.gateway}")
-    print(f"Logs: {data / 'logs'}   Demo logins (bearer tokens): {logins_path}")
+    print(f"Logs: {data / 'logs'}   All demo logins (bearer tokens): {logins_path}")
     print("Some demo users (send `authorization: Bearer <token>`):")
-    shown = set()
-    for username, info in logins.items():
-        if info["role"] in SHOWN_ROLES and info["role"] not in shown:
-            shown.add(info["role"])
+    for username in shown:
+        info = logins.get(username)
+        if info:
             print(f"  {info['role']:<17} {username:<28} {info['display_name']:<10} {info['token']}")
-    print("Move time for every service: .venv/bin/courtflow clock advance 30d --data", data)
+    print(f"Move time for every service: .venv/bin/courtflow clock advance 30d --data {data}")
     print("Press Ctrl-C to stop.\n", flush=True)
 
 

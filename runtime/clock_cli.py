@@ -16,7 +16,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from services.common.clock import LEGAL_TZ, clock_bucket, CLOCK_KEY, parse_clock_state, set_shared_clock
+from services.common.clock import LEGAL_TZ, read_clock_state, set_shared_clock
 
 _DELTA = re.compile(r"^(\d+)(d|h)$")
 
@@ -57,12 +57,7 @@ async def _apply(url: str, action: str, value: str | None, target: datetime | No
     nc = await nats.connect(url)
     try:
         js = nc.jetstream()
-        kv = await clock_bucket(js)
-        try:
-            raw = (await kv.get(CLOCK_KEY)).value
-        except Exception:
-            raw = None
-        offset, frozen = parse_clock_state(raw)
+        offset, frozen = await read_clock_state(js)
         real = datetime.now(timezone.utc)
         if action == "advance":
             n, unit = _DELTA.match(value).groups()

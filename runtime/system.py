@@ -13,7 +13,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from runtime.embedded import free_port
+from runtime.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 # Start order: the gateway last, so that when it answers, everything behind it does.
 COMPONENTS = {
@@ -102,13 +102,24 @@ class System:
 
     def __post_init__(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        ports = {name: (default if self.default_ports else free_port()) for name, (_, default) in COMPONENTS.items()}
+        taken: set[int] = set()
+
+        def port(default: int) -> int:
+            if self.default_ports:
+                return default
+            chosen = free_port()
+            while chosen in taken:  # two probes can return the same just-released port
+                chosen = free_port()
+            taken.add(chosen)
+            return chosen
+
+        ports = {name: port(default) for name, (_, default) in COMPONENTS.items()}
         env = {**os.environ, "DATABASE_URL": self.database_url, "NATS_URL": self.nats_url,
                "COURTFLOW_INTERNAL_KEY": self.internal_key, "COURTFLOW_CLOCK": "shared",
                "ALERT_SMS_LOG": str(self.log_dir / "sms.log"), "PYTHONUNBUFFERED": "1"}
         for name in COMPONENTS:
             env[f"{name.upper()}_GRPC_PORT"] = str(ports[name])
-            env[f"{name.upper()}_METRICS_PORT"] = str(ports[name] + 1000 if self.default_ports else free_port())
+            env[f"{name.upper()}_METRICS_PORT"] = str(port(ports[name] + 1000))
             if name != "gateway":
                 env[f"{name.upper()}_ADDR"] = f"127.0.0.1:{ports[name]}"
         env.update(self.extra_env)
@@ -153,6 +164,35 @@ class System:
                 c.proc.send_signal(signal.SIGTERM)
         for c in services:
             c.terminate()
+
+
+@dataclass
+class Infrastructure:
+    """PostgreSQL and NATS for this machine: the servers DATABASE_URL / NATS_URL name, or embedded ones."""
+
+    database_url: str
+    nats_url: str
+    postgres: EmbeddedPostgres | None = None
+    nats: EmbeddedNats | None = None
+
+    @classmethod
+    def start(cls, data: Path) -> "Infrastructure":
+        infra = cls(os.environ.get("DATABASE_URL", ""), os.environ.get("NATS_URL", ""))
+        if not infra.database_url:
+            infra.postgres = EmbeddedPostgres(data / "postgres")
+            infra.postgres.start()
+            infra.database_url = infra.postgres.url
+        if not infra.nats_url:
+            infra.nats = EmbeddedNats(data / "nats")
+            infra.nats.start()
+            infra.nats_url = infra.nats.url
+        return infra
+
+    def stop(self) -> None:
+        if self.nats:
+            self.nats.stop()
+        if self.postgres:
+            self.postgres.stop()
 
 
 def _tail(path: Path, lines: int = 30) -> str:

@@ -136,11 +136,16 @@ async def set_shared_clock(js, *, offset: timedelta | None = None, frozen: datet
     await kv.put(CLOCK_KEY, json.dumps(state).encode())
 
 
-async def read_shared_clock(js) -> datetime:
+async def read_clock_state(js) -> tuple[timedelta, datetime | None]:
+    """The shared clock's (offset, frozen instant) as stored; real time when nothing is stored."""
     kv = await clock_bucket(js)
     try:
         raw = (await kv.get(CLOCK_KEY)).value
     except Exception:
         raw = None
-    offset, frozen = parse_clock_state(raw)
+    return parse_clock_state(raw)
+
+
+async def read_shared_clock(js) -> datetime:
+    offset, frozen = await read_clock_state(js)
     return frozen or datetime.now(timezone.utc) + offset

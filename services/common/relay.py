@@ -60,6 +60,9 @@ class OutboxRelay:
         self._loop = asyncio.get_running_loop()
         await self._listener.start(self._wake.set)
         while not self._stopping:
+            # Clear before claiming: a commit that lands while we publish sets it again, so its
+            # rows are taken at once instead of after the poll interval.
+            self._wake.clear()
             try:
                 published = await self.publish_once()
             except Exception:
@@ -68,7 +71,6 @@ class OutboxRelay:
                 await asyncio.sleep(1)
             if published >= self._batch:
                 continue
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), self._poll)
             except asyncio.TimeoutError:

@@ -86,6 +86,7 @@ class Sweeper:
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
         while not self._stopping:
+            self._wake.clear()  # before sweeping, so a wake-up during the sweep is not lost
             started, backlog = time.monotonic(), False
             try:
                 # Bounded batches within a time budget; a backlog left after the budget is taken up
@@ -100,7 +101,6 @@ class Sweeper:
             if backlog:
                 await asyncio.sleep(0)
                 continue
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), self._interval)
             except asyncio.TimeoutError:
