@@ -33,6 +33,9 @@ TABLE: dict[str, Permission] = {
     "/courtflow.case.v1.CaseService/ListCases": Permission(CASE_READERS),
     "/courtflow.node.v1.NodeService/GetNode": Permission(CASE_READERS),
     "/courtflow.node.v1.NodeService/ListNodes": Permission(CASE_READERS),
+    "/courtflow.node.v1.NodeService/ImportCalendarYear": Permission(
+        frozenset({R.ROLE_SYSTEM_ADMIN, R.ROLE_TRIAL_MANAGEMENT}), audited_by_service=True),
+    "/courtflow.node.v1.NodeService/ListCalendarYears": Permission(PEOPLE),
     "/courtflow.alert.v1.AlertService/ListMessages": Permission(PEOPLE),
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": Permission(PEOPLE),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),

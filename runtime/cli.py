@@ -149,9 +149,11 @@ def _exclusion_arg(text: str) -> Exclusion:
     return Exclusion(start, end)
 
 
-from runtime.clock_cli import add_clock  # noqa: E402  (after the helpers it uses)
+from runtime.calendar_cli import add_calendar  # noqa: E402  (after the helpers they use)
+from runtime.clock_cli import add_clock  # noqa: E402
 
-_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadline, add_clock)
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadline, add_calendar,
+                                                                          add_clock)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
 """Composition root of the node service."""
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from courtflow.node.v1 import node_service_pb2, node_service_pb2_grpc
 
 from services.common.clock import SharedClock
 from services.common.server import Runtime, ServiceApp
 from services.node import catalog
-from services.node.calendar import HolidayCalendar
+from services.node.calendar_service import recompute
+from services.node.calendars import CalendarStore
 from services.node.config import Settings
 from services.node.consumers import case_subscription
 from services.node.due_queue import Sweeper
@@ -16,17 +20,50 @@ from services.node.servicer import NodeServicer
 def build_with(settings: Settings):
     def build(rt: Runtime) -> ServiceApp:
         rules = catalog.load(settings.catalog_path)
-        calendar = HolidayCalendar.builtin()
+        calendars = CalendarStore()
         sweeper = Sweeper(rt.uow, batch=settings.sweep_batch, interval=settings.sweep_interval,
                           budget=settings.sweep_budget)
         if isinstance(rt.clock, SharedClock):
             rt.clock.on_change(sweeper.wake)
-        servicer = NodeServicer(rt)
+        servicer = NodeServicer(rt, calendars)
+        reevaluation = CalendarReevaluation(rt, calendars)
         return ServiceApp(
             service_names=[node_service_pb2.DESCRIPTOR.services_by_name["NodeService"].full_name],
             register=lambda server: node_service_pb2_grpc.add_NodeServiceServicer_to_server(servicer, server),
-            subscriptions=[case_subscription(catalog=rules, calendar=calendar)],
-            loops=[sweeper.run],
-            on_stop=[sweeper.stop],
+            subscriptions=[case_subscription(catalog=rules, calendars=calendars)],
+            loops=[sweeper.run, reevaluation.run],
+            on_stop=[sweeper.stop, reevaluation.stop],
         )
     return build
+
+
+class CalendarReevaluation:
+    """When another replica imported a calendar year, recompute the nodes this replica opened
+    meanwhile with the older calendar (the importing replica recomputed the rest at once)."""
+
+    def __init__(self, rt: Runtime, calendars: CalendarStore, interval: float = 10.0) -> None:
+        self._rt, self._calendars, self._interval = rt, calendars, interval
+        self._seen = None
+        self._stopping = asyncio.Event()
+
+    def _once(self) -> None:
+        with self._rt.uow() as uow:
+            calendar = self._calendars.current(uow.session)
+            if self._calendars.version != self._seen:
+                recompute(uow, calendar, reason="节假日安排更新")
+                uow.commit()
+                self._seen = self._calendars.version
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await asyncio.to_thread(self._once)
+            except Exception:
+                logging.getLogger(__name__).exception("calendar re-evaluation failed; retrying")
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self._interval)
+            except asyncio.TimeoutError:
+                pass
+
+    async def stop(self) -> None:
+        self._stopping.set()

@@ -10,16 +10,17 @@ from services.common.consumer import Subscription
 from services.common.events import Event
 from services.common.uow import UnitOfWork
 from services.node import service
-from services.node.calendar import HolidayCalendar
+from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog
 
 
-def case_subscription(*, catalog: Catalog, calendar: HolidayCalendar) -> Subscription:
+def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscription:
     def on_case_filed(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
         _, court, _, case_id = case.name.split("/")
         filing = date(case.filing_date.year, case.filing_date.month, case.filing_date.day)
-        service.open_nodes(uow, catalog=catalog, calendar=calendar, event_type=event.envelope.type, court=court,
+        service.open_nodes(uow, catalog=catalog, calendar=calendars.current(uow.session),
+                           event_type=event.envelope.type, court=court,
                            case_id=uuid.UUID(case_id), case_number=case.case_number, case_type=case.case_type,
                            procedure=case.procedure, department=case.department, handler=case.handler,
                            anchors={"filing_date": filing}, custody=case.custody)

@@ -48,3 +48,21 @@ def parse_parent(parent: str) -> tuple[str, uuid.UUID | None]:
         return court, uuid.UUID(case_id)
     except ValueError:
         raise invalid_field("parent", "案件标识不是有效的 UUID") from None
+
+
+def calendar_year_to_proto(row) -> node_pb2.CalendarYear:
+    msg = node_pb2.CalendarYear(name=f"calendarYears/{row.year}", year=row.year, source=row.source,
+                                import_user=row.import_user,
+                                holidays=[pb_date(d) for d in row.holidays], workdays=[pb_date(d) for d in row.workdays])
+    msg.import_time.FromDatetime(row.import_time)
+    return msg
+
+
+def to_dates(values, field: str) -> list[date]:
+    out = []
+    for i, d in enumerate(values):
+        try:
+            out.append(date(d.year, d.month, d.day))
+        except ValueError:
+            raise invalid_field(f"{field}[{i}]", f"不是有效日期: {d.year:04d}-{d.month:02d}-{d.day:02d}") from None
+    return out

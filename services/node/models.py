@@ -25,6 +25,7 @@ class NodeRow(Base):
         Index("nodes_case", "case_id", "node_type", unique=True),
         Index("nodes_court_department", "court", "department"),
         Index("nodes_court_responsible", "court", "responsible"),
+        Index("nodes_calendar_unknown", "due_date", postgresql_where=text("NOT calendar_known")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -41,6 +42,9 @@ class NodeRow(Base):
     catalog_version: Mapped[str] = mapped_column(String(40))
     state: Mapped[int] = mapped_column(SmallInteger)
     anchor_date: Mapped[date] = mapped_column(Date)
+    # The deadline's inputs besides the anchor: the rule's period ("6m") and the custody flag.
+    period: Mapped[str] = mapped_column(String(10))
+    custody: Mapped[bool]
     due_date: Mapped[date] = mapped_column(Date)
     calendar_known: Mapped[bool]
     explanation: Mapped[list] = mapped_column(JSONB)
@@ -80,6 +84,18 @@ class DueTimerRow(Base):
     fire_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+class CalendarYearRow(Base):
+    """A year's holiday schedule imported by an administrator; it overrides the built-in one."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holidays: Mapped[list[date]] = mapped_column(ARRAY(Date))
+    workdays: Mapped[list[date]] = mapped_column(ARRAY(Date))
+    source: Mapped[str] = mapped_column(String(200))
+    import_user: Mapped[str] = mapped_column(String(80))
+    import_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 MESSAGING = Messaging(*messaging_tables(metadata))

@@ -20,7 +20,7 @@ from services.node import deadlines, events
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule
 from services.node.models import DueTimerRow, NodeRow
-from services.node.periods import compute_deadline
+from services.node.periods import Period, compute_deadline
 
 
 def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, event_type: str, court: str,
@@ -58,7 +58,8 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         id=new_event_id(), court=court, case_id=case_id, case_number=case_number, department=department,
         responsible=handler, node_type=rule.code, display_name=rule.display_name, stage=rule.stage,
         category=rule.category, legal_basis=rule.legal_basis, catalog_version=catalog.version,
-        state=NodeState.NODE_STATE_RUNNING, anchor_date=anchor, due_date=deadline.due,
+        state=NodeState.NODE_STATE_RUNNING, anchor_date=anchor, period=str(rule.period), custody=custody,
+        due_date=deadline.due,
         calendar_known=deadline.calendar_known, explanation=list(deadline.explanation),
         warning_rungs=list(rule.warning_rungs), deadline_time=deadlines.deadline_time(deadline.due),
         warned=False, open_time=now, trace_context=trace_context)

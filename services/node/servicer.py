@@ -8,15 +8,17 @@ from courtflow.node.v1 import node_pb2, node_service_pb2 as pb, node_service_pb2
 from services.common import caller
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
-from services.node import convert, service
+from services.node import calendar_service, convert, service
+from services.node.calendars import CalendarStore
 
 LIST_FILTERS = {"state": lambda v: node_pb2.NodeState.Value(f"NODE_STATE_{v}"), "responsible": str,
                 "node_type": str}
 
 
 class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, calendars: CalendarStore) -> None:
         self._rt = rt
+        self._calendars = calendars
 
     async def GetNode(self, request: pb.GetNodeRequest, context) -> pb.GetNodeResponse:
         court, case_id, node_type = convert.parse_node_name(request.name)
@@ -33,3 +35,16 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
                                   case_id=case_id, filters=filters, page=page)
         nodes, token = split_page(nodes, page, lambda n: n.id)
         return pb.ListNodesResponse(nodes=[convert.node_to_proto(n) for n in nodes], next_page_token=token)
+
+    async def ImportCalendarYear(self, request: pb.ImportCalendarYearRequest, context):
+        cy = request.calendar_year
+        row, recomputed = await self._rt.db(
+            calendar_service.import_year, self._rt.uow, caller=caller.current(), store=self._calendars, year=cy.year,
+            holidays=convert.to_dates(cy.holidays, "calendar_year.holidays"),
+            workdays=convert.to_dates(cy.workdays, "calendar_year.workdays"), source=cy.source)
+        return pb.ImportCalendarYearResponse(calendar_year=convert.calendar_year_to_proto(row),
+                                             recomputed_nodes=recomputed)
+
+    async def ListCalendarYears(self, request: pb.ListCalendarYearsRequest, context):
+        rows = await self._rt.db(calendar_service.list_years, self._rt.uow)
+        return pb.ListCalendarYearsResponse(calendar_years=[convert.calendar_year_to_proto(r) for r in rows])

@@ -1,4 +1,5 @@
 from courtflow.node.v1 import node_pb2 as _node_pb2
+from google.type import date_pb2 as _date_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
@@ -31,3 +32,19 @@ class NodeOverdue(_message.Message):
     days_overdue: int
     warned_before: bool
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., days_overdue: _Optional[int] = ..., warned_before: _Optional[bool] = ...) -> None: ...
+
+class NodeDeadlineChanged(_message.Message):
+    __slots__ = ("node", "previous_due_date", "reason")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    previous_due_date: _date_pb2.Date
+    reason: str
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., previous_due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CalendarYearImported(_message.Message):
+    __slots__ = ("calendar_year",)
+    CALENDAR_YEAR_FIELD_NUMBER: _ClassVar[int]
+    calendar_year: _node_pb2.CalendarYear
+    def __init__(self, calendar_year: _Optional[_Union[_node_pb2.CalendarYear, _Mapping]] = ...) -> None: ...

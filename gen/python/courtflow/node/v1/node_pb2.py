@@ -22,13 +22,14 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63ourtflow/node/v1/node.proto\x12\x11\x63ourtflow.node.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xa9\x06\n\x04Node\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x17\n\tnode_type\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x64isplay_name\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x05stage\x18\x04 \x01(\x0e\x32\x18.courtflow.node.v1.StageB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x63\x61tegory\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x63\x61se_number\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\ndepartment\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0bresponsible\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x31\n\x05state\x18\t \x01(\x0e\x32\x1c.courtflow.node.v1.NodeStateB\x04\xe2\x41\x01\x03\x12,\n\x0b\x61nchor_date\x18\n \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12)\n\x08\x64ue_date\x18\x0b \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x63\x61lendar_known\x18\x0c \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x65xplanation\x18\r \x03(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0blegal_basis\x18\x0e \x01(\tB\x04\xe2\x41\x01\x03\x12\x37\n\rdeadline_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\topen_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cwarning_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0coverdue_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:J\xea\x41G\n\x1b\x63ourtflow.court.gov.cn/Node\x12(courts/{court}/cases/{case}/nodes/{node}*\xd0\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\"\n\x1eSTAGE_PRE_LITIGATION_MEDIATION\x10\x01\x12\x1f\n\x1bSTAGE_JUDICIAL_CONFIRMATION\x10\x02\x12\x10\n\x0cSTAGE_FILING\x10\x03\x12\x13\n\x0fSTAGE_PRE_TRIAL\x10\x04\x12\x16\n\x12STAGE_ADJUDICATION\x10\x05\x12\x17\n\x13STAGE_POST_JUDGMENT\x10\x06\x12\x13\n\x0fSTAGE_EXECUTION\x10\x07*\x89\x01\n\tNodeState\x12\x1a\n\x16NODE_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12NODE_STATE_RUNNING\x10\x01\x12\x16\n\x12NODE_STATE_WARNING\x10\x02\x12\x16\n\x12NODE_STATE_OVERDUE\x10\x03\x12\x18\n\x14NODE_STATE_COMPLETED\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63ourtflow/node/v1/node.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xa9\x06\n\x04Node\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x17\n\tnode_type\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x64isplay_name\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x05stage\x18\x04 \x01(\x0e\x32\x18.courtflow.node.v1.StageB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x63\x61tegory\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x63\x61se_number\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\ndepartment\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0bresponsible\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x31\n\x05state\x18\t \x01(\x0e\x32\x1c.courtflow.node.v1.NodeStateB\x04\xe2\x41\x01\x03\x12,\n\x0b\x61nchor_date\x18\n \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12)\n\x08\x64ue_date\x18\x0b \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x63\x61lendar_known\x18\x0c \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x65xplanation\x18\r \x03(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0blegal_basis\x18\x0e \x01(\tB\x04\xe2\x41\x01\x03\x12\x37\n\rdeadline_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\topen_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cwarning_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0coverdue_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:J\xea\x41G\n\x1b\x63ourtflow.court.gov.cn/Node\x12(courts/{court}/cases/{case}/nodes/{node}\"\xd2\x02\n\x0c\x43\x61lendarYear\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x04year\x18\x02 \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18\xb4\x10(\xd0\x0f\x12-\n\x08holidays\x18\x03 \x03(\x0b\x32\x11.google.type.DateB\x08\xbaH\x05\x92\x01\x02\x10\x64\x12-\n\x08workdays\x18\x04 \x03(\x0b\x32\x11.google.type.DateB\x08\xbaH\x05\x92\x01\x02\x10\x32\x12\x1a\n\x06source\x18\x05 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12\x19\n\x0bimport_user\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0bimport_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:G\xea\x41\x44\n#courtflow.court.gov.cn/CalendarYear\x12\x1d\x63\x61lendarYears/{calendar_year}*\xd0\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\"\n\x1eSTAGE_PRE_LITIGATION_MEDIATION\x10\x01\x12\x1f\n\x1bSTAGE_JUDICIAL_CONFIRMATION\x10\x02\x12\x10\n\x0cSTAGE_FILING\x10\x03\x12\x13\n\x0fSTAGE_PRE_TRIAL\x10\x04\x12\x16\n\x12STAGE_ADJUDICATION\x10\x05\x12\x17\n\x13STAGE_POST_JUDGMENT\x10\x06\x12\x13\n\x0fSTAGE_EXECUTION\x10\x07*\x89\x01\n\tNodeState\x12\x1a\n\x16NODE_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12NODE_STATE_RUNNING\x10\x01\x12\x16\n\x12NODE_STATE_WARNING\x10\x02\x12\x16\n\x12NODE_STATE_OVERDUE\x10\x03\x12\x18\n\x14NODE_STATE_COMPLETED\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -75,10 +76,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODE'].fields_by_name['complete_time']._serialized_options = b'\342A\001\003'
   _globals['_NODE']._loaded_options = None
   _globals['_NODE']._serialized_options = b'\352AG\n\033courtflow.court.gov.cn/Node\022(courts/{court}/cases/{case}/nodes/{node}'
-  _globals['_STAGE']._serialized_start=981
-  _globals['_STAGE']._serialized_end=1189
-  _globals['_NODESTATE']._serialized_start=1192
-  _globals['_NODESTATE']._serialized_end=1329
-  _globals['_NODE']._serialized_start=169
-  _globals['_NODE']._serialized_end=978
+  _globals['_CALENDARYEAR'].fields_by_name['name']._loaded_options = None
+  _globals['_CALENDARYEAR'].fields_by_name['name']._serialized_options = b'\342A\001\003'
+  _globals['_CALENDARYEAR'].fields_by_name['year']._loaded_options = None
+  _globals['_CALENDARYEAR'].fields_by_name['year']._serialized_options = b'\272H\010\032\006\030\264\020(\320\017'
+  _globals['_CALENDARYEAR'].fields_by_name['holidays']._loaded_options = None
+  _globals['_CALENDARYEAR'].fields_by_name['holidays']._serialized_options = b'\272H\005\222\001\002\020d'
+  _globals['_CALENDARYEAR'].fields_by_name['workdays']._loaded_options = None
+  _globals['_CALENDARYEAR'].fields_by_name['workdays']._serialized_options = b'\272H\005\222\001\002\0202'
+  _globals['_CALENDARYEAR'].fields_by_name['source']._loaded_options = None
+  _globals['_CALENDARYEAR'].fields_by_name['source']._serialized_options = b'\272H\007r\005\020\001\030\310\001'
+  _globals['_CALENDARYEAR'].fields_by_name['import_user']._loaded_options = None
+  _globals['_CALENDARYEAR'].fields_by_name['import_user']._serialized_options = b'\342A\001\003'
+  _globals['_CALENDARYEAR'].fields_by_name['import_time']._loaded_options = None
+  _globals['_CALENDARYEAR'].fields_by_name['import_time']._serialized_options = b'\342A\001\003'
+  _globals['_CALENDARYEAR']._loaded_options = None
+  _globals['_CALENDARYEAR']._serialized_options = b'\352AD\n#courtflow.court.gov.cn/CalendarYear\022\035calendarYears/{calendar_year}'
+  _globals['_STAGE']._serialized_start=1351
+  _globals['_STAGE']._serialized_end=1559
+  _globals['_NODESTATE']._serialized_start=1562
+  _globals['_NODESTATE']._serialized_end=1699
+  _globals['_NODE']._serialized_start=198
+  _globals['_NODE']._serialized_end=1007
+  _globals['_CALENDARYEAR']._serialized_start=1010
+  _globals['_CALENDARYEAR']._serialized_end=1348
 # @@protoc_insertion_point(module_scope)

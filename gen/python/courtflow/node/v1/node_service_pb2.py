@@ -28,13 +28,15 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x92\x02\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodesb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"_\n\x19ImportCalendarYearRequest\x12\x42\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYearB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"n\n\x1aImportCalendarYearResponse\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\x12\x18\n\x10recomputed_nodes\x18\x02 \x01(\x05\"\x1a\n\x18ListCalendarYearsRequest\"T\n\x19ListCalendarYearsResponse\x12\x37\n\x0e\x63\x61lendar_years\x18\x01 \x03(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xbc\x04\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodes\x12\x9b\x01\n\x12ImportCalendarYear\x12,.courtflow.node.v1.ImportCalendarYearRequest\x1a-.courtflow.node.v1.ImportCalendarYearResponse\"(\x82\xd3\xe4\x93\x02\"\"\x11/v1/calendarYears:\rcalendar_year\x12\x89\x01\n\x11ListCalendarYears\x12+.courtflow.node.v1.ListCalendarYearsRequest\x1a,.courtflow.node.v1.ListCalendarYearsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/calendarYearsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'courtflow.node.v1.node_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_IMPORTCALENDARYEARREQUEST'].fields_by_name['calendar_year']._loaded_options = None
+  _globals['_IMPORTCALENDARYEARREQUEST'].fields_by_name['calendar_year']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
   _globals['_GETNODEREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_GETNODEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272HBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$'
   _globals['_LISTNODESREQUEST'].fields_by_name['parent']._loaded_options = None
@@ -49,14 +51,26 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODESERVICE'].methods_by_name['GetNode']._serialized_options = b'\202\323\344\223\002%\022#/v1/{name=courts/*/cases/*/nodes/*}'
   _globals['_NODESERVICE'].methods_by_name['ListNodes']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['ListNodes']._serialized_options = b'\202\323\344\223\002%\022#/v1/{parent=courts/*/cases/*}/nodes'
-  _globals['_GETNODEREQUEST']._serialized_start=181
-  _globals['_GETNODEREQUEST']._serialized_end=286
-  _globals['_GETNODERESPONSE']._serialized_start=288
-  _globals['_GETNODERESPONSE']._serialized_end=344
-  _globals['_LISTNODESREQUEST']._serialized_start=347
-  _globals['_LISTNODESREQUEST']._serialized_end=529
-  _globals['_LISTNODESRESPONSE']._serialized_start=531
-  _globals['_LISTNODESRESPONSE']._serialized_end=615
-  _globals['_NODESERVICE']._serialized_start=618
-  _globals['_NODESERVICE']._serialized_end=892
+  _globals['_NODESERVICE'].methods_by_name['ImportCalendarYear']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ImportCalendarYear']._serialized_options = b'\202\323\344\223\002\"\"\021/v1/calendarYears:\rcalendar_year'
+  _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/calendarYears'
+  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_start=181
+  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_end=276
+  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_start=278
+  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_end=388
+  _globals['_LISTCALENDARYEARSREQUEST']._serialized_start=390
+  _globals['_LISTCALENDARYEARSREQUEST']._serialized_end=416
+  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_start=418
+  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_end=502
+  _globals['_GETNODEREQUEST']._serialized_start=504
+  _globals['_GETNODEREQUEST']._serialized_end=609
+  _globals['_GETNODERESPONSE']._serialized_start=611
+  _globals['_GETNODERESPONSE']._serialized_end=667
+  _globals['_LISTNODESREQUEST']._serialized_start=670
+  _globals['_LISTNODESREQUEST']._serialized_end=852
+  _globals['_LISTNODESRESPONSE']._serialized_start=854
+  _globals['_LISTNODESRESPONSE']._serialized_end=938
+  _globals['_NODESERVICE']._serialized_start=941
+  _globals['_NODESERVICE']._serialized_end=1513
 # @@protoc_insertion_point(module_scope)

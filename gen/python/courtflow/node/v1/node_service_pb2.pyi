@@ -10,6 +10,30 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ImportCalendarYearRequest(_message.Message):
+    __slots__ = ("calendar_year",)
+    CALENDAR_YEAR_FIELD_NUMBER: _ClassVar[int]
+    calendar_year: _node_pb2.CalendarYear
+    def __init__(self, calendar_year: _Optional[_Union[_node_pb2.CalendarYear, _Mapping]] = ...) -> None: ...
+
+class ImportCalendarYearResponse(_message.Message):
+    __slots__ = ("calendar_year", "recomputed_nodes")
+    CALENDAR_YEAR_FIELD_NUMBER: _ClassVar[int]
+    RECOMPUTED_NODES_FIELD_NUMBER: _ClassVar[int]
+    calendar_year: _node_pb2.CalendarYear
+    recomputed_nodes: int
+    def __init__(self, calendar_year: _Optional[_Union[_node_pb2.CalendarYear, _Mapping]] = ..., recomputed_nodes: _Optional[int] = ...) -> None: ...
+
+class ListCalendarYearsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListCalendarYearsResponse(_message.Message):
+    __slots__ = ("calendar_years",)
+    CALENDAR_YEARS_FIELD_NUMBER: _ClassVar[int]
+    calendar_years: _containers.RepeatedCompositeFieldContainer[_node_pb2.CalendarYear]
+    def __init__(self, calendar_years: _Optional[_Iterable[_Union[_node_pb2.CalendarYear, _Mapping]]] = ...) -> None: ...
+
 class GetNodeRequest(_message.Message):
     __slots__ = ("name",)
     NAME_FIELD_NUMBER: _ClassVar[int]

@@ -45,6 +45,16 @@ class NodeServiceStub:
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodesRequest.SerializeToString,
                 response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodesResponse.FromString,
                 _registered_method=True)
+        self.ImportCalendarYear = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ImportCalendarYear',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearResponse.FromString,
+                _registered_method=True)
+        self.ListCalendarYears = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ListCalendarYears',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsResponse.FromString,
+                _registered_method=True)
 
 
 class NodeServiceServicer:
@@ -65,6 +75,21 @@ class NodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportCalendarYear(self, request, context):
+        """Imports (or replaces) a year's State Council holiday schedule. Nodes whose dates were
+        computed without a known calendar for that year are recomputed at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCalendarYears(self, request, context):
+        """Lists the imported holiday schedules.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NodeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -77,6 +102,16 @@ def add_NodeServiceServicer_to_server(servicer, server):
                     servicer.ListNodes,
                     request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodesRequest.FromString,
                     response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodesResponse.SerializeToString,
+            ),
+            'ImportCalendarYear': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportCalendarYear,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearResponse.SerializeToString,
+            ),
+            'ListCalendarYears': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCalendarYears,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,6 +169,60 @@ class NodeService:
             '/courtflow.node.v1.NodeService/ListNodes',
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodesRequest.SerializeToString,
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportCalendarYear(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ImportCalendarYear',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCalendarYears(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ListCalendarYears',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,98 @@
+"""Use cases around the holiday calendar: importing a year, listing them, and recomputing the
+deadlines that were computed while a year's calendar was unknown (DOMAIN §1)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from courtflow.audit.v1.audit_pb2 import AuditResult
+from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
+from courtflow.node.v1.node_events_pb2 import CalendarYearImported, NodeDeadlineChanged
+from courtflow.node.v1.node_pb2 import NodeState
+
+from services.common.audit import record_operation
+from services.common.errors import PermissionDenied, invalid_field
+from services.common.uow import UnitOfWork
+from services.node import deadlines
+from services.node.calendar import HolidayCalendar, YearSchedule
+from services.node.calendars import CalendarStore, load
+from services.node.convert import calendar_year_to_proto, node_to_proto, pb_date
+from services.node.models import CalendarYearRow, DueTimerRow, NodeRow
+from services.node.periods import Period, compute_deadline
+
+IMPORT_CALENDAR = "/courtflow.node.v1.NodeService/ImportCalendarYear"
+RECOMPUTE_BATCH = 1000
+
+
+def import_year(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, store: CalendarStore, year: int,
+                holidays: list[date], workdays: list[date], source: str) -> tuple[CalendarYearRow, int]:
+    """Store a year's schedule (replacing an earlier import) and recompute what it changes."""
+    if caller.scope != ScopeLevel.SCOPE_LEVEL_PROVINCE:
+        raise PermissionDenied("节假日安排全省统一，仅高院管理员可导入", reason="PROVINCE_SCOPE_REQUIRED")
+    for field, dates in (("calendar_year.holidays", holidays), ("calendar_year.workdays", workdays)):
+        stray = [d for d in dates if d.year != year]
+        if stray:
+            raise invalid_field(field, f"{stray[0].isoformat()} 不属于 {year} 年")
+    weekday_workdays = [d for d in workdays if d.weekday() < 5]
+    if weekday_workdays:
+        raise invalid_field("calendar_year.workdays", f"{weekday_workdays[0].isoformat()} 是工作日，无需调休")
+    try:
+        YearSchedule(year=year, holidays=frozenset(holidays), workdays=frozenset(workdays))
+    except ValueError as exc:
+        raise invalid_field("calendar_year.holidays", str(exc)) from None
+    with uow_factory() as uow:
+        values = dict(holidays=sorted(set(holidays)), workdays=sorted(set(workdays)), source=source,
+                      import_user=caller.user, import_time=uow.clock.now())
+        uow.session.execute(pg_insert(CalendarYearRow).values(year=year, **values)
+                            .on_conflict_do_update(index_elements=[CalendarYearRow.year], set_=values))
+        row = uow.session.get(CalendarYearRow, year, populate_existing=True)
+        calendar = load(uow.session)
+        recomputed = recompute(uow, calendar, reason=f"导入{year}年节假日安排", changed_year=year)
+        uow.publish(CalendarYearImported(calendar_year=calendar_year_to_proto(row)), court="44",
+                    aggregate_type="calendar_year", aggregate_id=f"calendarYears/{year}")
+        record_operation(uow, reporter="node", caller=caller, action=IMPORT_CALENDAR,
+                         resource=f"calendarYears/{year}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        uow.commit()
+    with uow_factory() as uow:
+        store.current(uow.session, force=True)
+    return row, recomputed
+
+
+def list_years(uow_factory: Callable[[], UnitOfWork]) -> list[CalendarYearRow]:
+    with uow_factory() as uow:
+        return list(uow.session.scalars(select(CalendarYearRow).order_by(CalendarYearRow.year)))
+
+
+def recompute(uow: UnitOfWork, calendar: HolidayCalendar, *, reason: str, changed_year: int | None = None) -> int:
+    """Recompute the running nodes whose dates depended on an unknown calendar (or, with
+    `changed_year`, on that year's calendar, which was just replaced); timers not yet fired
+    follow the new due date. Returns how many due dates changed."""
+    query = select(NodeRow).where(NodeRow.state != NodeState.NODE_STATE_COMPLETED)
+    if changed_year is None:
+        query = query.where(NodeRow.calendar_known.is_(False))
+    else:
+        query = query.where((NodeRow.calendar_known.is_(False)) | (
+            (NodeRow.due_date >= date(changed_year, 1, 1)) & (NodeRow.due_date <= date(changed_year + 1, 1, 31))))
+    changed = 0
+    for node in uow.session.scalars(query.limit(RECOMPUTE_BATCH).with_for_update(skip_locked=True)):
+        result = compute_deadline(start=node.anchor_date, period=Period.parse(node.period), calendar=calendar,
+                                  custody=node.custody, basis=node.legal_basis)
+        if result.due == node.due_date and result.calendar_known == node.calendar_known:
+            continue
+        previous = node.due_date
+        node.due_date, node.calendar_known = result.due, result.calendar_known
+        node.explanation = [*result.explanation, f"重新计算：{reason}"]
+        node.deadline_time = deadlines.deadline_time(result.due)
+        for rung, at in deadlines.schedule(result.due, node.warning_rungs):
+            uow.session.execute(update(DueTimerRow).where(
+                DueTimerRow.node_id == node.id, DueTimerRow.rung == rung, DueTimerRow.fired_at.is_(None))
+                .values(fire_at=at))
+        if previous != result.due:
+            changed += 1
+            uow.publish(NodeDeadlineChanged(node=node_to_proto(node), previous_due_date=pb_date(previous),
+                                            reason=reason), court=node.court, aggregate_type="node",
+                        aggregate_id=node.name)
+    return changed

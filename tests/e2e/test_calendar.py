@@ -1,0 +1,114 @@
+"""A deadline in a year whose holiday schedule is not yet known is computed with weekends
+only and flagged; once an administrator imports that year (CLI → gateway → node service),
+the node is recomputed, its reminders follow the new date, and the import is audited."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import grpc
+import pytest
+
+from courtflow.audit.v1 import audit_service_pb2 as aus
+from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
+from google.type import date_pb2
+
+from conftest import new_database
+from runtime.cli import main as courtflow
+from runtime.demo import create_request
+from runtime.synthetic import CaseSeed
+from services.common.clock import LEGAL_TZ
+from services.common.errors import details_of
+from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, eventually, start_system
+
+pytestmark = pytest.mark.timeout(240)
+ADMIN = "admin"
+
+
+@pytest.fixture(scope="module")
+def cf(postgres, nats_servers, tmp_path_factory):
+    nats_url, _ = nats_servers.new("calendar")
+    running = start_system(database_url=new_database(postgres, "calendar"), nats_url=nats_url,
+                           work=tmp_path_factory.mktemp("calendar"),
+                           start_clock=datetime(2026, 11, 27, 10, tzinfo=LEGAL_TZ))
+    yield running
+    running.system.stop()
+
+
+def trial_node(cf, case_name: str) -> node_pb2.Node:
+    return cf.nodes.GetNode(ns.GetNodeRequest(name=f"{case_name}/nodes/trial_time_limit"), metadata=cf.md(JUDGE)).node
+
+
+def as_date(d) -> date:
+    return date(d.year, d.month, d.day)
+
+
+def test_unknown_year_is_flagged_then_recomputed_when_imported(cf, tmp_path, capsys):
+    seed = CaseSeed(request_id="cal-1", court_id=COURT, department_id="440101-civil1",
+                    case_number="（2026）示0101民初7001号", case_type="civil", procedure="first_instance_ordinary",
+                    cause="民间借贷纠纷", parties=("原告 甲", "被告 乙"), handler=JUDGE,
+                    filing_date=date(2026, 11, 27), custody=False)
+    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    node = eventually(lambda: _try(trial_node, cf, case.name), what="trial limit node")
+    # Six months end on Thursday 2027-05-27; 2027's schedule is not published yet.
+    assert as_date(node.due_date) == date(2027, 5, 27) and not node.calendar_known
+    assert any("2027年节假日安排未知" in line for line in node.explanation)
+
+    schedule = tmp_path / "2027.yaml"
+    schedule.write_text("year: 2027\nsource: 测试用2027年节假日安排\n"
+                        "holidays: [2027-01-01, 2027-05-27, 2027-05-28]\nworkdays: [2027-02-20]\n", encoding="utf-8")
+    token = cf.logins[ADMIN]["token"]
+    assert courtflow(["calendar", "import", str(schedule), "--gateway", cf.system.gateway, "--token", token]) == 0
+    assert "重新计算期限的节点：" in capsys.readouterr().out
+
+    node = trial_node(cf, case.name)
+    assert as_date(node.due_date) == date(2027, 5, 31) and node.calendar_known  # Thu/Fri holidays, weekend
+    assert any("顺延至 2027-05-31" in line for line in node.explanation)
+    assert any("重新计算" in line for line in node.explanation)
+
+    # The reminders follow the new date: on 2027-05-28 the node warns (rung 3) but is not overdue.
+    cf.set_clock(datetime(2027, 5, 28, 9, tzinfo=LEGAL_TZ))
+    eventually(lambda: trial_node(cf, case.name).state == node_pb2.NODE_STATE_WARNING, what="warning on the new date")
+    cf.set_clock(datetime(2027, 6, 1, 9, tzinfo=LEGAL_TZ))
+    eventually(lambda: trial_node(cf, case.name).state == node_pb2.NODE_STATE_OVERDUE, what="overdue after 05-31")
+
+    records = eventually(lambda: cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(
+        filter='resource = "calendarYears/2027"'), metadata=cf.md(AUDITOR)).audit_records, what="audit record")
+    assert records[0].operation.actor == f"users/{ADMIN}"
+    listed = cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(), metadata=cf.md(JUDGE)).calendar_years
+    assert [cy.year for cy in listed] == [2027] and len(listed[0].holidays) == 3
+
+
+def test_only_province_administrators_import(cf):
+    request = ns.ImportCalendarYearRequest(calendar_year=node_pb2.CalendarYear(
+        year=2028, source="x", holidays=[date_pb2.Date(year=2028, month=1, day=3)]))
+    for user in (JUDGE, "admin.440101"):
+        with pytest.raises(grpc.RpcError) as caught:
+            cf.nodes.ImportCalendarYear(request, metadata=cf.md(user))
+        assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED, user
+    assert 2028 not in [cy.year for cy in cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(),
+                                                                      metadata=cf.md(JUDGE)).calendar_years]
+
+
+@pytest.mark.parametrize("holidays, workdays, field", [
+    ([(2029, 1, 1)], [], "calendar_year.holidays"),          # a date of another year
+    ([(2028, 2, 30)], [], "calendar_year.holidays[0]"),      # no such date
+    ([(2028, 1, 3)], [(2028, 1, 4)], "calendar_year.workdays"),  # a weekday needs no make-up day
+    ([(2028, 1, 8)], [(2028, 1, 8)], "calendar_year.holidays"),  # both a holiday and a working day
+])
+def test_bad_schedule_names_the_field_and_stores_nothing(cf, holidays, workdays, field):
+    request = ns.ImportCalendarYearRequest(calendar_year=node_pb2.CalendarYear(
+        year=2028, source="x", holidays=[date_pb2.Date(year=y, month=m, day=d) for y, m, d in holidays],
+        workdays=[date_pb2.Date(year=y, month=m, day=d) for y, m, d in workdays]))
+    with pytest.raises(grpc.RpcError) as caught:
+        cf.nodes.ImportCalendarYear(request, metadata=cf.md(ADMIN))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field in [f for f, _ in details_of(caught.value)[1]]
+    assert 2028 not in [cy.year for cy in cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(),
+                                                                      metadata=cf.md(ADMIN)).calendar_years]
+
+
+def _try(fn, *args):
+    try:
+        return fn(*args)
+    except grpc.RpcError:
+        return None
