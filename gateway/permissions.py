@@ -29,6 +29,8 @@ class Permission:
 
 TABLE: dict[str, Permission] = {
     "/courtflow.case.v1.CaseService/CreateCase": Permission(frozenset({R.ROLE_COURT_SYSTEM}), audited_by_service=True),
+    "/courtflow.case.v1.CaseService/RecordCaseEvent": Permission(frozenset({R.ROLE_COURT_SYSTEM}),
+                                                                 audited_by_service=True),
     "/courtflow.case.v1.CaseService/GetCase": Permission(CASE_READERS),
     "/courtflow.case.v1.CaseService/ListCases": Permission(CASE_READERS),
     "/courtflow.node.v1.NodeService/GetNode": Permission(CASE_READERS),

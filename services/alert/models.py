@@ -69,6 +69,8 @@ class SmsDeliveryRow(Base):
     provider: Mapped[str | None] = mapped_column(String(40))
     failure_reason: Mapped[str | None] = mapped_column(String(500))
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A sender holds a claimed delivery until then (database time); after a crash it is taken again.
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     send_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

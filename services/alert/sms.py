@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
@@ -84,23 +84,28 @@ class RetryPolicy:
         return timedelta(seconds=random.uniform(0, min(self.cap_seconds, self.base_seconds * 2 ** attempt)))
 
 
-LEASE = timedelta(minutes=2)
+# Long enough for a provider call with its timeout; a crashed sender's claims expire after it.
+LEASE_SECONDS = 15
 
 
 def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> list[tuple]:
-    """Take due deliveries for sending; the lease makes a crashed sender's rows due again later."""
+    """Take due deliveries for sending. Due-ness is business time (quiet hours and retries follow
+    the court's clock); the claim is a lease in database time, so it expires even when the
+    business clock stands still."""
     with uow_factory() as uow:
         now = uow.clock.now()
+        db_now = func.now()
         rows = list(uow.session.scalars(
-            select(SmsDeliveryRow).where(SmsDeliveryRow.state == DeliveryState.DELIVERY_STATE_PENDING,
-                                         SmsDeliveryRow.next_attempt_at <= now)
+            select(SmsDeliveryRow).where(
+                SmsDeliveryRow.state == DeliveryState.DELIVERY_STATE_PENDING, SmsDeliveryRow.next_attempt_at <= now,
+                (SmsDeliveryRow.claimed_until.is_(None)) | (SmsDeliveryRow.claimed_until < db_now))
             .order_by(SmsDeliveryRow.next_attempt_at).limit(batch).with_for_update(skip_locked=True)))
         claimed = []
         for row in rows:
             if row.mobile is None:
                 recipient = uow.session.get(RecipientRow, row.recipient)
                 row.mobile = recipient.mobile if recipient and recipient.mobile else None
-            row.next_attempt_at = now + LEASE
+            row.claimed_until = db_now + timedelta(seconds=LEASE_SECONDS)
             row.attempts += 1
             claimed.append((row.id, row.mobile, row.text, row.attempts))
         uow.commit()
@@ -112,7 +117,7 @@ def record(uow_factory: Callable[[], UnitOfWork], delivery_id, *, provider: str,
     with uow_factory() as uow:
         row = uow.session.get(SmsDeliveryRow, delivery_id, with_for_update=True)
         now = uow.clock.now()
-        row.provider = provider
+        row.provider, row.claimed_until = provider, None
         if error is None:
             row.state, row.send_time, row.failure_reason = DeliveryState.DELIVERY_STATE_SENT, now, None
         elif error.permanent or attempts >= policy.max_attempts:

@@ -45,6 +45,14 @@ def new_case(request: case_service_pb2.CreateCaseRequest) -> NewCase:
                    request_id=request.request_id)
 
 
+def case_event_to_proto(row) -> case_pb2.CaseEvent:
+    msg = case_pb2.CaseEvent(name=row.name, event_type=row.event_type, document=row.document, detail=row.detail,
+                             recorder=row.recorder)
+    msg.occur_date.CopyFrom(from_date(row.occur_date))
+    msg.record_time.FromDatetime(row.record_time)
+    return msg
+
+
 def case_to_proto(case: Case) -> case_pb2.Case:
     msg = case_pb2.Case(name=case.name, case_number=case.case_number, case_type=case.case_type,
                         procedure=case.procedure, cause=case.cause, department=case.department,

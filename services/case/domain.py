@@ -68,3 +68,10 @@ def check_new_case(new: NewCase, *, today: date) -> None:
         raise invalid_field("case.filing_date", "立案日期早于1990年")
     if f"（{new.filing_date.year}）" not in new.case_number:
         raise invalid_field("case.case_number", f"案号年份应为立案年份 {new.filing_date.year}")
+
+
+def check_event_date(occur: date, *, filing_date: date, today: date) -> None:
+    if occur > today:
+        raise invalid_field("case_event.occur_date", f"事件日期 {occur} 晚于今天 {today}")
+    if occur < filing_date:
+        raise invalid_field("case_event.occur_date", f"事件日期 {occur} 早于立案日期 {filing_date}")

@@ -1,11 +1,15 @@
 """Events the case service publishes."""
 from __future__ import annotations
 
-from courtflow.case.v1.case_events_pb2 import CaseFiled
+from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled
 
-from services.case.convert import case_to_proto
+from services.case.convert import case_event_to_proto, case_to_proto
 from services.case.domain import Case
 
 
 def case_filed(case: Case) -> CaseFiled:
     return CaseFiled(case=case_to_proto(case))
+
+
+def case_event_recorded(case: Case, event_row) -> CaseEventRecorded:
+    return CaseEventRecorded(case=case_to_proto(case), case_event=case_event_to_proto(event_row))

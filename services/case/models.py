@@ -46,4 +46,27 @@ class CaseRow(Base):
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class CaseEventRow(Base):
+    __tablename__ = "case_events"
+    __table_args__ = (
+        UniqueConstraint("court", "request_id", name="case_events_court_request_id"),
+        Index("case_events_case", "case_id", "occur_date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12))
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    event_type: Mapped[int] = mapped_column(SmallInteger)
+    occur_date: Mapped[date] = mapped_column(Date)
+    document: Mapped[str] = mapped_column(String(63))
+    detail: Mapped[str] = mapped_column(String(500))
+    request_id: Mapped[str] = mapped_column(String(64))
+    recorder: Mapped[str] = mapped_column(String(80))
+    record_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def name(self) -> str:
+        return f"courts/{self.court}/cases/{self.case_id}/events/{self.id}"
+
+
 MESSAGING = Messaging(*messaging_tables(metadata))

@@ -2,27 +2,30 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
-from courtflow.case.v1.case_pb2 import CaseState
+from courtflow.case.v1.case_pb2 import CaseEventType, CaseState
 from courtflow.common.v1.caller_pb2 import Caller
 
 from services.case import events, repository
-from services.case.domain import Case, NewCase, check_new_case
+from services.case.domain import Case, NewCase, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
-from services.case.models import CaseRow
+from services.case.models import CaseEventRow, CaseRow
 from services.common import scope
 from services.common.audit import record_operation
 from services.common.clock import legal_today
-from services.common.errors import PermissionDenied
+from services.common.errors import PermissionDenied, invalid_field
 from services.common.events import new_event_id
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
 
 CREATE_CASE = "/courtflow.case.v1.CaseService/CreateCase"
+RECORD_CASE_EVENT = "/courtflow.case.v1.CaseService/RecordCaseEvent"
 
 
 def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: NewCase) -> Case:
@@ -78,6 +81,39 @@ def list_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: 
     with uow_factory() as uow:
         rows = repository.list_visible(uow.session, caller=caller, court=court, filters=filters, page=page)
         return [to_domain(r) for r in rows]
+
+
+def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
+                 event_type: int, occur_date: date, document: str, detail: str, request_id: str) -> CaseEventRow:
+    """Record a business event of a case; a replay of the same request_id returns the event already made."""
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        replay = uow.session.scalars(select(CaseEventRow).where(CaseEventRow.court == court,
+                                                                CaseEventRow.request_id == request_id)).first()
+        if replay is not None:
+            return replay
+        row = repository.get(uow.session, court, case_id)
+        if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
+            if row is None and scope.sees_whole_court(caller, court):
+                raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
+            raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
+        check_event_date(occur_date, filing_date=row.filing_date, today=legal_today(uow.clock))
+        if event_type == CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED and not document:
+            raise invalid_field("case_event.document", "文书送达须注明送达的文书")
+        event = CaseEventRow(id=new_event_id(), court=court, case_id=case_id, event_type=event_type,
+                             occur_date=occur_date, document=document, detail=detail, request_id=request_id,
+                             recorder=caller.user, record_time=uow.clock.now())
+        uow.session.add(event)
+        uow.publish(events.case_event_recorded(to_domain(row), event), court=court, aggregate_type="case",
+                    aggregate_id=row_name(row))
+        record_operation(uow, reporter="case", caller=caller, action=RECORD_CASE_EVENT, resource=event.name,
+                         result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        uow.commit()
+        return event
+
+
+def row_name(row: CaseRow) -> str:
+    return f"courts/{row.court}/cases/{row.id}"
 
 
 def to_domain(row: CaseRow) -> Case:

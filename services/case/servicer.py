@@ -37,3 +37,12 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
                                   court=convert.court_of(request.parent), filters=filters, page=page)
         cases, token = split_page(cases, page, lambda c: c.id)
         return pb.ListCasesResponse(cases=[convert.case_to_proto(c) for c in cases], next_page_token=token)
+
+    async def RecordCaseEvent(self, request: pb.RecordCaseEventRequest, context) -> pb.RecordCaseEventResponse:
+        court, case_id = convert.parse_case_name(request.parent)
+        e = request.case_event
+        row = await self._rt.db(service.record_event, self._rt.uow, caller=caller.current(), court=court,
+                                case_id=case_id, event_type=e.event_type,
+                                occur_date=convert.to_date(e.occur_date, "case_event.occur_date"),
+                                document=e.document, detail=e.detail, request_id=request.request_id)
+        return pb.RecordCaseEventResponse(case_event=convert.case_event_to_proto(row))

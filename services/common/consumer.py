@@ -31,6 +31,12 @@ from services.common.uow import UnitOfWork
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("courtflow.consumer")
 
+# How long an idle fetch waits for the first message (each idle consumer asks this often).
+FETCH_WAIT_SECONDS = 0.25
+# After a consumer crashes, the messages it held come back after this long. It must exceed the
+# time to apply one batch (well under a second here), or batches would be delivered twice.
+ACK_WAIT_SECONDS = 30
+
 Handler = Callable[[UnitOfWork, Event], None]
 BatchHandler = Callable[[UnitOfWork, list[Event]], None]
 
@@ -85,7 +91,7 @@ class ConsumerRunner:
         await ensure_producer_stream(self._js, self.sub.producer)
         config = ConsumerConfig(
             durable_name=self.sub.durable, ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
-            filter_subjects=self.sub.subjects, max_deliver=self.sub.max_deliver, ack_wait=60,
+            filter_subjects=self.sub.subjects, max_deliver=self.sub.max_deliver, ack_wait=ACK_WAIT_SECONDS,
             max_ack_pending=10_000)
         await self._js.add_consumer(stream_name(self.sub.producer), config)
         self._psub = await self._js.pull_subscribe_bind(self.sub.durable, stream=stream_name(self.sub.producer))
@@ -105,17 +111,10 @@ class ConsumerRunner:
             await self._process(msgs)
 
     async def _next_batch(self) -> list:
-        """Wait for one message, then take whatever else is already there, up to the batch size.
-
-        (A single fetch(batch) lingers until the batch is full or the timeout passes, which
-        would hold a trickle of events back for up to the whole timeout.)"""
-        msgs = await self._psub.fetch(1, timeout=1.0)
-        if self.sub.batch > 1:
-            try:
-                msgs += await self._psub.fetch(self.sub.batch - 1, timeout=0.005)
-            except (NatsTimeout, asyncio.TimeoutError):
-                pass
-        return msgs
+        """Up to a batch of messages. fetch() first takes what is there without waiting; when
+        nothing is, it waits, but only briefly — a longer wait would hold a trickle of events
+        back until a batch filled up."""
+        return await self._psub.fetch(self.sub.batch, timeout=FETCH_WAIT_SECONDS)
 
     async def stop(self) -> None:
         self._stopping = True

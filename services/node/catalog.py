@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from courtflow.case.v1.case_pb2 import CaseType, Procedure
+from courtflow.case.v1.case_pb2 import CaseEventType, CaseType, Procedure
 from courtflow.node.v1.node_pb2 import Stage
 
 from services.node.periods import Period
@@ -34,6 +34,7 @@ class NodeRule:
     process: str
     applies_to: frozenset[tuple[int, int]]   # (case_type, procedure)
     opened_by: str                           # event type full name
+    completed_by: frozenset[tuple[int, str]]  # (CaseEventType, document code or "" for any)
     anchor: str
     period: Period
     warning_rungs: tuple[int, ...]           # days before the due date, descending
@@ -45,6 +46,9 @@ class NodeRule:
     def applies(self, case_type: int, procedure: int) -> bool:
         return (case_type, procedure) in self.applies_to
 
+    def completed_by_event(self, event_type: int, document: str) -> bool:
+        return (event_type, document) in self.completed_by or (event_type, "") in self.completed_by
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -53,6 +57,9 @@ class Catalog:
 
     def opened_by(self, event_type: str, *, case_type: int, procedure: int) -> list[NodeRule]:
         return [r for r in self.rules if r.opened_by == event_type and r.applies(case_type, procedure)]
+
+    def rule(self, code: str) -> NodeRule | None:
+        return next((r for r in self.rules if r.code == code), None)
 
 
 def load(path: Path = DEFAULT_PATH) -> Catalog:
@@ -115,9 +122,18 @@ def _rule(e: dict, where: str) -> NodeRule:
         if value not in allowed:
             raise CatalogError(f"{where}: {key} {value!r} must be one of {sorted(allowed)}")
     applies = frozenset(applicability(j, a) for j, a in enumerate(need("applies_to")))
+
+    def completion(j: int, item) -> tuple[int, str]:
+        if not isinstance(item, dict) or "event" not in item:
+            raise CatalogError(f"{where}: completed_by[{j}] needs 'event'")
+        return (enum(item["event"], CaseEventType, "CASE_EVENT_TYPE", f"completed_by[{j}].event"),
+                str(item.get("document", "")))
+
+    completed_by = frozenset(completion(j, c) for j, c in enumerate(e.get("completed_by", [])))
     return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
                     stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
                     process=str(need("process")), applies_to=applies, opened_by=str(need("opened_by")),
+                    completed_by=completed_by,
                     anchor=need("anchor"), period=period, warning_rungs=rungs,
                     overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),
                     supervisors=tuple(e.get("supervisors", [])), legal_basis=str(need("legal_basis")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from courtflow.case.v1.case_events_pb2 import CaseFiled
+from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled
 
 from services.common.consumer import Subscription
 from services.common.events import Event
@@ -25,4 +25,11 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
                            procedure=case.procedure, department=case.department, handler=case.handler,
                            anchors={"filing_date": filing}, custody=case.custody)
 
-    return Subscription(consumer="node", producer="case", types=(CaseFiled,), handlers={CaseFiled: on_case_filed})
+    def on_case_event(uow: UnitOfWork, event: Event) -> None:
+        e = event.payload.case_event
+        _, _, _, case_id = event.payload.case.name.split("/")
+        service.complete_nodes(uow, catalog=catalog, case_id=uuid.UUID(case_id), event_type=e.event_type,
+                               document=e.document, on=date(e.occur_date.year, e.occur_date.month, e.occur_date.day))
+
+    return Subscription(consumer="node", producer="case", types=(CaseFiled, CaseEventRecorded),
+                        handlers={CaseFiled: on_case_filed, CaseEventRecorded: on_case_event})

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Callable
 
 from opentelemetry import propagate
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_pb2 import NodeState
@@ -63,6 +63,25 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         calendar_known=deadline.calendar_known, explanation=list(deadline.explanation),
         warning_rungs=list(rule.warning_rungs), deadline_time=deadlines.deadline_time(deadline.due),
         warned=False, open_time=now, trace_context=trace_context)
+
+
+def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, event_type: int, document: str,
+                   on: date) -> list[NodeRow]:
+    """Complete the case's open nodes that this event completes; their pending timers are cancelled."""
+    now = uow.clock.now()
+    completed = []
+    for node in uow.session.scalars(select(NodeRow).where(
+            NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED).with_for_update()):
+        rule = catalog.rule(node.node_type)
+        if rule is None or not rule.completed_by_event(event_type, document):
+            continue
+        node.state, node.complete_time = NodeState.NODE_STATE_COMPLETED, now
+        uow.session.execute(update(DueTimerRow).where(DueTimerRow.node_id == node.id, DueTimerRow.fired_at.is_(None))
+                            .values(fired_at=now, outcome="completed"))
+        uow.publish(events.node_completed(node, on=on), court=node.court, aggregate_type="node",
+                    aggregate_id=node.name)
+        completed.append(node)
+    return completed
 
 
 def get_node(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,

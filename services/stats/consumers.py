@@ -1,7 +1,7 @@
 """Bus handlers of the stats service: node events move the counters."""
 from __future__ import annotations
 
-from courtflow.node.v1.node_events_pb2 import NodeOpened, NodeOverdue, NodeWarned
+from courtflow.node.v1.node_events_pb2 import NodeCompleted, NodeOpened, NodeOverdue, NodeWarned
 
 from services.common.consumer import Subscription
 from services.common.events import Event
@@ -15,5 +15,5 @@ def on_node_events(uow: UnitOfWork, events: list[Event]) -> None:
 
 
 def subscriptions() -> list[Subscription]:
-    return [Subscription(consumer="stats", producer="node", types=(NodeOpened, NodeWarned, NodeOverdue),
+    return [Subscription(consumer="stats", producer="node", types=(NodeOpened, NodeWarned, NodeOverdue, NodeCompleted),
                          batch_handler=on_node_events, batch=500)]

@@ -5,14 +5,15 @@ the SMS log, the statistics and the audit log show what a user would see."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time as dtime
+import time
+from datetime import date, datetime, time as dtime, timedelta
 
 import grpc
 import pytest
 
 from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
 from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as aus
-from courtflow.case.v1 import case_service_pb2 as cs
+from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 from courtflow.stats.v1 import stats_service_pb2 as ss
 
@@ -178,3 +179,53 @@ def test_each_user_sees_only_what_their_scope_allows(cf):
     with pytest.raises(grpc.RpcError) as caught:
         cf.cases.CreateCase(create_request(seed(5, filed=cf.today())), metadata=[("authorization", "Bearer nope")])
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_case_event_completes_its_node_and_stops_its_reminders(cf):
+    today = cf.today()
+    before = stats_cell(cf, node_pb2.STAGE_PRE_TRIAL)
+    open_before = before.open_count if before else 0
+    case = cf.cases.CreateCase(create_request(seed(6, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: len(nodes_of(cf, case.name)) == 2, what="nodes opened")
+    eventually(lambda: stats_cell(cf, node_pb2.STAGE_PRE_TRIAL).open_count == open_before + 1, what="counted open")
+
+    served = cs.RecordCaseEventRequest(parent=case.name, request_id="served-6", case_event=case_pb2.CaseEvent(
+        event_type=case_pb2.CASE_EVENT_TYPE_DOCUMENT_SERVED, document="complaint_copy", detail="邮寄送达被告"))
+    served.case_event.occur_date.year, served.case_event.occur_date.month, served.case_event.occur_date.day = (
+        today.year, today.month, today.day)
+    event = cf.cases.RecordCaseEvent(served, metadata=cf.md(COURT_SYSTEM)).case_event
+    assert event.name.startswith(f"{case.name}/events/") and event.recorder == f"users/{COURT_SYSTEM}"
+    assert cf.cases.RecordCaseEvent(served, metadata=cf.md(COURT_SYSTEM)).case_event.name == event.name  # replay
+
+    eventually(lambda: nodes_of(cf, case.name)["serve_complaint_copy"].state == node_pb2.NODE_STATE_COMPLETED,
+               what="complaint service completed")
+    assert nodes_of(cf, case.name)["trial_time_limit"].state == node_pb2.NODE_STATE_RUNNING
+    eventually(lambda: stats_cell(cf, node_pb2.STAGE_PRE_TRIAL).open_count == open_before, what="no longer open")
+    # Its due date passes: no reminder for a node that is done.
+    cf.set_clock(datetime.combine(today + timedelta(days=12), dtime(9), tzinfo=LEGAL_TZ))
+    time.sleep(1.5)
+    assert not [m for m in inbox(cf).messages if m.node == f"{case.name}/nodes/serve_complaint_copy"]
+    assert nodes_of(cf, case.name)["serve_complaint_copy"].state == node_pb2.NODE_STATE_COMPLETED
+
+
+@pytest.mark.parametrize("mutate, field", [
+    (lambda e, today: setattr(e.occur_date, "year", today.year + 1), "case_event.occur_date"),
+    (lambda e, today: setattr(e, "document", ""), "case_event.document"),
+    (lambda e, today: setattr(e, "event_type", 0), "case_event.event_type"),
+    (lambda e, today: setattr(e, "document", "起诉状"), "case_event.document"),
+])
+def test_bad_case_event_names_the_field(cf, mutate, field):
+    today = cf.today()
+    case = cf.cases.CreateCase(create_request(seed(7, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"bad-event-{field}-{id(mutate)}",
+                                    case_event=case_pb2.CaseEvent(event_type=case_pb2.CASE_EVENT_TYPE_DOCUMENT_SERVED,
+                                                                  document="complaint_copy"))
+    req.case_event.occur_date.year, req.case_event.occur_date.month, req.case_event.occur_date.day = (
+        today.year, today.month, today.day)
+    mutate(req.case_event, today)
+    with pytest.raises(grpc.RpcError) as caught:
+        cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field in [f for f, _ in details_of(caught.value)[1]]
+    time.sleep(0.5)
+    assert nodes_of(cf, case.name)["serve_complaint_copy"].state != node_pb2.NODE_STATE_COMPLETED

@@ -11,3 +11,11 @@ class CaseFiled(_message.Message):
     CASE_FIELD_NUMBER: _ClassVar[int]
     case: _case_pb2.Case
     def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ...) -> None: ...
+
+class CaseEventRecorded(_message.Message):
+    __slots__ = ("case", "case_event")
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    CASE_EVENT_FIELD_NUMBER: _ClassVar[int]
+    case: _case_pb2.Case
+    case_event: _case_pb2.CaseEvent
+    def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., case_event: _Optional[_Union[_case_pb2.CaseEvent, _Mapping]] = ...) -> None: ...

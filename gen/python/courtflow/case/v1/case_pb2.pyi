@@ -53,6 +53,31 @@ class PartyRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PARTY_ROLE_APPELLEE: _ClassVar[PartyRole]
     PARTY_ROLE_EXECUTION_APPLICANT: _ClassVar[PartyRole]
     PARTY_ROLE_EXECUTION_RESPONDENT: _ClassVar[PartyRole]
+
+class CaseEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CASE_EVENT_TYPE_UNSPECIFIED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_ASSIGNED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_HANDLER_CHANGED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_DOCUMENT_SERVED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_HEARING_SCHEDULED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_HEARING_HELD: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_MEDIATION_CONCLUDED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_APPEALED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_TRANSFERRED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_EFFECTIVE: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_DELIVERED_FOR_EXECUTION: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_TRANSFERRED_FOR_EXECUTION: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_SUBMITTED_TO_COMMITTEE: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_CLOSED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_ARCHIVED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_SUSPENDED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_RESUMED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_PUBLIC_NOTICE_STARTED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_PUBLIC_NOTICE_ENDED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_APPRAISAL_STARTED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_APPRAISAL_ENDED: _ClassVar[CaseEventType]
 CASE_TYPE_UNSPECIFIED: CaseType
 CASE_TYPE_CIVIL: CaseType
 CASE_TYPE_CRIMINAL: CaseType
@@ -81,6 +106,28 @@ PARTY_ROLE_APPELLANT: PartyRole
 PARTY_ROLE_APPELLEE: PartyRole
 PARTY_ROLE_EXECUTION_APPLICANT: PartyRole
 PARTY_ROLE_EXECUTION_RESPONDENT: PartyRole
+CASE_EVENT_TYPE_UNSPECIFIED: CaseEventType
+CASE_EVENT_TYPE_ASSIGNED: CaseEventType
+CASE_EVENT_TYPE_HANDLER_CHANGED: CaseEventType
+CASE_EVENT_TYPE_DOCUMENT_SERVED: CaseEventType
+CASE_EVENT_TYPE_HEARING_SCHEDULED: CaseEventType
+CASE_EVENT_TYPE_HEARING_HELD: CaseEventType
+CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED: CaseEventType
+CASE_EVENT_TYPE_MEDIATION_CONCLUDED: CaseEventType
+CASE_EVENT_TYPE_APPEALED: CaseEventType
+CASE_EVENT_TYPE_TRANSFERRED: CaseEventType
+CASE_EVENT_TYPE_EFFECTIVE: CaseEventType
+CASE_EVENT_TYPE_DELIVERED_FOR_EXECUTION: CaseEventType
+CASE_EVENT_TYPE_TRANSFERRED_FOR_EXECUTION: CaseEventType
+CASE_EVENT_TYPE_SUBMITTED_TO_COMMITTEE: CaseEventType
+CASE_EVENT_TYPE_CLOSED: CaseEventType
+CASE_EVENT_TYPE_ARCHIVED: CaseEventType
+CASE_EVENT_TYPE_SUSPENDED: CaseEventType
+CASE_EVENT_TYPE_RESUMED: CaseEventType
+CASE_EVENT_TYPE_PUBLIC_NOTICE_STARTED: CaseEventType
+CASE_EVENT_TYPE_PUBLIC_NOTICE_ENDED: CaseEventType
+CASE_EVENT_TYPE_APPRAISAL_STARTED: CaseEventType
+CASE_EVENT_TYPE_APPRAISAL_ENDED: CaseEventType
 
 class Party(_message.Message):
     __slots__ = ("role", "display_name")
@@ -121,3 +168,21 @@ class Case(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseEvent(_message.Message):
+    __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    OCCUR_DATE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    RECORDER_FIELD_NUMBER: _ClassVar[int]
+    RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    event_type: CaseEventType
+    occur_date: _date_pb2.Date
+    document: str
+    detail: str
+    recorder: str
+    record_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., event_type: _Optional[_Union[CaseEventType, str]] = ..., occur_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., document: _Optional[str] = ..., detail: _Optional[str] = ..., recorder: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -28,7 +28,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/case/v1/case_service.proto\x12\x11\x63ourtflow.case.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"S\n\x0eGetCaseRequest\x12\x41\n\x04name\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\"8\n\x0fGetCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"\x9e\x01\n\x10ListCasesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.courtflow.case.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xae\x01\n\x11\x43reateCaseRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x31\n\x04\x63\x61se\x18\x02 \x01(\x0b\x32\x17.courtflow.case.v1.CaseB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x35\n\nrequest_id\x18\x03 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\";\n\x12\x43reateCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case2\x88\x03\n\x0b\x43\x61seService\x12u\n\x07GetCase\x12!.courtflow.case.v1.GetCaseRequest\x1a\".courtflow.case.v1.GetCaseResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=courts/*/cases/*}\x12{\n\tListCases\x12#.courtflow.case.v1.ListCasesRequest\x1a$.courtflow.case.v1.ListCasesResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=courts/*}/cases\x12\x84\x01\n\nCreateCase\x12$.courtflow.case.v1.CreateCaseRequest\x1a%.courtflow.case.v1.CreateCaseResponse\")\x82\xd3\xe4\x93\x02#\"\x1b/v1/{parent=courts/*}/cases:\x04\x63\x61seb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/case/v1/case_service.proto\x12\x11\x63ourtflow.case.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"S\n\x0eGetCaseRequest\x12\x41\n\x04name\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\"8\n\x0fGetCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"\x9e\x01\n\x10ListCasesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.courtflow.case.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xae\x01\n\x11\x43reateCaseRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x31\n\x04\x63\x61se\x18\x02 \x01(\x0b\x32\x17.courtflow.case.v1.CaseB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x35\n\nrequest_id\x18\x03 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\";\n\x12\x43reateCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"\xd2\x01\n\x16RecordCaseEventRequest\x12\x43\n\x06parent\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\x12<\n\ncase_event\x18\x02 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEventB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x35\n\nrequest_id\x18\x03 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\"K\n\x17RecordCaseEventResponse\x12\x30\n\ncase_event\x18\x01 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEvent2\xad\x04\n\x0b\x43\x61seService\x12u\n\x07GetCase\x12!.courtflow.case.v1.GetCaseRequest\x1a\".courtflow.case.v1.GetCaseResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=courts/*/cases/*}\x12{\n\tListCases\x12#.courtflow.case.v1.ListCasesRequest\x1a$.courtflow.case.v1.ListCasesResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=courts/*}/cases\x12\x84\x01\n\nCreateCase\x12$.courtflow.case.v1.CreateCaseRequest\x1a%.courtflow.case.v1.CreateCaseResponse\")\x82\xd3\xe4\x93\x02#\"\x1b/v1/{parent=courts/*}/cases:\x04\x63\x61se\x12\xa2\x01\n\x0fRecordCaseEvent\x12).courtflow.case.v1.RecordCaseEventRequest\x1a*.courtflow.case.v1.RecordCaseEventResponse\"8\x82\xd3\xe4\x93\x02\x32\"$/v1/{parent=courts/*/cases/*}/events:\ncase_eventb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,12 +51,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATECASEREQUEST'].fields_by_name['case']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
   _globals['_CREATECASEREQUEST'].fields_by_name['request_id']._loaded_options = None
   _globals['_CREATECASEREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\002\272H\032r\030\020\001\030@2\022^[A-Za-z0-9._:-]+$'
+  _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$'
+  _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['case_event']._loaded_options = None
+  _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['case_event']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
+  _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['request_id']._loaded_options = None
+  _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\002\272H\032r\030\020\001\030@2\022^[A-Za-z0-9._:-]+$'
   _globals['_CASESERVICE'].methods_by_name['GetCase']._loaded_options = None
   _globals['_CASESERVICE'].methods_by_name['GetCase']._serialized_options = b'\202\323\344\223\002\035\022\033/v1/{name=courts/*/cases/*}'
   _globals['_CASESERVICE'].methods_by_name['ListCases']._loaded_options = None
   _globals['_CASESERVICE'].methods_by_name['ListCases']._serialized_options = b'\202\323\344\223\002\035\022\033/v1/{parent=courts/*}/cases'
   _globals['_CASESERVICE'].methods_by_name['CreateCase']._loaded_options = None
   _globals['_CASESERVICE'].methods_by_name['CreateCase']._serialized_options = b'\202\323\344\223\002#\"\033/v1/{parent=courts/*}/cases:\004case'
+  _globals['_CASESERVICE'].methods_by_name['RecordCaseEvent']._loaded_options = None
+  _globals['_CASESERVICE'].methods_by_name['RecordCaseEvent']._serialized_options = b'\202\323\344\223\0022\"$/v1/{parent=courts/*/cases/*}/events:\ncase_event'
   _globals['_GETCASEREQUEST']._serialized_start=181
   _globals['_GETCASEREQUEST']._serialized_end=264
   _globals['_GETCASERESPONSE']._serialized_start=266
@@ -69,6 +77,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATECASEREQUEST']._serialized_end=746
   _globals['_CREATECASERESPONSE']._serialized_start=748
   _globals['_CREATECASERESPONSE']._serialized_end=807
-  _globals['_CASESERVICE']._serialized_start=810
-  _globals['_CASESERVICE']._serialized_end=1202
+  _globals['_RECORDCASEEVENTREQUEST']._serialized_start=810
+  _globals['_RECORDCASEEVENTREQUEST']._serialized_end=1020
+  _globals['_RECORDCASEEVENTRESPONSE']._serialized_start=1022
+  _globals['_RECORDCASEEVENTRESPONSE']._serialized_end=1097
+  _globals['_CASESERVICE']._serialized_start=1100
+  _globals['_CASESERVICE']._serialized_end=1657
 # @@protoc_insertion_point(module_scope)

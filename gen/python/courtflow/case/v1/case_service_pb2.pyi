@@ -57,3 +57,19 @@ class CreateCaseResponse(_message.Message):
     CASE_FIELD_NUMBER: _ClassVar[int]
     case: _case_pb2.Case
     def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ...) -> None: ...
+
+class RecordCaseEventRequest(_message.Message):
+    __slots__ = ("parent", "case_event", "request_id")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    CASE_EVENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    case_event: _case_pb2.CaseEvent
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., case_event: _Optional[_Union[_case_pb2.CaseEvent, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RecordCaseEventResponse(_message.Message):
+    __slots__ = ("case_event",)
+    CASE_EVENT_FIELD_NUMBER: _ClassVar[int]
+    case_event: _case_pb2.CaseEvent
+    def __init__(self, case_event: _Optional[_Union[_case_pb2.CaseEvent, _Mapping]] = ...) -> None: ...

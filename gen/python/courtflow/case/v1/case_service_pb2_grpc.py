@@ -50,6 +50,11 @@ class CaseServiceStub:
                 request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseRequest.SerializeToString,
                 response_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseResponse.FromString,
                 _registered_method=True)
+        self.RecordCaseEvent = channel.unary_unary(
+                '/courtflow.case.v1.CaseService/RecordCaseEvent',
+                request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventRequest.SerializeToString,
+                response_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventResponse.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -77,6 +82,13 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordCaseEvent(self, request, context):
+        """Records a business event of a case (送达、开庭、宣判、结案…). Idempotent on request_id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -94,6 +106,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.CreateCase,
                     request_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseRequest.FromString,
                     response_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseResponse.SerializeToString,
+            ),
+            'RecordCaseEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordCaseEvent,
+                    request_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventRequest.FromString,
+                    response_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -178,6 +195,33 @@ class CaseService:
             '/courtflow.case.v1.CaseService/CreateCase',
             courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseRequest.SerializeToString,
             courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordCaseEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.case.v1.CaseService/RecordCaseEvent',
+            courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventRequest.SerializeToString,
+            courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -48,3 +48,13 @@ class CalendarYearImported(_message.Message):
     CALENDAR_YEAR_FIELD_NUMBER: _ClassVar[int]
     calendar_year: _node_pb2.CalendarYear
     def __init__(self, calendar_year: _Optional[_Union[_node_pb2.CalendarYear, _Mapping]] = ...) -> None: ...
+
+class NodeCompleted(_message.Message):
+    __slots__ = ("node", "completed_on", "late")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_ON_FIELD_NUMBER: _ClassVar[int]
+    LATE_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    completed_on: _date_pb2.Date
+    late: bool
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., completed_on: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., late: _Optional[bool] = ...) -> None: ...
