@@ -35,7 +35,13 @@ from runtime.synthetic import CaseSeed  # noqa: E402
 from runtime.system import Infrastructure, System  # noqa: E402
 from services.common.clock import LEGAL_TZ  # noqa: E402
 
-EXPECTED_NODES_PER_CASE = 2  # civil first instance, ordinary procedure: trial limit + complaint service
+
+def nodes_per_filing() -> int:
+    """How many nodes the shipped catalogue opens when a civil first-instance ordinary case is filed."""
+    from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED, CASE_TYPE_CIVIL, PROCEDURE_FIRST_INSTANCE_ORDINARY
+    from services.node.catalog import load
+    return len(load().opened_by((CASE_EVENT_TYPE_FILED, ""), case_type=CASE_TYPE_CIVIL,
+                                procedure=PROCEDURE_FIRST_INSTANCE_ORDINARY))
 
 
 def connect(url: str):
@@ -84,7 +90,7 @@ def count_nodes(conn) -> int:
 
 def run_registrations(gateway: str, token: str, batch: list[CaseSeed], clients: int, db) -> dict:
     base = count_nodes(db)
-    target = base + len(batch) * EXPECTED_NODES_PER_CASE
+    target = base + len(batch) * nodes_per_filing()
     latencies: list[float] = []
     lock = threading.Lock()
     channels = [grpc.insecure_channel(gateway) for _ in range(clients)]

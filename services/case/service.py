@@ -98,6 +98,8 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
                 raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
             raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
         check_event_date(occur_date, filing_date=row.filing_date, today=legal_today(uow.clock))
+        if event_type == CaseEventType.CASE_EVENT_TYPE_FILED:
+            raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记")
         if event_type == CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED and not document:
             raise invalid_field("case_event.document", "文书送达须注明送达的文书")
         event = CaseEventRow(id=new_event_id(), court=court, case_id=case_id, event_type=event_type,

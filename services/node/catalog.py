@@ -1,4 +1,4 @@
-"""The node catalogue: which nodes a case event opens and how their deadlines run.
+"""The node catalogue: which case events open and complete which nodes, and how their deadlines run.
 
 Loaded from versioned YAML and validated on load; an error names the file, the
 entry and the field.
@@ -16,7 +16,12 @@ from courtflow.node.v1.node_pb2 import Stage
 from services.node.periods import Period
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.yaml")
-ANCHORS = {"filing_date"}
+# event_date: the date of the event that opened the node; filing_date: the case's 立案日期.
+ANCHORS = {"event_date", "filing_date"}
+ANY = 0  # in applies_to: every case type, or every procedure
+
+# A case event as node rules see it: (CaseEventType, document code or "" for any document).
+Trigger = tuple[int, str]
 OVERDUE_ACTIONS = {"warn", "lock"}
 ROLES = {"handler", "division_head", "vice_president", "president", "trial_management"}
 
@@ -32,9 +37,9 @@ class NodeRule:
     stage: int
     category: str
     process: str
-    applies_to: frozenset[tuple[int, int]]   # (case_type, procedure)
-    opened_by: str                           # event type full name
-    completed_by: frozenset[tuple[int, str]]  # (CaseEventType, document code or "" for any)
+    applies_to: frozenset[tuple[int, int]]   # (case_type, procedure); ANY matches every value
+    opened_by: Trigger
+    completed_by: frozenset[Trigger]
     anchor: str
     period: Period
     warning_rungs: tuple[int, ...]           # days before the due date, descending
@@ -44,10 +49,18 @@ class NodeRule:
     legal_basis: str
 
     def applies(self, case_type: int, procedure: int) -> bool:
-        return (case_type, procedure) in self.applies_to
+        return any(pair in self.applies_to for pair in
+                   ((case_type, procedure), (case_type, ANY), (ANY, procedure), (ANY, ANY)))
 
-    def completed_by_event(self, event_type: int, document: str) -> bool:
-        return (event_type, document) in self.completed_by or (event_type, "") in self.completed_by
+    def opens_on(self, trigger: Trigger) -> bool:
+        return _matches(self.opened_by, trigger)
+
+    def completed_by_event(self, trigger: Trigger) -> bool:
+        return any(_matches(t, trigger) for t in self.completed_by)
+
+
+def _matches(rule_trigger: Trigger, event: Trigger) -> bool:
+    return rule_trigger[0] == event[0] and rule_trigger[1] in ("", event[1])
 
 
 @dataclass(frozen=True)
@@ -55,8 +68,8 @@ class Catalog:
     version: str
     rules: tuple[NodeRule, ...]
 
-    def opened_by(self, event_type: str, *, case_type: int, procedure: int) -> list[NodeRule]:
-        return [r for r in self.rules if r.opened_by == event_type and r.applies(case_type, procedure)]
+    def opened_by(self, trigger: Trigger, *, case_type: int, procedure: int) -> list[NodeRule]:
+        return [r for r in self.rules if r.opens_on(trigger) and r.applies(case_type, procedure)]
 
     def rule(self, code: str) -> NodeRule | None:
         return next((r for r in self.rules if r.code == code), None)
@@ -102,8 +115,13 @@ def _rule(e: dict, where: str) -> NodeRule:
     def applicability(j: int, item) -> tuple[int, int]:
         if not isinstance(item, dict) or "case_type" not in item or "procedure" not in item:
             raise CatalogError(f"{where}: applies_to[{j}] needs 'case_type' and 'procedure'")
-        return (enum(item["case_type"], CaseType, "CASE_TYPE", "case_type"),
-                enum(item["procedure"], Procedure, "PROCEDURE", "procedure"))
+        return (ANY if item["case_type"] == "ANY" else enum(item["case_type"], CaseType, "CASE_TYPE", "case_type"),
+                ANY if item["procedure"] == "ANY" else enum(item["procedure"], Procedure, "PROCEDURE", "procedure"))
+
+    def trigger(key: str, item) -> Trigger:
+        if not isinstance(item, dict) or "event" not in item:
+            raise CatalogError(f"{where}: {key} needs 'event' (and for DOCUMENT_SERVED, 'document')")
+        return (enum(item["event"], CaseEventType, "CASE_EVENT_TYPE", f"{key}.event"), str(item.get("document", "")))
 
     period_text = str(need("period"))
     try:
@@ -123,16 +141,10 @@ def _rule(e: dict, where: str) -> NodeRule:
             raise CatalogError(f"{where}: {key} {value!r} must be one of {sorted(allowed)}")
     applies = frozenset(applicability(j, a) for j, a in enumerate(need("applies_to")))
 
-    def completion(j: int, item) -> tuple[int, str]:
-        if not isinstance(item, dict) or "event" not in item:
-            raise CatalogError(f"{where}: completed_by[{j}] needs 'event'")
-        return (enum(item["event"], CaseEventType, "CASE_EVENT_TYPE", f"completed_by[{j}].event"),
-                str(item.get("document", "")))
-
-    completed_by = frozenset(completion(j, c) for j, c in enumerate(e.get("completed_by", [])))
+    completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
     return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
                     stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
-                    process=str(need("process")), applies_to=applies, opened_by=str(need("opened_by")),
+                    process=str(need("process")), applies_to=applies, opened_by=trigger("opened_by", need("opened_by")),
                     completed_by=completed_by,
                     anchor=need("anchor"), period=period, warning_rungs=rungs,
                     overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),

@@ -18,18 +18,18 @@ from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 from services.node import deadlines, events
 from services.node.calendar import HolidayCalendar
-from services.node.catalog import Catalog, NodeRule
+from services.node.catalog import Catalog, NodeRule, Trigger
 from services.node.models import DueTimerRow, NodeRow
 from services.node.periods import Period, compute_deadline
 
 
-def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, event_type: str, court: str,
+def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, trigger: Trigger, court: str,
                case_id: uuid.UUID, case_number: str, case_type: int, procedure: int, department: str,
                handler: str, anchors: dict[str, date], custody: bool) -> list[NodeRow]:
     """Open the catalogue's nodes for a case event, with their deadlines and timers."""
     now = uow.clock.now()
     opened = []
-    rules = catalog.opened_by(event_type, case_type=case_type, procedure=procedure)
+    rules = catalog.opened_by(trigger, case_type=case_type, procedure=procedure)
     # No autoflush: the nodes of a whole consumer batch are written together at commit.
     with uow.session.no_autoflush:
         existing = set(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
@@ -65,7 +65,7 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         warned=False, open_time=now, trace_context=trace_context)
 
 
-def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, event_type: int, document: str,
+def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, trigger: Trigger,
                    on: date) -> list[NodeRow]:
     """Complete the case's open nodes that this event completes; their pending timers are cancelled."""
     now = uow.clock.now()
@@ -73,7 +73,7 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, eve
     for node in uow.session.scalars(select(NodeRow).where(
             NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED).with_for_update()):
         rule = catalog.rule(node.node_type)
-        if rule is None or not rule.completed_by_event(event_type, document):
+        if rule is None or not rule.completed_by_event(trigger):
             continue
         node.state, node.complete_time = NodeState.NODE_STATE_COMPLETED, now
         uow.session.execute(update(DueTimerRow).where(DueTimerRow.node_id == node.id, DueTimerRow.fired_at.is_(None))

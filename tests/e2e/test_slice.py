@@ -229,3 +229,23 @@ def test_bad_case_event_names_the_field(cf, mutate, field):
     assert field in [f for f, _ in details_of(caught.value)[1]]
     time.sleep(0.5)
     assert nodes_of(cf, case.name)["serve_complaint_copy"].state != node_pb2.NODE_STATE_COMPLETED
+
+
+def test_pronouncement_ends_the_trial_limit_and_opens_judgment_service(cf):
+    today = cf.today()
+    case = cf.cases.CreateCase(create_request(seed(8, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: len(nodes_of(cf, case.name)) == 2, what="nodes opened by filing")
+    pronounced = cs.RecordCaseEventRequest(parent=case.name, request_id="pronounced-8", case_event=case_pb2.CaseEvent(
+        event_type=case_pb2.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, detail="当庭宣判"))
+    pronounced.case_event.occur_date.year, pronounced.case_event.occur_date.month = today.year, today.month
+    pronounced.case_event.occur_date.day = today.day
+    cf.cases.RecordCaseEvent(pronounced, metadata=cf.md(COURT_SYSTEM))
+    nodes = eventually(lambda: (n := nodes_of(cf, case.name)) and "serve_judgment" in n and n,
+                       what="judgment service node")
+    assert nodes["trial_time_limit"].state == node_pb2.NODE_STATE_COMPLETED
+    serve = nodes["serve_judgment"]
+    assert serve.stage == node_pb2.STAGE_POST_JUDGMENT and serve.state == node_pb2.NODE_STATE_RUNNING
+    assert (serve.anchor_date.year, serve.anchor_date.month, serve.anchor_date.day) == (today.year, today.month,
+                                                                                         today.day)
+    due = date(serve.due_date.year, serve.due_date.month, serve.due_date.day)
+    assert today + timedelta(days=10) <= due <= today + timedelta(days=20)  # ten days, rolled past rest days

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
-from courtflow.case.v1.case_events_pb2 import CaseFiled
+from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED
 from courtflow.node.v1.node_events_pb2 import NodeOverdue, NodeWarned
 from courtflow.node.v1.node_pb2 import NodeState
 
 from conftest import new_database
+from support import SLICE_CATALOG
 from services.common.clock import LEGAL_TZ, ManualClock
 from services.common.migrate import upgrade
 from services.common.uow import UnitOfWork
@@ -44,11 +45,11 @@ def node_db(postgres) -> str:
 
 
 def open_case(uow, *, filed: date, n: int) -> None:
-    service.open_nodes(uow, catalog=catalog.load(), calendar=HolidayCalendar.builtin(),
-                       event_type=CaseFiled.DESCRIPTOR.full_name, court="440101", case_id=uuid.uuid4(),
+    service.open_nodes(uow, catalog=catalog.load(SLICE_CATALOG), calendar=HolidayCalendar.builtin(),
+                       trigger=(CASE_EVENT_TYPE_FILED, ""), court="440101", case_id=uuid.uuid4(),
                        case_number=f"（2026）示0101民初{n}号", case_type=CIVIL, procedure=ORDINARY,
                        department="courts/440101/departments/440101-civil1", handler="users/judge.440101.civil1.1",
-                       anchors={"filing_date": filed}, custody=False)
+                       anchors={"event_date": filed, "filing_date": filed}, custody=False)
 
 
 def events(url: str) -> list[tuple[str, str]]:

@@ -7,20 +7,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from courtflow.case.v1.case_pb2 import CaseType, Procedure
+from courtflow.case.v1.case_pb2 import CaseEventType, CaseType, Procedure
 from courtflow.node.v1.node_pb2 import Stage
 
 from services.node import catalog
 from services.node.catalog import CatalogError, load
 from services.node.periods import Period
 
-CASE_FILED = "courtflow.case.v1.CaseFiled"
+CASE_FILED = (CaseEventType.CASE_EVENT_TYPE_FILED, "")
+HEARING_SCHEDULED = (CaseEventType.CASE_EVENT_TYPE_HEARING_SCHEDULED, "")
 
 
 def entry(code: str = "answer_period", **overrides) -> dict:
     e = {"code": code, "display_name": "答辩期", "stage": "PRE_TRIAL", "category": "答辩", "process": "排期管理",
          "applies_to": [{"case_type": "CIVIL", "procedure": "FIRST_INSTANCE_ORDINARY"}],
-         "opened_by": CASE_FILED, "anchor": "filing_date", "period": "15d", "warning_rungs": [3],
+         "opened_by": {"event": "FILED"}, "anchor": "event_date", "period": "15d", "warning_rungs": [3],
          "overdue_action": "warn", "responsible_role": "handler", "supervisors": ["division_head"],
          "legal_basis": "《中华人民共和国民事诉讼法》第一百二十八条"}
     e.update(overrides)
@@ -198,7 +199,7 @@ def test_opened_by_filters_the_shipped_catalog():
     civil_first = dict(case_type=CaseType.CASE_TYPE_CIVIL, procedure=Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY)
     codes = {r.code for r in SHIPPED.opened_by(CASE_FILED, **civil_first)}
     assert {"trial_time_limit", "serve_complaint_copy"} <= codes
-    assert SHIPPED.opened_by("courtflow.case.v1.NoSuchEvent", **civil_first) == []
+    assert SHIPPED.opened_by((CaseEventType.CASE_EVENT_TYPE_ARCHIVED, ""), **civil_first) == []
 
 
 def test_opened_by_filters_by_event_case_type_and_procedure(tmp_path):
@@ -207,7 +208,9 @@ def test_opened_by_filters_by_event_case_type_and_procedure(tmp_path):
         entry("civil_simplified", applies_to=[{"case_type": "CIVIL", "procedure": "SIMPLIFIED"}]),
         entry("both", applies_to=[{"case_type": "CIVIL", "procedure": "SIMPLIFIED"},
                                   {"case_type": "ADMINISTRATIVE", "procedure": "FIRST_INSTANCE_ORDINARY"}]),
-        entry("on_hearing", opened_by="courtflow.case.v1.HearingScheduled"),
+        entry("on_hearing", opened_by={"event": "HEARING_SCHEDULED"}),
+        entry("any_civil", applies_to=[{"case_type": "CIVIL", "procedure": "ANY"}],
+              opened_by={"event": "DOCUMENT_SERVED", "document": "judgment"}),
     ]))
 
     def codes(event, case_type, procedure):
@@ -219,6 +222,10 @@ def test_opened_by_filters_by_event_case_type_and_procedure(tmp_path):
     assert codes(CASE_FILED, civil, simplified) == ["civil_simplified", "both"]
     assert codes(CASE_FILED, admin, ordinary) == ["both"]
     assert codes(CASE_FILED, admin, simplified) == []          # the pair must match, not each half
-    assert codes("courtflow.case.v1.HearingScheduled", civil, ordinary) == ["on_hearing"]
-    assert codes("courtflow.case.v1.HearingScheduled", civil, simplified) == []
+    assert codes(HEARING_SCHEDULED, civil, ordinary) == ["on_hearing"]
+    assert codes(HEARING_SCHEDULED, civil, simplified) == []
+    served = CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED
+    assert codes((served, "judgment"), civil, simplified) == ["any_civil"]   # ANY procedure
+    assert codes((served, "judgment"), admin, ordinary) == []
+    assert codes((served, "complaint_copy"), civil, ordinary) == []         # another document
 

@@ -78,6 +78,7 @@ class CaseEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CASE_EVENT_TYPE_PUBLIC_NOTICE_ENDED: _ClassVar[CaseEventType]
     CASE_EVENT_TYPE_APPRAISAL_STARTED: _ClassVar[CaseEventType]
     CASE_EVENT_TYPE_APPRAISAL_ENDED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_FILED: _ClassVar[CaseEventType]
 CASE_TYPE_UNSPECIFIED: CaseType
 CASE_TYPE_CIVIL: CaseType
 CASE_TYPE_CRIMINAL: CaseType
@@ -128,6 +129,7 @@ CASE_EVENT_TYPE_PUBLIC_NOTICE_STARTED: CaseEventType
 CASE_EVENT_TYPE_PUBLIC_NOTICE_ENDED: CaseEventType
 CASE_EVENT_TYPE_APPRAISAL_STARTED: CaseEventType
 CASE_EVENT_TYPE_APPRAISAL_ENDED: CaseEventType
+CASE_EVENT_TYPE_FILED: CaseEventType
 
 class Party(_message.Message):
     __slots__ = ("role", "display_name")
