@@ -142,9 +142,9 @@ class ConsumerRunner:
                 await msg.ack()
             metrics.EVENTS_CONSUMED.labels(self.sub.durable, "ok").inc(len(decoded))
             return
-        except Exception:
+        except Exception as exc:
             if len(decoded) == 1:
-                await self._failed(*decoded[0])
+                await self._failed(*decoded[0], exc)
                 return
             log.warning("batch of %d failed on %s; applying one by one", len(decoded), self.sub.durable)
         for msg, event in decoded:
@@ -152,9 +152,8 @@ class ConsumerRunner:
                 await asyncio.to_thread(self._apply, [event], [msg.headers])
                 await msg.ack()
                 metrics.EVENTS_CONSUMED.labels(self.sub.durable, "ok").inc()
-            except Exception:
-                await self._failed(msg, event)
-
+            except Exception as exc:
+                await self._failed(msg, event, exc)
 
     def _apply(self, events: list[Event], headers: list[dict | None]) -> None:
         with self._uow() as uow:
@@ -184,11 +183,12 @@ class ConsumerRunner:
                         self._handlers[event.envelope.type](uow, event)
             uow.commit()
 
-    async def _failed(self, msg, event: Event) -> None:
+    async def _failed(self, msg, event: Event, exc: Exception) -> None:
         deliveries = msg.metadata.num_delivered
-        log.exception("event %s failed on %s (delivery %d)", event.envelope.id, self.sub.durable, deliveries)
+        log.error("event %s failed on %s (delivery %d)", event.envelope.id, self.sub.durable, deliveries,
+                  exc_info=exc)
         if deliveries >= self.sub.max_deliver:
-            await self._dead_letter(msg, f"failed {deliveries} times")
+            await self._dead_letter(msg, f"failed {deliveries} times; last error: {type(exc).__name__}: {exc}")
         else:
             metrics.EVENTS_CONSUMED.labels(self.sub.durable, "retry").inc()
             await msg.nak(delay=min(2 ** deliveries, 60))
@@ -197,13 +197,16 @@ class ConsumerRunner:
         metrics.EVENTS_CONSUMED.labels(self.sub.durable, "dead_letter").inc()
         event_id = (msg.headers or {}).get("Nats-Msg-Id", f"seq-{msg.metadata.sequence.stream}")
         log.error("dead-lettering %s from %s: %s", event_id, self.sub.durable, error)
+        await asyncio.to_thread(self._store_dead_letter, msg, event_id, error)
+        await self._js.publish(f"{DEAD_LETTER_PREFIX}.{self.sub.durable}", msg.data,
+                               headers={"Nats-Msg-Id": f"{self.sub.durable}:{event_id}",
+                                        "Courtflow-Error": error[:500], "Courtflow-Subject": msg.subject})
+        await msg.term()
+
+    def _store_dead_letter(self, msg, event_id: str, error: str) -> None:
         with self._uow() as uow:
             uow.session.execute(pg_insert(self._dead_letters).values(
                 consumer=self.sub.durable, event_id=event_id, subject=msg.subject, payload=msg.data,
                 error=error[:2000], deliveries=msg.metadata.num_delivered, failed_at=uow.clock.now(),
             ).on_conflict_do_nothing())
             uow.commit()
-        await self._js.publish(f"{DEAD_LETTER_PREFIX}.{self.sub.durable}", msg.data,
-                               headers={"Nats-Msg-Id": f"{self.sub.durable}:{event_id}",
-                                        "Courtflow-Error": error[:500], "Courtflow-Subject": msg.subject})
-        await msg.term()
