@@ -34,6 +34,9 @@ def make_engine(url: str, *, pool_size: int = 10, application_name: str = "court
         # (consumers nak and redeliver; RPC clients see UNAVAILABLE-like errors once).
         pool_pre_ping=False,
         pool_recycle=1800,
+        # Many-row UPDATEs (the sweeper marks a batch of nodes and timers) go in pages of
+        # statements per round trip instead of one round trip per row.
+        executemany_mode="values_plus_batch",
         connect_args={"application_name": application_name, "connect_timeout": 10},
     )
 

@@ -63,7 +63,8 @@ def test_shipped_rule_is_well_formed(rule):
     assert rule.stage in Stage.values() and rule.stage != Stage.STAGE_UNSPECIFIED
     assert list(rule.warning_rungs) == sorted(rule.warning_rungs, reverse=True)
     assert all(r > 0 for r in rule.warning_rungs)
-    assert rule.applies_to and all(ct != CaseType.CASE_TYPE_UNSPECIFIED and p != Procedure.PROCEDURE_UNSPECIFIED
+    # Each pair names real values, or ANY (which the loader keeps as 0) for "every".
+    assert rule.applies_to and all(ct in CaseType.values() and p in Procedure.values()
                                    for ct, p in rule.applies_to)
     assert isinstance(rule.period, Period)
     assert rule.anchor in catalog.ANCHORS and rule.responsible_role in catalog.ROLES
