@@ -23,6 +23,9 @@ from services.node.models import DueTimerRow, NodeRow
 from services.node.periods import Period, compute_deadline
 
 
+NODE_COLUMNS = tuple(c.key for c in NodeRow.__table__.columns)
+
+
 def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, trigger: Trigger, court: str,
                case_id: uuid.UUID, case_number: str, case_type: int, procedure: int, department: str,
                handler: str, anchors: dict[str, date], custody: bool) -> list[NodeRow]:
@@ -39,9 +42,10 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
                          case_number=case_number, department=department, handler=handler,
                          anchor=anchors[rule.anchor], custody=custody)
-        uow.session.add(node)
-        uow.session.add_all(DueTimerRow(node_id=node.id, rung=rung, fire_at=at)
-                            for rung, at in deadlines.schedule(node.due_date, node.warning_rungs))
+        # A filing opens a dozen nodes with several timers each: bulk rows, not ORM objects.
+        uow.insert_later(NodeRow, [{c: getattr(node, c) for c in NODE_COLUMNS}])
+        uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=rung, fire_at=at, fired_at=None, outcome=None)
+                                       for rung, at in deadlines.schedule(node.due_date, node.warning_rungs)])
         uow.publish(events.node_opened(node), court=court, aggregate_type="node", aggregate_id=node.name)
         opened.append(node)
     return opened
