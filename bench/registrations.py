@@ -36,12 +36,12 @@ from runtime.system import Infrastructure, System  # noqa: E402
 from services.common.clock import LEGAL_TZ  # noqa: E402
 
 
-def nodes_per_filing() -> int:
-    """How many nodes the shipped catalogue opens when a civil first-instance ordinary case is filed."""
+def nodes_per_filing(catalog_path: Path) -> int:
+    """How many nodes the catalogue opens when a civil first-instance ordinary case is filed."""
     from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED, CASE_TYPE_CIVIL, PROCEDURE_FIRST_INSTANCE_ORDINARY
     from services.node.catalog import load
-    return len(load().opened_by((CASE_EVENT_TYPE_FILED, ""), case_type=CASE_TYPE_CIVIL,
-                                procedure=PROCEDURE_FIRST_INSTANCE_ORDINARY))
+    return len(load(catalog_path).opened_by((CASE_EVENT_TYPE_FILED, ""), case_type=CASE_TYPE_CIVIL,
+                                            procedure=PROCEDURE_FIRST_INSTANCE_ORDINARY))
 
 
 def connect(url: str):
@@ -88,9 +88,9 @@ def count_nodes(conn) -> int:
         return cur.fetchone()[0]
 
 
-def run_registrations(gateway: str, token: str, batch: list[CaseSeed], clients: int, db) -> dict:
+def run_registrations(gateway: str, token: str, batch: list[CaseSeed], clients: int, db, per_case: int) -> dict:
     base = count_nodes(db)
-    target = base + len(batch) * nodes_per_filing()
+    target = base + len(batch) * per_case
     latencies: list[float] = []
     lock = threading.Lock()
     channels = [grpc.insecure_channel(gateway) for _ in range(clients)]
@@ -134,6 +134,8 @@ def main() -> None:
     ap.add_argument("--cases-1", type=int, default=300)
     ap.add_argument("--cases-8", type=int, default=2000)
     ap.add_argument("--seconds", type=int, default=10, help="pgbench duration per client count")
+    ap.add_argument("--catalog", type=Path, default=ROOT / "services" / "node" / "catalog.yaml",
+                    help="node catalogue (the shipped one opens about a dozen nodes per civil filing)")
     ns = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="courtflow-bench-"))
     infra = Infrastructure.start(work)
@@ -141,8 +143,10 @@ def main() -> None:
     from gateway.org_import import load_demo
     load_demo(db_url, out=work / "logins.json", seed=1, cases=1, reference=date.today())
     system = System(database_url=db_url, nats_url=nats_url, log_dir=work / "logs",
-                    extra_env={"COURTFLOW_LOG_LEVEL": "WARNING"})
-    result: dict = {"machine": {"cpus": os.cpu_count()}}
+                    extra_env={"COURTFLOW_LOG_LEVEL": "WARNING", "NODE_CATALOG": str(ns.catalog)})
+    per_case = nodes_per_filing(ns.catalog)
+    result: dict = {"machine": {"cpus": os.cpu_count()}, "catalog": str(ns.catalog),
+                    "nodes_per_registration": per_case}
     try:
         system.start()
         token = load_logins(work / "logins.json")["court-system"]["token"]
@@ -150,9 +154,9 @@ def main() -> None:
         db.autocommit = True
         filed = datetime.now(LEGAL_TZ).date()
         # Warm-up: connections, caches, JIT-free Python paths.
-        run_registrations(system.gateway, token, seeds("warm", 50, filed), 4, db)
-        one = run_registrations(system.gateway, token, seeds("c1", ns.cases_1, filed), 1, db)
-        eight = run_registrations(system.gateway, token, seeds("c8", ns.cases_8, filed), 8, db)
+        run_registrations(system.gateway, token, seeds("warm", 50, filed), 4, db, per_case)
+        one = run_registrations(system.gateway, token, seeds("c1", ns.cases_1, filed), 1, db, per_case)
+        eight = run_registrations(system.gateway, token, seeds("c8", ns.cases_8, filed), 8, db, per_case)
         pgbench = pg.bin("pgbench") if pg else Path("pgbench")
         raw1 = pgbench_insert_tps(db_url, pgbench, 1, ns.seconds, work)
         raw8 = pgbench_insert_tps(db_url, pgbench, 8, ns.seconds, work)
