@@ -13,7 +13,7 @@ from courtflow.case.v1.case_pb2 import CaseEventType, CaseState
 from courtflow.common.v1.caller_pb2 import Caller
 
 from services.case import events, repository
-from services.case.domain import Case, NewCase, check_event_date, check_new_case
+from services.case.domain import Case, NewCase, case_name, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
 from services.case.models import CaseEventRow, CaseRow
 from services.common import scope
@@ -88,10 +88,9 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
     """Record a business event of a case; a replay of the same request_id returns the event already made."""
     scope.require_court(caller, court)
     with uow_factory() as uow:
-        replay = uow.session.scalars(select(CaseEventRow).where(CaseEventRow.court == court,
-                                                                CaseEventRow.request_id == request_id)).first()
+        replay = _event_by_request(uow, court, request_id)
         if replay is not None:
-            return replay
+            return _same_case(replay, case_id)
         row = repository.get(uow.session, court, case_id)
         if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
             if row is None and scope.sees_whole_court(caller, court):
@@ -107,15 +106,28 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
                              recorder=caller.user, record_time=uow.clock.now())
         uow.session.add(event)
         uow.publish(events.case_event_recorded(to_domain(row), event), court=court, aggregate_type="case",
-                    aggregate_id=row_name(row))
+                    aggregate_id=case_name(row.court, row.id))
         record_operation(uow, reporter="case", caller=caller, action=RECORD_CASE_EVENT, resource=event.name,
                          result=AuditResult.AUDIT_RESULT_SUCCEEDED)
-        uow.commit()
+        try:
+            uow.commit()
+        except IntegrityError:
+            # A concurrent replay of the same request won the race: answer with its event.
+            uow.session.rollback()
+            with uow_factory() as again:
+                return _same_case(_event_by_request(again, court, request_id), case_id)
         return event
 
 
-def row_name(row: CaseRow) -> str:
-    return f"courts/{row.court}/cases/{row.id}"
+def _event_by_request(uow: UnitOfWork, court: str, request_id: str) -> CaseEventRow | None:
+    return uow.session.scalars(select(CaseEventRow).where(CaseEventRow.court == court,
+                                                          CaseEventRow.request_id == request_id)).first()
+
+
+def _same_case(event: CaseEventRow, case_id: uuid.UUID) -> CaseEventRow:
+    if event.case_id != case_id:
+        raise invalid_field("request_id", f"该请求编号已用于另一案件的事件 {event.name}")
+    return event
 
 
 def to_domain(row: CaseRow) -> Case:

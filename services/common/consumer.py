@@ -108,7 +108,11 @@ class ConsumerRunner:
                 log.exception("fetch failed on %s", self.sub.durable)
                 await asyncio.sleep(1)
                 continue
-            await self._process(msgs)
+            try:
+                await self._process(msgs)
+            except Exception:  # e.g. the database is away while dead-lettering: they come back after ack_wait
+                log.exception("processing a batch failed on %s; its messages will be redelivered", self.sub.durable)
+                await asyncio.sleep(1)
 
     async def _next_batch(self) -> list:
         """Up to a batch of messages. fetch() first takes what is there without waiting; when

@@ -34,20 +34,25 @@ class PgListener:
             self._conn = None
             return
 
+        fd = dbapi.fileno()  # kept: a closed connection can no longer tell its descriptor
+
         def readable() -> None:
             try:
                 dbapi.poll()
             except Exception:
                 log.warning("LISTEN connection lost; polling until it is back")
-                self._loop.remove_reader(dbapi.fileno())
-                self._conn.invalidate()
+                self._loop.remove_reader(fd)
+                try:
+                    self._conn.invalidate()
+                except Exception:
+                    pass
                 self._conn = None
                 return
             if dbapi.notifies:
                 dbapi.notifies.clear()
                 on_notify()
 
-        self._loop.add_reader(dbapi.fileno(), readable)
+        self._loop.add_reader(fd, readable)
 
     async def ensure(self, on_notify: Callable[[], None]) -> None:
         """Listen again after the connection was lost (a database restart); cheap when listening."""

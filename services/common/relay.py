@@ -75,8 +75,11 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), self._poll)
             except asyncio.TimeoutError:
                 pass
-            await self._listener.ensure(self._wake.set)
-            await self._maybe_prune()
+            try:
+                await self._listener.ensure(self._wake.set)
+                await self._maybe_prune()
+            except Exception:  # the database is away for a moment; the next round tries again
+                log.warning("outbox housekeeping failed; retrying", exc_info=True)
 
     async def stop(self) -> None:
         """Stop after the current batch; what is left is published by the next start."""

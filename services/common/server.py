@@ -160,7 +160,14 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("%s serving on :%d", settings.service, settings.grpc_port)
 
-    await stop.wait()
+    # A background loop that ends by itself has failed: stop the process (non-zero exit) so that
+    # its supervisor restarts it, instead of serving on without a relay or a consumer.
+    stopper = asyncio.create_task(stop.wait(), name="stop-signal")
+    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    failed = [t for t in done if t is not stopper]
+    for task in failed:
+        log.critical("%s: background task %s ended unexpectedly: %r", settings.service, task.get_name(),
+                     task.exception() if not task.cancelled() else "cancelled")
     log.info("%s shutting down", settings.service)
     for name in ["", *app.service_names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
@@ -171,7 +178,7 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
         await runner.stop()
     for fn in app.on_stop:
         await fn()
-    done, pending = await asyncio.wait(tasks, timeout=settings.shutdown_grace)
+    _, pending = await asyncio.wait([t for t in tasks if not t.done()] or [stopper], timeout=settings.shutdown_grace)
     for task in pending:
         task.cancel()
     for runner in runners:
@@ -184,6 +191,8 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
         log.warning("NATS drain did not finish cleanly", exc_info=True)
     engine.dispose()
     log.info("%s stopped", settings.service)
+    if failed:
+        raise SystemExit(1)
 
 
 def run_main(argv: list[str], *, settings: CommonSettings, schema: str, migrations: Path, messaging: Messaging,

@@ -249,3 +249,19 @@ def test_pronouncement_ends_the_trial_limit_and_opens_judgment_service(cf):
                                                                                          today.day)
     due = date(serve.due_date.year, serve.due_date.month, serve.due_date.day)
     assert today + timedelta(days=10) <= due <= today + timedelta(days=20)  # ten days, rolled past rest days
+
+
+def test_a_request_id_belongs_to_one_case_event(cf):
+    today = cf.today()
+    first = cf.cases.CreateCase(create_request(seed(9, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    other = cf.cases.CreateCase(create_request(seed(10, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    req = cs.RecordCaseEventRequest(parent=first.name, request_id="heard-9", case_event=case_pb2.CaseEvent(
+        event_type=case_pb2.CASE_EVENT_TYPE_HEARING_HELD))
+    req.case_event.occur_date.year, req.case_event.occur_date.month, req.case_event.occur_date.day = (
+        today.year, today.month, today.day)
+    cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
+    req.parent = other.name
+    with pytest.raises(grpc.RpcError) as caught:
+        cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "request_id" in [f for f, _ in details_of(caught.value)[1]]
