@@ -72,6 +72,7 @@ __all__ = [
     "EmbeddedPostgres",
     "EmbeddedServerError",
     "free_port",
+    "port_available",
 ]
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def _port_available(host: str, port: int) -> bool:
+def port_available(host: str, port: int) -> bool:
     """True if a server could bind ``host:port`` (SO_REUSEADDR, like the servers do)."""
     bind_host = "" if host in ("0.0.0.0", "*") else host
     with socket.socket(_family(host), socket.SOCK_STREAM) as s:
@@ -476,7 +477,7 @@ class EmbeddedPostgres(_ChildProcess):
         self._clear_stale_server(deadline)
 
         port = self.port
-        if not _port_available(self.host, port):
+        if not port_available(self.host, port):
             raise EmbeddedServerError(
                 f"postgres: port {self.host}:{port} (remembered in {self._port_file}) is in use by another process"
             )
@@ -839,7 +840,7 @@ class EmbeddedNats(_ChildProcess):
         self._clear_stale_server(deadline)
         port, monitor = self._resolve_ports()
         for p, what in ((port, "client"), (monitor, "monitoring")):
-            if not _port_available(self.host, p):
+            if not port_available(self.host, p):
                 raise EmbeddedServerError(
                     f"nats-server: {what} port {self.host}:{p} (remembered in {self._port_file}) is in use"
                 )

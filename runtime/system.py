@@ -13,7 +13,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from runtime.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from runtime.embedded import EmbeddedNats, EmbeddedPostgres, port_available, free_port
 
 # Start order: the gateway last, so that when it answers, everything behind it does.
 COMPONENTS = {
@@ -105,7 +105,9 @@ class System:
         taken: set[int] = set()
 
         def port(default: int) -> int:
-            if self.default_ports:
+            # The usual ports when they are free (the start command); otherwise, or in tests, any.
+            if self.default_ports and default not in taken and port_available("0.0.0.0", default):
+                taken.add(default)
                 return default
             chosen = free_port()
             while chosen in taken:  # two probes can return the same just-released port

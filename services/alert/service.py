@@ -64,7 +64,7 @@ def upsert_recipient(uow: UnitOfWork, *, user: str, display_name: str, mobile: s
         # Reminders that reached this person before their directory entry did are sent now.
         uow.session.execute(update(SmsDeliveryRow).where(
             SmsDeliveryRow.recipient == user, SmsDeliveryRow.state == DeliveryState.DELIVERY_STATE_PENDING,
-            SmsDeliveryRow.mobile.is_(None)).values(mobile=mobile, next_attempt_at=now))
+            SmsDeliveryRow.mobile.is_(None)).values(mobile=mobile, claimed_until=None))
 
 
 def own_inbox(caller: Caller, parent: str) -> str:

@@ -123,7 +123,9 @@ def record(uow_factory: Callable[[], UnitOfWork], delivery_id, *, provider: str,
         elif error.permanent or attempts >= policy.max_attempts:
             row.state, row.failure_reason = DeliveryState.DELIVERY_STATE_FAILED, str(error)[:500]
         else:
-            row.failure_reason, row.next_attempt_at = str(error)[:500], now + policy.delay(attempts)
+            # Backoff is an infrastructure wait, in database time like the claim itself; when the
+            # message is due in the court's (business) time is left as it was.
+            row.failure_reason, row.claimed_until = str(error)[:500], func.now() + policy.delay(attempts)
         uow.commit()
     metrics.SMS_SENT.labels(provider, "sent" if error is None else "error").inc()
 

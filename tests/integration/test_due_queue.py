@@ -60,10 +60,14 @@ def events(url: str) -> list[tuple[str, str]]:
     return [(r[0], r[1].rsplit(".", 1)[1]) for r in rows if not r[1].endswith("NodeOpened")]
 
 
-def _sweep_until_empty(url: str, now: datetime, counts) -> None:
+def _sweep_until_empty(url: str, now: datetime, counts, ready, go) -> None:
     factory = uow_factory(url, ManualClock(now))
+    with factory() as uow:  # connect before the start line, so both sweepers start together
+        uow.session.execute(select(1))
+    ready.put(True)
+    go.wait(60)
     total = 0
-    while (n := sweep_batch(factory, batch=100)) > 0:
+    while (n := sweep_batch(factory, batch=20)) > 0:
         total += n
     counts.put(total)
 
@@ -77,10 +81,13 @@ def test_two_sweeper_processes_fire_each_rung_once(node_db):
             open_case(uow, filed=date(2026, 1, 5), n=i + 1)  # every node already past due
         uow.commit()
     ctx = multiprocessing.get_context("spawn")
-    counts = ctx.Queue()
-    workers = [ctx.Process(target=_sweep_until_empty, args=(node_db, at, counts)) for _ in range(2)]
+    counts, ready, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    workers = [ctx.Process(target=_sweep_until_empty, args=(node_db, at, counts, ready, go)) for _ in range(2)]
     for w in workers:
         w.start()
+    for _ in workers:
+        ready.get(timeout=60)
+    go.set()
     for w in workers:
         w.join(120)
         assert w.exitcode == 0
