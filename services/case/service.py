@@ -13,7 +13,7 @@ from courtflow.case.v1.case_pb2 import CaseEventType, CaseState
 from courtflow.common.v1.caller_pb2 import Caller
 
 from services.case import events, repository
-from services.case.domain import Case, NewCase, case_name, check_event_date, check_new_case
+from services.case.domain import Case, NewCase, Party, case_name, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
 from services.case.models import CaseEventRow, CaseRow
 from services.common import scope
@@ -131,8 +131,6 @@ def _same_case(event: CaseEventRow, case_id: uuid.UUID) -> CaseEventRow:
 
 
 def to_domain(row: CaseRow) -> Case:
-    from services.case.domain import Party
-
     return Case(id=row.id, court=row.court, case_number=row.case_number, case_type=row.case_type,
                 procedure=row.procedure, cause=row.cause,
                 parties=tuple(Party(p["role"], p["display_name"]) for p in row.parties),

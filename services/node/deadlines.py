@@ -9,7 +9,6 @@ warning at all — it counts as overdue without warning (超期未预警).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 

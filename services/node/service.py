@@ -20,7 +20,7 @@ from services.node import deadlines, events
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule, Trigger
 from services.node.models import DueTimerRow, NodeRow
-from services.node.periods import Period, compute_deadline
+from services.node.periods import compute_deadline
 
 
 NODE_COLUMNS = tuple(c.key for c in NodeRow.__table__.columns)

@@ -17,6 +17,9 @@ from services.stats.counting import Known, transition
 from services.stats.models import NodeCountRow, NodeStateRow, cell_key
 
 
+COUNTERS = ("open_count", "warning_count", "overdue_count", "overdue_without_warning_count")
+
+
 def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None:
     """Apply node state changes (node, overdue without warning), in stream order, to the per-node
     states and the counters: one read of the nodes involved and one upsert per touched cell."""
@@ -50,9 +53,6 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None
         uow.session.execute(insert.on_conflict_do_update(
             index_elements=[NodeCountRow.cell],
             set_={k: getattr(NodeCountRow, k) + getattr(insert.excluded, k) for k in COUNTERS}))
-
-
-COUNTERS = ("open_count", "warning_count", "overdue_count", "overdue_without_warning_count")
 
 
 def list_node_statistics(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, filters: dict,

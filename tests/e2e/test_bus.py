@@ -8,7 +8,7 @@ import json
 import time
 import uuid
 from collections import Counter
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
 
 import nats
 import pytest

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import sessionmaker
 
 from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED
@@ -23,7 +23,7 @@ from services.common.uow import UnitOfWork
 from services.node import catalog, service
 from services.node.calendar import HolidayCalendar
 from services.node.due_queue import sweep_batch
-from services.node.models import MESSAGING, SCHEMA, DueTimerRow, NodeRow
+from services.node.models import MESSAGING, SCHEMA
 
 pytestmark = pytest.mark.timeout(180)
 MIGRATIONS = Path(service.__file__).parent / "migrations"
