@@ -18,6 +18,7 @@ STAFF = frozenset({R.ROLE_JUDGE, R.ROLE_JUDGE_ASSISTANT, R.ROLE_CLERK})
 LEADERS = frozenset({R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT, R.ROLE_TRIAL_MANAGEMENT})
 PEOPLE = STAFF | LEADERS | {R.ROLE_AUDITOR, R.ROLE_SYSTEM_ADMIN}
 CASE_READERS = STAFF | LEADERS | {R.ROLE_COURT_SYSTEM}
+APPROVERS = frozenset({R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT})
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ TABLE: dict[str, Permission] = {
     "/courtflow.node.v1.NodeService/ImportCalendarYear": Permission(
         frozenset({R.ROLE_SYSTEM_ADMIN, R.ROLE_TRIAL_MANAGEMENT}), audited_by_service=True),
     "/courtflow.node.v1.NodeService/ListCalendarYears": Permission(PEOPLE),
+    # Handling staff and division heads apply; leaders decide (who may approve what is the node
+    # service's authority rule, DOMAIN §2). Everyone who sees a node sees its clock's history.
+    "/courtflow.node.v1.NodeService/CreateApplication": Permission(STAFF | {R.ROLE_DIVISION_HEAD},
+                                                                   audited_by_service=True),
+    "/courtflow.node.v1.NodeService/GetApplication": Permission(STAFF | LEADERS),
+    "/courtflow.node.v1.NodeService/ListApplications": Permission(STAFF | LEADERS),
+    "/courtflow.node.v1.NodeService/ApproveApplication": Permission(APPROVERS, audited_by_service=True),
+    "/courtflow.node.v1.NodeService/RejectApplication": Permission(APPROVERS, audited_by_service=True),
     "/courtflow.alert.v1.AlertService/ListMessages": Permission(PEOPLE),
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": Permission(PEOPLE),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),

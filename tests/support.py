@@ -26,6 +26,7 @@ from services.common.clock import LEGAL_TZ, read_shared_clock, set_shared_clock
 T = TypeVar("T")
 # The end-to-end tests run on a small catalogue of their own (two nodes opened by filing).
 SLICE_CATALOG = Path(__file__).parent / "data" / "catalog-slice.yaml"
+SLICE_TIME_LIMITS = Path(__file__).parent / "data" / "time-limits-slice.yaml"
 JUDGE = "judge.440101.civil1.1"
 OTHER_JUDGE = "judge.440101.civil2.1"
 DIVISION_HEAD = "head.440101.civil1"
@@ -122,7 +123,7 @@ def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: d
     asyncio.run(_with_js(nats_url, lambda js: set_shared_clock(js, frozen=start_clock)))
     system = System(database_url=database_url, nats_url=nats_url, log_dir=work / "logs",
                     extra_env={"COURTFLOW_SPAN_EXPORT": str(work / "logs" / "spans.jsonl"),
-                               "NODE_CATALOG": str(SLICE_CATALOG),
+                               "NODE_CATALOG": str(SLICE_CATALOG), "NODE_TIME_LIMITS": str(SLICE_TIME_LIMITS),
                                "NODE_SWEEP_INTERVAL": "0.2", "COURTFLOW_SHUTDOWN_DRAIN": "1.5",
                                **(extra_env or {})})
     system.start()

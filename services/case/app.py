@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from courtflow.case.v1 import case_service_pb2, case_service_pb2_grpc
 
+from services.case.consumers import subscriptions
 from services.case.servicer import CaseServicer
 from services.common.server import Runtime, ServiceApp
 
@@ -12,4 +13,5 @@ def build(rt: Runtime) -> ServiceApp:
     return ServiceApp(
         service_names=[case_service_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name],
         register=lambda server: case_service_pb2_grpc.add_CaseServiceServicer_to_server(servicer, server),
+        subscriptions=subscriptions(),
     )

@@ -57,6 +57,7 @@ def case_to_proto(case: Case) -> case_pb2.Case:
     msg = case_pb2.Case(name=case.name, case_number=case.case_number, case_type=case.case_type,
                         procedure=case.procedure, cause=case.cause, department=case.department,
                         handler=case.handler, custody=case.custody, state=case.state, locked=case.locked,
+                        locked_nodes=list(case.locked_nodes),
                         parties=[case_pb2.Party(role=p.role, display_name=p.display_name) for p in case.parties])
     msg.filing_date.CopyFrom(from_date(case.filing_date))
     msg.create_time.FromDatetime(case.create_time)

@@ -48,6 +48,7 @@ class Case:
     locked: bool
     create_time: datetime
     update_time: datetime
+    locked_nodes: tuple[str, ...] = ()   # names of the nodes whose locks hold the case
 
     @property
     def name(self) -> str:

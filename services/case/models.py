@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Index, MetaData, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, Index, MetaData, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -67,6 +67,18 @@ class CaseEventRow(Base):
     @property
     def name(self) -> str:
         return f"courts/{self.court}/cases/{self.case_id}/events/{self.id}"
+
+
+class CaseLockRow(Base):
+    """A node's lock on its case, as NodeLocked reported it; gone once NodeUnlocked arrives."""
+
+    __tablename__ = "case_locks"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    node: Mapped[str] = mapped_column(String(200), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    lock_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 MESSAGING = Messaging(*messaging_tables(metadata))

@@ -15,11 +15,11 @@ from courtflow.common.v1.caller_pb2 import Caller
 from services.case import events, repository
 from services.case.domain import Case, NewCase, Party, case_name, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
-from services.case.models import CaseEventRow, CaseRow
+from services.case.models import CaseEventRow, CaseLockRow, CaseRow
 from services.common import scope
 from services.common.audit import record_operation
 from services.common.clock import legal_today
-from services.common.errors import PermissionDenied, invalid_field
+from services.common.errors import FailedPrecondition, PermissionDenied, invalid_field
 from services.common.events import new_event_id
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
@@ -68,11 +68,13 @@ def get_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: st
     scope.require_court(caller, court)
     with uow_factory() as uow:
         row = repository.get(uow.session, court, case_id)
+        locks = tuple(uow.session.scalars(select(CaseLockRow.node).where(CaseLockRow.case_id == case_id)
+                                          .order_by(CaseLockRow.lock_time))) if row is not None else ()
     if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
         if row is None and scope.sees_whole_court(caller, court):
             raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
         raise PermissionDenied("无权查看该案件", reason="OUT_OF_SCOPE")
-    return to_domain(row)
+    return to_domain(row, locked_nodes=locks)
 
 
 def list_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, filters: dict[str, str],
@@ -96,6 +98,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             if row is None and scope.sees_whole_court(caller, court):
                 raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
             raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
+        _refuse_if_locked(uow, row)
         check_event_date(occur_date, filing_date=row.filing_date, today=legal_today(uow.clock))
         if event_type == CaseEventType.CASE_EVENT_TYPE_FILED:
             raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记")
@@ -119,6 +122,17 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
         return event
 
 
+def _refuse_if_locked(uow: UnitOfWork, row: CaseRow) -> None:
+    """A locked case accepts no business events until the lock is lifted (S11). The unlock
+    application itself goes to the node service, which owns locks and their approval."""
+    lock = uow.session.scalars(select(CaseLockRow).where(CaseLockRow.case_id == row.id)
+                               .order_by(CaseLockRow.lock_time)).first()
+    if lock is not None:
+        raise FailedPrecondition(
+            f"案件 {row.case_number} 因「{lock.display_name}」超期已被锁定（{lock.reason}），须经解锁审批后方可继续办理",
+            reason="CASE_LOCKED", metadata={"node": lock.node})
+
+
 def _event_by_request(uow: UnitOfWork, court: str, request_id: str) -> CaseEventRow | None:
     return uow.session.scalars(select(CaseEventRow).where(CaseEventRow.court == court,
                                                           CaseEventRow.request_id == request_id)).first()
@@ -130,10 +144,10 @@ def _same_case(event: CaseEventRow, case_id: uuid.UUID) -> CaseEventRow:
     return event
 
 
-def to_domain(row: CaseRow) -> Case:
+def to_domain(row: CaseRow, *, locked_nodes: tuple[str, ...] = ()) -> Case:
     return Case(id=row.id, court=row.court, case_number=row.case_number, case_type=row.case_type,
                 procedure=row.procedure, cause=row.cause,
                 parties=tuple(Party(p["role"], p["display_name"]) for p in row.parties),
                 department=row.department, handler=row.handler, filing_date=row.filing_date,
                 custody=row.custody, state=row.state, locked=row.locked, create_time=row.create_time,
-                update_time=row.update_time)
+                update_time=row.update_time, locked_nodes=locked_nodes)

@@ -8,7 +8,7 @@ from courtflow.node.v1 import node_service_pb2, node_service_pb2_grpc
 
 from services.common.clock import SharedClock
 from services.common.server import Runtime, ServiceApp
-from services.node import catalog
+from services.node import catalog, time_limits
 from services.node.calendar_service import recompute
 from services.node.calendars import CalendarStore
 from services.node.config import Settings
@@ -20,12 +20,13 @@ from services.node.servicer import NodeServicer
 def build_with(settings: Settings):
     def build(rt: Runtime) -> ServiceApp:
         rules = catalog.load(settings.catalog_path)
+        limit_rules = time_limits.load(rules, settings.time_limits_path)
         calendars = CalendarStore()
         sweeper = Sweeper(rt.uow, batch=settings.sweep_batch, interval=settings.sweep_interval,
                           budget=settings.sweep_budget)
         if isinstance(rt.clock, SharedClock):
             rt.clock.on_change(sweeper.wake)
-        servicer = NodeServicer(rt, calendars)
+        servicer = NodeServicer(rt, calendars, limit_rules)
         reevaluation = CalendarReevaluation(rt, calendars)
         return ServiceApp(
             service_names=[node_service_pb2.DESCRIPTOR.services_by_name["NodeService"].full_name],

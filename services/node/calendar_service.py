@@ -10,18 +10,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
-from courtflow.node.v1.node_events_pb2 import CalendarYearImported, NodeDeadlineChanged
+from courtflow.node.v1.node_events_pb2 import CalendarYearImported
 from courtflow.node.v1.node_pb2 import NodeState
 
 from services.common.audit import record_operation
 from services.common.errors import PermissionDenied, invalid_field
 from services.common.uow import UnitOfWork
-from services.node import deadlines
+from services.node import deadlines, events
 from services.node.calendar import HolidayCalendar, YearSchedule
 from services.node.calendars import CalendarStore, load
-from services.node.convert import calendar_year_to_proto, node_to_proto, pb_date
+from services.node.convert import calendar_year_to_proto
 from services.node.models import CalendarYearRow, DueTimerRow, NodeRow
-from services.node.periods import Period, compute_deadline
 
 IMPORT_CALENDAR = "/courtflow.node.v1.NodeService/ImportCalendarYear"
 RECOMPUTE_BATCH = 1000
@@ -78,21 +77,21 @@ def recompute(uow: UnitOfWork, calendar: HolidayCalendar, *, reason: str, change
             (NodeRow.due_date >= date(changed_year, 1, 1)) & (NodeRow.due_date <= date(changed_year + 1, 1, 31))))
     changed = 0
     for node in uow.session.scalars(query.limit(RECOMPUTE_BATCH).with_for_update(skip_locked=True)):
-        result = compute_deadline(start=node.anchor_date, period=Period.parse(node.period), calendar=calendar,
-                                  custody=node.custody, basis=node.legal_basis)
+        result = deadlines.derive(node, calendar)
         if result.due == node.due_date and result.calendar_known == node.calendar_known:
             continue
         previous = node.due_date
         node.due_date, node.calendar_known = result.due, result.calendar_known
         node.explanation = [*result.explanation, f"重新计算：{reason}"]
         node.deadline_time = deadlines.deadline_time(result.due)
+        if node.suspended_since is not None:
+            continue  # a suspended clock has no timers; its resumption schedules them
         for rung, at in deadlines.schedule(result.due, node.warning_rungs):
             uow.session.execute(update(DueTimerRow).where(
                 DueTimerRow.node_id == node.id, DueTimerRow.rung == rung, DueTimerRow.fired_at.is_(None))
                 .values(fire_at=at))
         if previous != result.due:
             changed += 1
-            uow.publish(NodeDeadlineChanged(node=node_to_proto(node), previous_due_date=pb_date(previous),
-                                            reason=reason), court=node.court, aggregate_type="node",
-                        aggregate_id=node.name)
+            uow.publish(events.node_deadline_changed(node, previous=previous, reason=reason), court=node.court,
+                        aggregate_type="node", aggregate_id=node.name)
     return changed

@@ -9,7 +9,10 @@ from google.type import date_pb2
 from courtflow.node.v1 import node_pb2
 
 from services.common.errors import invalid_field
-from services.node.models import NodeRow
+from services.node.models import ApplicationRow, NodeRow
+from services.node.time_limits import Level
+
+OVERDUE_ACTIONS = {"warn": node_pb2.OVERDUE_ACTION_WARN, "lock": node_pb2.OVERDUE_ACTION_LOCK}
 
 
 def pb_date(d: date) -> date_pb2.Date:
@@ -20,7 +23,20 @@ def node_to_proto(n: NodeRow) -> node_pb2.Node:
     msg = node_pb2.Node(
         name=n.name, node_type=n.node_type, display_name=n.display_name, stage=n.stage, category=n.category,
         case_number=n.case_number, department=n.department, responsible=n.responsible, state=n.state,
-        calendar_known=n.calendar_known, explanation=list(n.explanation), legal_basis=n.legal_basis)
+        calendar_known=n.calendar_known, explanation=list(n.explanation), legal_basis=n.legal_basis,
+        overdue_action=OVERDUE_ACTIONS[n.overdue_action], clock_generation=n.clock_generation,
+        change_count=n.change_count)
+    if n.suspended_since is not None:
+        msg.suspended_since.CopyFrom(pb_date(n.suspended_since))
+    if n.lock_time is not None:
+        lock = msg.lock
+        lock.locked, lock.lock_type, lock.reason = n.locked, n.lock_type, n.lock_reason
+        lock.lock_date.CopyFrom(pb_date(n.lock_date))
+        lock.lock_time.FromDatetime(n.lock_time)
+        if n.unlock_time is not None:
+            lock.unlock_date.CopyFrom(pb_date(n.unlock_date))
+            lock.unlock_time.FromDatetime(n.unlock_time)
+            lock.unlock_user, lock.unlock_application = n.unlock_user, n.unlock_application
     msg.anchor_date.CopyFrom(pb_date(n.anchor_date))
     msg.due_date.CopyFrom(pb_date(n.due_date))
     msg.deadline_time.FromDatetime(n.deadline_time)
@@ -30,6 +46,52 @@ def node_to_proto(n: NodeRow) -> node_pb2.Node:
         if value is not None:
             getattr(msg, field).FromDatetime(value)
     return msg
+
+
+def application_to_proto(a: ApplicationRow) -> node_pb2.Application:
+    msg = node_pb2.Application(
+        name=a.name, kind=a.kind, reason_code=a.reason_code, reason=a.reason, materials=list(a.materials),
+        extension=a.extension, state=a.state, applicant=a.applicant,
+        warnings=[node_pb2.ApplicationWarning(code=w["code"], message=w["message"]) for w in a.warnings],
+        required_approver=Level(a.required_level).label, approver=a.approver or "",
+        approver_role=a.approver_role or 0, approver_court=a.approver_court or "",
+        decision_comment=a.decision_comment or "")
+    msg.create_time.FromDatetime(a.create_time)
+    for field, value in (("start_date", a.start_date), ("end_date", a.end_date),
+                         ("due_date_before", a.due_date_before), ("due_date_after", a.due_date_after)):
+        if value is not None:
+            getattr(msg, field).CopyFrom(pb_date(value))
+    if a.decide_time is not None:
+        msg.decide_time.FromDatetime(a.decide_time)
+    return msg
+
+
+def optional_date(d: date_pb2.Date, field: str) -> date | None:
+    """A google.type.Date that may be unset (all zero)."""
+    if d.year == 0 and d.month == 0 and d.day == 0:
+        return None
+    try:
+        return date(d.year, d.month, d.day)
+    except ValueError:
+        raise invalid_field(field, f"不是有效日期: {d.year:04d}-{d.month:02d}-{d.day:02d}") from None
+
+
+def parse_application_name(name: str) -> tuple[str, uuid.UUID, str, uuid.UUID]:
+    _, court, _, case_id, _, node_type, _, application_id = name.split("/")
+    try:
+        return court, uuid.UUID(case_id), node_type, uuid.UUID(application_id)
+    except ValueError:
+        raise invalid_field("name", "标识不是有效的 UUID") from None
+
+
+def parse_node_parent(parent: str) -> tuple[str, uuid.UUID | None, str | None]:
+    """"courts/{court}/cases/{case}/nodes/{node}" where case and node may be "-"."""
+    _, court, _, case_id, _, node_type = parent.split("/")
+    try:
+        case = None if case_id == "-" else uuid.UUID(case_id)
+    except ValueError:
+        raise invalid_field("parent", "案件标识不是有效的 UUID") from None
+    return court, case, None if node_type == "-" else node_type
 
 
 def parse_node_name(name: str) -> tuple[str, uuid.UUID, str]:

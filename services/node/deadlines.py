@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 
 from services.common.clock import LEGAL_TZ, start_of_legal_day
+from services.node.calendar import HolidayCalendar
+from services.node.periods import Deadline, Exclusion, Extension, Period, compute_deadline
 
 DEADLINE_RUNG = 0
 
@@ -58,3 +60,20 @@ def days_remaining(due: date, now: datetime) -> int:
 
 def days_overdue(due: date, now: datetime) -> int:
     return (legal_date(now) - due).days
+
+
+def derive(node, calendar: HolidayCalendar) -> Deadline:
+    """A node's deadline from its clock's inputs (DOMAIN §6): anchor, period, custody, approved
+    extensions and deducted or suspended spans. Every recomputation goes through here, so a
+    calendar import or a rule change never loses a suspension or an extension."""
+    lines = []
+    deadline = compute_deadline(
+        start=node.anchor_date, period=Period.parse(node.period), calendar=calendar, custody=node.custody,
+        basis=node.legal_basis,
+        extensions=[Extension(Period.parse(e["period"]), e["reason"]) for e in node.extensions],
+        exclusions=[Exclusion(date.fromisoformat(x["start"]), date.fromisoformat(x["end"]), x["reason"])
+                    for x in node.exclusions])
+    if node.suspended_since is not None:
+        lines.append(f"自 {node.suspended_since} 起中止，期限暂停计算；恢复后中止期间不计入，届满日将后移")
+    return Deadline(due=deadline.due, unrolled_due=deadline.unrolled_due, calendar_known=deadline.calendar_known,
+                    explanation=deadline.explanation + tuple(lines), basis=deadline.basis)

@@ -15,7 +15,7 @@ from typing import Callable
 from opentelemetry import propagate, trace
 from sqlalchemy import select
 
-from courtflow.node.v1.node_pb2 import NodeState
+from courtflow.node.v1.node_pb2 import LockType, NodeState
 
 from services.common import metrics
 from services.common.uow import UnitOfWork
@@ -63,7 +63,18 @@ def _fire(uow: UnitOfWork, node: NodeRow, rung: int, now) -> Firing:
         node.state, node.overdue_time = NodeState.NODE_STATE_OVERDUE, now
         uow.publish(events.node_overdue(node, now=now, warned_before=warned_before), court=node.court,
                     aggregate_type="node", aggregate_id=node.name)
+        if node.overdue_action == "lock" and not node.locked:
+            _lock(uow, node, now)
     return firing
+
+
+def _lock(uow: UnitOfWork, node: NodeRow, now) -> None:
+    """Overdue with the lock action (S11): the node locks itself, and through NodeLocked its case."""
+    node.locked, node.lock_type, node.lock_time = True, LockType.LOCK_TYPE_OVERDUE, now
+    node.lock_date = deadlines.legal_date(now)
+    node.lock_reason = f"「{node.display_name}」已于 {node.due_date} 届满，超期锁定"
+    node.unlock_date = node.unlock_time = node.unlock_user = node.unlock_application = None
+    uow.publish(events.node_locked(node), court=node.court, aggregate_type="node", aggregate_id=node.name)
 
 
 class Sweeper:

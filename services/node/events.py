@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from courtflow.node.v1.node_events_pb2 import NodeCompleted, NodeOpened, NodeOverdue, NodeWarned
+from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeCompleted,
+                                               NodeDeadlineChanged, NodeLocked, NodeOpened, NodeOverdue,
+                                               NodeUnlocked, NodeWarned)
 
 from services.node import deadlines
-from services.node.convert import node_to_proto, pb_date
-from services.node.models import NodeRow
+from services.node.convert import application_to_proto, node_to_proto, pb_date
+from services.node.models import ApplicationRow, NodeRow
 
 
 def node_opened(node: NodeRow) -> NodeOpened:
@@ -26,3 +28,24 @@ def node_overdue(node: NodeRow, *, now: datetime, warned_before: bool) -> NodeOv
 
 def node_completed(node: NodeRow, *, on: date) -> NodeCompleted:
     return NodeCompleted(node=node_to_proto(node), completed_on=pb_date(on), late=on > node.due_date)
+
+
+def node_deadline_changed(node: NodeRow, *, previous: date, reason: str, application: str = "") -> NodeDeadlineChanged:
+    return NodeDeadlineChanged(node=node_to_proto(node), previous_due_date=pb_date(previous), reason=reason,
+                               application=application)
+
+
+def node_locked(node: NodeRow) -> NodeLocked:
+    return NodeLocked(node=node_to_proto(node))
+
+
+def node_unlocked(node: NodeRow, *, application: str) -> NodeUnlocked:
+    return NodeUnlocked(node=node_to_proto(node), application=application)
+
+
+def application_created(application: ApplicationRow, node: NodeRow) -> ApplicationCreated:
+    return ApplicationCreated(application=application_to_proto(application), node=node_to_proto(node))
+
+
+def application_decided(application: ApplicationRow, node: NodeRow) -> ApplicationDecided:
+    return ApplicationDecided(application=application_to_proto(application), node=node_to_proto(node))

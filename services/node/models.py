@@ -4,7 +4,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ARRAY, Date, DateTime, Index, Integer, MetaData, SmallInteger, String, Text, text
+from sqlalchemy import (ARRAY, Date, DateTime, Index, Integer, MetaData, SmallInteger, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -26,6 +27,7 @@ class NodeRow(Base):
         Index("nodes_court_department", "court", "department"),
         Index("nodes_court_responsible", "court", "responsible"),
         Index("nodes_calendar_unknown", "due_date", postgresql_where=text("NOT calendar_known")),
+        Index("nodes_locked_case", "case_id", postgresql_where=text("locked")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -58,6 +60,24 @@ class NodeRow(Base):
     # W3C trace context of the event that opened the node: reminders fired months later
     # continue that trace, so a reminder can be followed back to the filing that caused it.
     trace_context: Mapped[dict] = mapped_column(JSONB)
+    overdue_action: Mapped[str] = mapped_column(String(8))
+    # The clock's inputs besides anchor and period (DOMAIN §6): approved extensions
+    # [{period, reason, application}] and deducted or suspended spans [{start, end, reason, application}].
+    extensions: Mapped[list] = mapped_column(JSONB)
+    exclusions: Mapped[list] = mapped_column(JSONB)
+    suspended_since: Mapped[date | None] = mapped_column(Date)
+    suspension_application: Mapped[str | None] = mapped_column(String(200))
+    clock_generation: Mapped[int] = mapped_column(Integer)
+    change_count: Mapped[int] = mapped_column(Integer)
+    locked: Mapped[bool]
+    lock_type: Mapped[int | None] = mapped_column(SmallInteger)
+    lock_reason: Mapped[str | None] = mapped_column(Text)
+    lock_date: Mapped[date | None] = mapped_column(Date)
+    lock_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unlock_date: Mapped[date | None] = mapped_column(Date)
+    unlock_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unlock_user: Mapped[str | None] = mapped_column(String(80))
+    unlock_application: Mapped[str | None] = mapped_column(String(200))
 
     @property
     def name(self) -> str:
@@ -84,6 +104,54 @@ class DueTimerRow(Base):
     fire_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+class ApplicationRow(Base):
+    """An application to change a node's clock or to unlock it, and its decision (S11)."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("court", "request_id", name="applications_court_request_id"),
+        Index("applications_node", "node_id", "create_time"),
+        Index("applications_pending", "court", postgresql_where=text("state = 1")),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12))
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    node_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    node_type: Mapped[str] = mapped_column(String(63))
+    # The node's department and responsible person, for scope filtering of the approval queue.
+    department: Mapped[str] = mapped_column(String(120))
+    responsible: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[int] = mapped_column(SmallInteger)
+    reason_code: Mapped[str] = mapped_column(String(63))
+    reason: Mapped[str] = mapped_column(String(1000))
+    materials: Mapped[list[str]] = mapped_column(ARRAY(String(200)))
+    extension: Mapped[str] = mapped_column(String(10))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[int] = mapped_column(SmallInteger)
+    applicant: Mapped[str] = mapped_column(String(80))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    warnings: Mapped[list] = mapped_column(JSONB)  # [{code, message}]
+    required_level: Mapped[int] = mapped_column(SmallInteger)
+    approver: Mapped[str | None] = mapped_column(String(80))
+    approver_role: Mapped[int | None] = mapped_column(SmallInteger)
+    approver_court: Mapped[str | None] = mapped_column(String(12))
+    decision_comment: Mapped[str | None] = mapped_column(String(1000))
+    decide_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_date_before: Mapped[date | None] = mapped_column(Date)
+    due_date_after: Mapped[date | None] = mapped_column(Date)
+    request_id: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def node_name(self) -> str:
+        return f"courts/{self.court}/cases/{self.case_id}/nodes/{self.node_type}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.node_name}/applications/{self.id}"
 
 
 class CalendarYearRow(Base):

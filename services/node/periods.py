@@ -4,8 +4,11 @@ Steps, in this order, each leaving one line of explanation for users:
 1. the start day is not counted (民法典第二百零一条);
 2. day periods end on start + N; month and year periods on the corresponding day of the last
    month, or that month's last day when it has none (民法典第二百零二条);
-3. every deducted or suspended span [A, B] moves that unrolled end later by B − A days (§3);
-4. the roll, applied once to the final last day: a statutory rest day moves to the next working
+3. approved extensions lengthen the period: months and years join the period's own count from
+   the anchor (a six-month limit extended by six months is twelve months from filing, so the
+   month-end rule applies once), days are added to that last day;
+4. every deducted or suspended span [A, B] moves that unrolled end later by B − A days (§3);
+5. the roll, applied once to the final last day: a statutory rest day moves to the next working
    day (民法典第二百零三条), except in custody (刑事诉讼法) or when the rule disables it.
 Working-day periods count N working days after the start day and end on a working day, so they
 never roll.
@@ -21,7 +24,7 @@ from typing import Iterable, Sequence
 
 from services.node.calendar import HolidayCalendar
 
-__all__ = ["Deadline", "Exclusion", "Period", "Unit", "compute_deadline"]
+__all__ = ["Deadline", "Exclusion", "Extension", "Period", "Unit", "compute_deadline"]
 
 _ONE_DAY = timedelta(days=1)
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -103,6 +106,18 @@ class Exclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class Extension:
+    """An approved extension of a limit (审限延长) by days or months."""
+
+    period: Period
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.period.unit not in (Unit.DAYS, Unit.MONTHS):
+            raise ValueError(f"an extension counts days or months, got {self.period}")
+
+
+@dataclass(frozen=True, slots=True)
 class Deadline:
     due: date
     unrolled_due: date  # the last day before any rest-day roll
@@ -118,6 +133,7 @@ def compute_deadline(
     calendar: HolidayCalendar,
     custody: bool = False,
     exclusions: Sequence[Exclusion] = (),
+    extensions: Sequence[Extension] = (),
     rollover: bool = True,
     basis: str = "",
 ) -> Deadline:
@@ -126,14 +142,15 @@ def compute_deadline(
     lines.append(f"起算：{start} 当日不计入，自次日起算（民法典第二百零一条）")
     try:
         if period.unit is Unit.WORKING_DAYS:
-            if exclusions:
-                # §3 deductions are calendar-day spans of trial limits; how they would shorten
-                # a working-day count is not settled, so refuse rather than guess.
-                raise ValueError("exclusions do not apply to a working-day period")
+            if exclusions or extensions:
+                # §3 deductions and extensions change trial limits counted in calendar time; how
+                # they would change a working-day count is not settled, so refuse rather than guess.
+                raise ValueError("exclusions and extensions do not apply to a working-day period")
             due, consulted = _count_working_days(start, period.amount, calendar, lines)
             unrolled = due
         else:
-            unrolled = _unrolled_end(start, period, lines)
+            unrolled = _unrolled_end(start, _with_months(period, extensions, lines), lines)
+            unrolled = _add_extension_days(unrolled, extensions, lines)
             unrolled = _apply_exclusions(unrolled, exclusions, lines)
             if custody:
                 due, consulted = unrolled, ()
@@ -180,6 +197,32 @@ def _unrolled_end(start: date, period: Period, lines: list[str]) -> date:
             f"以该月末日 {end} 为期间最后一日（民法典第二百零二条）"
         )
     return end
+
+
+def _with_months(period: Period, extensions: Sequence[Extension], lines: list[str]) -> Period:
+    months = [e for e in extensions if e.period.unit is Unit.MONTHS]
+    if not months:
+        return period
+    for e in months:
+        lines.append(f"延长：{e.period.label}（{e.reason or '审限延长'}）")
+    if period.unit is Unit.DAYS:
+        # A day limit extended by months: count the months from the anchor, then the days.
+        raise ValueError("a day period cannot be extended by months")
+    total = (period.amount if period.unit is Unit.MONTHS else 12 * period.amount) + sum(e.period.amount for e in months)
+    lines.append(f"延长后期间合计{total}个月，自起算日计算对应日")
+    return Period(total, Unit.MONTHS)
+
+
+def _add_extension_days(end: date, extensions: Sequence[Extension], lines: list[str]) -> date:
+    days = sum(e.period.amount for e in extensions if e.period.unit is Unit.DAYS)
+    for e in extensions:
+        if e.period.unit is Unit.DAYS:
+            lines.append(f"延长：{e.period.label}（{e.reason or '审限延长'}）")
+    if not days:
+        return end
+    moved = end + timedelta(days=days)
+    lines.append(f"延长合计{days}日，期间最后一日由 {end} 后移至 {moved}")
+    return moved
 
 
 def _apply_exclusions(end: date, exclusions: Iterable[Exclusion], lines: list[str]) -> date:

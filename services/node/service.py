@@ -6,7 +6,7 @@ from datetime import date
 from typing import Callable
 
 from opentelemetry import propagate
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_pb2 import NodeState
@@ -66,7 +66,10 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         due_date=deadline.due,
         calendar_known=deadline.calendar_known, explanation=list(deadline.explanation),
         warning_rungs=list(rule.warning_rungs), deadline_time=deadlines.deadline_time(deadline.due),
-        warned=False, open_time=now, trace_context=trace_context)
+        warned=False, open_time=now, trace_context=trace_context, overdue_action=rule.overdue_action,
+        extensions=[], exclusions=[], suspended_since=None, suspension_application=None, clock_generation=0,
+        change_count=0, locked=False, lock_type=None, lock_reason=None, lock_date=None, lock_time=None,
+        unlock_date=None, unlock_time=None, unlock_user=None, unlock_application=None)
 
 
 def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, trigger: Trigger,
@@ -74,6 +77,7 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
     """Complete the case's open nodes that this event completes; their pending timers are cancelled."""
     now = uow.clock.now()
     completed = []
+    lock_clocks(uow, select(NodeRow.id).where(NodeRow.case_id == case_id).scalar_subquery())
     for node in uow.session.scalars(select(NodeRow).where(
             NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED).with_for_update()):
         rule = catalog.rule(node.node_type)
@@ -88,12 +92,54 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
     return completed
 
 
+def lock_clocks(uow: UnitOfWork, node_ids) -> None:
+    """Lock the timers of the given nodes before the nodes themselves: the sweeper claims timers
+    first and then their nodes, so every writer of a clock takes the locks in that order too
+    (the other order deadlocks against a sweep)."""
+    uow.session.execute(select(DueTimerRow.node_id).where(DueTimerRow.node_id.in_(node_ids))
+                        .order_by(DueTimerRow.node_id, DueTimerRow.rung).with_for_update())
+
+
+def reschedule(uow: UnitOfWork, node: NodeRow, calendar: HolidayCalendar, *, reason: str,
+               application: str = "") -> date:
+    """Derive the node's deadline again after an approved change of its clock and start a new
+    generation: the node runs again from its new date (the sweeper at once fires whatever is due
+    by then, so a limit extended into a warning period warns again, S4), and every timer is armed
+    anew — none while the clock is suspended. Returns the previous due date."""
+    previous = node.due_date
+    result = deadlines.derive(node, calendar)
+    node.due_date, node.calendar_known = result.due, result.calendar_known
+    node.explanation = [*result.explanation, f"变更：{reason}"]
+    node.deadline_time = deadlines.deadline_time(result.due)
+    node.clock_generation += 1
+    if node.state != NodeState.NODE_STATE_COMPLETED:
+        node.state, node.warned, node.warning_time, node.overdue_time = NodeState.NODE_STATE_RUNNING, False, None, None
+    uow.session.execute(delete(DueTimerRow).where(DueTimerRow.node_id == node.id))
+    if node.state != NodeState.NODE_STATE_COMPLETED and node.suspended_since is None:
+        uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=rung, fire_at=at, fired_at=None, outcome=None)
+                                       for rung, at in deadlines.schedule(node.due_date, node.warning_rungs)])
+    if previous != result.due:
+        uow.publish(events.node_deadline_changed(node, previous=previous, reason=reason, application=application),
+                    court=node.court, aggregate_type="node", aggregate_id=node.name)
+    return previous
+
+
 def get_node(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
              node_type: str) -> NodeRow:
     scope.require_court(caller, court)
     with uow_factory() as uow:
-        node = uow.session.scalars(select(NodeRow).where(
-            NodeRow.court == court, NodeRow.case_id == case_id, NodeRow.node_type == node_type)).first()
+        return visible_node(uow, caller, court, case_id, node_type)
+
+
+def visible_node(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID, node_type: str, *,
+                 lock: bool = False) -> NodeRow:
+    """The node if the caller may see it; NOT_FOUND only for those who see the whole court, so a
+    narrow caller cannot probe which nodes exist. With `lock`, its clock is locked for a change."""
+    query = select(NodeRow).where(NodeRow.court == court, NodeRow.case_id == case_id, NodeRow.node_type == node_type)
+    if lock:
+        lock_clocks(uow, query.with_only_columns(NodeRow.id).scalar_subquery())
+        query = query.with_for_update()
+    node = uow.session.scalars(query).first()
     if node is None or not scope.can_see(caller, court=node.court, department=node.department,
                                          owner=node.responsible):
         if node is None and scope.sees_whole_court(caller, court):

@@ -8,17 +8,21 @@ from courtflow.node.v1 import node_pb2, node_service_pb2 as pb, node_service_pb2
 from services.common import caller
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
-from services.node import calendar_service, convert, service
+from services.node import applications, calendar_service, convert, service
 from services.node.calendars import CalendarStore
+from services.node.time_limits import TimeLimitRules
 
 LIST_FILTERS = {"state": lambda v: node_pb2.NodeState.Value(f"NODE_STATE_{v}"), "responsible": str,
                 "node_type": str}
+APPLICATION_FILTERS = {"state": lambda v: node_pb2.ApplicationState.Value(f"APPLICATION_STATE_{v}"),
+                       "kind": lambda v: node_pb2.ApplicationKind.Value(f"APPLICATION_KIND_{v}"), "applicant": str}
 
 
 class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
-    def __init__(self, rt: Runtime, calendars: CalendarStore) -> None:
+    def __init__(self, rt: Runtime, calendars: CalendarStore, rules: TimeLimitRules) -> None:
         self._rt = rt
         self._calendars = calendars
+        self._rules = rules
 
     async def GetNode(self, request: pb.GetNodeRequest, context) -> pb.GetNodeResponse:
         court, case_id, node_type = convert.parse_node_name(request.name)
@@ -48,3 +52,47 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
     async def ListCalendarYears(self, request: pb.ListCalendarYearsRequest, context):
         rows = await self._rt.db(calendar_service.list_years, self._rt.uow)
         return pb.ListCalendarYearsResponse(calendar_years=[convert.calendar_year_to_proto(r) for r in rows])
+
+    async def CreateApplication(self, request: pb.CreateApplicationRequest, context):
+        court, case_id, node_type = convert.parse_node_name(request.parent)
+        a = request.application
+        new = applications.NewApplication(
+            court=court, case_id=case_id, node_type=node_type, kind=a.kind, reason_code=a.reason_code,
+            reason=a.reason, materials=tuple(a.materials), extension=a.extension,
+            start=convert.optional_date(a.start_date, "application.start_date"),
+            end=convert.optional_date(a.end_date, "application.end_date"), request_id=request.request_id)
+        row = await self._rt.db(applications.create, self._rt.uow, caller=caller.current(), rules=self._rules,
+                                new=new)
+        return pb.CreateApplicationResponse(application=convert.application_to_proto(row))
+
+    async def GetApplication(self, request: pb.GetApplicationRequest, context):
+        court, case_id, node_type, application_id = convert.parse_application_name(request.name)
+        row = await self._rt.db(applications.get, self._rt.uow, caller=caller.current(), court=court,
+                                case_id=case_id, node_type=node_type, application_id=application_id)
+        return pb.GetApplicationResponse(application=convert.application_to_proto(row))
+
+    async def ListApplications(self, request: pb.ListApplicationsRequest, context):
+        court, case_id, node_type = convert.parse_node_parent(request.parent)
+        filters = parse_filter(request.filter, APPLICATION_FILTERS)
+        page = page_request(request.page_size, request.page_token, filter_text=request.filter,
+                            parent=request.parent, key_type=uuid.UUID)
+        rows = await self._rt.db(applications.list_applications, self._rt.uow, caller=caller.current(), court=court,
+                                 case_id=case_id, node_type=node_type, filters=filters, page=page)
+        rows, token = split_page(rows, page, lambda a: a.id)
+        return pb.ListApplicationsResponse(applications=[convert.application_to_proto(a) for a in rows],
+                                           next_page_token=token)
+
+    async def ApproveApplication(self, request: pb.ApproveApplicationRequest, context):
+        court, case_id, node_type, application_id = convert.parse_application_name(request.name)
+        row, node = await self._rt.db(applications.approve, self._rt.uow, caller=caller.current(), rules=self._rules,
+                                      calendars=self._calendars, court=court, case_id=case_id, node_type=node_type,
+                                      application_id=application_id, comment=request.comment)
+        return pb.ApproveApplicationResponse(application=convert.application_to_proto(row),
+                                             node=convert.node_to_proto(node))
+
+    async def RejectApplication(self, request: pb.RejectApplicationRequest, context):
+        court, case_id, node_type, application_id = convert.parse_application_name(request.name)
+        row = await self._rt.db(applications.reject, self._rt.uow, caller=caller.current(), court=court,
+                                case_id=case_id, node_type=node_type, application_id=application_id,
+                                comment=request.comment)
+        return pb.RejectApplicationResponse(application=convert.application_to_proto(row))

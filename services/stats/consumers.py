@@ -1,7 +1,8 @@
 """Bus handlers of the stats service: node events move the counters."""
 from __future__ import annotations
 
-from courtflow.node.v1.node_events_pb2 import NodeCompleted, NodeOpened, NodeOverdue, NodeWarned
+from courtflow.node.v1.node_events_pb2 import (ApplicationDecided, NodeCompleted, NodeDeadlineChanged,
+                                               NodeOpened, NodeOverdue, NodeWarned)
 
 from services.common.consumer import Subscription
 from services.common.events import Event
@@ -15,5 +16,9 @@ def on_node_events(uow: UnitOfWork, events: list[Event]) -> None:
 
 
 def subscriptions() -> list[Subscription]:
-    return [Subscription(consumer="stats", producer="node", types=(NodeOpened, NodeWarned, NodeOverdue, NodeCompleted),
+    # A decided application and a moved deadline carry the node as it is after the change: the
+    # counters follow a clock that runs again.
+    return [Subscription(consumer="stats", producer="node",
+                         types=(NodeOpened, NodeWarned, NodeOverdue, NodeCompleted, NodeDeadlineChanged,
+                                ApplicationDecided),
                          batch_handler=on_node_events, batch=500)]

@@ -1,7 +1,7 @@
 """Tables of the `stats` schema: per-node state and counters per (court, department, stage)."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, MetaData, SmallInteger, String
+from sqlalchemy import BigInteger, Integer, MetaData, SmallInteger, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import messaging_tables
@@ -21,6 +21,7 @@ class NodeStateRow(Base):
     cell: Mapped[str] = mapped_column(String(200))
     state: Mapped[int] = mapped_column(SmallInteger)
     overdue_without_warning: Mapped[bool]
+    generation: Mapped[int] = mapped_column(Integer)  # the node's clock generation (see counting.py)
 
 
 class NodeCountRow(Base):

@@ -29,18 +29,19 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None
     cells: dict[str, dict] = {}
     for node, without_warning in changes:
         row = states.get(node.name)
-        new = Known(node.state, without_warning)
-        deltas = transition(Known(row.state, row.overdue_without_warning) if row else None, new)
+        new = Known(node.state, without_warning, node.clock_generation)
+        deltas = transition(Known(row.state, row.overdue_without_warning, row.generation) if row else None, new)
         if deltas is None:
             continue
         court = node.name.split("/")[1]
         cell = cell_key(court, node.department, node.stage)
         if row is None:
             row = states[node.name] = NodeStateRow(node=node.name, cell=cell, state=new.state,
-                                                   overdue_without_warning=without_warning)
+                                                   overdue_without_warning=without_warning,
+                                                   generation=new.generation)
             uow.session.add(row)
         else:
-            row.state, row.overdue_without_warning = new.state, without_warning
+            row.state, row.overdue_without_warning, row.generation = new.state, without_warning, new.generation
         counts = cells.setdefault(cell, dict(cell=cell, court=court, department=node.department, stage=node.stage,
                                              open_count=0, warning_count=0, overdue_count=0,
                                              overdue_without_warning_count=0))

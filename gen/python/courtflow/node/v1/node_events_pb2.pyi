@@ -34,14 +34,16 @@ class NodeOverdue(_message.Message):
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., days_overdue: _Optional[int] = ..., warned_before: _Optional[bool] = ...) -> None: ...
 
 class NodeDeadlineChanged(_message.Message):
-    __slots__ = ("node", "previous_due_date", "reason")
+    __slots__ = ("node", "previous_due_date", "reason", "application")
     NODE_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_DUE_DATE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
     node: _node_pb2.Node
     previous_due_date: _date_pb2.Date
     reason: str
-    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., previous_due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+    application: str
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., previous_due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., reason: _Optional[str] = ..., application: _Optional[str] = ...) -> None: ...
 
 class CalendarYearImported(_message.Message):
     __slots__ = ("calendar_year",)
@@ -58,3 +60,33 @@ class NodeCompleted(_message.Message):
     completed_on: _date_pb2.Date
     late: bool
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., completed_on: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., late: _Optional[bool] = ...) -> None: ...
+
+class ApplicationCreated(_message.Message):
+    __slots__ = ("application", "node")
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    application: _node_pb2.Application
+    node: _node_pb2.Node
+    def __init__(self, application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ..., node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ...) -> None: ...
+
+class ApplicationDecided(_message.Message):
+    __slots__ = ("application", "node")
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    application: _node_pb2.Application
+    node: _node_pb2.Node
+    def __init__(self, application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ..., node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ...) -> None: ...
+
+class NodeLocked(_message.Message):
+    __slots__ = ("node",)
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ...) -> None: ...
+
+class NodeUnlocked(_message.Message):
+    __slots__ = ("node", "application")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    application: str
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., application: _Optional[str] = ...) -> None: ...

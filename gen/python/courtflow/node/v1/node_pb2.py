@@ -23,13 +23,14 @@ _sym_db = _symbol_database.Default()
 
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
+from courtflow.common.v1 import caller_pb2 as courtflow_dot_common_dot_v1_dot_caller__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63ourtflow/node/v1/node.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xa9\x06\n\x04Node\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x17\n\tnode_type\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x64isplay_name\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x05stage\x18\x04 \x01(\x0e\x32\x18.courtflow.node.v1.StageB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x63\x61tegory\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x63\x61se_number\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\ndepartment\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0bresponsible\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x31\n\x05state\x18\t \x01(\x0e\x32\x1c.courtflow.node.v1.NodeStateB\x04\xe2\x41\x01\x03\x12,\n\x0b\x61nchor_date\x18\n \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12)\n\x08\x64ue_date\x18\x0b \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x63\x61lendar_known\x18\x0c \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x65xplanation\x18\r \x03(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0blegal_basis\x18\x0e \x01(\tB\x04\xe2\x41\x01\x03\x12\x37\n\rdeadline_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\topen_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cwarning_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0coverdue_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:J\xea\x41G\n\x1b\x63ourtflow.court.gov.cn/Node\x12(courts/{court}/cases/{case}/nodes/{node}\"\xd2\x02\n\x0c\x43\x61lendarYear\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x04year\x18\x02 \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18\xb4\x10(\xd0\x0f\x12-\n\x08holidays\x18\x03 \x03(\x0b\x32\x11.google.type.DateB\x08\xbaH\x05\x92\x01\x02\x10\x64\x12-\n\x08workdays\x18\x04 \x03(\x0b\x32\x11.google.type.DateB\x08\xbaH\x05\x92\x01\x02\x10\x32\x12\x1a\n\x06source\x18\x05 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12\x19\n\x0bimport_user\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0bimport_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:G\xea\x41\x44\n#courtflow.court.gov.cn/CalendarYear\x12\x1d\x63\x61lendarYears/{calendar_year}*\xd0\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\"\n\x1eSTAGE_PRE_LITIGATION_MEDIATION\x10\x01\x12\x1f\n\x1bSTAGE_JUDICIAL_CONFIRMATION\x10\x02\x12\x10\n\x0cSTAGE_FILING\x10\x03\x12\x13\n\x0fSTAGE_PRE_TRIAL\x10\x04\x12\x16\n\x12STAGE_ADJUDICATION\x10\x05\x12\x17\n\x13STAGE_POST_JUDGMENT\x10\x06\x12\x13\n\x0fSTAGE_EXECUTION\x10\x07*\x89\x01\n\tNodeState\x12\x1a\n\x16NODE_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12NODE_STATE_RUNNING\x10\x01\x12\x16\n\x12NODE_STATE_WARNING\x10\x02\x12\x16\n\x12NODE_STATE_OVERDUE\x10\x03\x12\x18\n\x14NODE_STATE_COMPLETED\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63ourtflow/node/v1/node.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a courtflow/common/v1/caller.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\x88\x08\n\x04Node\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x17\n\tnode_type\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x64isplay_name\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x05stage\x18\x04 \x01(\x0e\x32\x18.courtflow.node.v1.StageB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x63\x61tegory\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x63\x61se_number\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\ndepartment\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0bresponsible\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x31\n\x05state\x18\t \x01(\x0e\x32\x1c.courtflow.node.v1.NodeStateB\x04\xe2\x41\x01\x03\x12,\n\x0b\x61nchor_date\x18\n \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12)\n\x08\x64ue_date\x18\x0b \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x63\x61lendar_known\x18\x0c \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x65xplanation\x18\r \x03(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0blegal_basis\x18\x0e \x01(\tB\x04\xe2\x41\x01\x03\x12\x37\n\rdeadline_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\topen_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cwarning_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0coverdue_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12>\n\x0eoverdue_action\x18\x14 \x01(\x0e\x32 .courtflow.node.v1.OverdueActionB\x04\xe2\x41\x01\x03\x12/\n\x04lock\x18\x15 \x01(\x0b\x32\x1b.courtflow.node.v1.NodeLockB\x04\xe2\x41\x01\x03\x12\x30\n\x0fsuspended_since\x18\x16 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x63lock_generation\x18\x17 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x63hange_count\x18\x18 \x01(\x05\x42\x04\xe2\x41\x01\x03:J\xea\x41G\n\x1b\x63ourtflow.court.gov.cn/Node\x12(courts/{court}/cases/{case}/nodes/{node}\"\xb9\x02\n\x08NodeLock\x12\x0e\n\x06locked\x18\x01 \x01(\x08\x12.\n\tlock_type\x18\x02 \x01(\x0e\x32\x1b.courtflow.node.v1.LockType\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12$\n\tlock_date\x18\x04 \x01(\x0b\x32\x11.google.type.Date\x12-\n\tlock_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x0bunlock_date\x18\x06 \x01(\x0b\x32\x11.google.type.Date\x12/\n\x0bunlock_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bunlock_user\x18\x08 \x01(\t\x12\x1a\n\x12unlock_application\x18\t \x01(\t\"3\n\x12\x41pplicationWarning\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\"\xdc\x07\n\x0b\x41pplication\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12@\n\x04kind\x18\x02 \x01(\x0e\x32\".courtflow.node.v1.ApplicationKindB\x0e\xe2\x41\x01\x02\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12\x35\n\x0breason_code\x18\x03 \x01(\tB \xbaH\x1dr\x1b\x32\x19^([a-z][a-z0-9_]{0,62})?$\x12\x1e\n\x06reason\x18\x04 \x01(\tB\x0e\xe2\x41\x01\x02\xbaH\x07r\x05\x10\x01\x18\xe8\x07\x12$\n\tmaterials\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10\x32\"\x07r\x05\x10\x01\x18\xc8\x01\x12.\n\textension\x18\x06 \x01(\tB\x1b\xbaH\x18r\x16\x32\x14^([0-9]{1,3}(d|m))?$\x12%\n\nstart_date\x18\x07 \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08\x65nd_date\x18\x08 \x01(\x0b\x32\x11.google.type.Date\x12\x38\n\x05state\x18\t \x01(\x0e\x32#.courtflow.node.v1.ApplicationStateB\x04\xe2\x41\x01\x03\x12\x17\n\tapplicant\x18\n \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12=\n\x08warnings\x18\x0c \x03(\x0b\x32%.courtflow.node.v1.ApplicationWarningB\x04\xe2\x41\x01\x03\x12\x1f\n\x11required_approver\x18\r \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61pprover\x18\x0e \x01(\tB\x04\xe2\x41\x01\x03\x12\x36\n\rapprover_role\x18\x0f \x01(\x0e\x32\x19.courtflow.common.v1.RoleB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x61pprover_court\x18\x10 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x64\x65\x63ision_comment\x18\x11 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x64\x65\x63ide_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x30\n\x0f\x64ue_date_before\x18\x13 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12/\n\x0e\x64ue_date_after\x18\x14 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03:l\xea\x41i\n\"courtflow.court.gov.cn/Application\x12\x43\x63ourts/{court}/cases/{case}/nodes/{node}/applications/{application}\"\xd2\x02\n\x0c\x43\x61lendarYear\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x04year\x18\x02 \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18\xb4\x10(\xd0\x0f\x12-\n\x08holidays\x18\x03 \x03(\x0b\x32\x11.google.type.DateB\x08\xbaH\x05\x92\x01\x02\x10\x64\x12-\n\x08workdays\x18\x04 \x03(\x0b\x32\x11.google.type.DateB\x08\xbaH\x05\x92\x01\x02\x10\x32\x12\x1a\n\x06source\x18\x05 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12\x19\n\x0bimport_user\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0bimport_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:G\xea\x41\x44\n#courtflow.court.gov.cn/CalendarYear\x12\x1d\x63\x61lendarYears/{calendar_year}*\xd0\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\"\n\x1eSTAGE_PRE_LITIGATION_MEDIATION\x10\x01\x12\x1f\n\x1bSTAGE_JUDICIAL_CONFIRMATION\x10\x02\x12\x10\n\x0cSTAGE_FILING\x10\x03\x12\x13\n\x0fSTAGE_PRE_TRIAL\x10\x04\x12\x16\n\x12STAGE_ADJUDICATION\x10\x05\x12\x17\n\x13STAGE_POST_JUDGMENT\x10\x06\x12\x13\n\x0fSTAGE_EXECUTION\x10\x07*\x89\x01\n\tNodeState\x12\x1a\n\x16NODE_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12NODE_STATE_RUNNING\x10\x01\x12\x16\n\x12NODE_STATE_WARNING\x10\x02\x12\x16\n\x12NODE_STATE_OVERDUE\x10\x03\x12\x18\n\x14NODE_STATE_COMPLETED\x10\x04*a\n\rOverdueAction\x12\x1e\n\x1aOVERDUE_ACTION_UNSPECIFIED\x10\x00\x12\x17\n\x13OVERDUE_ACTION_WARN\x10\x01\x12\x17\n\x13OVERDUE_ACTION_LOCK\x10\x02*<\n\x08LockType\x12\x19\n\x15LOCK_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11LOCK_TYPE_OVERDUE\x10\x01*\xd2\x01\n\x0f\x41pplicationKind\x12 \n\x1c\x41PPLICATION_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x41PPLICATION_KIND_EXTENSION\x10\x01\x12\x1f\n\x1b\x41PPLICATION_KIND_SUSPENSION\x10\x02\x12\x1f\n\x1b\x41PPLICATION_KIND_RESUMPTION\x10\x03\x12\x1e\n\x1a\x41PPLICATION_KIND_DEDUCTION\x10\x04\x12\x1b\n\x17\x41PPLICATION_KIND_UNLOCK\x10\x05*\x94\x01\n\x10\x41pplicationState\x12!\n\x1d\x41PPLICATION_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x41PPLICATION_STATE_PENDING\x10\x01\x12\x1e\n\x1a\x41PPLICATION_STATE_APPROVED\x10\x02\x12\x1e\n\x1a\x41PPLICATION_STATE_REJECTED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -74,8 +75,56 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODE'].fields_by_name['overdue_time']._serialized_options = b'\342A\001\003'
   _globals['_NODE'].fields_by_name['complete_time']._loaded_options = None
   _globals['_NODE'].fields_by_name['complete_time']._serialized_options = b'\342A\001\003'
+  _globals['_NODE'].fields_by_name['overdue_action']._loaded_options = None
+  _globals['_NODE'].fields_by_name['overdue_action']._serialized_options = b'\342A\001\003'
+  _globals['_NODE'].fields_by_name['lock']._loaded_options = None
+  _globals['_NODE'].fields_by_name['lock']._serialized_options = b'\342A\001\003'
+  _globals['_NODE'].fields_by_name['suspended_since']._loaded_options = None
+  _globals['_NODE'].fields_by_name['suspended_since']._serialized_options = b'\342A\001\003'
+  _globals['_NODE'].fields_by_name['clock_generation']._loaded_options = None
+  _globals['_NODE'].fields_by_name['clock_generation']._serialized_options = b'\342A\001\003'
+  _globals['_NODE'].fields_by_name['change_count']._loaded_options = None
+  _globals['_NODE'].fields_by_name['change_count']._serialized_options = b'\342A\001\003'
   _globals['_NODE']._loaded_options = None
   _globals['_NODE']._serialized_options = b'\352AG\n\033courtflow.court.gov.cn/Node\022(courts/{court}/cases/{case}/nodes/{node}'
+  _globals['_APPLICATION'].fields_by_name['name']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['name']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['kind']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['kind']._serialized_options = b'\342A\001\002\272H\007\202\001\004\020\001 \000'
+  _globals['_APPLICATION'].fields_by_name['reason_code']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['reason_code']._serialized_options = b'\272H\035r\0332\031^([a-z][a-z0-9_]{0,62})?$'
+  _globals['_APPLICATION'].fields_by_name['reason']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['reason']._serialized_options = b'\342A\001\002\272H\007r\005\020\001\030\350\007'
+  _globals['_APPLICATION'].fields_by_name['materials']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['materials']._serialized_options = b'\272H\016\222\001\013\0202\"\007r\005\020\001\030\310\001'
+  _globals['_APPLICATION'].fields_by_name['extension']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['extension']._serialized_options = b'\272H\030r\0262\024^([0-9]{1,3}(d|m))?$'
+  _globals['_APPLICATION'].fields_by_name['state']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['state']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['applicant']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['applicant']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['create_time']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['warnings']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['warnings']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['required_approver']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['required_approver']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['approver']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['approver']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['approver_role']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['approver_role']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['approver_court']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['approver_court']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['decision_comment']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['decision_comment']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['decide_time']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['decide_time']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['due_date_before']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['due_date_before']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION'].fields_by_name['due_date_after']._loaded_options = None
+  _globals['_APPLICATION'].fields_by_name['due_date_after']._serialized_options = b'\342A\001\003'
+  _globals['_APPLICATION']._loaded_options = None
+  _globals['_APPLICATION']._serialized_options = b'\352Ai\n\"courtflow.court.gov.cn/Application\022Ccourts/{court}/cases/{case}/nodes/{node}/applications/{application}'
   _globals['_CALENDARYEAR'].fields_by_name['name']._loaded_options = None
   _globals['_CALENDARYEAR'].fields_by_name['name']._serialized_options = b'\342A\001\003'
   _globals['_CALENDARYEAR'].fields_by_name['year']._loaded_options = None
@@ -92,12 +141,26 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CALENDARYEAR'].fields_by_name['import_time']._serialized_options = b'\342A\001\003'
   _globals['_CALENDARYEAR']._loaded_options = None
   _globals['_CALENDARYEAR']._serialized_options = b'\352AD\n#courtflow.court.gov.cn/CalendarYear\022\035calendarYears/{calendar_year}'
-  _globals['_STAGE']._serialized_start=1351
-  _globals['_STAGE']._serialized_end=1559
-  _globals['_NODESTATE']._serialized_start=1562
-  _globals['_NODESTATE']._serialized_end=1699
-  _globals['_NODE']._serialized_start=198
-  _globals['_NODE']._serialized_end=1007
-  _globals['_CALENDARYEAR']._serialized_start=1010
-  _globals['_CALENDARYEAR']._serialized_end=1348
+  _globals['_STAGE']._serialized_start=2968
+  _globals['_STAGE']._serialized_end=3176
+  _globals['_NODESTATE']._serialized_start=3179
+  _globals['_NODESTATE']._serialized_end=3316
+  _globals['_OVERDUEACTION']._serialized_start=3318
+  _globals['_OVERDUEACTION']._serialized_end=3415
+  _globals['_LOCKTYPE']._serialized_start=3417
+  _globals['_LOCKTYPE']._serialized_end=3477
+  _globals['_APPLICATIONKIND']._serialized_start=3480
+  _globals['_APPLICATIONKIND']._serialized_end=3690
+  _globals['_APPLICATIONSTATE']._serialized_start=3693
+  _globals['_APPLICATIONSTATE']._serialized_end=3841
+  _globals['_NODE']._serialized_start=232
+  _globals['_NODE']._serialized_end=1264
+  _globals['_NODELOCK']._serialized_start=1267
+  _globals['_NODELOCK']._serialized_end=1580
+  _globals['_APPLICATIONWARNING']._serialized_start=1582
+  _globals['_APPLICATIONWARNING']._serialized_end=1633
+  _globals['_APPLICATION']._serialized_start=1636
+  _globals['_APPLICATION']._serialized_end=2624
+  _globals['_CALENDARYEAR']._serialized_start=2627
+  _globals['_CALENDARYEAR']._serialized_end=2965
 # @@protoc_insertion_point(module_scope)

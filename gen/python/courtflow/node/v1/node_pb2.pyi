@@ -1,6 +1,7 @@
 import datetime
 
 from buf.validate import validate_pb2 as _validate_pb2
+from courtflow.common.v1 import caller_pb2 as _caller_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -32,6 +33,33 @@ class NodeState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NODE_STATE_WARNING: _ClassVar[NodeState]
     NODE_STATE_OVERDUE: _ClassVar[NodeState]
     NODE_STATE_COMPLETED: _ClassVar[NodeState]
+
+class OverdueAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OVERDUE_ACTION_UNSPECIFIED: _ClassVar[OverdueAction]
+    OVERDUE_ACTION_WARN: _ClassVar[OverdueAction]
+    OVERDUE_ACTION_LOCK: _ClassVar[OverdueAction]
+
+class LockType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LOCK_TYPE_UNSPECIFIED: _ClassVar[LockType]
+    LOCK_TYPE_OVERDUE: _ClassVar[LockType]
+
+class ApplicationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    APPLICATION_KIND_UNSPECIFIED: _ClassVar[ApplicationKind]
+    APPLICATION_KIND_EXTENSION: _ClassVar[ApplicationKind]
+    APPLICATION_KIND_SUSPENSION: _ClassVar[ApplicationKind]
+    APPLICATION_KIND_RESUMPTION: _ClassVar[ApplicationKind]
+    APPLICATION_KIND_DEDUCTION: _ClassVar[ApplicationKind]
+    APPLICATION_KIND_UNLOCK: _ClassVar[ApplicationKind]
+
+class ApplicationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    APPLICATION_STATE_UNSPECIFIED: _ClassVar[ApplicationState]
+    APPLICATION_STATE_PENDING: _ClassVar[ApplicationState]
+    APPLICATION_STATE_APPROVED: _ClassVar[ApplicationState]
+    APPLICATION_STATE_REJECTED: _ClassVar[ApplicationState]
 STAGE_UNSPECIFIED: Stage
 STAGE_PRE_LITIGATION_MEDIATION: Stage
 STAGE_JUDICIAL_CONFIRMATION: Stage
@@ -45,9 +73,24 @@ NODE_STATE_RUNNING: NodeState
 NODE_STATE_WARNING: NodeState
 NODE_STATE_OVERDUE: NodeState
 NODE_STATE_COMPLETED: NodeState
+OVERDUE_ACTION_UNSPECIFIED: OverdueAction
+OVERDUE_ACTION_WARN: OverdueAction
+OVERDUE_ACTION_LOCK: OverdueAction
+LOCK_TYPE_UNSPECIFIED: LockType
+LOCK_TYPE_OVERDUE: LockType
+APPLICATION_KIND_UNSPECIFIED: ApplicationKind
+APPLICATION_KIND_EXTENSION: ApplicationKind
+APPLICATION_KIND_SUSPENSION: ApplicationKind
+APPLICATION_KIND_RESUMPTION: ApplicationKind
+APPLICATION_KIND_DEDUCTION: ApplicationKind
+APPLICATION_KIND_UNLOCK: ApplicationKind
+APPLICATION_STATE_UNSPECIFIED: ApplicationState
+APPLICATION_STATE_PENDING: ApplicationState
+APPLICATION_STATE_APPROVED: ApplicationState
+APPLICATION_STATE_REJECTED: ApplicationState
 
 class Node(_message.Message):
-    __slots__ = ("name", "node_type", "display_name", "stage", "category", "case_number", "department", "responsible", "state", "anchor_date", "due_date", "calendar_known", "explanation", "legal_basis", "deadline_time", "open_time", "warning_time", "overdue_time", "complete_time")
+    __slots__ = ("name", "node_type", "display_name", "stage", "category", "case_number", "department", "responsible", "state", "anchor_date", "due_date", "calendar_known", "explanation", "legal_basis", "deadline_time", "open_time", "warning_time", "overdue_time", "complete_time", "overdue_action", "lock", "suspended_since", "clock_generation", "change_count")
     NAME_FIELD_NUMBER: _ClassVar[int]
     NODE_TYPE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +110,11 @@ class Node(_message.Message):
     WARNING_TIME_FIELD_NUMBER: _ClassVar[int]
     OVERDUE_TIME_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_ACTION_FIELD_NUMBER: _ClassVar[int]
+    LOCK_FIELD_NUMBER: _ClassVar[int]
+    SUSPENDED_SINCE_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_GENERATION_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_COUNT_FIELD_NUMBER: _ClassVar[int]
     name: str
     node_type: str
     display_name: str
@@ -86,7 +134,86 @@ class Node(_message.Message):
     warning_time: _timestamp_pb2.Timestamp
     overdue_time: _timestamp_pb2.Timestamp
     complete_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., node_type: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., case_number: _Optional[str] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., anchor_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., calendar_known: _Optional[bool] = ..., explanation: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warning_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    overdue_action: OverdueAction
+    lock: NodeLock
+    suspended_since: _date_pb2.Date
+    clock_generation: int
+    change_count: int
+    def __init__(self, name: _Optional[str] = ..., node_type: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., case_number: _Optional[str] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., anchor_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., calendar_known: _Optional[bool] = ..., explanation: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warning_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., lock: _Optional[_Union[NodeLock, _Mapping]] = ..., suspended_since: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., clock_generation: _Optional[int] = ..., change_count: _Optional[int] = ...) -> None: ...
+
+class NodeLock(_message.Message):
+    __slots__ = ("locked", "lock_type", "reason", "lock_date", "lock_time", "unlock_date", "unlock_time", "unlock_user", "unlock_application")
+    LOCKED_FIELD_NUMBER: _ClassVar[int]
+    LOCK_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    LOCK_DATE_FIELD_NUMBER: _ClassVar[int]
+    LOCK_TIME_FIELD_NUMBER: _ClassVar[int]
+    UNLOCK_DATE_FIELD_NUMBER: _ClassVar[int]
+    UNLOCK_TIME_FIELD_NUMBER: _ClassVar[int]
+    UNLOCK_USER_FIELD_NUMBER: _ClassVar[int]
+    UNLOCK_APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    locked: bool
+    lock_type: LockType
+    reason: str
+    lock_date: _date_pb2.Date
+    lock_time: _timestamp_pb2.Timestamp
+    unlock_date: _date_pb2.Date
+    unlock_time: _timestamp_pb2.Timestamp
+    unlock_user: str
+    unlock_application: str
+    def __init__(self, locked: _Optional[bool] = ..., lock_type: _Optional[_Union[LockType, str]] = ..., reason: _Optional[str] = ..., lock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., lock_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., unlock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., unlock_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., unlock_user: _Optional[str] = ..., unlock_application: _Optional[str] = ...) -> None: ...
+
+class ApplicationWarning(_message.Message):
+    __slots__ = ("code", "message")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    message: str
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class Application(_message.Message):
+    __slots__ = ("name", "kind", "reason_code", "reason", "materials", "extension", "start_date", "end_date", "state", "applicant", "create_time", "warnings", "required_approver", "approver", "approver_role", "approver_court", "decision_comment", "decide_time", "due_date_before", "due_date_after")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_FIELD_NUMBER: _ClassVar[int]
+    EXTENSION_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_APPROVER_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_ROLE_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_COURT_FIELD_NUMBER: _ClassVar[int]
+    DECISION_COMMENT_FIELD_NUMBER: _ClassVar[int]
+    DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_AFTER_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    kind: ApplicationKind
+    reason_code: str
+    reason: str
+    materials: _containers.RepeatedScalarFieldContainer[str]
+    extension: str
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    state: ApplicationState
+    applicant: str
+    create_time: _timestamp_pb2.Timestamp
+    warnings: _containers.RepeatedCompositeFieldContainer[ApplicationWarning]
+    required_approver: str
+    approver: str
+    approver_role: _caller_pb2.Role
+    approver_court: str
+    decision_comment: str
+    decide_time: _timestamp_pb2.Timestamp
+    due_date_before: _date_pb2.Date
+    due_date_after: _date_pb2.Date
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ApplicationKind, str]] = ..., reason_code: _Optional[str] = ..., reason: _Optional[str] = ..., materials: _Optional[_Iterable[str]] = ..., extension: _Optional[str] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., state: _Optional[_Union[ApplicationState, str]] = ..., applicant: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[ApplicationWarning, _Mapping]]] = ..., required_approver: _Optional[str] = ..., approver: _Optional[str] = ..., approver_role: _Optional[_Union[_caller_pb2.Role, str]] = ..., approver_court: _Optional[str] = ..., decision_comment: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_date_before: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date_after: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
 
 class CalendarYear(_message.Message):
     __slots__ = ("name", "year", "holidays", "workdays", "source", "import_user", "import_time")

@@ -28,7 +28,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"_\n\x19ImportCalendarYearRequest\x12\x42\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYearB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"n\n\x1aImportCalendarYearResponse\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\x12\x18\n\x10recomputed_nodes\x18\x02 \x01(\x05\"\x1a\n\x18ListCalendarYearsRequest\"T\n\x19ListCalendarYearsResponse\x12\x37\n\x0e\x63\x61lendar_years\x18\x01 \x03(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xbc\x04\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodes\x12\x9b\x01\n\x12ImportCalendarYear\x12,.courtflow.node.v1.ImportCalendarYearRequest\x1a-.courtflow.node.v1.ImportCalendarYearResponse\"(\x82\xd3\xe4\x93\x02\"\"\x11/v1/calendarYears:\rcalendar_year\x12\x89\x01\n\x11ListCalendarYears\x12+.courtflow.node.v1.ListCalendarYearsRequest\x1a,.courtflow.node.v1.ListCalendarYearsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/calendarYearsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"_\n\x19ImportCalendarYearRequest\x12\x42\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYearB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"n\n\x1aImportCalendarYearResponse\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\x12\x18\n\x10recomputed_nodes\x18\x02 \x01(\x05\"\x1a\n\x18ListCalendarYearsRequest\"T\n\x19ListCalendarYearsResponse\x12\x37\n\x0e\x63\x61lendar_years\x18\x01 \x03(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd9\x01\n\x18\x43reateApplicationRequest\x12Y\n\x06parent\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\x12?\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\x1e.courtflow.node.v1.ApplicationB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12!\n\nrequest_id\x18\x03 \x01(\tB\r\xe2\x41\x01\x02\xbaH\x06r\x04\x10\x01\x18@\"P\n\x19\x43reateApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\x8b\x01\n\x15GetApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\"M\n\x16GetApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xd7\x01\n\x17ListApplicationsRequest\x12\x65\n\x06parent\x18\x01 \x01(\tBU\xe2\x41\x01\x02\xbaHNrL2J^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)/nodes/([a-z0-9_]{1,63}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"i\n\x18ListApplicationsResponse\x12\x34\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\x1e.courtflow.node.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xaa\x01\n\x19\x41pproveApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x19\n\x07\x63omment\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xe8\x07\"x\n\x1a\x41pproveApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xab\x01\n\x18RejectApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x1b\n\x07\x63omment\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xe8\x07\"P\n\x19RejectApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application2\xb6\x0b\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodes\x12\x9b\x01\n\x12ImportCalendarYear\x12,.courtflow.node.v1.ImportCalendarYearRequest\x1a-.courtflow.node.v1.ImportCalendarYearResponse\"(\x82\xd3\xe4\x93\x02\"\"\x11/v1/calendarYears:\rcalendar_year\x12\xb7\x01\n\x11\x43reateApplication\x12+.courtflow.node.v1.CreateApplicationRequest\x1a,.courtflow.node.v1.CreateApplicationResponse\"G\x82\xd3\xe4\x93\x02\x41\"2/v1/{parent=courts/*/cases/*/nodes/*}/applications:\x0b\x61pplication\x12\xa1\x01\n\x0eGetApplication\x12(.courtflow.node.v1.GetApplicationRequest\x1a).courtflow.node.v1.GetApplicationResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{name=courts/*/cases/*/nodes/*/applications/*}\x12\xa7\x01\n\x10ListApplications\x12*.courtflow.node.v1.ListApplicationsRequest\x1a+.courtflow.node.v1.ListApplicationsResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{parent=courts/*/cases/*/nodes/*}/applications\x12\xb8\x01\n\x12\x41pproveApplication\x12,.courtflow.node.v1.ApproveApplicationRequest\x1a-.courtflow.node.v1.ApproveApplicationResponse\"E\x82\xd3\xe4\x93\x02?\":/v1/{name=courts/*/cases/*/nodes/*/applications/*}:approve:\x01*\x12\xb4\x01\n\x11RejectApplication\x12+.courtflow.node.v1.RejectApplicationRequest\x1a,.courtflow.node.v1.RejectApplicationResponse\"D\x82\xd3\xe4\x93\x02>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\x01*\x12\x89\x01\n\x11ListCalendarYears\x12+.courtflow.node.v1.ListCalendarYearsRequest\x1a,.courtflow.node.v1.ListCalendarYearsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/calendarYearsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -47,12 +47,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTNODESREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
   _globals['_LISTNODESREQUEST'].fields_by_name['filter']._loaded_options = None
   _globals['_LISTNODESREQUEST'].fields_by_name['filter']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_CREATEAPPLICATIONREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_CREATEAPPLICATIONREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272HBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$'
+  _globals['_CREATEAPPLICATIONREQUEST'].fields_by_name['application']._loaded_options = None
+  _globals['_CREATEAPPLICATIONREQUEST'].fields_by_name['application']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
+  _globals['_CREATEAPPLICATIONREQUEST'].fields_by_name['request_id']._loaded_options = None
+  _globals['_CREATEAPPLICATIONREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\002\272H\006r\004\020\001\030@'
+  _globals['_GETAPPLICATIONREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETAPPLICATIONREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272H]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$'
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272HNrL2J^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)/nodes/([a-z0-9_]{1,63}|-)$'
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\007\032\005\030\350\007(\000'
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['filter']._loaded_options = None
+  _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['filter']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_APPROVEAPPLICATIONREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_APPROVEAPPLICATIONREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272H]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$'
+  _globals['_APPROVEAPPLICATIONREQUEST'].fields_by_name['comment']._loaded_options = None
+  _globals['_APPROVEAPPLICATIONREQUEST'].fields_by_name['comment']._serialized_options = b'\272H\005r\003\030\350\007'
+  _globals['_REJECTAPPLICATIONREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_REJECTAPPLICATIONREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272H]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$'
+  _globals['_REJECTAPPLICATIONREQUEST'].fields_by_name['comment']._loaded_options = None
+  _globals['_REJECTAPPLICATIONREQUEST'].fields_by_name['comment']._serialized_options = b'\272H\007r\005\020\001\030\350\007'
   _globals['_NODESERVICE'].methods_by_name['GetNode']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['GetNode']._serialized_options = b'\202\323\344\223\002%\022#/v1/{name=courts/*/cases/*/nodes/*}'
   _globals['_NODESERVICE'].methods_by_name['ListNodes']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['ListNodes']._serialized_options = b'\202\323\344\223\002%\022#/v1/{parent=courts/*/cases/*}/nodes'
   _globals['_NODESERVICE'].methods_by_name['ImportCalendarYear']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['ImportCalendarYear']._serialized_options = b'\202\323\344\223\002\"\"\021/v1/calendarYears:\rcalendar_year'
+  _globals['_NODESERVICE'].methods_by_name['CreateApplication']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['CreateApplication']._serialized_options = b'\202\323\344\223\002A\"2/v1/{parent=courts/*/cases/*/nodes/*}/applications:\013application'
+  _globals['_NODESERVICE'].methods_by_name['GetApplication']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['GetApplication']._serialized_options = b'\202\323\344\223\0024\0222/v1/{name=courts/*/cases/*/nodes/*/applications/*}'
+  _globals['_NODESERVICE'].methods_by_name['ListApplications']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ListApplications']._serialized_options = b'\202\323\344\223\0024\0222/v1/{parent=courts/*/cases/*/nodes/*}/applications'
+  _globals['_NODESERVICE'].methods_by_name['ApproveApplication']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ApproveApplication']._serialized_options = b'\202\323\344\223\002?\":/v1/{name=courts/*/cases/*/nodes/*/applications/*}:approve:\001*'
+  _globals['_NODESERVICE'].methods_by_name['RejectApplication']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['RejectApplication']._serialized_options = b'\202\323\344\223\002>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\001*'
   _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/calendarYears'
   _globals['_IMPORTCALENDARYEARREQUEST']._serialized_start=181
@@ -71,6 +105,26 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTNODESREQUEST']._serialized_end=852
   _globals['_LISTNODESRESPONSE']._serialized_start=854
   _globals['_LISTNODESRESPONSE']._serialized_end=938
-  _globals['_NODESERVICE']._serialized_start=941
-  _globals['_NODESERVICE']._serialized_end=1513
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=941
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1158
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1160
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1240
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1243
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1382
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1384
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1461
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1464
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1679
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1681
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=1786
+  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_start=1789
+  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_end=1959
+  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_start=1961
+  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_end=2081
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=2084
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=2255
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=2257
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=2337
+  _globals['_NODESERVICE']._serialized_start=2340
+  _globals['_NODESERVICE']._serialized_end=3802
 # @@protoc_insertion_point(module_scope)

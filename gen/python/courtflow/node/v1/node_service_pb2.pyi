@@ -65,3 +65,81 @@ class ListNodesResponse(_message.Message):
     nodes: _containers.RepeatedCompositeFieldContainer[_node_pb2.Node]
     next_page_token: str
     def __init__(self, nodes: _Optional[_Iterable[_Union[_node_pb2.Node, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class CreateApplicationRequest(_message.Message):
+    __slots__ = ("parent", "application", "request_id")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    application: _node_pb2.Application
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CreateApplicationResponse(_message.Message):
+    __slots__ = ("application",)
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    application: _node_pb2.Application
+    def __init__(self, application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ...) -> None: ...
+
+class GetApplicationRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetApplicationResponse(_message.Message):
+    __slots__ = ("application",)
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    application: _node_pb2.Application
+    def __init__(self, application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ...) -> None: ...
+
+class ListApplicationsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "filter")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    filter: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
+
+class ListApplicationsResponse(_message.Message):
+    __slots__ = ("applications", "next_page_token")
+    APPLICATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    applications: _containers.RepeatedCompositeFieldContainer[_node_pb2.Application]
+    next_page_token: str
+    def __init__(self, applications: _Optional[_Iterable[_Union[_node_pb2.Application, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ApproveApplicationRequest(_message.Message):
+    __slots__ = ("name", "comment")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    comment: str
+    def __init__(self, name: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class ApproveApplicationResponse(_message.Message):
+    __slots__ = ("application", "node")
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    application: _node_pb2.Application
+    node: _node_pb2.Node
+    def __init__(self, application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ..., node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ...) -> None: ...
+
+class RejectApplicationRequest(_message.Message):
+    __slots__ = ("name", "comment")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    comment: str
+    def __init__(self, name: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class RejectApplicationResponse(_message.Message):
+    __slots__ = ("application",)
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    application: _node_pb2.Application
+    def __init__(self, application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ...) -> None: ...

@@ -50,6 +50,31 @@ class NodeServiceStub:
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearRequest.SerializeToString,
                 response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearResponse.FromString,
                 _registered_method=True)
+        self.CreateApplication = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/CreateApplication',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.CreateApplicationRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.CreateApplicationResponse.FromString,
+                _registered_method=True)
+        self.GetApplication = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/GetApplication',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetApplicationRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetApplicationResponse.FromString,
+                _registered_method=True)
+        self.ListApplications = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ListApplications',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListApplicationsRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListApplicationsResponse.FromString,
+                _registered_method=True)
+        self.ApproveApplication = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ApproveApplication',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ApproveApplicationRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ApproveApplicationResponse.FromString,
+                _registered_method=True)
+        self.RejectApplication = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/RejectApplication',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationResponse.FromString,
+                _registered_method=True)
         self.ListCalendarYears = channel.unary_unary(
                 '/courtflow.node.v1.NodeService/ListCalendarYears',
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.SerializeToString,
@@ -83,6 +108,43 @@ class NodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateApplication(self, request, context):
+        """Applies to extend, suspend, resume or deduct from a node's time limit, or to unlock it.
+        The answer carries the supervision warnings (S4, S6) found at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApplication(self, request, context):
+        """Gets one application.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApplications(self, request, context):
+        """Lists applications: of one node (its clock's history), or with "-" for case and node,
+        of every node in scope, e.g. `state = PENDING` for an approver's queue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveApplication(self, request, context):
+        """Approves a pending application; the node's dates are recomputed and its timers rescheduled.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectApplication(self, request, context):
+        """Rejects a pending application.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListCalendarYears(self, request, context):
         """Lists the imported holiday schedules.
         """
@@ -107,6 +169,31 @@ def add_NodeServiceServicer_to_server(servicer, server):
                     servicer.ImportCalendarYear,
                     request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearRequest.FromString,
                     response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearResponse.SerializeToString,
+            ),
+            'CreateApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateApplication,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.CreateApplicationRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.CreateApplicationResponse.SerializeToString,
+            ),
+            'GetApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApplication,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetApplicationRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetApplicationResponse.SerializeToString,
+            ),
+            'ListApplications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApplications,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListApplicationsRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListApplicationsResponse.SerializeToString,
+            ),
+            'ApproveApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveApplication,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ApproveApplicationRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ApproveApplicationResponse.SerializeToString,
+            ),
+            'RejectApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectApplication,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationResponse.SerializeToString,
             ),
             'ListCalendarYears': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCalendarYears,
@@ -196,6 +283,141 @@ class NodeService:
             '/courtflow.node.v1.NodeService/ImportCalendarYear',
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearRequest.SerializeToString,
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ImportCalendarYearResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/CreateApplication',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.CreateApplicationRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.CreateApplicationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/GetApplication',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.GetApplicationRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.GetApplicationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApplications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ListApplications',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListApplicationsRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListApplicationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ApproveApplication',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ApproveApplicationRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ApproveApplicationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/RejectApplication',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,303 @@
+"""Use cases of time-limit changes and unlocks (S4, S6, S11): applying, approving, rejecting,
+and the history of every clock. Keyword-only; they raise domain errors.
+
+An application names one node. Approval applies the change to the node's clock inputs and
+derives every date again (deadlines.derive), so the history of applications is the clock's
+history and the explanation of the new date lists each change.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from courtflow.audit.v1.audit_pb2 import AuditResult
+from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, NodeState
+
+from services.common import scope
+from services.common.audit import record_operation
+from services.common.clock import legal_today
+from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, invalid_field
+from services.common.events import new_event_id
+from services.common.paging import Page, page_of
+from services.common.uow import UnitOfWork
+from services.node import events, time_limits
+from services.node.calendars import CalendarStore
+from services.node.models import ApplicationRow, NodeRow
+from services.node.periods import Period, Unit
+from services.node.service import reschedule, visible_node
+from services.node.time_limits import KIND_LABELS, ClockFacts, TimeLimitRules, Warning
+
+K = ApplicationKind
+CREATE = "/courtflow.node.v1.NodeService/CreateApplication"
+APPROVE = "/courtflow.node.v1.NodeService/ApproveApplication"
+REJECT = "/courtflow.node.v1.NodeService/RejectApplication"
+
+
+@dataclass(frozen=True)
+class NewApplication:
+    court: str
+    case_id: uuid.UUID
+    node_type: str
+    kind: int
+    reason_code: str
+    reason: str
+    materials: tuple[str, ...]
+    extension: str
+    start: date | None
+    end: date | None
+    request_id: str
+
+
+def create(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: TimeLimitRules,
+           new: NewApplication) -> ApplicationRow:
+    scope.require_court(caller, new.court)
+    with uow_factory() as uow:
+        replay = uow.session.scalars(select(ApplicationRow).where(
+            ApplicationRow.court == new.court, ApplicationRow.request_id == new.request_id)).first()
+        if replay is not None:
+            if (replay.case_id, replay.node_type) != (new.case_id, new.node_type):
+                raise invalid_field("request_id", f"该请求编号已用于另一申请 {replay.name}")
+            return replay
+        node = visible_node(uow, caller, new.court, new.case_id, new.node_type)
+        today = legal_today(uow.clock)
+        extension = _check(uow, rules, node, new, today)
+        facts = _facts(node, kind=new.kind, today=today, extension=extension, start=new.start, end=new.end,
+                       reason_code=new.reason_code, materials=new.materials)
+        required = time_limits.required_level(rules, facts)
+        row = ApplicationRow(
+            id=new_event_id(), court=node.court, case_id=node.case_id, node_id=node.id, node_type=node.node_type,
+            department=node.department, responsible=node.responsible, kind=new.kind, reason_code=new.reason_code,
+            reason=new.reason, materials=list(new.materials), extension=new.extension, start_date=new.start,
+            end_date=new.end, state=ApplicationState.APPLICATION_STATE_PENDING, applicant=caller.user,
+            create_time=uow.clock.now(), warnings=_as_json(time_limits.application_warnings(rules, facts)),
+            required_level=int(required), request_id=new.request_id)
+        uow.session.add(row)
+        uow.publish(events.application_created(row, node), court=node.court, aggregate_type="node",
+                    aggregate_id=node.name)
+        record_operation(uow, reporter="node", caller=caller, action=CREATE, resource=row.name,
+                         result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        try:
+            uow.commit()
+        except IntegrityError:
+            # A concurrent retry of the same request won the race: answer with its application.
+            uow.session.rollback()
+            with uow_factory() as again:
+                return again.session.scalars(select(ApplicationRow).where(
+                    ApplicationRow.court == new.court, ApplicationRow.request_id == new.request_id)).one()
+        return row
+
+
+def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplication, today: date) -> Period | None:
+    """The application's own rules; returns the extension period of an EXTENSION."""
+    label = KIND_LABELS[new.kind]
+    if node.state == NodeState.NODE_STATE_COMPLETED:
+        raise FailedPrecondition(f"节点「{node.display_name}」已完成，不能申请{label}", reason="NODE_COMPLETED")
+    pending = uow.session.scalars(select(ApplicationRow).where(
+        ApplicationRow.node_id == node.id, ApplicationRow.kind == new.kind,
+        ApplicationRow.state == ApplicationState.APPLICATION_STATE_PENDING)).first()
+    if pending is not None:
+        raise FailedPrecondition(f"该节点已有待审批的{label}申请 {pending.name}", reason="APPLICATION_PENDING",
+                                 metadata={"application": pending.name})
+    if new.kind == K.APPLICATION_KIND_UNLOCK:
+        if not node.locked:
+            raise FailedPrecondition(f"节点「{node.display_name}」未锁定，无需解锁", reason="NODE_NOT_LOCKED")
+        return None
+    locked = _locking_node(uow, node.case_id)
+    if locked is not None:
+        raise FailedPrecondition(f"案件已因「{locked.display_name}」超期锁定，请先申请解锁", reason="CASE_LOCKED",
+                                 metadata={"node": locked.name})
+    if not rules.is_time_limit(node.node_type):
+        raise FailedPrecondition(f"「{node.display_name}」不是可以{label}的期限", reason="NOT_A_TIME_LIMIT")
+    for field, value, wanted in (("application.extension", new.extension, new.kind == K.APPLICATION_KIND_EXTENSION),
+                                 ("application.start_date", new.start,
+                                  new.kind in (K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_SUSPENSION)),
+                                 ("application.end_date", new.end,
+                                  new.kind in (K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_RESUMPTION))):
+        if wanted and not value:
+            raise invalid_field(field, f"{label}申请必须填写")
+        if value and not wanted:
+            raise invalid_field(field, f"{label}申请不填写此项")
+    if new.kind == K.APPLICATION_KIND_EXTENSION:
+        extension = Period.parse(new.extension)
+        if extension.unit is Unit.MONTHS and Period.parse(node.period).unit is Unit.DAYS:
+            raise invalid_field("application.extension", f"以日计算的期限（{node.period}）只能按日延长")
+        if node.suspended_since is not None:
+            raise FailedPrecondition("期限中止期间不能延长，请先恢复", reason="CLOCK_SUSPENDED")
+        return extension
+    if new.kind == K.APPLICATION_KIND_DEDUCTION:
+        if new.reason_code not in rules.reasons:
+            raise invalid_field("application.reason_code",
+                                f"未知的扣除事由 {new.reason_code!r}，可选：{', '.join(sorted(rules.reasons))}")
+        if new.end < new.start:
+            raise invalid_field("application.end_date", f"扣除终止日 {new.end} 早于起始日 {new.start}")
+        _after_anchor(node, new.start)
+        for x in node.exclusions:
+            if new.start < date.fromisoformat(x["end"]) and date.fromisoformat(x["start"]) < new.end:
+                raise invalid_field("application.start_date", f"与已不计入的期间 {x['start']} 至 {x['end']} 重叠")
+    elif new.kind == K.APPLICATION_KIND_SUSPENSION:
+        if node.suspended_since is not None:
+            raise FailedPrecondition(f"期限已自 {node.suspended_since} 起中止", reason="CLOCK_SUSPENDED")
+        _after_anchor(node, new.start)
+        if new.start > today:
+            raise invalid_field("application.start_date", f"中止日 {new.start} 晚于今天 {today}")
+    elif new.kind == K.APPLICATION_KIND_RESUMPTION:
+        if node.suspended_since is None:
+            raise FailedPrecondition("期限未中止，无需恢复", reason="CLOCK_NOT_SUSPENDED")
+        if new.end < node.suspended_since:
+            raise invalid_field("application.end_date", f"恢复日 {new.end} 早于中止日 {node.suspended_since}")
+        if new.end > today:
+            raise invalid_field("application.end_date", f"恢复日 {new.end} 晚于今天 {today}")
+    return None
+
+
+def _after_anchor(node: NodeRow, start: date) -> None:
+    if start < node.anchor_date:
+        raise invalid_field("application.start_date", f"起始日 {start} 早于期限起算日 {node.anchor_date}")
+
+
+def approve(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: TimeLimitRules,
+            calendars: CalendarStore, court: str, case_id: uuid.UUID, node_type: str, application_id: uuid.UUID,
+            comment: str) -> tuple[ApplicationRow, NodeRow]:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        app, node = _decidable(uow, caller, court, case_id, node_type, application_id)
+        level = _approver_level(caller, app, node)
+        today = legal_today(uow.clock)
+        facts = _facts(node, kind=app.kind, today=today,
+                       extension=Period.parse(app.extension) if app.extension else None, start=app.start_date,
+                       end=app.end_date, reason_code=app.reason_code, materials=tuple(app.materials))
+        # Judged again at approval: the clock may have changed, and lateness grows while an application waits.
+        found = time_limits.application_warnings(rules, facts) + time_limits.approval_warnings(rules, facts, level)
+        known = {w["code"] for w in app.warnings}
+        app.warnings = app.warnings + _as_json([w for w in found if w.code not in known])
+        app.due_date_before = node.due_date
+        _apply(uow, rules, calendars, app, node, caller, today)
+        app.due_date_after = node.due_date
+        _decide(uow, caller, app, node, ApplicationState.APPLICATION_STATE_APPROVED, comment, APPROVE)
+        uow.commit()
+        return app, node
+
+
+def _apply(uow: UnitOfWork, rules: TimeLimitRules, calendars: CalendarStore, app: ApplicationRow, node: NodeRow, caller: Caller,
+           today: date) -> None:
+    calendar = calendars.current(uow.session)
+    label = KIND_LABELS[app.kind]
+    if app.kind == K.APPLICATION_KIND_UNLOCK:
+        node.locked, node.unlock_date, node.unlock_time = False, today, uow.clock.now()
+        node.unlock_user, node.unlock_application = caller.user, app.name
+        uow.publish(events.node_unlocked(node, application=app.name), court=node.court, aggregate_type="node",
+                    aggregate_id=node.name)
+        return
+    if app.kind != K.APPLICATION_KIND_RESUMPTION:
+        node.change_count += 1
+    if app.kind == K.APPLICATION_KIND_EXTENSION:
+        node.extensions = [*node.extensions, {"period": app.extension, "reason": f"{label}，{_approval(caller)}",
+                                              "application": app.name}]
+    elif app.kind == K.APPLICATION_KIND_DEDUCTION:
+        reason = f"{rules.reasons[app.reason_code].label}，{_approval(caller)}"
+        node.exclusions = [*node.exclusions, {"start": app.start_date.isoformat(), "end": app.end_date.isoformat(),
+                                              "reason": reason, "application": app.name}]
+    elif app.kind == K.APPLICATION_KIND_SUSPENSION:
+        node.suspended_since, node.suspension_application = app.start_date, app.name
+    elif app.kind == K.APPLICATION_KIND_RESUMPTION:
+        node.exclusions = [*node.exclusions, {
+            "start": node.suspended_since.isoformat(), "end": app.end_date.isoformat(),
+            "reason": f"中止至恢复，{_approval(caller)}", "application": node.suspension_application or app.name}]
+        node.suspended_since = node.suspension_application = None
+    reschedule(uow, node, calendar, reason=f"{label}经批准（{app.name}）", application=app.name)
+
+
+def _approval(caller: Caller) -> str:
+    return f"{caller.display_name or caller.user}批准"
+
+
+def reject(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
+           node_type: str, application_id: uuid.UUID, comment: str) -> ApplicationRow:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        app, node = _decidable(uow, caller, court, case_id, node_type, application_id)
+        _approver_level(caller, app, node)
+        _decide(uow, caller, app, node, ApplicationState.APPLICATION_STATE_REJECTED, comment, REJECT)
+        uow.commit()
+        return app
+
+
+def _decidable(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID, node_type: str,
+               application_id: uuid.UUID) -> tuple[ApplicationRow, NodeRow]:
+    node = visible_node(uow, caller, court, case_id, node_type, lock=True)
+    app = uow.session.get(ApplicationRow, application_id, with_for_update=True)
+    if app is None or app.node_id != node.id:
+        raise NotFound(f"申请 {node.name}/applications/{application_id} 不存在", reason="APPLICATION_NOT_FOUND")
+    if app.state != ApplicationState.APPLICATION_STATE_PENDING:
+        raise FailedPrecondition(f"申请已于 {app.decide_time} 审批，不能再次审批", reason="APPLICATION_DECIDED")
+    return app, node
+
+
+def _approver_level(caller: Caller, app: ApplicationRow, node: NodeRow) -> time_limits.Level:
+    level = time_limits.approver_level(caller, node_court=node.court, node_department=node.department)
+    if level is None:
+        raise PermissionDenied("无权审批该申请：须为本庭庭长、本院院领导或上级法院院领导", reason="NO_APPROVAL_AUTHORITY")
+    if caller.user == app.applicant:
+        raise PermissionDenied("不能审批本人提出的申请", reason="SELF_APPROVAL")
+    return level
+
+
+def _decide(uow: UnitOfWork, caller: Caller, app: ApplicationRow, node: NodeRow, state: int, comment: str,
+            action: str) -> None:
+    app.state, app.approver, app.approver_role, app.approver_court = state, caller.user, caller.role, caller.court
+    app.decision_comment, app.decide_time = comment, uow.clock.now()
+    uow.publish(events.application_decided(app, node), court=node.court, aggregate_type="node",
+                aggregate_id=node.name)
+    record_operation(uow, reporter="node", caller=caller, action=action, resource=app.name,
+                     result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+
+
+def get(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID, node_type: str,
+        application_id: uuid.UUID) -> ApplicationRow:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        node = visible_node(uow, caller, court, case_id, node_type)
+        app = uow.session.get(ApplicationRow, application_id)
+    if app is None or app.node_id != node.id:
+        raise NotFound(f"申请 {node.name}/applications/{application_id} 不存在", reason="APPLICATION_NOT_FOUND")
+    return app
+
+
+def list_applications(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
+                      case_id: uuid.UUID | None, node_type: str | None, filters: dict, page: Page) -> list[ApplicationRow]:
+    scope.require_court(caller, court)
+    query = select(ApplicationRow).where(scope.condition(
+        caller, court=ApplicationRow.court, department=ApplicationRow.department, owner=ApplicationRow.responsible))
+    if court != "-":
+        query = query.where(ApplicationRow.court == court)
+    if case_id is not None:
+        query = query.where(ApplicationRow.case_id == case_id)
+    if node_type is not None:
+        query = query.where(ApplicationRow.node_type == node_type)
+    for field, value in filters.items():
+        query = query.where(getattr(ApplicationRow, field) == value)
+    with uow_factory() as uow:
+        return page_of(uow.session, query, key=ApplicationRow.id, page=page)
+
+
+def _locking_node(uow: UnitOfWork, case_id: uuid.UUID) -> NodeRow | None:
+    return uow.session.scalars(select(NodeRow).where(NodeRow.case_id == case_id, NodeRow.locked)
+                               .order_by(NodeRow.lock_time)).first()
+
+
+def _facts(node: NodeRow, *, kind: int, today: date, extension: Period | None,
+           start: date | None, end: date | None, reason_code: str, materials: tuple[str, ...]) -> ClockFacts:
+    return ClockFacts(node_type=node.node_type, node_court=node.court, due_date=node.due_date,
+                      approved_extensions=len(node.extensions), change_count=node.change_count, kind=kind,
+                      today=today, extension=extension, start=start, end=end, reason_code=reason_code,
+                      materials=materials)
+
+
+def _as_json(warnings: list[Warning]) -> list[dict]:
+    return [{"code": w.code, "message": w.message} for w in warnings]

@@ -1,0 +1,251 @@
+"""Time-limit operations and locks (S4, S6, S11), end to end through the gateway: a judge applies
+to extend, deduct from, suspend and resume a trial limit; leaders approve under the authority
+rules; the date moves as DOMAIN §2–§3 count it, with its history and supervision warnings; an
+overdue limit with the lock action locks the case until an approved unlock."""
+from __future__ import annotations
+
+from datetime import date, datetime, time as dtime
+
+import grpc
+import pytest
+import yaml
+
+from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
+from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
+from google.type import date_pb2
+
+from conftest import new_database
+from runtime.demo import create_request
+from runtime.synthetic import CaseSeed
+from services.common.clock import LEGAL_TZ
+from services.common.errors import details_of
+from support import COURT, COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, SLICE_CATALOG, eventually, start_system
+
+pytestmark = pytest.mark.timeout(240)
+START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)  # Monday
+FILED = date(2026, 3, 2)                               # six months → 2026-09-02, a Wednesday
+VICE_PRESIDENT = "vice_president.440101"
+HIGHER_COURT_PRESIDENT = "president.4401"
+OTHER_COURT_PRESIDENT = "president.440102"
+K = node_pb2.ApplicationKind
+S = node_pb2.ApplicationState
+
+
+@pytest.fixture(scope="module")
+def cf(postgres, nats_servers, tmp_path_factory):
+    work = tmp_path_factory.mktemp("time-limits")
+    # The test catalogue, with the trial limit locking when overdue (as most shipped limits do).
+    catalog = yaml.safe_load(SLICE_CATALOG.read_text(encoding="utf-8"))
+    catalog["version"] = "test-limits-1"
+    next(n for n in catalog["nodes"] if n["code"] == "trial_time_limit")["overdue_action"] = "lock"
+    (work / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    nats_url, _ = nats_servers.new("time-limits")
+    running = start_system(database_url=new_database(postgres, "time_limits"), nats_url=nats_url, work=work,
+                           start_clock=START, extra_env={"NODE_CATALOG": str(work / "catalog.yaml")})
+    yield running
+    running.system.stop()
+
+
+def at(d: date, hour: int = 9) -> datetime:
+    return datetime.combine(d, dtime(hour), tzinfo=LEGAL_TZ)
+
+
+def pb(d: date) -> date_pb2.Date:
+    return date_pb2.Date(year=d.year, month=d.month, day=d.day)
+
+
+def ymd(d: date_pb2.Date) -> date:
+    return date(d.year, d.month, d.day)
+
+
+def file_case(cf, n: int) -> str:
+    seed = CaseSeed(request_id=f"limits-{n}", court_id=COURT, department_id="440101-civil1",
+                    case_number=f"（2026）示0101民初{7000 + n}号", case_type="civil",
+                    procedure="first_instance_ordinary", cause="买卖合同纠纷", parties=("原告 王五", "被告 赵六"),
+                    handler=JUDGE, filing_date=FILED, custody=False)
+    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name, filter='node_type = "trial_time_limit"'),
+                                          metadata=cf.md(JUDGE)).nodes, what="trial limit opened")
+    return case.name
+
+
+def trial(cf, case_name: str, user: str = JUDGE) -> node_pb2.Node:
+    return cf.nodes.GetNode(ns.GetNodeRequest(name=f"{case_name}/nodes/trial_time_limit"), metadata=cf.md(user)).node
+
+
+def apply(cf, node: str, request_id: str, user: str = JUDGE, **fields) -> node_pb2.Application:
+    return cf.nodes.CreateApplication(ns.CreateApplicationRequest(
+        parent=node, request_id=request_id, application=node_pb2.Application(**fields)), metadata=cf.md(user)).application
+
+
+def approve(cf, name: str, user: str, comment: str = "同意") -> ns.ApproveApplicationResponse:
+    return cf.nodes.ApproveApplication(ns.ApproveApplicationRequest(name=name, comment=comment), metadata=cf.md(user))
+
+
+def codes(application: node_pb2.Application) -> set[str]:
+    return {w.code for w in application.warnings}
+
+
+def history(cf, node: str, user: str = JUDGE) -> list[node_pb2.Application]:
+    return list(cf.nodes.ListApplications(ns.ListApplicationsRequest(parent=node), metadata=cf.md(user)).applications)
+
+
+def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
+    cf.set_clock(at(date(2026, 8, 20)))
+    case = file_case(cf, 1)
+    node = f"{case}/nodes/trial_time_limit"
+    # The 15-day rung (2026-08-18) has fired: the limit is in its warning period.
+    eventually(lambda: trial(cf, case).state == node_pb2.NODE_STATE_WARNING, what="warning")
+
+    first = apply(cf, node, "ext-1", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="案情复杂，需鉴定",
+                  materials=["延长审限审批表", "鉴定委托书"])
+    # Applied 13 days before the limit ends: within the 10-day lead time; nothing to warn about.
+    assert first.state == S.APPLICATION_STATE_PENDING and list(first.warnings) == []
+    assert first.required_approver == "本院院长"
+    assert apply(cf, node, "ext-1", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="重复提交",
+                 materials=["x"]).name == first.name  # a retry returns the same application
+
+    queue = cf.nodes.ListApplications(ns.ListApplicationsRequest(parent=f"courts/{COURT}/cases/-/nodes/-",
+                                                                 filter="state = PENDING"), metadata=cf.md(PRESIDENT))
+    assert first.name in [a.name for a in queue.applications]
+    with pytest.raises(grpc.RpcError) as judge_approves:
+        approve(cf, first.name, JUDGE)
+    assert judge_approves.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as stranger:
+        approve(cf, first.name, OTHER_COURT_PRESIDENT)
+    assert stranger.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    decided = approve(cf, first.name, PRESIDENT)
+    # Twelve months from 2026-03-02: 2027-03-02, a Tuesday.
+    assert ymd(decided.node.due_date) == date(2027, 3, 2)
+    assert decided.application.state == S.APPLICATION_STATE_APPROVED and not codes(decided.application)
+    assert (ymd(decided.application.due_date_before), ymd(decided.application.due_date_after)) == \
+        (date(2026, 9, 2), date(2027, 3, 2))
+    assert any("延长：6个月" in line for line in decided.node.explanation)
+    assert decided.node.state == node_pb2.NODE_STATE_RUNNING and decided.node.change_count == 1
+
+    # The rescheduled 15-day rung (2027-02-15) fires before the new limit; the old deadline fired
+    # nothing (it would have made the limit overdue and locked the case).
+    cf.set_clock(at(date(2027, 2, 16)))
+    warned = eventually(lambda: (n := trial(cf, case)).state == node_pb2.NODE_STATE_WARNING and n,
+                        what="warning before the new limit")
+    assert not warned.HasField("lock") and warned.clock_generation == 1
+
+    # A second extension: the higher court's step, asked for late (15-day lead: by 2027-02-15),
+    # without material, approved by this court's president — each is a supervision warning (S4, S6).
+    second = apply(cf, node, "ext-2", kind=K.APPLICATION_KIND_EXTENSION, extension="3m", reason="仍需补充鉴定")
+    assert codes(second) == {"SECOND_CHANGE", "MISSING_MATERIAL", "LATE_APPLICATION"}
+    assert second.required_approver == "上一级人民法院"
+    decided = approve(cf, second.name, PRESIDENT)
+    assert codes(decided.application) == {"SECOND_CHANGE", "MISSING_MATERIAL", "LATE_APPLICATION", "BEYOND_AUTHORITY"}
+    assert ymd(decided.node.due_date) == date(2027, 6, 2)  # fifteen months from filing, a Wednesday
+
+    clock_history = history(cf, node)
+    assert [(a.kind, a.state, a.approver) for a in sorted(clock_history, key=lambda a: a.create_time.ToDatetime())] \
+        == [(K.APPLICATION_KIND_EXTENSION, S.APPLICATION_STATE_APPROVED, f"users/{PRESIDENT}")] * 2
+
+
+def test_deduction_suspension_and_resumption_are_not_counted(cf):
+    cf.set_clock(at(date(2026, 4, 2)))
+    case = file_case(cf, 2)
+    node = f"{case}/nodes/trial_time_limit"
+    deduction = apply(cf, node, "ded-1", kind=K.APPLICATION_KIND_DEDUCTION, reason_code="public_notice",
+                      reason="被告下落不明，公告送达", materials=["公告"], start_date=pb(date(2026, 3, 10)),
+                      end_date=pb(date(2026, 3, 18)))
+    assert deduction.required_approver == "分管院领导"
+    decided = approve(cf, deduction.name, VICE_PRESIDENT)
+    # 2026-09-02 + (03-18 − 03-10 = 8 days) = 2026-09-10, a Thursday.
+    assert ymd(decided.node.due_date) == date(2026, 9, 10)
+    assert any("扣除：2026-03-10 至 2026-03-18，共8日" in line for line in decided.node.explanation)
+
+    suspension = apply(cf, node, "sus-1", kind=K.APPLICATION_KIND_SUSPENSION, reason="等待另案审理结果",
+                       materials=["中止诉讼裁定书"], start_date=pb(date(2026, 4, 1)))
+    assert codes(suspension) == {"SECOND_CHANGE"}
+    # A division head is below the required level: approved, and the approval is flagged (S6).
+    decided = approve(cf, suspension.name, DIVISION_HEAD)
+    assert "BEYOND_AUTHORITY" in codes(decided.application)
+    assert ymd(decided.node.suspended_since) == date(2026, 4, 1)
+
+    # While suspended the clock stands still: long past the old date, nothing warns or overdues.
+    # A sentinel case with the same dates shows that the sweeper has been through them.
+    sentinel = file_case(cf, 5)
+    cf.set_clock(at(date(2026, 9, 20)))
+    eventually(lambda: trial(cf, sentinel).state == node_pb2.NODE_STATE_OVERDUE, what="sentinel overdue")
+    assert trial(cf, case).state == node_pb2.NODE_STATE_RUNNING
+
+    resumption = apply(cf, node, "res-1", kind=K.APPLICATION_KIND_RESUMPTION, reason="另案已审结",
+                       end_date=pb(date(2026, 9, 20)))
+    assert codes(resumption) == set()  # a resumption ends a counted suspension: no second-change warning
+    decided = approve(cf, resumption.name, VICE_PRESIDENT)
+    # 2026-09-10 + (09-20 − 04-01 = 172 days) = 2027-03-01, a Monday.
+    assert ymd(decided.node.due_date) == date(2027, 3, 1)
+    assert not decided.node.HasField("suspended_since")
+    assert any("扣除：2026-04-01 至 2026-09-20，共172日" in line for line in decided.node.explanation)
+    assert [a.kind for a in sorted(history(cf, node), key=lambda a: a.create_time.ToDatetime())] == \
+        [K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_SUSPENSION, K.APPLICATION_KIND_RESUMPTION]
+
+
+def test_bad_applications_name_the_field_and_change_nothing(cf):
+    cf.set_clock(at(date(2026, 4, 2)))
+    case = file_case(cf, 3)
+    node = f"{case}/nodes/trial_time_limit"
+    cases = [
+        (dict(kind=K.APPLICATION_KIND_DEDUCTION, reason_code="public_notice", reason="x", materials=["a"],
+              start_date=pb(date(2026, 3, 20)), end_date=pb(date(2026, 3, 10))), "application.end_date"),
+        (dict(kind=K.APPLICATION_KIND_DEDUCTION, reason_code="holiday", reason="x", materials=["a"],
+              start_date=pb(date(2026, 3, 10)), end_date=pb(date(2026, 3, 20))), "application.reason_code"),
+        (dict(kind=K.APPLICATION_KIND_DEDUCTION, reason_code="appraisal", reason="x", materials=["a"],
+              start_date=pb(date(2026, 2, 20)), end_date=pb(date(2026, 3, 20))), "application.start_date"),
+        (dict(kind=K.APPLICATION_KIND_EXTENSION, reason="x", materials=["a"]), "application.extension"),
+        (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="6y", reason="x"), "application.extension"),
+        (dict(kind=K.APPLICATION_KIND_SUSPENSION, reason="x", start_date=pb(date(2026, 5, 1))),
+         "application.start_date"),
+    ]
+    for i, (fields, field) in enumerate(cases):
+        with pytest.raises(grpc.RpcError) as bad:
+            apply(cf, node, f"bad-{i}", **fields)
+        assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT, fields
+        assert field in [f for f, _ in details_of(bad.value)[1]], (fields, details_of(bad.value))
+    with pytest.raises(grpc.RpcError) as not_suspended:
+        apply(cf, node, "bad-resume", kind=K.APPLICATION_KIND_RESUMPTION, reason="x", end_date=pb(date(2026, 4, 1)))
+    assert not_suspended.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert details_of(not_suspended.value)[0] == "CLOCK_NOT_SUSPENDED"
+    with pytest.raises(grpc.RpcError) as not_locked:
+        apply(cf, node, "bad-unlock", kind=K.APPLICATION_KIND_UNLOCK, reason="x")
+    assert details_of(not_locked.value)[0] == "NODE_NOT_LOCKED"
+    assert history(cf, node) == []
+    assert trial(cf, case).change_count == 0 and ymd(trial(cf, case).due_date) == date(2026, 9, 2)
+
+
+def test_overdue_limit_locks_the_case_until_an_unlock_is_approved(cf):
+    cf.set_clock(at(date(2026, 8, 30)))
+    case = file_case(cf, 4)
+    node = f"{case}/nodes/trial_time_limit"
+    cf.set_clock(at(date(2026, 9, 3)))  # the limit ended on 2026-09-02
+    locked = eventually(lambda: (n := trial(cf, case)).lock.locked and n, what="node locked")
+    assert locked.state == node_pb2.NODE_STATE_OVERDUE
+    assert locked.lock.lock_type == node_pb2.LOCK_TYPE_OVERDUE and ymd(locked.lock.lock_date) == date(2026, 9, 3)
+    assert "2026-09-02" in locked.lock.reason
+    get = lambda: cf.cases.GetCase(cs.GetCaseRequest(name=case), metadata=cf.md(JUDGE)).case  # noqa: E731
+    assert list(eventually(lambda: get().locked and get(), what="case locked").locked_nodes) == [node]
+
+    event = cs.RecordCaseEventRequest(parent=case, request_id="lock-pronounce", case_event=case_pb2.CaseEvent(
+        event_type=case_pb2.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, occur_date=pb(date(2026, 9, 3))))
+    with pytest.raises(grpc.RpcError) as refused:
+        cf.cases.RecordCaseEvent(event, metadata=cf.md(COURT_SYSTEM))
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert details_of(refused.value)[0] == "CASE_LOCKED" and "审理期限" in refused.value.details()
+    with pytest.raises(grpc.RpcError) as no_extension:
+        apply(cf, node, "lock-ext", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="x", materials=["a"])
+    assert details_of(no_extension.value)[0] == "CASE_LOCKED"
+
+    unlock = apply(cf, node, "unlock-1", kind=K.APPLICATION_KIND_UNLOCK, reason="已完成合议，申请解锁后宣判")
+    assert unlock.required_approver == "分管院领导"
+    decided = approve(cf, unlock.name, VICE_PRESIDENT)
+    lock = decided.node.lock
+    assert not lock.locked and ymd(lock.unlock_date) == date(2026, 9, 3)
+    assert lock.unlock_user == f"users/{VICE_PRESIDENT}" and lock.unlock_application == unlock.name
+    eventually(lambda: not get().locked, what="case unlocked")
+    cf.cases.RecordCaseEvent(event, metadata=cf.md(COURT_SYSTEM))
+    done = eventually(lambda: (n := trial(cf, case)).state == node_pb2.NODE_STATE_COMPLETED and n, what="completed")
+    assert ymd(done.lock.lock_date) == date(2026, 9, 3)  # the lock stays on record
