@@ -47,6 +47,7 @@ TABLE: dict[str, Permission] = {
     "/courtflow.node.v1.NodeService/ListApplications": Permission(STAFF | LEADERS),
     "/courtflow.node.v1.NodeService/ApproveApplication": Permission(APPROVERS, audited_by_service=True),
     "/courtflow.node.v1.NodeService/RejectApplication": Permission(APPROVERS, audited_by_service=True),
+    "/courtflow.node.v1.NodeService/ValidateHearing": Permission(CASE_READERS),
     "/courtflow.alert.v1.AlertService/ListMessages": Permission(PEOPLE),
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": Permission(PEOPLE),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),

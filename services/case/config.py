@@ -11,7 +11,11 @@ DEFAULT_PORT = 50051
 @dataclass(frozen=True)
 class Settings:
     common: CommonSettings
+    # The node service, asked to check hearing dates before a HEARING_SCHEDULED event is accepted.
+    node_address: str
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
-        return cls(common=CommonSettings.from_env("case", DEFAULT_PORT, env))
+        env = env or Env()
+        return cls(common=CommonSettings.from_env("case", DEFAULT_PORT, env),
+                   node_address=env.str("NODE_ADDR", "127.0.0.1:50052"))

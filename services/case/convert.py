@@ -19,6 +19,11 @@ def to_date(d: date_pb2.Date, field: str) -> date:
         raise invalid_field(field, f"不是有效日期: {d.year:04d}-{d.month:02d}-{d.day:02d}") from None
 
 
+def optional_date(d: date_pb2.Date, field: str) -> date | None:
+    """A google.type.Date that may be unset (all zero)."""
+    return None if (d.year, d.month, d.day) == (0, 0, 0) else to_date(d, field)
+
+
 def from_date(d: date) -> date_pb2.Date:
     return date_pb2.Date(year=d.year, month=d.month, day=d.day)
 
@@ -49,6 +54,8 @@ def case_event_to_proto(row) -> case_pb2.CaseEvent:
     msg = case_pb2.CaseEvent(name=row.name, event_type=row.event_type, document=row.document, detail=row.detail,
                              recorder=row.recorder)
     msg.occur_date.CopyFrom(from_date(row.occur_date))
+    if row.hearing_date is not None:
+        msg.hearing_date.CopyFrom(from_date(row.hearing_date))
     msg.record_time.FromDatetime(row.record_time)
     return msg
 

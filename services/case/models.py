@@ -58,6 +58,7 @@ class CaseEventRow(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     event_type: Mapped[int] = mapped_column(SmallInteger)
     occur_date: Mapped[date] = mapped_column(Date)
+    hearing_date: Mapped[date | None] = mapped_column(Date)  # HEARING_SCHEDULED only
     document: Mapped[str] = mapped_column(String(63))
     detail: Mapped[str] = mapped_column(String(500))
     request_id: Mapped[str] = mapped_column(String(64))

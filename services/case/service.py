@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.case.v1.case_pb2 import CaseEventType, CaseState
 from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
 from services.case import events, repository
 from services.case.domain import Case, NewCase, Party, case_name, check_event_date, check_new_case
@@ -25,6 +26,8 @@ from services.common.paging import Page
 from services.common.uow import UnitOfWork
 
 CREATE_CASE = "/courtflow.case.v1.CaseService/CreateCase"
+# (caller, case name, hearing date) → the node service's ValidateHearingResponse
+HearingCheck = Callable[[Caller, str, date], ValidateHearingResponse]
 RECORD_CASE_EVENT = "/courtflow.case.v1.CaseService/RecordCaseEvent"
 
 
@@ -86,8 +89,10 @@ def list_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: 
 
 
 def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
-                 event_type: int, occur_date: date, document: str, detail: str, request_id: str) -> CaseEventRow:
-    """Record a business event of a case; a replay of the same request_id returns the event already made."""
+                 event_type: int, occur_date: date, hearing_date: date | None, document: str, detail: str,
+                 request_id: str, check_hearing: HearingCheck) -> CaseEventRow:
+    """Record a business event of a case; a replay of the same request_id returns the event already made.
+    A scheduled hearing must keep the scheduling rules or have an approved exception (S5)."""
     scope.require_court(caller, court)
     with uow_factory() as uow:
         replay = _event_by_request(uow, court, request_id)
@@ -104,9 +109,13 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记")
         if event_type == CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED and not document:
             raise invalid_field("case_event.document", "文书送达须注明送达的文书")
+        if event_type == CaseEventType.CASE_EVENT_TYPE_HEARING_SCHEDULED:
+            _check_hearing(check_hearing, caller, row, occur_date, hearing_date)
+        elif hearing_date is not None:
+            raise invalid_field("case_event.hearing_date", "仅开庭排期事件填写开庭日期")
         event = CaseEventRow(id=new_event_id(), court=court, case_id=case_id, event_type=event_type,
-                             occur_date=occur_date, document=document, detail=detail, request_id=request_id,
-                             recorder=caller.user, record_time=uow.clock.now())
+                             occur_date=occur_date, hearing_date=hearing_date, document=document, detail=detail,
+                             request_id=request_id, recorder=caller.user, record_time=uow.clock.now())
         uow.session.add(event)
         uow.publish(events.case_event_recorded(to_domain(row), event), court=court, aggregate_type="case",
                     aggregate_id=case_name(row.court, row.id))
@@ -120,6 +129,20 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             with uow_factory() as again:
                 return _same_case(_event_by_request(again, court, request_id), case_id)
         return event
+
+
+def _check_hearing(check: HearingCheck, caller: Caller, row: CaseRow, occur_date: date,
+                   hearing_date: date | None) -> None:
+    if hearing_date is None:
+        raise invalid_field("case_event.hearing_date", "开庭排期事件须填写开庭日期")
+    if hearing_date < occur_date:
+        raise invalid_field("case_event.hearing_date", f"开庭日期 {hearing_date} 早于排期日 {occur_date}")
+    verdict = check(caller, case_name(row.court, row.id), hearing_date)
+    if not verdict.accepted:
+        broken = "；".join(v.message for v in verdict.violations)
+        raise FailedPrecondition(
+            f"开庭日期 {hearing_date} 不符合排期规则：{broken}。请由主审法官、法官助理或书记员发起开庭排期流程，经批准后再排期",
+            reason="HEARING_OUTSIDE_RULES", metadata={"rules": ",".join(v.rule for v in verdict.violations)})
 
 
 def _refuse_if_locked(uow: UnitOfWork, row: CaseRow) -> None:

@@ -7,6 +7,7 @@ from courtflow.case.v1 import case_service_pb2 as pb
 from courtflow.case.v1 import case_service_pb2_grpc
 
 from services.case import convert, service
+from services.case.node_client import NodeClient
 from services.common import caller
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
@@ -15,8 +16,9 @@ LIST_FILTERS = {"handler": str, "department": str, "case_number": str}
 
 
 class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, node: NodeClient) -> None:
         self._rt = rt
+        self._node = node
 
     async def CreateCase(self, request: pb.CreateCaseRequest, context) -> pb.CreateCaseResponse:
         case = await self._rt.db(service.create_case, self._rt.uow, caller=caller.current(),
@@ -44,5 +46,7 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
         row = await self._rt.db(service.record_event, self._rt.uow, caller=caller.current(), court=court,
                                 case_id=case_id, event_type=e.event_type,
                                 occur_date=convert.to_date(e.occur_date, "case_event.occur_date"),
-                                document=e.document, detail=e.detail, request_id=request.request_id)
+                                hearing_date=convert.optional_date(e.hearing_date, "case_event.hearing_date"),
+                                document=e.document, detail=e.detail, request_id=request.request_id,
+                                check_hearing=self._node.validate_hearing)
         return pb.RecordCaseEventResponse(case_event=convert.case_event_to_proto(row))

@@ -116,7 +116,8 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
         raise FailedPrecondition(f"「{node.display_name}」不是可以{label}的期限", reason="NOT_A_TIME_LIMIT")
     for field, value, wanted in (("application.extension", new.extension, new.kind == K.APPLICATION_KIND_EXTENSION),
                                  ("application.start_date", new.start,
-                                  new.kind in (K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_SUSPENSION)),
+                                  new.kind in (K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_SUSPENSION,
+                                               K.APPLICATION_KIND_HEARING_EXCEPTION)),
                                  ("application.end_date", new.end,
                                   new.kind in (K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_RESUMPTION))):
         if wanted and not value:
@@ -146,6 +147,9 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
         _after_anchor(node, new.start)
         if new.start > today:
             raise invalid_field("application.start_date", f"中止日 {new.start} 晚于今天 {today}")
+    elif new.kind == K.APPLICATION_KIND_HEARING_EXCEPTION:
+        if new.start < today:
+            raise invalid_field("application.start_date", f"开庭日期 {new.start} 早于今天 {today}")
     elif new.kind == K.APPLICATION_KIND_RESUMPTION:
         if node.suspended_since is None:
             raise FailedPrecondition("期限未中止，无需恢复", reason="CLOCK_NOT_SUSPENDED")
@@ -194,6 +198,8 @@ def _apply(uow: UnitOfWork, rules: TimeLimitRules, calendars: CalendarStore, app
         uow.publish(events.node_unlocked(node, application=app.name), court=node.court, aggregate_type="node",
                     aggregate_id=node.name)
         return
+    if app.kind == K.APPLICATION_KIND_HEARING_EXCEPTION:
+        return  # it allows one hearing date (scheduling.validate_hearing looks for it); the clock stays
     if app.kind != K.APPLICATION_KIND_RESUMPTION:
         node.change_count += 1
     if app.kind == K.APPLICATION_KIND_EXTENSION:

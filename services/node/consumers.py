@@ -10,7 +10,7 @@ from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED, Case
 from services.common.consumer import Subscription
 from services.common.events import Event
 from services.common.uow import UnitOfWork
-from services.node import service
+from services.node import scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
 
@@ -37,9 +37,12 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
         trigger, on = (e.event_type, e.document), _date(e.occur_date)
         # Completions first: an event that ends one step often starts the next (宣判 ends the trial
         # limit and starts the judgment-service period).
-        service.complete_nodes(uow, catalog=catalog, case_id=uuid.UUID(case.name.split("/")[3]), trigger=trigger,
-                               on=on)
+        case_id = uuid.UUID(case.name.split("/")[3])
+        service.complete_nodes(uow, catalog=catalog, case_id=case_id, trigger=trigger, on=on)
         open_for(uow, case, trigger, on)
+        scheduling.record_case_date(uow, event_id=event.id, case_id=case_id, event_type=e.event_type,
+                                    document=e.document, occur=on,
+                                    hearing=_date(e.hearing_date) if e.HasField("hearing_date") else None)
 
     return Subscription(consumer="node", producer="case", types=(CaseFiled, CaseEventRecorded),
                         handlers={CaseFiled: on_case_filed, CaseEventRecorded: on_case_event})

@@ -154,6 +154,19 @@ class ApplicationRow(Base):
         return f"{self.node_name}/applications/{self.id}"
 
 
+class CaseDateRow(Base):
+    """A date of a case that hearing scheduling checks (S5), from the case event that reported it."""
+
+    __tablename__ = "case_dates"
+    __table_args__ = (Index("case_dates_case", "case_id", "kind"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # complaint_served, evidence_notice_served, summons_served, hearing_scheduled, hearing_held
+    kind: Mapped[str] = mapped_column(String(30))
+    day: Mapped[date] = mapped_column(Date)
+
+
 class CalendarYearRow(Base):
     """A year's holiday schedule imported by an administrator; it overrides the built-in one."""
 

@@ -8,7 +8,7 @@ from courtflow.node.v1 import node_pb2, node_service_pb2 as pb, node_service_pb2
 from services.common import caller
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
-from services.node import applications, calendar_service, convert, service
+from services.node import applications, calendar_service, convert, scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.time_limits import TimeLimitRules
 
@@ -96,3 +96,14 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
                                 case_id=case_id, node_type=node_type, application_id=application_id,
                                 comment=request.comment)
         return pb.RejectApplicationResponse(application=convert.application_to_proto(row))
+
+    async def ValidateHearing(self, request: pb.ValidateHearingRequest, context):
+        court, case_id = convert.parse_parent(request.parent)
+        violations, exception = await self._rt.db(
+            scheduling.validate_hearing, self._rt.uow, caller=caller.current(), calendars=self._calendars,
+            rules=self._rules, court=court, case_id=case_id,
+            proposed=convert.optional_date(request.hearing_date, "hearing_date"),
+            notice_served=convert.optional_date(request.notice_served_date, "notice_served_date"))
+        return pb.ValidateHearingResponse(
+            violations=[node_pb2.HearingViolation(rule=v.rule, field=v.field, message=v.message) for v in violations],
+            accepted=not violations or exception is not None, exception_application=exception.name if exception else "")

@@ -45,10 +45,13 @@ _LEVEL_LABELS = {Level.DIVISION_HEAD: "本庭庭长", Level.VICE_PRESIDENT: "分
                  Level.HIGHER_COURT: "上一级人民法院", Level.HIGH_COURT: "高级人民法院",
                  Level.SUPREME_COURT: "最高人民法院"}
 _KIND_KEYS = {"suspension": K.APPLICATION_KIND_SUSPENSION, "resumption": K.APPLICATION_KIND_RESUMPTION,
-              "deduction": K.APPLICATION_KIND_DEDUCTION, "unlock": K.APPLICATION_KIND_UNLOCK}
+              "deduction": K.APPLICATION_KIND_DEDUCTION, "unlock": K.APPLICATION_KIND_UNLOCK,
+              "hearing_exception": K.APPLICATION_KIND_HEARING_EXCEPTION}
 KIND_LABELS = {K.APPLICATION_KIND_EXTENSION: "审限延长", K.APPLICATION_KIND_SUSPENSION: "审限中止",
                K.APPLICATION_KIND_RESUMPTION: "审限恢复", K.APPLICATION_KIND_DEDUCTION: "审限扣除",
-               K.APPLICATION_KIND_UNLOCK: "解锁"}
+               K.APPLICATION_KIND_UNLOCK: "解锁", K.APPLICATION_KIND_HEARING_EXCEPTION: "开庭排期例外"}
+# Kinds that change no clock: no second-change or material warnings, no change count.
+NOT_CLOCK_CHANGES = (K.APPLICATION_KIND_UNLOCK, K.APPLICATION_KIND_RESUMPTION, K.APPLICATION_KIND_HEARING_EXCEPTION)
 HIGH_COURT_ID_LENGTH = 2  # court ids nest by prefix: 44 high court, 4401 intermediate, 440101 basic
 
 
@@ -129,8 +132,9 @@ def extension_step(rules: TimeLimitRules, facts: ClockFacts) -> Step | None:
 def application_warnings(rules: TimeLimitRules, facts: ClockFacts) -> list[Warning]:
     """The warnings an application earns when it is made (S4, S6)."""
     found: list[Warning] = []
-    # A resumption ends a suspension already counted as a change, and an unlock changes no clock.
-    if facts.kind not in (K.APPLICATION_KIND_UNLOCK, K.APPLICATION_KIND_RESUMPTION):
+    # A resumption ends a suspension already counted as a change; unlocks and hearing exceptions
+    # change no clock.
+    if facts.kind not in NOT_CLOCK_CHANGES:
         if facts.change_count >= 1:
             found.append(Warning("SECOND_CHANGE", f"该期限已经变更{facts.change_count}次，本次为第{facts.change_count + 1}次变更"))
         if not facts.materials:

@@ -249,3 +249,57 @@ def test_overdue_limit_locks_the_case_until_an_unlock_is_approved(cf):
     cf.cases.RecordCaseEvent(event, metadata=cf.md(COURT_SYSTEM))
     done = eventually(lambda: (n := trial(cf, case)).state == node_pb2.NODE_STATE_COMPLETED and n, what="completed")
     assert ymd(done.lock.lock_date) == date(2026, 9, 3)  # the lock stays on record
+
+
+def record(cf, case: str, request_id: str, event_type: int, on: date, **fields) -> case_pb2.CaseEvent:
+    return cf.cases.RecordCaseEvent(cs.RecordCaseEventRequest(parent=case, request_id=request_id, case_event=case_pb2.CaseEvent(
+        event_type=event_type, occur_date=pb(on), **fields)), metadata=cf.md(COURT_SYSTEM)).case_event
+
+
+def validate(cf, case: str, hearing: date) -> ns.ValidateHearingResponse:
+    return cf.nodes.ValidateHearing(ns.ValidateHearingRequest(parent=case, hearing_date=pb(hearing)),
+                                    metadata=cf.md(JUDGE))
+
+
+def rules_broken(reply: ns.ValidateHearingResponse) -> set[str]:
+    return {v.rule for v in reply.violations}
+
+
+def test_hearing_dates_are_checked_when_scheduled_and_an_exception_needs_approval(cf):
+    """S5: after the answer and evidence periods, inside the limit, apart from other hearings;
+    outside the rules only with an approved 开庭排期流程."""
+    cf.set_clock(at(date(2026, 3, 10)))
+    case = file_case(cf, 6)
+    served = dict(event_type=case_pb2.CASE_EVENT_TYPE_DOCUMENT_SERVED, on=date(2026, 3, 5))
+    record(cf, case, "s5-complaint", document="complaint_copy", **served)
+    record(cf, case, "s5-evidence", document="evidence_notice", **served)
+    # Both periods: 15 days from 2026-03-05 → 2026-03-20, a Friday. A hearing on 03-19 is too early.
+    too_early = eventually(lambda: (r := validate(cf, case, date(2026, 3, 19))) and len(r.violations) >= 2 and r,
+                           what="service dates known")
+    assert rules_broken(too_early) == {"ANSWER_PERIOD", "EVIDENCE_PERIOD"} and not too_early.accepted
+    scheduled = dict(event_type=case_pb2.CASE_EVENT_TYPE_HEARING_SCHEDULED, on=date(2026, 3, 10))
+    with pytest.raises(grpc.RpcError) as refused:
+        record(cf, case, "s5-early", hearing_date=pb(date(2026, 3, 19)), **scheduled)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert details_of(refused.value)[0] == "HEARING_OUTSIDE_RULES" and "开庭排期流程" in refused.value.details()
+
+    assert validate(cf, case, date(2026, 3, 23)).accepted      # Monday after both periods
+    record(cf, case, "s5-first", hearing_date=pb(date(2026, 3, 23)), **scheduled)
+    # A second hearing two days later breaks the seven-day interval (court policy); so does one
+    # after the limit's last day (2026-09-02).
+    close = eventually(lambda: (r := validate(cf, case, date(2026, 3, 25))) and r.violations and r,
+                       what="first hearing known")
+    assert rules_broken(close) == {"HEARING_INTERVAL"}
+    assert "TIME_LIMIT" in rules_broken(validate(cf, case, date(2026, 9, 3)))
+    with pytest.raises(grpc.RpcError):
+        record(cf, case, "s5-second", hearing_date=pb(date(2026, 3, 25)), **scheduled)
+
+    exception = apply(cf, f"{case}/nodes/trial_time_limit", "s5-exception", kind=K.APPLICATION_KIND_HEARING_EXCEPTION,
+                      reason="证人3月25日后出国，需提前续开庭", start_date=pb(date(2026, 3, 25)))
+    assert exception.required_approver == "本庭庭长" and list(exception.warnings) == []
+    approve(cf, exception.name, DIVISION_HEAD)
+    allowed = validate(cf, case, date(2026, 3, 25))
+    assert allowed.accepted and allowed.exception_application == exception.name
+    assert rules_broken(allowed) == {"HEARING_INTERVAL"}  # still shown: the exception allows, it does not hide
+    record(cf, case, "s5-second", hearing_date=pb(date(2026, 3, 25)), **scheduled)
+    assert trial(cf, case).change_count == 0  # an exception is no change of the limit

@@ -406,7 +406,7 @@ class Case(_message.Message):
     def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CaseEvent(_message.Message):
-    __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time")
+    __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date")
     NAME_FIELD_NUMBER: _ClassVar[int]
     EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     OCCUR_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -414,6 +414,7 @@ class CaseEvent(_message.Message):
     DETAIL_FIELD_NUMBER: _ClassVar[int]
     RECORDER_FIELD_NUMBER: _ClassVar[int]
     RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
+    HEARING_DATE_FIELD_NUMBER: _ClassVar[int]
     name: str
     event_type: CaseEventType
     occur_date: _date_pb2.Date
@@ -421,4 +422,5 @@ class CaseEvent(_message.Message):
     detail: str
     recorder: str
     record_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., event_type: _Optional[_Union[CaseEventType, str]] = ..., occur_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., document: _Optional[str] = ..., detail: _Optional[str] = ..., recorder: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    hearing_date: _date_pb2.Date
+    def __init__(self, name: _Optional[str] = ..., event_type: _Optional[_Union[CaseEventType, str]] = ..., occur_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., document: _Optional[str] = ..., detail: _Optional[str] = ..., recorder: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hearing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...

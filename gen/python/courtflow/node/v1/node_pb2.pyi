@@ -53,6 +53,7 @@ class ApplicationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     APPLICATION_KIND_RESUMPTION: _ClassVar[ApplicationKind]
     APPLICATION_KIND_DEDUCTION: _ClassVar[ApplicationKind]
     APPLICATION_KIND_UNLOCK: _ClassVar[ApplicationKind]
+    APPLICATION_KIND_HEARING_EXCEPTION: _ClassVar[ApplicationKind]
 
 class ApplicationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -84,6 +85,7 @@ APPLICATION_KIND_SUSPENSION: ApplicationKind
 APPLICATION_KIND_RESUMPTION: ApplicationKind
 APPLICATION_KIND_DEDUCTION: ApplicationKind
 APPLICATION_KIND_UNLOCK: ApplicationKind
+APPLICATION_KIND_HEARING_EXCEPTION: ApplicationKind
 APPLICATION_STATE_UNSPECIFIED: ApplicationState
 APPLICATION_STATE_PENDING: ApplicationState
 APPLICATION_STATE_APPROVED: ApplicationState
@@ -232,3 +234,13 @@ class CalendarYear(_message.Message):
     import_user: str
     import_time: _timestamp_pb2.Timestamp
     def __init__(self, name: _Optional[str] = ..., year: _Optional[int] = ..., holidays: _Optional[_Iterable[_Union[_date_pb2.Date, _Mapping]]] = ..., workdays: _Optional[_Iterable[_Union[_date_pb2.Date, _Mapping]]] = ..., source: _Optional[str] = ..., import_user: _Optional[str] = ..., import_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HearingViolation(_message.Message):
+    __slots__ = ("rule", "field", "message")
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    rule: str
+    field: str
+    message: str
+    def __init__(self, rule: _Optional[str] = ..., field: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...

@@ -26,9 +26,10 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from courtflow.node.v1 import node_pb2 as courtflow_dot_node_dot_v1_dot_node__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"_\n\x19ImportCalendarYearRequest\x12\x42\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYearB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"n\n\x1aImportCalendarYearResponse\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\x12\x18\n\x10recomputed_nodes\x18\x02 \x01(\x05\"\x1a\n\x18ListCalendarYearsRequest\"T\n\x19ListCalendarYearsResponse\x12\x37\n\x0e\x63\x61lendar_years\x18\x01 \x03(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd9\x01\n\x18\x43reateApplicationRequest\x12Y\n\x06parent\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\x12?\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\x1e.courtflow.node.v1.ApplicationB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12!\n\nrequest_id\x18\x03 \x01(\tB\r\xe2\x41\x01\x02\xbaH\x06r\x04\x10\x01\x18@\"P\n\x19\x43reateApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\x8b\x01\n\x15GetApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\"M\n\x16GetApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xd7\x01\n\x17ListApplicationsRequest\x12\x65\n\x06parent\x18\x01 \x01(\tBU\xe2\x41\x01\x02\xbaHNrL2J^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)/nodes/([a-z0-9_]{1,63}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"i\n\x18ListApplicationsResponse\x12\x34\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\x1e.courtflow.node.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xaa\x01\n\x19\x41pproveApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x19\n\x07\x63omment\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xe8\x07\"x\n\x1a\x41pproveApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xab\x01\n\x18RejectApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x1b\n\x07\x63omment\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xe8\x07\"P\n\x19RejectApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application2\xb6\x0b\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodes\x12\x9b\x01\n\x12ImportCalendarYear\x12,.courtflow.node.v1.ImportCalendarYearRequest\x1a-.courtflow.node.v1.ImportCalendarYearResponse\"(\x82\xd3\xe4\x93\x02\"\"\x11/v1/calendarYears:\rcalendar_year\x12\xb7\x01\n\x11\x43reateApplication\x12+.courtflow.node.v1.CreateApplicationRequest\x1a,.courtflow.node.v1.CreateApplicationResponse\"G\x82\xd3\xe4\x93\x02\x41\"2/v1/{parent=courts/*/cases/*/nodes/*}/applications:\x0b\x61pplication\x12\xa1\x01\n\x0eGetApplication\x12(.courtflow.node.v1.GetApplicationRequest\x1a).courtflow.node.v1.GetApplicationResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{name=courts/*/cases/*/nodes/*/applications/*}\x12\xa7\x01\n\x10ListApplications\x12*.courtflow.node.v1.ListApplicationsRequest\x1a+.courtflow.node.v1.ListApplicationsResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{parent=courts/*/cases/*/nodes/*}/applications\x12\xb8\x01\n\x12\x41pproveApplication\x12,.courtflow.node.v1.ApproveApplicationRequest\x1a-.courtflow.node.v1.ApproveApplicationResponse\"E\x82\xd3\xe4\x93\x02?\":/v1/{name=courts/*/cases/*/nodes/*/applications/*}:approve:\x01*\x12\xb4\x01\n\x11RejectApplication\x12+.courtflow.node.v1.RejectApplicationRequest\x1a,.courtflow.node.v1.RejectApplicationResponse\"D\x82\xd3\xe4\x93\x02>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\x01*\x12\x89\x01\n\x11ListCalendarYears\x12+.courtflow.node.v1.ListCalendarYearsRequest\x1a,.courtflow.node.v1.ListCalendarYearsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/calendarYearsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16google/type/date.proto\"_\n\x19ImportCalendarYearRequest\x12\x42\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYearB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"n\n\x1aImportCalendarYearResponse\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\x12\x18\n\x10recomputed_nodes\x18\x02 \x01(\x05\"\x1a\n\x18ListCalendarYearsRequest\"T\n\x19ListCalendarYearsResponse\x12\x37\n\x0e\x63\x61lendar_years\x18\x01 \x03(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd9\x01\n\x18\x43reateApplicationRequest\x12Y\n\x06parent\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\x12?\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\x1e.courtflow.node.v1.ApplicationB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12!\n\nrequest_id\x18\x03 \x01(\tB\r\xe2\x41\x01\x02\xbaH\x06r\x04\x10\x01\x18@\"P\n\x19\x43reateApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\x8b\x01\n\x15GetApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\"M\n\x16GetApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xd7\x01\n\x17ListApplicationsRequest\x12\x65\n\x06parent\x18\x01 \x01(\tBU\xe2\x41\x01\x02\xbaHNrL2J^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)/nodes/([a-z0-9_]{1,63}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"i\n\x18ListApplicationsResponse\x12\x34\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\x1e.courtflow.node.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xaa\x01\n\x19\x41pproveApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x19\n\x07\x63omment\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xe8\x07\"x\n\x1a\x41pproveApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xab\x01\n\x18RejectApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x1b\n\x07\x63omment\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xe8\x07\"P\n\x19RejectApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xc1\x01\n\x16ValidateHearingRequest\x12\x43\n\x06parent\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\x12\x33\n\x0chearing_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12-\n\x12notice_served_date\x18\x03 \x01(\x0b\x32\x11.google.type.Date\"\x83\x01\n\x17ValidateHearingResponse\x12\x37\n\nviolations\x18\x01 \x03(\x0b\x32#.courtflow.node.v1.HearingViolation\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\x08\x12\x1d\n\x15\x65xception_application\x18\x03 \x01(\t2\xdb\x0c\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodes\x12\x9b\x01\n\x12ImportCalendarYear\x12,.courtflow.node.v1.ImportCalendarYearRequest\x1a-.courtflow.node.v1.ImportCalendarYearResponse\"(\x82\xd3\xe4\x93\x02\"\"\x11/v1/calendarYears:\rcalendar_year\x12\xb7\x01\n\x11\x43reateApplication\x12+.courtflow.node.v1.CreateApplicationRequest\x1a,.courtflow.node.v1.CreateApplicationResponse\"G\x82\xd3\xe4\x93\x02\x41\"2/v1/{parent=courts/*/cases/*/nodes/*}/applications:\x0b\x61pplication\x12\xa1\x01\n\x0eGetApplication\x12(.courtflow.node.v1.GetApplicationRequest\x1a).courtflow.node.v1.GetApplicationResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{name=courts/*/cases/*/nodes/*/applications/*}\x12\xa7\x01\n\x10ListApplications\x12*.courtflow.node.v1.ListApplicationsRequest\x1a+.courtflow.node.v1.ListApplicationsResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{parent=courts/*/cases/*/nodes/*}/applications\x12\xb8\x01\n\x12\x41pproveApplication\x12,.courtflow.node.v1.ApproveApplicationRequest\x1a-.courtflow.node.v1.ApproveApplicationResponse\"E\x82\xd3\xe4\x93\x02?\":/v1/{name=courts/*/cases/*/nodes/*/applications/*}:approve:\x01*\x12\xb4\x01\n\x11RejectApplication\x12+.courtflow.node.v1.RejectApplicationRequest\x1a,.courtflow.node.v1.RejectApplicationResponse\"D\x82\xd3\xe4\x93\x02>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\x01*\x12\xa2\x01\n\x0fValidateHearing\x12).courtflow.node.v1.ValidateHearingRequest\x1a*.courtflow.node.v1.ValidateHearingResponse\"8\x82\xd3\xe4\x93\x02\x32\"-/v1/{parent=courts/*/cases/*}:validateHearing:\x01*\x12\x89\x01\n\x11ListCalendarYears\x12+.courtflow.node.v1.ListCalendarYearsRequest\x1a,.courtflow.node.v1.ListCalendarYearsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/calendarYearsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -71,6 +72,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REJECTAPPLICATIONREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272H]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$'
   _globals['_REJECTAPPLICATIONREQUEST'].fields_by_name['comment']._loaded_options = None
   _globals['_REJECTAPPLICATIONREQUEST'].fields_by_name['comment']._serialized_options = b'\272H\007r\005\020\001\030\350\007'
+  _globals['_VALIDATEHEARINGREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_VALIDATEHEARINGREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$'
+  _globals['_VALIDATEHEARINGREQUEST'].fields_by_name['hearing_date']._loaded_options = None
+  _globals['_VALIDATEHEARINGREQUEST'].fields_by_name['hearing_date']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
   _globals['_NODESERVICE'].methods_by_name['GetNode']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['GetNode']._serialized_options = b'\202\323\344\223\002%\022#/v1/{name=courts/*/cases/*/nodes/*}'
   _globals['_NODESERVICE'].methods_by_name['ListNodes']._loaded_options = None
@@ -87,44 +92,50 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODESERVICE'].methods_by_name['ApproveApplication']._serialized_options = b'\202\323\344\223\002?\":/v1/{name=courts/*/cases/*/nodes/*/applications/*}:approve:\001*'
   _globals['_NODESERVICE'].methods_by_name['RejectApplication']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['RejectApplication']._serialized_options = b'\202\323\344\223\002>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\001*'
+  _globals['_NODESERVICE'].methods_by_name['ValidateHearing']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ValidateHearing']._serialized_options = b'\202\323\344\223\0022\"-/v1/{parent=courts/*/cases/*}:validateHearing:\001*'
   _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/calendarYears'
-  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_start=181
-  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_end=276
-  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_start=278
-  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_end=388
-  _globals['_LISTCALENDARYEARSREQUEST']._serialized_start=390
-  _globals['_LISTCALENDARYEARSREQUEST']._serialized_end=416
-  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_start=418
-  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_end=502
-  _globals['_GETNODEREQUEST']._serialized_start=504
-  _globals['_GETNODEREQUEST']._serialized_end=609
-  _globals['_GETNODERESPONSE']._serialized_start=611
-  _globals['_GETNODERESPONSE']._serialized_end=667
-  _globals['_LISTNODESREQUEST']._serialized_start=670
-  _globals['_LISTNODESREQUEST']._serialized_end=852
-  _globals['_LISTNODESRESPONSE']._serialized_start=854
-  _globals['_LISTNODESRESPONSE']._serialized_end=938
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=941
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1158
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1160
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1240
-  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1243
-  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1382
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1384
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1461
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1464
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1679
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1681
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=1786
-  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_start=1789
-  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_end=1959
-  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_start=1961
-  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_end=2081
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=2084
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=2255
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=2257
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=2337
-  _globals['_NODESERVICE']._serialized_start=2340
-  _globals['_NODESERVICE']._serialized_end=3802
+  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_start=205
+  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_end=300
+  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_start=302
+  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_end=412
+  _globals['_LISTCALENDARYEARSREQUEST']._serialized_start=414
+  _globals['_LISTCALENDARYEARSREQUEST']._serialized_end=440
+  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_start=442
+  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_end=526
+  _globals['_GETNODEREQUEST']._serialized_start=528
+  _globals['_GETNODEREQUEST']._serialized_end=633
+  _globals['_GETNODERESPONSE']._serialized_start=635
+  _globals['_GETNODERESPONSE']._serialized_end=691
+  _globals['_LISTNODESREQUEST']._serialized_start=694
+  _globals['_LISTNODESREQUEST']._serialized_end=876
+  _globals['_LISTNODESRESPONSE']._serialized_start=878
+  _globals['_LISTNODESRESPONSE']._serialized_end=962
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=965
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1182
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1184
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1264
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1267
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1406
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1408
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1485
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1488
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1703
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1705
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=1810
+  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_start=1813
+  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_end=1983
+  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_start=1985
+  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_end=2105
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=2108
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=2279
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=2281
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=2361
+  _globals['_VALIDATEHEARINGREQUEST']._serialized_start=2364
+  _globals['_VALIDATEHEARINGREQUEST']._serialized_end=2557
+  _globals['_VALIDATEHEARINGRESPONSE']._serialized_start=2560
+  _globals['_VALIDATEHEARINGRESPONSE']._serialized_end=2691
+  _globals['_NODESERVICE']._serialized_start=2694
+  _globals['_NODESERVICE']._serialized_end=4321
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,7 @@ from buf.validate import validate_pb2 as _validate_pb2
 from courtflow.node.v1 import node_pb2 as _node_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.type import date_pb2 as _date_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -143,3 +144,23 @@ class RejectApplicationResponse(_message.Message):
     APPLICATION_FIELD_NUMBER: _ClassVar[int]
     application: _node_pb2.Application
     def __init__(self, application: _Optional[_Union[_node_pb2.Application, _Mapping]] = ...) -> None: ...
+
+class ValidateHearingRequest(_message.Message):
+    __slots__ = ("parent", "hearing_date", "notice_served_date")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    HEARING_DATE_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_SERVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    hearing_date: _date_pb2.Date
+    notice_served_date: _date_pb2.Date
+    def __init__(self, parent: _Optional[str] = ..., hearing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., notice_served_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+
+class ValidateHearingResponse(_message.Message):
+    __slots__ = ("violations", "accepted", "exception_application")
+    VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    EXCEPTION_APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    violations: _containers.RepeatedCompositeFieldContainer[_node_pb2.HearingViolation]
+    accepted: bool
+    exception_application: str
+    def __init__(self, violations: _Optional[_Iterable[_Union[_node_pb2.HearingViolation, _Mapping]]] = ..., accepted: _Optional[bool] = ..., exception_application: _Optional[str] = ...) -> None: ...

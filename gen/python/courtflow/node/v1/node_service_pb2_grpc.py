@@ -75,6 +75,11 @@ class NodeServiceStub:
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationRequest.SerializeToString,
                 response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationResponse.FromString,
                 _registered_method=True)
+        self.ValidateHearing = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ValidateHearing',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingResponse.FromString,
+                _registered_method=True)
         self.ListCalendarYears = channel.unary_unary(
                 '/courtflow.node.v1.NodeService/ListCalendarYears',
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.SerializeToString,
@@ -145,6 +150,15 @@ class NodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ValidateHearing(self, request, context):
+        """Checks a proposed hearing date against the scheduling rules (S5): after the answer and
+        evidence periods, notice at least three days before, inside the time limit, the interval
+        between hearings. A date that breaks a rule is accepted only with an approved exception.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListCalendarYears(self, request, context):
         """Lists the imported holiday schedules.
         """
@@ -194,6 +208,11 @@ def add_NodeServiceServicer_to_server(servicer, server):
                     servicer.RejectApplication,
                     request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationRequest.FromString,
                     response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationResponse.SerializeToString,
+            ),
+            'ValidateHearing': grpc.unary_unary_rpc_method_handler(
+                    servicer.ValidateHearing,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingResponse.SerializeToString,
             ),
             'ListCalendarYears': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCalendarYears,
@@ -418,6 +437,33 @@ class NodeService:
             '/courtflow.node.v1.NodeService/RejectApplication',
             courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationRequest.SerializeToString,
             courtflow_dot_node_dot_v1_dot_node__service__pb2.RejectApplicationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ValidateHearing(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ValidateHearing',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingResponse.FromString,
             options,
             channel_credentials,
             insecure,

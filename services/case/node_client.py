@@ -1,0 +1,45 @@
+"""The case service's one synchronous dependency: asking the node service whether a hearing date
+keeps the scheduling rules (S5) before a HEARING_SCHEDULED event is accepted.
+
+The call carries the original caller, signed with the internal key, so the node service applies
+the same scope as for the caller's own request.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import grpc
+from google.type import date_pb2
+
+from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.node.v1 import node_service_pb2 as pb, node_service_pb2_grpc
+
+from services.common import caller as caller_context
+from services.common.errors import DomainError, Unavailable, details_of
+
+TIMEOUT_SECONDS = 5.0
+
+
+class NodeClient:
+    def __init__(self, address: str, internal_key: str) -> None:
+        self._channel = grpc.insecure_channel(address)
+        self._stub = node_service_pb2_grpc.NodeServiceStub(self._channel)
+        self._key = internal_key
+
+    def validate_hearing(self, caller: Caller, case_name: str, hearing_date: date) -> pb.ValidateHearingResponse:
+        request = pb.ValidateHearingRequest(parent=case_name, hearing_date=date_pb2.Date(
+            year=hearing_date.year, month=hearing_date.month, day=hearing_date.day))
+        try:
+            return self._stub.ValidateHearing(request, metadata=caller_context.sign(caller, self._key),
+                                              timeout=TIMEOUT_SECONDS)
+        except grpc.RpcError as exc:
+            if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                # Fail closed: an unchecked hearing date is not accepted; the court system retries.
+                raise Unavailable("节点服务暂不可用，无法校验开庭排期，请稍后重试", reason="NODE_SERVICE_UNAVAILABLE") from None
+            reason, _ = details_of(exc)
+            error = DomainError(exc.details() or "开庭排期校验失败", reason=reason or "HEARING_VALIDATION_FAILED")
+            error.code = exc.code()
+            raise error from None
+
+    def close(self) -> None:
+        self._channel.close()

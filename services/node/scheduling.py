@@ -1,0 +1,95 @@
+"""Use case of hearing scheduling (S5): the facts of a case that a proposed hearing date is
+checked against, gathered from the node service's own data, and the approved exceptions.
+
+The parties' periods count like any period (DOMAIN §1): the defendant answers within fifteen
+days of receiving the complaint copy (民事诉讼法：审理前的准备); the evidence period of the first
+instance is at least fifteen days from the evidence notice (民诉法解释：举证期限). Courts that set
+other evidence periods change EVIDENCE_PERIOD as data in a later catalogue version.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select
+
+from courtflow.case.v1.case_pb2 import CaseEventType
+from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, NodeState
+
+from services.common import scope
+from services.common.clock import legal_today
+from services.common.errors import PermissionDenied
+from services.common.uow import UnitOfWork
+from services.node.calendar import HolidayCalendar
+from services.node.calendars import CalendarStore
+from services.node.hearing import HearingFacts, HearingRules, Violation, check_hearing
+from services.node.models import ApplicationRow, CaseDateRow, NodeRow
+from services.node.periods import Period, Unit, compute_deadline
+from services.node.time_limits import TimeLimitRules
+
+ANSWER_PERIOD = Period(15, Unit.DAYS)
+EVIDENCE_PERIOD = Period(15, Unit.DAYS)
+RULES = HearingRules()
+
+E = CaseEventType
+# Which case events carry a date that scheduling checks: (event type, document) → kind.
+DATED_EVENTS = {
+    (E.CASE_EVENT_TYPE_DOCUMENT_SERVED, "complaint_copy"): "complaint_served",
+    (E.CASE_EVENT_TYPE_DOCUMENT_SERVED, "evidence_notice"): "evidence_notice_served",
+    (E.CASE_EVENT_TYPE_DOCUMENT_SERVED, "hearing_notice"): "summons_served",
+    (E.CASE_EVENT_TYPE_HEARING_SCHEDULED, ""): "hearing_scheduled",
+    (E.CASE_EVENT_TYPE_HEARING_HELD, ""): "hearing_held",
+}
+
+
+def record_case_date(uow: UnitOfWork, *, event_id: uuid.UUID, case_id: uuid.UUID, event_type: int,
+                     document: str, occur: date, hearing: date | None) -> None:
+    kind = DATED_EVENTS.get((event_type, document if event_type == E.CASE_EVENT_TYPE_DOCUMENT_SERVED else ""))
+    if kind is None:
+        return
+    day = hearing if kind == "hearing_scheduled" else occur
+    if day is not None:
+        uow.session.add(CaseDateRow(event_id=event_id, case_id=case_id, kind=kind, day=day))
+
+
+def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, calendars: CalendarStore,
+                     rules: TimeLimitRules, court: str, case_id: uuid.UUID, proposed: date,
+                     notice_served: date | None) -> tuple[list[Violation], ApplicationRow | None]:
+    """Every rule the date breaks, and the approved exception that covers it, if any."""
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        nodes = list(uow.session.scalars(select(NodeRow).where(NodeRow.court == court, NodeRow.case_id == case_id)))
+        # A case without nodes (none of the catalogue's rules applies to it) is checked on the
+        # calendar alone, but only for those who see the whole court: nobody narrower learns that it exists.
+        visible = scope.can_see(caller, court=court, department=nodes[0].department, owner=nodes[0].responsible) \
+            if nodes else scope.sees_whole_court(caller, court)
+        if not visible:
+            raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
+        dates: dict[str, list[date]] = {}
+        for row in uow.session.scalars(select(CaseDateRow).where(CaseDateRow.case_id == case_id)):
+            dates.setdefault(row.kind, []).append(row.day)
+        calendar = calendars.current(uow.session)
+        limit = next((n for n in nodes if rules.is_time_limit(n.node_type) and n.state != NodeState.NODE_STATE_COMPLETED),
+                     None)
+        facts = HearingFacts(
+            proposed=proposed, today=legal_today(uow.clock),
+            answer_period_end=_period_end(dates.get("complaint_served"), ANSWER_PERIOD, calendar),
+            evidence_period_end=_period_end(dates.get("evidence_notice_served"), EVIDENCE_PERIOD, calendar),
+            notice_served=notice_served, time_limit_end=limit.due_date if limit else None,
+            other_hearings=tuple(d for d in dates.get("hearing_scheduled", []) + dates.get("hearing_held", [])
+                                 if d != proposed))
+        violations = check_hearing(facts, RULES, calendar)
+        exception = uow.session.scalars(select(ApplicationRow).where(
+            ApplicationRow.case_id == case_id, ApplicationRow.kind == ApplicationKind.APPLICATION_KIND_HEARING_EXCEPTION,
+            ApplicationRow.state == ApplicationState.APPLICATION_STATE_APPROVED,
+            ApplicationRow.start_date == proposed)).first() if violations else None
+        return violations, exception
+
+
+def _period_end(served: list[date] | None, period: Period, calendar: HolidayCalendar) -> date | None:
+    """The period's last day from the latest service (a re-service restarts it)."""
+    if not served:
+        return None
+    return compute_deadline(start=max(served), period=period, calendar=calendar).due
