@@ -19,6 +19,7 @@ LEADERS = frozenset({R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDE
 PEOPLE = STAFF | LEADERS | {R.ROLE_AUDITOR, R.ROLE_SYSTEM_ADMIN}
 CASE_READERS = STAFF | LEADERS | {R.ROLE_COURT_SYSTEM}
 APPROVERS = frozenset({R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT})
+RULE_MANAGERS = frozenset({R.ROLE_TRIAL_MANAGEMENT, R.ROLE_SYSTEM_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ TABLE: dict[str, Permission] = {
     "/courtflow.node.v1.NodeService/ApproveApplication": Permission(APPROVERS, audited_by_service=True),
     "/courtflow.node.v1.NodeService/RejectApplication": Permission(APPROVERS, audited_by_service=True),
     "/courtflow.node.v1.NodeService/ValidateHearing": Permission(CASE_READERS),
+    # The rules in force are public to court staff; the trial management office (or an
+    # administrator) of the court or a court above sets them (the node service checks the court).
+    "/courtflow.node.v1.NodeService/GetNodeRule": Permission(PEOPLE),
+    "/courtflow.node.v1.NodeService/ListNodeRules": Permission(PEOPLE),
+    "/courtflow.node.v1.NodeService/UpdateNodeRule": Permission(RULE_MANAGERS, audited_by_service=True),
+    "/courtflow.node.v1.NodeService/ReevaluateNodeRule": Permission(RULE_MANAGERS, audited_by_service=True),
+    "/courtflow.node.v1.NodeService/ListStageViews": Permission(PEOPLE),
+    "/courtflow.node.v1.NodeService/UpdateStageView": Permission(RULE_MANAGERS, audited_by_service=True),
     "/courtflow.alert.v1.AlertService/ListMessages": Permission(PEOPLE),
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": Permission(PEOPLE),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),

@@ -26,7 +26,7 @@ def build_with(settings: Settings):
                           budget=settings.sweep_budget)
         if isinstance(rt.clock, SharedClock):
             rt.clock.on_change(sweeper.wake)
-        servicer = NodeServicer(rt, calendars, limit_rules)
+        servicer = NodeServicer(rt, calendars, rules, limit_rules)
         reevaluation = CalendarReevaluation(rt, calendars)
         return ServiceApp(
             service_names=[node_service_pb2.DESCRIPTOR.services_by_name["NodeService"].full_name],

@@ -10,7 +10,7 @@ from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED, Case
 from services.common.consumer import Subscription
 from services.common.events import Event
 from services.common.uow import UnitOfWork
-from services.node import scheduling, service
+from services.node import court_rules, scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
 
@@ -22,11 +22,13 @@ def _date(d) -> date:
 def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscription:
     def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date) -> None:
         _, court, _, case_id = case.name.split("/")
+        if not catalog.opened_by(trigger, case_type=case.case_type, procedure=case.procedure):
+            return  # most events open nothing: spare the override lookup
         service.open_nodes(uow, catalog=catalog, calendar=calendars.current(uow.session), trigger=trigger,
                            court=court, case_id=uuid.UUID(case_id), case_number=case.case_number,
                            case_type=case.case_type, procedure=case.procedure, department=case.department,
                            handler=case.handler, anchors={"event_date": on, "filing_date": _date(case.filing_date)},
-                           custody=case.custody)
+                           custody=case.custody, overrides=court_rules.overrides_in(uow.session, court))
 
     def on_case_filed(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case

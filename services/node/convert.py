@@ -10,9 +10,11 @@ from courtflow.node.v1 import node_pb2
 
 from services.common.errors import invalid_field
 from services.node.models import ApplicationRow, NodeRow
+from services.node.overrides import Effective
 from services.node.time_limits import Level
 
 OVERDUE_ACTIONS = {"warn": node_pb2.OVERDUE_ACTION_WARN, "lock": node_pb2.OVERDUE_ACTION_LOCK}
+OVERDUE_ACTION_NAMES = {v: k for k, v in OVERDUE_ACTIONS.items()}
 
 
 def pb_date(d: date) -> date_pb2.Date:
@@ -64,6 +66,51 @@ def application_to_proto(a: ApplicationRow) -> node_pb2.Application:
     if a.decide_time is not None:
         msg.decide_time.FromDatetime(a.decide_time)
     return msg
+
+
+def node_rule_to_proto(court: str, version: str, e: Effective) -> node_pb2.NodeRule:
+    r, d = e.rule, e.default
+    msg = node_pb2.NodeRule(
+        name=f"courts/{court}/nodeRules/{r.code}", display_name=r.display_name, stage=r.stage, category=r.category,
+        process=r.process, period=str(r.period), warning_rungs=list(r.warning_rungs),
+        overdue_action=OVERDUE_ACTIONS[r.overdue_action], legal_basis=r.legal_basis,
+        responsible_role=r.responsible_role, supervisors=list(r.supervisors), catalog_version=version,
+        default_period=str(d.period), default_warning_rungs=list(d.warning_rungs),
+        default_overdue_action=OVERDUE_ACTIONS[d.overdue_action])
+    if e.override is not None:
+        msg.override_court, msg.update_user = e.override.court, e.override.update_user
+        msg.update_time.FromDatetime(e.override.update_time)
+    return msg
+
+
+def stage_view_to_proto(court: str, stage: int, shown: list[str], available: list[str],
+                        override_court: str) -> node_pb2.StageView:
+    return node_pb2.StageView(name=f"courts/{court}/stageViews/{stage_slug(stage)}", stage=stage,
+                              categories=shown, available_categories=available, override_court=override_court)
+
+
+def stage_slug(stage: int) -> str:
+    return node_pb2.Stage.Name(stage).removeprefix("STAGE_").lower()
+
+
+def parse_stage_view_name(name: str) -> tuple[str, int]:
+    parts = name.split("/")
+    if len(parts) != 4 or parts[0] != "courts" or parts[2] != "stageViews":
+        raise invalid_field("stage_view.name", "须为 courts/{court}/stageViews/{stage}")
+    try:
+        stage = node_pb2.Stage.Value(f"STAGE_{parts[3].upper()}")
+    except ValueError:
+        stage = 0
+    if not stage:
+        raise invalid_field("stage_view.name", f"未知阶段 {parts[3]!r}")
+    return parts[1], stage
+
+
+def parse_rule_name(name: str, field: str = "name") -> tuple[str, str]:
+    parts = name.split("/")
+    if len(parts) != 4 or parts[0] != "courts" or parts[2] != "nodeRules" or not parts[1].isdigit():
+        raise invalid_field(field, "须为 courts/{court}/nodeRules/{code}")
+    return parts[1], parts[3]
 
 
 def optional_date(d: date_pb2.Date, field: str) -> date | None:

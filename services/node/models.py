@@ -167,6 +167,30 @@ class CaseDateRow(Base):
     day: Mapped[date] = mapped_column(Date)
 
 
+class RuleOverrideRow(Base):
+    """A court's override of a catalogue rule, for itself and the courts below it (R4)."""
+
+    __tablename__ = "rule_overrides"
+    court: Mapped[str] = mapped_column(String(12), primary_key=True)
+    code: Mapped[str] = mapped_column(String(63), primary_key=True)
+    period: Mapped[str | None] = mapped_column(String(10))            # NULL: as the court above says
+    warning_rungs: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))
+    overdue_action: Mapped[str | None] = mapped_column(String(8))
+    update_user: Mapped[str] = mapped_column(String(80))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StageViewRow(Base):
+    """The node categories a stage shows on a court's supervision platform (P2)."""
+
+    __tablename__ = "stage_views"
+    court: Mapped[str] = mapped_column(String(12), primary_key=True)
+    stage: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    categories: Mapped[list[str]] = mapped_column(ARRAY(String(100)))
+    update_user: Mapped[str] = mapped_column(String(80))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CalendarYearRow(Base):
     """A year's holiday schedule imported by an administrator; it overrides the built-in one."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Callable
+from typing import Callable, Sequence
 
 from opentelemetry import propagate
 from sqlalchemy import delete, select, update
@@ -20,6 +20,7 @@ from services.node import deadlines, events
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule, Trigger
 from services.node.models import DueTimerRow, NodeRow
+from services.node.overrides import Override, effective
 from services.node.periods import compute_deadline
 
 
@@ -28,11 +29,14 @@ NODE_COLUMNS = tuple(c.key for c in NodeRow.__table__.columns)
 
 def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, trigger: Trigger, court: str,
                case_id: uuid.UUID, case_number: str, case_type: int, procedure: int, department: str,
-               handler: str, anchors: dict[str, date], custody: bool) -> list[NodeRow]:
-    """Open the catalogue's nodes for a case event, with their deadlines and timers."""
+               handler: str, anchors: dict[str, date], custody: bool,
+               overrides: Sequence[Override] = ()) -> list[NodeRow]:
+    """Open the catalogue's nodes for a case event, with their deadlines and timers, under the
+    rules in force in the court (the catalogue with the court's overrides)."""
     now = uow.clock.now()
     opened = []
-    rules = catalog.opened_by(trigger, case_type=case_type, procedure=procedure)
+    rules = [effective(r, court, overrides).rule
+             for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure)]
     # No autoflush: the nodes of a whole consumer batch are written together at commit.
     with uow.session.no_autoflush:
         existing = set(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))

@@ -6,22 +6,27 @@ import uuid
 from courtflow.node.v1 import node_pb2, node_service_pb2 as pb, node_service_pb2_grpc
 
 from services.common import caller
+from services.common.errors import invalid_field
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
-from services.node import applications, calendar_service, convert, scheduling, service
+from services.node import applications, calendar_service, convert, court_rules, scheduling, service
+from services.node.catalog import Catalog
 from services.node.calendars import CalendarStore
 from services.node.time_limits import TimeLimitRules
 
 LIST_FILTERS = {"state": lambda v: node_pb2.NodeState.Value(f"NODE_STATE_{v}"), "responsible": str,
                 "node_type": str}
+RULE_FILTERS = {"stage": lambda v: node_pb2.Stage.Value(f"STAGE_{v}"), "category": str,
+                "overridden": lambda v: {"true": True, "false": False}[v]}
 APPLICATION_FILTERS = {"state": lambda v: node_pb2.ApplicationState.Value(f"APPLICATION_STATE_{v}"),
                        "kind": lambda v: node_pb2.ApplicationKind.Value(f"APPLICATION_KIND_{v}"), "applicant": str}
 
 
 class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
-    def __init__(self, rt: Runtime, calendars: CalendarStore, rules: TimeLimitRules) -> None:
+    def __init__(self, rt: Runtime, calendars: CalendarStore, catalog: Catalog, rules: TimeLimitRules) -> None:
         self._rt = rt
         self._calendars = calendars
+        self._catalog = catalog
         self._rules = rules
 
     async def GetNode(self, request: pb.GetNodeRequest, context) -> pb.GetNodeResponse:
@@ -107,3 +112,63 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
         return pb.ValidateHearingResponse(
             violations=[node_pb2.HearingViolation(rule=v.rule, field=v.field, message=v.message) for v in violations],
             accepted=not violations or exception is not None, exception_application=exception.name if exception else "")
+
+    async def GetNodeRule(self, request: pb.GetNodeRuleRequest, context):
+        court, code = convert.parse_rule_name(request.name)
+        e = await self._rt.db(court_rules.get_rule, self._rt.uow, caller=caller.current(), catalog=self._catalog,
+                              court=court, code=code)
+        return pb.GetNodeRuleResponse(node_rule=convert.node_rule_to_proto(court, self._catalog.version, e))
+
+    async def ListNodeRules(self, request: pb.ListNodeRulesRequest, context):
+        court = request.parent.split("/")[1]
+        filters = parse_filter(request.filter, RULE_FILTERS)
+        page = page_request(request.page_size, request.page_token, filter_text=request.filter, parent=request.parent)
+        found = await self._rt.db(court_rules.list_rules, self._rt.uow, caller=caller.current(), catalog=self._catalog,
+                                  court=court, stage=filters.get("stage"), category=filters.get("category"),
+                                  overridden=filters.get("overridden"))
+        # At most a few hundred rules, in catalogue order: the page token is the last code shown.
+        codes = [e.rule.code for e in found]
+        start = codes.index(page.after) + 1 if page.after in codes else 0
+        rules, token = split_page(found[start:start + page.size + 1], page, lambda e: e.rule.code)
+        return pb.ListNodeRulesResponse(
+            node_rules=[convert.node_rule_to_proto(court, self._catalog.version, e) for e in rules],
+            next_page_token=token)
+
+    async def UpdateNodeRule(self, request: pb.UpdateNodeRuleRequest, context):
+        court, code = convert.parse_rule_name(request.node_rule.name, "node_rule.name")
+        r, fields = request.node_rule, {}
+        for path in request.update_mask.paths:
+            if path == "period":
+                fields["period"] = r.period
+            elif path == "warning_rungs":
+                fields["warning_rungs"] = list(r.warning_rungs)
+            elif path == "overdue_action":
+                fields["overdue_action"] = convert.OVERDUE_ACTION_NAMES.get(r.overdue_action, "")
+            else:
+                fields[path] = None  # refused by the use case, naming the field
+        e = await self._rt.db(court_rules.update_rule, self._rt.uow, caller=caller.current(), catalog=self._catalog,
+                              limits=self._rules, court=court, code=code, fields=fields)
+        return pb.UpdateNodeRuleResponse(node_rule=convert.node_rule_to_proto(court, self._catalog.version, e))
+
+    async def ReevaluateNodeRule(self, request: pb.ReevaluateNodeRuleRequest, context):
+        court, code = convert.parse_rule_name(request.name)
+        e, reevaluated, changed = await self._rt.db(
+            court_rules.reevaluate, self._rt.uow, caller=caller.current(), catalog=self._catalog,
+            calendars=self._calendars, court=court, code=code)
+        return pb.ReevaluateNodeRuleResponse(node_rule=convert.node_rule_to_proto(court, self._catalog.version, e),
+                                             reevaluated_nodes=reevaluated, changed_due_dates=changed)
+
+    async def ListStageViews(self, request: pb.ListStageViewsRequest, context):
+        court = request.parent.split("/")[1]
+        views = await self._rt.db(court_rules.list_stage_views, self._rt.uow, caller=caller.current(),
+                                  catalog=self._catalog, court=court)
+        return pb.ListStageViewsResponse(stage_views=[convert.stage_view_to_proto(court, *v) for v in views])
+
+    async def UpdateStageView(self, request: pb.UpdateStageViewRequest, context):
+        court, stage = convert.parse_stage_view_name(request.stage_view.name)
+        if any(p != "categories" for p in request.update_mask.paths):
+            raise invalid_field("update_mask", "仅 categories 可修改")
+        view = await self._rt.db(court_rules.update_stage_view, self._rt.uow, caller=caller.current(),
+                                 catalog=self._catalog, court=court, stage=stage,
+                                 categories=list(request.stage_view.categories))
+        return pb.UpdateStageViewResponse(stage_view=convert.stage_view_to_proto(court, *view))

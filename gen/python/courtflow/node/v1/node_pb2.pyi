@@ -244,3 +244,57 @@ class HearingViolation(_message.Message):
     field: str
     message: str
     def __init__(self, rule: _Optional[str] = ..., field: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class NodeRule(_message.Message):
+    __slots__ = ("name", "display_name", "stage", "category", "process", "period", "warning_rungs", "overdue_action", "legal_basis", "responsible_role", "supervisors", "override_court", "catalog_version", "default_period", "default_warning_rungs", "default_overdue_action", "update_user", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    PROCESS_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    WARNING_RUNGS_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_ACTION_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_ROLE_FIELD_NUMBER: _ClassVar[int]
+    SUPERVISORS_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_COURT_FIELD_NUMBER: _ClassVar[int]
+    CATALOG_VERSION_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_WARNING_RUNGS_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_OVERDUE_ACTION_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_USER_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    display_name: str
+    stage: Stage
+    category: str
+    process: str
+    period: str
+    warning_rungs: _containers.RepeatedScalarFieldContainer[int]
+    overdue_action: OverdueAction
+    legal_basis: str
+    responsible_role: str
+    supervisors: _containers.RepeatedScalarFieldContainer[str]
+    override_court: str
+    catalog_version: str
+    default_period: str
+    default_warning_rungs: _containers.RepeatedScalarFieldContainer[int]
+    default_overdue_action: OverdueAction
+    update_user: str
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., process: _Optional[str] = ..., period: _Optional[str] = ..., warning_rungs: _Optional[_Iterable[int]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., legal_basis: _Optional[str] = ..., responsible_role: _Optional[str] = ..., supervisors: _Optional[_Iterable[str]] = ..., override_court: _Optional[str] = ..., catalog_version: _Optional[str] = ..., default_period: _Optional[str] = ..., default_warning_rungs: _Optional[_Iterable[int]] = ..., default_overdue_action: _Optional[_Union[OverdueAction, str]] = ..., update_user: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class StageView(_message.Message):
+    __slots__ = ("name", "stage", "categories", "available_categories", "override_court")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_COURT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    stage: Stage
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    available_categories: _containers.RepeatedScalarFieldContainer[str]
+    override_court: str
+    def __init__(self, name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., categories: _Optional[_Iterable[str]] = ..., available_categories: _Optional[_Iterable[str]] = ..., override_court: _Optional[str] = ...) -> None: ...

@@ -26,10 +26,11 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from courtflow.node.v1 import node_pb2 as courtflow_dot_node_dot_v1_dot_node__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16google/type/date.proto\"_\n\x19ImportCalendarYearRequest\x12\x42\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYearB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"n\n\x1aImportCalendarYearResponse\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\x12\x18\n\x10recomputed_nodes\x18\x02 \x01(\x05\"\x1a\n\x18ListCalendarYearsRequest\"T\n\x19ListCalendarYearsResponse\x12\x37\n\x0e\x63\x61lendar_years\x18\x01 \x03(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd9\x01\n\x18\x43reateApplicationRequest\x12Y\n\x06parent\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\x12?\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\x1e.courtflow.node.v1.ApplicationB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12!\n\nrequest_id\x18\x03 \x01(\tB\r\xe2\x41\x01\x02\xbaH\x06r\x04\x10\x01\x18@\"P\n\x19\x43reateApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\x8b\x01\n\x15GetApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\"M\n\x16GetApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xd7\x01\n\x17ListApplicationsRequest\x12\x65\n\x06parent\x18\x01 \x01(\tBU\xe2\x41\x01\x02\xbaHNrL2J^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)/nodes/([a-z0-9_]{1,63}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"i\n\x18ListApplicationsResponse\x12\x34\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\x1e.courtflow.node.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xaa\x01\n\x19\x41pproveApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x19\n\x07\x63omment\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xe8\x07\"x\n\x1a\x41pproveApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xab\x01\n\x18RejectApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x1b\n\x07\x63omment\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xe8\x07\"P\n\x19RejectApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xc1\x01\n\x16ValidateHearingRequest\x12\x43\n\x06parent\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\x12\x33\n\x0chearing_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12-\n\x12notice_served_date\x18\x03 \x01(\x0b\x32\x11.google.type.Date\"\x83\x01\n\x17ValidateHearingResponse\x12\x37\n\nviolations\x18\x01 \x03(\x0b\x32#.courtflow.node.v1.HearingViolation\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\x08\x12\x1d\n\x15\x65xception_application\x18\x03 \x01(\t2\xdb\x0c\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodes\x12\x9b\x01\n\x12ImportCalendarYear\x12,.courtflow.node.v1.ImportCalendarYearRequest\x1a-.courtflow.node.v1.ImportCalendarYearResponse\"(\x82\xd3\xe4\x93\x02\"\"\x11/v1/calendarYears:\rcalendar_year\x12\xb7\x01\n\x11\x43reateApplication\x12+.courtflow.node.v1.CreateApplicationRequest\x1a,.courtflow.node.v1.CreateApplicationResponse\"G\x82\xd3\xe4\x93\x02\x41\"2/v1/{parent=courts/*/cases/*/nodes/*}/applications:\x0b\x61pplication\x12\xa1\x01\n\x0eGetApplication\x12(.courtflow.node.v1.GetApplicationRequest\x1a).courtflow.node.v1.GetApplicationResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{name=courts/*/cases/*/nodes/*/applications/*}\x12\xa7\x01\n\x10ListApplications\x12*.courtflow.node.v1.ListApplicationsRequest\x1a+.courtflow.node.v1.ListApplicationsResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{parent=courts/*/cases/*/nodes/*}/applications\x12\xb8\x01\n\x12\x41pproveApplication\x12,.courtflow.node.v1.ApproveApplicationRequest\x1a-.courtflow.node.v1.ApproveApplicationResponse\"E\x82\xd3\xe4\x93\x02?\":/v1/{name=courts/*/cases/*/nodes/*/applications/*}:approve:\x01*\x12\xb4\x01\n\x11RejectApplication\x12+.courtflow.node.v1.RejectApplicationRequest\x1a,.courtflow.node.v1.RejectApplicationResponse\"D\x82\xd3\xe4\x93\x02>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\x01*\x12\xa2\x01\n\x0fValidateHearing\x12).courtflow.node.v1.ValidateHearingRequest\x1a*.courtflow.node.v1.ValidateHearingResponse\"8\x82\xd3\xe4\x93\x02\x32\"-/v1/{parent=courts/*/cases/*}:validateHearing:\x01*\x12\x89\x01\n\x11ListCalendarYears\x12+.courtflow.node.v1.ListCalendarYearsRequest\x1a,.courtflow.node.v1.ListCalendarYearsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/calendarYearsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/node/v1/node_service.proto\x12\x11\x63ourtflow.node.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x16google/type/date.proto\"_\n\x19ImportCalendarYearRequest\x12\x42\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYearB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"n\n\x1aImportCalendarYearResponse\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\x12\x18\n\x10recomputed_nodes\x18\x02 \x01(\x05\"\x1a\n\x18ListCalendarYearsRequest\"T\n\x19ListCalendarYearsResponse\x12\x37\n\x0e\x63\x61lendar_years\x18\x01 \x03(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"i\n\x0eGetNodeRequest\x12W\n\x04name\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\"8\n\x0fGetNodeResponse\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xb6\x01\n\x10ListNodesRequest\x12K\n\x06parent\x18\x01 \x01(\tB;\xe2\x41\x01\x02\xbaH4r220^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListNodesResponse\x12&\n\x05nodes\x18\x01 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd9\x01\n\x18\x43reateApplicationRequest\x12Y\n\x06parent\x18\x01 \x01(\tBI\xe2\x41\x01\x02\xbaHBr@2>^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}$\x12?\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\x1e.courtflow.node.v1.ApplicationB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12!\n\nrequest_id\x18\x03 \x01(\tB\r\xe2\x41\x01\x02\xbaH\x06r\x04\x10\x01\x18@\"P\n\x19\x43reateApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\x8b\x01\n\x15GetApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\"M\n\x16GetApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xd7\x01\n\x17ListApplicationsRequest\x12\x65\n\x06parent\x18\x01 \x01(\tBU\xe2\x41\x01\x02\xbaHNrL2J^courts/([0-9]{2,12}|-)/cases/([0-9a-f-]{36}|-)/nodes/([a-z0-9_]{1,63}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"i\n\x18ListApplicationsResponse\x12\x34\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\x1e.courtflow.node.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xaa\x01\n\x19\x41pproveApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x19\n\x07\x63omment\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xe8\x07\"x\n\x1a\x41pproveApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"\xab\x01\n\x18RejectApplicationRequest\x12r\n\x04name\x18\x01 \x01(\tBd\xe2\x41\x01\x02\xbaH]r[2Y^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}/nodes/[a-z0-9_]{1,63}/applications/[0-9a-f-]{36}$\x12\x1b\n\x07\x63omment\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xe8\x07\"P\n\x19RejectApplicationResponse\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\"\xc1\x01\n\x16ValidateHearingRequest\x12\x43\n\x06parent\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\x12\x33\n\x0chearing_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12-\n\x12notice_served_date\x18\x03 \x01(\x0b\x32\x11.google.type.Date\"\x83\x01\n\x17ValidateHearingResponse\x12\x37\n\nviolations\x18\x01 \x03(\x0b\x32#.courtflow.node.v1.HearingViolation\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\x08\x12\x1d\n\x15\x65xception_application\x18\x03 \x01(\t\"]\n\x12GetNodeRuleRequest\x12G\n\x04name\x18\x01 \x01(\tB9\xe2\x41\x01\x02\xbaH2r02.^courts/[0-9]{2,12}/nodeRules/[a-z0-9_]{1,63}$\"E\n\x13GetNodeRuleResponse\x12.\n\tnode_rule\x18\x01 \x01(\x0b\x32\x1b.courtflow.node.v1.NodeRule\"\x9e\x01\n\x14ListNodeRulesRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"a\n\x15ListNodeRulesResponse\x12/\n\nnode_rules\x18\x01 \x03(\x0b\x32\x1b.courtflow.node.v1.NodeRule\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x90\x01\n\x15UpdateNodeRuleRequest\x12:\n\tnode_rule\x18\x01 \x01(\x0b\x32\x1b.courtflow.node.v1.NodeRuleB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12;\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"H\n\x16UpdateNodeRuleResponse\x12.\n\tnode_rule\x18\x01 \x01(\x0b\x32\x1b.courtflow.node.v1.NodeRule\"d\n\x19ReevaluateNodeRuleRequest\x12G\n\x04name\x18\x01 \x01(\tB9\xe2\x41\x01\x02\xbaH2r02.^courts/[0-9]{2,12}/nodeRules/[a-z0-9_]{1,63}$\"\x82\x01\n\x1aReevaluateNodeRuleResponse\x12.\n\tnode_rule\x18\x01 \x01(\x0b\x32\x1b.courtflow.node.v1.NodeRule\x12\x19\n\x11reevaluated_nodes\x18\x02 \x01(\x05\x12\x19\n\x11\x63hanged_due_dates\x18\x03 \x01(\x05\"H\n\x15ListStageViewsRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\"K\n\x16ListStageViewsResponse\x12\x31\n\x0bstage_views\x18\x01 \x03(\x0b\x32\x1c.courtflow.node.v1.StageView\"\x87\x01\n\x16UpdateStageViewRequest\x12<\n\nstage_view\x18\x01 \x01(\x0b\x32\x1c.courtflow.node.v1.StageViewB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"K\n\x17UpdateStageViewResponse\x12\x30\n\nstage_view\x18\x01 \x01(\x0b\x32\x1c.courtflow.node.v1.StageView2\x80\x14\n\x0bNodeService\x12}\n\x07GetNode\x12!.courtflow.node.v1.GetNodeRequest\x1a\".courtflow.node.v1.GetNodeResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{name=courts/*/cases/*/nodes/*}\x12\x83\x01\n\tListNodes\x12#.courtflow.node.v1.ListNodesRequest\x1a$.courtflow.node.v1.ListNodesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=courts/*/cases/*}/nodes\x12\x9b\x01\n\x12ImportCalendarYear\x12,.courtflow.node.v1.ImportCalendarYearRequest\x1a-.courtflow.node.v1.ImportCalendarYearResponse\"(\x82\xd3\xe4\x93\x02\"\"\x11/v1/calendarYears:\rcalendar_year\x12\xb7\x01\n\x11\x43reateApplication\x12+.courtflow.node.v1.CreateApplicationRequest\x1a,.courtflow.node.v1.CreateApplicationResponse\"G\x82\xd3\xe4\x93\x02\x41\"2/v1/{parent=courts/*/cases/*/nodes/*}/applications:\x0b\x61pplication\x12\xa1\x01\n\x0eGetApplication\x12(.courtflow.node.v1.GetApplicationRequest\x1a).courtflow.node.v1.GetApplicationResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{name=courts/*/cases/*/nodes/*/applications/*}\x12\xa7\x01\n\x10ListApplications\x12*.courtflow.node.v1.ListApplicationsRequest\x1a+.courtflow.node.v1.ListApplicationsResponse\":\x82\xd3\xe4\x93\x02\x34\x12\x32/v1/{parent=courts/*/cases/*/nodes/*}/applications\x12\xb8\x01\n\x12\x41pproveApplication\x12,.courtflow.node.v1.ApproveApplicationRequest\x1a-.courtflow.node.v1.ApproveApplicationResponse\"E\x82\xd3\xe4\x93\x02?\":/v1/{name=courts/*/cases/*/nodes/*/applications/*}:approve:\x01*\x12\xb4\x01\n\x11RejectApplication\x12+.courtflow.node.v1.RejectApplicationRequest\x1a,.courtflow.node.v1.RejectApplicationResponse\"D\x82\xd3\xe4\x93\x02>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\x01*\x12\xa2\x01\n\x0fValidateHearing\x12).courtflow.node.v1.ValidateHearingRequest\x1a*.courtflow.node.v1.ValidateHearingResponse\"8\x82\xd3\xe4\x93\x02\x32\"-/v1/{parent=courts/*/cases/*}:validateHearing:\x01*\x12\x85\x01\n\x0bGetNodeRule\x12%.courtflow.node.v1.GetNodeRuleRequest\x1a&.courtflow.node.v1.GetNodeRuleResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/{name=courts/*/nodeRules/*}\x12\x8b\x01\n\rListNodeRules\x12\'.courtflow.node.v1.ListNodeRulesRequest\x1a(.courtflow.node.v1.ListNodeRulesResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/{parent=courts/*}/nodeRules\x12\xa3\x01\n\x0eUpdateNodeRule\x12(.courtflow.node.v1.UpdateNodeRuleRequest\x1a).courtflow.node.v1.UpdateNodeRuleResponse\"<\x82\xd3\xe4\x93\x02\x36\x32)/v1/{node_rule.name=courts/*/nodeRules/*}:\tnode_rule\x12\xa8\x01\n\x12ReevaluateNodeRule\x12,.courtflow.node.v1.ReevaluateNodeRuleRequest\x1a-.courtflow.node.v1.ReevaluateNodeRuleResponse\"5\x82\xd3\xe4\x93\x02/\"*/v1/{name=courts/*/nodeRules/*}:reevaluate:\x01*\x12\x8f\x01\n\x0eListStageViews\x12(.courtflow.node.v1.ListStageViewsRequest\x1a).courtflow.node.v1.ListStageViewsResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=courts/*}/stageViews\x12\xa9\x01\n\x0fUpdateStageView\x12).courtflow.node.v1.UpdateStageViewRequest\x1a*.courtflow.node.v1.UpdateStageViewResponse\"?\x82\xd3\xe4\x93\x02\x39\x32+/v1/{stage_view.name=courts/*/stageViews/*}:\nstage_view\x12\x89\x01\n\x11ListCalendarYears\x12+.courtflow.node.v1.ListCalendarYearsRequest\x1a,.courtflow.node.v1.ListCalendarYearsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/calendarYearsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -76,6 +77,26 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VALIDATEHEARINGREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$'
   _globals['_VALIDATEHEARINGREQUEST'].fields_by_name['hearing_date']._loaded_options = None
   _globals['_VALIDATEHEARINGREQUEST'].fields_by_name['hearing_date']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
+  _globals['_GETNODERULEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETNODERULEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272H2r02.^courts/[0-9]{2,12}/nodeRules/[a-z0-9_]{1,63}$'
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\030r\0262\024^courts/[0-9]{2,12}$'
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\007\032\005\030\350\007(\000'
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['filter']._loaded_options = None
+  _globals['_LISTNODERULESREQUEST'].fields_by_name['filter']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_UPDATENODERULEREQUEST'].fields_by_name['node_rule']._loaded_options = None
+  _globals['_UPDATENODERULEREQUEST'].fields_by_name['node_rule']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
+  _globals['_UPDATENODERULEREQUEST'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATENODERULEREQUEST'].fields_by_name['update_mask']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
+  _globals['_REEVALUATENODERULEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_REEVALUATENODERULEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272H2r02.^courts/[0-9]{2,12}/nodeRules/[a-z0-9_]{1,63}$'
+  _globals['_LISTSTAGEVIEWSREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_LISTSTAGEVIEWSREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\030r\0262\024^courts/[0-9]{2,12}$'
+  _globals['_UPDATESTAGEVIEWREQUEST'].fields_by_name['stage_view']._loaded_options = None
+  _globals['_UPDATESTAGEVIEWREQUEST'].fields_by_name['stage_view']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
   _globals['_NODESERVICE'].methods_by_name['GetNode']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['GetNode']._serialized_options = b'\202\323\344\223\002%\022#/v1/{name=courts/*/cases/*/nodes/*}'
   _globals['_NODESERVICE'].methods_by_name['ListNodes']._loaded_options = None
@@ -94,48 +115,84 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODESERVICE'].methods_by_name['RejectApplication']._serialized_options = b'\202\323\344\223\002>\"9/v1/{name=courts/*/cases/*/nodes/*/applications/*}:reject:\001*'
   _globals['_NODESERVICE'].methods_by_name['ValidateHearing']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['ValidateHearing']._serialized_options = b'\202\323\344\223\0022\"-/v1/{parent=courts/*/cases/*}:validateHearing:\001*'
+  _globals['_NODESERVICE'].methods_by_name['GetNodeRule']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['GetNodeRule']._serialized_options = b'\202\323\344\223\002!\022\037/v1/{name=courts/*/nodeRules/*}'
+  _globals['_NODESERVICE'].methods_by_name['ListNodeRules']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ListNodeRules']._serialized_options = b'\202\323\344\223\002!\022\037/v1/{parent=courts/*}/nodeRules'
+  _globals['_NODESERVICE'].methods_by_name['UpdateNodeRule']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['UpdateNodeRule']._serialized_options = b'\202\323\344\223\00262)/v1/{node_rule.name=courts/*/nodeRules/*}:\tnode_rule'
+  _globals['_NODESERVICE'].methods_by_name['ReevaluateNodeRule']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ReevaluateNodeRule']._serialized_options = b'\202\323\344\223\002/\"*/v1/{name=courts/*/nodeRules/*}:reevaluate:\001*'
+  _globals['_NODESERVICE'].methods_by_name['ListStageViews']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['ListStageViews']._serialized_options = b'\202\323\344\223\002\"\022 /v1/{parent=courts/*}/stageViews'
+  _globals['_NODESERVICE'].methods_by_name['UpdateStageView']._loaded_options = None
+  _globals['_NODESERVICE'].methods_by_name['UpdateStageView']._serialized_options = b'\202\323\344\223\00292+/v1/{stage_view.name=courts/*/stageViews/*}:\nstage_view'
   _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._loaded_options = None
   _globals['_NODESERVICE'].methods_by_name['ListCalendarYears']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/calendarYears'
-  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_start=205
-  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_end=300
-  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_start=302
-  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_end=412
-  _globals['_LISTCALENDARYEARSREQUEST']._serialized_start=414
-  _globals['_LISTCALENDARYEARSREQUEST']._serialized_end=440
-  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_start=442
-  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_end=526
-  _globals['_GETNODEREQUEST']._serialized_start=528
-  _globals['_GETNODEREQUEST']._serialized_end=633
-  _globals['_GETNODERESPONSE']._serialized_start=635
-  _globals['_GETNODERESPONSE']._serialized_end=691
-  _globals['_LISTNODESREQUEST']._serialized_start=694
-  _globals['_LISTNODESREQUEST']._serialized_end=876
-  _globals['_LISTNODESRESPONSE']._serialized_start=878
-  _globals['_LISTNODESRESPONSE']._serialized_end=962
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=965
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1182
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1184
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1264
-  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1267
-  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1406
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1408
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1485
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1488
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1703
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1705
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=1810
-  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_start=1813
-  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_end=1983
-  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_start=1985
-  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_end=2105
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=2108
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=2279
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=2281
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=2361
-  _globals['_VALIDATEHEARINGREQUEST']._serialized_start=2364
-  _globals['_VALIDATEHEARINGREQUEST']._serialized_end=2557
-  _globals['_VALIDATEHEARINGRESPONSE']._serialized_start=2560
-  _globals['_VALIDATEHEARINGRESPONSE']._serialized_end=2691
-  _globals['_NODESERVICE']._serialized_start=2694
-  _globals['_NODESERVICE']._serialized_end=4321
+  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_start=239
+  _globals['_IMPORTCALENDARYEARREQUEST']._serialized_end=334
+  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_start=336
+  _globals['_IMPORTCALENDARYEARRESPONSE']._serialized_end=446
+  _globals['_LISTCALENDARYEARSREQUEST']._serialized_start=448
+  _globals['_LISTCALENDARYEARSREQUEST']._serialized_end=474
+  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_start=476
+  _globals['_LISTCALENDARYEARSRESPONSE']._serialized_end=560
+  _globals['_GETNODEREQUEST']._serialized_start=562
+  _globals['_GETNODEREQUEST']._serialized_end=667
+  _globals['_GETNODERESPONSE']._serialized_start=669
+  _globals['_GETNODERESPONSE']._serialized_end=725
+  _globals['_LISTNODESREQUEST']._serialized_start=728
+  _globals['_LISTNODESREQUEST']._serialized_end=910
+  _globals['_LISTNODESRESPONSE']._serialized_start=912
+  _globals['_LISTNODESRESPONSE']._serialized_end=996
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=999
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1216
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1218
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1298
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1301
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1440
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1442
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1519
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1522
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1737
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1739
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=1844
+  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_start=1847
+  _globals['_APPROVEAPPLICATIONREQUEST']._serialized_end=2017
+  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_start=2019
+  _globals['_APPROVEAPPLICATIONRESPONSE']._serialized_end=2139
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=2142
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=2313
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=2315
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=2395
+  _globals['_VALIDATEHEARINGREQUEST']._serialized_start=2398
+  _globals['_VALIDATEHEARINGREQUEST']._serialized_end=2591
+  _globals['_VALIDATEHEARINGRESPONSE']._serialized_start=2594
+  _globals['_VALIDATEHEARINGRESPONSE']._serialized_end=2725
+  _globals['_GETNODERULEREQUEST']._serialized_start=2727
+  _globals['_GETNODERULEREQUEST']._serialized_end=2820
+  _globals['_GETNODERULERESPONSE']._serialized_start=2822
+  _globals['_GETNODERULERESPONSE']._serialized_end=2891
+  _globals['_LISTNODERULESREQUEST']._serialized_start=2894
+  _globals['_LISTNODERULESREQUEST']._serialized_end=3052
+  _globals['_LISTNODERULESRESPONSE']._serialized_start=3054
+  _globals['_LISTNODERULESRESPONSE']._serialized_end=3151
+  _globals['_UPDATENODERULEREQUEST']._serialized_start=3154
+  _globals['_UPDATENODERULEREQUEST']._serialized_end=3298
+  _globals['_UPDATENODERULERESPONSE']._serialized_start=3300
+  _globals['_UPDATENODERULERESPONSE']._serialized_end=3372
+  _globals['_REEVALUATENODERULEREQUEST']._serialized_start=3374
+  _globals['_REEVALUATENODERULEREQUEST']._serialized_end=3474
+  _globals['_REEVALUATENODERULERESPONSE']._serialized_start=3477
+  _globals['_REEVALUATENODERULERESPONSE']._serialized_end=3607
+  _globals['_LISTSTAGEVIEWSREQUEST']._serialized_start=3609
+  _globals['_LISTSTAGEVIEWSREQUEST']._serialized_end=3681
+  _globals['_LISTSTAGEVIEWSRESPONSE']._serialized_start=3683
+  _globals['_LISTSTAGEVIEWSRESPONSE']._serialized_end=3758
+  _globals['_UPDATESTAGEVIEWREQUEST']._serialized_start=3761
+  _globals['_UPDATESTAGEVIEWREQUEST']._serialized_end=3896
+  _globals['_UPDATESTAGEVIEWRESPONSE']._serialized_start=3898
+  _globals['_UPDATESTAGEVIEWRESPONSE']._serialized_end=3973
+  _globals['_NODESERVICE']._serialized_start=3976
+  _globals['_NODESERVICE']._serialized_end=6536
 # @@protoc_insertion_point(module_scope)

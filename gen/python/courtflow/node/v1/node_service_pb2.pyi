@@ -2,6 +2,7 @@ from buf.validate import validate_pb2 as _validate_pb2
 from courtflow.node.v1 import node_pb2 as _node_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.type import date_pb2 as _date_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -164,3 +165,91 @@ class ValidateHearingResponse(_message.Message):
     accepted: bool
     exception_application: str
     def __init__(self, violations: _Optional[_Iterable[_Union[_node_pb2.HearingViolation, _Mapping]]] = ..., accepted: _Optional[bool] = ..., exception_application: _Optional[str] = ...) -> None: ...
+
+class GetNodeRuleRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetNodeRuleResponse(_message.Message):
+    __slots__ = ("node_rule",)
+    NODE_RULE_FIELD_NUMBER: _ClassVar[int]
+    node_rule: _node_pb2.NodeRule
+    def __init__(self, node_rule: _Optional[_Union[_node_pb2.NodeRule, _Mapping]] = ...) -> None: ...
+
+class ListNodeRulesRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "filter")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    filter: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
+
+class ListNodeRulesResponse(_message.Message):
+    __slots__ = ("node_rules", "next_page_token")
+    NODE_RULES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    node_rules: _containers.RepeatedCompositeFieldContainer[_node_pb2.NodeRule]
+    next_page_token: str
+    def __init__(self, node_rules: _Optional[_Iterable[_Union[_node_pb2.NodeRule, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdateNodeRuleRequest(_message.Message):
+    __slots__ = ("node_rule", "update_mask")
+    NODE_RULE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    node_rule: _node_pb2.NodeRule
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, node_rule: _Optional[_Union[_node_pb2.NodeRule, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateNodeRuleResponse(_message.Message):
+    __slots__ = ("node_rule",)
+    NODE_RULE_FIELD_NUMBER: _ClassVar[int]
+    node_rule: _node_pb2.NodeRule
+    def __init__(self, node_rule: _Optional[_Union[_node_pb2.NodeRule, _Mapping]] = ...) -> None: ...
+
+class ReevaluateNodeRuleRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ReevaluateNodeRuleResponse(_message.Message):
+    __slots__ = ("node_rule", "reevaluated_nodes", "changed_due_dates")
+    NODE_RULE_FIELD_NUMBER: _ClassVar[int]
+    REEVALUATED_NODES_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_DUE_DATES_FIELD_NUMBER: _ClassVar[int]
+    node_rule: _node_pb2.NodeRule
+    reevaluated_nodes: int
+    changed_due_dates: int
+    def __init__(self, node_rule: _Optional[_Union[_node_pb2.NodeRule, _Mapping]] = ..., reevaluated_nodes: _Optional[int] = ..., changed_due_dates: _Optional[int] = ...) -> None: ...
+
+class ListStageViewsRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class ListStageViewsResponse(_message.Message):
+    __slots__ = ("stage_views",)
+    STAGE_VIEWS_FIELD_NUMBER: _ClassVar[int]
+    stage_views: _containers.RepeatedCompositeFieldContainer[_node_pb2.StageView]
+    def __init__(self, stage_views: _Optional[_Iterable[_Union[_node_pb2.StageView, _Mapping]]] = ...) -> None: ...
+
+class UpdateStageViewRequest(_message.Message):
+    __slots__ = ("stage_view", "update_mask")
+    STAGE_VIEW_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    stage_view: _node_pb2.StageView
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, stage_view: _Optional[_Union[_node_pb2.StageView, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateStageViewResponse(_message.Message):
+    __slots__ = ("stage_view",)
+    STAGE_VIEW_FIELD_NUMBER: _ClassVar[int]
+    stage_view: _node_pb2.StageView
+    def __init__(self, stage_view: _Optional[_Union[_node_pb2.StageView, _Mapping]] = ...) -> None: ...

@@ -80,6 +80,36 @@ class NodeServiceStub:
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingRequest.SerializeToString,
                 response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingResponse.FromString,
                 _registered_method=True)
+        self.GetNodeRule = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/GetNodeRule',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetNodeRuleRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetNodeRuleResponse.FromString,
+                _registered_method=True)
+        self.ListNodeRules = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ListNodeRules',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodeRulesRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodeRulesResponse.FromString,
+                _registered_method=True)
+        self.UpdateNodeRule = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/UpdateNodeRule',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateNodeRuleRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateNodeRuleResponse.FromString,
+                _registered_method=True)
+        self.ReevaluateNodeRule = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ReevaluateNodeRule',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ReevaluateNodeRuleRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ReevaluateNodeRuleResponse.FromString,
+                _registered_method=True)
+        self.ListStageViews = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ListStageViews',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListStageViewsRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListStageViewsResponse.FromString,
+                _registered_method=True)
+        self.UpdateStageView = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/UpdateStageView',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateStageViewRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateStageViewResponse.FromString,
+                _registered_method=True)
         self.ListCalendarYears = channel.unary_unary(
                 '/courtflow.node.v1.NodeService/ListCalendarYears',
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.SerializeToString,
@@ -159,6 +189,52 @@ class NodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetNodeRule(self, request, context):
+        """Gets a node rule as it applies in a court.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNodeRules(self, request, context):
+        """Lists the node rules as they apply in a court.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateNodeRule(self, request, context):
+        """Overrides period, warning rungs or overdue action of a rule for a court and the courts
+        below it. Applies to nodes opened afterwards; running nodes keep their clocks until
+        ReevaluateNodeRule.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReevaluateNodeRule(self, request, context):
+        """Applies the rule in force to the court's running nodes of that rule: each node takes its
+        period, rungs and overdue action, keeps its extensions, deductions and suspensions, and its
+        dates are derived again. Explicit and audited (DOMAIN §6).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListStageViews(self, request, context):
+        """Lists, per stage, the node categories a court's supervision platform shows (P2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateStageView(self, request, context):
+        """Chooses the node categories a stage shows, for a court and the courts below it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListCalendarYears(self, request, context):
         """Lists the imported holiday schedules.
         """
@@ -213,6 +289,36 @@ def add_NodeServiceServicer_to_server(servicer, server):
                     servicer.ValidateHearing,
                     request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingRequest.FromString,
                     response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingResponse.SerializeToString,
+            ),
+            'GetNodeRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNodeRule,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetNodeRuleRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.GetNodeRuleResponse.SerializeToString,
+            ),
+            'ListNodeRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNodeRules,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodeRulesRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodeRulesResponse.SerializeToString,
+            ),
+            'UpdateNodeRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateNodeRule,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateNodeRuleRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateNodeRuleResponse.SerializeToString,
+            ),
+            'ReevaluateNodeRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReevaluateNodeRule,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ReevaluateNodeRuleRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ReevaluateNodeRuleResponse.SerializeToString,
+            ),
+            'ListStageViews': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListStageViews,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListStageViewsRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListStageViewsResponse.SerializeToString,
+            ),
+            'UpdateStageView': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateStageView,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateStageViewRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateStageViewResponse.SerializeToString,
             ),
             'ListCalendarYears': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCalendarYears,
@@ -464,6 +570,168 @@ class NodeService:
             '/courtflow.node.v1.NodeService/ValidateHearing',
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingRequest.SerializeToString,
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ValidateHearingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNodeRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/GetNodeRule',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.GetNodeRuleRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.GetNodeRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNodeRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ListNodeRules',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodeRulesRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListNodeRulesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateNodeRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/UpdateNodeRule',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateNodeRuleRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateNodeRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReevaluateNodeRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ReevaluateNodeRule',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ReevaluateNodeRuleRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ReevaluateNodeRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListStageViews(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ListStageViews',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListStageViewsRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListStageViewsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateStageView(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/UpdateStageView',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateStageViewRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.UpdateStageViewResponse.FromString,
             options,
             channel_credentials,
             insecure,

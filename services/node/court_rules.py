@@ -1,0 +1,220 @@
+"""Use cases of per-court rules (R4) and stage views (P2): reading the rules in force in a court,
+overriding them, re-evaluating running nodes explicitly, and choosing which node categories each
+stage shows. Keyword-only; they raise domain errors."""
+from __future__ import annotations
+
+import uuid
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from courtflow.audit.v1.audit_pb2 import AuditResult
+from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.node.v1.node_pb2 import NodeState, Stage
+
+from services.common import scope
+from services.common.audit import record_operation
+from services.common.errors import NotFound, PermissionDenied, invalid_field
+from services.common.uow import UnitOfWork
+from services.node.calendars import CalendarStore
+from services.node.catalog import OVERDUE_ACTIONS, Catalog
+from services.node.models import NodeRow, RuleOverrideRow, StageViewRow
+from services.node.overrides import Effective, Override, court_chain, effective
+from services.node.periods import Period
+from services.node.service import lock_clocks, reschedule
+from services.node.time_limits import TimeLimitRules
+
+UPDATE_RULE = "/courtflow.node.v1.NodeService/UpdateNodeRule"
+REEVALUATE = "/courtflow.node.v1.NodeService/ReevaluateNodeRule"
+UPDATE_STAGE_VIEW = "/courtflow.node.v1.NodeService/UpdateStageView"
+REEVALUATE_BATCH = 500
+RULE_FIELDS = ("period", "warning_rungs", "overdue_action")
+
+
+def overrides_in(session: Session, court: str) -> list[Override]:
+    """Every override in force for `court` (its own and those of the courts above it)."""
+    return [_override(r) for r in session.scalars(
+        select(RuleOverrideRow).where(RuleOverrideRow.court.in_(court_chain(court))))]
+
+
+def _override(r: RuleOverrideRow) -> Override:
+    return Override(court=r.court, code=r.code, period=Period.parse(r.period) if r.period else None,
+                    warning_rungs=tuple(r.warning_rungs) if r.warning_rungs is not None else None,
+                    overdue_action=r.overdue_action, update_user=r.update_user, update_time=r.update_time)
+
+
+def _require_manager(caller: Caller, court: str) -> None:
+    """Rules of a court are set by those who see all of it: its trial management office, or a
+    higher court's (a high court override holds in the whole province)."""
+    if not scope.sees_whole_court(caller, court):
+        raise PermissionDenied(f"仅本院及上级法院的审管办可以设置法院 {court} 的节点规则", reason="OUT_OF_SCOPE")
+
+
+def get_rule(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog, court: str,
+             code: str) -> Effective:
+    scope.require_court(caller, court)
+    rule = _rule(catalog, court, code)
+    with uow_factory() as uow:
+        return effective(rule, court, overrides_in(uow.session, court))
+
+
+def list_rules(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog, court: str,
+               stage: int | None, category: str | None, overridden: bool | None) -> list[Effective]:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        found = overrides_in(uow.session, court)
+    rules = [effective(r, court, found) for r in catalog.rules]
+    return [e for e in rules if (stage is None or e.rule.stage == stage)
+            and (category is None or e.rule.category == category)
+            and (overridden is None or e.overridden == overridden)]
+
+
+def update_rule(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog, limits: TimeLimitRules,
+                court: str, code: str, fields: dict) -> Effective:
+    """Set the masked fields of the court's override. `fields` maps each masked field to its new
+    value (period text, list of rungs, "warn"/"lock")."""
+    scope.require_court(caller, court)
+    _require_manager(caller, court)
+    rule = _rule(catalog, court, code)
+    values = _checked(rule, limits, fields)
+    with uow_factory() as uow:
+        now = uow.clock.now()
+        row = {"court": court, "code": code, "period": None, "warning_rungs": None, "overdue_action": None,
+               **values, "update_user": caller.user, "update_time": now}
+        uow.session.execute(pg_insert(RuleOverrideRow).values(row).on_conflict_do_update(
+            index_elements=[RuleOverrideRow.court, RuleOverrideRow.code],
+            set_={**values, "update_user": caller.user, "update_time": now}))
+        record_operation(uow, reporter="node", caller=caller, action=UPDATE_RULE,
+                         resource=f"courts/{court}/nodeRules/{code}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        result = effective(rule, court, overrides_in(uow.session, court))
+        uow.commit()
+        return result
+
+
+def _checked(rule, limits: TimeLimitRules, fields: dict) -> dict:
+    if not fields:
+        raise invalid_field("update_mask", f"至少指定 {', '.join(RULE_FIELDS)} 之一")
+    values = {}
+    for field, value in fields.items():
+        if field not in RULE_FIELDS:
+            raise invalid_field("update_mask", f"{field} 不可修改；可修改：{', '.join(RULE_FIELDS)}")
+        if field == "period":
+            try:
+                period = Period.parse(value)
+            except ValueError as exc:
+                raise invalid_field("node_rule.period", str(exc)) from None
+            if limits.is_time_limit(rule.code) and period.unit != rule.period.unit:
+                # Extension steps and their maximums are written in the limit's own unit.
+                raise invalid_field("node_rule.period", f"审理期限「{rule.display_name}」的计算单位须与目录一致（{rule.period}）")
+            values["period"] = str(period)
+        elif field == "warning_rungs":
+            if len(set(value)) != len(value):
+                raise invalid_field("node_rule.warning_rungs", "预警天数不能重复")
+            values["warning_rungs"] = sorted(value, reverse=True)
+        else:
+            if value not in OVERDUE_ACTIONS:
+                raise invalid_field("node_rule.overdue_action", "须为 WARN 或 LOCK")
+            values["overdue_action"] = value
+    return values
+
+
+def reevaluate(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog,
+               calendars: CalendarStore, court: str, code: str) -> tuple[Effective, int, int]:
+    """Give the running nodes of `code` in `court` and the courts below it the rule in force for
+    their own court, in batches; each keeps its extensions, deductions and suspension."""
+    scope.require_court(caller, court)
+    _require_manager(caller, court)
+    rule = _rule(catalog, court, code)
+    reevaluated = changed = 0
+    after = uuid.UUID(int=0)
+    while True:
+        with uow_factory() as uow:
+            ids = list(uow.session.scalars(select(NodeRow.id).where(
+                NodeRow.node_type == code, NodeRow.court.startswith(court, autoescape=True),
+                NodeRow.state != NodeState.NODE_STATE_COMPLETED, NodeRow.id > after)
+                .order_by(NodeRow.id).limit(REEVALUATE_BATCH)))
+            if not ids:
+                break
+            after = ids[-1]
+            lock_clocks(uow, ids)
+            calendar = calendars.current(uow.session)
+            in_force: dict[str, Effective] = {}
+            for node in uow.session.scalars(select(NodeRow).where(NodeRow.id.in_(ids)).order_by(NodeRow.id)
+                                            .with_for_update()):
+                if node.court not in in_force:
+                    in_force[node.court] = effective(rule, node.court, overrides_in(uow.session, node.court))
+                now_rule = in_force[node.court].rule
+                inputs = (str(now_rule.period), list(now_rule.warning_rungs), now_rule.overdue_action)
+                if (node.period, list(node.warning_rungs), node.overdue_action) == inputs:
+                    continue
+                node.period, node.warning_rungs, node.overdue_action = inputs
+                previous = reschedule(uow, node, calendar, reason=f"规则重新评估（{now_rule.display_name}：{now_rule.period}）")
+                reevaluated += 1
+                changed += previous != node.due_date
+            uow.commit()
+    with uow_factory() as uow:
+        record_operation(uow, reporter="node", caller=caller, action=REEVALUATE,
+                         resource=f"courts/{court}/nodeRules/{code}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        result = effective(rule, court, overrides_in(uow.session, court))
+        uow.commit()
+    return result, reevaluated, changed
+
+
+def _rule(catalog: Catalog, court: str, code: str):
+    rule = catalog.rule(code)
+    if rule is None:
+        raise NotFound(f"节点规则 courts/{court}/nodeRules/{code} 不存在（目录 {catalog.version}）", reason="RULE_NOT_FOUND")
+    return rule
+
+
+def categories_by_stage(catalog: Catalog) -> dict[int, list[str]]:
+    """Each stage's categories in catalogue order."""
+    found: dict[int, list[str]] = {s: [] for s in Stage.values() if s}
+    for r in catalog.rules:
+        if r.category not in found[r.stage]:
+            found[r.stage].append(r.category)
+    return found
+
+
+def list_stage_views(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog,
+                     court: str) -> list[tuple[int, list[str], list[str], str]]:
+    """(stage, categories shown, categories available, court whose choice holds) per stage."""
+    scope.require_court(caller, court)
+    chain = court_chain(court)
+    with uow_factory() as uow:
+        rows = list(uow.session.scalars(select(StageViewRow).where(StageViewRow.court.in_(chain))))
+    views = []
+    for stage, available in categories_by_stage(catalog).items():
+        mine = sorted((r for r in rows if r.stage == stage), key=lambda r: chain.index(r.court))
+        if mine:
+            # A category the catalogue no longer has is not shown, whatever the stored choice says.
+            views.append((stage, [c for c in mine[0].categories if c in available], available, mine[0].court))
+        else:
+            views.append((stage, available, available, ""))
+    return views
+
+
+def update_stage_view(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog, court: str,
+                      stage: int, categories: list[str]) -> tuple[int, list[str], list[str], str]:
+    scope.require_court(caller, court)
+    _require_manager(caller, court)
+    available = categories_by_stage(catalog).get(stage)
+    if available is None:
+        raise NotFound(f"阶段 {stage} 不存在", reason="STAGE_NOT_FOUND")
+    for i, c in enumerate(categories):
+        if c not in available:
+            raise invalid_field(f"stage_view.categories[{i}]", f"「{c}」不是该阶段的节点类别；可选：{'、'.join(available)}")
+    if len(set(categories)) != len(categories):
+        raise invalid_field("stage_view.categories", "节点类别不能重复")
+    with uow_factory() as uow:
+        now = uow.clock.now()
+        values = {"categories": categories, "update_user": caller.user, "update_time": now}
+        uow.session.execute(pg_insert(StageViewRow).values(court=court, stage=stage, **values)
+                            .on_conflict_do_update(index_elements=[StageViewRow.court, StageViewRow.stage], set_=values))
+        record_operation(uow, reporter="node", caller=caller, action=UPDATE_STAGE_VIEW,
+                         resource=f"courts/{court}/stageViews/{Stage.Name(stage).removeprefix('STAGE_').lower()}",
+                         result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        uow.commit()
+    return stage, categories, available, court

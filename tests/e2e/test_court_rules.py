@@ -1,0 +1,140 @@
+"""Per-court rules (R4) and stage views (P2), end to end through the gateway: a court's trial
+management office overrides a catalogue rule for itself (and a higher court's for its region);
+new nodes follow at once, running ones only after an explicit, audited re-evaluation."""
+from __future__ import annotations
+
+from datetime import date, datetime, time as dtime
+
+import grpc
+import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
+
+from courtflow.audit.v1 import audit_service_pb2 as aus
+from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
+
+from conftest import new_database
+from runtime.demo import create_request
+from runtime.synthetic import CaseSeed
+from services.common.clock import LEGAL_TZ
+from services.common.errors import details_of
+from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, eventually, start_system
+
+pytestmark = pytest.mark.timeout(240)
+START = datetime(2026, 3, 4, 10, 0, tzinfo=LEGAL_TZ)  # Wednesday
+TM = "trial_management.440101"
+REGION_TM = "trial_management.4401"
+NEIGHBOUR_TM = "trial_management.440102"
+SERVE = f"courts/{COURT}/nodeRules/serve_complaint_copy"
+
+
+@pytest.fixture(scope="module")
+def cf(postgres, nats_servers, tmp_path_factory):
+    nats_url, _ = nats_servers.new("court-rules")
+    running = start_system(database_url=new_database(postgres, "court_rules"), nats_url=nats_url,
+                           work=tmp_path_factory.mktemp("court-rules"), start_clock=START)
+    yield running
+    running.system.stop()
+
+
+def ymd(d) -> date:
+    return date(d.year, d.month, d.day)
+
+
+def file_case(cf, n: int, filed: date) -> str:
+    seed = CaseSeed(request_id=f"rules-{n}", court_id=COURT, department_id="440101-civil1",
+                    case_number=f"（2026）示0101民初{8000 + n}号", case_type="civil",
+                    procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲", "被告 乙"),
+                    handler=JUDGE, filing_date=filed, custody=False)
+    return cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case.name
+
+
+def serve_node(cf, case: str) -> node_pb2.Node:
+    def found():
+        nodes = cf.nodes.ListNodes(ns.ListNodesRequest(parent=case, filter='node_type = "serve_complaint_copy"'),
+                                   metadata=cf.md(JUDGE)).nodes
+        return nodes[0] if nodes else None
+    return eventually(found, what="serve_complaint_copy opened")
+
+
+def update(cf, user: str, rule: node_pb2.NodeRule, *paths: str) -> node_pb2.NodeRule:
+    return cf.nodes.UpdateNodeRule(ns.UpdateNodeRuleRequest(node_rule=rule, update_mask=FieldMask(paths=list(paths))),
+                                   metadata=cf.md(user)).node_rule
+
+
+def rule(cf, name: str = SERVE, user: str = JUDGE) -> node_pb2.NodeRule:
+    return cf.nodes.GetNodeRule(ns.GetNodeRuleRequest(name=name), metadata=cf.md(user)).node_rule
+
+
+def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf):
+    cf.set_clock(START)
+    before = file_case(cf, 1, date(2026, 3, 3))
+    # Catalogue: five days from filing, 2026-03-03 → 03-08, a Sunday → Monday 03-09.
+    assert ymd(serve_node(cf, before).due_date) == date(2026, 3, 9)
+
+    # The intermediate court sets seven days for its region; the basic court its own warning rung.
+    region = update(cf, REGION_TM, node_pb2.NodeRule(name="courts/4401/nodeRules/serve_complaint_copy", period="7d",
+                                                     warning_rungs=[3, 1]), "period", "warning_rungs")
+    assert (region.period, list(region.warning_rungs), region.override_court) == ("7d", [3, 1], "4401")
+    update(cf, TM, node_pb2.NodeRule(name=SERVE, warning_rungs=[2]), "warning_rungs")
+    here = rule(cf)
+    assert (here.period, list(here.warning_rungs), here.override_court) == ("7d", [2], "440101")
+    assert (here.default_period, list(here.default_warning_rungs)) == ("5d", [2])
+    assert rule(cf, "courts/440201/nodeRules/serve_complaint_copy", user=AUDITOR).period == "5d"  # another region
+    listed = cf.nodes.ListNodeRules(ns.ListNodeRulesRequest(parent=f"courts/{COURT}", filter="overridden = true"),
+                                    metadata=cf.md(TM)).node_rules
+    assert [r.name for r in listed] == [SERVE]
+
+    after = file_case(cf, 2, date(2026, 3, 4))
+    assert ymd(serve_node(cf, after).due_date) == date(2026, 3, 11)      # seven days, a Wednesday
+    assert ymd(serve_node(cf, before).due_date) == date(2026, 3, 9)      # running: unchanged
+
+    reply = cf.nodes.ReevaluateNodeRule(ns.ReevaluateNodeRuleRequest(name=SERVE), metadata=cf.md(TM))
+    assert (reply.reevaluated_nodes, reply.changed_due_dates) == (1, 1)
+    moved = serve_node(cf, before)
+    assert ymd(moved.due_date) == date(2026, 3, 10)                      # 2026-03-03 + 7, a Tuesday
+    assert any("规则重新评估" in line for line in moved.explanation)
+
+    def audited():
+        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(page_size=1000, filter=f'resource = "{SERVE}"'),
+                                            metadata=cf.md(AUDITOR)).audit_records
+        return {r.operation.action.rsplit("/", 1)[1] for r in records} >= {"UpdateNodeRule", "ReevaluateNodeRule"}
+    eventually(audited, what="rule changes audited")
+
+
+def test_only_the_courts_rule_managers_change_rules_and_bad_values_change_nothing(cf):
+    for user, code in ((JUDGE, grpc.StatusCode.PERMISSION_DENIED), (NEIGHBOUR_TM, grpc.StatusCode.PERMISSION_DENIED)):
+        with pytest.raises(grpc.RpcError) as refused:
+            update(cf, user, node_pb2.NodeRule(name=SERVE, period="3d"), "period")
+        assert refused.value.code() == code, user
+    for fields, paths, field in (
+            (dict(period="7x"), ("period",), "node_rule.period"),
+            (dict(period="180d", name=f"courts/{COURT}/nodeRules/trial_time_limit"), ("period",), "node_rule.period"),
+            (dict(warning_rungs=[3, 3]), ("warning_rungs",), "node_rule.warning_rungs"),
+            (dict(), ("legal_basis",), "update_mask"),
+            (dict(), ("overdue_action",), "node_rule.overdue_action")):
+        with pytest.raises(grpc.RpcError) as bad:
+            update(cf, TM, node_pb2.NodeRule(**{"name": SERVE, **fields}), *paths)
+        assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT, fields
+        assert field in [f for f, _ in details_of(bad.value)[1]], (fields, details_of(bad.value))
+    assert rule(cf, f"courts/{COURT}/nodeRules/trial_time_limit").period == "6m"
+
+
+def test_stage_views_choose_the_categories_a_stage_shows(cf):
+    def views(court: str = COURT) -> dict[str, node_pb2.StageView]:
+        return {v.name.rsplit("/", 1)[1]: v for v in cf.nodes.ListStageViews(
+            ns.ListStageViewsRequest(parent=f"courts/{court}"), metadata=cf.md(TM if court == COURT else REGION_TM)).stage_views}
+    shown = views()
+    assert len(shown) == 7 and list(shown["pre_trial"].categories) == ["立案文书送达"]
+    assert list(shown["post_judgment"].available_categories) == ["送达期限"]
+    updated = cf.nodes.UpdateStageView(ns.UpdateStageViewRequest(
+        stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/post_judgment", categories=[]),
+        update_mask=FieldMask(paths=["categories"])), metadata=cf.md(TM)).stage_view
+    assert list(updated.categories) == [] and updated.override_court == COURT
+    assert list(views()["post_judgment"].categories) == []
+    assert list(views("440102")["post_judgment"].categories) == ["送达期限"]   # a neighbour keeps the catalogue's
+    with pytest.raises(grpc.RpcError) as bad:
+        cf.nodes.UpdateStageView(ns.UpdateStageViewRequest(
+            stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/pre_trial", categories=["审限管理"]),
+            update_mask=FieldMask(paths=["categories"])), metadata=cf.md(TM))
+    assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "stage_view.categories[0]" in [f for f, _ in details_of(bad.value)[1]]
