@@ -21,8 +21,9 @@ from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 
 
-def remind(uow: UnitOfWork, *, node: Node, rung: int, kind: int, days: int) -> None:
-    """Put a reminder in the responsible person's inbox and queue its SMS, once per (node, rung, person)."""
+def remind(uow: UnitOfWork, *, node: Node, rung: int, kind: int, days: int = 0, on: date | None = None) -> None:
+    """Put a reminder in the responsible person's inbox and queue its SMS, once per (node, rung, person).
+    `days` counts remaining or overdue days; `on` is the closing date of a closing check."""
     recipients = [node.responsible]
     due = date(node.due_date.year, node.due_date.month, node.due_date.day)
     case_name = node.name.rsplit("/nodes/", 1)[0]
@@ -32,9 +33,12 @@ def remind(uow: UnitOfWork, *, node: Node, rung: int, kind: int, days: int) -> N
         if kind == ReminderKind.REMINDER_KIND_WARNING:
             text = templates.warning(case_number=node.case_number, node=node.display_name, due=due,
                                      days_remaining=days, handler=handler)
-        else:
+        elif kind == ReminderKind.REMINDER_KIND_OVERDUE:
             text = templates.overdue(case_number=node.case_number, node=node.display_name, due=due,
                                      days_overdue=days, handler=handler)
+        else:
+            text = templates.closing_check(case_number=node.case_number, node=node.display_name, due=due,
+                                           closed_on=on, handler=handler)
         key = f"{node.name}|{rung}|{user}"
         now = uow.clock.now()
         inserted = uow.session.execute(pg_insert(MessageRow).values(

@@ -30,6 +30,12 @@ def overdue(*, case_number: str, node: str, due: date, days_overdue: int, handle
     return Reminder(title=f"{node}已超期", body=body, sms=_sms(body))
 
 
+def closing_check(*, case_number: str, node: str, due: date, closed_on: date, handler: str) -> Reminder:
+    body = (f"{handler}：您承办的{case_number}案件已于{closed_on:%Y年%m月%d日}结案，但“{node}”没有办理记录"
+            f"（应于{due:%Y年%m月%d日}前完成），请核实并补录。")
+    return Reminder(title=f"结案检查：{node}无办理记录", body=body, sms=_sms(body))
+
+
 def _sms(text: str) -> str:
     text = SIGNATURE + text
     return text if len(text) <= SMS_MAX_CHARS else text[: SMS_MAX_CHARS - 1] + "…"

@@ -47,6 +47,9 @@ class NodeRule:
     responsible_role: str
     supervisors: tuple[str, ...]
     legal_basis: str
+    # Checked when the case closes (S7): still open then means the step was never done, and the
+    # responsible person is warned at once (the node itself stays open and runs on).
+    check_at_closing: bool = False
 
     def applies(self, case_type: int, procedure: int) -> bool:
         return any(pair in self.applies_to for pair in
@@ -142,10 +145,14 @@ def _rule(e: dict, where: str) -> NodeRule:
     applies = frozenset(applicability(j, a) for j, a in enumerate(need("applies_to")))
 
     completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
+    check_at_closing = e.get("check_at_closing", False)
+    if not isinstance(check_at_closing, bool):
+        raise CatalogError(f"{where}: check_at_closing must be true or false")
     return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
                     stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
                     process=str(need("process")), applies_to=applies, opened_by=trigger("opened_by", need("opened_by")),
                     completed_by=completed_by,
                     anchor=need("anchor"), period=period, warning_rungs=rungs,
                     overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),
-                    supervisors=tuple(e.get("supervisors", [])), legal_basis=str(need("legal_basis")))
+                    supervisors=tuple(e.get("supervisors", [])), legal_basis=str(need("legal_basis")),
+                    check_at_closing=check_at_closing)

@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 
 from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled
-from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED, Case
+from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_FILED, Case
 
 from services.common.consumer import Subscription
 from services.common.events import Event
@@ -41,6 +41,8 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
         # limit and starts the judgment-service period).
         case_id = uuid.UUID(case.name.split("/")[3])
         service.complete_nodes(uow, catalog=catalog, case_id=case_id, trigger=trigger, on=on)
+        if e.event_type == CASE_EVENT_TYPE_CLOSED:
+            service.check_at_closing(uow, catalog=catalog, case_id=case_id, on=on)
         open_for(uow, case, trigger, on)
         scheduling.record_case_date(uow, event_id=event.id, case_id=case_id, event_type=e.event_type,
                                     document=e.document, occur=on,

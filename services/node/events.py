@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeCompleted,
-                                               NodeDeadlineChanged, NodeLocked, NodeOpened, NodeOverdue,
-                                               NodeUnlocked, NodeWarned)
+                                               NodeDeadlineChanged, NodeLocked, NodeOpenAtClosing, NodeOpened,
+                                               NodeOverdue, NodeUnlocked, NodeWarned)
 
 from services.node import deadlines
 from services.node.convert import application_to_proto, node_to_proto, pb_date
@@ -49,3 +49,7 @@ def application_created(application: ApplicationRow, node: NodeRow) -> Applicati
 
 def application_decided(application: ApplicationRow, node: NodeRow) -> ApplicationDecided:
     return ApplicationDecided(application=application_to_proto(application), node=node_to_proto(node))
+
+
+def node_open_at_closing(node: NodeRow, *, on: date) -> NodeOpenAtClosing:
+    return NodeOpenAtClosing(node=node_to_proto(node), closed_on=pb_date(on))

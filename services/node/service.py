@@ -96,6 +96,19 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
     return completed
 
 
+def check_at_closing(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, on: date) -> list[NodeRow]:
+    """S7: the case has closed; every node still open that closing must not skip is reported."""
+    flagged = []
+    for node in uow.session.scalars(select(NodeRow).where(
+            NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED)):
+        rule = catalog.rule(node.node_type)
+        if rule is not None and rule.check_at_closing:
+            uow.publish(events.node_open_at_closing(node, on=on), court=node.court, aggregate_type="node",
+                        aggregate_id=node.name)
+            flagged.append(node)
+    return flagged
+
+
 def lock_clocks(uow: UnitOfWork, node_ids) -> None:
     """Lock the timers of the given nodes before the nodes themselves: the sweeper claims timers
     first and then their nodes, so every writer of a clock takes the locks in that order too

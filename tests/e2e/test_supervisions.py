@@ -637,6 +637,41 @@ def test_s10_effective_judgments_transferred_for_execution_and_filed(cf):
     assert reminders(cf, no_fine_judge, unfined, nodes_of(cf, unfined)["criminal_property_transfer_for_execution"]) == []
 
 
+# ── S7 提交审委会讨论监督 ──────────────────────────────────────────────────────────────────────
+
+def test_s7_committee_submission_reminded_and_checked_at_closing(cf):
+    cf.set_clock(at(date(2026, 11, 30)))  # Monday
+    judge = "judge.440101.civil1.2"
+    submitted = file_case(cf, 7001, case_type="civil", handler=judge, filed=date(2026, 11, 2))
+    skipped = file_case(cf, 7002, case_type="civil", handler=judge, filed=date(2026, 11, 2))
+    for case in (submitted, skipped):
+        record(cf, case, "COMMITTEE_REFERRAL_DECIDED", date(2026, 11, 30))
+    # Submit within 10 days of the decision (court policy): 30 Nov + 10 = Thu 10 Dec.
+    node = wait_node(cf, submitted, "committee_submission")
+    assert due(node) == date(2026, 12, 10) and anchor(node) == date(2026, 11, 30)
+
+    cf.set_clock(at(date(2026, 12, 7)))  # rung 3
+    node = wait_node(cf, submitted, "committee_submission", WARNING)
+    expect_reminder(cf, judge, submitted, node, WARN_KIND, "剩余3天")
+    record(cf, submitted, "SUBMITTED_TO_COMMITTEE", date(2026, 12, 7))
+    wait_node(cf, submitted, "committee_submission", COMPLETED)
+    wait_node(cf, submitted, "committee_discussion")
+
+    # The submitted case closes first, cleanly; then one closes without any submission record: a
+    # closing check at once, and the node stays open. Events are handled in order, so once the
+    # second case's check has arrived the first case's closing has been judged too.
+    pronounce(cf, submitted, date(2026, 12, 7))
+    record(cf, submitted, "CLOSED", date(2026, 12, 7))
+    pronounce(cf, skipped, date(2026, 12, 7))
+    record(cf, skipped, "CLOSED", date(2026, 12, 7))
+    skipped_node = nodes_of(cf, skipped)["committee_submission"]
+    check = expect_reminder(cf, judge, skipped, skipped_node, alert_pb2.REMINDER_KIND_CLOSING_CHECK,
+                            "2026年12月07日结案", "没有办理记录")
+    assert "结案检查" in check.title
+    assert nodes_of(cf, skipped)["committee_submission"].state != COMPLETED
+    assert reminders(cf, judge, submitted, node, alert_pb2.REMINDER_KIND_CLOSING_CHECK) == []
+
+
 # ── What S9 and S10 ask for and the engine does not do yet ────────────────────────────────────
 # Strict xfails on AssertionError: each turns into a failure (XPASS) once the engine does it, so that
 # the marker is removed and the behaviour stays tested. Their set-up fails with pytest.fail, never

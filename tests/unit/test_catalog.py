@@ -230,3 +230,13 @@ def test_opened_by_filters_by_event_case_type_and_procedure(tmp_path):
     assert codes((served, "judgment"), admin, ordinary) == []
     assert codes((served, "complaint_copy"), civil, ordinary) == []         # another document
 
+
+
+def test_check_at_closing_is_a_flag(tmp_path):
+    (rule,) = load(write(tmp_path, [entry("c", check_at_closing=True)])).rules
+    assert rule.check_at_closing
+    assert "check_at_closing" in refused(write(tmp_path, [entry("c", check_at_closing="yes")]))
+
+
+def test_the_shipped_committee_submission_is_checked_at_closing():
+    assert {r.code for r in load().rules if r.check_at_closing} == {"committee_submission"}

@@ -16,6 +16,7 @@ class ReminderKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REMINDER_KIND_UNSPECIFIED: _ClassVar[ReminderKind]
     REMINDER_KIND_WARNING: _ClassVar[ReminderKind]
     REMINDER_KIND_OVERDUE: _ClassVar[ReminderKind]
+    REMINDER_KIND_CLOSING_CHECK: _ClassVar[ReminderKind]
 
 class DeliveryState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -26,6 +27,7 @@ class DeliveryState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 REMINDER_KIND_UNSPECIFIED: ReminderKind
 REMINDER_KIND_WARNING: ReminderKind
 REMINDER_KIND_OVERDUE: ReminderKind
+REMINDER_KIND_CLOSING_CHECK: ReminderKind
 DELIVERY_STATE_UNSPECIFIED: DeliveryState
 DELIVERY_STATE_PENDING: DeliveryState
 DELIVERY_STATE_SENT: DeliveryState

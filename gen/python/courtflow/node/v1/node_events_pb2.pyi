@@ -90,3 +90,11 @@ class NodeUnlocked(_message.Message):
     node: _node_pb2.Node
     application: str
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., application: _Optional[str] = ...) -> None: ...
+
+class NodeOpenAtClosing(_message.Message):
+    __slots__ = ("node", "closed_on")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_ON_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    closed_on: _date_pb2.Date
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., closed_on: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
