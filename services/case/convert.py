@@ -46,7 +46,8 @@ def new_case(request: case_service_pb2.CreateCaseRequest) -> NewCase:
                    procedure=c.procedure, cause=c.cause,
                    parties=tuple(Party(p.role, p.display_name) for p in c.parties),
                    department=c.department, handler=c.handler,
-                   filing_date=to_date(c.filing_date, "case.filing_date"), custody=c.custody,
+                   filing_date=optional_date(c.filing_date, "case.filing_date"),
+                   receive_date=optional_date(c.receive_date, "case.receive_date"), custody=c.custody,
                    request_id=request.request_id)
 
 
@@ -66,7 +67,9 @@ def case_to_proto(case: Case) -> case_pb2.Case:
                         handler=case.handler, custody=case.custody, state=case.state, locked=case.locked,
                         locked_nodes=list(case.locked_nodes),
                         parties=[case_pb2.Party(role=p.role, display_name=p.display_name) for p in case.parties])
-    msg.filing_date.CopyFrom(from_date(case.filing_date))
+    if case.filing_date is not None:
+        msg.filing_date.CopyFrom(from_date(case.filing_date))
+    msg.receive_date.CopyFrom(from_date(case.receive_date))
     msg.create_time.FromDatetime(case.create_time)
     msg.update_time.FromDatetime(case.update_time)
     return msg

@@ -26,7 +26,8 @@ class NewCase:
     parties: tuple[Party, ...]
     department: str
     handler: str
-    filing_date: date
+    filing_date: date | None      # None: registered at receipt, awaiting the filing decision (S1)
+    receive_date: date | None     # None: the filing date
     custody: bool
     request_id: str
 
@@ -42,7 +43,8 @@ class Case:
     parties: tuple[Party, ...]
     department: str
     handler: str
-    filing_date: date
+    filing_date: date | None
+    receive_date: date
     custody: bool
     state: int
     locked: bool
@@ -63,16 +65,24 @@ def check_new_case(new: NewCase, *, today: date) -> None:
     """Rules protovalidate cannot express: they need the clock or relate two fields."""
     if not new.department.startswith(f"courts/{new.court}/departments/"):
         raise invalid_field("case.department", f"承办部门必须属于立案法院 courts/{new.court}")
-    if new.filing_date > today:
-        raise invalid_field("case.filing_date", f"立案日期 {new.filing_date} 晚于今天 {today}")
-    if new.filing_date.year < 1990:
-        raise invalid_field("case.filing_date", "立案日期早于1990年")
-    if f"（{new.filing_date.year}）" not in new.case_number:
-        raise invalid_field("case.case_number", f"案号年份应为立案年份 {new.filing_date.year}")
+    if new.filing_date is None and new.receive_date is None:
+        raise invalid_field("case.filing_date", "立案日期与收案日期至少填写一项")
+    for field, label, day in (("case.filing_date", "立案日期", new.filing_date),
+                              ("case.receive_date", "收案日期", new.receive_date)):
+        if day is not None and day > today:
+            raise invalid_field(field, f"{label} {day} 晚于今天 {today}")
+        if day is not None and day.year < 1990:
+            raise invalid_field(field, f"{label}早于1990年")
+    if new.filing_date is not None and new.receive_date is not None and new.receive_date > new.filing_date:
+        raise invalid_field("case.receive_date", f"收案日期 {new.receive_date} 晚于立案日期 {new.filing_date}")
+    numbered = new.filing_date or new.receive_date
+    if f"（{numbered.year}）" not in new.case_number:
+        word = "立案" if new.filing_date else "收案"
+        raise invalid_field("case.case_number", f"案号年份应为{word}年份 {numbered.year}")
 
 
-def check_event_date(occur: date, *, filing_date: date, today: date) -> None:
+def check_event_date(occur: date, *, receive_date: date, today: date) -> None:
     if occur > today:
         raise invalid_field("case_event.occur_date", f"事件日期 {occur} 晚于今天 {today}")
-    if occur < filing_date:
-        raise invalid_field("case_event.occur_date", f"事件日期 {occur} 早于立案日期 {filing_date}")
+    if occur < receive_date:
+        raise invalid_field("case_event.occur_date", f"事件日期 {occur} 早于收案日期 {receive_date}")

@@ -1,7 +1,7 @@
 """Events the case service publishes."""
 from __future__ import annotations
 
-from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled
+from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived
 
 from services.case.convert import case_event_to_proto, case_to_proto
 from services.case.domain import Case
@@ -9,6 +9,10 @@ from services.case.domain import Case
 
 def case_filed(case: Case) -> CaseFiled:
     return CaseFiled(case=case_to_proto(case))
+
+
+def case_received(case: Case) -> CaseReceived:
+    return CaseReceived(case=case_to_proto(case))
 
 
 def case_event_recorded(case: Case, event_row) -> CaseEventRecorded:

@@ -37,7 +37,8 @@ class CaseRow(Base):
     parties: Mapped[list] = mapped_column(JSONB)
     department: Mapped[str] = mapped_column(String(120))
     handler: Mapped[str] = mapped_column(String(80))
-    filing_date: Mapped[date] = mapped_column(Date)
+    filing_date: Mapped[date | None] = mapped_column(Date)   # NULL: received, not filed yet (S1)
+    receive_date: Mapped[date] = mapped_column(Date)
     custody: Mapped[bool]
     state: Mapped[int] = mapped_column(SmallInteger)
     locked: Mapped[bool]

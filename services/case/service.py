@@ -43,15 +43,19 @@ def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: N
         if found:
             raise CaseNumberTaken(f"案号 {new.case_number} 已在本院登记", metadata={"case_number": new.case_number})
         now = uow.clock.now()
+        filed = new.filing_date is not None
         row = CaseRow(id=new_event_id(), court=new.court, case_number=new.case_number, case_type=new.case_type,
                       procedure=new.procedure, cause=new.cause,
                       parties=[{"role": p.role, "display_name": p.display_name} for p in new.parties],
                       department=new.department, handler=new.handler, filing_date=new.filing_date,
-                      custody=new.custody, state=CaseState.CASE_STATE_FILED, locked=False,
+                      receive_date=new.receive_date or new.filing_date, custody=new.custody,
+                      state=CaseState.CASE_STATE_FILED if filed else CaseState.CASE_STATE_RECEIVED, locked=False,
                       request_id=new.request_id, create_time=now, update_time=now)
         uow.session.add(row)
         case = to_domain(row)
-        uow.publish(events.case_filed(case), court=case.court, aggregate_type="case", aggregate_id=case.name)
+        # A case registered at receipt starts the filing-review clock (S1); a filed one the rest.
+        uow.publish(events.case_filed(case) if filed else events.case_received(case), court=case.court,
+                    aggregate_type="case", aggregate_id=case.name)
         record_operation(uow, reporter="case", caller=caller, action=CREATE_CASE, resource=case.name,
                          result=AuditResult.AUDIT_RESULT_SUCCEEDED)
         try:
@@ -104,9 +108,9 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
                 raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
             raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
         _refuse_if_locked(uow, row)
-        check_event_date(occur_date, filing_date=row.filing_date, today=legal_today(uow.clock))
+        check_event_date(occur_date, receive_date=row.receive_date, today=legal_today(uow.clock))
         if event_type == CaseEventType.CASE_EVENT_TYPE_FILED:
-            raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记")
+            raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记，已收案的案件请记录 FILING_APPROVED")
         if event_type == CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED and not document:
             raise invalid_field("case_event.document", "文书送达须注明送达的文书")
         if event_type == CaseEventType.CASE_EVENT_TYPE_HEARING_SCHEDULED:
@@ -117,8 +121,12 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
                              occur_date=occur_date, hearing_date=hearing_date, document=document, detail=detail,
                              request_id=request_id, recorder=caller.user, record_time=uow.clock.now())
         uow.session.add(event)
+        filed_now = _decide_filing(row, event_type, occur_date, now=uow.clock.now())
         uow.publish(events.case_event_recorded(to_domain(row), event), court=court, aggregate_type="case",
                     aggregate_id=case_name(row.court, row.id))
+        if filed_now:
+            uow.publish(events.case_filed(to_domain(row)), court=court, aggregate_type="case",
+                        aggregate_id=case_name(row.court, row.id))
         record_operation(uow, reporter="case", caller=caller, action=RECORD_CASE_EVENT, resource=event.name,
                          result=AuditResult.AUDIT_RESULT_SUCCEEDED)
         try:
@@ -129,6 +137,19 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             with uow_factory() as again:
                 return _same_case(_event_by_request(again, court, request_id), case_id)
         return event
+
+
+def _decide_filing(row: CaseRow, event_type: int, on: date, *, now) -> bool:
+    """The filing decision on a case registered at receipt (S1): approval files it on that day
+    (and the filed case's clocks start), rejection ends it. True when the case was filed now."""
+    if row.state != CaseState.CASE_STATE_RECEIVED:
+        return False
+    if event_type == CaseEventType.CASE_EVENT_TYPE_FILING_APPROVED:
+        row.filing_date, row.state, row.update_time = on, CaseState.CASE_STATE_FILED, now
+        return True
+    if event_type == CaseEventType.CASE_EVENT_TYPE_FILING_REJECTED:
+        row.state, row.update_time = CaseState.CASE_STATE_NOT_FILED, now
+    return False
 
 
 def _check_hearing(check: HearingCheck, caller: Caller, row: CaseRow, occur_date: date,
@@ -172,5 +193,6 @@ def to_domain(row: CaseRow, *, locked_nodes: tuple[str, ...] = ()) -> Case:
                 procedure=row.procedure, cause=row.cause,
                 parties=tuple(Party(p["role"], p["display_name"]) for p in row.parties),
                 department=row.department, handler=row.handler, filing_date=row.filing_date,
+                receive_date=row.receive_date,
                 custody=row.custody, state=row.state, locked=row.locked, create_time=row.create_time,
                 update_time=row.update_time, locked_nodes=locked_nodes)

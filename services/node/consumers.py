@@ -4,8 +4,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled
-from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_FILED, Case
+from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived
+from courtflow.case.v1.case_pb2 import (CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_COMPLAINT_RECEIVED,
+                                        CASE_EVENT_TYPE_FILED, Case)
 
 from services.common.consumer import Subscription
 from services.common.events import Event
@@ -19,6 +20,14 @@ def _date(d) -> date:
     return date(d.year, d.month, d.day)
 
 
+def _anchors(case: Case, on: date) -> dict[str, date]:
+    """What a rule may count from: the event's own date, and the filing date once there is one."""
+    anchors = {"event_date": on}
+    if case.HasField("filing_date"):
+        anchors["filing_date"] = _date(case.filing_date)
+    return anchors
+
+
 def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscription:
     def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date) -> None:
         _, court, _, case_id = case.name.split("/")
@@ -27,8 +36,12 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
         service.open_nodes(uow, catalog=catalog, calendar=calendars.current(uow.session), trigger=trigger,
                            court=court, case_id=uuid.UUID(case_id), case_number=case.case_number,
                            case_type=case.case_type, procedure=case.procedure, department=case.department,
-                           handler=case.handler, anchors={"event_date": on, "filing_date": _date(case.filing_date)},
+                           handler=case.handler, anchors=_anchors(case, on),
                            custody=case.custody, overrides=court_rules.overrides_in(uow.session, court))
+
+    def on_case_received(uow: UnitOfWork, event: Event) -> None:
+        case = event.payload.case
+        open_for(uow, case, (CASE_EVENT_TYPE_COMPLAINT_RECEIVED, ""), _date(case.receive_date))
 
     def on_case_filed(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
@@ -48,5 +61,6 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
                                     document=e.document, occur=on,
                                     hearing=_date(e.hearing_date) if e.HasField("hearing_date") else None)
 
-    return Subscription(consumer="node", producer="case", types=(CaseFiled, CaseEventRecorded),
-                        handlers={CaseFiled: on_case_filed, CaseEventRecorded: on_case_event})
+    return Subscription(consumer="node", producer="case", types=(CaseReceived, CaseFiled, CaseEventRecorded),
+                        handlers={CaseReceived: on_case_received, CaseFiled: on_case_filed,
+                                  CaseEventRecorded: on_case_event})

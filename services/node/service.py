@@ -1,6 +1,7 @@
 """Use cases of the node service. Keyword-only; they raise domain errors."""
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date
 from typing import Callable, Sequence
@@ -24,6 +25,7 @@ from services.node.overrides import Override, effective
 from services.node.periods import compute_deadline
 
 
+log = logging.getLogger(__name__)
 NODE_COLUMNS = tuple(c.key for c in NodeRow.__table__.columns)
 
 
@@ -42,6 +44,10 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
         existing = set(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
     for rule in rules:
         if rule.code in existing:
+            continue
+        if rule.anchor not in anchors:
+            # Counted from the filing date on a case not filed yet: it opens with the filing.
+            log.warning("node %s of case %s not opened: no %s yet", rule.code, case_id, rule.anchor)
             continue
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
                          case_number=case_number, department=department, handler=handler,

@@ -672,6 +672,45 @@ def test_s7_committee_submission_reminded_and_checked_at_closing(cf):
     assert reminders(cf, judge, submitted, node, alert_pb2.REMINDER_KIND_CLOSING_CHECK) == []
 
 
+# ── S1 立案监督 ───────────────────────────────────────────────────────────────────────────────
+
+def test_s1_filing_review_runs_from_receipt_until_the_filing_decision(cf):
+    cf.set_clock(at(date(2026, 12, 14)))  # Monday
+    judge = "judge.440101.civil2.1"
+    _, court, department, _ = judge.split(".")
+    seed = CaseSeed(request_id="supervision-s1", court_id=court, department_id=f"{court}-{department}",
+                    case_number="（2026）示0101民初1101号", case_type="civil", procedure="first_instance_ordinary",
+                    cause=CAUSES["civil"][0], parties=CAUSES["civil"][1], handler=judge,
+                    filing_date=date(2026, 12, 14), custody=False)
+    request = create_request(seed)
+    request.case.ClearField("filing_date")  # registered at receipt: no filing decision yet
+    request.case.receive_date.year, request.case.receive_date.month, request.case.receive_date.day = 2026, 12, 14
+    case = cf.cases.CreateCase(request, metadata=cf.md(COURT_SYSTEM)).case
+    assert case.state == case_pb2.CASE_STATE_RECEIVED and not case.HasField("filing_date")
+
+    # Seven days from receipt to decide (民事诉讼法：起诉和受理): 14 Dec + 7 = Mon 21 Dec. Nothing
+    # counted from filing opens before there is a filing.
+    review = wait_node(cf, case, "filing_review_civil")
+    assert due(review) == date(2026, 12, 21) and anchor(review) == date(2026, 12, 14)
+    assert "trial_time_limit" not in nodes_of(cf, case)
+    with pytest.raises(grpc.RpcError) as early:
+        record(cf, case, "COMPLAINT_RECEIVED", date(2026, 12, 13))
+    assert early.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # before receipt
+
+    cf.set_clock(at(date(2026, 12, 19)))  # rung 2
+    review = wait_node(cf, case, "filing_review_civil", WARNING)
+    expect_reminder(cf, judge, case, review, WARN_KIND, "剩余2天")
+
+    record(cf, case, "FILING_APPROVED", date(2026, 12, 18))
+    wait_node(cf, case, "filing_review_civil", COMPLETED)
+    trial = wait_node(cf, case, "trial_time_limit")
+    # Filed on 18 Dec: the trial limit runs six months from the filing, to 18 Jun 2027.
+    assert due(trial) == date(2027, 6, 18) and anchor(trial) == date(2026, 12, 18)
+    filed = get_case(cf, case)
+    assert filed.state == case_pb2.CASE_STATE_FILED and (filed.filing_date.month, filed.filing_date.day) == (12, 18)
+    assert (filed.receive_date.month, filed.receive_date.day) == (12, 14)
+
+
 # ── What S9 and S10 ask for and the engine does not do yet ────────────────────────────────────
 # Strict xfails on AssertionError: each turns into a failure (XPASS) once the engine does it, so that
 # the marker is removed and the behaviour stays tested. Their set-up fails with pytest.fail, never

@@ -25,15 +25,17 @@ _sym_db = _symbol_database.Default()
 from courtflow.case.v1 import case_pb2 as courtflow_dot_case_dot_v1_dot_case__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/case/v1/case_events.proto\x12\x11\x63ourtflow.case.v1\x1a\x1c\x63ourtflow/case/v1/case.proto\"2\n\tCaseFiled\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"l\n\x11\x43\x61seEventRecorded\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12\x30\n\ncase_event\x18\x02 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEventb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/case/v1/case_events.proto\x12\x11\x63ourtflow.case.v1\x1a\x1c\x63ourtflow/case/v1/case.proto\"5\n\x0c\x43\x61seReceived\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"2\n\tCaseFiled\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"l\n\x11\x43\x61seEventRecorded\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12\x30\n\ncase_event\x18\x02 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEventb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'courtflow.case.v1.case_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CASEFILED']._serialized_start=88
-  _globals['_CASEFILED']._serialized_end=138
-  _globals['_CASEEVENTRECORDED']._serialized_start=140
-  _globals['_CASEEVENTRECORDED']._serialized_end=248
+  _globals['_CASERECEIVED']._serialized_start=88
+  _globals['_CASERECEIVED']._serialized_end=141
+  _globals['_CASEFILED']._serialized_start=143
+  _globals['_CASEFILED']._serialized_end=193
+  _globals['_CASEEVENTRECORDED']._serialized_start=195
+  _globals['_CASEEVENTRECORDED']._serialized_end=303
 # @@protoc_insertion_point(module_scope)

@@ -42,6 +42,8 @@ class CaseState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CASE_STATE_FILED: _ClassVar[CaseState]
     CASE_STATE_CLOSED: _ClassVar[CaseState]
     CASE_STATE_ARCHIVED: _ClassVar[CaseState]
+    CASE_STATE_RECEIVED: _ClassVar[CaseState]
+    CASE_STATE_NOT_FILED: _ClassVar[CaseState]
 
 class PartyRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -215,6 +217,8 @@ CASE_STATE_UNSPECIFIED: CaseState
 CASE_STATE_FILED: CaseState
 CASE_STATE_CLOSED: CaseState
 CASE_STATE_ARCHIVED: CaseState
+CASE_STATE_RECEIVED: CaseState
+CASE_STATE_NOT_FILED: CaseState
 PARTY_ROLE_UNSPECIFIED: PartyRole
 PARTY_ROLE_PLAINTIFF: PartyRole
 PARTY_ROLE_DEFENDANT: PartyRole
@@ -372,7 +376,7 @@ class Party(_message.Message):
     def __init__(self, role: _Optional[_Union[PartyRole, str]] = ..., display_name: _Optional[str] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes")
+    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes", "receive_date")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CASE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -388,6 +392,7 @@ class Case(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     LOCKED_NODES_FIELD_NUMBER: _ClassVar[int]
+    RECEIVE_DATE_FIELD_NUMBER: _ClassVar[int]
     name: str
     case_number: str
     case_type: CaseType
@@ -403,7 +408,8 @@ class Case(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     locked_nodes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ...) -> None: ...
+    receive_date: _date_pb2.Date
+    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
 
 class CaseEvent(_message.Message):
     __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date")
