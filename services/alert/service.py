@@ -39,7 +39,10 @@ def remind(uow: UnitOfWork, *, node: Node, rung: int, kind: int, days: int = 0, 
         else:
             text = templates.closing_check(case_number=node.case_number, node=node.display_name, due=due,
                                            closed_on=on, handler=handler)
-        key = f"{node.name}|{rung}|{user}"
+        # Once per (node, rung, person) and clock generation: a limit extended after its warning
+        # warns again before the new date (S4).
+        generation = f"|g{node.clock_generation}" if node.clock_generation else ""
+        key = f"{node.name}{generation}|{rung}|{user}"
         now = uow.clock.now()
         inserted = uow.session.execute(pg_insert(MessageRow).values(
             id=new_event_id(), dedupe_key=key, recipient=user, kind=kind, title=text.title, body=text.body,

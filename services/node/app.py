@@ -50,10 +50,9 @@ class CalendarReevaluation:
     def _once(self) -> None:
         with self._rt.uow() as uow:
             calendar = self._calendars.current(uow.session)
-            if self._calendars.version != self._seen:
-                recompute(uow, calendar, reason="节假日安排更新")
-                uow.commit()
-                self._seen = self._calendars.version
+        if self._calendars.version != self._seen:
+            recompute(self._rt.uow, calendar, reason="节假日安排更新")
+            self._seen = self._calendars.version
 
     async def run(self) -> None:
         while not self._stopping.is_set():

@@ -2,6 +2,7 @@
 deadlines that were computed while a year's calendar was unknown (DOMAIN §1)."""
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Callable
 
@@ -18,9 +19,10 @@ from services.common.errors import PermissionDenied, invalid_field
 from services.common.uow import UnitOfWork
 from services.node import deadlines, events
 from services.node.calendar import HolidayCalendar, YearSchedule
-from services.node.calendars import CalendarStore, load
+from services.node.calendars import CalendarStore
 from services.node.convert import calendar_year_to_proto
 from services.node.models import CalendarYearRow, DueTimerRow, NodeRow
+from services.node.service import lock_clocks, reschedule
 
 IMPORT_CALENDAR = "/courtflow.node.v1.NodeService/ImportCalendarYear"
 RECOMPUTE_BATCH = 1000
@@ -48,15 +50,17 @@ def import_year(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, store:
         uow.session.execute(pg_insert(CalendarYearRow).values(year=year, **values)
                             .on_conflict_do_update(index_elements=[CalendarYearRow.year], set_=values))
         row = uow.session.get(CalendarYearRow, year, populate_existing=True)
-        calendar = load(uow.session)
-        recomputed = recompute(uow, calendar, reason=f"导入{year}年节假日安排", changed_year=year)
         uow.publish(CalendarYearImported(calendar_year=calendar_year_to_proto(row)), court="44",
                     aggregate_type="calendar_year", aggregate_id=f"calendarYears/{year}")
         record_operation(uow, reporter="node", caller=caller, action=IMPORT_CALENDAR,
                          resource=f"calendarYears/{year}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
         uow.commit()
     with uow_factory() as uow:
-        store.current(uow.session, force=True)
+        calendar = store.current(uow.session, force=True)
+    # After the import has committed, in batches of their own: a province has hundreds of
+    # thousands of nodes due in a year. Should this stop half-way, importing the same schedule
+    # again finishes the work (the recomputation only changes what differs).
+    recomputed = recompute(uow_factory, calendar, reason=f"导入{year}年节假日安排", changed_year=year)
     return row, recomputed
 
 
@@ -65,33 +69,54 @@ def list_years(uow_factory: Callable[[], UnitOfWork]) -> list[CalendarYearRow]:
         return list(uow.session.scalars(select(CalendarYearRow).order_by(CalendarYearRow.year)))
 
 
-def recompute(uow: UnitOfWork, calendar: HolidayCalendar, *, reason: str, changed_year: int | None = None) -> int:
-    """Recompute the running nodes whose dates depended on an unknown calendar (or, with
-    `changed_year`, on that year's calendar, which was just replaced); timers not yet fired
-    follow the new due date. Returns how many due dates changed."""
+def recompute(uow_factory: Callable[[], UnitOfWork], calendar: HolidayCalendar, *, reason: str,
+              changed_year: int | None = None) -> int:
+    """Derive again the dates of the open nodes that depended on an unknown calendar (or, with
+    `changed_year`, on that year's calendar, which was just replaced), in keyset batches each
+    committed on its own. Returns how many due dates changed."""
     query = select(NodeRow).where(NodeRow.state != NodeState.NODE_STATE_COMPLETED)
     if changed_year is None:
         query = query.where(NodeRow.calendar_known.is_(False))
     else:
         query = query.where((NodeRow.calendar_known.is_(False)) | (
             (NodeRow.due_date >= date(changed_year, 1, 1)) & (NodeRow.due_date <= date(changed_year + 1, 1, 31))))
-    changed = 0
-    for node in uow.session.scalars(query.limit(RECOMPUTE_BATCH).with_for_update(skip_locked=True)):
-        result = deadlines.derive(node, calendar)
-        if result.due == node.due_date and result.calendar_known == node.calendar_known:
-            continue
+    changed, after = 0, uuid.UUID(int=0)
+    while True:
+        with uow_factory() as uow:
+            ids = list(uow.session.scalars(query.with_only_columns(NodeRow.id).where(NodeRow.id > after)
+                                           .order_by(NodeRow.id).limit(RECOMPUTE_BATCH)))
+            if not ids:
+                return changed
+            after = ids[-1]
+            lock_clocks(uow, ids)
+            for node in uow.session.scalars(select(NodeRow).where(NodeRow.id.in_(ids)).order_by(NodeRow.id)
+                                            .with_for_update()):
+                changed += _recompute_one(uow, node, calendar, reason)
+            uow.commit()
+
+
+def _recompute_one(uow: UnitOfWork, node: NodeRow, calendar: HolidayCalendar, reason: str) -> int:
+    result = deadlines.derive(node, calendar)
+    if result.due == node.due_date:
+        if result.calendar_known != node.calendar_known:
+            node.calendar_known = result.calendar_known
+            node.explanation = [*result.explanation, f"重新计算：{reason}"]
+        return 0
+    if node.state == NodeState.NODE_STATE_RUNNING:
+        # Nothing has fired yet: the pending timers simply follow the new date.
         previous = node.due_date
         node.due_date, node.calendar_known = result.due, result.calendar_known
         node.explanation = [*result.explanation, f"重新计算：{reason}"]
         node.deadline_time = deadlines.deadline_time(result.due)
-        if node.suspended_since is not None:
-            continue  # a suspended clock has no timers; its resumption schedules them
-        for rung, at in deadlines.schedule(result.due, node.warning_rungs):
-            uow.session.execute(update(DueTimerRow).where(
-                DueTimerRow.node_id == node.id, DueTimerRow.rung == rung, DueTimerRow.fired_at.is_(None))
-                .values(fire_at=at))
-        if previous != result.due:
-            changed += 1
-            uow.publish(events.node_deadline_changed(node, previous=previous, reason=reason), court=node.court,
-                        aggregate_type="node", aggregate_id=node.name)
-    return changed
+        if node.suspended_since is None:
+            for rung, at in deadlines.schedule(result.due, node.warning_rungs):
+                uow.session.execute(update(DueTimerRow).where(
+                    DueTimerRow.node_id == node.id, DueTimerRow.rung == rung, DueTimerRow.fired_at.is_(None))
+                    .values(fire_at=at))
+        uow.publish(events.node_deadline_changed(node, previous=previous, reason=reason), court=node.court,
+                    aggregate_type="node", aggregate_id=node.name)
+    else:
+        # Warned or overdue under the old date: a new clock generation, so a node the new calendar
+        # gives more time runs again, and its reminders follow the new date.
+        reschedule(uow, node, calendar, reason=f"重新计算：{reason}")
+    return 1

@@ -78,6 +78,32 @@ def test_unknown_year_is_flagged_then_recomputed_when_imported(cf, tmp_path, cap
     assert [cy.year for cy in listed] == [2027] and len(listed[0].holidays) == 3
 
 
+def test_a_corrected_schedule_gives_an_overdue_node_its_time_back(cf, tmp_path):
+    cf.set_clock(datetime(2027, 6, 1, 9, tzinfo=LEGAL_TZ))
+    seed = CaseSeed(request_id="cal-2", court_id=COURT, department_id="440101-civil1",
+                    case_number="（2027）示0101民初7002号", case_type="civil", procedure="first_instance_ordinary",
+                    cause="民间借贷纠纷", parties=("原告 丙", "被告 丁"), handler=JUDGE,
+                    filing_date=date(2027, 6, 1), custody=False)
+    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    serve = lambda: cf.nodes.GetNode(ns.GetNodeRequest(name=f"{case.name}/nodes/serve_complaint_copy"),  # noqa: E731
+                                     metadata=cf.md(JUDGE)).node
+    node = eventually(lambda: _try(serve), what="service node")
+    assert as_date(node.due_date) == date(2027, 6, 7)  # five days → Sunday 06-06 → Monday 06-07
+    cf.set_clock(datetime(2027, 6, 8, 9, tzinfo=LEGAL_TZ))
+    eventually(lambda: serve().state == node_pb2.NODE_STATE_OVERDUE, what="overdue under the first schedule")
+
+    # The schedule is corrected: 06-07 is a holiday after all. The node runs again to 06-08.
+    schedule = node_pb2.CalendarYear(year=2027, source="更正后的2027年节假日安排", holidays=[
+        date_pb2.Date(year=2027, month=m, day=d) for m, d in ((1, 1), (5, 27), (5, 28), (6, 7))])
+    reply = cf.nodes.ImportCalendarYear(ns.ImportCalendarYearRequest(calendar_year=schedule), metadata=cf.md(ADMIN))
+    assert reply.recomputed_nodes >= 1
+    node = eventually(lambda: (n := serve()).state == node_pb2.NODE_STATE_WARNING and n,
+                      what="running again, in its warning period")
+    assert as_date(node.due_date) == date(2027, 6, 8) and node.clock_generation == 1
+    cf.set_clock(datetime(2027, 6, 9, 9, tzinfo=LEGAL_TZ))
+    eventually(lambda: serve().state == node_pb2.NODE_STATE_OVERDUE, what="overdue after the corrected date")
+
+
 def test_only_province_administrators_import(cf):
     request = ns.ImportCalendarYearRequest(calendar_year=node_pb2.CalendarYear(
         year=2028, source="x", holidays=[date_pb2.Date(year=2028, month=1, day=3)]))

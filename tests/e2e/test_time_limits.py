@@ -10,6 +10,7 @@ import grpc
 import pytest
 import yaml
 
+from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 from google.type import date_pb2
@@ -130,6 +131,13 @@ def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
     warned = eventually(lambda: (n := trial(cf, case)).state == node_pb2.NODE_STATE_WARNING and n,
                         what="warning before the new limit")
     assert not warned.HasField("lock") and warned.clock_generation == 1
+    # The judge is told again: two 15-day warnings, one for each date.
+    def warnings_in_inbox():
+        messages = cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000,
+                                                                  filter=f'case = "{case}"'), metadata=cf.md(JUDGE)).messages
+        return [m for m in messages if m.kind == alert_pb2.REMINDER_KIND_WARNING]
+    told = eventually(lambda: len(warnings_in_inbox()) == 2 and warnings_in_inbox(), what="second warning")
+    assert sorted("2027年03月02日" in m.body for m in told) == [False, True]
 
     # A second extension: the higher court's step, asked for late (15-day lead: by 2027-02-15),
     # without material, approved by this court's president — each is a supervision warning (S4, S6).
