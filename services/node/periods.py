@@ -12,19 +12,26 @@ Steps, in this order, each leaving one line of explanation for users:
    day (民法典第二百零三条), except in custody (刑事诉讼法) or when the rule disables it.
 Working-day periods count N working days after the start day and end on a working day, so they
 never roll.
+
+Hour periods (compute_hour_deadline) start at an instant, not a date: the procedure laws do not
+count the hour in which the period starts (民事诉讼法、刑事诉讼法「期间」条), so counting begins at
+the next full hour, and the period ends N hours later, without a rest-day roll (the roll speaks of
+a last *day*). Nodes count legal dates only, because case events carry dates; the catalogue
+writes statutory hour periods (48 小时) in days.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import MAXYEAR, date, timedelta
+from datetime import MAXYEAR, date, datetime, timedelta
 from enum import Enum
 from typing import Iterable, Sequence
 
 from services.node.calendar import HolidayCalendar
 
-__all__ = ["Deadline", "Exclusion", "Extension", "Period", "Unit", "compute_deadline"]
+__all__ = ["Deadline", "Exclusion", "Extension", "HourDeadline", "Period", "Unit", "compute_deadline",
+           "compute_hour_deadline"]
 
 _ONE_DAY = timedelta(days=1)
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -273,3 +280,25 @@ def _month_length(year: int, month: int) -> int:
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
         return 29
     return _MONTH_DAYS[month - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class HourDeadline:
+    ends_at: datetime
+    explanation: tuple[str, ...]
+
+
+def compute_hour_deadline(*, start: datetime, hours: int, basis: str = "") -> HourDeadline:
+    """The end of an hour period begun at `start` (an aware datetime), with its explanation."""
+    if start.tzinfo is None:
+        raise ValueError("start must carry its time zone")
+    if not isinstance(hours, int) or isinstance(hours, bool) or hours < 1:
+        raise ValueError(f"hours must be a whole number >= 1, got {hours!r}")
+    lines = [f"依据：{basis}"] if basis else []
+    whole = start.replace(minute=0, second=0, microsecond=0)
+    first = whole + timedelta(hours=1)
+    lines.append(f"起算：{start:%Y-%m-%d %H:%M} 所在的小时不计入，自 {first:%Y-%m-%d %H:%M} 起算"
+                 "（民事诉讼法、刑事诉讼法「期间」条）")
+    ends = first + timedelta(hours=hours)
+    lines.append(f"期间：{hours}小时，届满时刻 {ends:%Y-%m-%d %H:%M}；以小时计算的期间不因节假日顺延")
+    return HourDeadline(ends_at=ends, explanation=tuple(lines))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import chinese_calendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.common.clock import LEGAL_TZ
 from services.node.calendar import HolidayCalendar, YearSchedule
-from services.node.periods import Exclusion, Period, Unit, compute_deadline
+from services.node.periods import Exclusion, Period, Unit, compute_deadline, compute_hour_deadline
 
 CAL = HolidayCalendar.builtin()
 D = date.fromisoformat
@@ -283,3 +284,35 @@ def test_working_day_count_equals_n(start, n):
     assert CAL.is_working_day(due)
     days = [start + timedelta(days=i) for i in range(1, (due - start).days + 1)]
     assert sum(CAL.is_working_day(d) for d in days) == n
+
+
+# ── hour periods ──────────────────────────────────────────────────────────────────────────────
+
+
+def test_hour_period_does_not_count_the_starting_hour():
+    # Detained at 10:25 on the eve of National Day: 24 hours from 11:00, ending 11:00 the next
+    # day, a holiday — hour periods do not roll.
+    d = compute_hour_deadline(start=datetime(2026, 9, 30, 10, 25, tzinfo=LEGAL_TZ), hours=24)
+    assert d.ends_at == datetime(2026, 10, 1, 11, 0, tzinfo=LEGAL_TZ)
+    assert any("不因节假日顺延" in line for line in d.explanation)
+
+
+def test_hour_period_on_the_hour_still_skips_that_hour():
+    d = compute_hour_deadline(start=datetime(2026, 3, 2, 9, 0, tzinfo=LEGAL_TZ), hours=48)
+    assert d.ends_at == datetime(2026, 3, 4, 10, 0, tzinfo=LEGAL_TZ)
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1)), st.integers(1, 10_000))
+def test_hour_period_ends_between_n_and_n_plus_one_hours_later(naive, hours):
+    start = naive.replace(tzinfo=LEGAL_TZ)
+    ends = compute_hour_deadline(start=start, hours=hours).ends_at
+    assert timedelta(hours=hours) < ends - start <= timedelta(hours=hours + 1)
+    assert (ends.minute, ends.second, ends.microsecond) == (0, 0, 0)
+
+
+def test_hour_period_refuses_naive_starts_and_bad_counts():
+    with pytest.raises(ValueError):
+        compute_hour_deadline(start=datetime(2026, 3, 2, 9), hours=24)
+    for bad in (0, -1, True, 1.5):
+        with pytest.raises(ValueError):
+            compute_hour_deadline(start=datetime(2026, 3, 2, 9, tzinfo=LEGAL_TZ), hours=bad)
