@@ -71,7 +71,7 @@ def create(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Time
                        reason_code=new.reason_code, materials=new.materials)
         required = time_limits.required_level(rules, facts)
         row = ApplicationRow(
-            id=new_event_id(), court=node.court, case_id=node.case_id, node_id=node.id, node_type=node.node_type,
+            id=new_event_id(), court=node.court, case_id=node.case_id, node_id=node.id, node_type=node.node_id,
             department=node.department, responsible=node.responsible, kind=new.kind, reason_code=new.reason_code,
             reason=new.reason, materials=list(new.materials), extension=new.extension, start_date=new.start,
             end_date=new.end, state=ApplicationState.APPLICATION_STATE_PENDING, applicant=caller.user,

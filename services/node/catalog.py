@@ -50,6 +50,8 @@ class NodeRule:
     # Checked when the case closes (S7): still open then means the step was never done, and the
     # responsible person is warned at once (the node itself stays open and runs on).
     check_at_closing: bool = False
+    # Opens a node for every opening event (each hearing, each borrowing), not once per case.
+    repeats: bool = False
 
     def applies(self, case_type: int, procedure: int) -> bool:
         return any(pair in self.applies_to for pair in
@@ -145,9 +147,11 @@ def _rule(e: dict, where: str) -> NodeRule:
     applies = frozenset(applicability(j, a) for j, a in enumerate(need("applies_to")))
 
     completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
-    check_at_closing = e.get("check_at_closing", False)
-    if not isinstance(check_at_closing, bool):
-        raise CatalogError(f"{where}: check_at_closing must be true or false")
+    flags = {}
+    for flag in ("check_at_closing", "repeats"):
+        flags[flag] = e.get(flag, False)
+        if not isinstance(flags[flag], bool):
+            raise CatalogError(f"{where}: {flag} must be true or false")
     return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
                     stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
                     process=str(need("process")), applies_to=applies, opened_by=trigger("opened_by", need("opened_by")),
@@ -155,4 +159,4 @@ def _rule(e: dict, where: str) -> NodeRule:
                     anchor=need("anchor"), period=period, warning_rungs=rungs,
                     overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),
                     supervisors=tuple(e.get("supervisors", [])), legal_basis=str(need("legal_basis")),
-                    check_at_closing=check_at_closing)
+                    **flags)

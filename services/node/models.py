@@ -20,10 +20,20 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
+def node_id(code: str, instance: int) -> str:
+    """A node's id within its case: the catalogue code, with "-N" from the second instance on."""
+    return code if instance == 1 else f"{code}-{instance}"
+
+
+def split_node_id(text: str) -> tuple[str, int]:
+    code, _, n = text.partition("-")
+    return code, int(n) if n else 1
+
+
 class NodeRow(Base):
     __tablename__ = "nodes"
     __table_args__ = (
-        Index("nodes_case", "case_id", "node_type", unique=True),
+        Index("nodes_case", "case_id", "node_type", "instance", unique=True),
         Index("nodes_court_department", "court", "department"),
         Index("nodes_court_responsible", "court", "responsible"),
         Index("nodes_calendar_unknown", "due_date", postgresql_where=text("NOT calendar_known")),
@@ -79,9 +89,16 @@ class NodeRow(Base):
     unlock_user: Mapped[str | None] = mapped_column(String(80))
     unlock_application: Mapped[str | None] = mapped_column(String(200))
 
+    # 1 for the first node of its rule in the case; a repeating rule numbers the next ones 2, 3, …
+    instance: Mapped[int] = mapped_column(SmallInteger)
+
+    @property
+    def node_id(self) -> str:
+        return node_id(self.node_type, self.instance)
+
     @property
     def name(self) -> str:
-        return f"courts/{self.court}/cases/{self.case_id}/nodes/{self.node_type}"
+        return f"courts/{self.court}/cases/{self.case_id}/nodes/{self.node_id}"
 
     @property
     def case_name(self) -> str:
@@ -120,7 +137,7 @@ class ApplicationRow(Base):
     court: Mapped[str] = mapped_column(String(12))
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     node_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    node_type: Mapped[str] = mapped_column(String(63))
+    node_type: Mapped[str] = mapped_column(String(63))   # the node's id in its case (see node_id)
     # The node's department and responsible person, for scope filtering of the approval queue.
     department: Mapped[str] = mapped_column(String(120))
     responsible: Mapped[str] = mapped_column(String(80))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from datetime import date
 from typing import Callable, Sequence
 
@@ -10,6 +11,7 @@ from opentelemetry import propagate
 from sqlalchemy import delete, select, update
 
 from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.case.v1.case_pb2 import CaseEventType
 from courtflow.node.v1.node_pb2 import NodeState
 
 from services.common import scope
@@ -20,12 +22,14 @@ from services.common.uow import UnitOfWork
 from services.node import deadlines, events
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule, Trigger
-from services.node.models import DueTimerRow, NodeRow
+from services.node.models import DueTimerRow, NodeRow, split_node_id
 from services.node.overrides import Override, effective
 from services.node.periods import compute_deadline
 
 
 log = logging.getLogger(__name__)
+# Events that end every open instance of a repeating node, not just the oldest.
+COMPLETES_EVERY_INSTANCE = frozenset({CaseEventType.CASE_EVENT_TYPE_CLOSED})
 NODE_COLUMNS = tuple(c.key for c in NodeRow.__table__.columns)
 
 
@@ -41,9 +45,9 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
              for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure)]
     # No autoflush: the nodes of a whole consumer batch are written together at commit.
     with uow.session.no_autoflush:
-        existing = set(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
+        existing = Counter(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
     for rule in rules:
-        if rule.code in existing:
+        if existing[rule.code] and not rule.repeats:
             continue
         if rule.anchor not in anchors:
             # Counted from the filing date on a case not filed yet: it opens with the filing.
@@ -51,7 +55,7 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
             continue
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
                          case_number=case_number, department=department, handler=handler,
-                         anchor=anchors[rule.anchor], custody=custody)
+                         anchor=anchors[rule.anchor], custody=custody, instance=existing[rule.code] + 1)
         # A filing opens a dozen nodes with several timers each: bulk rows, not ORM objects.
         uow.insert_later(NodeRow, [{c: getattr(node, c) for c in NODE_COLUMNS}])
         uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=rung, fire_at=at, fired_at=None, outcome=None)
@@ -63,7 +67,7 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
 
 def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, now, court: str,
               case_id: uuid.UUID, case_number: str, department: str, handler: str, anchor: date,
-              custody: bool) -> NodeRow:
+              custody: bool, instance: int) -> NodeRow:
     deadline = compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=custody,
                                 basis=rule.legal_basis)
     trace_context: dict[str, str] = {}
@@ -79,7 +83,7 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         warned=False, open_time=now, trace_context=trace_context, overdue_action=rule.overdue_action,
         extensions=[], exclusions=[], suspended_since=None, suspension_application=None, clock_generation=0,
         change_count=0, locked=False, lock_type=None, lock_reason=None, lock_date=None, lock_time=None,
-        unlock_date=None, unlock_time=None, unlock_user=None, unlock_application=None)
+        unlock_date=None, unlock_time=None, unlock_user=None, unlock_application=None, instance=instance)
 
 
 def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, trigger: Trigger,
@@ -88,11 +92,18 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
     now = uow.clock.now()
     completed = []
     lock_clocks(uow, select(NodeRow.id).where(NodeRow.case_id == case_id).scalar_subquery())
+    done_once: set[str] = set()
     for node in uow.session.scalars(select(NodeRow).where(
-            NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED).with_for_update()):
+            NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED)
+            .order_by(NodeRow.node_type, NodeRow.instance).with_for_update()):
         rule = catalog.rule(node.node_type)
         if rule is None or not rule.completed_by_event(trigger):
             continue
+        if rule.repeats and trigger[0] not in COMPLETES_EVERY_INSTANCE:
+            # One event completes one instance, the oldest (the recording of the first hearing).
+            if node.node_type in done_once:
+                continue
+            done_once.add(node.node_type)
         node.state, node.complete_time = NodeState.NODE_STATE_COMPLETED, now
         uow.session.execute(update(DueTimerRow).where(DueTimerRow.node_id == node.id, DueTimerRow.fired_at.is_(None))
                             .values(fired_at=now, outcome="completed"))
@@ -154,11 +165,13 @@ def get_node(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: st
         return visible_node(uow, caller, court, case_id, node_type)
 
 
-def visible_node(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID, node_type: str, *,
+def visible_node(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID, node_id: str, *,
                  lock: bool = False) -> NodeRow:
     """The node if the caller may see it; NOT_FOUND only for those who see the whole court, so a
     narrow caller cannot probe which nodes exist. With `lock`, its clock is locked for a change."""
-    query = select(NodeRow).where(NodeRow.court == court, NodeRow.case_id == case_id, NodeRow.node_type == node_type)
+    code, instance = split_node_id(node_id)
+    query = select(NodeRow).where(NodeRow.court == court, NodeRow.case_id == case_id, NodeRow.node_type == code,
+                                  NodeRow.instance == instance)
     if lock:
         lock_clocks(uow, query.with_only_columns(NodeRow.id).scalar_subquery())
         query = query.with_for_update()
@@ -166,7 +179,7 @@ def visible_node(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID
     if node is None or not scope.can_see(caller, court=node.court, department=node.department,
                                          owner=node.responsible):
         if node is None and scope.sees_whole_court(caller, court):
-            raise NotFound(f"节点 courts/{court}/cases/{case_id}/nodes/{node_type} 不存在", reason="NODE_NOT_FOUND")
+            raise NotFound(f"节点 courts/{court}/cases/{case_id}/nodes/{node_id} 不存在", reason="NODE_NOT_FOUND")
         raise PermissionDenied("无权查看该节点", reason="OUT_OF_SCOPE")
     return node
 

@@ -711,6 +711,38 @@ def test_s1_filing_review_runs_from_receipt_until_the_filing_decision(cf):
     assert (filed.receive_date.month, filed.receive_date.day) == (12, 14)
 
 
+# ── Repeating nodes: one per hearing ──────────────────────────────────────────────────────────
+
+def test_every_hearing_gets_its_own_summons_node(cf):
+    cf.set_clock(at(date(2026, 12, 21)))  # Monday
+    judge = "judge.440101.civil2.1"
+    case = file_case(cf, 1201, case_type="civil", handler=judge, filed=date(2026, 12, 1))
+    for request_id, hearing in (("first", date(2026, 12, 24)), ("second", date(2026, 12, 31))):
+        req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"repeat-{request_id}", case_event=case_pb2.CaseEvent(
+            event_type=case_pb2.CASE_EVENT_TYPE_HEARING_SCHEDULED))
+        req.case_event.occur_date.year, req.case_event.occur_date.month, req.case_event.occur_date.day = 2026, 12, 21
+        req.case_event.hearing_date.year, req.case_event.hearing_date.month, req.case_event.hearing_date.day = (
+            hearing.year, hearing.month, hearing.day)
+        cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
+
+    def summons() -> dict[str, node_pb2.Node]:
+        reply = cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name, filter='node_type = "serve_hearing_summons"'),
+                                   metadata=cf.md(judge))
+        return {n.name.rsplit("/", 1)[1]: n for n in reply.nodes}
+    both = eventually(lambda: len(summons()) == 2 and summons(), what="a summons node per hearing")
+    assert set(both) == {"serve_hearing_summons", "serve_hearing_summons-2"}
+    assert {due(n) for n in both.values()} == {date(2026, 12, 24)}  # three days from scheduling
+
+    # Serving one summons completes the older node only; the second hearing's is still due.
+    record(cf, case, "DOCUMENT_SERVED", date(2026, 12, 21), document="hearing_notice")
+    eventually(lambda: summons()["serve_hearing_summons"].state == COMPLETED, what="first summons served")
+    second = cf.nodes.GetNode(ns.GetNodeRequest(name=f"{case.name}/nodes/serve_hearing_summons-2"),
+                              metadata=cf.md(judge)).node
+    assert second.state == RUNNING and second.node_type == "serve_hearing_summons"
+    record(cf, case, "DOCUMENT_SERVED", date(2026, 12, 21), document="hearing_notice")
+    eventually(lambda: summons()["serve_hearing_summons-2"].state == COMPLETED, what="second summons served")
+
+
 # ── What S9 and S10 ask for and the engine does not do yet ────────────────────────────────────
 # Strict xfails on AssertionError: each turns into a failure (XPASS) once the engine does it, so that
 # the marker is removed and the behaviour stays tested. Their set-up fails with pytest.fail, never

@@ -240,3 +240,10 @@ def test_check_at_closing_is_a_flag(tmp_path):
 
 def test_the_shipped_committee_submission_is_checked_at_closing():
     assert {r.code for r in load().rules if r.check_at_closing} == {"committee_submission"}
+
+
+def test_repeats_is_a_flag_and_hearing_nodes_repeat(tmp_path):
+    (rule,) = load(write(tmp_path, [entry("r", repeats=True)])).rules
+    assert rule.repeats and not load().rule("trial_time_limit").repeats
+    assert load().rule("serve_hearing_summons").repeats
+    assert "repeats" in refused(write(tmp_path, [entry("r", repeats=1)]))
