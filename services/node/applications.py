@@ -125,7 +125,10 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
         if value and not wanted:
             raise invalid_field(field, f"{label}申请不填写此项")
     if new.kind == K.APPLICATION_KIND_EXTENSION:
-        extension = Period.parse(new.extension)
+        try:
+            extension = Period.parse(new.extension)
+        except ValueError as exc:
+            raise invalid_field("application.extension", str(exc)) from None
         if extension.unit is Unit.MONTHS and Period.parse(node.period).unit is Unit.DAYS:
             raise invalid_field("application.extension", f"以日计算的期限（{node.period}）只能按日延长")
         if node.suspended_since is not None:

@@ -104,10 +104,12 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
 
     async def ValidateHearing(self, request: pb.ValidateHearingRequest, context):
         court, case_id = convert.parse_parent(request.parent)
+        proposed = convert.optional_date(request.hearing_date, "hearing_date")
+        if proposed is None:
+            raise invalid_field("hearing_date", "必须填写拟开庭日期")
         violations, exception = await self._rt.db(
             scheduling.validate_hearing, self._rt.uow, caller=caller.current(), calendars=self._calendars,
-            rules=self._rules, court=court, case_id=case_id,
-            proposed=convert.optional_date(request.hearing_date, "hearing_date"),
+            rules=self._rules, court=court, case_id=case_id, proposed=proposed,
             notice_served=convert.optional_date(request.notice_served_date, "notice_served_date"))
         return pb.ValidateHearingResponse(
             violations=[node_pb2.HearingViolation(rule=v.rule, field=v.field, message=v.message) for v in violations],

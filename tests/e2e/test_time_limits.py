@@ -206,6 +206,7 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
               start_date=pb(date(2026, 2, 20)), end_date=pb(date(2026, 3, 20))), "application.start_date"),
         (dict(kind=K.APPLICATION_KIND_EXTENSION, reason="x", materials=["a"]), "application.extension"),
         (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="6y", reason="x"), "application.extension"),
+        (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="0m", reason="x"), "application.extension"),
         (dict(kind=K.APPLICATION_KIND_SUSPENSION, reason="x", start_date=pb(date(2026, 5, 1))),
          "application.start_date"),
     ]
