@@ -36,9 +36,7 @@ def start(data: Path, *, cases: int, seed: int) -> None:
         system.start()
         marker = data / "demo-cases.done"
         if not marker.exists():
-            from runtime.demo import load_logins, register_cases
-            print(f"registering {len(province.cases)} demo cases through the gateway…", flush=True)
-            register_cases(system.gateway, load_logins(logins_path)["court-system"]["token"], list(province.cases))
+            _load_demo_cases(system, nats_url, logins_path, province, seed=seed)
             marker.write_text("ok\n")
         _banner(system, logins_path, data, province)
         stop = threading.Event()
@@ -50,6 +48,36 @@ def start(data: Path, *, cases: int, seed: int) -> None:
         system.stop()
         infra.stop()
         print("stopped; data kept in", data, flush=True)
+
+
+def _load_demo_cases(system: System, nats_url: str, logins_path: Path, province, *, seed: int) -> None:
+    """File the demo cases and push their history through the gateway, walking the shared clock
+    from the first filing day to today (runtime/history.py, runtime/demo.py)."""
+    import os
+
+    from runtime.demo import load_history, load_logins
+    from runtime.history import plan_history
+    from services.common.clock import SystemClock, legal_today
+    from services.node import catalog
+
+    today = legal_today(SystemClock())
+    rules = catalog.load(Path(os.environ.get("NODE_CATALOG", catalog.DEFAULT_PATH)))
+    history = plan_history(province.cases, seed=seed, today=today, catalog=rules)
+    print(f"registering {len(province.cases)} demo cases and {len(history.events)} case events through the "
+          f"gateway, day by day from {min(c.filing_date for c in province.cases)} to {today}…", flush=True)
+    report = load_history(system.gateway, nats_url, load_logins(logins_path)["court-system"]["token"],
+                          list(province.cases), history, today=today, progress=lambda line: print(line, flush=True))
+    expected = history.summary()
+    print(f"demo history loaded in {report.seconds:.0f} s: {report.cases} cases, {report.events} events over "
+          f"{report.days} days; expected nodes: {expected['completed']} completed, {expected['running']} running, "
+          f"{expected['warning']} warning, {expected['overdue']} overdue "
+          f"({expected['overdue_without_warning']} without warning), {expected['locked_cases']} cases locked",
+          flush=True)
+    print(f"  calls {report.calling:.0f} s, waiting for the node service {report.settling:.0f} s "
+          f"({report.settles} waits), {report.retries} calls retried", flush=True)
+    if report.refused:
+        print("  refused: " + ", ".join(f"{code}/{reason or '-'} ×{n}" for (code, reason), n in report.refused.items()),
+              flush=True)
 
 
 def _internal_key(data: Path) -> str:

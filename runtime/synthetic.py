@@ -26,12 +26,15 @@ case_number_pattern: re.Pattern[str] = re.compile(
     r"(?P<type_word>[\u4e00-\u9fff]{1,4}?)(?P<sequence>[1-9]\d*)号\Z"
 )
 
-# (case_type, procedure) -> type word (类型代字) in the case number. This slice only generates
-# civil first-instance ordinary cases; later generators vary case_type/procedure through this map.
+# (case_type, procedure) -> type word (类型代字) in the case number. A case heard under the
+# simplified procedure keeps the first-instance word (民初): the procedure is not in the number.
 CASE_TYPE_WORDS: dict[tuple[str, str], str] = {
     ("civil", "first_instance_ordinary"): "民初",
+    ("civil", "simplified"): "民初",
     ("civil", "second_instance"): "民终",
+    ("criminal", "first_instance_ordinary"): "刑初",
     ("criminal", "first_instance"): "刑初",
+    ("administrative", "first_instance_ordinary"): "行初",
     ("administrative", "first_instance"): "行初",
     ("execution", "enforcement"): "执",
 }
@@ -124,6 +127,7 @@ _DEPARTMENTS = (
     ("office", "办公室", "office", False, _ALL),  # seats the court's auditor and system admin
 )
 _CIVIL_SLUGS = ("civil1", "civil2")
+_TRIAL_SLUGS = ("civil1", "civil2", "criminal", "administrative")  # divisions that get demo cases
 
 # Fictional place names: hand-picked first, then generated pairs for large benchmark provinces,
 # skipping pairs known to be real places (the province must not look like a real one).
@@ -154,6 +158,35 @@ _CAUSES = (
     ("法定继承纠纷", 4, "person", ("person", "person")),
 )
 _CAUSE_CUM = [sum(c[1] for c in _CAUSES[: i + 1]) for i in range(len(_CAUSES))]
+# criminal charge, weight, defendants (被告人)
+_CHARGES = (
+    ("危险驾驶罪", 20, 1), ("盗窃罪", 18, 1), ("诈骗罪", 12, 1), ("帮助信息网络犯罪活动罪", 12, 2),
+    ("故意伤害罪", 9, 1), ("交通肇事罪", 7, 1), ("开设赌场罪", 6, 2), ("寻衅滋事罪", 6, 2),
+    ("掩饰、隐瞒犯罪所得罪", 5, 1), ("非法吸收公众存款罪", 5, 2),
+)
+_CHARGE_CUM = [sum(c[1] for c in _CHARGES[: i + 1]) for i in range(len(_CHARGES))]
+# administrative cause, weight, plaintiff kind, defendant organ (被告行政机关, city level)
+_ADMIN_CAUSES = (
+    ("行政处罚", 25, "person", "公安局"), ("工伤认定", 15, "person", "人力资源和社会保障局"),
+    ("政府信息公开", 15, "person", "人民政府"), ("行政强制拆除", 10, "person", "城市管理和综合执法局"),
+    ("房屋征收补偿决定", 10, "person", "人民政府"), ("行政许可", 10, "房地产开发", "自然资源局"),
+    ("市场监管行政处罚", 15, "商贸", "市场监督管理局"),
+)
+_ADMIN_CUM = [sum(c[1] for c in _ADMIN_CAUSES[: i + 1]) for i in range(len(_ADMIN_CAUSES))]
+CUSTODY_SHARE = 0.7  # criminal defendants held in custody (羁押) while tried
+
+# What the demo courts file, as (case_type, procedure, weight, trial department slugs, basic-court
+# load, intermediate-court load). Civil work dominates; the simplified procedure is for basic courts
+# only; first-instance administrative cases go to the basic courts with an administrative division
+# (集中管辖) and to the intermediate courts. Cases of every kind are needed to show time limits that
+# lock (简易程序、刑事、行政 审限) beside the ordinary civil limit, which only warns.
+CASE_KINDS: tuple[tuple[str, str, int, tuple[str, ...], float, float], ...] = (
+    ("civil", "first_instance_ordinary", 48, ("civil1", "civil2"), 1.0, 0.25),
+    ("civil", "simplified", 30, ("civil1", "civil2"), 1.0, 0.0),
+    ("criminal", "first_instance_ordinary", 14, ("criminal",), 1.0, 0.25),
+    ("administrative", "first_instance_ordinary", 8, ("administrative",), 1.0, 0.5),
+)
+_KIND_CUM = [sum(k[2] for k in CASE_KINDS[: i + 1]) for i in range(len(CASE_KINDS))]
 
 
 def _place_names(curated: tuple[str, ...], n: int) -> list[str]:
@@ -234,7 +267,7 @@ def generate_province(
 
     departments: list[Department] = []
     users: list[User] = []
-    judges_of: dict[str, list[str]] = {}  # civil department_id -> judge usernames
+    judges_of: dict[str, list[str]] = {}  # trial department_id -> judge usernames
     mobile_mult, mobile_base, mobile_space = 2_654_435_761, org_rng.randrange(7 * 10**9), 7 * 10**9
 
     def add_user(username: str, role: Role, court_id: str, department_id: str | None) -> None:
@@ -261,7 +294,7 @@ def generate_province(
                     add_user(f"judge.{c}.{slug}.{k}", Role.JUDGE, c, dept)
                     add_user(f"assistant.{c}.{slug}.{k}", Role.JUDGE_ASSISTANT, c, dept)
                     add_user(f"clerk.{c}.{slug}.{k}", Role.CLERK, c, dept)
-                if slug in _CIVIL_SLUGS:
+                if slug in _TRIAL_SLUGS:
                     judges_of[dept] = [f"judge.{c}.{slug}.{k}"
                                        for k in range(1, judges_per_department + 1)]
             elif slug == "trial_management":
@@ -273,50 +306,71 @@ def generate_province(
         add_user(f"president.{c}", Role.PRESIDENT, c, None)
         add_user(f"vice_president.{c}", Role.VICE_PRESIDENT, c, None)
 
-    # Where cases land: basic courts carry most first-instance civil work, with uneven load;
-    # intermediate courts get the occasional large-amount case; the high court none.
-    slots: list[tuple[str, str]] = []
-    weights: list[float] = []
-    for court in courts:
-        if court.level is CourtLevel.HIGH:
-            continue
-        load = (1.0 + 2.0 * org_rng.random()) * (1.0 if court.level is CourtLevel.BASIC else 0.25)
-        for slug in _CIVIL_SLUGS:
-            slots.append((court.court_id, f"{court.court_id}-{slug}"))
-            weights.append(load)
-    placed = case_rng.choices(slots, weights=weights, k=cases)
+    # Where cases land: basic courts carry most first-instance work, with uneven load;
+    # intermediate courts get the occasional large or serious case; the high court none.
+    load_of = {court.court_id: (1.0 + 2.0 * org_rng.random()) for court in courts
+               if court.level is not CourtLevel.HIGH}
+    department_ids = {d.department_id for d in departments}
+    slots_of: list[list[tuple[str, str]]] = []
+    cum_of: list[list[float]] = []
+    for _, _, _, slugs, basic_load, intermediate_load in CASE_KINDS:
+        slots, cum, total = [], [], 0.0
+        for court in courts:
+            factor = {CourtLevel.BASIC: basic_load, CourtLevel.INTERMEDIATE: intermediate_load}.get(court.level, 0.0)
+            for slug in slugs:
+                dept = f"{court.court_id}-{slug}"
+                if factor and dept in department_ids:
+                    total += load_of[court.court_id] * factor
+                    slots.append((court.court_id, dept))
+                    cum.append(total)
+        slots_of.append(slots)
+        cum_of.append(cum)
+    kinds = case_rng.choices(range(len(CASE_KINDS)), cum_weights=_KIND_CUM, k=cases)
+    placed_by_kind = [iter(case_rng.choices(slots_of[k], cum_weights=cum_of[k], k=kinds.count(k)))
+                      for k in range(len(CASE_KINDS))]
 
-    case_type, procedure = "civil", "first_instance_ordinary"
-    type_word = CASE_TYPE_WORDS[(case_type, procedure)]
     start = _months_before(reference_date, FILING_WINDOW_MONTHS)
     # Courts file on working days. Weekends only: a holiday calendar would tie a pure generator
     # to a data package that stops at its last published year.
     days = (start + timedelta(days=n) for n in range((reference_date - start).days + 1))
     workdays = [d for d in days if d.weekday() < 5]
     drafts = []
-    for i, (court_id, dept) in enumerate(placed):
+    for i, kind in enumerate(kinds):
+        case_type, procedure = CASE_KINDS[kind][:2]
+        court_id, dept = next(placed_by_kind[kind])
         filed = case_rng.choice(workdays)
-        cause, _, plaintiff, defendants = _CAUSES[
-            case_rng.choices(range(len(_CAUSES)), cum_weights=_CAUSE_CUM)[0]]
         city = city_of[court_id]
-        parties = (f"原告 {_party(case_rng, plaintiff, city)}",
-                   *(f"被告 {_party(case_rng, d, city)}" for d in defendants))
+        custody = False
+        if case_type == "criminal":
+            cause, _, defendants = _CHARGES[case_rng.choices(range(len(_CHARGES)), cum_weights=_CHARGE_CUM)[0]]
+            parties = tuple(f"被告人 {_person(case_rng)}" for _ in range(defendants))
+            custody = case_rng.random() < CUSTODY_SHARE
+        elif case_type == "administrative":
+            cause, _, plaintiff, organ = _ADMIN_CAUSES[
+                case_rng.choices(range(len(_ADMIN_CAUSES)), cum_weights=_ADMIN_CUM)[0]]
+            parties = (f"原告 {_party(case_rng, plaintiff, city)}", f"被告 {city}市{organ}")
+        else:
+            cause, _, plaintiff, defendants = _CAUSES[
+                case_rng.choices(range(len(_CAUSES)), cum_weights=_CAUSE_CUM)[0]]
+            parties = (f"原告 {_party(case_rng, plaintiff, city)}",
+                       *(f"被告 {_party(case_rng, d, city)}" for d in defendants))
         handler = case_rng.choice(judges_of[dept])
-        drafts.append((court_id, filed, i, dept, cause, parties, handler))
+        drafts.append((court_id, filed, i, dept, case_type, procedure, cause, parties, handler, custody))
 
-    # Numbers are handed out at filing, so within a court and year they follow filing order.
+    # Numbers are handed out at filing, so within a court, year and type word they follow filing order.
     numbers: dict[int, str] = {}
-    sequence: dict[tuple[str, int], int] = {}
+    sequence: dict[tuple[str, int, str], int] = {}
     abbreviation = {c.court_id: c.abbreviation for c in courts}
-    for court_id, filed, i, *_ in sorted(drafts, key=lambda d: (d[0], d[1], d[2])):
-        key = (court_id, filed.year)
+    for court_id, filed, i, _, case_type, procedure, *_ in sorted(drafts, key=lambda d: (d[0], d[1], d[2])):
+        type_word = CASE_TYPE_WORDS[(case_type, procedure)]
+        key = (court_id, filed.year, type_word)
         sequence[key] = sequence.get(key, 0) + 1
         numbers[i] = f"（{filed.year}）{abbreviation[court_id]}{type_word}{sequence[key]}号"
 
     case_seeds = tuple(
         CaseSeed(f"demo-{seed}-{i}", court_id, dept, numbers[i], case_type, procedure, cause,
-                 parties, handler, filed, False)  # custody only matters for criminal cases
-        for court_id, filed, i, dept, cause, parties, handler in drafts
+                 parties, handler, filed, custody)
+        for court_id, filed, i, dept, case_type, procedure, cause, parties, handler, custody in drafts
     )
     return Province(PROVINCE_NAME, PROVINCE_ABBREVIATION, tuple(courts), tuple(departments),
                     tuple(users), case_seeds)

@@ -53,10 +53,19 @@ class UnitOfWork:
         work: one multi-row INSERT per table instead of one ORM object per row (hot paths only)."""
         self._later.setdefault(target, []).extend(rows)
 
-    def commit(self) -> None:
+    def pending_rows(self, target) -> list[dict]:
+        """Rows `insert_later` holds for `target` (not in the database yet), read-only."""
+        return list(self._later.get(target, ()))
+
+    def flush_later(self) -> None:
+        """Insert the held rows now, so that queries later in this transaction see them (a
+        consumer batch that opens a node with one event and completes it with the next)."""
         for target, rows in self._later.items():
             self.session.execute(insert(target), rows)
         self._later = {}
+
+    def commit(self) -> None:
+        self.flush_later()
         if self._pending:
             # One multi-row INSERT for all the transaction's events, just before it commits.
             self.session.execute(insert(self._outbox), self._pending)

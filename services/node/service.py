@@ -46,6 +46,8 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
     # No autoflush: the nodes of a whole consumer batch are written together at commit.
     with uow.session.no_autoflush:
         existing = Counter(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
+    # ... and those an earlier event of the same batch opened, still held for the bulk insert.
+    existing.update(r["node_type"] for r in uow.pending_rows(NodeRow) if r["case_id"] == case_id)
     for rule in rules:
         if existing[rule.code] and not rule.repeats:
             continue
@@ -91,6 +93,8 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
     """Complete the case's open nodes that this event completes; their pending timers are cancelled."""
     now = uow.clock.now()
     completed = []
+    if any(r["case_id"] == case_id for r in uow.pending_rows(NodeRow)):
+        uow.flush_later()  # an earlier event of this batch opened nodes of the case: let them complete
     lock_clocks(uow, select(NodeRow.id).where(NodeRow.case_id == case_id).scalar_subquery())
     done_once: set[str] = set()
     for node in uow.session.scalars(select(NodeRow).where(

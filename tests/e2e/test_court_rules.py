@@ -3,7 +3,7 @@ management office overrides a catalogue rule for itself (and a higher court's fo
 new nodes follow at once, running ones only after an explicit, audited re-evaluation."""
 from __future__ import annotations
 
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
 
 import grpc
 import pytest

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from runtime.synthetic import (
+    CASE_KINDS,
+    CASE_TYPE_WORDS,
     CourtLevel,
     Role,
     case_number_pattern,
@@ -100,16 +102,33 @@ def test_region_prefixes_hold(province):
 def test_handler_is_a_judge_of_the_case_court_and_department(province):
     users = {u.username: u for u in province.users}
     departments = {d.department_id: d for d in province.departments}
+    levels = {c.court_id: c.level for c in province.courts}
     for case in province.cases:
         judge = users[case.handler]
         assert judge.role is Role.JUDGE
         assert (judge.court_id, judge.department_id) == (case.court_id, case.department_id)
-        assert departments[case.department_id].kind == "civil"
-        assert (case.case_type, case.procedure) == ("civil", "first_instance_ordinary")
-        assert case.parties[0].startswith("原告 ") and case.parties[1].startswith("被告 ")
-    levels = {c.court_id: c.level for c in province.courts}
+        assert departments[case.department_id].kind == case.case_type
+        assert levels[case.court_id] is not CourtLevel.HIGH
+        if case.procedure == "simplified":  # 简易程序: basic courts only
+            assert levels[case.court_id] is CourtLevel.BASIC
+        if case.case_type == "criminal":
+            assert case.parties and all(p.startswith("被告人 ") for p in case.parties)
+        else:
+            assert case.parties[0].startswith("原告 ") and case.parties[1].startswith("被告 ")
+            assert not case.custody
     in_basic = sum(levels[c.court_id] is CourtLevel.BASIC for c in province.cases)
     assert in_basic > 0.8 * len(province.cases)
+
+
+def test_case_mix_follows_the_weights_and_custody_only_for_criminal(province):
+    kinds = Counter((c.case_type, c.procedure) for c in province.cases)
+    assert set(kinds) == {(t, p) for t, p, *_ in CASE_KINDS}
+    total = sum(k[2] for k in CASE_KINDS)
+    for case_type, procedure, weight, *_ in CASE_KINDS:
+        share = kinds[(case_type, procedure)] / len(province.cases)
+        assert abs(share - weight / total) < 0.05, (case_type, procedure, share)
+    criminal = [c for c in province.cases if c.case_type == "criminal"]
+    assert 0.5 < sum(c.custody for c in criminal) / len(criminal) < 0.9
 
 
 def test_case_numbers_match_pattern_and_are_unique(province):
@@ -120,12 +139,12 @@ def test_case_numbers_match_pattern_and_are_unique(province):
         assert m, case.case_number
         assert m["year"] == str(case.filing_date.year)
         assert m["province"] + m["court_code"] == "示" + case.court_id[2:]
-        assert m["type_word"] == "民初"
-    # numbers follow filing order within a court and year
+        assert m["type_word"] == CASE_TYPE_WORDS[(case.case_type, case.procedure)]
+    # numbers follow filing order within a court, year and type word (简易 and 普通 share 民初)
     by_key: dict = {}
     for case in sorted(province.cases, key=lambda c: (c.court_id, c.filing_date)):
         m = case_number_pattern.match(case.case_number)
-        by_key.setdefault((case.court_id, m["year"]), []).append(int(m["sequence"]))
+        by_key.setdefault((case.court_id, m["year"], m["type_word"]), []).append(int(m["sequence"]))
     for seqs in by_key.values():
         assert sorted(seqs) == list(range(1, len(seqs) + 1))
 
