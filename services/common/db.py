@@ -37,6 +37,7 @@ def make_engine(url: str, *, pool_size: int = 10, application_name: str = "court
         # Many-row UPDATEs (the sweeper marks a batch of nodes and timers) go in pages of
         # statements per round trip instead of one round trip per row.
         executemany_mode="values_plus_batch",
+        executemany_batch_page_size=1000,
         connect_args={"application_name": application_name, "connect_timeout": 10},
     )
 

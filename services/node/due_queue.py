@@ -13,7 +13,8 @@ import time
 from typing import Callable
 
 from opentelemetry import propagate, trace
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import defer
 
 from courtflow.node.v1.node_pb2 import LockType, NodeState
 
@@ -24,6 +25,10 @@ from services.node.deadlines import Firing
 from services.node.models import DueTimerRow, NodeRow
 
 log = logging.getLogger(__name__)
+MARK_FIRED = text(f"""
+    UPDATE {DueTimerRow.__table__.fullname} AS t SET fired_at = :now, outcome = f.outcome
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:rungs AS smallint[]), CAST(:outcomes AS text[])) AS f(node_id, rung, outcome)
+    WHERE t.node_id = f.node_id AND t.rung = f.rung""")
 tracer = trace.get_tracer("courtflow.node.due_queue")
 
 
@@ -31,21 +36,31 @@ def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> int:
     """Fire up to `batch` due timers in one transaction; returns how many were claimed."""
     with uow_factory() as uow:
         now = uow.clock.now()
-        timers = list(uow.session.scalars(
-            select(DueTimerRow).where(DueTimerRow.fired_at.is_(None), DueTimerRow.fire_at <= now)
-            .order_by(DueTimerRow.fire_at).limit(batch).with_for_update(skip_locked=True)))
+        # Timers as plain rows, marked by one UPDATE below: no ORM bookkeeping per timer.
+        timers = uow.session.execute(
+            select(DueTimerRow.node_id, DueTimerRow.rung, DueTimerRow.fire_at)
+            .where(DueTimerRow.fired_at.is_(None), DueTimerRow.fire_at <= now)
+            .order_by(DueTimerRow.fire_at).limit(batch).with_for_update(skip_locked=True)).all()
         if not timers:
             return 0
         node_ids = sorted({t.node_id for t in timers})
+        # The clock's other inputs are not needed to fire a timer.
         nodes = {n.id: n for n in uow.session.scalars(
-            select(NodeRow).where(NodeRow.id.in_(node_ids)).order_by(NodeRow.id).with_for_update())}
+            select(NodeRow).options(defer(NodeRow.extensions), defer(NodeRow.exclusions))
+            .where(NodeRow.id.in_(node_ids)).order_by(NodeRow.id).with_for_update())}
+        fired = []
         for timer in sorted(timers, key=lambda t: (t.fire_at, -t.rung)):
             node = nodes[timer.node_id]
             with tracer.start_as_current_span("fire node timer", context=propagate.extract(node.trace_context),
                                               attributes={"courtflow.node": node.name, "courtflow.rung": timer.rung}):
                 firing = _fire(uow, node, timer.rung, now)
-            timer.fired_at, timer.outcome = now, firing.value
+            fired.append((timer.node_id, timer.rung, firing.value))
             metrics.TIMERS_FIRED.labels(firing.value).inc()
+        # One statement with array parameters marks the batch's timers: the ORM would send a
+        # statement per row, and a VALUES list of 500 rows costs more to compile. (The nodes keep
+        # the ORM's paged UPDATEs: an unnest join against the nodes table plans worse.)
+        uow.session.execute(MARK_FIRED, {"now": now, "ids": [str(f[0]) for f in fired],
+                                         "rungs": [f[1] for f in fired], "outcomes": [f[2] for f in fired]})
         uow.commit()
         return len(timers)
 
