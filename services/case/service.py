@@ -173,7 +173,8 @@ def _refuse_if_locked(uow: UnitOfWork, row: CaseRow) -> None:
                                .order_by(CaseLockRow.lock_time)).first()
     if lock is not None:
         raise FailedPrecondition(
-            f"案件 {row.case_number} 因「{lock.display_name}」超期已被锁定（{lock.reason}），须经解锁审批后方可继续办理",
+            f"案件 {row.case_number} 因「{lock.display_name}」超期已被锁定（{lock.reason}；节点 {lock.node}），"
+            "须经解锁审批后方可继续办理",
             reason="CASE_LOCKED", metadata={"node": lock.node})
 
 

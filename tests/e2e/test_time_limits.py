@@ -244,6 +244,7 @@ def test_overdue_limit_locks_the_case_until_an_unlock_is_approved(cf):
         cf.cases.RecordCaseEvent(event, metadata=cf.md(COURT_SYSTEM))
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert details_of(refused.value)[0] == "CASE_LOCKED" and "审理期限" in refused.value.details()
+    assert node in refused.value.details()
     with pytest.raises(grpc.RpcError) as no_extension:
         apply(cf, node, "lock-ext", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="x", materials=["a"])
     assert details_of(no_extension.value)[0] == "CASE_LOCKED"
