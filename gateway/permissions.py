@@ -61,6 +61,7 @@ TABLE: dict[str, Permission] = {
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": Permission(PEOPLE),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
+    "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
 }
 

@@ -11,10 +11,9 @@ from services.common.uow import UnitOfWork
 REPORTERS = ("gateway", "case", "node", "alert", "stats")
 
 
-def on_operations(uow: UnitOfWork, events: list[Event]) -> None:
-    service.append(uow, [e.payload.operation for e in events])
+def subscriptions(*, checkpoint_key: str, every: int) -> list[Subscription]:
+    def on_operations(uow: UnitOfWork, events: list[Event]) -> None:
+        service.append(uow, [e.payload.operation for e in events], checkpoint_key=checkpoint_key, every=every)
 
-
-def subscriptions() -> list[Subscription]:
     return [Subscription(consumer="audit", producer=reporter, types=(OperationRecorded,),
                          batch_handler=on_operations, batch=500) for reporter in REPORTERS]

@@ -55,4 +55,14 @@ class ChainHeadRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class CheckpointRow(Base):
+    """The chain head at a sequence, signed (chain.sign) with the audit checkpoint key."""
+
+    __tablename__ = "checkpoints"
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 MESSAGING = Messaging(*messaging_tables(metadata))

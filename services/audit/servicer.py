@@ -26,8 +26,9 @@ def to_proto(r: RecordRow) -> audit_pb2.AuditRecord:
 
 
 class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, checkpoint_key: str) -> None:
         self._rt = rt
+        self._checkpoint_key = checkpoint_key
 
     async def ListAuditRecords(self, request: pb.ListAuditRecordsRequest, context):
         filters = parse_filter(request.filter, FILTERS)
@@ -36,3 +37,13 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
                                  page=page)
         rows, token = split_page(rows, page, lambda r: r.sequence)
         return pb.ListAuditRecordsResponse(audit_records=[to_proto(r) for r in rows], next_page_token=token)
+
+    async def VerifyAuditChain(self, request: pb.VerifyAuditChainRequest, context):
+        v = await self._rt.db(service.verify, self._rt.uow, caller=caller.current(),
+                              checkpoint_key=self._checkpoint_key)
+        reply = pb.VerifyAuditChainResponse(intact=v.intact, verified_records=v.verified_records,
+                                            head_sequence=v.head_sequence, checkpoints_verified=v.checkpoints_verified)
+        if v.finding is not None:
+            reply.first_bad_record = f"auditRecords/{v.finding.sequence}"
+            reply.problem, reply.message = v.finding.problem, v.finding.message
+        return reply

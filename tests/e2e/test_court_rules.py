@@ -99,6 +99,12 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
                                             metadata=cf.md(AUDITOR)).audit_records
         return {r.operation.action.rsplit("/", 1)[1] for r in records} >= {"UpdateNodeRule", "ReevaluateNodeRule"}
     eventually(audited, what="rule changes audited")
+    # The chain that holds them verifies whole, for the province's auditors only.
+    verdict = cf.audit.VerifyAuditChain(aus.VerifyAuditChainRequest(), metadata=cf.md(AUDITOR))
+    assert verdict.intact and verdict.verified_records == verdict.head_sequence >= 2, verdict
+    with pytest.raises(grpc.RpcError) as court_auditor:
+        cf.audit.VerifyAuditChain(aus.VerifyAuditChainRequest(), metadata=cf.md("auditor.440101"))
+    assert court_auditor.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 def test_only_the_courts_rule_managers_change_rules_and_bad_values_change_nothing(cf):

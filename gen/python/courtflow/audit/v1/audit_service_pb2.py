@@ -27,7 +27,7 @@ from courtflow.audit.v1 import audit_pb2 as courtflow_dot_audit_dot_v1_dot_audit
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/audit/v1/audit_service.proto\x12\x12\x63ourtflow.audit.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/audit/v1/audit.proto\x1a\x1cgoogle/api/annotations.proto\"p\n\x17ListAuditRecordsRequest\x12\x1d\n\tpage_size\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"k\n\x18ListAuditRecordsResponse\x12\x36\n\raudit_records\x18\x01 \x03(\x0b\x32\x1f.courtflow.audit.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x98\x01\n\x0c\x41uditService\x12\x87\x01\n\x10ListAuditRecords\x12+.courtflow.audit.v1.ListAuditRecordsRequest\x1a,.courtflow.audit.v1.ListAuditRecordsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/auditRecordsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/audit/v1/audit_service.proto\x12\x12\x63ourtflow.audit.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/audit/v1/audit.proto\x1a\x1cgoogle/api/annotations.proto\"p\n\x17ListAuditRecordsRequest\x12\x1d\n\tpage_size\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"k\n\x18ListAuditRecordsResponse\x12\x36\n\raudit_records\x18\x01 \x03(\x0b\x32\x1f.courtflow.audit.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x19\n\x17VerifyAuditChainRequest\"\xb5\x01\n\x18VerifyAuditChainResponse\x12\x0e\n\x06intact\x18\x01 \x01(\x08\x12\x18\n\x10verified_records\x18\x02 \x01(\x03\x12\x15\n\rhead_sequence\x18\x03 \x01(\x03\x12\x1c\n\x14\x63heckpoints_verified\x18\x04 \x01(\x05\x12\x18\n\x10\x66irst_bad_record\x18\x05 \x01(\t\x12\x0f\n\x07problem\x18\x06 \x01(\t\x12\x0f\n\x07message\x18\x07 \x01(\t2\xac\x02\n\x0c\x41uditService\x12\x87\x01\n\x10ListAuditRecords\x12+.courtflow.audit.v1.ListAuditRecordsRequest\x1a,.courtflow.audit.v1.ListAuditRecordsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/auditRecords\x12\x91\x01\n\x10VerifyAuditChain\x12+.courtflow.audit.v1.VerifyAuditChainRequest\x1a,.courtflow.audit.v1.VerifyAuditChainResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/auditRecords:verify:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,10 +42,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTAUDITRECORDSREQUEST'].fields_by_name['filter']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_AUDITSERVICE'].methods_by_name['ListAuditRecords']._loaded_options = None
   _globals['_AUDITSERVICE'].methods_by_name['ListAuditRecords']._serialized_options = b'\202\323\344\223\002\022\022\020/v1/auditRecords'
+  _globals['_AUDITSERVICE'].methods_by_name['VerifyAuditChain']._loaded_options = None
+  _globals['_AUDITSERVICE'].methods_by_name['VerifyAuditChain']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/auditRecords:verify:\001*'
   _globals['_LISTAUDITRECORDSREQUEST']._serialized_start=153
   _globals['_LISTAUDITRECORDSREQUEST']._serialized_end=265
   _globals['_LISTAUDITRECORDSRESPONSE']._serialized_start=267
   _globals['_LISTAUDITRECORDSRESPONSE']._serialized_end=374
-  _globals['_AUDITSERVICE']._serialized_start=377
-  _globals['_AUDITSERVICE']._serialized_end=529
+  _globals['_VERIFYAUDITCHAINREQUEST']._serialized_start=376
+  _globals['_VERIFYAUDITCHAINREQUEST']._serialized_end=401
+  _globals['_VERIFYAUDITCHAINRESPONSE']._serialized_start=404
+  _globals['_VERIFYAUDITCHAINRESPONSE']._serialized_end=585
+  _globals['_AUDITSERVICE']._serialized_start=588
+  _globals['_AUDITSERVICE']._serialized_end=888
 # @@protoc_insertion_point(module_scope)

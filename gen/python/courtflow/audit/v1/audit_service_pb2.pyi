@@ -26,3 +26,25 @@ class ListAuditRecordsResponse(_message.Message):
     audit_records: _containers.RepeatedCompositeFieldContainer[_audit_pb2.AuditRecord]
     next_page_token: str
     def __init__(self, audit_records: _Optional[_Iterable[_Union[_audit_pb2.AuditRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class VerifyAuditChainRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class VerifyAuditChainResponse(_message.Message):
+    __slots__ = ("intact", "verified_records", "head_sequence", "checkpoints_verified", "first_bad_record", "problem", "message")
+    INTACT_FIELD_NUMBER: _ClassVar[int]
+    VERIFIED_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    HEAD_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINTS_VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    FIRST_BAD_RECORD_FIELD_NUMBER: _ClassVar[int]
+    PROBLEM_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    intact: bool
+    verified_records: int
+    head_sequence: int
+    checkpoints_verified: int
+    first_bad_record: str
+    problem: str
+    message: str
+    def __init__(self, intact: _Optional[bool] = ..., verified_records: _Optional[int] = ..., head_sequence: _Optional[int] = ..., checkpoints_verified: _Optional[int] = ..., first_bad_record: _Optional[str] = ..., problem: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...

@@ -40,6 +40,11 @@ class AuditServiceStub:
                 request_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.SerializeToString,
                 response_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.FromString,
                 _registered_method=True)
+        self.VerifyAuditChain = channel.unary_unary(
+                '/courtflow.audit.v1.AuditService/VerifyAuditChain',
+                request_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainRequest.SerializeToString,
+                response_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -53,6 +58,14 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyAuditChain(self, request, context):
+        """Walks the whole chain: every link, every record's hash, every signed checkpoint and the
+        head; names the first altered, missing or reordered record. Province audit roles only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +73,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.ListAuditRecords,
                     request_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.FromString,
                     response_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.SerializeToString,
+            ),
+            'VerifyAuditChain': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyAuditChain,
+                    request_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainRequest.FromString,
+                    response_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +108,33 @@ class AuditService:
             '/courtflow.audit.v1.AuditService/ListAuditRecords',
             courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.SerializeToString,
             courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyAuditChain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.audit.v1.AuditService/VerifyAuditChain',
+            courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainRequest.SerializeToString,
+            courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainResponse.FromString,
             options,
             channel_credentials,
             insecure,

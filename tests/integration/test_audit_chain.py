@@ -1,0 +1,145 @@
+"""The audit chain against a real PostgreSQL: VerifyAuditChain's walk finds an altered, deleted,
+reordered or rewritten record, a cut tail and a forged checkpoint, each by tampering in the
+database directly, and names the first bad record."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import sessionmaker
+
+from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
+from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
+
+from conftest import new_database
+from services.audit import chain, service
+from services.audit.models import MESSAGING, SCHEMA
+from services.common.clock import ManualClock
+from services.common.errors import PermissionDenied
+from services.common.migrate import upgrade
+from services.common.uow import UnitOfWork
+
+pytestmark = pytest.mark.timeout(120)
+MIGRATIONS = Path(service.__file__).parent / "migrations"
+KEY = "audit-checkpoint-test-key"
+AUDITOR = Caller(user="users/auditor.44", role=Role.ROLE_AUDITOR, court="44", scope=ScopeLevel.SCOPE_LEVEL_PROVINCE,
+                 scope_prefix="44")
+RECORDS, EVERY = 25, 10
+
+
+@pytest.fixture
+def audit_db(postgres):
+    url = new_database(postgres, "audit_chain")
+    upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
+    engine = create_engine(url)
+    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
+    factory = lambda: UnitOfWork(sessions=sessions, producer="audit",  # noqa: E731
+                                 clock=ManualClock(datetime(2026, 11, 27, 2, tzinfo=timezone.utc)),
+                                 outbox=MESSAGING.outbox, handled=MESSAGING.handled)
+    for start in range(0, RECORDS, 7):  # batches of 7: checkpoints fall inside batches
+        with factory() as uow:
+            service.append(uow, [op(i) for i in range(start, min(start + 7, RECORDS))], checkpoint_key=KEY,
+                           every=EVERY)
+            uow.commit()
+    yield engine, factory
+    engine.dispose()
+
+
+def op(i: int) -> Operation:
+    o = Operation(id=f"op-{i}", actor=f"users/judge.{i}", actor_display_name="法官", role=Role.ROLE_JUDGE,
+                  court="440101", department="courts/440101/departments/440101-civil1",
+                  action="/courtflow.case.v1.CaseService/RecordCaseEvent", resource=f"courts/440101/cases/{i}",
+                  result=AuditResult.AUDIT_RESULT_SUCCEEDED, reporter="case")
+    o.occur_time.FromDatetime(datetime(2026, 11, 27, 1, i, tzinfo=timezone.utc))
+    return o
+
+
+def tamper(engine, *statements: str) -> None:
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+def verify(factory, key: str = KEY) -> service.Verification:
+    return service.verify(factory, caller=AUDITOR, checkpoint_key=key)
+
+
+def found(v: service.Verification) -> tuple[int, str]:
+    assert not v.intact
+    return v.finding.sequence, v.finding.problem
+
+
+def test_an_intact_chain_verifies_with_its_checkpoints(audit_db):
+    _, factory = audit_db
+    v = verify(factory)
+    assert (v.intact, v.verified_records, v.head_sequence) == (True, RECORDS, RECORDS)
+    assert v.checkpoints_verified == 2  # passed 10 and 20
+
+
+def test_an_altered_record_is_named(audit_db):
+    engine, factory = audit_db
+    tamper(engine, f"UPDATE {SCHEMA}.records SET actor = 'users/someone.else' WHERE sequence = 7")
+    assert found(verify(factory)) == (7, "ALTERED")
+
+
+def test_a_deleted_record_is_named(audit_db):
+    engine, factory = audit_db
+    tamper(engine, f"DELETE FROM {SCHEMA}.records WHERE sequence = 7")
+    assert found(verify(factory)) == (7, "MISSING")
+
+
+def test_reordered_records_are_named(audit_db):
+    engine, factory = audit_db
+    tamper(engine, f"UPDATE {SCHEMA}.records SET sequence = -5 WHERE sequence = 5",
+           f"UPDATE {SCHEMA}.records SET sequence = 5 WHERE sequence = 6",
+           f"UPDATE {SCHEMA}.records SET sequence = 6 WHERE sequence = -5")
+    assert found(verify(factory)) == (5, "BROKEN_LINK")
+
+
+def test_a_cut_tail_is_found_even_when_the_head_is_moved_back(audit_db):
+    engine, factory = audit_db
+    tamper(engine, f"DELETE FROM {SCHEMA}.records WHERE sequence > 18",
+           f"UPDATE {SCHEMA}.chain_head SET sequence = 18, hash = (SELECT hash FROM {SCHEMA}.records WHERE sequence = 18)")
+    assert found(verify(factory)) == (19, "MISSING")  # the checkpoint past 20 remembers
+
+
+def test_a_consistent_rewrite_disagrees_with_the_signed_checkpoint(audit_db):
+    engine, factory = audit_db
+    # Whoever rewrites record 3 and every hash after it, and the head, keeps every link intact...
+    with engine.begin() as conn:
+        rows = conn.execute(text(f"SELECT * FROM {SCHEMA}.records ORDER BY sequence")).mappings().all()
+        previous = rows[1]["hash"]
+        for r in rows[2:]:
+            content = {f: r[f] for f in chain.CONTENT_FIELDS}
+            if r["sequence"] == 3:
+                content["actor"] = "users/someone.else"
+            digest = chain.link(previous, content)
+            conn.execute(text(f"UPDATE {SCHEMA}.records SET actor = :actor, previous_hash = :p, hash = :h "
+                              "WHERE sequence = :s"), {"actor": content["actor"], "p": previous, "h": digest,
+                                                       "s": r["sequence"]})
+            previous = digest
+        conn.execute(text(f"UPDATE {SCHEMA}.chain_head SET hash = :h"), {"h": previous})
+    # ... but not the checkpoints, signed with a key the database does not hold.
+    assert found(verify(factory))[1] == "REWRITTEN"
+    assert found(verify(factory))[0] == 14  # the first checkpoint after record 3 (batches end at 7, 14, 21, 25)
+
+
+def test_a_forged_checkpoint_is_found(audit_db):
+    engine, factory = audit_db
+    tamper(engine, f"UPDATE {SCHEMA}.checkpoints SET signature = repeat('0', 64) "
+                   f"WHERE sequence = (SELECT min(sequence) FROM {SCHEMA}.checkpoints)")
+    assert found(verify(factory))[1] == "CHECKPOINT_FORGED"
+    assert found(verify(factory, key="another key"))[1] == "CHECKPOINT_FORGED"
+
+
+@pytest.mark.parametrize("who", [
+    Caller(user="users/judge", role=Role.ROLE_JUDGE, court="44", scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, scope_prefix="44"),
+    Caller(user="users/auditor.440101", role=Role.ROLE_AUDITOR, court="440101", scope=ScopeLevel.SCOPE_LEVEL_COURT,
+           scope_prefix="440101"),
+])
+def test_only_province_auditors_verify(audit_db, who):
+    _, factory = audit_db
+    with pytest.raises(PermissionDenied):
+        service.verify(factory, caller=who, checkpoint_key=KEY)
