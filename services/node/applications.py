@@ -175,6 +175,7 @@ def approve(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Tim
     with uow_factory() as uow:
         app, node = _decidable(uow, caller, court, case_id, node_type, application_id)
         level = _approver_level(caller, app, node)
+        _still_applicable(app, node)
         today = legal_today(uow.clock)
         facts = _facts(node, kind=app.kind, today=today,
                        extension=Period.parse(app.extension) if app.extension else None, start=app.start_date,
@@ -191,8 +192,25 @@ def approve(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Tim
         return app, node
 
 
-def _apply(uow: UnitOfWork, rules: TimeLimitRules, calendars: CalendarStore, app: ApplicationRow, node: NodeRow, caller: Caller,
-           today: date) -> None:
+def _still_applicable(app: ApplicationRow, node: NodeRow) -> None:
+    """The node may have moved on while the application waited: it refuses what no longer fits
+    (the applicant applies again if still needed)."""
+    label = KIND_LABELS[app.kind]
+    if app.kind == K.APPLICATION_KIND_UNLOCK:
+        if not node.locked:
+            raise FailedPrecondition(f"节点「{node.display_name}」已不再锁定", reason="NODE_NOT_LOCKED")
+        return
+    if node.state == NodeState.NODE_STATE_COMPLETED:
+        raise FailedPrecondition(f"节点「{node.display_name}」已完成，{label}申请不再适用", reason="NODE_COMPLETED")
+    if app.kind == K.APPLICATION_KIND_SUSPENSION and node.suspended_since is not None:
+        raise FailedPrecondition(f"期限已自 {node.suspended_since} 起中止", reason="CLOCK_SUSPENDED")
+    if app.kind == K.APPLICATION_KIND_RESUMPTION and (node.suspended_since is None
+                                                      or app.end_date < node.suspended_since):
+        raise FailedPrecondition("期限未在该恢复日之前中止，恢复申请不再适用", reason="CLOCK_NOT_SUSPENDED")
+
+
+def _apply(uow: UnitOfWork, rules: TimeLimitRules, calendars: CalendarStore, app: ApplicationRow, node: NodeRow,
+           caller: Caller, today: date) -> None:
     calendar = calendars.current(uow.session)
     label = KIND_LABELS[app.kind]
     if app.kind == K.APPLICATION_KIND_UNLOCK:

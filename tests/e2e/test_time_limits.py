@@ -225,6 +225,17 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
     assert history(cf, node) == []
     assert trial(cf, case).change_count == 0 and ymd(trial(cf, case).due_date) == date(2026, 9, 2)
 
+    # An application that waited while the limit ended (宣判) no longer applies.
+    waiting = apply(cf, node, "late-ext", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="x",
+                    materials=["a"])
+    record(cf, case, "bad-pronounce", case_pb2.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, date(2026, 4, 2))
+    eventually(lambda: trial(cf, case).state == node_pb2.NODE_STATE_COMPLETED, what="limit ended")
+    with pytest.raises(grpc.RpcError) as moot:
+        approve(cf, waiting.name, PRESIDENT)
+    assert details_of(moot.value)[0] == "NODE_COMPLETED"
+    assert cf.nodes.GetApplication(ns.GetApplicationRequest(name=waiting.name),
+                                   metadata=cf.md(JUDGE)).application.state == S.APPLICATION_STATE_PENDING
+
 
 def test_overdue_limit_locks_the_case_until_an_unlock_is_approved(cf):
     cf.set_clock(at(date(2026, 8, 30)))
