@@ -1,0 +1,197 @@
+"""Broken object-level authorization, for every RPC of every service (issue 4, item 4; R2).
+
+Every RPC is enumerated from the service descriptors; each must have an entry in ATTEMPTS below, so
+that a new RPC without one fails this suite. Callers from another court, from another department,
+a peer without the case, and a caller with no token try to read, list, change and drill into the
+victim's case (court 440101, department civil1, handler judge.440101.civil1.1), its trial-limit
+node, an application on it and the judge's inbox. A read may answer, but nothing of the victim
+may appear in the answer, names and counts included; a change must be refused; and afterwards the
+victim's objects are as they were."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+import grpc
+import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
+from google.type import date_pb2
+
+from courtflow.alert.v1 import alert_service_pb2 as als, alert_service_pb2_grpc
+from courtflow.audit.v1 import audit_service_pb2 as aus, audit_service_pb2_grpc
+from courtflow.case.v1 import case_pb2, case_service_pb2 as cs, case_service_pb2_grpc
+from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_grpc
+from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2_grpc
+from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc
+
+from conftest import new_database
+from runtime.demo import create_request
+from runtime.synthetic import CaseSeed
+from services.common.clock import LEGAL_TZ
+from support import COURT, COURT_SYSTEM, JUDGE, eventually, start_system
+
+pytestmark = pytest.mark.timeout(240)
+START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)
+ATTACKERS = {
+    "another court's president": "president.440102",
+    "another department's head": "head.440101.civil2",
+    "a peer judge without the case": "judge.440101.civil1.2",
+    "no token": None,
+}
+DENIED = {grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.NOT_FOUND}
+SERVICES = {
+    "courtflow.case.v1.CaseService": (case_service_pb2_grpc.CaseServiceStub, cs),
+    "courtflow.node.v1.NodeService": (node_service_pb2_grpc.NodeServiceStub, ns),
+    "courtflow.alert.v1.AlertService": (alert_service_pb2_grpc.AlertServiceStub, als),
+    "courtflow.stats.v1.StatsService": (stats_service_pb2_grpc.StatsServiceStub, ss),
+    "courtflow.audit.v1.AuditService": (audit_service_pb2_grpc.AuditServiceStub, aus),
+    "courtflow.gateway.v1.GatewayService": (gateway_service_pb2_grpc.GatewayServiceStub, gs),
+}
+
+
+@dataclass(frozen=True)
+class Victim:
+    case: str
+    case_number: str
+    node: str
+    application: str
+
+    @property
+    def markers(self) -> list[str]:
+        """What must never reach an attacker: the case's id and number, the application's id."""
+        return [self.case.rsplit("/", 1)[1], self.case_number, self.application.rsplit("/", 1)[1]]
+
+
+def pb(d: date) -> date_pb2.Date:
+    return date_pb2.Date(year=d.year, month=d.month, day=d.day)
+
+
+# (kind, request builder): "read" may answer without leaking; "write" must be refused.
+ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
+    "/courtflow.case.v1.CaseService/GetCase": ("read", lambda v: cs.GetCaseRequest(name=v.case)),
+    "/courtflow.case.v1.CaseService/ListCases": ("read", lambda v: cs.ListCasesRequest(parent="courts/-", page_size=1000)),
+    "/courtflow.case.v1.CaseService/CreateCase": ("write", lambda v: create_request(CaseSeed(
+        request_id="bola-create", court_id=COURT, department_id="440101-civil1", case_number="（2026）示0101民初9902号",
+        case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲",),
+        handler=JUDGE, filing_date=date(2026, 3, 2), custody=False))),
+    "/courtflow.case.v1.CaseService/RecordCaseEvent": ("write", lambda v: cs.RecordCaseEventRequest(
+        parent=v.case, request_id="bola-event", case_event=case_pb2.CaseEvent(
+            event_type=case_pb2.CASE_EVENT_TYPE_CLOSED, occur_date=pb(date(2026, 8, 19))))),
+    "/courtflow.node.v1.NodeService/GetNode": ("read", lambda v: ns.GetNodeRequest(name=v.node)),
+    "/courtflow.node.v1.NodeService/ListNodes": ("read", lambda v: ns.ListNodesRequest(parent="courts/-/cases/-",
+                                                                                        page_size=1000)),
+    "/courtflow.node.v1.NodeService/ImportCalendarYear": ("write", lambda v: ns.ImportCalendarYearRequest(
+        calendar_year=node_pb2.CalendarYear(year=2027, source="伪造", holidays=[pb(date(2027, 3, 1))]))),
+    "/courtflow.node.v1.NodeService/CreateApplication": ("write", lambda v: ns.CreateApplicationRequest(
+        parent=v.node, request_id="bola-apply", application=node_pb2.Application(
+            kind=node_pb2.APPLICATION_KIND_EXTENSION, extension="6m", reason="x", materials=["a"]))),
+    "/courtflow.node.v1.NodeService/GetApplication": ("read", lambda v: ns.GetApplicationRequest(name=v.application)),
+    "/courtflow.node.v1.NodeService/ListApplications": ("read", lambda v: ns.ListApplicationsRequest(
+        parent="courts/-/cases/-/nodes/-", page_size=1000)),
+    "/courtflow.node.v1.NodeService/ApproveApplication": ("write", lambda v: ns.ApproveApplicationRequest(
+        name=v.application)),
+    "/courtflow.node.v1.NodeService/RejectApplication": ("write", lambda v: ns.RejectApplicationRequest(
+        name=v.application, comment="不同意")),
+    "/courtflow.node.v1.NodeService/ValidateHearing": ("read", lambda v: ns.ValidateHearingRequest(
+        parent=v.case, hearing_date=pb(date(2026, 8, 25)))),
+    "/courtflow.node.v1.NodeService/GetNodeRule": ("read", lambda v: ns.GetNodeRuleRequest(
+        name=f"courts/{COURT}/nodeRules/trial_time_limit")),
+    "/courtflow.node.v1.NodeService/ListNodeRules": ("read", lambda v: ns.ListNodeRulesRequest(parent=f"courts/{COURT}")),
+    "/courtflow.node.v1.NodeService/UpdateNodeRule": ("write", lambda v: ns.UpdateNodeRuleRequest(
+        node_rule=node_pb2.NodeRule(name=f"courts/{COURT}/nodeRules/trial_time_limit", period="1m"),
+        update_mask=FieldMask(paths=["period"]))),
+    "/courtflow.node.v1.NodeService/ReevaluateNodeRule": ("write", lambda v: ns.ReevaluateNodeRuleRequest(
+        name=f"courts/{COURT}/nodeRules/trial_time_limit")),
+    "/courtflow.node.v1.NodeService/ListStageViews": ("read", lambda v: ns.ListStageViewsRequest(parent=f"courts/{COURT}")),
+    "/courtflow.node.v1.NodeService/UpdateStageView": ("write", lambda v: ns.UpdateStageViewRequest(
+        stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/adjudication", categories=[]),
+        update_mask=FieldMask(paths=["categories"]))),
+    "/courtflow.node.v1.NodeService/ListCalendarYears": ("read", lambda v: ns.ListCalendarYearsRequest()),
+    "/courtflow.alert.v1.AlertService/ListMessages": ("read", lambda v: als.ListMessagesRequest(
+        parent=f"users/{JUDGE}", page_size=1000)),
+    "/courtflow.alert.v1.AlertService/ListSmsDeliveries": ("read", lambda v: als.ListSmsDeliveriesRequest(
+        parent=f"users/{JUDGE}", page_size=1000)),
+    "/courtflow.stats.v1.StatsService/ListNodeStatistics": ("read", lambda v: ss.ListNodeStatisticsRequest(
+        parent="courts/-", page_size=1000)),
+    "/courtflow.audit.v1.AuditService/ListAuditRecords": ("read", lambda v: aus.ListAuditRecordsRequest(page_size=1000)),
+    "/courtflow.audit.v1.AuditService/VerifyAuditChain": ("read", lambda v: aus.VerifyAuditChainRequest()),
+    "/courtflow.gateway.v1.GatewayService/GetCaller": ("read", lambda v: gs.GetCallerRequest()),
+}
+
+
+def every_rpc() -> list[str]:
+    return [f"/{name}/{method.name}" for name, (_, module) in SERVICES.items()
+            for method in module.DESCRIPTOR.services_by_name[name.rsplit(".", 1)[1]].methods]
+
+
+def test_every_rpc_has_an_attempt():
+    assert sorted(every_rpc()) == sorted(ATTEMPTS), "a new RPC needs its BOLA attempt in ATTEMPTS"
+
+
+@pytest.fixture(scope="module")
+def cf(postgres, nats_servers, tmp_path_factory):
+    nats_url, _ = nats_servers.new("bola")
+    running = start_system(database_url=new_database(postgres, "bola"), nats_url=nats_url,
+                           work=tmp_path_factory.mktemp("bola"), start_clock=START)
+    yield running
+    running.system.stop()
+
+
+@pytest.fixture(scope="module")
+def victim(cf) -> Victim:
+    seed = CaseSeed(request_id="bola-victim", court_id=COURT, department_id="440101-civil1",
+                    case_number="（2026）示0101民初9901号", case_type="civil", procedure="first_instance_ordinary",
+                    cause="民间借贷纠纷", parties=("原告 被害人甲", "被告 乙"), handler=JUDGE,
+                    filing_date=date(2026, 3, 2), custody=False)
+    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    node = f"{case.name}/nodes/trial_time_limit"
+    eventually(lambda: cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name), metadata=cf.md(JUDGE)).nodes,
+               what="victim's nodes")
+    cf.set_clock(datetime(2026, 8, 19, 9, tzinfo=LEGAL_TZ))  # the 15-day warning has fired
+    eventually(lambda: cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me"), metadata=cf.md(JUDGE)).messages,
+               what="victim's reminder")
+    application = cf.nodes.CreateApplication(ns.CreateApplicationRequest(
+        parent=node, request_id="bola-victim-ext", application=node_pb2.Application(
+            kind=node_pb2.APPLICATION_KIND_EXTENSION, extension="6m", reason="案情复杂", materials=["审批表"])),
+        metadata=cf.md(JUDGE)).application
+    return Victim(case=case.name, case_number=case.case_number, node=node, application=application.name)
+
+
+def call(cf, method: str, request, user: str | None):
+    service, name = method.strip("/").split("/")
+    stub = SERVICES[service][0](cf.channel)
+    metadata = cf.md(user) if user else []
+    return getattr(stub, name)(request, metadata=metadata, timeout=15)
+
+
+@pytest.mark.parametrize("who", list(ATTACKERS))
+def test_no_caller_reaches_another_users_case(cf, victim, who):
+    user = ATTACKERS[who]
+    markers = victim.markers + (["440101-civil1"] if who == "another department's head" else [])
+    leaks, accepted = [], []
+    for method, (kind, build) in ATTEMPTS.items():
+        try:
+            reply = call(cf, method, build(victim), user)
+        except grpc.RpcError as exc:
+            assert exc.code() in DENIED, (method, who, exc.code(), exc.details())
+            continue
+        if kind == "write":
+            accepted.append(method)
+        body = reply.SerializeToString().decode("utf-8", errors="replace")
+        leaks += [(method, m) for m in markers if m in body]
+    assert accepted == [], f"{who} changed what is not theirs: {accepted}"
+    assert leaks == [], f"{who} saw the victim's data: {leaks}"
+
+
+def test_the_victims_objects_are_as_they_were(cf, victim):
+    # After every attacker has tried (this test runs last in the module).
+    app = cf.nodes.GetApplication(ns.GetApplicationRequest(name=victim.application), metadata=cf.md(JUDGE)).application
+    assert app.state == node_pb2.APPLICATION_STATE_PENDING
+    node = cf.nodes.GetNode(ns.GetNodeRequest(name=victim.node), metadata=cf.md(JUDGE)).node
+    assert (node.due_date.year, node.due_date.month, node.due_date.day) == (2026, 9, 2) and node.change_count == 0
+    case = cf.cases.GetCase(cs.GetCaseRequest(name=victim.case), metadata=cf.md(JUDGE)).case
+    assert case.state == case_pb2.CASE_STATE_FILED
+    rule = cf.nodes.GetNodeRule(ns.GetNodeRuleRequest(name=f"courts/{COURT}/nodeRules/trial_time_limit"),
+                                metadata=cf.md(JUDGE)).node_rule
+    assert rule.period == "6m" and not rule.override_court
