@@ -15,7 +15,8 @@ from courtflow.stats.v1 import stats_service_pb2  # noqa: F401
 from gateway import servicer
 from gateway.auth import Authenticator
 from gateway.config import Settings
-from gateway.proxy import Proxy, Route
+from gateway.limits import RateLimiter
+from gateway.proxy import Limits, Proxy, Route
 from services.common.server import Runtime, ServiceApp
 
 GATEWAY_SERVICE = gateway_service_pb2.DESCRIPTOR.services_by_name["GatewayService"].full_name
@@ -31,7 +32,11 @@ def build_with(settings: Settings):
                     for addr in settings.backends.values()]
         routes = {svc: Route(channel=ch) for svc, ch in zip(settings.backends, channels)}
         routes[GATEWAY_SERVICE] = Route(local=servicer.HANDLERS)
-        proxy = Proxy(rt, routes, Authenticator(rt.uow))
+        limits = Limits(users=RateLimiter(rate=settings.rate_limit, burst=settings.rate_burst),
+                        court_systems=RateLimiter(rate=settings.court_system_rate_limit,
+                                                  burst=max(settings.rate_burst, int(settings.court_system_rate_limit))),
+                        max_request_bytes=settings.max_request_bytes)
+        proxy = Proxy(rt, routes, Authenticator(rt.uow), limits)
 
         async def close_channels() -> None:
             for ch in channels:

@@ -19,9 +19,19 @@ BACKENDS = {  # service full name -> (environment variable, default address)
 class Settings:
     common: CommonSettings
     backends: dict[str, str]
+    # Requests per second per caller (token bucket) and the burst allowed; court systems, which
+    # push a whole court's events, get their own higher rate.
+    rate_limit: float
+    rate_burst: int
+    court_system_rate_limit: float
+    # The largest request body accepted, in bytes.
+    max_request_bytes: int
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
         env = env or Env()
         return cls(common=CommonSettings.from_env("gateway", DEFAULT_PORT, env),
-                   backends={svc: env.str(var, default) for svc, (var, default) in BACKENDS.items()})
+                   backends={svc: env.str(var, default) for svc, (var, default) in BACKENDS.items()},
+                   rate_limit=env.float("GATEWAY_RATE_LIMIT", 50.0), rate_burst=env.int("GATEWAY_RATE_BURST", 100),
+                   court_system_rate_limit=env.float("GATEWAY_COURT_SYSTEM_RATE_LIMIT", 1000.0),
+                   max_request_bytes=env.int("GATEWAY_MAX_REQUEST_BYTES", 1024 * 1024))

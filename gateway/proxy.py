@@ -1,7 +1,8 @@
 """The gateway's front door: every external call passes here.
 
 For each call, in order: authenticate the bearer token; check the permission
-table (before anything about the target is looked up); forward the raw request
+table (before anything about the target is looked up); check the request size and the
+caller's rate limit; forward the raw request
 bytes to the owning service with the signed caller context; relay the answer or
 the error (status, message and details) unchanged; report the call to the audit
 log unless the owning service already did so in its own transaction.
@@ -9,6 +10,7 @@ log unless the owning service already did so in its own transaction.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Awaitable, Callable
@@ -18,13 +20,14 @@ from google.protobuf import descriptor_pool, message_factory
 from opentelemetry import trace
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
-from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.common.v1.caller_pb2 import Caller, Role
 
 from gateway import permissions
 from gateway.auth import Authenticator, bearer
+from gateway.limits import RateLimiter
 from services.common import caller as caller_ctx
 from services.common.audit import record_operation
-from services.common.errors import DomainError, details_of, to_status
+from services.common.errors import DomainError, ResourceExhausted, details_of, to_status
 from services.common.server import Runtime
 
 log = logging.getLogger(__name__)
@@ -39,11 +42,19 @@ class Route:
     local: dict[str, LocalHandler] | None = None   # method name -> handler, for the gateway's own service
 
 
+@dataclass(frozen=True)
+class Limits:
+    users: RateLimiter
+    court_systems: RateLimiter
+    max_request_bytes: int
+
+
 class Proxy(grpc.GenericRpcHandler):
-    def __init__(self, rt: Runtime, routes: dict[str, Route], authenticator: Authenticator) -> None:
+    def __init__(self, rt: Runtime, routes: dict[str, Route], authenticator: Authenticator, limits: Limits) -> None:
         self._rt = rt
         self._routes = routes
         self._auth = authenticator
+        self._limits = limits
         self._pool = descriptor_pool.Default()
         self._callables: dict[str, grpc.aio.UnaryUnaryMultiCallable] = {}
 
@@ -75,6 +86,7 @@ class Proxy(grpc.GenericRpcHandler):
             caller = self._auth.cached(token) or await self._rt.db(self._auth.authenticate, token)
             caller.client_address, caller.user_agent = context.peer(), user_agent
             audited_by_service = permissions.check(method, caller.role).audited_by_service
+            self._check_limits(caller, request)
             if route.local is not None:
                 response = await route.local[method.split("/")[2]](request, caller)
             else:
@@ -101,6 +113,16 @@ class Proxy(grpc.GenericRpcHandler):
         if not audited_by_service:
             await self._audit(method, caller, request, "", context, user_agent, denied=False)
         return response
+
+    def _check_limits(self, caller: Caller, request: bytes) -> None:
+        if len(request) > self._limits.max_request_bytes:
+            raise ResourceExhausted(f"请求过大：{len(request)} 字节，上限 {self._limits.max_request_bytes} 字节",
+                                    reason="REQUEST_TOO_LARGE")
+        limiter = self._limits.court_systems if caller.role == Role.ROLE_COURT_SYSTEM else self._limits.users
+        wait = limiter.allow(caller.user, time.monotonic())
+        if wait:
+            raise ResourceExhausted(f"请求过于频繁（每秒至多 {limiter.rate:g} 次），请 {wait:.1f} 秒后重试",
+                                    reason="RATE_LIMITED", metadata={"retry_after_ms": str(int(wait * 1000) + 1)})
 
     async def _audit(self, method: str, caller: Caller | None, request: bytes, reason: str, context,
                      user_agent: str, *, denied: bool) -> None:

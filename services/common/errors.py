@@ -68,6 +68,13 @@ class Unavailable(DomainError):
     reason = "UNAVAILABLE"
 
 
+class ResourceExhausted(DomainError):
+    """Too much: a request too large, or too many requests from one caller."""
+
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+    reason = "RESOURCE_EXHAUSTED"
+
+
 class FailedPrecondition(DomainError):
     code = grpc.StatusCode.FAILED_PRECONDITION
     reason = "FAILED_PRECONDITION"

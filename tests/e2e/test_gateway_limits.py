@@ -1,0 +1,57 @@
+"""Request limits at the gateway (issue 4, item 5): a request larger than the limit and a caller
+faster than its rate get RESOURCE_EXHAUSTED with a reason, and change nothing; other callers
+are not slowed down by one busy caller."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import grpc
+import pytest
+
+from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_grpc
+from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
+
+from conftest import new_database
+from services.common.clock import LEGAL_TZ
+from services.common.errors import details_of
+from support import JUDGE, OTHER_JUDGE, start_system
+
+pytestmark = pytest.mark.timeout(240)
+ADMIN = "admin"
+
+
+@pytest.fixture(scope="module")
+def cf(postgres, nats_servers, tmp_path_factory):
+    nats_url, _ = nats_servers.new("limits")
+    running = start_system(database_url=new_database(postgres, "limits"), nats_url=nats_url,
+                           work=tmp_path_factory.mktemp("limits"), start_clock=datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ),
+                           extra_env={"GATEWAY_RATE_LIMIT": "1", "GATEWAY_RATE_BURST": "5",
+                                      "GATEWAY_MAX_REQUEST_BYTES": "2048"})
+    yield running
+    running.system.stop()
+
+
+def test_a_caller_over_its_rate_is_told_when_to_retry(cf):
+    stub = gateway_service_pb2_grpc.GatewayServiceStub(cf.channel)
+    outcomes = []
+    for _ in range(8):
+        try:
+            stub.GetCaller(gs.GetCallerRequest(), metadata=cf.md(JUDGE))
+            outcomes.append("ok")
+        except grpc.RpcError as exc:
+            assert exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            assert details_of(exc)[0] == "RATE_LIMITED" and "请求过于频繁" in exc.details()
+            outcomes.append("limited")
+    assert outcomes[:5] == ["ok"] * 5 and "limited" in outcomes[5:]
+    # Another caller still gets through at once.
+    assert stub.GetCaller(gs.GetCallerRequest(), metadata=cf.md(OTHER_JUDGE)).caller.user == f"users/{OTHER_JUDGE}"
+
+
+def test_a_request_over_the_size_limit_is_refused_and_changes_nothing(cf):
+    too_big = node_pb2.CalendarYear(year=2027, source="很长的来源说明" * 200, holidays=[])
+    with pytest.raises(grpc.RpcError) as refused:
+        cf.nodes.ImportCalendarYear(ns.ImportCalendarYearRequest(calendar_year=too_big), metadata=cf.md(ADMIN))
+    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert details_of(refused.value)[0] == "REQUEST_TOO_LARGE"
+    years = cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(), metadata=cf.md(ADMIN)).calendar_years
+    assert 2027 not in [y.year for y in years]
