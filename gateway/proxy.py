@@ -25,7 +25,7 @@ from courtflow.common.v1.caller_pb2 import Caller, Role
 from gateway import permissions
 from gateway.auth import Authenticator, bearer
 from gateway.limits import RateLimiter
-from services.common import caller as caller_ctx
+from services.common import caller as caller_ctx, metrics
 from services.common.audit import record_operation
 from services.common.errors import DomainError, ResourceExhausted, details_of, to_status
 from services.common.server import Runtime
@@ -96,7 +96,11 @@ class Proxy(grpc.GenericRpcHandler):
                 response = await call(request, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key),
                                       timeout=_remaining(context), wait_for_ready=True)
         except DomainError as err:
-            await self._audit(method, caller, request, err.reason, context, user_agent, denied=True)
+            if err.reason == "RATE_LIMITED":
+                # Counted, not audited one by one: a flood must not turn into a flood of audit writes.
+                metrics.RATE_LIMITED.labels(Role.Name(caller.role)).inc()
+            else:
+                await self._audit(method, caller, request, err.reason, context, user_agent, denied=True)
             status = to_status(err)
             await context.abort_with_status(status._replace(trailing_metadata=status.trailing_metadata + trace_md))
         except grpc.aio.AioRpcError as err:

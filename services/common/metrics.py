@@ -8,6 +8,8 @@ RPC_SECONDS = Histogram("courtflow_rpc_seconds", "RPC latency", ["method"])
 EVENTS_PUBLISHED = Counter("courtflow_events_published_total", "Outbox events published to JetStream")
 EVENTS_CONSUMED = Counter("courtflow_events_consumed_total", "Events handled by consumers",
                           ["consumer", "outcome"])
+RATE_LIMITED = Counter("courtflow_gateway_rate_limited_total", "Calls refused by the gateway's per-caller rate limit",
+                       ["role"])
 TIMERS_FIRED = Counter("courtflow_timers_fired_total", "Due-queue rungs fired", ["kind"])
 SMS_SENT = Counter("courtflow_sms_total", "SMS deliveries by result", ["provider", "result"])
 
