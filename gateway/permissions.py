@@ -62,6 +62,7 @@ TABLE: dict[str, Permission] = {
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
+    "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
 }
 

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
-from courtflow.audit.v1.audit_pb2 import Operation
+from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 
 from services.audit import chain
 from services.audit.models import ChainHeadRow, CheckpointRow, RecordRow
 from services.common import scope
-from services.common.errors import PermissionDenied
+from services.common.errors import PermissionDenied, invalid_field
 from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 
@@ -88,13 +88,55 @@ def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_
                         checkpoints_verified=verifier.checkpoints_verified, finding=finding)
 
 
-def list_records(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, filters: dict,
-                 page: Page) -> list[RecordRow]:
-    if caller.role not in AUDIT_ROLES:
-        raise PermissionDenied("仅审计、监察人员可查询日志", reason="AUDIT_ROLE_REQUIRED")
-    query = select(RecordRow).where(scope.condition(caller, court=RecordRow.court, department=RecordRow.department,
-                                                    owner=RecordRow.actor))
+def list_records(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, filters: dict, page: Page,
+                 start: datetime | None = None, end: datetime | None = None) -> list[RecordRow]:
+    query = _scoped(select(RecordRow), caller, start, end)
     for field, value in filters.items():
         query = query.where(getattr(RecordRow, field) == value)
     with uow_factory() as uow:
         return page_of(uow.session, query, key=RecordRow.sequence, page=page, descending=True)
+
+
+def _scoped(query, caller: Caller, start: datetime | None, end: datetime | None):
+    """Audit roles only, each within their scope (an intermediate court's auditor sees its region)."""
+    if caller.role not in AUDIT_ROLES:
+        raise PermissionDenied("仅审计、监察人员可查询日志", reason="AUDIT_ROLE_REQUIRED")
+    if start is not None and end is not None and end <= start:
+        raise invalid_field("end_time", "结束时间须晚于开始时间")
+    query = query.where(scope.condition(caller, court=RecordRow.court, department=RecordRow.department,
+                                        owner=RecordRow.actor))
+    if start is not None:
+        query = query.where(RecordRow.occur_time >= start)
+    if end is not None:
+        query = query.where(RecordRow.occur_time < end)
+    return query
+
+
+GROUPINGS = {"actor": RecordRow.actor, "department": RecordRow.department, "court": RecordRow.court}
+
+
+@dataclass(frozen=True)
+class Usage:
+    key: str
+    display_name: str
+    operations: int
+    denied: int
+    failed: int
+    last_time: datetime
+
+
+def usage(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, group_by: str, start: datetime | None,
+          end: datetime | None) -> list[Usage]:
+    """Usage statistics (P8): operations, denials and failures per person, department or court."""
+    key = GROUPINGS[group_by]
+    query = _scoped(select(
+        key.label("key"), func.max(RecordRow.actor_display_name).label("display_name"),
+        func.count().label("operations"),
+        func.count().filter(RecordRow.result == AuditResult.AUDIT_RESULT_DENIED).label("denied"),
+        func.count().filter(RecordRow.result == AuditResult.AUDIT_RESULT_FAILED).label("failed"),
+        func.max(RecordRow.occur_time).label("last_time")), caller, start, end)
+    query = query.where(key != "").group_by(key).order_by(func.count().desc(), key)
+    with uow_factory() as uow:
+        return [Usage(key=r.key, display_name=r.display_name if group_by == "actor" else "",
+                      operations=r.operations, denied=r.denied, failed=r.failed, last_time=r.last_time)
+                for r in uow.session.execute(query)]

@@ -1,6 +1,8 @@
 """gRPC AuditService: proto ↔ domain only."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as pb, audit_service_pb2_grpc
 
 from services.audit import service
@@ -9,7 +11,7 @@ from services.common import caller
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
 
-FILTERS = {"actor": str, "action": str, "resource": str, "court": str,
+FILTERS = {"actor": str, "action": str, "resource": str, "court": str, "department": str,
            "result": lambda v: audit_pb2.AuditResult.Value(f"AUDIT_RESULT_{v}")}
 
 
@@ -25,6 +27,14 @@ def to_proto(r: RecordRow) -> audit_pb2.AuditRecord:
     return rec
 
 
+def _instant(request, field: str) -> datetime | None:
+    return getattr(request, field).ToDatetime(tzinfo=timezone.utc) if request.HasField(field) else None
+
+
+GROUPINGS = {pb.USAGE_GROUPING_ACTOR: "actor", pb.USAGE_GROUPING_DEPARTMENT: "department",
+             pb.USAGE_GROUPING_COURT: "court"}
+
+
 class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
     def __init__(self, rt: Runtime, checkpoint_key: str) -> None:
         self._rt = rt
@@ -34,7 +44,7 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
         filters = parse_filter(request.filter, FILTERS)
         page = page_request(request.page_size, request.page_token, filter_text=request.filter, key_type=int)
         rows = await self._rt.db(service.list_records, self._rt.uow, caller=caller.current(), filters=filters,
-                                 page=page)
+                                 page=page, start=_instant(request, "start_time"), end=_instant(request, "end_time"))
         rows, token = split_page(rows, page, lambda r: r.sequence)
         return pb.ListAuditRecordsResponse(audit_records=[to_proto(r) for r in rows], next_page_token=token)
 
@@ -46,4 +56,15 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
         if v.finding is not None:
             reply.first_bad_record = f"auditRecords/{v.finding.sequence}"
             reply.problem, reply.message = v.finding.problem, v.finding.message
+        return reply
+
+    async def ListAuditUsage(self, request: pb.ListAuditUsageRequest, context):
+        rows = await self._rt.db(service.usage, self._rt.uow, caller=caller.current(),
+                                 group_by=GROUPINGS[request.group_by], start=_instant(request, "start_time"),
+                                 end=_instant(request, "end_time"))
+        reply = pb.ListAuditUsageResponse()
+        for u in rows:
+            item = reply.usage.add(key=u.key, display_name=u.display_name, operations=u.operations, denied=u.denied,
+                                   failed=u.failed)
+            item.last_time.FromDatetime(u.last_time)
         return reply

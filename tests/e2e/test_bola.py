@@ -116,6 +116,8 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
         parent="courts/-", page_size=1000)),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": ("read", lambda v: aus.ListAuditRecordsRequest(page_size=1000)),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": ("read", lambda v: aus.VerifyAuditChainRequest()),
+    "/courtflow.audit.v1.AuditService/ListAuditUsage": ("read", lambda v: aus.ListAuditUsageRequest(
+        group_by=aus.USAGE_GROUPING_ACTOR)),
     "/courtflow.gateway.v1.GatewayService/GetCaller": ("read", lambda v: gs.GetCallerRequest()),
 }
 

@@ -102,6 +102,9 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
     # The chain that holds them verifies whole, for the province's auditors only.
     verdict = cf.audit.VerifyAuditChain(aus.VerifyAuditChainRequest(), metadata=cf.md(AUDITOR))
     assert verdict.intact and verdict.verified_records == verdict.head_sequence >= 2, verdict
+    usage = cf.audit.ListAuditUsage(aus.ListAuditUsageRequest(group_by=aus.USAGE_GROUPING_ACTOR),
+                                    metadata=cf.md(AUDITOR)).usage
+    assert next(u for u in usage if u.key == f"users/{TM}").operations >= 2  # the update and the re-evaluation
     with pytest.raises(grpc.RpcError) as court_auditor:
         cf.audit.VerifyAuditChain(aus.VerifyAuditChainRequest(), metadata=cf.md("auditor.440101"))
     assert court_auditor.value.code() == grpc.StatusCode.PERMISSION_DENIED

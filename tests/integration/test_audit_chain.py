@@ -17,7 +17,7 @@ from conftest import new_database
 from services.audit import chain, service
 from services.audit.models import MESSAGING, SCHEMA
 from services.common.clock import ManualClock
-from services.common.errors import PermissionDenied
+from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.migrate import upgrade
 from services.common.uow import UnitOfWork
 
@@ -52,7 +52,7 @@ def op(i: int) -> Operation:
                   court="440101", department="courts/440101/departments/440101-civil1",
                   action="/courtflow.case.v1.CaseService/RecordCaseEvent", resource=f"courts/440101/cases/{i}",
                   result=AuditResult.AUDIT_RESULT_SUCCEEDED, reporter="case")
-    o.occur_time.FromDatetime(datetime(2026, 11, 27, 1, i, tzinfo=timezone.utc))
+    o.occur_time.FromDatetime(datetime(2026, 11, 27, 1, i % 60, tzinfo=timezone.utc))
     return o
 
 
@@ -143,3 +143,43 @@ def test_only_province_auditors_verify(audit_db, who):
     _, factory = audit_db
     with pytest.raises(PermissionDenied):
         service.verify(factory, caller=who, checkpoint_key=KEY)
+
+
+# ── usage statistics and time ranges (P8) ─────────────────────────────────────────────────────
+
+def test_usage_by_person_department_and_court_within_scope_and_time(audit_db):
+    _, factory = audit_db
+    extra = []
+    for i, (actor, court, department, result, minute) in enumerate((
+            ("users/clerk.440102.civil1.1", "440102", "courts/440102/departments/440102-civil1",
+             AuditResult.AUDIT_RESULT_DENIED, 40),
+            ("users/clerk.440102.civil1.1", "440102", "courts/440102/departments/440102-civil1",
+             AuditResult.AUDIT_RESULT_FAILED, 41),
+            ("users/judge.3", "440101", "courts/440101/departments/440101-civil1", AuditResult.AUDIT_RESULT_DENIED, 42))):
+        o = op(100 + i)
+        o.actor, o.court, o.department, o.result = actor, court, department, result
+        o.occur_time.FromDatetime(datetime(2026, 11, 27, 1, minute, tzinfo=timezone.utc))
+        extra.append(o)
+    with factory() as uow:
+        service.append(uow, extra, checkpoint_key=KEY, every=EVERY)
+        uow.commit()
+
+    by_court = {u.key: u for u in service.usage(factory, caller=AUDITOR, group_by="court", start=None, end=None)}
+    assert {k: (u.operations, u.denied, u.failed) for k, u in by_court.items()} == {
+        "440101": (RECORDS + 1, 1, 0), "440102": (2, 1, 1)}
+    by_person = service.usage(factory, caller=AUDITOR, group_by="actor", start=None, end=None)
+    assert by_person[0].key == "users/clerk.440102.civil1.1" and by_person[0].operations == 2  # most active first
+    assert {u.key for u in by_person if u.key.startswith("users/judge.3")} == {"users/judge.3"}
+
+    # A basic court's auditor counts only that court; a time range counts only its operations.
+    court_auditor = Caller(user="users/auditor.440102", role=Role.ROLE_AUDITOR, court="440102",
+                           scope=ScopeLevel.SCOPE_LEVEL_COURT, scope_prefix="440102")
+    departments = service.usage(factory, caller=court_auditor, group_by="department", start=None, end=None)
+    assert [(u.key, u.operations) for u in departments] == [("courts/440102/departments/440102-civil1", 2)]
+    window = service.usage(factory, caller=AUDITOR, group_by="court",
+                           start=datetime(2026, 11, 27, 1, 41, tzinfo=timezone.utc),
+                           end=datetime(2026, 11, 27, 1, 43, tzinfo=timezone.utc))
+    assert {u.key: u.operations for u in window} == {"440101": 1, "440102": 1}
+    with pytest.raises(InvalidArgument):
+        service.usage(factory, caller=AUDITOR, group_by="court", start=datetime(2026, 11, 27, 2, tzinfo=timezone.utc),
+                      end=datetime(2026, 11, 27, 1, tzinfo=timezone.utc))

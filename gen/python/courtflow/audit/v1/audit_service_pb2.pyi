@@ -1,7 +1,11 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from courtflow.audit.v1 import audit_pb2 as _audit_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -9,15 +13,62 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class UsageGrouping(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    USAGE_GROUPING_UNSPECIFIED: _ClassVar[UsageGrouping]
+    USAGE_GROUPING_ACTOR: _ClassVar[UsageGrouping]
+    USAGE_GROUPING_DEPARTMENT: _ClassVar[UsageGrouping]
+    USAGE_GROUPING_COURT: _ClassVar[UsageGrouping]
+USAGE_GROUPING_UNSPECIFIED: UsageGrouping
+USAGE_GROUPING_ACTOR: UsageGrouping
+USAGE_GROUPING_DEPARTMENT: UsageGrouping
+USAGE_GROUPING_COURT: UsageGrouping
+
+class ListAuditUsageRequest(_message.Message):
+    __slots__ = ("group_by", "start_time", "end_time")
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    group_by: UsageGrouping
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    def __init__(self, group_by: _Optional[_Union[UsageGrouping, str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AuditUsage(_message.Message):
+    __slots__ = ("key", "display_name", "operations", "denied", "failed", "last_time")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    OPERATIONS_FIELD_NUMBER: _ClassVar[int]
+    DENIED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    LAST_TIME_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    display_name: str
+    operations: int
+    denied: int
+    failed: int
+    last_time: _timestamp_pb2.Timestamp
+    def __init__(self, key: _Optional[str] = ..., display_name: _Optional[str] = ..., operations: _Optional[int] = ..., denied: _Optional[int] = ..., failed: _Optional[int] = ..., last_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListAuditUsageResponse(_message.Message):
+    __slots__ = ("usage",)
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    usage: _containers.RepeatedCompositeFieldContainer[AuditUsage]
+    def __init__(self, usage: _Optional[_Iterable[_Union[AuditUsage, _Mapping]]] = ...) -> None: ...
+
 class ListAuditRecordsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "filter")
+    __slots__ = ("page_size", "page_token", "filter", "start_time", "end_time")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     filter: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListAuditRecordsResponse(_message.Message):
     __slots__ = ("audit_records", "next_page_token")

@@ -45,6 +45,11 @@ class AuditServiceStub:
                 request_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainRequest.SerializeToString,
                 response_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainResponse.FromString,
                 _registered_method=True)
+        self.ListAuditUsage = channel.unary_unary(
+                '/courtflow.audit.v1.AuditService/ListAuditUsage',
+                request_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageRequest.SerializeToString,
+                response_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -66,6 +71,14 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditUsage(self, request, context):
+        """Usage statistics (P8): operations, denials and failures per person, department or court
+        within the caller's scope and a time range.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -78,6 +91,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.VerifyAuditChain,
                     request_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainRequest.FromString,
                     response_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainResponse.SerializeToString,
+            ),
+            'ListAuditUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditUsage,
+                    request_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageRequest.FromString,
+                    response_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -135,6 +153,33 @@ class AuditService:
             '/courtflow.audit.v1.AuditService/VerifyAuditChain',
             courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainRequest.SerializeToString,
             courtflow_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditChainResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.audit.v1.AuditService/ListAuditUsage',
+            courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageRequest.SerializeToString,
+            courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageResponse.FromString,
             options,
             channel_credentials,
             insecure,
