@@ -63,6 +63,7 @@ TABLE: dict[str, Permission] = {
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),
+    "/courtflow.audit.v1.AuditService/ExportAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
 }
 

@@ -13,7 +13,7 @@ from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 from services.audit import chain
 from services.audit.models import ChainHeadRow, CheckpointRow, RecordRow
 from services.common import scope
-from services.common.errors import PermissionDenied, invalid_field
+from services.common.errors import FailedPrecondition, PermissionDenied, invalid_field
 from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 
@@ -140,3 +140,20 @@ def usage(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, group_by: st
         return [Usage(key=r.key, display_name=r.display_name if group_by == "actor" else "",
                       operations=r.operations, denied=r.denied, failed=r.failed, last_time=r.last_time)
                 for r in uow.session.execute(query)]
+
+
+EXPORT_LIMIT = 100_000
+
+
+def export_records(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, filters: dict,
+                   start: datetime | None, end: datetime | None) -> list[RecordRow]:
+    """The records of a query, oldest first, for a file; refuses more than EXPORT_LIMIT."""
+    query = _scoped(select(RecordRow), caller, start, end)
+    for field, value in filters.items():
+        query = query.where(getattr(RecordRow, field) == value)
+    with uow_factory() as uow:
+        rows = list(uow.session.scalars(query.order_by(RecordRow.sequence).limit(EXPORT_LIMIT + 1)))
+    if len(rows) > EXPORT_LIMIT:
+        raise FailedPrecondition(f"导出范围超过 {EXPORT_LIMIT} 条记录，请缩小时间范围或增加筛选条件",
+                                 reason="EXPORT_TOO_LARGE")
+    return rows

@@ -5,9 +5,10 @@ from datetime import datetime, timezone
 
 from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as pb, audit_service_pb2_grpc
 
-from services.audit import service
+from services.audit import export, service
 from services.audit.models import RecordRow
 from services.common import caller
+from services.common.clock import LEGAL_TZ
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
 
@@ -31,6 +32,7 @@ def _instant(request, field: str) -> datetime | None:
     return getattr(request, field).ToDatetime(tzinfo=timezone.utc) if request.HasField(field) else None
 
 
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUPINGS = {pb.USAGE_GROUPING_ACTOR: "actor", pb.USAGE_GROUPING_DEPARTMENT: "department",
              pb.USAGE_GROUPING_COURT: "court"}
 
@@ -68,3 +70,15 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
                                    failed=u.failed)
             item.last_time.FromDatetime(u.last_time)
         return reply
+
+    async def ExportAuditRecords(self, request: pb.ExportAuditRecordsRequest, context):
+        filters = parse_filter(request.filter, FILTERS)
+        rows = await self._rt.db(service.export_records, self._rt.uow, caller=caller.current(), filters=filters,
+                                 start=_instant(request, "start_time"), end=_instant(request, "end_time"))
+        day = datetime.now(LEGAL_TZ).strftime("%Y%m%d")
+        if request.format == pb.EXPORT_FORMAT_XLSX:
+            content, media, suffix = export.to_xlsx(rows), XLSX_MEDIA_TYPE, "xlsx"
+        else:
+            content, media, suffix = export.to_csv(rows), "text/csv; charset=utf-8", "csv"
+        return pb.ExportAuditRecordsResponse(content=content, content_type=media, file_name=f"操作日志-{day}.{suffix}",
+                                             record_count=len(rows))

@@ -118,6 +118,8 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": ("read", lambda v: aus.VerifyAuditChainRequest()),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": ("read", lambda v: aus.ListAuditUsageRequest(
         group_by=aus.USAGE_GROUPING_ACTOR)),
+    "/courtflow.audit.v1.AuditService/ExportAuditRecords": ("read", lambda v: aus.ExportAuditRecordsRequest(
+        format=aus.EXPORT_FORMAT_CSV)),
     "/courtflow.gateway.v1.GatewayService/GetCaller": ("read", lambda v: gs.GetCallerRequest()),
 }
 

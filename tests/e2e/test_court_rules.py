@@ -105,6 +105,11 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
     usage = cf.audit.ListAuditUsage(aus.ListAuditUsageRequest(group_by=aus.USAGE_GROUPING_ACTOR),
                                     metadata=cf.md(AUDITOR)).usage
     assert next(u for u in usage if u.key == f"users/{TM}").operations >= 2  # the update and the re-evaluation
+    exported = cf.audit.ExportAuditRecords(aus.ExportAuditRecordsRequest(
+        format=aus.EXPORT_FORMAT_CSV, filter=f'resource = "{SERVE}"'), metadata=cf.md(AUDITOR))
+    text_lines = exported.content.decode("utf-8-sig").splitlines()
+    assert exported.record_count == len(text_lines) - 1 >= 2 and text_lines[0].startswith("序号,时间,用户")
+    assert exported.file_name.endswith(".csv") and any("UpdateNodeRule" in line for line in text_lines)
     with pytest.raises(grpc.RpcError) as court_auditor:
         cf.audit.VerifyAuditChain(aus.VerifyAuditChainRequest(), metadata=cf.md("auditor.440101"))
     assert court_auditor.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -28,13 +28,17 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/audit/v1/audit_service.proto\x12\x12\x63ourtflow.audit.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/audit/v1/audit.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x01\n\x15ListAuditUsageRequest\x12?\n\x08group_by\x18\x01 \x01(\x0e\x32!.courtflow.audit.v1.UsageGroupingB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x92\x01\n\nAuditUsage\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x12\n\noperations\x18\x03 \x01(\x03\x12\x0e\n\x06\x64\x65nied\x18\x04 \x01(\x03\x12\x0e\n\x06\x66\x61iled\x18\x05 \x01(\x03\x12-\n\tlast_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"G\n\x16ListAuditUsageResponse\x12-\n\x05usage\x18\x01 \x03(\x0b\x32\x1e.courtflow.audit.v1.AuditUsage\"\xce\x01\n\x17ListAuditRecordsRequest\x12\x1d\n\tpage_size\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\x12.\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"k\n\x18ListAuditRecordsResponse\x12\x36\n\raudit_records\x18\x01 \x03(\x0b\x32\x1f.courtflow.audit.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x19\n\x17VerifyAuditChainRequest\"\xb5\x01\n\x18VerifyAuditChainResponse\x12\x0e\n\x06intact\x18\x01 \x01(\x08\x12\x18\n\x10verified_records\x18\x02 \x01(\x03\x12\x15\n\rhead_sequence\x18\x03 \x01(\x03\x12\x1c\n\x14\x63heckpoints_verified\x18\x04 \x01(\x05\x12\x18\n\x10\x66irst_bad_record\x18\x05 \x01(\t\x12\x0f\n\x07problem\x18\x06 \x01(\t\x12\x0f\n\x07message\x18\x07 \x01(\t*\x82\x01\n\rUsageGrouping\x12\x1e\n\x1aUSAGE_GROUPING_UNSPECIFIED\x10\x00\x12\x18\n\x14USAGE_GROUPING_ACTOR\x10\x01\x12\x1d\n\x19USAGE_GROUPING_DEPARTMENT\x10\x02\x12\x18\n\x14USAGE_GROUPING_COURT\x10\x03\x32\xad\x03\n\x0c\x41uditService\x12\x87\x01\n\x10ListAuditRecords\x12+.courtflow.audit.v1.ListAuditRecordsRequest\x1a,.courtflow.audit.v1.ListAuditRecordsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/auditRecords\x12\x91\x01\n\x10VerifyAuditChain\x12+.courtflow.audit.v1.VerifyAuditChainRequest\x1a,.courtflow.audit.v1.VerifyAuditChainResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/auditRecords:verify:\x01*\x12\x7f\n\x0eListAuditUsage\x12).courtflow.audit.v1.ListAuditUsageRequest\x1a*.courtflow.audit.v1.ListAuditUsageResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/auditUsageb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/audit/v1/audit_service.proto\x12\x12\x63ourtflow.audit.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/audit/v1/audit.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd1\x01\n\x19\x45xportAuditRecordsRequest\x12<\n\x06\x66ormat\x18\x01 \x01(\x0e\x32 .courtflow.audit.v1.ExportFormatB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12\x18\n\x06\x66ilter\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"l\n\x1a\x45xportAuditRecordsResponse\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x14\n\x0crecord_count\x18\x04 \x01(\x03\"\xb6\x01\n\x15ListAuditUsageRequest\x12?\n\x08group_by\x18\x01 \x01(\x0e\x32!.courtflow.audit.v1.UsageGroupingB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x92\x01\n\nAuditUsage\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x12\n\noperations\x18\x03 \x01(\x03\x12\x0e\n\x06\x64\x65nied\x18\x04 \x01(\x03\x12\x0e\n\x06\x66\x61iled\x18\x05 \x01(\x03\x12-\n\tlast_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"G\n\x16ListAuditUsageResponse\x12-\n\x05usage\x18\x01 \x03(\x0b\x32\x1e.courtflow.audit.v1.AuditUsage\"\xce\x01\n\x17ListAuditRecordsRequest\x12\x1d\n\tpage_size\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\x12.\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"k\n\x18ListAuditRecordsResponse\x12\x36\n\raudit_records\x18\x01 \x03(\x0b\x32\x1f.courtflow.audit.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x19\n\x17VerifyAuditChainRequest\"\xb5\x01\n\x18VerifyAuditChainResponse\x12\x0e\n\x06intact\x18\x01 \x01(\x08\x12\x18\n\x10verified_records\x18\x02 \x01(\x03\x12\x15\n\rhead_sequence\x18\x03 \x01(\x03\x12\x1c\n\x14\x63heckpoints_verified\x18\x04 \x01(\x05\x12\x18\n\x10\x66irst_bad_record\x18\x05 \x01(\t\x12\x0f\n\x07problem\x18\x06 \x01(\t\x12\x0f\n\x07message\x18\x07 \x01(\t*\\\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x01\x12\x16\n\x12\x45XPORT_FORMAT_XLSX\x10\x02*\x82\x01\n\rUsageGrouping\x12\x1e\n\x1aUSAGE_GROUPING_UNSPECIFIED\x10\x00\x12\x18\n\x14USAGE_GROUPING_ACTOR\x10\x01\x12\x1d\n\x19USAGE_GROUPING_DEPARTMENT\x10\x02\x12\x18\n\x14USAGE_GROUPING_COURT\x10\x03\x32\xc7\x04\n\x0c\x41uditService\x12\x87\x01\n\x10ListAuditRecords\x12+.courtflow.audit.v1.ListAuditRecordsRequest\x1a,.courtflow.audit.v1.ListAuditRecordsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/auditRecords\x12\x91\x01\n\x10VerifyAuditChain\x12+.courtflow.audit.v1.VerifyAuditChainRequest\x1a,.courtflow.audit.v1.VerifyAuditChainResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/auditRecords:verify:\x01*\x12\x7f\n\x0eListAuditUsage\x12).courtflow.audit.v1.ListAuditUsageRequest\x1a*.courtflow.audit.v1.ListAuditUsageResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/auditUsage\x12\x97\x01\n\x12\x45xportAuditRecords\x12-.courtflow.audit.v1.ExportAuditRecordsRequest\x1a..courtflow.audit.v1.ExportAuditRecordsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/auditRecords:export:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'courtflow.audit.v1.audit_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_EXPORTAUDITRECORDSREQUEST'].fields_by_name['format']._loaded_options = None
+  _globals['_EXPORTAUDITRECORDSREQUEST'].fields_by_name['format']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
+  _globals['_EXPORTAUDITRECORDSREQUEST'].fields_by_name['filter']._loaded_options = None
+  _globals['_EXPORTAUDITRECORDSREQUEST'].fields_by_name['filter']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_LISTAUDITUSAGEREQUEST'].fields_by_name['group_by']._loaded_options = None
   _globals['_LISTAUDITUSAGEREQUEST'].fields_by_name['group_by']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_LISTAUDITRECORDSREQUEST'].fields_by_name['page_size']._loaded_options = None
@@ -49,22 +53,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_AUDITSERVICE'].methods_by_name['VerifyAuditChain']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/auditRecords:verify:\001*'
   _globals['_AUDITSERVICE'].methods_by_name['ListAuditUsage']._loaded_options = None
   _globals['_AUDITSERVICE'].methods_by_name['ListAuditUsage']._serialized_options = b'\202\323\344\223\002\020\022\016/v1/auditUsage'
-  _globals['_USAGEGROUPING']._serialized_start=1123
-  _globals['_USAGEGROUPING']._serialized_end=1253
-  _globals['_LISTAUDITUSAGEREQUEST']._serialized_start=187
-  _globals['_LISTAUDITUSAGEREQUEST']._serialized_end=369
-  _globals['_AUDITUSAGE']._serialized_start=372
-  _globals['_AUDITUSAGE']._serialized_end=518
-  _globals['_LISTAUDITUSAGERESPONSE']._serialized_start=520
-  _globals['_LISTAUDITUSAGERESPONSE']._serialized_end=591
-  _globals['_LISTAUDITRECORDSREQUEST']._serialized_start=594
-  _globals['_LISTAUDITRECORDSREQUEST']._serialized_end=800
-  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_start=802
-  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_end=909
-  _globals['_VERIFYAUDITCHAINREQUEST']._serialized_start=911
-  _globals['_VERIFYAUDITCHAINREQUEST']._serialized_end=936
-  _globals['_VERIFYAUDITCHAINRESPONSE']._serialized_start=939
-  _globals['_VERIFYAUDITCHAINRESPONSE']._serialized_end=1120
-  _globals['_AUDITSERVICE']._serialized_start=1256
-  _globals['_AUDITSERVICE']._serialized_end=1685
+  _globals['_AUDITSERVICE'].methods_by_name['ExportAuditRecords']._loaded_options = None
+  _globals['_AUDITSERVICE'].methods_by_name['ExportAuditRecords']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/auditRecords:export:\001*'
+  _globals['_EXPORTFORMAT']._serialized_start=1444
+  _globals['_EXPORTFORMAT']._serialized_end=1536
+  _globals['_USAGEGROUPING']._serialized_start=1539
+  _globals['_USAGEGROUPING']._serialized_end=1669
+  _globals['_EXPORTAUDITRECORDSREQUEST']._serialized_start=187
+  _globals['_EXPORTAUDITRECORDSREQUEST']._serialized_end=396
+  _globals['_EXPORTAUDITRECORDSRESPONSE']._serialized_start=398
+  _globals['_EXPORTAUDITRECORDSRESPONSE']._serialized_end=506
+  _globals['_LISTAUDITUSAGEREQUEST']._serialized_start=509
+  _globals['_LISTAUDITUSAGEREQUEST']._serialized_end=691
+  _globals['_AUDITUSAGE']._serialized_start=694
+  _globals['_AUDITUSAGE']._serialized_end=840
+  _globals['_LISTAUDITUSAGERESPONSE']._serialized_start=842
+  _globals['_LISTAUDITUSAGERESPONSE']._serialized_end=913
+  _globals['_LISTAUDITRECORDSREQUEST']._serialized_start=916
+  _globals['_LISTAUDITRECORDSREQUEST']._serialized_end=1122
+  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_start=1124
+  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_end=1231
+  _globals['_VERIFYAUDITCHAINREQUEST']._serialized_start=1233
+  _globals['_VERIFYAUDITCHAINREQUEST']._serialized_end=1258
+  _globals['_VERIFYAUDITCHAINRESPONSE']._serialized_start=1261
+  _globals['_VERIFYAUDITCHAINRESPONSE']._serialized_end=1442
+  _globals['_AUDITSERVICE']._serialized_start=1672
+  _globals['_AUDITSERVICE']._serialized_end=2255
 # @@protoc_insertion_point(module_scope)

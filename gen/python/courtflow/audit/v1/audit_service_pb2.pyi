@@ -13,16 +13,49 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ExportFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EXPORT_FORMAT_UNSPECIFIED: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_CSV: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_XLSX: _ClassVar[ExportFormat]
+
 class UsageGrouping(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     USAGE_GROUPING_UNSPECIFIED: _ClassVar[UsageGrouping]
     USAGE_GROUPING_ACTOR: _ClassVar[UsageGrouping]
     USAGE_GROUPING_DEPARTMENT: _ClassVar[UsageGrouping]
     USAGE_GROUPING_COURT: _ClassVar[UsageGrouping]
+EXPORT_FORMAT_UNSPECIFIED: ExportFormat
+EXPORT_FORMAT_CSV: ExportFormat
+EXPORT_FORMAT_XLSX: ExportFormat
 USAGE_GROUPING_UNSPECIFIED: UsageGrouping
 USAGE_GROUPING_ACTOR: UsageGrouping
 USAGE_GROUPING_DEPARTMENT: UsageGrouping
 USAGE_GROUPING_COURT: UsageGrouping
+
+class ExportAuditRecordsRequest(_message.Message):
+    __slots__ = ("format", "filter", "start_time", "end_time")
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    format: ExportFormat
+    filter: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    def __init__(self, format: _Optional[_Union[ExportFormat, str]] = ..., filter: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportAuditRecordsResponse(_message.Message):
+    __slots__ = ("content", "content_type", "file_name", "record_count")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    RECORD_COUNT_FIELD_NUMBER: _ClassVar[int]
+    content: bytes
+    content_type: str
+    file_name: str
+    record_count: int
+    def __init__(self, content: _Optional[bytes] = ..., content_type: _Optional[str] = ..., file_name: _Optional[str] = ..., record_count: _Optional[int] = ...) -> None: ...
 
 class ListAuditUsageRequest(_message.Message):
     __slots__ = ("group_by", "start_time", "end_time")

@@ -50,6 +50,11 @@ class AuditServiceStub:
                 request_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageRequest.SerializeToString,
                 response_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageResponse.FromString,
                 _registered_method=True)
+        self.ExportAuditRecords = channel.unary_unary(
+                '/courtflow.audit.v1.AuditService/ExportAuditRecords',
+                request_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsRequest.SerializeToString,
+                response_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -79,6 +84,13 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportAuditRecords(self, request, context):
+        """Exports the records a query selects as a CSV or XLSX file (at most 100,000 records).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -96,6 +108,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.ListAuditUsage,
                     request_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageRequest.FromString,
                     response_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageResponse.SerializeToString,
+            ),
+            'ExportAuditRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportAuditRecords,
+                    request_deserializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsRequest.FromString,
+                    response_serializer=courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -180,6 +197,33 @@ class AuditService:
             '/courtflow.audit.v1.AuditService/ListAuditUsage',
             courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageRequest.SerializeToString,
             courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAuditRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.audit.v1.AuditService/ExportAuditRecords',
+            courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsRequest.SerializeToString,
+            courtflow_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,
