@@ -24,13 +24,13 @@ from services.common.audit import record_operation
 from services.common.clock import legal_today
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, invalid_field
 from services.common.events import new_event_id
-from services.common.paging import Page, page_of
+from services.common.paging import Page
 from services.common.uow import UnitOfWork
 from services.node import events, time_limits
 from services.node.calendars import CalendarStore
 from services.node.models import ApplicationRow, NodeRow
 from services.node.periods import Period, Unit
-from services.node.service import reschedule, visible_node
+from services.node.service import list_in_scope, reschedule, visible_node
 from services.node.time_limits import KIND_LABELS, ClockFacts, TimeLimitRules, Warning
 
 K = ApplicationKind
@@ -298,19 +298,8 @@ def get(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, ca
 
 def list_applications(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
                       case_id: uuid.UUID | None, node_type: str | None, filters: dict, page: Page) -> list[ApplicationRow]:
-    scope.require_court(caller, court)
-    query = select(ApplicationRow).where(scope.condition(
-        caller, court=ApplicationRow.court, department=ApplicationRow.department, owner=ApplicationRow.responsible))
-    if court != "-":
-        query = query.where(ApplicationRow.court == court)
-    if case_id is not None:
-        query = query.where(ApplicationRow.case_id == case_id)
-    if node_type is not None:
-        query = query.where(ApplicationRow.node_type == node_type)
-    for field, value in filters.items():
-        query = query.where(getattr(ApplicationRow, field) == value)
-    with uow_factory() as uow:
-        return page_of(uow.session, query, key=ApplicationRow.id, page=page)
+    return list_in_scope(uow_factory, ApplicationRow, caller=caller, court=court, page=page,
+                         equal={"case_id": case_id, "node_type": node_type, **filters})
 
 
 def _locking_node(uow: UnitOfWork, case_id: uuid.UUID) -> NodeRow | None:

@@ -190,14 +190,21 @@ def visible_node(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID
 
 def list_nodes(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID | None,
                filters: dict, page: Page) -> list[NodeRow]:
+    return list_in_scope(uow_factory, NodeRow, caller=caller, court=court, page=page,
+                         equal={"case_id": case_id, **filters})
+
+
+def list_in_scope(uow_factory: Callable[[], UnitOfWork], model, *, caller: Caller, court: str, page: Page,
+                  equal: dict) -> list:
+    """A page of rows of a node-bound table (court, department, responsible) the caller may see,
+    in one court or, with court "-", in all of the caller's; `equal` values of None are no condition."""
     scope.require_court(caller, court)
-    query = select(NodeRow).where(scope.condition(caller, court=NodeRow.court, department=NodeRow.department,
-                                                  owner=NodeRow.responsible))
+    query = select(model).where(scope.condition(caller, court=model.court, department=model.department,
+                                                owner=model.responsible))
     if court != "-":
-        query = query.where(NodeRow.court == court)
-    if case_id is not None:
-        query = query.where(NodeRow.case_id == case_id)
-    for field, value in filters.items():
-        query = query.where(getattr(NodeRow, field) == value)
+        query = query.where(model.court == court)
+    for field, value in equal.items():
+        if value is not None:
+            query = query.where(getattr(model, field) == value)
     with uow_factory() as uow:
-        return page_of(uow.session, query, key=NodeRow.id, page=page)
+        return page_of(uow.session, query, key=model.id, page=page)
