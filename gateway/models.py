@@ -1,9 +1,10 @@
-"""Tables of the `gateway` schema: the org directory and API tokens."""
+"""Tables of the `gateway` schema: the org directory, API tokens and login sessions."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, SmallInteger, String
+from sqlalchemy import DateTime, MetaData, SmallInteger, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import messaging_tables
@@ -43,6 +44,13 @@ class UserRow(Base):
     department: Mapped[str] = mapped_column(String(120))
     mobile: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool]
+    absent: Mapped[bool] = mapped_column(server_default="false")
+    deputy: Mapped[str] = mapped_column(String(63), server_default="")   # username, "" for none
+    # Built-in login (embedded mode): argon2id hash, NULL for users who sign in elsewhere (a court's
+    # identity system) or not at all (court systems use API tokens); consecutive failures and lockout.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiTokenRow(Base):
@@ -54,6 +62,21 @@ class ApiTokenRow(Base):
     label: Mapped[str] = mapped_column(String(100))
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expire_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """One refresh token of a login session. A login starts a family; each refresh retires its row
+    (revoked, reason ROTATED) and adds the next, so a retired token presented again is recognised."""
+
+    __tablename__ = "sessions"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    username: Mapped[str] = mapped_column(String(63), index=True)
+    refresh_digest: Mapped[str] = mapped_column(String(64), unique=True)   # SHA-256 of the refresh token
+    family_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)         # the `sid` of its access tokens
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expire_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # purged after expiry
+    revoked_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoke_reason: Mapped[str] = mapped_column(String(20), server_default="")  # ROTATED, LOGOUT, REUSED, …
 
 
 MESSAGING = Messaging(*messaging_tables(metadata))

@@ -31,6 +31,8 @@ class UserSpec:
     department: str     # resource name or ""
     mobile: str
     active: bool = True
+    absent: bool = False
+    deputy: str = ""    # username of the stand-in while absent
 
 
 def department_name(court_id: str, department_id: str) -> str:
@@ -52,11 +54,13 @@ def upsert_department(uow: UnitOfWork, *, court_id: str, department_id: str, dis
 
 def upsert_user(uow: UnitOfWork, spec: UserSpec) -> None:
     values = dict(display_name=spec.display_name, role=spec.role, court_id=spec.court_id,
-                  department=spec.department, mobile=spec.mobile, active=spec.active)
+                  department=spec.department, mobile=spec.mobile, active=spec.active, absent=spec.absent,
+                  deputy=spec.deputy)
     uow.session.execute(pg_insert(UserRow).values(username=spec.username, **values)
                         .on_conflict_do_update(index_elements=[UserRow.username], set_=values))
     user = User(name=f"users/{spec.username}", display_name=spec.display_name, role=spec.role,
-                court=f"courts/{spec.court_id}", department=spec.department, active=spec.active)
+                court=f"courts/{spec.court_id}", department=spec.department, active=spec.active,
+                absent=spec.absent, deputy=f"users/{spec.deputy}" if spec.deputy else "")
     uow.publish(UserChanged(user=user, mobile=spec.mobile), court=spec.court_id, aggregate_type="user",
                 aggregate_id=user.name)
 

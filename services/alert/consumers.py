@@ -1,52 +1,130 @@
-"""Bus handlers of the alert service: node events become reminders; org events keep the recipient directory."""
+"""Bus handlers of the alert service: node, approval and lock events become reminders to the
+people recipients.py chooses; org events keep the recipient directory."""
 from __future__ import annotations
 
 from datetime import date
 
-from courtflow.alert.v1.alert_pb2 import ReminderKind
+from courtflow.alert.v1.alert_pb2 import ReminderKind as K
 from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
-from courtflow.node.v1.node_events_pb2 import NodeOpenAtClosing, NodeOverdue, NodeWarned
+from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeEscalated, NodeLocked,
+                                               NodeOpenAtClosing, NodeOverdue, NodeUnlocked, NodeWarned)
+from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, Node
 
-from services.alert import service
+from services.alert import recipients, service, templates
 from services.common.consumer import Subscription
 from services.common.events import Event
 from services.common.uow import UnitOfWork
 
-# The overdue reminder of a node is its rung 0; warning rungs are days before the due date; the
-# closing check (S7) has a rung of its own, so it is sent once per node and person.
+# Reminder keys within a node's clock generation. The overdue reminder is rung 0 and warnings
+# are their rung (days before); the closing check (S7) is -1. Kept as they were first written,
+# so that events redelivered across an upgrade still find their reminders.
 OVERDUE_RUNG = 0
 CLOSING_RUNG = -1
+KIND_LABELS = {ApplicationKind.APPLICATION_KIND_EXTENSION: "延长审限", ApplicationKind.APPLICATION_KIND_SUSPENSION: "中止审限",
+               ApplicationKind.APPLICATION_KIND_RESUMPTION: "恢复审限", ApplicationKind.APPLICATION_KIND_DEDUCTION: "扣除审限",
+               ApplicationKind.APPLICATION_KIND_UNLOCK: "解锁",
+               ApplicationKind.APPLICATION_KIND_HEARING_EXCEPTION: "超范围开庭排期"}
+
+
+def _date(d) -> date:
+    return date(d.year, d.month, d.day)
+
+
+def _court(node: Node) -> str:
+    return node.name.split("/")[1]
+
+
+def _people(uow: UnitOfWork, node: Node, *, level: int, also: list[str] = ()) -> list[str]:
+    roles = recipients.ladder_roles(level, list(node.supervisors)) + list(also)
+    return recipients.resolve(uow.session, responsible=[node.responsible], roles=roles, court=_court(node),
+                              department=node.department)
 
 
 def on_node_warned(uow: UnitOfWork, event: Event) -> None:
     p = event.payload
-    service.remind(uow, node=p.node, rung=p.rung_days, kind=ReminderKind.REMINDER_KIND_WARNING, days=p.days_remaining)
+    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_WARNING, key=service.node_key(p.node, str(p.rung_days)),
+                   recipients=_people(uow, p.node, level=recipients.WARNING_LEVEL),
+                   render=lambda a: templates.warning(a, days_remaining=p.days_remaining))
 
 
 def on_node_overdue(uow: UnitOfWork, event: Event) -> None:
     p = event.payload
-    service.remind(uow, node=p.node, rung=OVERDUE_RUNG, kind=ReminderKind.REMINDER_KIND_OVERDUE,
-                   days=p.days_overdue)
+    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_OVERDUE, key=service.node_key(p.node, str(OVERDUE_RUNG)),
+                   recipients=_people(uow, p.node, level=recipients.OVERDUE_LEVEL),
+                   render=lambda a: templates.overdue(a, days_overdue=p.days_overdue))
+
+
+def on_node_escalated(uow: UnitOfWork, event: Event) -> None:
+    p = event.payload
+    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_ESCALATION, key=service.node_key(p.node, f"e{p.level}"),
+                   recipients=_people(uow, p.node, level=p.level),
+                   render=lambda a: templates.escalation(a, days_overdue=p.days_overdue, level=p.level))
 
 
 def on_node_open_at_closing(uow: UnitOfWork, event: Event) -> None:
     p = event.payload
-    service.remind(uow, node=p.node, rung=CLOSING_RUNG, kind=ReminderKind.REMINDER_KIND_CLOSING_CHECK,
-                   on=date(p.closed_on.year, p.closed_on.month, p.closed_on.day))
+    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_CLOSING_CHECK,
+                   key=service.node_key(p.node, str(CLOSING_RUNG)),
+                   recipients=_people(uow, p.node, level=recipients.WARNING_LEVEL),
+                   render=lambda a: templates.closing_check(a, closed_on=_date(p.closed_on)))
+
+
+def on_application_created(uow: UnitOfWork, event: Event) -> None:
+    app, node = event.payload.application, event.payload.node
+    roles, court = recipients.approver_seats(app.required_level, _court(node))
+    approvers = [u for u in recipients.resolve(uow.session, responsible=[], roles=list(roles), court=court,
+                                               department=node.department) if u != app.applicant]
+    applicant = service.display_name(uow, app.applicant)
+    service.notify(uow, node=node, kind=K.REMINDER_KIND_APPROVAL_REQUESTED, key=f"{app.name}|requested",
+                   recipients=approvers, application=app.name,
+                   render=lambda a: templates.approval_requested(
+                       a, kind=KIND_LABELS.get(app.kind, "变更"), applicant=applicant,
+                       approver=app.required_approver, warnings=[w.message for w in app.warnings]))
+
+
+def on_application_decided(uow: UnitOfWork, event: Event) -> None:
+    app, node = event.payload.application, event.payload.node
+    service.notify(uow, node=node, kind=K.REMINDER_KIND_APPLICATION_DECIDED, key=f"{app.name}|decided",
+                   recipients=recipients.resolve(uow.session, responsible=[app.applicant], roles=[],
+                                                 court=_court(node), department=node.department),
+                   application=app.name,
+                   render=lambda a: templates.application_decided(
+                       a, kind=KIND_LABELS.get(app.kind, "变更"),
+                       approved=app.state == ApplicationState.APPLICATION_STATE_APPROVED,
+                       comment=app.decision_comment))
+
+
+def on_node_locked(uow: UnitOfWork, event: Event) -> None:
+    node = event.payload.node
+    service.notify(uow, node=node, kind=K.REMINDER_KIND_NODE_LOCKED, key=service.node_key(node, "locked"),
+                   recipients=_people(uow, node, level=recipients.WARNING_LEVEL, also=["division_head"]),
+                   render=lambda a: templates.node_locked(a, reason=node.lock.reason))
+
+
+def on_node_unlocked(uow: UnitOfWork, event: Event) -> None:
+    node, application = event.payload.node, event.payload.application
+    approver = service.display_name(uow, node.lock.unlock_user) if node.lock.unlock_user else "院领导"
+    service.notify(uow, node=node, kind=K.REMINDER_KIND_NODE_UNLOCKED, key=f"{application}|unlocked",
+                   recipients=_people(uow, node, level=recipients.WARNING_LEVEL), application=application,
+                   render=lambda a: templates.node_unlocked(a, approver=approver))
 
 
 def on_user_changed(uow: UnitOfWork, event: Event) -> None:
     u = event.payload.user
     service.upsert_recipient(uow, user=u.name, display_name=u.display_name, mobile=event.payload.mobile,
                              court=u.court.removeprefix("courts/"), department=u.department, role=u.role,
-                             active=u.active)
+                             active=u.active, absent=u.absent, deputy=u.deputy)
+
+
+NODE_HANDLERS = {NodeWarned: on_node_warned, NodeOverdue: on_node_overdue, NodeEscalated: on_node_escalated,
+                 NodeOpenAtClosing: on_node_open_at_closing, ApplicationCreated: on_application_created,
+                 ApplicationDecided: on_application_decided, NodeLocked: on_node_locked,
+                 NodeUnlocked: on_node_unlocked}
 
 
 def subscriptions() -> list[Subscription]:
     return [
-        Subscription(consumer="alert", producer="node", types=(NodeWarned, NodeOverdue, NodeOpenAtClosing),
-                     handlers={NodeWarned: on_node_warned, NodeOverdue: on_node_overdue,
-                               NodeOpenAtClosing: on_node_open_at_closing}),
+        Subscription(consumer="alert", producer="node", types=tuple(NODE_HANDLERS), handlers=NODE_HANDLERS),
         Subscription(consumer="alert", producer="gateway", types=(UserChanged,),
                      handlers={UserChanged: on_user_changed}),
     ]

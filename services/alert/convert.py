@@ -8,7 +8,8 @@ from services.alert.models import MessageRow, SmsDeliveryRow
 
 def message_to_proto(m: MessageRow) -> alert_pb2.Message:
     msg = alert_pb2.Message(name=f"{m.recipient}/messages/{m.id}", kind=m.kind, title=m.title, body=m.body,
-                            case=m.case, node=m.node, case_number=m.case_number, read=m.read)
+                            case=m.case, node=m.node, case_number=m.case_number, read=m.read,
+                            application=m.application)
     msg.create_time.FromDatetime(m.create_time)
     return msg
 

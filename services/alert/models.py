@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import DateTime, Index, MetaData, SmallInteger, String, Text, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import messaging_tables
@@ -30,6 +30,8 @@ class RecipientRow(Base):
     department: Mapped[str] = mapped_column(String(120))
     role: Mapped[int] = mapped_column(SmallInteger)
     active: Mapped[bool]
+    absent: Mapped[bool] = mapped_column(server_default="false")
+    deputy: Mapped[str] = mapped_column(String(80), server_default="")   # "users/{username}" or ""
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -47,6 +49,7 @@ class MessageRow(Base):
     case: Mapped[str] = mapped_column(String(200))
     node: Mapped[str] = mapped_column(String(300))
     case_number: Mapped[str] = mapped_column(String(64))
+    application: Mapped[str] = mapped_column(String(300), server_default="")
     read: Mapped[bool]
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -64,6 +67,9 @@ class SmsDeliveryRow(Base):
     node: Mapped[str] = mapped_column(String(300))
     mobile: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    # Template-based provider APIs send a template code and its parameters, not the text.
+    template: Mapped[str] = mapped_column(String(40), server_default="")
+    params: Mapped[dict] = mapped_column(JSONB, server_default="{}")
     state: Mapped[int] = mapped_column(SmallInteger)
     attempts: Mapped[int] = mapped_column(SmallInteger)
     provider: Mapped[str | None] = mapped_column(String(40))

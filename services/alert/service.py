@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from courtflow.alert.v1.alert_events_pb2 import MessageDelivered
-from courtflow.alert.v1.alert_pb2 import DeliveryState, ReminderKind
+from courtflow.alert.v1.alert_pb2 import DeliveryState
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_pb2 import Node
 
@@ -21,50 +21,62 @@ from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 
 
-def remind(uow: UnitOfWork, *, node: Node, rung: int, kind: int, days: int = 0, on: date | None = None) -> None:
-    """Put a reminder in the responsible person's inbox and queue its SMS, once per (node, rung, person).
-    `days` counts remaining or overdue days; `on` is the closing date of a closing check."""
-    recipients = [node.responsible]
+def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list[str],
+           render: Callable[[templates.About], templates.Reminder], application: str = "") -> int:
+    """Put a reminder in each recipient's inbox and queue its SMS, once per (`key`, person): the
+    key names what is being told (the node's rung in its clock generation, an application's
+    decision), so a redelivered event or a second replica tells nobody twice. Returns how many
+    were new."""
     due = date(node.due_date.year, node.due_date.month, node.due_date.day)
     case_name = node.name.rsplit("/nodes/", 1)[0]
+    court = node.name.split("/")[1]
+    handler = display_name(uow, node.responsible)
+    now = uow.clock.now()
+    new = 0
     for user in recipients:
         person = uow.session.get(RecipientRow, user)
-        handler = person.display_name if person else user.removeprefix("users/")
-        if kind == ReminderKind.REMINDER_KIND_WARNING:
-            text = templates.warning(case_number=node.case_number, node=node.display_name, due=due,
-                                     days_remaining=days, handler=handler)
-        elif kind == ReminderKind.REMINDER_KIND_OVERDUE:
-            text = templates.overdue(case_number=node.case_number, node=node.display_name, due=due,
-                                     days_overdue=days, handler=handler)
-        else:
-            text = templates.closing_check(case_number=node.case_number, node=node.display_name, due=due,
-                                           closed_on=on, handler=handler)
-        # Once per (node, rung, person) and clock generation: a limit extended after its warning
-        # warns again before the new date (S4).
-        generation = f"|g{node.clock_generation}" if node.clock_generation else ""
-        key = f"{node.name}{generation}|{rung}|{user}"
-        now = uow.clock.now()
+        about = templates.About(case_number=node.case_number, node=node.display_name, due=due, handler=handler,
+                                addressee=person.display_name if person else user.removeprefix("users/"),
+                                own=user == node.responsible)
+        text = render(about)
+        dedupe_key = f"{key}|{user}"
         inserted = uow.session.execute(pg_insert(MessageRow).values(
-            id=new_event_id(), dedupe_key=key, recipient=user, kind=kind, title=text.title, body=text.body,
-            case=case_name, node=node.name, case_number=node.case_number, read=False, create_time=now,
+            id=new_event_id(), dedupe_key=dedupe_key, recipient=user, kind=kind, title=text.title, body=text.body,
+            case=case_name, node=node.name, case_number=node.case_number, application=application, read=False,
+            create_time=now,
         ).on_conflict_do_nothing().returning(MessageRow.id)).first()
         if inserted is None:
             continue
+        new += 1
         uow.session.execute(pg_insert(SmsDeliveryRow).values(
-            id=new_event_id(), dedupe_key=key, recipient=user, node=node.name,
-            mobile=person.mobile if person and person.mobile else None, text=text.sms,
-            state=DeliveryState.DELIVERY_STATE_PENDING, attempts=0, next_attempt_at=now, create_time=now,
+            id=new_event_id(), dedupe_key=dedupe_key, recipient=user, node=node.name,
+            mobile=person.mobile if person and person.mobile else None, text=text.sms, template=text.template,
+            params=text.params, state=DeliveryState.DELIVERY_STATE_PENDING, attempts=0, next_attempt_at=now,
+            create_time=now,
         ).on_conflict_do_nothing())
         message = uow.session.get(MessageRow, inserted[0])
         uow.publish(MessageDelivered(message=message_to_proto(message), recipient=user),
-                    court=node.name.split("/")[1], aggregate_type="message", aggregate_id=user)
+                    court=court, aggregate_type="message", aggregate_id=user)
+    return new
+
+
+def node_key(node: Node, what: str) -> str:
+    """A node's reminder key within its clock generation: a limit extended after its warning
+    warns again before the new date (S4)."""
+    generation = f"|g{node.clock_generation}" if node.clock_generation else ""
+    return f"{node.name}{generation}|{what}"
+
+
+def display_name(uow: UnitOfWork, user: str) -> str:
+    person = uow.session.get(RecipientRow, user) if user else None
+    return person.display_name if person else user.removeprefix("users/")
 
 
 def upsert_recipient(uow: UnitOfWork, *, user: str, display_name: str, mobile: str, court: str, department: str,
-                     role: int, active: bool) -> None:
+                     role: int, active: bool, absent: bool = False, deputy: str = "") -> None:
     now = uow.clock.now()
     values = dict(display_name=display_name, mobile=mobile, court=court, department=department, role=role,
-                  active=active, update_time=now)
+                  active=active, absent=absent, deputy=deputy, update_time=now)
     uow.session.execute(pg_insert(RecipientRow).values(user=user, **values)
                         .on_conflict_do_update(index_elements=[RecipientRow.user], set_=values))
     if mobile:

@@ -14,7 +14,7 @@ import logging
 import os
 import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Protocol
@@ -38,10 +38,24 @@ class SmsError(Exception):
         self.permanent = permanent
 
 
+@dataclass(frozen=True)
+class OutgoingSms:
+    """One SMS as a provider receives it. `out_id` is the delivery id: the provider's idempotency
+    key. Template-based APIs send `template` (a kind: WARNING, OVERDUE, ESCALATION, CLOSING_CHECK,
+    DIGEST) and its `params` (case_number, node, due_date, days, handler, …); others send `text`."""
+
+    out_id: str
+    mobile: str
+    text: str
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+
 class SmsProvider(Protocol):
     name: str
 
-    def send(self, *, out_id: str, mobile: str, text: str) -> None: ...
+    def send(self, sms: OutgoingSms) -> None:
+        """Hand one SMS to the provider; raise SmsError (permanent or not) when it is refused."""
 
 
 class LoggingProvider:
@@ -62,15 +76,16 @@ class LoggingProvider:
                 if line.strip():
                     self._sent.add(json.loads(line)["out_id"])
 
-    def send(self, *, out_id: str, mobile: str, text: str) -> None:
+    def send(self, sms: OutgoingSms) -> None:
         with self._lock:
-            if out_id in self._sent:
+            if sms.out_id in self._sent:
                 return
             with open(self._path, "a", encoding="utf-8") as f:
-                f.write(json.dumps({"out_id": out_id, "mobile": mobile, "text": text}, ensure_ascii=False) + "\n")
+                f.write(json.dumps({"out_id": sms.out_id, "mobile": sms.mobile, "text": sms.text,
+                                    "template": sms.template, "params": sms.params}, ensure_ascii=False) + "\n")
                 f.flush()
                 os.fsync(f.fileno())
-            self._sent.add(out_id)
+            self._sent.add(sms.out_id)
 
 
 @dataclass(frozen=True)
@@ -107,7 +122,9 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> list[tuple]:
                 row.mobile = recipient.mobile if recipient and recipient.mobile else None
             row.claimed_until = db_now + timedelta(seconds=LEASE_SECONDS)
             row.attempts += 1
-            claimed.append((row.id, row.mobile, row.text, row.attempts))
+            claimed.append((row.id, OutgoingSms(out_id=str(row.id), mobile=row.mobile or "", text=row.text,
+                                                template=row.template, params=dict(row.params or {})),
+                            row.attempts))
         uow.commit()
         return claimed
 
@@ -144,21 +161,21 @@ class SmsSender:
         while not self._stopping:
             try:
                 claimed = await asyncio.to_thread(claim, self._uow, batch=self._batch)
-                for delivery_id, mobile, text, attempts in claimed:
-                    await asyncio.to_thread(self._send_one, delivery_id, mobile, text, attempts)
+                for delivery_id, sms, attempts in claimed:
+                    await asyncio.to_thread(self._send_one, delivery_id, sms, attempts)
             except Exception:
                 log.exception("SMS loop failed; retrying")
                 claimed = []
             if len(claimed) < self._batch:
                 await asyncio.sleep(self._interval)
 
-    def _send_one(self, delivery_id, mobile: str | None, text: str, attempts: int) -> None:
+    def _send_one(self, delivery_id, sms: OutgoingSms, attempts: int) -> None:
         error = None
-        if not mobile:
+        if not sms.mobile:
             error = SmsError("收件人未登记手机号码")
         else:
             try:
-                self._provider.send(out_id=str(delivery_id), mobile=mobile, text=text)
+                self._provider.send(sms)
             except SmsError as exc:
                 error = exc
             except Exception as exc:  # network and the like: transient

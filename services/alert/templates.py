@@ -1,13 +1,19 @@
-"""Reminder texts in Chinese. Variables: 案号, 节点, 到期日, 剩余或超期天数, 承办人."""
+"""Reminder texts in Chinese. Variables: 案号, 节点, 到期日, 剩余或超期天数, 承办人.
+
+Each reminder is addressed to its reader: the responsible person reads 「您承办的…」, a
+supervisor reads whose case it is. Template-based SMS APIs get the template code (the kind)
+and the same variables as parameters instead of the text.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 # A single SMS segment holds 70 Chinese characters; long messages are split and billed per
 # segment by carriers, so SMS texts stay within a few segments and cut the tail with "…".
 SMS_MAX_CHARS = 200
 SIGNATURE = "【法院审判管理】"
+LEVEL_LABELS = {2: "分管院领导", 3: "院长及上级法院"}
 
 
 @dataclass(frozen=True)
@@ -15,25 +21,83 @@ class Reminder:
     title: str
     body: str
     sms: str
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict)
 
 
-def warning(*, case_number: str, node: str, due: date, days_remaining: int, handler: str) -> Reminder:
+@dataclass(frozen=True)
+class About:
+    """The node a reminder is about, and who reads it."""
+
+    case_number: str
+    node: str
+    due: date
+    handler: str       # display name of the responsible person
+    addressee: str     # display name of the reader
+    own: bool          # the reader is the responsible person
+
+    @property
+    def whose(self) -> str:
+        return "您承办的" if self.own else f"{self.handler}承办的"
+
+    def params(self, **more) -> dict[str, str]:
+        return {"case_number": self.case_number, "node": self.node, "due_date": f"{self.due:%Y年%m月%d日}",
+                "handler": self.handler, **{k: str(v) for k, v in more.items()}}
+
+
+def warning(a: About, *, days_remaining: int) -> Reminder:
     left = "今日届满" if days_remaining <= 0 else f"剩余{days_remaining}天"
-    body = (f"{handler}：您承办的{case_number}案件，“{node}”将于{due:%Y年%m月%d日}届满（{left}），"
-            f"请及时办理。")
-    return Reminder(title=f"{node}即将届满", body=body, sms=_sms(body))
+    body = f"{a.addressee}：{a.whose}{a.case_number}案件，“{a.node}”将于{a.due:%Y年%m月%d日}届满（{left}），请及时办理。"
+    return _reminder("WARNING", f"{a.node}即将届满", body, a.params(days=max(days_remaining, 0)))
 
 
-def overdue(*, case_number: str, node: str, due: date, days_overdue: int, handler: str) -> Reminder:
-    body = (f"{handler}：您承办的{case_number}案件，“{node}”已于{due:%Y年%m月%d日}届满，"
-            f"现已超期{days_overdue}天，请立即处理。")
-    return Reminder(title=f"{node}已超期", body=body, sms=_sms(body))
+def overdue(a: About, *, days_overdue: int) -> Reminder:
+    ask = "请立即处理。" if a.own else "请督促办理。"
+    body = (f"{a.addressee}：{a.whose}{a.case_number}案件，“{a.node}”已于{a.due:%Y年%m月%d日}届满，"
+            f"现已超期{days_overdue}天，{ask}")
+    return _reminder("OVERDUE", f"{a.node}已超期", body, a.params(days=days_overdue))
 
 
-def closing_check(*, case_number: str, node: str, due: date, closed_on: date, handler: str) -> Reminder:
-    body = (f"{handler}：您承办的{case_number}案件已于{closed_on:%Y年%m月%d日}结案，但“{node}”没有办理记录"
-            f"（应于{due:%Y年%m月%d日}前完成），请核实并补录。")
-    return Reminder(title=f"结案检查：{node}无办理记录", body=body, sms=_sms(body))
+def escalation(a: About, *, days_overdue: int, level: int) -> Reminder:
+    to = LEVEL_LABELS.get(level, "院领导")
+    body = (f"{a.addressee}：{a.whose}{a.case_number}案件，“{a.node}”已于{a.due:%Y年%m月%d日}届满，"
+            f"现已超期{days_overdue}天，已报{to}督办。")
+    return _reminder("ESCALATION", f"{a.node}超期{days_overdue}天，已报{to}", body, a.params(days=days_overdue))
+
+
+def closing_check(a: About, *, closed_on: date) -> Reminder:
+    body = (f"{a.addressee}：{a.whose}{a.case_number}案件已于{closed_on:%Y年%m月%d日}结案，但“{a.node}”没有办理记录"
+            f"（应于{a.due:%Y年%m月%d日}前完成），请核实并补录。")
+    return _reminder("CLOSING_CHECK", f"结案检查：{a.node}无办理记录", body, a.params(days=0))
+
+
+def approval_requested(a: About, *, kind: str, applicant: str, approver: str, warnings: list[str]) -> Reminder:
+    note = f"提示：{'；'.join(warnings)}。" if warnings else ""
+    body = (f"{a.addressee}：{applicant}就{a.case_number}案件“{a.node}”（{a.due:%Y年%m月%d日}届满）申请{kind}，"
+            f"需{approver}审批，请及时处理。{note}")
+    return _reminder("APPROVAL_REQUESTED", f"待审批：{kind}申请", body, a.params(days=0, kind=kind))
+
+
+def application_decided(a: About, *, kind: str, approved: bool, comment: str) -> Reminder:
+    result = "已批准" if approved else "未获批准"
+    after = f"，该节点现于{a.due:%Y年%m月%d日}届满" if approved else ""
+    why = f"审批意见：{comment}。" if comment else ""
+    body = f"{a.addressee}：{a.whose}{a.case_number}案件“{a.node}”的{kind}申请{result}{after}。{why}"
+    return _reminder("APPLICATION_DECIDED", f"{kind}申请{result}", body, a.params(days=0, kind=kind))
+
+
+def node_locked(a: About, *, reason: str) -> Reminder:
+    body = f"{a.addressee}：{a.whose}{a.case_number}案件因“{a.node}”超期已被锁定（{reason}），解锁须经审批。"
+    return _reminder("NODE_LOCKED", f"案件已锁定：{a.node}超期", body, a.params(days=0))
+
+
+def node_unlocked(a: About, *, approver: str) -> Reminder:
+    body = f"{a.addressee}：{a.whose}{a.case_number}案件“{a.node}”的超期锁定已经{approver}批准解除。"
+    return _reminder("NODE_UNLOCKED", f"案件已解锁：{a.node}", body, a.params(days=0))
+
+
+def _reminder(template: str, title: str, body: str, params: dict[str, str]) -> Reminder:
+    return Reminder(title=title, body=body, sms=_sms(body), template=template, params=params)
 
 
 def _sms(text: str) -> str:

@@ -12,7 +12,7 @@ from services.node import catalog, time_limits
 from services.node.calendar_service import recompute
 from services.node.calendars import CalendarStore
 from services.node.config import Settings
-from services.node.consumers import case_subscription
+from services.node.consumers import case_subscription, org_subscription
 from services.node.due_queue import Sweeper
 from services.node.servicer import NodeServicer
 
@@ -23,7 +23,7 @@ def build_with(settings: Settings):
         limit_rules = time_limits.load(rules, settings.time_limits_path)
         calendars = CalendarStore()
         sweeper = Sweeper(rt.uow, batch=settings.sweep_batch, interval=settings.sweep_interval,
-                          budget=settings.sweep_budget)
+                          budget=settings.sweep_budget, escalation_days=settings.escalation_days)
         if isinstance(rt.clock, SharedClock):
             rt.clock.on_change(sweeper.wake)
         servicer = NodeServicer(rt, calendars, rules, limit_rules)
@@ -31,7 +31,7 @@ def build_with(settings: Settings):
         return ServiceApp(
             service_names=[node_service_pb2.DESCRIPTOR.services_by_name["NodeService"].full_name],
             register=lambda server: node_service_pb2_grpc.add_NodeServiceServicer_to_server(servicer, server),
-            subscriptions=[case_subscription(catalog=rules, calendars=calendars)],
+            subscriptions=[case_subscription(catalog=rules, calendars=calendars), org_subscription()],
             loops=[sweeper.run, reevaluation.run],
             on_stop=[sweeper.stop, reevaluation.stop],
         )

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.common.settings import CommonSettings, Env
+from services.common.settings import CommonSettings, Env, SettingsError
 from services.node import catalog, time_limits
+from services.node.due_queue import DEFAULT_ESCALATION_DAYS
 
 DEFAULT_PORT = 50052
 
@@ -19,6 +20,8 @@ class Settings:
     sweep_batch: int
     sweep_interval: float
     sweep_budget: float
+    # Days overdue at which an overdue node escalates further (DOMAIN §5; court policy).
+    escalation_days: tuple[int, ...]
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
@@ -28,4 +31,16 @@ class Settings:
                    time_limits_path=Path(env.str("NODE_TIME_LIMITS", str(time_limits.DEFAULT_PATH))),
                    sweep_batch=env.int("NODE_SWEEP_BATCH", 500),
                    sweep_interval=env.float("NODE_SWEEP_INTERVAL", 1.0),
-                   sweep_budget=env.float("NODE_SWEEP_BUDGET", 5.0))
+                   sweep_budget=env.float("NODE_SWEEP_BUDGET", 5.0),
+                   escalation_days=_days(env.str("NODE_ESCALATION_DAYS", ",".join(map(str, DEFAULT_ESCALATION_DAYS)))))
+
+
+def _days(text: str) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        days = ()
+    if not days or days[0] < 2:
+        raise SettingsError(f"配置错误: NODE_ESCALATION_DAYS={text!r}: days overdue, comma-separated, each at least 2 "
+                            "(the first overdue day is the deadline itself), e.g. 31,91")
+    return days

@@ -8,10 +8,12 @@ from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, Case
 from courtflow.case.v1.case_pb2 import (CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_COMPLAINT_RECEIVED,
                                         CASE_EVENT_TYPE_FILED, Case)
 
+from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
+
 from services.common.consumer import Subscription
 from services.common.events import Event
 from services.common.uow import UnitOfWork
-from services.node import court_rules, scheduling, service
+from services.node import court_rules, people, scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
 
@@ -64,3 +66,14 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
     return Subscription(consumer="node", producer="case", types=(CaseReceived, CaseFiled, CaseEventRecorded),
                         handlers={CaseReceived: on_case_received, CaseFiled: on_case_filed,
                                   CaseEventRecorded: on_case_event})
+
+
+def org_subscription() -> Subscription:
+    """The org directory's people, for nodes whose responsible is a role (people.py)."""
+    def on_user_changed(uow: UnitOfWork, event: Event) -> None:
+        u = event.payload.user
+        people.upsert_person(uow.session, user=u.name, role=u.role, court=u.court.removeprefix("courts/"),
+                             department=u.department, active=u.active)
+
+    return Subscription(consumer="node", producer="gateway", types=(UserChanged,),
+                        handlers={UserChanged: on_user_changed})

@@ -27,7 +27,7 @@ def node_to_proto(n: NodeRow) -> node_pb2.Node:
         case_number=n.case_number, department=n.department, responsible=n.responsible, state=n.state,
         calendar_known=n.calendar_known, explanation=list(n.explanation), legal_basis=n.legal_basis,
         overdue_action=OVERDUE_ACTIONS[n.overdue_action], clock_generation=n.clock_generation,
-        change_count=n.change_count)
+        change_count=n.change_count, responsible_role=n.responsible_role, supervisors=list(n.supervisors))
     if n.suspended_since is not None:
         msg.suspended_since.CopyFrom(pb_date(n.suspended_since))
     if n.lock_time is not None:
@@ -55,7 +55,8 @@ def application_to_proto(a: ApplicationRow) -> node_pb2.Application:
         name=a.name, kind=a.kind, reason_code=a.reason_code, reason=a.reason, materials=list(a.materials),
         extension=a.extension, state=a.state, applicant=a.applicant,
         warnings=[node_pb2.ApplicationWarning(code=w["code"], message=w["message"]) for w in a.warnings],
-        required_approver=Level(a.required_level).label, approver=a.approver or "",
+        required_approver=Level(a.required_level).label, required_level=Level(a.required_level).name.lower(),
+        approver=a.approver or "",
         approver_role=a.approver_role or 0, approver_court=a.approver_court or "",
         decision_comment=a.decision_comment or "")
     msg.create_time.FromDatetime(a.create_time)

@@ -6,6 +6,11 @@ the day N days before the due date. A rung that comes due together with a later
 one (after downtime, or a node created late) is superseded: only the latest
 applicable reminder goes out, and a node whose deadline already passed gets no
 warning at all — it counts as overdue without warning (超期未预警).
+
+An overdue node climbs the escalation ladder (DOMAIN §5): rung -N fires at 00:00 of
+its N-th overdue day. Those timers are armed only when the node goes overdue, so a
+node finished on time never carries them; a later rung supersedes an earlier one
+that comes due with it, as warnings do.
 """
 from __future__ import annotations
 
@@ -24,7 +29,23 @@ def deadline_time(due: date) -> datetime:
 
 
 def fire_time(due: date, rung: int) -> datetime:
+    # rung > 0: N days before the due date; rung -N: the start of the N-th day overdue.
     return deadline_time(due) if rung == DEADLINE_RUNG else start_of_legal_day(due - timedelta(days=rung))
+
+
+def escalation_rung(days_overdue: int) -> int:
+    return -days_overdue
+
+
+def escalation_schedule(due: date, days: tuple[int, ...] | list[int]) -> list[tuple[int, datetime]]:
+    """The escalation timers armed when a node goes overdue (days overdue at each further rung)."""
+    return [(escalation_rung(d), fire_time(due, escalation_rung(d))) for d in sorted(set(days))]
+
+
+def escalation_level(rung: int, days: tuple[int, ...] | list[int]) -> int:
+    """Ladder level of an escalation rung: the deadline is level 1, the first escalation 2, …
+    (counted, not looked up, so a timer armed under an older setting still has a level)."""
+    return 2 + len({d for d in days if d < -rung})
 
 
 def schedule(due: date, rungs: tuple[int, ...] | list[int]) -> list[tuple[int, datetime]]:
@@ -36,14 +57,19 @@ def schedule(due: date, rungs: tuple[int, ...] | list[int]) -> list[tuple[int, d
 class Firing(Enum):
     WARN = "warned"
     OVERDUE = "overdue"
+    ESCALATE = "escalated"
     SKIP = "skipped"
 
 
-def decide(*, rung: int, due: date, rungs: list[int], completed: bool, now: datetime) -> Firing:
+def decide(*, rung: int, due: date, rungs: list[int], completed: bool, now: datetime,
+           escalation_days: tuple[int, ...] | list[int] = ()) -> Firing:
     if completed:
         return Firing.SKIP
     if rung == DEADLINE_RUNG:
         return Firing.OVERDUE
+    if rung < 0:
+        further = [escalation_rung(d) for d in escalation_days if escalation_rung(d) < rung]
+        return Firing.SKIP if any(fire_time(due, r) <= now for r in further) else Firing.ESCALATE
     later = [r for r in rungs if r < rung] + [DEADLINE_RUNG]
     if any(fire_time(due, r) <= now for r in later):
         return Firing.SKIP

@@ -25,6 +25,9 @@ from services.node.deadlines import Firing
 from services.node.models import DueTimerRow, NodeRow
 
 log = logging.getLogger(__name__)
+# DOMAIN §5's default ladder: the vice-president in charge from the 31st day overdue, the
+# president (and the higher court's list) from the 91st. Court policy: NODE_ESCALATION_DAYS.
+DEFAULT_ESCALATION_DAYS = (31, 91)
 MARK_FIRED = text(f"""
     UPDATE {DueTimerRow.__table__.fullname} AS t SET fired_at = :now, outcome = f.outcome
     FROM unnest(CAST(:ids AS uuid[]), CAST(:rungs AS smallint[]), CAST(:outcomes AS text[])) AS f(node_id, rung, outcome)
@@ -32,7 +35,8 @@ MARK_FIRED = text(f"""
 tracer = trace.get_tracer("courtflow.node.due_queue")
 
 
-def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> int:
+def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int,
+                escalation_days: tuple[int, ...] = DEFAULT_ESCALATION_DAYS) -> int:
     """Fire up to `batch` due timers in one transaction; returns how many were claimed."""
     with uow_factory() as uow:
         now = uow.clock.now()
@@ -53,7 +57,7 @@ def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> int:
             node = nodes[timer.node_id]
             with tracer.start_as_current_span("fire node timer", context=propagate.extract(node.trace_context),
                                               attributes={"courtflow.node": node.name, "courtflow.rung": timer.rung}):
-                firing = _fire(uow, node, timer.rung, now)
+                firing = _fire(uow, node, timer.rung, now, escalation_days)
             fired.append((timer.node_id, timer.rung, firing.value))
             metrics.TIMERS_FIRED.labels(firing.value).inc()
         # One statement with array parameters marks the batch's timers: the ORM would send a
@@ -65,9 +69,10 @@ def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> int:
         return len(timers)
 
 
-def _fire(uow: UnitOfWork, node: NodeRow, rung: int, now) -> Firing:
+def _fire(uow: UnitOfWork, node: NodeRow, rung: int, now, escalation_days: tuple[int, ...]) -> Firing:
     firing = deadlines.decide(rung=rung, due=node.due_date, rungs=node.warning_rungs,
-                              completed=node.state == NodeState.NODE_STATE_COMPLETED, now=now)
+                              completed=node.state == NodeState.NODE_STATE_COMPLETED, now=now,
+                              escalation_days=escalation_days)
     if firing is Firing.WARN:
         node.state, node.warned = NodeState.NODE_STATE_WARNING, True
         node.warning_time = node.warning_time or now
@@ -80,6 +85,12 @@ def _fire(uow: UnitOfWork, node: NodeRow, rung: int, now) -> Firing:
                     aggregate_type="node", aggregate_id=node.name)
         if node.overdue_action == "lock" and not node.locked:
             _lock(uow, node, now)
+        # The ladder's further rungs; a rescheduled node deletes them with its other timers.
+        uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=r, fire_at=at, fired_at=None, outcome=None)
+                                       for r, at in deadlines.escalation_schedule(node.due_date, escalation_days)])
+    elif firing is Firing.ESCALATE:
+        uow.publish(events.node_escalated(node, now=now, level=deadlines.escalation_level(rung, escalation_days)),
+                    court=node.court, aggregate_type="node", aggregate_id=node.name)
     return firing
 
 
@@ -96,8 +107,9 @@ class Sweeper:
     """Runs sweep batches while work is due; wakes on a timer, on new nodes and when the clock moves."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], *, batch: int, interval: float,
-                 budget: float) -> None:
+                 budget: float, escalation_days: tuple[int, ...] = DEFAULT_ESCALATION_DAYS) -> None:
         self._uow = uow_factory
+        self._escalation_days = escalation_days
         self._batch = batch
         self._interval = interval
         self._budget = budget
@@ -118,7 +130,8 @@ class Sweeper:
                 # Bounded batches within a time budget; a backlog left after the budget is taken up
                 # again at once, after yielding so that shutdown and other work are never starved.
                 while not self._stopping and time.monotonic() - started < self._budget:
-                    backlog = await asyncio.to_thread(sweep_batch, self._uow, batch=self._batch) >= self._batch
+                    backlog = await asyncio.to_thread(sweep_batch, self._uow, batch=self._batch,
+                                                      escalation_days=self._escalation_days) >= self._batch
                     if not backlog:
                         break
             except Exception:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeCompleted,
-                                               NodeDeadlineChanged, NodeLocked, NodeOpenAtClosing, NodeOpened,
-                                               NodeOverdue, NodeUnlocked, NodeWarned)
+                                               NodeDeadlineChanged, NodeEscalated, NodeLocked, NodeOpenAtClosing,
+                                               NodeOpened, NodeOverdue, NodeUnlocked, NodeWarned)
 
 from services.node import deadlines
 from services.node.convert import application_to_proto, node_to_proto, pb_date
@@ -24,6 +24,10 @@ def node_warned(node: NodeRow, *, rung: int, now: datetime) -> NodeWarned:
 def node_overdue(node: NodeRow, *, now: datetime, warned_before: bool) -> NodeOverdue:
     return NodeOverdue(node=node_to_proto(node), days_overdue=deadlines.days_overdue(node.due_date, now),
                        warned_before=warned_before)
+
+
+def node_escalated(node: NodeRow, *, now: datetime, level: int) -> NodeEscalated:
+    return NodeEscalated(node=node_to_proto(node), days_overdue=deadlines.days_overdue(node.due_date, now), level=level)
 
 
 def node_completed(node: NodeRow, *, on: date) -> NodeCompleted:

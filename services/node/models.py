@@ -91,6 +91,9 @@ class NodeRow(Base):
 
     # 1 for the first node of its rule in the case; a repeating rule numbers the next ones 2, 3, …
     instance: Mapped[int] = mapped_column(SmallInteger)
+    # The catalogue's responsible role and supervisors at opening; `responsible` holds the role.
+    responsible_role: Mapped[str] = mapped_column(String(30))
+    supervisors: Mapped[list[str]] = mapped_column(ARRAY(String(30)))
 
     @property
     def node_id(self) -> str:
@@ -105,8 +108,22 @@ class NodeRow(Base):
         return f"courts/{self.court}/cases/{self.case_id}"
 
 
+class PersonRow(Base):
+    """Projection of the gateway's org directory (UserChanged): who holds a responsible role."""
+
+    __tablename__ = "people"
+    __table_args__ = (Index("people_role", "court", "role"),)
+
+    user: Mapped[str] = mapped_column(String(80), primary_key=True)    # "users/{username}"
+    role: Mapped[int] = mapped_column(SmallInteger)
+    court: Mapped[str] = mapped_column(String(12))
+    department: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool]
+
+
 class DueTimerRow(Base):
-    """One warning rung (rung = days before due) or the deadline (rung = 0) of a node.
+    """One warning rung (rung = days before due), the deadline (rung = 0) or an escalation rung
+    (rung = -N: N days overdue, armed when the node goes overdue) of a node.
 
     The primary key makes each (node, rung) fire at most once, whatever the number of sweepers.
     """

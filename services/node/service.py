@@ -24,6 +24,7 @@ from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule, Trigger
 from services.node.models import DueTimerRow, NodeRow, split_node_id
 from services.node.overrides import Override, effective
+from services.node.people import ResponsibleResolver
 from services.node.periods import compute_deadline
 
 
@@ -48,6 +49,7 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
         existing = Counter(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
     # ... and those an earlier event of the same batch opened, still held for the bulk insert.
     existing.update(r["node_type"] for r in uow.pending_rows(NodeRow) if r["case_id"] == case_id)
+    responsible = ResponsibleResolver(uow.session, court=court, department=department, handler=handler)
     for rule in rules:
         if existing[rule.code] and not rule.repeats:
             continue
@@ -56,8 +58,9 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
             log.warning("node %s of case %s not opened: no %s yet", rule.code, case_id, rule.anchor)
             continue
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
-                         case_number=case_number, department=department, handler=handler,
-                         anchor=anchors[rule.anchor], custody=custody, instance=existing[rule.code] + 1)
+                         case_number=case_number, department=department,
+                         responsible=responsible(rule.responsible_role), anchor=anchors[rule.anchor],
+                         custody=custody, instance=existing[rule.code] + 1)
         # A filing opens a dozen nodes with several timers each: bulk rows, not ORM objects.
         uow.insert_later(NodeRow, [{c: getattr(node, c) for c in NODE_COLUMNS}])
         uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=rung, fire_at=at, fired_at=None, outcome=None)
@@ -68,7 +71,7 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
 
 
 def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, now, court: str,
-              case_id: uuid.UUID, case_number: str, department: str, handler: str, anchor: date,
+              case_id: uuid.UUID, case_number: str, department: str, responsible: str, anchor: date,
               custody: bool, instance: int) -> NodeRow:
     deadline = compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=custody,
                                 basis=rule.legal_basis)
@@ -76,7 +79,7 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
     propagate.inject(trace_context)
     return NodeRow(
         id=new_event_id(), court=court, case_id=case_id, case_number=case_number, department=department,
-        responsible=handler, node_type=rule.code, display_name=rule.display_name, stage=rule.stage,
+        responsible=responsible, node_type=rule.code, display_name=rule.display_name, stage=rule.stage,
         category=rule.category, legal_basis=rule.legal_basis, catalog_version=catalog.version,
         state=NodeState.NODE_STATE_RUNNING, anchor_date=anchor, period=str(rule.period), custody=custody,
         due_date=deadline.due,
@@ -85,7 +88,8 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         warned=False, open_time=now, trace_context=trace_context, overdue_action=rule.overdue_action,
         extensions=[], exclusions=[], suspended_since=None, suspension_application=None, clock_generation=0,
         change_count=0, locked=False, lock_type=None, lock_reason=None, lock_date=None, lock_time=None,
-        unlock_date=None, unlock_time=None, unlock_user=None, unlock_application=None, instance=instance)
+        unlock_date=None, unlock_time=None, unlock_user=None, unlock_application=None, instance=instance,
+        responsible_role=rule.responsible_role, supervisors=list(rule.supervisors))
 
 
 def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, trigger: Trigger,

@@ -112,9 +112,14 @@ def test_case_to_reminder_through_every_service(cf):
     cf.set_clock(at(date(2026, 9, 3)))
     eventually(lambda: [m for m in inbox(cf).messages if m.node == trial.name
                         and m.kind == alert_pb2.REMINDER_KIND_OVERDUE], what="trial limit overdue message")
-    # Every (node, rung) reached the inbox exactly once: 2 + 2 rungs fired, one message each.
+    # The complaint copy, still not served, is 178 days overdue by now: past the ladder's 91st day
+    # it is escalated once (the 31-day rung is superseded), and the judge is told so.
+    escalated = eventually(lambda: [m for m in inbox(cf).messages if m.node == serve.name
+                                    and m.kind == alert_pb2.REMINDER_KIND_ESCALATION], what="escalation message")
+    assert len(escalated) == 1 and "已报院长及上级法院" in escalated[0].body, escalated
+    # Every (node, rung) reached the inbox exactly once: 3 + 2 rungs fired, one message each.
     mine = [m for m in inbox(cf).messages if m.case == case.name]
-    assert len(mine) == 4 and len({(m.node, m.kind, m.title) for m in mine}) == 4
+    assert len(mine) == 5 and len({(m.node, m.kind, m.title) for m in mine}) == 5
 
     # The registration is in the audit log, with who did it and the result.
     def audited():

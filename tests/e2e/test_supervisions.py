@@ -743,43 +743,35 @@ def test_every_hearing_gets_its_own_summons_node(cf):
     eventually(lambda: summons()["serve_hearing_summons-2"].state == COMPLETED, what="second summons served")
 
 
-# ── What S9 and S10 ask for and the engine does not do yet ────────────────────────────────────
-# Strict xfails on AssertionError: each turns into a failure (XPASS) once the engine does it, so that
-# the marker is removed and the behaviour stays tested. Their set-up fails with pytest.fail, never
-# with an AssertionError, so that only the missing behaviour itself counts as the expected failure.
+# ── Who is told (A1, DOMAIN §5) ──────────────────────────────────────────────────────────────────
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="S9/A1: reminders go to the responsible person only; the catalogue's supervisors "
-                          "(division_head, vice_president, trial_management) are never told")
 def test_s9_overdue_delivery_also_reminds_the_division_head(cf):
     today = date(2026, 11, 23)
     judge = "judge.440101.criminal.1"
-    try:
-        cf.set_clock(at(today))
-        case = file_case(cf, 9101, case_type="criminal", handler=judge, filed=date(2026, 10, 1), custody=True)
-        pronounce(cf, case, date(2026, 11, 2))
-        record(cf, case, "EFFECTIVE", date(2026, 11, 7))  # due 17 Nov: overdue when it opens
-        node = wait_node(cf, case, "criminal_delivery_for_execution", OVERDUE)
-        expect_reminder(cf, judge, case, node, OVERDUE_KIND)
-    except AssertionError as exc:
-        pytest.fail(f"set-up failed: {exc}")
-    eventually(lambda: reminders(cf, "head.440101.criminal", case, node), timeout=3,
-               what="overdue reminder in the criminal division head's inbox")
+    cf.set_clock(at(today))
+    case = file_case(cf, 9101, case_type="criminal", handler=judge, filed=date(2026, 10, 1), custody=True)
+    pronounce(cf, case, date(2026, 11, 2))
+    record(cf, case, "EFFECTIVE", date(2026, 11, 7))  # due 17 Nov: overdue when it opens
+    node = wait_node(cf, case, "criminal_delivery_for_execution", OVERDUE)
+    own = expect_reminder(cf, judge, case, node, OVERDUE_KIND)
+    assert "您承办的" in own.body
+    head = eventually(lambda: reminders(cf, "head.440101.criminal", case, node, OVERDUE_KIND),
+                      what="overdue reminder in the criminal division head's inbox")
+    # The head reads whose case it is, not "your case".
+    assert len(head) == 1 and "您承办的" not in head[0].body and "督促" in head[0].body, head[0].body
+    # Six days overdue is below the ladder's next rung: the vice-president is not told yet.
+    assert reminders(cf, "vice_president.440101", case, node) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="responsible_role is ignored: every node is the case handler's, so the execution "
-                          "filing (responsible_role division_head) is put on the criminal trial judge")
 def test_s10_execution_filing_is_the_responsible_roles_not_the_trial_judges(cf):
     judge = "judge.440101.criminal.2"
-    try:
-        cf.set_clock(at(date(2026, 11, 25)))
-        case = file_case(cf, 10101, case_type="criminal", handler=judge, filed=date(2026, 10, 1))
-        pronounce(cf, case, date(2026, 11, 2))
-        record(cf, case, "EFFECTIVE", date(2026, 11, 20))
-        wait_node(cf, case, "criminal_property_transfer_for_execution")
-        record(cf, case, "TRANSFERRED_FOR_EXECUTION", date(2026, 11, 25))
-        node = wait_node(cf, case, "execution_filing_after_transfer")
-    except AssertionError as exc:
-        pytest.fail(f"set-up failed: {exc}")
-    assert node.responsible != f"users/{judge}", node.responsible
+    cf.set_clock(at(date(2026, 11, 25)))
+    case = file_case(cf, 10101, case_type="criminal", handler=judge, filed=date(2026, 10, 1))
+    pronounce(cf, case, date(2026, 11, 2))
+    record(cf, case, "EFFECTIVE", date(2026, 11, 20))
+    wait_node(cf, case, "criminal_property_transfer_for_execution")
+    record(cf, case, "TRANSFERRED_FOR_EXECUTION", date(2026, 11, 25))
+    node = wait_node(cf, case, "execution_filing_after_transfer")
+    # The catalogue makes it the division head's: the head of the case's department holds it.
+    assert node.responsible_role == "division_head"
+    assert node.responsible == "users/head.440101.criminal", node.responsible

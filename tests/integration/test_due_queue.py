@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import sessionmaker
 
-from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED
+from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_DOCUMENT_SERVED, CASE_EVENT_TYPE_FILED
 from courtflow.node.v1.node_events_pb2 import NodeOverdue, NodeWarned
 from courtflow.node.v1.node_pb2 import NodeState
 
@@ -23,7 +23,7 @@ from services.common.uow import UnitOfWork
 from services.node import catalog, service
 from services.node.calendar import HolidayCalendar
 from services.node.due_queue import sweep_batch
-from services.node.models import MESSAGING, SCHEMA
+from services.node.models import MESSAGING, SCHEMA, NodeRow
 
 pytestmark = pytest.mark.timeout(180)
 MIGRATIONS = Path(service.__file__).parent / "migrations"
@@ -92,14 +92,14 @@ def test_two_sweeper_processes_fire_each_rung_once(node_db):
         w.join(120)
         assert w.exitcode == 0
     claimed = [counts.get(timeout=5) for _ in workers]
-    # Due now: the complaint-service node's rung and deadline (the six-month limit's are not).
-    assert sum(claimed) == cases * 2 and all(c > 0 for c in claimed), claimed  # both swept, none twice
+    # Due now: the complaint-service node's rung and deadline (the six-month limit's are not), and
+    # the escalation rung its going overdue armed: it is some 50 days overdue, past the 31st day.
+    assert sum(claimed) == cases * 3 and all(c > 0 for c in claimed), claimed  # both swept, none twice
     fired = events(node_db)
     assert len(fired) == len(set(fired))
-    # The complaint-service node is overdue (its warning skipped: overdue without warning);
-    # the six-month limit is still running, so its three rungs have not come.
-    assert sorted({kind for _, kind in fired}) == ["NodeOverdue"]
-    assert len(fired) == cases
+    # The complaint-service node is overdue (its warning skipped: overdue without warning) and
+    # escalated once; the six-month limit is still running, so its three rungs have not come.
+    assert sorted(kind for _, kind in fired) == ["NodeEscalated"] * cases + ["NodeOverdue"] * cases
 
 
 def test_after_downtime_only_the_latest_warning_and_then_the_overdue(node_db):
@@ -154,3 +154,61 @@ def test_a_rung_is_not_early(node_db):
     assert sweep_batch(factory, batch=50) == 0
     clock.set(datetime(2026, 3, 10, 0, 0, tzinfo=LEGAL_TZ))
     assert sweep_batch(factory, batch=50) == 1
+
+
+def _escalations(url: str) -> list[tuple[int, int]]:
+    from courtflow.common.v1.envelope_pb2 import EventEnvelope
+    from courtflow.node.v1.node_events_pb2 import NodeEscalated
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        payloads = conn.execute(text(f"SELECT payload FROM {SCHEMA}.outbox WHERE event_type LIKE '%NodeEscalated' "
+                                     "ORDER BY seq")).scalars().all()
+    engine.dispose()
+    found = []
+    for payload in payloads:
+        e = NodeEscalated()
+        EventEnvelope.FromString(payload).payload.Unpack(e)
+        found.append((e.level, e.days_overdue))
+    return found
+
+
+def test_an_overdue_node_climbs_the_ladder_on_its_31st_and_91st_day(node_db):
+    clock = ManualClock(datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ))
+    factory = uow_factory(node_db, clock)
+    with factory() as uow:
+        open_case(uow, filed=date(2026, 3, 2), n=1)  # complaint service due Monday 2026-03-09
+        uow.commit()
+    clock.set(datetime(2026, 3, 10, 0, 0, tzinfo=LEGAL_TZ))  # first day overdue
+    while sweep_batch(factory, batch=50):
+        pass
+    assert _escalations(node_db) == []
+    clock.set(datetime(2026, 4, 8, 23, 59, tzinfo=LEGAL_TZ))  # 30th day overdue: not yet
+    assert sweep_batch(factory, batch=50) == 0
+    clock.set(datetime(2026, 4, 9, 0, 0, tzinfo=LEGAL_TZ))   # 31st day
+    assert sweep_batch(factory, batch=50) == 1
+    assert _escalations(node_db) == [(2, 31)]
+    clock.set(datetime(2026, 6, 8, 0, 0, tzinfo=LEGAL_TZ))   # 91st day
+    assert sweep_batch(factory, batch=50) == 1
+    assert _escalations(node_db) == [(2, 31), (3, 91)]
+
+
+def test_after_downtime_only_the_highest_escalation_and_none_once_completed(node_db):
+    clock = ManualClock(datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ))
+    factory = uow_factory(node_db, clock)
+    with factory() as uow:
+        open_case(uow, filed=date(2026, 3, 2), n=1)
+        open_case(uow, filed=date(2026, 3, 2), n=2)
+        uow.commit()
+    clock.set(datetime(2026, 3, 10, 0, 0, tzinfo=LEGAL_TZ))
+    while sweep_batch(factory, batch=50):
+        pass
+    with factory() as uow:  # the second case's complaint is served late: its ladder stops
+        case_id = uow.session.scalar(select(NodeRow.case_id).where(
+            NodeRow.case_number.like("%民初2号")).limit(1))
+        service.complete_nodes(uow, catalog=catalog.load(SLICE_CATALOG), case_id=case_id,
+                               trigger=(CASE_EVENT_TYPE_DOCUMENT_SERVED, "complaint_copy"), on=date(2026, 3, 20))
+        uow.commit()
+    clock.set(datetime(2026, 6, 20, 0, 0, tzinfo=LEGAL_TZ))  # down from day 1 to day 103 overdue
+    while sweep_batch(factory, batch=50):
+        pass
+    assert _escalations(node_db) == [(3, 103)]

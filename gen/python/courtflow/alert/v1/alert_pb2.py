@@ -27,7 +27,7 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63ourtflow/alert/v1/alert.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xca\x02\n\x07Message\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x34\n\x04kind\x18\x02 \x01(\x0e\x32 .courtflow.alert.v1.ReminderKindB\x04\xe2\x41\x01\x03\x12\x13\n\x05title\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04\x62ody\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04\x63\x61se\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04node\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x63\x61se_number\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04read\x18\x08 \x01(\x08\x12\x35\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:D\xea\x41\x41\n\x1e\x63ourtflow.court.gov.cn/Message\x12\x1fusers/{user}/messages/{message}\"\xac\x03\n\x0bSmsDelivery\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04node\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\rmasked_mobile\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04text\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x36\n\x05state\x18\x05 \x01(\x0e\x32!.courtflow.alert.v1.DeliveryStateB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61ttempts\x18\x06 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x16\n\x08provider\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x66\x61ilure_reason\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\tsend_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:R\xea\x41O\n\"courtflow.court.gov.cn/SmsDelivery\x12)users/{user}/smsDeliveries/{sms_delivery}*\x84\x01\n\x0cReminderKind\x12\x1d\n\x19REMINDER_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15REMINDER_KIND_WARNING\x10\x01\x12\x19\n\x15REMINDER_KIND_OVERDUE\x10\x02\x12\x1f\n\x1bREMINDER_KIND_CLOSING_CHECK\x10\x03*\x7f\n\rDeliveryState\x12\x1e\n\x1a\x44\x45LIVERY_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45LIVERY_STATE_PENDING\x10\x01\x12\x17\n\x13\x44\x45LIVERY_STATE_SENT\x10\x02\x12\x19\n\x15\x44\x45LIVERY_STATE_FAILED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63ourtflow/alert/v1/alert.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe5\x02\n\x07Message\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x34\n\x04kind\x18\x02 \x01(\x0e\x32 .courtflow.alert.v1.ReminderKindB\x04\xe2\x41\x01\x03\x12\x13\n\x05title\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04\x62ody\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04\x63\x61se\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04node\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x63\x61se_number\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04read\x18\x08 \x01(\x08\x12\x35\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x61pplication\x18\n \x01(\tB\x04\xe2\x41\x01\x03:D\xea\x41\x41\n\x1e\x63ourtflow.court.gov.cn/Message\x12\x1fusers/{user}/messages/{message}\"\xac\x03\n\x0bSmsDelivery\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04node\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\rmasked_mobile\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04text\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x36\n\x05state\x18\x05 \x01(\x0e\x32!.courtflow.alert.v1.DeliveryStateB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61ttempts\x18\x06 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x16\n\x08provider\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x66\x61ilure_reason\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\tsend_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:R\xea\x41O\n\"courtflow.court.gov.cn/SmsDelivery\x12)users/{user}/smsDeliveries/{sms_delivery}*\xaf\x02\n\x0cReminderKind\x12\x1d\n\x19REMINDER_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15REMINDER_KIND_WARNING\x10\x01\x12\x19\n\x15REMINDER_KIND_OVERDUE\x10\x02\x12\x1f\n\x1bREMINDER_KIND_CLOSING_CHECK\x10\x03\x12\x1c\n\x18REMINDER_KIND_ESCALATION\x10\x04\x12$\n REMINDER_KIND_APPROVAL_REQUESTED\x10\x05\x12%\n!REMINDER_KIND_APPLICATION_DECIDED\x10\x06\x12\x1d\n\x19REMINDER_KIND_NODE_LOCKED\x10\x07\x12\x1f\n\x1bREMINDER_KIND_NODE_UNLOCKED\x10\x08*\x7f\n\rDeliveryState\x12\x1e\n\x1a\x44\x45LIVERY_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45LIVERY_STATE_PENDING\x10\x01\x12\x17\n\x13\x44\x45LIVERY_STATE_SENT\x10\x02\x12\x19\n\x15\x44\x45LIVERY_STATE_FAILED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -50,6 +50,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MESSAGE'].fields_by_name['case_number']._serialized_options = b'\342A\001\003'
   _globals['_MESSAGE'].fields_by_name['create_time']._loaded_options = None
   _globals['_MESSAGE'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_MESSAGE'].fields_by_name['application']._loaded_options = None
+  _globals['_MESSAGE'].fields_by_name['application']._serialized_options = b'\342A\001\003'
   _globals['_MESSAGE']._loaded_options = None
   _globals['_MESSAGE']._serialized_options = b'\352AA\n\036courtflow.court.gov.cn/Message\022\037users/{user}/messages/{message}'
   _globals['_SMSDELIVERY'].fields_by_name['name']._loaded_options = None
@@ -74,12 +76,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SMSDELIVERY'].fields_by_name['send_time']._serialized_options = b'\342A\001\003'
   _globals['_SMSDELIVERY']._loaded_options = None
   _globals['_SMSDELIVERY']._serialized_options = b'\352AO\n\"courtflow.court.gov.cn/SmsDelivery\022)users/{user}/smsDeliveries/{sms_delivery}'
-  _globals['_REMINDERKIND']._serialized_start=912
-  _globals['_REMINDERKIND']._serialized_end=1044
-  _globals['_DELIVERYSTATE']._serialized_start=1046
-  _globals['_DELIVERYSTATE']._serialized_end=1173
+  _globals['_REMINDERKIND']._serialized_start=939
+  _globals['_REMINDERKIND']._serialized_end=1242
+  _globals['_DELIVERYSTATE']._serialized_start=1244
+  _globals['_DELIVERYSTATE']._serialized_end=1371
   _globals['_MESSAGE']._serialized_start=148
-  _globals['_MESSAGE']._serialized_end=478
-  _globals['_SMSDELIVERY']._serialized_start=481
-  _globals['_SMSDELIVERY']._serialized_end=909
+  _globals['_MESSAGE']._serialized_end=505
+  _globals['_SMSDELIVERY']._serialized_start=508
+  _globals['_SMSDELIVERY']._serialized_end=936
 # @@protoc_insertion_point(module_scope)

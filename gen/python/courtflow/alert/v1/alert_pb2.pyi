@@ -17,6 +17,11 @@ class ReminderKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REMINDER_KIND_WARNING: _ClassVar[ReminderKind]
     REMINDER_KIND_OVERDUE: _ClassVar[ReminderKind]
     REMINDER_KIND_CLOSING_CHECK: _ClassVar[ReminderKind]
+    REMINDER_KIND_ESCALATION: _ClassVar[ReminderKind]
+    REMINDER_KIND_APPROVAL_REQUESTED: _ClassVar[ReminderKind]
+    REMINDER_KIND_APPLICATION_DECIDED: _ClassVar[ReminderKind]
+    REMINDER_KIND_NODE_LOCKED: _ClassVar[ReminderKind]
+    REMINDER_KIND_NODE_UNLOCKED: _ClassVar[ReminderKind]
 
 class DeliveryState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -28,13 +33,18 @@ REMINDER_KIND_UNSPECIFIED: ReminderKind
 REMINDER_KIND_WARNING: ReminderKind
 REMINDER_KIND_OVERDUE: ReminderKind
 REMINDER_KIND_CLOSING_CHECK: ReminderKind
+REMINDER_KIND_ESCALATION: ReminderKind
+REMINDER_KIND_APPROVAL_REQUESTED: ReminderKind
+REMINDER_KIND_APPLICATION_DECIDED: ReminderKind
+REMINDER_KIND_NODE_LOCKED: ReminderKind
+REMINDER_KIND_NODE_UNLOCKED: ReminderKind
 DELIVERY_STATE_UNSPECIFIED: DeliveryState
 DELIVERY_STATE_PENDING: DeliveryState
 DELIVERY_STATE_SENT: DeliveryState
 DELIVERY_STATE_FAILED: DeliveryState
 
 class Message(_message.Message):
-    __slots__ = ("name", "kind", "title", "body", "case", "node", "case_number", "read", "create_time")
+    __slots__ = ("name", "kind", "title", "body", "case", "node", "case_number", "read", "create_time", "application")
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -44,6 +54,7 @@ class Message(_message.Message):
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     READ_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: ReminderKind
     title: str
@@ -53,7 +64,8 @@ class Message(_message.Message):
     case_number: str
     read: bool
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ReminderKind, str]] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., case: _Optional[str] = ..., node: _Optional[str] = ..., case_number: _Optional[str] = ..., read: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    application: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ReminderKind, str]] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., case: _Optional[str] = ..., node: _Optional[str] = ..., case_number: _Optional[str] = ..., read: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., application: _Optional[str] = ...) -> None: ...
 
 class SmsDelivery(_message.Message):
     __slots__ = ("name", "node", "masked_mobile", "text", "state", "attempts", "provider", "failure_reason", "create_time", "send_time")

@@ -42,7 +42,7 @@ class Department(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
 
 class User(_message.Message):
-    __slots__ = ("name", "display_name", "role", "court", "department", "mobile", "active")
+    __slots__ = ("name", "display_name", "role", "court", "department", "mobile", "active", "absent", "deputy")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
@@ -50,6 +50,8 @@ class User(_message.Message):
     DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
     MOBILE_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    ABSENT_FIELD_NUMBER: _ClassVar[int]
+    DEPUTY_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     role: _caller_pb2.Role
@@ -57,4 +59,6 @@ class User(_message.Message):
     department: str
     mobile: str
     active: bool
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., role: _Optional[_Union[_caller_pb2.Role, str]] = ..., court: _Optional[str] = ..., department: _Optional[str] = ..., mobile: _Optional[str] = ..., active: _Optional[bool] = ...) -> None: ...
+    absent: bool
+    deputy: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., role: _Optional[_Union[_caller_pb2.Role, str]] = ..., court: _Optional[str] = ..., department: _Optional[str] = ..., mobile: _Optional[str] = ..., active: _Optional[bool] = ..., absent: _Optional[bool] = ..., deputy: _Optional[str] = ...) -> None: ...

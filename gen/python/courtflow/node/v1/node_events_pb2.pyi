@@ -33,6 +33,16 @@ class NodeOverdue(_message.Message):
     warned_before: bool
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., days_overdue: _Optional[int] = ..., warned_before: _Optional[bool] = ...) -> None: ...
 
+class NodeEscalated(_message.Message):
+    __slots__ = ("node", "days_overdue", "level")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    DAYS_OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    days_overdue: int
+    level: int
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., days_overdue: _Optional[int] = ..., level: _Optional[int] = ...) -> None: ...
+
 class NodeDeadlineChanged(_message.Message):
     __slots__ = ("node", "previous_due_date", "reason", "application")
     NODE_FIELD_NUMBER: _ClassVar[int]

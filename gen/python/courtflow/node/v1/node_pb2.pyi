@@ -92,7 +92,7 @@ APPLICATION_STATE_APPROVED: ApplicationState
 APPLICATION_STATE_REJECTED: ApplicationState
 
 class Node(_message.Message):
-    __slots__ = ("name", "node_type", "display_name", "stage", "category", "case_number", "department", "responsible", "state", "anchor_date", "due_date", "calendar_known", "explanation", "legal_basis", "deadline_time", "open_time", "warning_time", "overdue_time", "complete_time", "overdue_action", "lock", "suspended_since", "clock_generation", "change_count")
+    __slots__ = ("name", "node_type", "display_name", "stage", "category", "case_number", "department", "responsible", "state", "anchor_date", "due_date", "calendar_known", "explanation", "legal_basis", "deadline_time", "open_time", "warning_time", "overdue_time", "complete_time", "overdue_action", "lock", "suspended_since", "clock_generation", "change_count", "responsible_role", "supervisors")
     NAME_FIELD_NUMBER: _ClassVar[int]
     NODE_TYPE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -117,6 +117,8 @@ class Node(_message.Message):
     SUSPENDED_SINCE_FIELD_NUMBER: _ClassVar[int]
     CLOCK_GENERATION_FIELD_NUMBER: _ClassVar[int]
     CHANGE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_ROLE_FIELD_NUMBER: _ClassVar[int]
+    SUPERVISORS_FIELD_NUMBER: _ClassVar[int]
     name: str
     node_type: str
     display_name: str
@@ -141,7 +143,9 @@ class Node(_message.Message):
     suspended_since: _date_pb2.Date
     clock_generation: int
     change_count: int
-    def __init__(self, name: _Optional[str] = ..., node_type: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., case_number: _Optional[str] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., anchor_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., calendar_known: _Optional[bool] = ..., explanation: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warning_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., lock: _Optional[_Union[NodeLock, _Mapping]] = ..., suspended_since: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., clock_generation: _Optional[int] = ..., change_count: _Optional[int] = ...) -> None: ...
+    responsible_role: str
+    supervisors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., node_type: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., case_number: _Optional[str] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., anchor_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., calendar_known: _Optional[bool] = ..., explanation: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warning_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., lock: _Optional[_Union[NodeLock, _Mapping]] = ..., suspended_since: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., clock_generation: _Optional[int] = ..., change_count: _Optional[int] = ..., responsible_role: _Optional[str] = ..., supervisors: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class NodeLock(_message.Message):
     __slots__ = ("locked", "lock_type", "reason", "lock_date", "lock_time", "unlock_date", "unlock_time", "unlock_user", "unlock_application")
@@ -174,7 +178,7 @@ class ApplicationWarning(_message.Message):
     def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class Application(_message.Message):
-    __slots__ = ("name", "kind", "reason_code", "reason", "materials", "extension", "start_date", "end_date", "state", "applicant", "create_time", "warnings", "required_approver", "approver", "approver_role", "approver_court", "decision_comment", "decide_time", "due_date_before", "due_date_after")
+    __slots__ = ("name", "kind", "reason_code", "reason", "materials", "extension", "start_date", "end_date", "state", "applicant", "create_time", "warnings", "required_approver", "approver", "approver_role", "approver_court", "decision_comment", "decide_time", "due_date_before", "due_date_after", "required_level")
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     REASON_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -195,6 +199,7 @@ class Application(_message.Message):
     DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
     DUE_DATE_BEFORE_FIELD_NUMBER: _ClassVar[int]
     DUE_DATE_AFTER_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_LEVEL_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: ApplicationKind
     reason_code: str
@@ -215,7 +220,8 @@ class Application(_message.Message):
     decide_time: _timestamp_pb2.Timestamp
     due_date_before: _date_pb2.Date
     due_date_after: _date_pb2.Date
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ApplicationKind, str]] = ..., reason_code: _Optional[str] = ..., reason: _Optional[str] = ..., materials: _Optional[_Iterable[str]] = ..., extension: _Optional[str] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., state: _Optional[_Union[ApplicationState, str]] = ..., applicant: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[ApplicationWarning, _Mapping]]] = ..., required_approver: _Optional[str] = ..., approver: _Optional[str] = ..., approver_role: _Optional[_Union[_caller_pb2.Role, str]] = ..., approver_court: _Optional[str] = ..., decision_comment: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_date_before: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date_after: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+    required_level: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ApplicationKind, str]] = ..., reason_code: _Optional[str] = ..., reason: _Optional[str] = ..., materials: _Optional[_Iterable[str]] = ..., extension: _Optional[str] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., state: _Optional[_Union[ApplicationState, str]] = ..., applicant: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[ApplicationWarning, _Mapping]]] = ..., required_approver: _Optional[str] = ..., approver: _Optional[str] = ..., approver_role: _Optional[_Union[_caller_pb2.Role, str]] = ..., approver_court: _Optional[str] = ..., decision_comment: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_date_before: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date_after: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., required_level: _Optional[str] = ...) -> None: ...
 
 class CalendarYear(_message.Message):
     __slots__ = ("name", "year", "holidays", "workdays", "source", "import_user", "import_time")

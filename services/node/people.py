@@ -1,0 +1,55 @@
+"""Who holds a node's responsible role: a projection of the gateway's org directory.
+
+Most nodes are the case handler's; some are a role's (the division head approves a filing, the
+trial management office checks the archive). Such a node is put on the person who holds the
+role in the case's department or court when it opens, so that it shows in their lists and their
+reminders. When nobody holds it yet (or the directory has not reached this service), the node
+stays with the handler rather than with nobody.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from courtflow.common.v1.caller_pb2 import Role
+
+from services.node.models import PersonRow
+
+HANDLER = "handler"
+# Roles held in the case's department, and roles held court-wide.
+DEPARTMENT_ROLES = {"division_head": Role.ROLE_DIVISION_HEAD}
+COURT_ROLES = {"vice_president": Role.ROLE_VICE_PRESIDENT, "president": Role.ROLE_PRESIDENT,
+               "trial_management": Role.ROLE_TRIAL_MANAGEMENT}
+
+
+def upsert_person(session: Session, *, user: str, role: int, court: str, department: str, active: bool) -> None:
+    values = dict(role=role, court=court, department=department, active=active)
+    session.execute(pg_insert(PersonRow).values(user=user, **values)
+                    .on_conflict_do_update(index_elements=[PersonRow.user], set_=values))
+
+
+class ResponsibleResolver:
+    """Resolves roles for one case event; the few lookups a filing needs are cached."""
+
+    def __init__(self, session: Session, *, court: str, department: str, handler: str) -> None:
+        self._session, self._court, self._department, self._handler = session, court, department, handler
+        self._cache: dict[str, str | None] = {}
+
+    def __call__(self, role: str) -> str:
+        if role == HANDLER or not role:
+            return self._handler
+        if role not in self._cache:
+            self._cache[role] = self._holder(role)
+        return self._cache[role] or self._handler
+
+    def _holder(self, role: str) -> str | None:
+        query = select(PersonRow.user).where(PersonRow.court == self._court, PersonRow.active.is_(True))
+        if role in DEPARTMENT_ROLES:
+            query = query.where(PersonRow.role == DEPARTMENT_ROLES[role], PersonRow.department == self._department)
+        elif role in COURT_ROLES:
+            query = query.where(PersonRow.role == COURT_ROLES[role])
+        else:
+            return None
+        # Several holders (two vice-presidents): the first by name, so the choice is stable.
+        return self._session.scalar(query.order_by(PersonRow.user).limit(1))
