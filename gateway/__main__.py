@@ -1,4 +1,5 @@
-"""Run the gateway: `python -m gateway` (`migrate` applies migrations only; `load-demo` seeds a demo province)."""
+"""Run the gateway: `python -m gateway` (`migrate` applies migrations only; `load-demo` seeds a demo province;
+`set-password USERNAME` sets a built-in login password read from standard input)."""
 from __future__ import annotations
 
 import sys
@@ -15,6 +16,11 @@ def main(argv: list[str]) -> None:
         from gateway.org_import import main as load_demo
 
         load_demo(argv[1:])
+        return
+    if argv and argv[0] == "set-password":
+        from gateway.password_cli import main as set_password
+
+        set_password(argv[1:])
         return
     settings = Settings.from_env()
     run_main(argv, settings=settings.common, schema=SCHEMA, migrations=Path(__file__).parent / "migrations",

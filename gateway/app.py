@@ -1,6 +1,9 @@
 """Composition root of the gateway."""
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
@@ -8,18 +11,24 @@ from opentelemetry.instrumentation.grpc import aio_client_interceptors
 from courtflow.alert.v1 import alert_service_pb2  # noqa: F401
 from courtflow.audit.v1 import audit_service_pb2  # noqa: F401
 from courtflow.case.v1 import case_service_pb2  # noqa: F401
-from courtflow.gateway.v1 import gateway_service_pb2
+from courtflow.gateway.v1 import auth_service_pb2, gateway_service_pb2
 from courtflow.node.v1 import node_service_pb2  # noqa: F401
 from courtflow.stats.v1 import stats_service_pb2  # noqa: F401
 
-from gateway import servicer
+from gateway import credentials, servicer
 from gateway.auth import Authenticator
+from gateway.auth_servicer import AuthServicer
 from gateway.config import Settings
+from gateway.jwt_auth import JwtVerifier, KeySet, jwks_loader
 from gateway.limits import RateLimiter
 from gateway.proxy import Limits, Proxy, Route
+from gateway.signing import Signer
 from services.common.server import Runtime, ServiceApp
 
+log = logging.getLogger(__name__)
 GATEWAY_SERVICE = gateway_service_pb2.DESCRIPTOR.services_by_name["GatewayService"].full_name
+AUTH_SERVICE = auth_service_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
+PURGE_INTERVAL = 3600.0
 
 
 def build_with(settings: Settings):
@@ -31,18 +40,43 @@ def build_with(settings: Settings):
         channels = [grpc.aio.insecure_channel(addr, interceptors=aio_client_interceptors(), options=options)
                     for addr in settings.backends.values()]
         routes = {svc: Route(channel=ch) for svc, ch in zip(settings.backends, channels)}
+        signer = (Signer.from_pem_file(settings.signing_key, issuer=settings.token_issuer,
+                                       audience=settings.token_audience) if settings.signing_key else None)
+        issuers = [(i, KeySet(jwks_loader(i.jwks))) for i in settings.jwt_issuers]
+        verifier = JwtVerifier(issuers + ([signer.key_set()] if signer else []))
+        authenticator = Authenticator(rt.uow, clock=rt.clock, verifier=verifier,
+                                      own_issuer=signer.issuer if signer else "")
+        auth = AuthServicer(rt, signer=signer, authenticator=authenticator, policy=credentials.Policy(
+            max_failures=settings.login_max_failures, lockout=settings.lockout,
+            access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl))
         routes[GATEWAY_SERVICE] = Route(local=servicer.HANDLERS)
+        routes[AUTH_SERVICE] = Route(local=auth.handlers)
         limits = Limits(users=RateLimiter(rate=settings.rate_limit, burst=settings.rate_burst),
                         court_systems=RateLimiter(rate=settings.court_system_rate_limit,
                                                   burst=max(settings.rate_burst, int(settings.court_system_rate_limit))),
                         max_request_bytes=settings.max_request_bytes)
-        proxy = Proxy(rt, routes, Authenticator(rt.uow), limits)
+        proxy = Proxy(rt, routes, authenticator, limits)
+        stopping = asyncio.Event()
+
+        async def purge_sessions() -> None:
+            while not stopping.is_set():
+                try:
+                    await rt.db(credentials.purge_expired, rt.uow)
+                except Exception:
+                    log.exception("could not purge expired login sessions; trying again later")
+                try:
+                    await asyncio.wait_for(stopping.wait(), PURGE_INTERVAL)
+                except asyncio.TimeoutError:
+                    pass
+
+        async def stop_purging() -> None:
+            stopping.set()
 
         async def close_channels() -> None:
             for ch in channels:
                 await ch.close()
 
-        return ServiceApp(service_names=[GATEWAY_SERVICE, *settings.backends],
+        return ServiceApp(service_names=[GATEWAY_SERVICE, AUTH_SERVICE, *settings.backends],
                           register=lambda server: server.add_generic_rpc_handlers((proxy,)),
-                          on_stop=[close_channels], guarded=False)
+                          loops=[purge_sessions], on_stop=[stop_purging, close_channels], guarded=False)
     return build

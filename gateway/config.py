@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from services.common.settings import CommonSettings, Env
+from gateway.jwt_auth import Issuer, parse_issuers
+from services.common.settings import CommonSettings, Env, SettingsError
 
 DEFAULT_PORT = 50050
 BACKENDS = {  # service full name -> (environment variable, default address)
@@ -26,6 +28,18 @@ class Settings:
     court_system_rate_limit: float
     # The largest request body accepted, in bytes.
     max_request_bytes: int
+    # Identity systems whose bearer JWTs are accepted (GATEWAY_JWT_ISSUERS, JSON).
+    jwt_issuers: tuple[Issuer, ...]
+    # The gateway's own ES256 key (PEM file) for the built-in login's access tokens; "" disables
+    # the built-in login (a court that signs in through its identity system only).
+    signing_key: str
+    token_issuer: str
+    token_audience: str
+    access_token_ttl: timedelta
+    refresh_token_ttl: timedelta
+    # After this many consecutive wrong passwords the account is locked for `lockout`.
+    login_max_failures: int
+    lockout: timedelta
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
@@ -34,4 +48,23 @@ class Settings:
                    backends={svc: env.str(var, default) for svc, (var, default) in BACKENDS.items()},
                    rate_limit=env.float("GATEWAY_RATE_LIMIT", 50.0), rate_burst=env.int("GATEWAY_RATE_BURST", 100),
                    court_system_rate_limit=env.float("GATEWAY_COURT_SYSTEM_RATE_LIMIT", 1000.0),
-                   max_request_bytes=env.int("GATEWAY_MAX_REQUEST_BYTES", 1024 * 1024))
+                   max_request_bytes=env.int("GATEWAY_MAX_REQUEST_BYTES", 1024 * 1024),
+                   **_login_settings(env))
+
+
+def _login_settings(env: Env) -> dict:
+    values = dict(jwt_issuers=parse_issuers(env._environ.get("GATEWAY_JWT_ISSUERS", "")),
+                  signing_key=env._environ.get("GATEWAY_SIGNING_KEY", ""),
+                  token_issuer=env.str("GATEWAY_TOKEN_ISSUER", "courtflow-gateway"),
+                  token_audience=env.str("GATEWAY_TOKEN_AUDIENCE", "courtflow"),
+                  access_token_ttl=timedelta(seconds=env.int("GATEWAY_ACCESS_TOKEN_TTL", 15 * 60)),
+                  refresh_token_ttl=timedelta(seconds=env.int("GATEWAY_REFRESH_TOKEN_TTL", 12 * 3600)),
+                  login_max_failures=env.int("GATEWAY_LOGIN_MAX_FAILURES", 5),
+                  lockout=timedelta(minutes=env.float("GATEWAY_LOCKOUT_MINUTES", 15.0)))
+    if values["token_issuer"] in {i.issuer for i in values["jwt_issuers"]}:
+        raise SettingsError("配置错误: GATEWAY_TOKEN_ISSUER is also named in GATEWAY_JWT_ISSUERS")
+    if values["access_token_ttl"].total_seconds() <= 0 or values["refresh_token_ttl"] < values["access_token_ttl"]:
+        raise SettingsError("配置错误: GATEWAY_ACCESS_TOKEN_TTL must be > 0 and at most GATEWAY_REFRESH_TOKEN_TTL")
+    if values["login_max_failures"] < 1:
+        raise SettingsError("配置错误: GATEWAY_LOGIN_MAX_FAILURES must be at least 1")
+    return values

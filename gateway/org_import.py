@@ -4,21 +4,23 @@ The demo province comes from the synthetic generator (runtime/synthetic.py); the
 same path will take a court's YAML or CSV export. Run before or beside the
 gateway: it only needs the database (users reach other services through the
 outbox the gateway relays). Tokens are issued once per user and written to a
-JSON file, since only their digests are stored.
+JSON file, since only their digests are stored; so are the demo users' passwords
+for the built-in login.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import secrets
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
-from gateway import org
-from gateway.models import MESSAGING, SCHEMA, ApiTokenRow
+from gateway import org, passwords
+from gateway.models import MESSAGING, SCHEMA, ApiTokenRow, UserRow
 from runtime import synthetic
 from services.common.clock import SystemClock
 from services.common.db import make_engine
@@ -53,6 +55,16 @@ def issue_missing_tokens(uow: UnitOfWork, usernames: list[str], label: str) -> d
     return {u: org.issue_token(uow, username=u, label=label) for u in usernames if u not in have}
 
 
+def set_missing_passwords(uow: UnitOfWork, usernames: list[str]) -> dict[str, str]:
+    """A demo password for every listed user who has none yet. One password and one hash for the
+    whole load: hashing each of several hundred users would add seconds to every start."""
+    password = secrets.token_urlsafe(9)
+    hashed = passwords.hash_password(password)
+    done = uow.session.scalars(update(UserRow).where(UserRow.username.in_(usernames), UserRow.password_hash.is_(None))
+                               .values(password_hash=hashed).returning(UserRow.username))
+    return {username: password for username in done}
+
+
 def load_demo(database_url: str, *, out: Path, seed: int, cases: int, reference: date) -> synthetic.Province:
     upgrade(database_url, schema=SCHEMA, migrations=Path(__file__).parent / "migrations")
     province = synthetic.generate_province(seed=seed, cases=cases, reference_date=reference)
@@ -63,6 +75,8 @@ def load_demo(database_url: str, *, out: Path, seed: int, cases: int, reference:
         import_province(uow, province)
         usernames = [u.username for u in province.users] + [COURT_SYSTEM_USER]
         tokens = issue_missing_tokens(uow, usernames, "demo")
+        # Court systems sign in with their API token only.
+        demo_passwords = set_missing_passwords(uow, [u.username for u in province.users])
         uow.commit()
     engine.dispose()
     logins = json.loads(out.read_text()) if out.exists() else {}
@@ -71,6 +85,8 @@ def load_demo(database_url: str, *, out: Path, seed: int, cases: int, reference:
         u = users.get(username)
         logins[username] = {"token": token, "display_name": u.display_name if u else "全省法院办案系统接口",
                             "role": u.role.value if u else "court_system", "court": u.court_id if u else "44"}
+    for username, password in demo_passwords.items():
+        logins.setdefault(username, {})["password"] = password
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(logins, ensure_ascii=False, indent=1))
     return province

@@ -27,6 +27,15 @@ class Permission:
     roles: frozenset[int]
     # The owning service reports a successful call to the audit log in the same transaction as the change.
     audited_by_service: bool = False
+    # Its handler also reports every failure itself (committed before it raises, like a failed
+    # login with its failure count), so the gateway must not report it a second time.
+    audits_failures: bool = False
+    # Reachable without a bearer token: signing in. The handler identifies the user itself.
+    public: bool = False
+
+
+# Signing in and refreshing are how a caller gets a token, so they cannot require one.
+SIGN_IN = Permission(frozenset(), audited_by_service=True, audits_failures=True, public=True)
 
 
 TABLE: dict[str, Permission] = {
@@ -59,13 +68,29 @@ TABLE: dict[str, Permission] = {
     "/courtflow.node.v1.NodeService/UpdateStageView": Permission(RULE_MANAGERS, audited_by_service=True),
     "/courtflow.alert.v1.AlertService/ListMessages": Permission(PEOPLE),
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": Permission(PEOPLE),
+    # An inbox is its owner's alone: the alert service refuses anyone else's.
+    "/courtflow.alert.v1.AlertService/MarkMessageRead": Permission(PEOPLE),
+    "/courtflow.alert.v1.AlertService/MarkAllMessagesRead": Permission(PEOPLE),
+    "/courtflow.alert.v1.AlertService/StreamMessages": Permission(PEOPLE),
+    # Delivery counts of the people in the caller's scope.
+    "/courtflow.alert.v1.AlertService/GetDeliveryStats": Permission(LEADERS | {R.ROLE_SYSTEM_ADMIN}),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ExportAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
+    "/courtflow.gateway.v1.AuthService/Login": SIGN_IN,
+    "/courtflow.gateway.v1.AuthService/RefreshToken": SIGN_IN,
+    # Only the owner of a session may end it (the handler checks the refresh token is the caller's).
+    "/courtflow.gateway.v1.AuthService/Logout": Permission(PEOPLE, audited_by_service=True, audits_failures=True),
 }
+
+
+def public(method: str) -> Permission | None:
+    """The permission of a method reachable without a token, or None if it needs one."""
+    permission = TABLE.get(method)
+    return permission if permission is not None and permission.public else None
 
 
 def check(method: str, role: int) -> Permission:

@@ -1,14 +1,16 @@
 """The gateway's front door: every external call passes here.
 
-For each call, in order: authenticate the bearer token; check the permission
+For each call, in order: authenticate the bearer token (except for the few public
+methods, signing in); check the permission
 table (before anything about the target is looked up); check the request size and the
-caller's rate limit; forward the raw request
+caller's rate limit (an anonymous caller's by client address); forward the raw request
 bytes to the owning service with the signed caller context; relay the answer or
 the error (status, message and details) unchanged; report the call to the audit
 log unless the owning service already did so in its own transaction.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -23,6 +25,7 @@ from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller, Role
 
 from gateway import permissions
+from gateway.permissions import Permission
 from gateway.auth import Authenticator, bearer
 from gateway.limits import RateLimiter
 from services.common import caller as caller_ctx, metrics
@@ -65,13 +68,29 @@ class Proxy(grpc.GenericRpcHandler):
         if route is None:
             return None  # UNIMPLEMENTED
         descriptor = self._pool.FindMethodByName(f"{parts[1]}.{parts[2]}")
-        if descriptor.client_streaming or descriptor.server_streaming:
-            return None  # no streaming RPCs are exposed yet
+        if descriptor.client_streaming:
+            return None  # no client-streaming RPCs are exposed
+        if descriptor.server_streaming:
+            async def stream(request: bytes, context: grpc.aio.ServicerContext):
+                async for chunk in self._stream(method, route, request, context):
+                    yield chunk
+            return grpc.unary_stream_rpc_method_handler(stream)
 
         async def behavior(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
             return await self._unary(method, route, request, context)
 
         return grpc.unary_unary_rpc_method_handler(behavior)
+
+    async def _identify(self, method: str, metadata, context, user_agent: str) -> tuple[Caller, Permission | None]:
+        """Who calls: anonymous for a public method (signing in), else the bearer token's user."""
+        public = permissions.public(method)
+        if public is not None:
+            caller = Caller()  # anonymous: the sign-in handler finds out who it is
+        else:
+            token = bearer(metadata)
+            caller = self._auth.cached(token) or await self._rt.db(self._auth.authenticate, token)
+        caller.client_address, caller.user_agent = context.peer(), user_agent
+        return caller, public
 
     async def _unary(self, method: str, route: Route, request: bytes, context) -> bytes:
         metadata = context.invocation_metadata() or ()
@@ -79,14 +98,13 @@ class Proxy(grpc.GenericRpcHandler):
         trace_md = (("x-courtflow-trace-id", _trace_id()),)
         context.set_trailing_metadata(trace_md)
         user_agent = dict(metadata).get("user-agent", "")
-        caller = None
-        audited_by_service = False
+        caller = permission = None
+        handled = False   # whether the call reached its handler (some handlers audit their own failures)
         try:
-            token = bearer(metadata)
-            caller = self._auth.cached(token) or await self._rt.db(self._auth.authenticate, token)
-            caller.client_address, caller.user_agent = context.peer(), user_agent
-            audited_by_service = permissions.check(method, caller.role).audited_by_service
+            caller, permission = await self._identify(method, metadata, context, user_agent)
+            permission = permission or permissions.check(method, caller.role)
             self._check_limits(caller, request)
+            handled = True
             if route.local is not None:
                 response = await route.local[method.split("/")[2]](request, caller)
             else:
@@ -99,6 +117,8 @@ class Proxy(grpc.GenericRpcHandler):
             if err.reason == "RATE_LIMITED":
                 # Counted, not audited one by one: a flood must not turn into a flood of audit writes.
                 metrics.RATE_LIMITED.labels(Role.Name(caller.role)).inc()
+            elif handled and permission.audits_failures:
+                pass  # the handler committed its own audit record before raising
             else:
                 await self._audit(method, caller, request, err.reason, context, user_agent, denied=True)
             status = to_status(err)
@@ -114,16 +134,47 @@ class Proxy(grpc.GenericRpcHandler):
             log.exception("gateway failed on %s (error id %s)", method, error_id)
             await self._audit(method, caller, request, "INTERNAL", context, user_agent, denied=False)
             await context.abort(grpc.StatusCode.INTERNAL, f"内部错误，请联系管理员（错误编号 {error_id}）")
-        if not audited_by_service:
+        if not permission.audited_by_service:
             await self._audit(method, caller, request, "", context, user_agent, denied=False)
         return response
+
+    async def _stream(self, method: str, route: Route, request: bytes, context):
+        """A server stream (live push of inbox messages): the same checks as a unary call, then the
+        service's messages relayed as they come, until either side ends it. Audited once, when
+        it ends, with how it ended."""
+        metadata = context.invocation_metadata() or ()
+        trace_md = (("x-courtflow-trace-id", _trace_id()),)
+        user_agent = dict(metadata).get("user-agent", "")
+        caller, reason, denied = None, "", False
+        try:
+            caller, _ = await self._identify(method, metadata, context, user_agent)
+            permissions.check(method, caller.role)
+            self._check_limits(caller, request)
+            # No deadline: a subscription lasts as long as the client keeps it.
+            call = route.channel.unary_stream(method)(
+                request, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key), wait_for_ready=True)
+            async for chunk in call:
+                yield chunk
+        except DomainError as err:
+            reason, denied = err.reason, True
+            status = to_status(err)
+            await context.abort_with_status(status._replace(trailing_metadata=status.trailing_metadata + trace_md))
+        except grpc.aio.AioRpcError as err:
+            reason = details_of(err)[0] or err.code().name
+            denied = err.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED)
+            await context.abort(err.code(), err.details() or "", trace_md)
+        finally:
+            if reason != "RATE_LIMITED":
+                # Shielded: a client hanging up cancels this task, and the record must still be written.
+                await asyncio.shield(self._audit(method, caller, request, reason, context, user_agent, denied=denied))
 
     def _check_limits(self, caller: Caller, request: bytes) -> None:
         if len(request) > self._limits.max_request_bytes:
             raise ResourceExhausted(f"请求过大：{len(request)} 字节，上限 {self._limits.max_request_bytes} 字节",
                                     reason="REQUEST_TOO_LARGE")
         limiter = self._limits.court_systems if caller.role == Role.ROLE_COURT_SYSTEM else self._limits.users
-        wait = limiter.allow(caller.user, time.monotonic())
+        # Sign-in attempts have no user yet: limit them per client address (password spraying).
+        wait = limiter.allow(caller.user or f"address:{_host(caller.client_address)}", time.monotonic())
         if wait:
             raise ResourceExhausted(f"请求过于频繁（每秒至多 {limiter.rate:g} 次），请 {wait:.1f} 秒后重试",
                                     reason="RATE_LIMITED", metadata={"retry_after_ms": str(int(wait * 1000) + 1)})
@@ -148,6 +199,11 @@ class Proxy(grpc.GenericRpcHandler):
 def _trace_id() -> str:
     ctx = trace.get_current_span().get_span_context()
     return format(ctx.trace_id, "032x") if ctx.is_valid else ""
+
+
+def _host(peer: str) -> str:
+    """"ipv4:10.0.0.7:53412" -> "ipv4:10.0.0.7" (the port changes with every connection)."""
+    return peer.rsplit(":", 1)[0] if peer.count(":") >= 2 else peer
 
 
 def _remaining(context) -> float:

@@ -23,9 +23,13 @@ def start(data: Path, *, cases: int, seed: int) -> None:
     infra = Infrastructure.start(data)
     database_url, nats_url = infra.database_url, infra.nats_url
     (data / "env").write_text(f"DATABASE_URL={database_url}\nNATS_URL={nats_url}\n")
+    from gateway.signing import ensure_key_file
+
     system = System(database_url=database_url, nats_url=nats_url, log_dir=data / "logs", default_ports=True,
                     internal_key=_internal_key(data),
-                    extra_env={"COURTFLOW_SPAN_EXPORT": str(data / "logs" / "spans.jsonl")})
+                    extra_env={"COURTFLOW_SPAN_EXPORT": str(data / "logs" / "spans.jsonl"),
+                               # The built-in login's token key, kept with the data so logins survive a restart.
+                               "GATEWAY_SIGNING_KEY": str(ensure_key_file(data / "gateway-signing-key.pem"))})
     try:
         print("CourtFlow 全流程节点管控系统: migrating schemas…", flush=True)
         system.migrate()
@@ -97,12 +101,13 @@ def _banner(system: System, logins_path: Path, data: Path, province) -> None:
     shown = [case.handler, f"head.{case.department_id.replace('-', '.')}", f"president.{case.court_id}",
              "trial_management.44", "auditor.44", "court-system"]
     print(f"\nCourtFlow is running. Gateway (gRPC): {system.gateway}")
-    print(f"Logs: {data / 'logs'}   All demo logins (bearer tokens): {logins_path}")
-    print("Some demo users (send `authorization: Bearer <token>`):")
+    print(f"Logs: {data / 'logs'}   All demo logins (bearer tokens, passwords): {logins_path}")
+    print("Some demo users (send `authorization: Bearer <token>`, or sign in with AuthService.Login and the password):")
     for username in shown:
         info = logins.get(username)
         if info:
-            print(f"  {info['role']:<17} {username:<28} {info['display_name']:<10} {info['token']}")
+            print(f"  {info.get('role', ''):<17} {username:<28} {info.get('display_name', ''):<10} "
+                  f"{info.get('token', '')}  {info.get('password', '')}")
     print(f"Move time for every service: .venv/bin/courtflow clock advance 30d --data {data}")
     print("Press Ctrl-C to stop.\n", flush=True)
 

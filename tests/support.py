@@ -20,6 +20,7 @@ from courtflow.node.v1 import node_service_pb2_grpc
 from courtflow.stats.v1 import stats_service_pb2_grpc
 
 from gateway.org_import import load_demo
+from gateway.signing import ensure_key_file
 from runtime.system import System
 from services.common.clock import LEGAL_TZ, read_shared_clock, set_shared_clock
 
@@ -51,6 +52,12 @@ def eventually(check: Callable[[], T], *, timeout: float = 30, interval: float =
 
 def legal_midnight(d: date) -> datetime:
     return datetime.combine(d, dtime(), tzinfo=LEGAL_TZ)
+
+
+# SMS one per reminder, at any hour: for tests of delivery itself (exactly once across crashes)
+# rather than of pacing, which tests/e2e/test_reminders.py and the integration tests cover.
+UNPACED_SMS = {"ALERT_SMS_QUIET_HOURS": "off", "ALERT_SMS_MIN_INTERVAL_MINUTES": "0",
+               "ALERT_SMS_DIGEST_ABOVE": "1000000"}
 
 
 @dataclass
@@ -123,6 +130,7 @@ def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: d
     asyncio.run(_with_js(nats_url, lambda js: set_shared_clock(js, frozen=start_clock)))
     system = System(database_url=database_url, nats_url=nats_url, log_dir=work / "logs",
                     extra_env={"COURTFLOW_SPAN_EXPORT": str(work / "logs" / "spans.jsonl"),
+                               "GATEWAY_SIGNING_KEY": str(ensure_key_file(work / "signing-key.pem")),
                                "NODE_CATALOG": str(SLICE_CATALOG), "NODE_TIME_LIMITS": str(SLICE_TIME_LIMITS),
                                "NODE_SWEEP_INTERVAL": "0.2", "COURTFLOW_SHUTDOWN_DRAIN": "1.5",
                                **(extra_env or {})})

@@ -11,6 +11,7 @@ from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDe
 from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, Node
 
 from services.alert import recipients, service, templates
+from services.alert.court_templates import CourtTemplates
 from services.common.consumer import Subscription
 from services.common.events import Event
 from services.common.uow import UnitOfWork
@@ -40,73 +41,81 @@ def _people(uow: UnitOfWork, node: Node, *, level: int, also: list[str] = ()) ->
                               department=node.department)
 
 
-def on_node_warned(uow: UnitOfWork, event: Event) -> None:
-    p = event.payload
-    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_WARNING, key=service.node_key(p.node, str(p.rung_days)),
-                   recipients=_people(uow, p.node, level=recipients.WARNING_LEVEL),
-                   render=lambda a: templates.warning(a, days_remaining=p.days_remaining))
+class Reminders:
+    """The handlers that turn node events into reminders, in the courts' own wording."""
 
+    def __init__(self, wording: CourtTemplates = service.NO_OVERRIDES) -> None:
+        self._wording = wording
 
-def on_node_overdue(uow: UnitOfWork, event: Event) -> None:
-    p = event.payload
-    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_OVERDUE, key=service.node_key(p.node, str(OVERDUE_RUNG)),
-                   recipients=_people(uow, p.node, level=recipients.OVERDUE_LEVEL),
-                   render=lambda a: templates.overdue(a, days_overdue=p.days_overdue))
+    def _notify(self, uow: UnitOfWork, **kwargs) -> int:
+        return service.notify(uow, **kwargs, wording=self._wording)
 
+    def handlers(self) -> dict:
+        return {NodeWarned: self.on_node_warned, NodeOverdue: self.on_node_overdue,
+                NodeEscalated: self.on_node_escalated, NodeOpenAtClosing: self.on_node_open_at_closing,
+                ApplicationCreated: self.on_application_created, ApplicationDecided: self.on_application_decided,
+                NodeLocked: self.on_node_locked, NodeUnlocked: self.on_node_unlocked}
 
-def on_node_escalated(uow: UnitOfWork, event: Event) -> None:
-    p = event.payload
-    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_ESCALATION, key=service.node_key(p.node, f"e{p.level}"),
-                   recipients=_people(uow, p.node, level=p.level),
-                   render=lambda a: templates.escalation(a, days_overdue=p.days_overdue, level=p.level))
+    def on_node_warned(self, uow: UnitOfWork, event: Event) -> None:
+        p = event.payload
+        self._notify(uow, node=p.node, kind=K.REMINDER_KIND_WARNING, key=service.node_key(p.node, str(p.rung_days)),
+                     recipients=_people(uow, p.node, level=recipients.WARNING_LEVEL),
+                     render=lambda a: templates.warning(a, days_remaining=p.days_remaining))
 
+    def on_node_overdue(self, uow: UnitOfWork, event: Event) -> None:
+        p = event.payload
+        self._notify(uow, node=p.node, kind=K.REMINDER_KIND_OVERDUE, key=service.node_key(p.node, str(OVERDUE_RUNG)),
+                     recipients=_people(uow, p.node, level=recipients.OVERDUE_LEVEL),
+                     render=lambda a: templates.overdue(a, days_overdue=p.days_overdue))
 
-def on_node_open_at_closing(uow: UnitOfWork, event: Event) -> None:
-    p = event.payload
-    service.notify(uow, node=p.node, kind=K.REMINDER_KIND_CLOSING_CHECK,
-                   key=service.node_key(p.node, str(CLOSING_RUNG)),
-                   recipients=_people(uow, p.node, level=recipients.WARNING_LEVEL),
-                   render=lambda a: templates.closing_check(a, closed_on=_date(p.closed_on)))
+    def on_node_escalated(self, uow: UnitOfWork, event: Event) -> None:
+        p = event.payload
+        self._notify(uow, node=p.node, kind=K.REMINDER_KIND_ESCALATION, key=service.node_key(p.node, f"e{p.level}"),
+                     recipients=_people(uow, p.node, level=p.level),
+                     render=lambda a: templates.escalation(a, days_overdue=p.days_overdue, level=p.level))
 
+    def on_node_open_at_closing(self, uow: UnitOfWork, event: Event) -> None:
+        p = event.payload
+        self._notify(uow, node=p.node, kind=K.REMINDER_KIND_CLOSING_CHECK,
+                     key=service.node_key(p.node, str(CLOSING_RUNG)),
+                     recipients=_people(uow, p.node, level=recipients.WARNING_LEVEL),
+                     render=lambda a: templates.closing_check(a, closed_on=_date(p.closed_on)))
 
-def on_application_created(uow: UnitOfWork, event: Event) -> None:
-    app, node = event.payload.application, event.payload.node
-    roles, court = recipients.approver_seats(app.required_level, _court(node))
-    approvers = [u for u in recipients.resolve(uow.session, responsible=[], roles=list(roles), court=court,
-                                               department=node.department) if u != app.applicant]
-    applicant = service.display_name(uow, app.applicant)
-    service.notify(uow, node=node, kind=K.REMINDER_KIND_APPROVAL_REQUESTED, key=f"{app.name}|requested",
-                   recipients=approvers, application=app.name,
-                   render=lambda a: templates.approval_requested(
-                       a, kind=KIND_LABELS.get(app.kind, "变更"), applicant=applicant,
-                       approver=app.required_approver, warnings=[w.message for w in app.warnings]))
+    def on_application_created(self, uow: UnitOfWork, event: Event) -> None:
+        app, node = event.payload.application, event.payload.node
+        roles, court = recipients.approver_seats(app.required_level, _court(node))
+        approvers = [u for u in recipients.resolve(uow.session, responsible=[], roles=list(roles), court=court,
+                                                   department=node.department) if u != app.applicant]
+        applicant = service.display_name(uow, app.applicant)
+        self._notify(uow, node=node, kind=K.REMINDER_KIND_APPROVAL_REQUESTED, key=f"{app.name}|requested",
+                     recipients=approvers, application=app.name,
+                     render=lambda a: templates.approval_requested(
+                         a, kind=KIND_LABELS.get(app.kind, "变更"), applicant=applicant,
+                         approver=app.required_approver, warnings=[w.message for w in app.warnings]))
 
+    def on_application_decided(self, uow: UnitOfWork, event: Event) -> None:
+        app, node = event.payload.application, event.payload.node
+        self._notify(uow, node=node, kind=K.REMINDER_KIND_APPLICATION_DECIDED, key=f"{app.name}|decided",
+                     recipients=recipients.resolve(uow.session, responsible=[app.applicant], roles=[],
+                                                   court=_court(node), department=node.department),
+                     application=app.name,
+                     render=lambda a: templates.application_decided(
+                         a, kind=KIND_LABELS.get(app.kind, "变更"),
+                         approved=app.state == ApplicationState.APPLICATION_STATE_APPROVED,
+                         comment=app.decision_comment))
 
-def on_application_decided(uow: UnitOfWork, event: Event) -> None:
-    app, node = event.payload.application, event.payload.node
-    service.notify(uow, node=node, kind=K.REMINDER_KIND_APPLICATION_DECIDED, key=f"{app.name}|decided",
-                   recipients=recipients.resolve(uow.session, responsible=[app.applicant], roles=[],
-                                                 court=_court(node), department=node.department),
-                   application=app.name,
-                   render=lambda a: templates.application_decided(
-                       a, kind=KIND_LABELS.get(app.kind, "变更"),
-                       approved=app.state == ApplicationState.APPLICATION_STATE_APPROVED,
-                       comment=app.decision_comment))
+    def on_node_locked(self, uow: UnitOfWork, event: Event) -> None:
+        node = event.payload.node
+        self._notify(uow, node=node, kind=K.REMINDER_KIND_NODE_LOCKED, key=service.node_key(node, "locked"),
+                     recipients=_people(uow, node, level=recipients.WARNING_LEVEL, also=["division_head"]),
+                     render=lambda a: templates.node_locked(a, reason=node.lock.reason))
 
-
-def on_node_locked(uow: UnitOfWork, event: Event) -> None:
-    node = event.payload.node
-    service.notify(uow, node=node, kind=K.REMINDER_KIND_NODE_LOCKED, key=service.node_key(node, "locked"),
-                   recipients=_people(uow, node, level=recipients.WARNING_LEVEL, also=["division_head"]),
-                   render=lambda a: templates.node_locked(a, reason=node.lock.reason))
-
-
-def on_node_unlocked(uow: UnitOfWork, event: Event) -> None:
-    node, application = event.payload.node, event.payload.application
-    approver = service.display_name(uow, node.lock.unlock_user) if node.lock.unlock_user else "院领导"
-    service.notify(uow, node=node, kind=K.REMINDER_KIND_NODE_UNLOCKED, key=f"{application}|unlocked",
-                   recipients=_people(uow, node, level=recipients.WARNING_LEVEL), application=application,
-                   render=lambda a: templates.node_unlocked(a, approver=approver))
+    def on_node_unlocked(self, uow: UnitOfWork, event: Event) -> None:
+        node, application = event.payload.node, event.payload.application
+        approver = service.display_name(uow, node.lock.unlock_user) if node.lock.unlock_user else "院领导"
+        self._notify(uow, node=node, kind=K.REMINDER_KIND_NODE_UNLOCKED, key=f"{application}|unlocked",
+                     recipients=_people(uow, node, level=recipients.WARNING_LEVEL), application=application,
+                     render=lambda a: templates.node_unlocked(a, approver=approver))
 
 
 def on_user_changed(uow: UnitOfWork, event: Event) -> None:
@@ -116,15 +125,10 @@ def on_user_changed(uow: UnitOfWork, event: Event) -> None:
                              active=u.active, absent=u.absent, deputy=u.deputy)
 
 
-NODE_HANDLERS = {NodeWarned: on_node_warned, NodeOverdue: on_node_overdue, NodeEscalated: on_node_escalated,
-                 NodeOpenAtClosing: on_node_open_at_closing, ApplicationCreated: on_application_created,
-                 ApplicationDecided: on_application_decided, NodeLocked: on_node_locked,
-                 NodeUnlocked: on_node_unlocked}
-
-
-def subscriptions() -> list[Subscription]:
+def subscriptions(wording: CourtTemplates = service.NO_OVERRIDES) -> list[Subscription]:
+    handlers = Reminders(wording).handlers()
     return [
-        Subscription(consumer="alert", producer="node", types=tuple(NODE_HANDLERS), handlers=NODE_HANDLERS),
+        Subscription(consumer="alert", producer="node", types=tuple(handlers), handlers=handlers),
         Subscription(consumer="alert", producer="gateway", types=(UserChanged,),
                      handlers={UserChanged: on_user_changed}),
     ]

@@ -37,7 +37,10 @@ class RecipientRow(Base):
 
 class MessageRow(Base):
     __tablename__ = "messages"
-    __table_args__ = (Index("messages_recipient", "recipient", "id"),)
+    __table_args__ = (
+        Index("messages_recipient", "recipient", "id"),
+        Index("messages_unread", "recipient", postgresql_where=text("NOT read")),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     # (node, rung, recipient): a reminder goes to a person's inbox once.
@@ -59,6 +62,7 @@ class SmsDeliveryRow(Base):
     __table_args__ = (
         Index("sms_deliveries_recipient", "recipient", "id"),
         Index("sms_deliveries_due", "next_attempt_at", postgresql_where=text("state = 1")),
+        Index("sms_deliveries_last_sent", "recipient", "send_time", postgresql_where=text("send_time IS NOT NULL")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -79,6 +83,8 @@ class SmsDeliveryRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     send_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when it goes out in a digest with others of the same person: the digest's OutId.
+    digest_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
 MESSAGING = Messaging(*messaging_tables(metadata))

@@ -1,7 +1,8 @@
 """Use cases of the alert service. Keyword-only; they raise domain errors."""
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 from typing import Callable
 
 from sqlalchemy import func, select, update
@@ -13,16 +14,22 @@ from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_pb2 import Node
 
 from services.alert import templates
+from services.alert.court_templates import CourtTemplates
 from services.alert.convert import message_to_proto
 from services.alert.models import MessageRow, RecipientRow, SmsDeliveryRow
-from services.common.errors import PermissionDenied
+from services.common import metrics, scope
+from services.common.errors import NotFound, PermissionDenied, invalid_field
 from services.common.events import new_event_id
 from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 
 
+NO_OVERRIDES = CourtTemplates()
+
+
 def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list[str],
-           render: Callable[[templates.About], templates.Reminder], application: str = "") -> int:
+           render: Callable[[templates.About], templates.Reminder], application: str = "",
+           wording: CourtTemplates = NO_OVERRIDES) -> int:
     """Put a reminder in each recipient's inbox and queue its SMS, once per (`key`, person): the
     key names what is being told (the node's rung in its clock generation, an application's
     decision), so a redelivered event or a second replica tells nobody twice. Returns how many
@@ -38,7 +45,7 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
         about = templates.About(case_number=node.case_number, node=node.display_name, due=due, handler=handler,
                                 addressee=person.display_name if person else user.removeprefix("users/"),
                                 own=user == node.responsible)
-        text = render(about)
+        text = wording.apply(court, render(about), addressee=about.addressee, whose=about.whose)
         dedupe_key = f"{key}|{user}"
         inserted = uow.session.execute(pg_insert(MessageRow).values(
             id=new_event_id(), dedupe_key=dedupe_key, recipient=user, kind=kind, title=text.title, body=text.body,
@@ -54,6 +61,7 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
             params=text.params, state=DeliveryState.DELIVERY_STATE_PENDING, attempts=0, next_attempt_at=now,
             create_time=now,
         ).on_conflict_do_nothing())
+        metrics.MESSAGES_DELIVERED.labels(text.template).inc()
         message = uow.session.get(MessageRow, inserted[0])
         uow.publish(MessageDelivered(message=message_to_proto(message), recipient=user),
                     court=court, aggregate_type="message", aggregate_id=user)
@@ -102,8 +110,7 @@ def list_messages(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, pare
         query = query.where(getattr(MessageRow, field) == value)
     with uow_factory() as uow:
         rows = page_of(uow.session, query, key=MessageRow.id, page=page, descending=True)
-        unread = uow.session.scalar(select(func.count()).select_from(MessageRow).where(
-            MessageRow.recipient == user, MessageRow.read.is_(False)))
+        unread = _unread(uow, user)
     return rows, unread
 
 
@@ -113,3 +120,76 @@ def list_sms(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, parent: s
     with uow_factory() as uow:
         return page_of(uow.session, select(SmsDeliveryRow).where(SmsDeliveryRow.recipient == user),
                        key=SmsDeliveryRow.id, page=page, descending=True)
+
+
+def message_id(caller: Caller, name: str) -> tuple[str, uuid.UUID]:
+    """The inbox and id a message name points at, after checking the inbox is the caller's."""
+    parent, _, message = name.partition("/messages/")
+    user = own_inbox(caller, parent)
+    try:
+        return user, uuid.UUID(message)
+    except ValueError:
+        raise invalid_field("name", "消息编号格式不正确") from None
+
+
+def mark_read(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, name: str) -> tuple[MessageRow, int]:
+    user, mid = message_id(caller, name)
+    with uow_factory() as uow:
+        row = uow.session.scalar(select(MessageRow).where(MessageRow.id == mid, MessageRow.recipient == user)
+                                 .with_for_update())
+        if row is None:
+            raise NotFound(f"消息不存在: {name}", reason="MESSAGE_NOT_FOUND")
+        row.read = True
+        uow.session.flush()
+        unread = _unread(uow, user)
+        uow.commit()
+        return row, unread
+
+
+def mark_all_read(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, parent: str,
+                  filters: dict) -> tuple[int, int]:
+    user = own_inbox(caller, parent)
+    query = update(MessageRow).where(MessageRow.recipient == user, MessageRow.read.is_(False))
+    for field, value in filters.items():
+        query = query.where(getattr(MessageRow, field) == value)
+    with uow_factory() as uow:
+        marked = uow.session.execute(query.values(read=True)).rowcount
+        unread = _unread(uow, user)
+        uow.commit()
+        return marked, unread
+
+
+def _unread(uow: UnitOfWork, user: str) -> int:
+    return uow.session.scalar(select(func.count()).select_from(MessageRow).where(
+        MessageRow.recipient == user, MessageRow.read.is_(False)))
+
+
+def messages_since(uow_factory: Callable[[], UnitOfWork], *, user: str, after: uuid.UUID | None,
+                   limit: int = 1000) -> list[MessageRow]:
+    """A stream's start: the messages after the one a client saw last, or else the unread ones."""
+    query = select(MessageRow).where(MessageRow.recipient == user)
+    query = query.where(MessageRow.id > after) if after else query.where(MessageRow.read.is_(False))
+    with uow_factory() as uow:
+        return list(uow.session.scalars(query.order_by(MessageRow.id).limit(limit)))
+
+
+def delivery_stats(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, start: datetime | None,
+                   end: datetime | None) -> list[tuple[str, str, int]]:
+    """Counts by channel and state of deliveries to people in the caller's scope (A1 status)."""
+    def in_scope(table, owner):
+        q = (select(func.count()).select_from(table).join(RecipientRow, RecipientRow.user == owner)
+             .where(scope.condition(caller, court=RecipientRow.court, department=RecipientRow.department,
+                                    owner=owner)))
+        if start is not None:
+            q = q.where(table.create_time >= start)
+        if end is not None:
+            q = q.where(table.create_time < end)
+        return q
+    with uow_factory() as uow:
+        inbox = uow.session.scalar(in_scope(MessageRow, MessageRow.recipient))
+        sms = uow.session.execute(in_scope(SmsDeliveryRow, SmsDeliveryRow.recipient)
+                                  .add_columns(SmsDeliveryRow.state).group_by(SmsDeliveryRow.state)).all()
+    counts = [("inbox", "DELIVERED", inbox)]
+    counts += [("sms", DeliveryState.Name(state).removeprefix("DELIVERY_STATE_"), n) for n, state in sorted(
+        sms, key=lambda r: r[1])]
+    return counts

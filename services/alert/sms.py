@@ -1,19 +1,25 @@
 """SMS providers and the delivery loop.
 
-Each delivery row is sent at most once per provider idempotency key (the
-delivery id, the provider's OutId): a crash between the provider accepting it
-and the row being marked sent makes the loop try again with the same key, and
-the provider drops the duplicate. Failures are retried with exponential backoff
-and jitter up to a bound, then recorded as failed with the reason.
+Each SMS carries an out_id that stays the same on every try: the delivery id, or
+a digest's id. A crash between the provider accepting it and the row being marked
+sent, or a reply lost on the network, makes the loop try again with the same
+out_id; a provider then must not send it twice (the logging provider drops a
+repeated out_id; Alibaba Cloud does not, so its provider looks the out_id up
+before a repeated try). Failures are retried with exponential backoff and jitter
+up to a bound, then recorded as failed with the reason. When SMS may go, and
+when several become one digest, is pacing.py's.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import math
 import os
 import random
 import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +30,9 @@ from sqlalchemy import func, select
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
 from services.alert.models import RecipientRow, SmsDeliveryRow
+from services.alert.pacing import DIGEST, Pacing, QuietHours, digest as pacing_digest
 from services.common import metrics
+from services.common.events import new_event_id
 from services.common.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -49,6 +57,9 @@ class OutgoingSms:
     text: str
     template: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    # 1 on the first try. A later try may follow a lost reply: a provider that does not drop a
+    # repeated out_id by itself must look up whether it already took this one.
+    attempt: int = 1
 
 
 class SmsProvider(Protocol):
@@ -93,84 +104,151 @@ class RetryPolicy:
     max_attempts: int = 6
     base_seconds: float = 30.0
     cap_seconds: float = 3600.0
+    # No retry sooner than this: a provider's record of an accepted SMS may take a moment to be
+    # found, and a retry that looks too early would send it a second time (sms_http.py).
+    floor_seconds: float = 30.0
 
     def delay(self, attempt: int) -> timedelta:
         # Full jitter: spreads retries of many deliveries after a provider outage.
-        return timedelta(seconds=random.uniform(0, min(self.cap_seconds, self.base_seconds * 2 ** attempt)))
+        jitter = random.uniform(0, min(self.cap_seconds, self.base_seconds * 2 ** attempt))
+        return timedelta(seconds=max(self.floor_seconds, jitter))
 
 
 # Long enough for a provider call with its timeout; a crashed sender's claims expire after it.
 LEASE_SECONDS = 15
+# No quiet hours, no interval, no digests: what tests of the provider path want.
+NO_PACING = Pacing(quiet=QuietHours.parse(""), min_interval=timedelta(0), digest_above=1_000_000)
 
 
-def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int) -> list[tuple]:
-    """Take due deliveries for sending. Due-ness is business time (quiet hours and retries follow
-    the court's clock); the claim is a lease in database time, so it expires even when the
-    business clock stands still."""
+@dataclass(frozen=True)
+class Unit:
+    """What one provider call sends: one delivery, or a person's digest of several."""
+
+    ids: tuple
+    sms: OutgoingSms
+    attempts: int
+
+
+def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing = NO_PACING,
+          lease_seconds: float = LEASE_SECONDS) -> list[Unit]:
+    """Take due deliveries for sending, paced per person. Due-ness is business time (quiet hours,
+    intervals and retries follow the court's clock); the claim is a lease in database time, so it
+    expires even when the business clock stands still. The lease must outlast the sending of the
+    whole batch, or another sender could take a unit still waiting its turn here."""
     with uow_factory() as uow:
         now = uow.clock.now()
-        db_now = func.now()
+        if pacing.quiet.contains(now):
+            return []   # nothing leaves at night, retries included; the morning takes it all up
         rows = list(uow.session.scalars(
             select(SmsDeliveryRow).where(
                 SmsDeliveryRow.state == DeliveryState.DELIVERY_STATE_PENDING, SmsDeliveryRow.next_attempt_at <= now,
-                (SmsDeliveryRow.claimed_until.is_(None)) | (SmsDeliveryRow.claimed_until < db_now))
+                (SmsDeliveryRow.claimed_until.is_(None)) | (SmsDeliveryRow.claimed_until < func.now()))
             .order_by(SmsDeliveryRow.next_attempt_at).limit(batch).with_for_update(skip_locked=True)))
-        claimed = []
+        by_person: dict[str, list[SmsDeliveryRow]] = defaultdict(list)
         for row in rows:
-            if row.mobile is None:
-                recipient = uow.session.get(RecipientRow, row.recipient)
-                row.mobile = recipient.mobile if recipient and recipient.mobile else None
-            row.claimed_until = db_now + timedelta(seconds=LEASE_SECONDS)
-            row.attempts += 1
-            claimed.append((row.id, OutgoingSms(out_id=str(row.id), mobile=row.mobile or "", text=row.text,
-                                                template=row.template, params=dict(row.params or {})),
-                            row.attempts))
+            by_person[row.recipient].append(row)
+        last_sent = dict(uow.session.execute(
+            select(SmsDeliveryRow.recipient, func.max(SmsDeliveryRow.send_time))
+            .where(SmsDeliveryRow.recipient.in_(list(by_person)), SmsDeliveryRow.send_time.is_not(None))
+            .group_by(SmsDeliveryRow.recipient)).all()) if by_person else {}
+        units = []
+        for user, group in by_person.items():
+            earliest = pacing.earliest(now, last_sent.get(user))
+            if earliest > now:
+                for row in group:   # they wait for the interval and then go together, as a digest
+                    row.next_attempt_at = earliest
+                continue
+            units += _units(uow, user, group, pacing, lease_seconds)
         uow.commit()
-        return claimed
+        return units
 
 
-def record(uow_factory: Callable[[], UnitOfWork], delivery_id, *, provider: str, error: SmsError | None,
-           attempts: int, policy: RetryPolicy) -> None:
+def _units(uow: UnitOfWork, user: str, group: list[SmsDeliveryRow], pacing: Pacing,
+           lease_seconds: float) -> list[Unit]:
+    person = uow.session.get(RecipientRow, user)
+    for row in group:
+        if row.mobile is None:
+            row.mobile = person.mobile if person and person.mobile else None
+        row.claimed_until = func.now() + timedelta(seconds=lease_seconds)
+        row.attempts += 1
+    # A digest that failed before goes again as the same digest (the same out_id), so a provider
+    # that did take it drops the repeat; the rest are sent one by one or become a new digest.
+    digests: dict = defaultdict(list)
+    fresh = []
+    for row in group:
+        (digests[row.digest_id] if row.digest_id else fresh).append(row)
+    if len(fresh) > pacing.digest_above:
+        digest_id = new_event_id()
+        for row in fresh:
+            row.digest_id = digest_id
+        digests[digest_id] = fresh
+        fresh = []
+    units = [Unit(ids=(row.id,), attempts=row.attempts, sms=OutgoingSms(
+        out_id=str(row.id), mobile=row.mobile or "", text=row.text, template=row.template,
+        params=dict(row.params or {}), attempt=row.attempts)) for row in fresh]
+    for digest_id, rows in digests.items():
+        rows.sort(key=lambda r: r.create_time)
+        addressee = person.display_name if person else user.removeprefix("users/")
+        text, params = pacing_digest(addressee, [(r.template, dict(r.params or {})) for r in rows])
+        units.append(Unit(ids=tuple(r.id for r in rows), attempts=max(r.attempts for r in rows), sms=OutgoingSms(
+            out_id=str(digest_id), mobile=next((r.mobile for r in rows if r.mobile), ""), text=text,
+            template=DIGEST, params=params, attempt=max(r.attempts for r in rows))))
+        metrics.SMS_DIGESTS.inc()
+    return units
+
+
+def record(uow_factory: Callable[[], UnitOfWork], unit: Unit, *, provider: str, error: SmsError | None,
+           policy: RetryPolicy) -> None:
     with uow_factory() as uow:
-        row = uow.session.get(SmsDeliveryRow, delivery_id, with_for_update=True)
         now = uow.clock.now()
-        row.provider, row.claimed_until = provider, None
-        if error is None:
-            row.state, row.send_time, row.failure_reason = DeliveryState.DELIVERY_STATE_SENT, now, None
-        elif error.permanent or attempts >= policy.max_attempts:
-            row.state, row.failure_reason = DeliveryState.DELIVERY_STATE_FAILED, str(error)[:500]
-        else:
-            # Backoff is an infrastructure wait, in database time like the claim itself; when the
-            # message is due in the court's (business) time is left as it was.
-            row.failure_reason, row.claimed_until = str(error)[:500], func.now() + policy.delay(attempts)
+        for row in uow.session.scalars(select(SmsDeliveryRow).where(SmsDeliveryRow.id.in_(unit.ids))
+                                       .order_by(SmsDeliveryRow.id).with_for_update()):
+            row.provider, row.claimed_until = provider, None
+            if error is None:
+                row.state, row.send_time, row.failure_reason = DeliveryState.DELIVERY_STATE_SENT, now, None
+            elif error.permanent or unit.attempts >= policy.max_attempts:
+                row.state, row.failure_reason = DeliveryState.DELIVERY_STATE_FAILED, str(error)[:500]
+            else:
+                # Backoff is an infrastructure wait, in database time like the claim itself; when
+                # the message is due in the court's (business) time is left as it was.
+                row.failure_reason, row.claimed_until = str(error)[:500], func.now() + policy.delay(unit.attempts)
         uow.commit()
-    metrics.SMS_SENT.labels(provider, "sent" if error is None else "error").inc()
+    metrics.SMS_SENT.labels(provider, "sent" if error is None else "error").inc(len(unit.ids))
 
 
 class SmsSender:
+    """Claims due deliveries and sends them, `concurrency` provider calls at a time (a provider
+    call waits on the network; one at a time would cap a morning's digests at a few per second)."""
+
     def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: SmsProvider, *,
-                 policy: RetryPolicy = RetryPolicy(), batch: int = 100, interval: float = 1.0) -> None:
+                 policy: RetryPolicy = RetryPolicy(), pacing: Pacing = NO_PACING, batch: int = 100,
+                 concurrency: int = 16, interval: float = 1.0) -> None:
         self._uow = uow_factory
         self._provider = provider
         self._policy = policy
+        self._pacing = pacing
         self._batch = batch
         self._interval = interval
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sms")
+        # Each provider call ends within a lease; a batch is sent in ceil(batch / concurrency) rounds.
+        self._lease = LEASE_SECONDS * math.ceil(batch / concurrency)
         self._stopping = False
 
     async def run(self) -> None:
+        loop = asyncio.get_running_loop()
         while not self._stopping:
             try:
-                claimed = await asyncio.to_thread(claim, self._uow, batch=self._batch)
-                for delivery_id, sms, attempts in claimed:
-                    await asyncio.to_thread(self._send_one, delivery_id, sms, attempts)
+                claimed = await asyncio.to_thread(claim, self._uow, batch=self._batch, pacing=self._pacing,
+                                                  lease_seconds=self._lease)
+                await asyncio.gather(*(loop.run_in_executor(self._pool, self._send_one, unit) for unit in claimed))
             except Exception:
                 log.exception("SMS loop failed; retrying")
                 claimed = []
             if len(claimed) < self._batch:
                 await asyncio.sleep(self._interval)
 
-    def _send_one(self, delivery_id, sms: OutgoingSms, attempts: int) -> None:
-        error = None
+    def _send_one(self, unit: Unit) -> None:
+        sms, error = unit.sms, None
         if not sms.mobile:
             error = SmsError("收件人未登记手机号码")
         else:
@@ -180,8 +258,8 @@ class SmsSender:
                 error = exc
             except Exception as exc:  # network and the like: transient
                 error = SmsError(f"{type(exc).__name__}: {exc}")
-        record(self._uow, delivery_id, provider=self._provider.name, error=error, attempts=attempts,
-               policy=self._policy)
+        record(self._uow, unit, provider=self._provider.name, error=error, policy=self._policy)
 
     async def stop(self) -> None:
         self._stopping = True
+        self._pool.shutdown(wait=False)

@@ -14,6 +14,9 @@ from datetime import date
 SMS_MAX_CHARS = 200
 SIGNATURE = "【法院审判管理】"
 LEVEL_LABELS = {2: "分管院领导", 3: "院长及上级法院"}
+# Template codes: one per kind of reminder, and the digest that lists several (pacing.py).
+KINDS = ("WARNING", "OVERDUE", "ESCALATION", "CLOSING_CHECK", "APPROVAL_REQUESTED", "APPLICATION_DECIDED",
+         "NODE_LOCKED", "NODE_UNLOCKED", "DIGEST")
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,9 @@ def node_unlocked(a: About, *, approver: str) -> Reminder:
 
 
 def _reminder(template: str, title: str, body: str, params: dict[str, str]) -> Reminder:
-    return Reminder(title=title, body=body, sms=_sms(body), template=template, params=params)
+    return Reminder(title=title, body=body, sms=sms_text(body), template=template, params=params)
 
 
-def _sms(text: str) -> str:
+def sms_text(text: str) -> str:
     text = SIGNATURE + text
     return text if len(text) <= SMS_MAX_CHARS else text[: SMS_MAX_CHARS - 1] + "…"

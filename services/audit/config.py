@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.settings import CommonSettings, Env
+from services.audit.retention import MIN_RETENTION_DAYS
+from services.common.settings import CommonSettings, Env, SettingsError
 
 DEFAULT_PORT = 50055
 
@@ -16,10 +17,19 @@ class Settings:
     checkpoint_key: str
     # A checkpoint every this many records.
     checkpoint_every: int
+    # Records older than this many days are removed (never fewer than 180, P8).
+    retention_days: int = 365
+    # Seconds between retention runs.
+    retention_interval: float = 3600.0
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
         env = env or Env()
         common = CommonSettings.from_env("audit", DEFAULT_PORT, env)
+        retention = env.int("AUDIT_RETENTION_DAYS", 365)
+        if retention < MIN_RETENTION_DAYS:
+            raise SettingsError(f"配置错误: AUDIT_RETENTION_DAYS={retention}; audit records are kept at least "
+                                f"{MIN_RETENTION_DAYS} days")
         return cls(common=common, checkpoint_key=env.str("AUDIT_CHECKPOINT_KEY", common.internal_key),
-                   checkpoint_every=env.int("AUDIT_CHECKPOINT_EVERY", 1000))
+                   checkpoint_every=env.int("AUDIT_CHECKPOINT_EVERY", 1000), retention_days=retention,
+                   retention_interval=env.float("AUDIT_RETENTION_INTERVAL", 3600.0))

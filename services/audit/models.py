@@ -65,4 +65,18 @@ class CheckpointRow(Base):
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AnchorRow(Base):
+    """Retention removed the records up to `sequence`; the chain goes on from `hash` (signed with
+    chain.sign_anchor). Only the latest is kept: verification starts there."""
+
+    __tablename__ = "anchors"
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(64))
+    removed_records: Mapped[int] = mapped_column(BigInteger)
+    # The newest record_time among the removed ones: what retention reached.
+    removed_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 MESSAGING = Messaging(*messaging_tables(metadata))

@@ -11,7 +11,7 @@ from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 
 from services.audit import chain
-from services.audit.models import ChainHeadRow, CheckpointRow, RecordRow
+from services.audit.models import AnchorRow, ChainHeadRow, CheckpointRow, RecordRow
 from services.common import scope
 from services.common.errors import FailedPrecondition, PermissionDenied, invalid_field
 from services.common.paging import Page, page_of
@@ -58,11 +58,14 @@ class Verification:
     head_sequence: int
     checkpoints_verified: int
     finding: chain.Finding | None
+    # The first record the walk starts from: 1, or the first after what retention removed.
+    first_sequence: int = 1
 
 
 def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_key: str) -> Verification:
-    """Walk the whole chain from the first record: every link, every record's hash, every signed
-    checkpoint, and the head; report the first bad record (tests tamper in PostgreSQL directly)."""
+    """Walk the whole chain from the first record (or the signed anchor retention left): every
+    link, every record's hash, every signed checkpoint, and the head; report the first bad record
+    (tests tamper in PostgreSQL directly)."""
     if caller.role not in AUDIT_ROLES:
         raise PermissionDenied("仅审计、监察人员可校验日志", reason="AUDIT_ROLE_REQUIRED")
     if caller.scope != ScopeLevel.SCOPE_LEVEL_PROVINCE:
@@ -74,8 +77,10 @@ def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_
         uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         head = uow.session.get(ChainHeadRow, 1)
         checkpoints = {c.sequence: (c.hash, c.signature) for c in uow.session.scalars(select(CheckpointRow))}
-        verifier = chain.Verifier(key=checkpoint_key, checkpoints=checkpoints)
-        after = 0
+        kept_from = uow.session.scalar(select(AnchorRow).order_by(AnchorRow.sequence.desc()).limit(1))
+        anchor = chain.Anchor(kept_from.sequence, kept_from.hash, kept_from.signature) if kept_from else None
+        verifier = chain.Verifier(key=checkpoint_key, checkpoints=checkpoints, anchor=anchor)
+        after = anchor.sequence if anchor else 0
         while True:
             batch = uow.session.execute(select(*columns).where(RecordRow.sequence > after)
                                         .order_by(RecordRow.sequence).limit(VERIFY_BATCH)).mappings().all()
@@ -85,7 +90,8 @@ def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_
         finding = verifier.finish(head_sequence=head.sequence if head else 0, head_hash=head.hash if head else chain.GENESIS)
     return Verification(intact=finding is None, verified_records=verifier.checked,
                         head_sequence=head.sequence if head else 0,
-                        checkpoints_verified=verifier.checkpoints_verified, finding=finding)
+                        checkpoints_verified=verifier.checkpoints_verified, finding=finding,
+                        first_sequence=(anchor.sequence if anchor else 0) + 1)
 
 
 def list_records(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, filters: dict, page: Page,

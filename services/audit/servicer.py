@@ -54,7 +54,8 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
         v = await self._rt.db(service.verify, self._rt.uow, caller=caller.current(),
                               checkpoint_key=self._checkpoint_key)
         reply = pb.VerifyAuditChainResponse(intact=v.intact, verified_records=v.verified_records,
-                                            head_sequence=v.head_sequence, checkpoints_verified=v.checkpoints_verified)
+                                            head_sequence=v.head_sequence, checkpoints_verified=v.checkpoints_verified,
+                                            first_sequence=v.first_sequence)
         if v.finding is not None:
             reply.first_bad_record = f"auditRecords/{v.finding.sequence}"
             reply.problem, reply.message = v.finding.problem, v.finding.message

@@ -12,6 +12,8 @@ RATE_LIMITED = Counter("courtflow_gateway_rate_limited_total", "Calls refused by
                        ["role"])
 TIMERS_FIRED = Counter("courtflow_timers_fired_total", "Due-queue rungs fired", ["kind"])
 SMS_SENT = Counter("courtflow_sms_total", "SMS deliveries by result", ["provider", "result"])
+SMS_DIGESTS = Counter("courtflow_sms_digests_total", "Digest SMS composed from several reminders to one person")
+MESSAGES_DELIVERED = Counter("courtflow_messages_delivered_total", "Reminders put in inboxes, by kind", ["kind"])
 
 
 def serve(port: int, host: str) -> None:

@@ -27,6 +27,10 @@ class Env:
             raise SettingsError(f"配置缺失: environment variable {name} is required")
         return value
 
+    def optional(self, name: str) -> str:
+        """A setting that may be left out: "" when unset or empty."""
+        return self._environ.get(name) or ""
+
     def int(self, name: str, default: int | None = None) -> int:
         raw = self._environ.get(name)
         if raw in (None, ""):

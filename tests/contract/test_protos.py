@@ -27,7 +27,8 @@ GEN_PROTOS = ROOT / "scripts" / "gen_protos.py"
 BUF_LINT = ROOT / "scripts" / "buf_lint.py"
 BUF = ROOT / "tools" / "node_modules" / ".bin" / "buf"
 GENERATED_PACKAGES = ("courtflow", "buf")
-SERVICES = ("CaseService", "NodeService", "AlertService", "StatsService", "AuditService", "GatewayService")
+SERVICES = ("CaseService", "NodeService", "AlertService", "StatsService", "AuditService", "GatewayService",
+            "AuthService")
 
 
 def _files(base: Path) -> set[str]:

@@ -4,7 +4,7 @@ Every RPC is enumerated from the service descriptors; each must have an entry in
 that a new RPC without one fails this suite. Callers from another court, from another department,
 a peer without the case, and a caller with no token try to read, list, change and drill into the
 victim's case (court 440101, department civil1, handler judge.440101.civil1.1), its trial-limit
-node, an application on it and the judge's inbox. A read may answer, but nothing of the victim
+node, an application on it, the judge's inbox and login session. A read may answer, but nothing of the victim
 may appear in the answer, names and counts included; a change must be refused; and afterwards the
 victim's objects are as they were."""
 from __future__ import annotations
@@ -21,6 +21,7 @@ from google.type import date_pb2
 from courtflow.alert.v1 import alert_service_pb2 as als, alert_service_pb2_grpc
 from courtflow.audit.v1 import audit_service_pb2 as aus, audit_service_pb2_grpc
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs, case_service_pb2_grpc
+from courtflow.gateway.v1 import auth_service_pb2 as auths, auth_service_pb2_grpc
 from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_grpc
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2_grpc
 from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc
@@ -47,6 +48,7 @@ SERVICES = {
     "courtflow.stats.v1.StatsService": (stats_service_pb2_grpc.StatsServiceStub, ss),
     "courtflow.audit.v1.AuditService": (audit_service_pb2_grpc.AuditServiceStub, aus),
     "courtflow.gateway.v1.GatewayService": (gateway_service_pb2_grpc.GatewayServiceStub, gs),
+    "courtflow.gateway.v1.AuthService": (auth_service_pb2_grpc.AuthServiceStub, auths),
 }
 
 
@@ -56,6 +58,8 @@ class Victim:
     case_number: str
     node: str
     application: str
+    message: str            # in the judge's inbox
+    refresh_token: str      # of the judge's login session
 
     @property
     def markers(self) -> list[str]:
@@ -112,6 +116,13 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
         parent=f"users/{JUDGE}", page_size=1000)),
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": ("read", lambda v: als.ListSmsDeliveriesRequest(
         parent=f"users/{JUDGE}", page_size=1000)),
+    "/courtflow.alert.v1.AlertService/MarkMessageRead": ("write", lambda v: als.MarkMessageReadRequest(
+        name=v.message)),
+    "/courtflow.alert.v1.AlertService/MarkAllMessagesRead": ("write", lambda v: als.MarkAllMessagesReadRequest(
+        parent=f"users/{JUDGE}")),
+    "/courtflow.alert.v1.AlertService/StreamMessages": ("read", lambda v: als.StreamMessagesRequest(
+        parent=f"users/{JUDGE}")),
+    "/courtflow.alert.v1.AlertService/GetDeliveryStats": ("read", lambda v: als.GetDeliveryStatsRequest()),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": ("read", lambda v: ss.ListNodeStatisticsRequest(
         parent="courts/-", page_size=1000)),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": ("read", lambda v: aus.ListAuditRecordsRequest(page_size=1000)),
@@ -121,6 +132,13 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
     "/courtflow.audit.v1.AuditService/ExportAuditRecords": ("read", lambda v: aus.ExportAuditRecordsRequest(
         format=aus.EXPORT_FORMAT_CSV)),
     "/courtflow.gateway.v1.GatewayService/GetCaller": ("read", lambda v: gs.GetCallerRequest()),
+    # Signing in as the victim without the password; refreshing with a token that is not one (a refresh
+    # token is a bearer secret: whoever holds the victim's is the victim); ending the victim's session.
+    "/courtflow.gateway.v1.AuthService/Login": ("write", lambda v: auths.LoginRequest(username=JUDGE,
+                                                                                        password="guess-1234")),
+    "/courtflow.gateway.v1.AuthService/RefreshToken": ("write", lambda v: auths.RefreshTokenRequest(
+        refresh_token="cfr_" + "A" * 43)),
+    "/courtflow.gateway.v1.AuthService/Logout": ("write", lambda v: auths.LogoutRequest(refresh_token=v.refresh_token)),
 }
 
 
@@ -153,20 +171,42 @@ def victim(cf) -> Victim:
     eventually(lambda: cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name), metadata=cf.md(JUDGE)).nodes,
                what="victim's nodes")
     cf.set_clock(datetime(2026, 8, 19, 9, tzinfo=LEGAL_TZ))  # the 15-day warning has fired
-    eventually(lambda: cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me"), metadata=cf.md(JUDGE)).messages,
-               what="victim's reminder")
+    message = eventually(lambda: cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me"),
+                                                        metadata=cf.md(JUDGE)).messages, what="victim's reminder")[0]
     application = cf.nodes.CreateApplication(ns.CreateApplicationRequest(
         parent=node, request_id="bola-victim-ext", application=node_pb2.Application(
             kind=node_pb2.APPLICATION_KIND_EXTENSION, extension="6m", reason="案情复杂", materials=["审批表"])),
         metadata=cf.md(JUDGE)).application
-    return Victim(case=case.name, case_number=case.case_number, node=node, application=application.name)
+    session = auth_service_pb2_grpc.AuthServiceStub(cf.channel).Login(auths.LoginRequest(
+        username=JUDGE, password=cf.logins[JUDGE]["password"]))
+    return Victim(case=case.name, case_number=case.case_number, node=node, application=application.name,
+                  message=message.name, refresh_token=session.refresh_token)
 
 
 def call(cf, method: str, request, user: str | None):
     service, name = method.strip("/").split("/")
     stub = SERVICES[service][0](cf.channel)
     metadata = cf.md(user) if user else []
-    return getattr(stub, name)(request, metadata=metadata, timeout=15)
+    reply = getattr(stub, name)(request, metadata=metadata, timeout=15 if name != "StreamMessages" else 3)
+    if name != "StreamMessages":
+        return reply
+    # A stream is read until it goes quiet: whatever it sent before counts as the reply.
+    items = []
+    try:
+        for item in reply:
+            items.append(item)
+    except grpc.RpcError as exc:
+        if exc.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+            raise
+    return Streamed(items)
+
+
+@dataclass
+class Streamed:
+    items: list
+
+    def SerializeToString(self) -> bytes:
+        return b"".join(i.SerializeToString() for i in self.items)
 
 
 @pytest.mark.parametrize("who", list(ATTACKERS))
@@ -196,6 +236,12 @@ def test_the_victims_objects_are_as_they_were(cf, victim):
     assert (node.due_date.year, node.due_date.month, node.due_date.day) == (2026, 9, 2) and node.change_count == 0
     case = cf.cases.GetCase(cs.GetCaseRequest(name=victim.case), metadata=cf.md(JUDGE)).case
     assert case.state == case_pb2.CASE_STATE_FILED
+    inbox = cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me"), metadata=cf.md(JUDGE))
+    assert [m.read for m in inbox.messages if m.name == victim.message] == [False]
     rule = cf.nodes.GetNodeRule(ns.GetNodeRuleRequest(name=f"courts/{COURT}/nodeRules/trial_time_limit"),
                                 metadata=cf.md(JUDGE)).node_rule
     assert rule.period == "6m" and not rule.override_court
+    # The judge's login session was not ended by anyone else's Logout.
+    renewed = auth_service_pb2_grpc.AuthServiceStub(cf.channel).RefreshToken(
+        auths.RefreshTokenRequest(refresh_token=victim.refresh_token))
+    assert renewed.access_token and renewed.refresh_token != victim.refresh_token

@@ -14,14 +14,14 @@ import nats
 import pytest
 from sqlalchemy import create_engine, text
 
-from courtflow.alert.v1 import alert_service_pb2 as als
+from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
 from courtflow.stats.v1 import stats_service_pb2 as ss
 
 from conftest import new_database
 from runtime.demo import create_request
 from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
-from support import COURT, COURT_SYSTEM, JUDGE, PRESIDENT, eventually, start_system
+from support import COURT, COURT_SYSTEM, JUDGE, PRESIDENT, UNPACED_SMS, eventually, start_system
 
 pytestmark = pytest.mark.timeout(300)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
@@ -31,7 +31,7 @@ START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
 def cf(postgres, nats_servers, tmp_path_factory):
     nats_url, _ = nats_servers.new("bus")
     running = start_system(database_url=new_database(postgres, "bus"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("bus"), start_clock=START)
+                           work=tmp_path_factory.mktemp("bus"), start_clock=START, extra_env=UNPACED_SMS)
     yield running
     running.system.stop()
 
@@ -93,12 +93,15 @@ def test_alert_killed_mid_flow_delivers_every_reminder_exactly_once(cf):
     assert not cf.system.components["alert"].running()
     cf.system.restart("alert")
     numbers = {s.case_number for s in seeds}
-    mine = lambda: [m for m in messages(cf) if m.case_number in numbers]
+    # The overdue reminders (each node, some 50 days overdue, also climbs the ladder once).
+    mine = lambda: [m for m in messages(cf) if m.case_number in numbers and m.kind == alert_pb2.REMINDER_KIND_OVERDUE]
     eventually(lambda: len(mine()) >= count, timeout=60, what="all reminders after restart")
     time.sleep(1.0)  # let any duplicate that would have been produced arrive before counting
     per_node = Counter(m.node for m in mine())
     assert len(per_node) == count and set(per_node.values()) == {1}
-    sms = eventually(lambda: (lines := [l for l in sms_lines(cf) if any(n in l["text"] for n in numbers)])
+    # The judge's own (the division head is told too, in texts that name the judge).
+    sms = eventually(lambda: (lines := [l for l in sms_lines(cf) if l["template"] == "OVERDUE"
+                                        and "您承办的" in l["text"] and any(n in l["text"] for n in numbers)])
                      and len(lines) >= count and lines, timeout=60, what="all SMS")
     assert len(sms) == count
     assert Counter(l["out_id"] for l in sms).most_common(1)[0][1] == 1
@@ -109,8 +112,10 @@ def test_redelivered_event_changes_nothing(cf):
     case = cf.cases.CreateCase(create_request(seed("redeliver", 3000, date(2026, 1, 6))),
                                metadata=cf.md(COURT_SYSTEM)).case
     node = f"{case.name}/nodes/serve_complaint_copy"
-    eventually(lambda: [m for m in messages(cf) if m.node == node], what="overdue reminder")
-    eventually(lambda: [l for l in sms_lines(cf) if case.case_number in l["text"]], what="its SMS")
+    # Some 55 days overdue when it opens: the overdue reminder and the ladder's 31-day rung.
+    eventually(lambda: len([m for m in messages(cf) if m.node == node]) == 2, what="overdue and escalation")
+    # SMS: the overdue one to the judge and the division head, the escalation also to the vice-president.
+    eventually(lambda: len([l for l in sms_lines(cf) if case.case_number in l["text"]]) == 5, what="their SMS")
 
     def stats_row():
         rows = cf.stats.ListNodeStatistics(ss.ListNodeStatisticsRequest(parent=f"courts/{COURT}"),
@@ -148,7 +153,7 @@ def test_redelivered_event_changes_nothing(cf):
     for durable in ("alert-node", "stats-node"):
         delivered, ack_pending, pending = result[durable]
         assert delivered >= result["seq"] and ack_pending == 0 and pending == 0, result
-    assert len([m for m in messages(cf) if m.node == node]) == 1
+    assert len([m for m in messages(cf) if m.node == node]) == 2
     assert stats_row() == before_stats
     assert len(sms_lines(cf)) == before_sms
 

@@ -3,7 +3,7 @@ reordered or rewritten record, a cut tail and a forged checkpoint, each by tampe
 database directly, and names the first bad record."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -183,3 +183,58 @@ def test_usage_by_person_department_and_court_within_scope_and_time(audit_db):
     with pytest.raises(InvalidArgument):
         service.usage(factory, caller=AUDITOR, group_by="court", start=datetime(2026, 11, 27, 2, tzinfo=timezone.utc),
                       end=datetime(2026, 11, 27, 1, tzinfo=timezone.utc))
+
+
+# ── retention ─────────────────────────────────────────────────────────────────────────────────
+
+def purge_later(factory, days: int):
+    """Retention run `days` after the records were written (RECORDS=25 in batches of 7: checkpoints
+    at 14 and 21, the heads of the batches that passed 10 and 20)."""
+    from services.audit import retention
+    clock = ManualClock(datetime(2026, 11, 27, 2, tzinfo=timezone.utc) + timedelta(days=days))
+    later = lambda: factory(clock)  # noqa: E731
+    return retention.purge(later, checkpoint_key=KEY, retention_days=180, every=EVERY), later
+
+
+@pytest.fixture
+def clocked(audit_db):
+    engine, factory = audit_db
+    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
+    return engine, lambda clock: UnitOfWork(sessions=sessions, producer="audit", clock=clock,
+                                            outbox=MESSAGING.outbox, handled=MESSAGING.handled)
+
+
+def test_retention_keeps_the_period_and_the_rest_verifies_from_a_signed_anchor(clocked):
+    engine, factory = clocked
+    removed, later = purge_later(factory, 179)
+    assert removed == 0                              # inside the period: nothing goes
+    removed, later = purge_later(factory, 181)
+    assert removed == 21                             # up to the last checkpoint (21), not beyond
+    v = verify(later)
+    assert (v.intact, v.first_sequence, v.verified_records, v.head_sequence) == (True, 22, 5, 26)
+    with engine.connect() as conn:
+        purge_record = conn.execute(text(f"SELECT action, error_reason FROM {SCHEMA}.records "
+                                         "WHERE sequence = 26")).one()
+    assert purge_record[0] == "audit.retention.purge" and "removed 21 records" in purge_record[1]
+    assert purge_later(factory, 182)[0] == 0         # nothing more until the next checkpoint ages
+
+
+def test_after_retention_a_deletion_or_a_forged_anchor_is_still_found(clocked):
+    engine, factory = clocked
+    _, later = purge_later(factory, 181)
+    tamper(engine, f"UPDATE {SCHEMA}.anchors SET sequence = 23")       # claim more went by retention
+    assert found(verify(later)) == (23, "ANCHOR_FORGED")
+    tamper(engine, f"UPDATE {SCHEMA}.anchors SET sequence = 21")
+    assert verify(later).intact
+    tamper(engine, f"DELETE FROM {SCHEMA}.records WHERE sequence = 22")
+    assert found(verify(later)) == (22, "MISSING")
+    tamper(engine, f"DELETE FROM {SCHEMA}.anchors")                    # hide the anchor: all is missing
+    assert found(verify(later)) == (1, "MISSING")
+
+
+def test_retention_shorter_than_180_days_stops_start_up():
+    from services.audit.config import Settings
+    from services.common.settings import Env, SettingsError
+    with pytest.raises(SettingsError, match="AUDIT_RETENTION_DAYS=90"):
+        Settings.from_env(Env({"AUDIT_RETENTION_DAYS": "90", "COURTFLOW_INTERNAL_KEY": "k" * 32,
+                               "DATABASE_URL": "postgresql://x/y", "NATS_URL": "nats://x"}))

@@ -26,15 +26,26 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from courtflow.alert.v1 import alert_pb2 as courtflow_dot_alert_dot_v1_dot_alert__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/alert/v1/alert_service.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/alert/v1/alert.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"\xaa\x01\n\x13ListMessagesRequest\x12<\n\x06parent\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"t\n\x14ListMessagesResponse\x12-\n\x08messages\x18\x01 \x03(\x0b\x32\x1b.courtflow.alert.v1.Message\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"\x95\x01\n\x18ListSmsDeliveriesRequest\x12<\n\x06parent\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"m\n\x19ListSmsDeliveriesResponse\x12\x37\n\x0esms_deliveries\x18\x01 \x03(\x0b\x32\x1f.courtflow.alert.v1.SmsDelivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xb8\x02\n\x0c\x41lertService\x12\x88\x01\n\x0cListMessages\x12\'.courtflow.alert.v1.ListMessagesRequest\x1a(.courtflow.alert.v1.ListMessagesResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{parent=users/*}/messages\x12\x9c\x01\n\x11ListSmsDeliveries\x12,.courtflow.alert.v1.ListSmsDeliveriesRequest\x1a-.courtflow.alert.v1.ListSmsDeliveriesResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=users/*}/smsDeliveriesb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/alert/v1/alert_service.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/alert/v1/alert.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"k\n\x16MarkMessageReadRequest\x12Q\n\x04name\x18\x01 \x01(\tBC\xe2\x41\x01\x02\xbaH<r:28^users/[a-z0-9][a-z0-9._-]{0,62}/messages/[0-9a-f-]{36}$\"]\n\x17MarkMessageReadResponse\x12,\n\x07message\x18\x01 \x01(\x0b\x32\x1b.courtflow.alert.v1.Message\x12\x14\n\x0cunread_count\x18\x02 \x01(\x05\"t\n\x1aMarkAllMessagesReadRequest\x12<\n\x06parent\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\x12\x18\n\x06\x66ilter\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"I\n\x1bMarkAllMessagesReadResponse\x12\x14\n\x0cmarked_count\x18\x01 \x01(\x05\x12\x14\n\x0cunread_count\x18\x02 \x01(\x05\"\xa8\x01\n\x15StreamMessagesRequest\x12<\n\x06parent\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\x12Q\n\x05\x61\x66ter\x18\x02 \x01(\tBB\xbaH?r=2;^(users/[a-z0-9][a-z0-9._-]{0,62}/messages/[0-9a-f-]{36})?$\"F\n\x16StreamMessagesResponse\x12,\n\x07message\x18\x01 \x01(\x0b\x32\x1b.courtflow.alert.v1.Message\"w\n\x17GetDeliveryStatsRequest\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\">\n\rDeliveryCount\x12\x0f\n\x07\x63hannel\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x03\"M\n\x18GetDeliveryStatsResponse\x12\x31\n\x06\x63ounts\x18\x01 \x03(\x0b\x32!.courtflow.alert.v1.DeliveryCount\"\xaa\x01\n\x13ListMessagesRequest\x12<\n\x06parent\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"t\n\x14ListMessagesResponse\x12-\n\x08messages\x18\x01 \x03(\x0b\x32\x1b.courtflow.alert.v1.Message\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"\x95\x01\n\x18ListSmsDeliveriesRequest\x12<\n\x06parent\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"m\n\x19ListSmsDeliveriesResponse\x12\x37\n\x0esms_deliveries\x18\x01 \x03(\x0b\x32\x1f.courtflow.alert.v1.SmsDelivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xac\x07\n\x0c\x41lertService\x12\x88\x01\n\x0cListMessages\x12\'.courtflow.alert.v1.ListMessagesRequest\x1a(.courtflow.alert.v1.ListMessagesResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{parent=users/*}/messages\x12\x9d\x01\n\x0fMarkMessageRead\x12*.courtflow.alert.v1.MarkMessageReadRequest\x1a+.courtflow.alert.v1.MarkMessageReadResponse\"1\x82\xd3\xe4\x93\x02+\"&/v1/{name=users/*/messages/*}:markRead:\x01*\x12\xac\x01\n\x13MarkAllMessagesRead\x12..courtflow.alert.v1.MarkAllMessagesReadRequest\x1a/.courtflow.alert.v1.MarkAllMessagesReadResponse\"4\x82\xd3\xe4\x93\x02.\")/v1/{parent=users/*}/messages:markAllRead:\x01*\x12\x97\x01\n\x0eStreamMessages\x12).courtflow.alert.v1.StreamMessagesRequest\x1a*.courtflow.alert.v1.StreamMessagesResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=users/*}/messages:stream0\x01\x12\x9c\x01\n\x11ListSmsDeliveries\x12,.courtflow.alert.v1.ListSmsDeliveriesRequest\x1a-.courtflow.alert.v1.ListSmsDeliveriesResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=users/*}/smsDeliveries\x12\x88\x01\n\x10GetDeliveryStats\x12+.courtflow.alert.v1.GetDeliveryStatsRequest\x1a,.courtflow.alert.v1.GetDeliveryStatsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/deliveryStatsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'courtflow.alert.v1.alert_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_MARKMESSAGEREADREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_MARKMESSAGEREADREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\272H<r:28^users/[a-z0-9][a-z0-9._-]{0,62}/messages/[0-9a-f-]{36}$'
+  _globals['_MARKALLMESSAGESREADREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_MARKALLMESSAGESREADREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$'
+  _globals['_MARKALLMESSAGESREADREQUEST'].fields_by_name['filter']._loaded_options = None
+  _globals['_MARKALLMESSAGESREADREQUEST'].fields_by_name['filter']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_STREAMMESSAGESREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_STREAMMESSAGESREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$'
+  _globals['_STREAMMESSAGESREQUEST'].fields_by_name['after']._loaded_options = None
+  _globals['_STREAMMESSAGESREQUEST'].fields_by_name['after']._serialized_options = b'\272H?r=2;^(users/[a-z0-9][a-z0-9._-]{0,62}/messages/[0-9a-f-]{36})?$'
   _globals['_LISTMESSAGESREQUEST'].fields_by_name['parent']._loaded_options = None
   _globals['_LISTMESSAGESREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$'
   _globals['_LISTMESSAGESREQUEST'].fields_by_name['page_size']._loaded_options = None
@@ -51,16 +62,42 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTSMSDELIVERIESREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
   _globals['_ALERTSERVICE'].methods_by_name['ListMessages']._loaded_options = None
   _globals['_ALERTSERVICE'].methods_by_name['ListMessages']._serialized_options = b'\202\323\344\223\002\037\022\035/v1/{parent=users/*}/messages'
+  _globals['_ALERTSERVICE'].methods_by_name['MarkMessageRead']._loaded_options = None
+  _globals['_ALERTSERVICE'].methods_by_name['MarkMessageRead']._serialized_options = b'\202\323\344\223\002+\"&/v1/{name=users/*/messages/*}:markRead:\001*'
+  _globals['_ALERTSERVICE'].methods_by_name['MarkAllMessagesRead']._loaded_options = None
+  _globals['_ALERTSERVICE'].methods_by_name['MarkAllMessagesRead']._serialized_options = b'\202\323\344\223\002.\")/v1/{parent=users/*}/messages:markAllRead:\001*'
+  _globals['_ALERTSERVICE'].methods_by_name['StreamMessages']._loaded_options = None
+  _globals['_ALERTSERVICE'].methods_by_name['StreamMessages']._serialized_options = b'\202\323\344\223\002&\022$/v1/{parent=users/*}/messages:stream'
   _globals['_ALERTSERVICE'].methods_by_name['ListSmsDeliveries']._loaded_options = None
   _globals['_ALERTSERVICE'].methods_by_name['ListSmsDeliveries']._serialized_options = b'\202\323\344\223\002$\022\"/v1/{parent=users/*}/smsDeliveries'
-  _globals['_LISTMESSAGESREQUEST']._serialized_start=187
-  _globals['_LISTMESSAGESREQUEST']._serialized_end=357
-  _globals['_LISTMESSAGESRESPONSE']._serialized_start=359
-  _globals['_LISTMESSAGESRESPONSE']._serialized_end=475
-  _globals['_LISTSMSDELIVERIESREQUEST']._serialized_start=478
-  _globals['_LISTSMSDELIVERIESREQUEST']._serialized_end=627
-  _globals['_LISTSMSDELIVERIESRESPONSE']._serialized_start=629
-  _globals['_LISTSMSDELIVERIESRESPONSE']._serialized_end=738
-  _globals['_ALERTSERVICE']._serialized_start=741
-  _globals['_ALERTSERVICE']._serialized_end=1053
+  _globals['_ALERTSERVICE'].methods_by_name['GetDeliveryStats']._loaded_options = None
+  _globals['_ALERTSERVICE'].methods_by_name['GetDeliveryStats']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/deliveryStats'
+  _globals['_MARKMESSAGEREADREQUEST']._serialized_start=219
+  _globals['_MARKMESSAGEREADREQUEST']._serialized_end=326
+  _globals['_MARKMESSAGEREADRESPONSE']._serialized_start=328
+  _globals['_MARKMESSAGEREADRESPONSE']._serialized_end=421
+  _globals['_MARKALLMESSAGESREADREQUEST']._serialized_start=423
+  _globals['_MARKALLMESSAGESREADREQUEST']._serialized_end=539
+  _globals['_MARKALLMESSAGESREADRESPONSE']._serialized_start=541
+  _globals['_MARKALLMESSAGESREADRESPONSE']._serialized_end=614
+  _globals['_STREAMMESSAGESREQUEST']._serialized_start=617
+  _globals['_STREAMMESSAGESREQUEST']._serialized_end=785
+  _globals['_STREAMMESSAGESRESPONSE']._serialized_start=787
+  _globals['_STREAMMESSAGESRESPONSE']._serialized_end=857
+  _globals['_GETDELIVERYSTATSREQUEST']._serialized_start=859
+  _globals['_GETDELIVERYSTATSREQUEST']._serialized_end=978
+  _globals['_DELIVERYCOUNT']._serialized_start=980
+  _globals['_DELIVERYCOUNT']._serialized_end=1042
+  _globals['_GETDELIVERYSTATSRESPONSE']._serialized_start=1044
+  _globals['_GETDELIVERYSTATSRESPONSE']._serialized_end=1121
+  _globals['_LISTMESSAGESREQUEST']._serialized_start=1124
+  _globals['_LISTMESSAGESREQUEST']._serialized_end=1294
+  _globals['_LISTMESSAGESRESPONSE']._serialized_start=1296
+  _globals['_LISTMESSAGESRESPONSE']._serialized_end=1412
+  _globals['_LISTSMSDELIVERIESREQUEST']._serialized_start=1415
+  _globals['_LISTSMSDELIVERIESREQUEST']._serialized_end=1564
+  _globals['_LISTSMSDELIVERIESRESPONSE']._serialized_start=1566
+  _globals['_LISTSMSDELIVERIESRESPONSE']._serialized_end=1675
+  _globals['_ALERTSERVICE']._serialized_start=1678
+  _globals['_ALERTSERVICE']._serialized_end=2618
 # @@protoc_insertion_point(module_scope)

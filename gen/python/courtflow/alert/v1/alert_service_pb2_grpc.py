@@ -40,10 +40,30 @@ class AlertServiceStub:
                 request_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListMessagesRequest.SerializeToString,
                 response_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListMessagesResponse.FromString,
                 _registered_method=True)
+        self.MarkMessageRead = channel.unary_unary(
+                '/courtflow.alert.v1.AlertService/MarkMessageRead',
+                request_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkMessageReadRequest.SerializeToString,
+                response_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkMessageReadResponse.FromString,
+                _registered_method=True)
+        self.MarkAllMessagesRead = channel.unary_unary(
+                '/courtflow.alert.v1.AlertService/MarkAllMessagesRead',
+                request_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkAllMessagesReadRequest.SerializeToString,
+                response_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkAllMessagesReadResponse.FromString,
+                _registered_method=True)
+        self.StreamMessages = channel.unary_stream(
+                '/courtflow.alert.v1.AlertService/StreamMessages',
+                request_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.StreamMessagesRequest.SerializeToString,
+                response_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.StreamMessagesResponse.FromString,
+                _registered_method=True)
         self.ListSmsDeliveries = channel.unary_unary(
                 '/courtflow.alert.v1.AlertService/ListSmsDeliveries',
                 request_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListSmsDeliveriesRequest.SerializeToString,
                 response_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListSmsDeliveriesResponse.FromString,
+                _registered_method=True)
+        self.GetDeliveryStats = channel.unary_unary(
+                '/courtflow.alert.v1.AlertService/GetDeliveryStats',
+                request_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.GetDeliveryStatsRequest.SerializeToString,
+                response_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.GetDeliveryStatsResponse.FromString,
                 _registered_method=True)
 
 
@@ -58,8 +78,38 @@ class AlertServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MarkMessageRead(self, request, context):
+        """Marks one message of the caller's inbox read.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkAllMessagesRead(self, request, context):
+        """Marks every unread message of the caller's inbox read, or those a filter selects.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamMessages(self, request, context):
+        """Live push: first the unread messages, then each new one as it arrives, until the caller
+        cancels. A client that reconnects passes the last message it saw and misses nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListSmsDeliveries(self, request, context):
         """Lists the SMS deliveries to a user; "users/me" is the caller.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDeliveryStats(self, request, context):
+        """Counts of deliveries by channel and state in the caller's scope: how many messages went to
+        inboxes, how many SMS were sent, are waiting (deferred by quiet hours or retrying) or failed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -73,10 +123,30 @@ def add_AlertServiceServicer_to_server(servicer, server):
                     request_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListMessagesRequest.FromString,
                     response_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListMessagesResponse.SerializeToString,
             ),
+            'MarkMessageRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkMessageRead,
+                    request_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkMessageReadRequest.FromString,
+                    response_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkMessageReadResponse.SerializeToString,
+            ),
+            'MarkAllMessagesRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkAllMessagesRead,
+                    request_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkAllMessagesReadRequest.FromString,
+                    response_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkAllMessagesReadResponse.SerializeToString,
+            ),
+            'StreamMessages': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamMessages,
+                    request_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.StreamMessagesRequest.FromString,
+                    response_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.StreamMessagesResponse.SerializeToString,
+            ),
             'ListSmsDeliveries': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSmsDeliveries,
                     request_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListSmsDeliveriesRequest.FromString,
                     response_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListSmsDeliveriesResponse.SerializeToString,
+            ),
+            'GetDeliveryStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDeliveryStats,
+                    request_deserializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.GetDeliveryStatsRequest.FromString,
+                    response_serializer=courtflow_dot_alert_dot_v1_dot_alert__service__pb2.GetDeliveryStatsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -118,6 +188,87 @@ class AlertService:
             _registered_method=True)
 
     @staticmethod
+    def MarkMessageRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.alert.v1.AlertService/MarkMessageRead',
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkMessageReadRequest.SerializeToString,
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkMessageReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkAllMessagesRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.alert.v1.AlertService/MarkAllMessagesRead',
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkAllMessagesReadRequest.SerializeToString,
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.MarkAllMessagesReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/courtflow.alert.v1.AlertService/StreamMessages',
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.StreamMessagesRequest.SerializeToString,
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.StreamMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListSmsDeliveries(request,
             target,
             options=(),
@@ -134,6 +285,33 @@ class AlertService:
             '/courtflow.alert.v1.AlertService/ListSmsDeliveries',
             courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListSmsDeliveriesRequest.SerializeToString,
             courtflow_dot_alert_dot_v1_dot_alert__service__pb2.ListSmsDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDeliveryStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.alert.v1.AlertService/GetDeliveryStats',
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.GetDeliveryStatsRequest.SerializeToString,
+            courtflow_dot_alert_dot_v1_dot_alert__service__pb2.GetDeliveryStatsResponse.FromString,
             options,
             channel_credentials,
             insecure,

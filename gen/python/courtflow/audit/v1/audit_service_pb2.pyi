@@ -116,7 +116,7 @@ class VerifyAuditChainRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class VerifyAuditChainResponse(_message.Message):
-    __slots__ = ("intact", "verified_records", "head_sequence", "checkpoints_verified", "first_bad_record", "problem", "message")
+    __slots__ = ("intact", "verified_records", "head_sequence", "checkpoints_verified", "first_bad_record", "problem", "message", "first_sequence")
     INTACT_FIELD_NUMBER: _ClassVar[int]
     VERIFIED_RECORDS_FIELD_NUMBER: _ClassVar[int]
     HEAD_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
@@ -124,6 +124,7 @@ class VerifyAuditChainResponse(_message.Message):
     FIRST_BAD_RECORD_FIELD_NUMBER: _ClassVar[int]
     PROBLEM_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     intact: bool
     verified_records: int
     head_sequence: int
@@ -131,4 +132,5 @@ class VerifyAuditChainResponse(_message.Message):
     first_bad_record: str
     problem: str
     message: str
-    def __init__(self, intact: _Optional[bool] = ..., verified_records: _Optional[int] = ..., head_sequence: _Optional[int] = ..., checkpoints_verified: _Optional[int] = ..., first_bad_record: _Optional[str] = ..., problem: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+    first_sequence: int
+    def __init__(self, intact: _Optional[bool] = ..., verified_records: _Optional[int] = ..., head_sequence: _Optional[int] = ..., checkpoints_verified: _Optional[int] = ..., first_bad_record: _Optional[str] = ..., problem: _Optional[str] = ..., message: _Optional[str] = ..., first_sequence: _Optional[int] = ...) -> None: ...

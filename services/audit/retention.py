@@ -1,0 +1,98 @@
+"""Retention of the audit log (P8): records older than the retention period are removed, at
+least 180 days' worth always kept.
+
+Removal goes up to a signed checkpoint and leaves a signed anchor there, one checkpoint
+interval per transaction: the chain is then verified from the anchor, so a removal by
+retention is told apart from a deletion — records missing after the anchor, or an anchor
+the key did not sign, are still found. Each run is itself recorded in the log.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Callable
+
+from sqlalchemy import delete, func, select
+
+from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
+
+from services.audit import chain, service
+from services.audit.models import AnchorRow, CheckpointRow, RecordRow
+from services.common.events import new_event_id
+from services.common.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+MIN_RETENTION_DAYS = 180
+ACTION = "audit.retention.purge"
+
+
+def purge(uow_factory: Callable[[], UnitOfWork], *, checkpoint_key: str, retention_days: int, every: int) -> int:
+    """Remove what retention allows, up to the newest signed checkpoint older than the period;
+    returns how many records went."""
+    removed = 0
+    while True:
+        with uow_factory() as uow:
+            cutoff = uow.clock.now() - timedelta(days=retention_days)
+            anchor = uow.session.scalar(select(AnchorRow).order_by(AnchorRow.sequence.desc()).limit(1))
+            after = anchor.sequence if anchor else 0
+            # The next checkpoint past the anchor, if the period is over for it: one interval a turn.
+            target = uow.session.scalar(select(CheckpointRow).where(
+                CheckpointRow.sequence > after, CheckpointRow.create_time < cutoff)
+                .order_by(CheckpointRow.sequence).limit(1))
+            if target is None:
+                break
+            count, until = uow.session.execute(select(func.count(), func.max(RecordRow.record_time)).where(
+                RecordRow.sequence > after, RecordRow.sequence <= target.sequence)).one()
+            uow.session.execute(delete(RecordRow).where(RecordRow.sequence <= target.sequence))
+            uow.session.execute(delete(CheckpointRow).where(CheckpointRow.sequence <= target.sequence))
+            uow.session.execute(delete(AnchorRow))
+            uow.session.add(AnchorRow(sequence=target.sequence, hash=target.hash,
+                                      signature=chain.sign_anchor(checkpoint_key, target.sequence, target.hash),
+                                      removed_records=(anchor.removed_records if anchor else 0) + count,
+                                      removed_until=until or cutoff, create_time=uow.clock.now()))
+            uow.commit()
+            removed += count
+    if removed:
+        _record(uow_factory, removed=removed, checkpoint_key=checkpoint_key, every=every)
+    return removed
+
+
+def _record(uow_factory: Callable[[], UnitOfWork], *, removed: int, checkpoint_key: str, every: int) -> None:
+    """The run, in the log it pruned: who (the audit service), what, how many."""
+    with uow_factory() as uow:
+        anchor = uow.session.scalar(select(AnchorRow).order_by(AnchorRow.sequence.desc()).limit(1))
+        op = Operation(id=str(new_event_id()), actor="services/audit", actor_display_name="审计日志保留期清理",
+                       action=ACTION, resource=f"auditRecords/{anchor.sequence}",
+                       result=AuditResult.AUDIT_RESULT_SUCCEEDED, reporter="audit",
+                       error_reason=f"removed {removed} records up to auditRecords/{anchor.sequence}")
+        op.occur_time.FromDatetime(uow.clock.now())
+        service.append(uow, [op], checkpoint_key=checkpoint_key, every=every)
+        uow.commit()
+
+
+class RetentionLoop:
+    """Runs purge now and then; the period counts in business time, like record times."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], *, checkpoint_key: str, retention_days: int,
+                 every: int, interval: float = 3600.0) -> None:
+        self._uow, self._key, self._days, self._every = uow_factory, checkpoint_key, retention_days, every
+        self._interval = interval
+        self._stopping = asyncio.Event()
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                removed = await asyncio.to_thread(purge, self._uow, checkpoint_key=self._key,
+                                                  retention_days=self._days, every=self._every)
+                if removed:
+                    log.info("audit retention removed %d records older than %d days", removed, self._days)
+            except Exception:
+                log.exception("audit retention failed; retrying")
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self._interval)
+            except asyncio.TimeoutError:
+                pass
+
+    async def stop(self) -> None:
+        self._stopping.set()
