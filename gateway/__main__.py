@@ -1,5 +1,6 @@
 """Run the gateway: `python -m gateway` (`migrate` applies migrations only; `load-demo` seeds a demo province;
-`set-password USERNAME` sets a built-in login password read from standard input)."""
+`set-password USERNAME` sets a built-in login password read from standard input; `import-org FILE`
+imports a court's org directory file, YAML or CSV; `openapi` prints the HTTP-JSON API's OpenAPI document)."""
 from __future__ import annotations
 
 import sys
@@ -21,6 +22,16 @@ def main(argv: list[str]) -> None:
         from gateway.password_cli import main as set_password
 
         set_password(argv[1:])
+        return
+    if argv and argv[0] == "import-org":
+        from gateway.org_cli import main as import_org
+
+        import_org(argv[1:])
+        return
+    if argv and argv[0] == "openapi":
+        from gateway.http_server import print_openapi
+
+        print_openapi(argv[1:])
         return
     settings = Settings.from_env()
     run_main(argv, settings=settings.common, schema=SCHEMA, migrations=Path(__file__).parent / "migrations",

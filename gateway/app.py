@@ -11,7 +11,7 @@ from opentelemetry.instrumentation.grpc import aio_client_interceptors
 from courtflow.alert.v1 import alert_service_pb2  # noqa: F401
 from courtflow.audit.v1 import audit_service_pb2  # noqa: F401
 from courtflow.case.v1 import case_service_pb2  # noqa: F401
-from courtflow.gateway.v1 import auth_service_pb2, gateway_service_pb2
+from courtflow.gateway.v1 import auth_service_pb2, gateway_service_pb2, org_service_pb2
 from courtflow.node.v1 import node_service_pb2  # noqa: F401
 from courtflow.stats.v1 import stats_service_pb2  # noqa: F401
 
@@ -21,6 +21,7 @@ from gateway.auth_servicer import AuthServicer
 from gateway.config import Settings
 from gateway.jwt_auth import JwtVerifier, KeySet, jwks_loader
 from gateway.limits import RateLimiter
+from gateway.org_servicer import OrgServicer
 from gateway.proxy import Limits, Proxy, Route
 from gateway.signing import Signer
 from services.common.server import Runtime, ServiceApp
@@ -28,6 +29,7 @@ from services.common.server import Runtime, ServiceApp
 log = logging.getLogger(__name__)
 GATEWAY_SERVICE = gateway_service_pb2.DESCRIPTOR.services_by_name["GatewayService"].full_name
 AUTH_SERVICE = auth_service_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
+ORG_SERVICE = org_service_pb2.DESCRIPTOR.services_by_name["OrgService"].full_name
 PURGE_INTERVAL = 3600.0
 
 
@@ -51,6 +53,7 @@ def build_with(settings: Settings):
             access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl))
         routes[GATEWAY_SERVICE] = Route(local=servicer.HANDLERS)
         routes[AUTH_SERVICE] = Route(local=auth.handlers)
+        routes[ORG_SERVICE] = Route(local=OrgServicer(rt).handlers)
         limits = Limits(users=RateLimiter(rate=settings.rate_limit, burst=settings.rate_burst),
                         court_systems=RateLimiter(rate=settings.court_system_rate_limit,
                                                   burst=max(settings.rate_burst, int(settings.court_system_rate_limit))),
@@ -76,7 +79,7 @@ def build_with(settings: Settings):
             for ch in channels:
                 await ch.close()
 
-        return ServiceApp(service_names=[GATEWAY_SERVICE, AUTH_SERVICE, *settings.backends],
+        return ServiceApp(service_names=[GATEWAY_SERVICE, AUTH_SERVICE, ORG_SERVICE, *settings.backends],
                           register=lambda server: server.add_generic_rpc_handlers((proxy,)),
                           loops=[purge_sessions], on_stop=[stop_purging, close_channels], guarded=False)
     return build

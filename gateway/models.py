@@ -33,6 +33,7 @@ class DepartmentRow(Base):
     court_id: Mapped[str] = mapped_column(String(12), index=True)
     display_name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
+    vice_president: Mapped[str] = mapped_column(String(63), server_default="")   # username, "" for none
 
 
 class UserRow(Base):

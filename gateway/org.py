@@ -1,7 +1,9 @@
 """The org directory (R2): courts, departments and users, owned by the gateway.
 
-Every user change is published (UserChanged) so services that need people —
-the alert service for names and mobile numbers — keep a projection.
+Every user and department change is published (UserChanged, DepartmentChanged) so
+services that need people keep a projection: the alert service for names, mobile
+numbers, deputies and who is in charge of a department, the node service for who
+holds a responsible role. Administration (checks, scope, audit) is org_admin.py.
 """
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from datetime import datetime
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from courtflow.common.v1.caller_pb2 import Role
-from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
-from courtflow.gateway.v1.gateway_pb2 import CourtLevel, User
+from courtflow.gateway.v1.gateway_events_pb2 import DepartmentChanged, UserChanged
+from courtflow.gateway.v1.gateway_pb2 import Court, CourtLevel, Department, User
 
 from gateway.auth import new_token, token_digest
 from gateway.models import ApiTokenRow, CourtRow, DepartmentRow, UserRow
@@ -46,10 +48,30 @@ def upsert_court(uow: UnitOfWork, *, court_id: str, display_name: str, level: st
                         .on_conflict_do_update(index_elements=[CourtRow.id], set_=values))
 
 
-def upsert_department(uow: UnitOfWork, *, court_id: str, department_id: str, display_name: str, kind: str) -> None:
-    values = dict(court_id=court_id, display_name=display_name, kind=kind)
-    uow.session.execute(pg_insert(DepartmentRow).values(name=department_name(court_id, department_id), **values)
+def upsert_department(uow: UnitOfWork, *, court_id: str, department_id: str, display_name: str, kind: str,
+                      vice_president: str = "") -> None:
+    values = dict(court_id=court_id, display_name=display_name, kind=kind, vice_president=vice_president)
+    name = department_name(court_id, department_id)
+    uow.session.execute(pg_insert(DepartmentRow).values(name=name, **values)
                         .on_conflict_do_update(index_elements=[DepartmentRow.name], set_=values))
+    uow.publish(DepartmentChanged(department=department_to_proto(DepartmentRow(name=name, **values))),
+                court=court_id, aggregate_type="department", aggregate_id=name)
+
+
+def department_to_proto(d: DepartmentRow) -> Department:
+    return Department(name=d.name, display_name=d.display_name, kind=d.kind,
+                      vice_president=f"users/{d.vice_president}" if d.vice_president else "")
+
+
+def user_to_proto(u: UserRow) -> User:
+    return User(name=f"users/{u.username}", display_name=u.display_name, role=u.role, court=f"courts/{u.court_id}",
+                department=u.department, active=u.active, absent=u.absent,
+                deputy=f"users/{u.deputy}" if u.deputy else "")
+
+
+def court_to_proto(c: CourtRow) -> Court:
+    return Court(name=f"courts/{c.id}", display_name=c.display_name, level=c.level,
+                 parent=f"courts/{c.parent_id}" if c.parent_id else "")
 
 
 def upsert_user(uow: UnitOfWork, spec: UserSpec) -> None:
@@ -58,9 +80,7 @@ def upsert_user(uow: UnitOfWork, spec: UserSpec) -> None:
                   deputy=spec.deputy)
     uow.session.execute(pg_insert(UserRow).values(username=spec.username, **values)
                         .on_conflict_do_update(index_elements=[UserRow.username], set_=values))
-    user = User(name=f"users/{spec.username}", display_name=spec.display_name, role=spec.role,
-                court=f"courts/{spec.court_id}", department=spec.department, active=spec.active,
-                absent=spec.absent, deputy=f"users/{spec.deputy}" if spec.deputy else "")
+    user = user_to_proto(UserRow(username=spec.username, **values))
     uow.publish(UserChanged(user=user, mobile=spec.mobile), court=spec.court_id, aggregate_type="user",
                 aggregate_id=user.name)
 

@@ -20,6 +20,8 @@ PEOPLE = STAFF | LEADERS | {R.ROLE_AUDITOR, R.ROLE_SYSTEM_ADMIN}
 CASE_READERS = STAFF | LEADERS | {R.ROLE_COURT_SYSTEM}
 APPROVERS = frozenset({R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT})
 RULE_MANAGERS = frozenset({R.ROLE_TRIAL_MANAGEMENT, R.ROLE_SYSTEM_ADMIN})
+ADMINS = frozenset({R.ROLE_SYSTEM_ADMIN})
+DIRECTORY_READERS = LEADERS | {R.ROLE_AUDITOR, R.ROLE_SYSTEM_ADMIN}
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,16 @@ TABLE: dict[str, Permission] = {
     "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ExportAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
+    # The org directory: read within one's scope by those who supervise or administer people;
+    # changed by system administrators of the court or a court above (org_admin checks which).
+    "/courtflow.gateway.v1.OrgService/ListCourts": Permission(PEOPLE),
+    "/courtflow.gateway.v1.OrgService/ListDepartments": Permission(DIRECTORY_READERS),
+    "/courtflow.gateway.v1.OrgService/ListUsers": Permission(DIRECTORY_READERS),
+    "/courtflow.gateway.v1.OrgService/GetUser": Permission(DIRECTORY_READERS),
+    "/courtflow.gateway.v1.OrgService/UpdateDepartment": Permission(ADMINS, audited_by_service=True),
+    "/courtflow.gateway.v1.OrgService/CreateUser": Permission(ADMINS, audited_by_service=True),
+    "/courtflow.gateway.v1.OrgService/UpdateUser": Permission(ADMINS, audited_by_service=True),
+    "/courtflow.gateway.v1.OrgService/ImportOrgDirectory": Permission(ADMINS, audited_by_service=True),
     "/courtflow.gateway.v1.AuthService/Login": SIGN_IN,
     "/courtflow.gateway.v1.AuthService/RefreshToken": SIGN_IN,
     # Only the owner of a session may end it (the handler checks the refresh token is the caller's).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from courtflow.alert.v1.alert_pb2 import ReminderKind as K
-from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
+from courtflow.gateway.v1.gateway_events_pb2 import DepartmentChanged, UserChanged
 from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeEscalated, NodeLocked,
                                                NodeOpenAtClosing, NodeOverdue, NodeUnlocked, NodeWarned)
 from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, Node
@@ -125,10 +125,15 @@ def on_user_changed(uow: UnitOfWork, event: Event) -> None:
                              active=u.active, absent=u.absent, deputy=u.deputy)
 
 
+def on_department_changed(uow: UnitOfWork, event: Event) -> None:
+    d = event.payload.department
+    service.upsert_department(uow, name=d.name, court=d.name.split("/")[1], vice_president=d.vice_president)
+
+
 def subscriptions(wording: CourtTemplates = service.NO_OVERRIDES) -> list[Subscription]:
     handlers = Reminders(wording).handlers()
     return [
         Subscription(consumer="alert", producer="node", types=tuple(handlers), handlers=handlers),
-        Subscription(consumer="alert", producer="gateway", types=(UserChanged,),
-                     handlers={UserChanged: on_user_changed}),
+        Subscription(consumer="alert", producer="gateway", types=(UserChanged, DepartmentChanged),
+                     handlers={UserChanged: on_user_changed, DepartmentChanged: on_department_changed}),
     ]

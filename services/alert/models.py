@@ -35,6 +35,16 @@ class RecipientRow(Base):
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class DepartmentRow(Base):
+    """Projection of the org directory's departments: the vice-president in charge of each."""
+
+    __tablename__ = "departments"
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12))
+    vice_president: Mapped[str] = mapped_column(String(80))   # "users/{username}" or ""
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class MessageRow(Base):
     __tablename__ = "messages"
     __table_args__ = (

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from courtflow.common.v1.caller_pb2 import Role
 
-from services.alert.models import RecipientRow
+from services.alert.models import DepartmentRow, RecipientRow
 
 WARNING_LEVEL, OVERDUE_LEVEL = 0, 1
 # Roles each ladder level adds; a level includes those below it.
@@ -55,7 +55,12 @@ def ladder_roles(level: int, supervisors: list[str]) -> list[str]:
 
 
 def holders(session: Session, role: str, *, court: str, department: str) -> list[str]:
-    """The active people holding a role in the node's department or court."""
+    """The active people holding a role in the node's department or court. The vice-president is
+    the one in charge of the department where the directory names one, else every one of the court."""
+    if role == "vice_president":
+        in_charge = session.get(DepartmentRow, department) if department else None
+        if in_charge is not None and in_charge.vice_president:
+            return [in_charge.vice_president]
     query = select(RecipientRow.user).where(RecipientRow.active.is_(True))
     if role in DEPARTMENT_ROLES:
         query = query.where(RecipientRow.role == DEPARTMENT_ROLES[role], RecipientRow.department == department)

@@ -16,7 +16,7 @@ from courtflow.node.v1.node_pb2 import Node
 from services.alert import templates
 from services.alert.court_templates import CourtTemplates
 from services.alert.convert import message_to_proto
-from services.alert.models import MessageRow, RecipientRow, SmsDeliveryRow
+from services.alert.models import DepartmentRow, MessageRow, RecipientRow, SmsDeliveryRow
 from services.common import metrics, scope
 from services.common.errors import NotFound, PermissionDenied, invalid_field
 from services.common.events import new_event_id
@@ -92,6 +92,12 @@ def upsert_recipient(uow: UnitOfWork, *, user: str, display_name: str, mobile: s
         uow.session.execute(update(SmsDeliveryRow).where(
             SmsDeliveryRow.recipient == user, SmsDeliveryRow.state == DeliveryState.DELIVERY_STATE_PENDING,
             SmsDeliveryRow.mobile.is_(None)).values(mobile=mobile, claimed_until=None))
+
+
+def upsert_department(uow: UnitOfWork, *, name: str, court: str, vice_president: str) -> None:
+    values = dict(court=court, vice_president=vice_president, update_time=uow.clock.now())
+    uow.session.execute(pg_insert(DepartmentRow).values(name=name, **values)
+                        .on_conflict_do_update(index_elements=[DepartmentRow.name], set_=values))
 
 
 def own_inbox(caller: Caller, parent: str) -> str:

@@ -28,7 +28,7 @@ BUF_LINT = ROOT / "scripts" / "buf_lint.py"
 BUF = ROOT / "tools" / "node_modules" / ".bin" / "buf"
 GENERATED_PACKAGES = ("courtflow", "buf")
 SERVICES = ("CaseService", "NodeService", "AlertService", "StatsService", "AuditService", "GatewayService",
-            "AuthService")
+            "AuthService", "OrgService")
 
 
 def _files(base: Path) -> set[str]:

@@ -23,6 +23,8 @@ from courtflow.audit.v1 import audit_service_pb2 as aus, audit_service_pb2_grpc
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs, case_service_pb2_grpc
 from courtflow.gateway.v1 import auth_service_pb2 as auths, auth_service_pb2_grpc
 from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_grpc
+from courtflow.gateway.v1 import org_service_pb2 as orgs, org_service_pb2_grpc
+from courtflow.gateway.v1.gateway_pb2 import Department, User
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2_grpc
 from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc
 
@@ -37,6 +39,7 @@ START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)
 ATTACKERS = {
     "another court's president": "president.440102",
     "another department's head": "head.440101.civil2",
+    "another court's administrator": "admin.440102",
     "a peer judge without the case": "judge.440101.civil1.2",
     "no token": None,
 }
@@ -49,6 +52,7 @@ SERVICES = {
     "courtflow.audit.v1.AuditService": (audit_service_pb2_grpc.AuditServiceStub, aus),
     "courtflow.gateway.v1.GatewayService": (gateway_service_pb2_grpc.GatewayServiceStub, gs),
     "courtflow.gateway.v1.AuthService": (auth_service_pb2_grpc.AuthServiceStub, auths),
+    "courtflow.gateway.v1.OrgService": (org_service_pb2_grpc.OrgServiceStub, orgs),
 }
 
 
@@ -63,8 +67,9 @@ class Victim:
 
     @property
     def markers(self) -> list[str]:
-        """What must never reach an attacker: the case's id and number, the application's id."""
-        return [self.case.rsplit("/", 1)[1], self.case_number, self.application.rsplit("/", 1)[1]]
+        """What must never reach an attacker: the case's id and number, the application's id, the
+        judge's username (the directory entry)."""
+        return [self.case.rsplit("/", 1)[1], self.case_number, self.application.rsplit("/", 1)[1], JUDGE]
 
 
 def pb(d: date) -> date_pb2.Date:
@@ -132,6 +137,26 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
     "/courtflow.audit.v1.AuditService/ExportAuditRecords": ("read", lambda v: aus.ExportAuditRecordsRequest(
         format=aus.EXPORT_FORMAT_CSV)),
     "/courtflow.gateway.v1.GatewayService/GetCaller": ("read", lambda v: gs.GetCallerRequest()),
+    # The org directory: the victim's own entry and department, and the court's people.
+    "/courtflow.gateway.v1.OrgService/ListCourts": ("read", lambda v: orgs.ListCourtsRequest(page_size=1000)),
+    "/courtflow.gateway.v1.OrgService/ListDepartments": ("read", lambda v: orgs.ListDepartmentsRequest(
+        parent=f"courts/{COURT}")),
+    "/courtflow.gateway.v1.OrgService/ListUsers": ("read", lambda v: orgs.ListUsersRequest(
+        parent=f"courts/{COURT}", page_size=1000)),
+    "/courtflow.gateway.v1.OrgService/GetUser": ("read", lambda v: orgs.GetUserRequest(name=f"users/{JUDGE}")),
+    "/courtflow.gateway.v1.OrgService/UpdateDepartment": ("write", lambda v: orgs.UpdateDepartmentRequest(
+        department=Department(name=f"courts/{COURT}/departments/{COURT}-civil1", display_name="被改名"),
+        update_mask=FieldMask(paths=["display_name"]))),
+    "/courtflow.gateway.v1.OrgService/CreateUser": ("write", lambda v: orgs.CreateUserRequest(user=User(
+        name="users/intruder.440101", display_name="冒名", role=1, court=f"courts/{COURT}",
+        department=f"courts/{COURT}/departments/{COURT}-civil1"))),
+    "/courtflow.gateway.v1.OrgService/UpdateUser": ("write", lambda v: orgs.UpdateUserRequest(
+        user=User(name=f"users/{JUDGE}", absent=True, deputy="users/judge.440101.civil1.2"),
+        update_mask=FieldMask(paths=["absent", "deputy"]))),
+    "/courtflow.gateway.v1.OrgService/ImportOrgDirectory": ("write", lambda v: orgs.ImportOrgDirectoryRequest(
+        format=orgs.ORG_FILE_FORMAT_CSV, content=(
+            "username,display_name,role,court,department,mobile,active,absent,deputy\n"
+            f"{JUDGE},被冒名,judge,{COURT},{COURT}-civil1,13800000000,false,true,\n").encode())),
     # Signing in as the victim without the password; refreshing with a token that is not one (a refresh
     # token is a bearer secret: whoever holds the victim's is the victim); ending the victim's session.
     "/courtflow.gateway.v1.AuthService/Login": ("write", lambda v: auths.LoginRequest(username=JUDGE,
@@ -241,6 +266,13 @@ def test_the_victims_objects_are_as_they_were(cf, victim):
     rule = cf.nodes.GetNodeRule(ns.GetNodeRuleRequest(name=f"courts/{COURT}/nodeRules/trial_time_limit"),
                                 metadata=cf.md(JUDGE)).node_rule
     assert rule.period == "6m" and not rule.override_court
+    # The judge's directory entry and department are as they were.
+    judge = org_service_pb2_grpc.OrgServiceStub(cf.channel).GetUser(orgs.GetUserRequest(name=f"users/{JUDGE}"),
+                                                                    metadata=cf.md(f"admin.{COURT}")).user
+    assert judge.active and not judge.absent and not judge.deputy
+    departments = org_service_pb2_grpc.OrgServiceStub(cf.channel).ListDepartments(orgs.ListDepartmentsRequest(
+        parent=f"courts/{COURT}"), metadata=cf.md(f"admin.{COURT}")).departments
+    assert "被改名" not in [d.display_name for d in departments]
     # The judge's login session was not ended by anyone else's Logout.
     renewed = auth_service_pb2_grpc.AuthServiceStub(cf.channel).RefreshToken(
         auths.RefreshTokenRequest(refresh_token=victim.refresh_token))

@@ -13,3 +13,9 @@ class UserChanged(_message.Message):
     user: _gateway_pb2.User
     mobile: str
     def __init__(self, user: _Optional[_Union[_gateway_pb2.User, _Mapping]] = ..., mobile: _Optional[str] = ...) -> None: ...
+
+class DepartmentChanged(_message.Message):
+    __slots__ = ("department",)
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    department: _gateway_pb2.Department
+    def __init__(self, department: _Optional[_Union[_gateway_pb2.Department, _Mapping]] = ...) -> None: ...

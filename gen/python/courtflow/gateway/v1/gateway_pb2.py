@@ -27,7 +27,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"courtflow/gateway/v1/gateway.proto\x12\x14\x63ourtflow.gateway.v1\x1a courtflow/common/v1/caller.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\"\x9f\x01\n\x05\x43ourt\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12/\n\x05level\x18\x03 \x01(\x0e\x32 .courtflow.gateway.v1.CourtLevel\x12\x0e\n\x06parent\x18\x04 \x01(\t:1\xea\x41.\n\x1c\x63ourtflow.court.gov.cn/Court\x12\x0e\x63ourts/{court}\"\x8f\x01\n\nDepartment\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t:O\xea\x41L\n!courtflow.court.gov.cn/Department\x12\'courts/{court}/departments/{department}\"\xec\x01\n\x04User\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\'\n\x04role\x18\x03 \x01(\x0e\x32\x19.courtflow.common.v1.Role\x12\r\n\x05\x63ourt\x18\x04 \x01(\t\x12\x12\n\ndepartment\x18\x05 \x01(\t\x12\x14\n\x06mobile\x18\x06 \x01(\tB\x04\xe2\x41\x01\x04\x12\x0e\n\x06\x61\x63tive\x18\x07 \x01(\x08\x12\x0e\n\x06\x61\x62sent\x18\x08 \x01(\x08\x12\x0e\n\x06\x64\x65puty\x18\t \x01(\t:.\xea\x41+\n\x1b\x63ourtflow.court.gov.cn/User\x12\x0cusers/{user}*t\n\nCourtLevel\x12\x1b\n\x17\x43OURT_LEVEL_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43OURT_LEVEL_HIGH\x10\x01\x12\x1c\n\x18\x43OURT_LEVEL_INTERMEDIATE\x10\x02\x12\x15\n\x11\x43OURT_LEVEL_BASIC\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"courtflow/gateway/v1/gateway.proto\x12\x14\x63ourtflow.gateway.v1\x1a courtflow/common/v1/caller.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\"\x9f\x01\n\x05\x43ourt\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12/\n\x05level\x18\x03 \x01(\x0e\x32 .courtflow.gateway.v1.CourtLevel\x12\x0e\n\x06parent\x18\x04 \x01(\t:1\xea\x41.\n\x1c\x63ourtflow.court.gov.cn/Court\x12\x0e\x63ourts/{court}\"\xa7\x01\n\nDepartment\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x16\n\x0evice_president\x18\x04 \x01(\t:O\xea\x41L\n!courtflow.court.gov.cn/Department\x12\'courts/{court}/departments/{department}\"\xec\x01\n\x04User\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\'\n\x04role\x18\x03 \x01(\x0e\x32\x19.courtflow.common.v1.Role\x12\r\n\x05\x63ourt\x18\x04 \x01(\t\x12\x12\n\ndepartment\x18\x05 \x01(\t\x12\x14\n\x06mobile\x18\x06 \x01(\tB\x04\xe2\x41\x01\x04\x12\x0e\n\x06\x61\x63tive\x18\x07 \x01(\x08\x12\x0e\n\x06\x61\x62sent\x18\x08 \x01(\x08\x12\x0e\n\x06\x64\x65puty\x18\t \x01(\t:.\xea\x41+\n\x1b\x63ourtflow.court.gov.cn/User\x12\x0cusers/{user}*t\n\nCourtLevel\x12\x1b\n\x17\x43OURT_LEVEL_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43OURT_LEVEL_HIGH\x10\x01\x12\x1c\n\x18\x43OURT_LEVEL_INTERMEDIATE\x10\x02\x12\x15\n\x11\x43OURT_LEVEL_BASIC\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,12 +42,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USER'].fields_by_name['mobile']._serialized_options = b'\342A\001\004'
   _globals['_USER']._loaded_options = None
   _globals['_USER']._serialized_options = b'\352A+\n\033courtflow.court.gov.cn/User\022\014users/{user}'
-  _globals['_COURTLEVEL']._serialized_start=701
-  _globals['_COURTLEVEL']._serialized_end=817
+  _globals['_COURTLEVEL']._serialized_start=725
+  _globals['_COURTLEVEL']._serialized_end=841
   _globals['_COURT']._serialized_start=155
   _globals['_COURT']._serialized_end=314
   _globals['_DEPARTMENT']._serialized_start=317
-  _globals['_DEPARTMENT']._serialized_end=460
-  _globals['_USER']._serialized_start=463
-  _globals['_USER']._serialized_end=699
+  _globals['_DEPARTMENT']._serialized_end=484
+  _globals['_USER']._serialized_start=487
+  _globals['_USER']._serialized_end=723
 # @@protoc_insertion_point(module_scope)

@@ -32,14 +32,16 @@ class Court(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., level: _Optional[_Union[CourtLevel, str]] = ..., parent: _Optional[str] = ...) -> None: ...
 
 class Department(_message.Message):
-    __slots__ = ("name", "display_name", "kind")
+    __slots__ = ("name", "display_name", "kind", "vice_president")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    VICE_PRESIDENT_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     kind: str
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
+    vice_president: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[str] = ..., vice_president: _Optional[str] = ...) -> None: ...
 
 class User(_message.Message):
     __slots__ = ("name", "display_name", "role", "court", "department", "mobile", "active", "absent", "deputy")
