@@ -24,6 +24,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -424,6 +425,7 @@ def main() -> None:
     ap.add_argument("--trickle-rate", type=float, default=10, help="nodes crossing per second in the trickle")
     ap.add_argument("--timeout", type=float, default=900, help="seconds to wait for the saturated round")
     ap.add_argument("--pg-seconds", type=int, default=10, help="pgbench duration per client count")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (logs, database; ~2 GB at 100,000)")
     ns = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="courtflow-reminders-"))
     result: dict = {"machine": {"cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]},
@@ -538,6 +540,9 @@ def main() -> None:
         if system is not None:
             system.stop()
         infra.stop()
+        if not ns.keep:
+            shutil.rmtree(work, ignore_errors=True)
+            result.pop("work_dir")
         print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -39,7 +39,7 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
     court = node.name.split("/")[1]
     handler = display_name(uow, node.responsible)
     now = uow.clock.now()
-    new = 0
+    messages, deliveries = [], {}
     for user in recipients:
         person = uow.session.get(RecipientRow, user)
         about = templates.About(case_number=node.case_number, node=node.display_name, due=due, handler=handler,
@@ -47,25 +47,30 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
                                 own=user == node.responsible)
         text = wording.apply(court, render(about), addressee=about.addressee, whose=about.whose)
         dedupe_key = f"{key}|{user}"
-        inserted = uow.session.execute(pg_insert(MessageRow).values(
-            id=new_event_id(), dedupe_key=dedupe_key, recipient=user, kind=kind, title=text.title, body=text.body,
-            case=case_name, node=node.name, case_number=node.case_number, application=application, read=False,
-            create_time=now,
-        ).on_conflict_do_nothing().returning(MessageRow.id)).first()
-        if inserted is None:
-            continue
-        new += 1
-        uow.session.execute(pg_insert(SmsDeliveryRow).values(
+        messages.append(dict(id=new_event_id(), dedupe_key=dedupe_key, recipient=user, kind=kind, title=text.title,
+                             body=text.body, case=case_name, node=node.name, case_number=node.case_number,
+                             application=application, read=False, create_time=now))
+        deliveries[dedupe_key] = dict(
             id=new_event_id(), dedupe_key=dedupe_key, recipient=user, node=node.name,
             mobile=person.mobile if person and person.mobile else None, text=text.sms, template=text.template,
             params=text.params, state=DeliveryState.DELIVERY_STATE_PENDING, attempts=0, next_attempt_at=now,
-            create_time=now,
-        ).on_conflict_do_nothing())
-        metrics.MESSAGES_DELIVERED.labels(text.template).inc()
-        message = uow.session.get(MessageRow, inserted[0])
-        uow.publish(MessageDelivered(message=message_to_proto(message), recipient=user),
-                    court=court, aggregate_type="message", aggregate_id=user)
-    return new
+            create_time=now)
+    if not messages:
+        return 0
+    # One statement for all the readers of this reminder, and one for their SMS: the dedupe key
+    # leaves out whoever was told before (a redelivered event), and only the new ones go on.
+    new = set(uow.session.scalars(pg_insert(MessageRow).values(messages).on_conflict_do_nothing()
+                                  .returning(MessageRow.dedupe_key)))
+    if not new:
+        return 0
+    uow.session.execute(pg_insert(SmsDeliveryRow).values([deliveries[k] for k in deliveries if k in new])
+                        .on_conflict_do_nothing())
+    for values in messages:
+        if values["dedupe_key"] in new:
+            metrics.MESSAGES_DELIVERED.labels(deliveries[values["dedupe_key"]]["template"]).inc()
+            uow.publish(MessageDelivered(message=message_to_proto(MessageRow(**values)), recipient=values["recipient"]),
+                        court=court, aggregate_type="message", aggregate_id=values["recipient"])
+    return len(new)
 
 
 def node_key(node: Node, what: str) -> str:

@@ -199,10 +199,18 @@ def _units(uow: UnitOfWork, user: str, group: list[SmsDeliveryRow], pacing: Paci
 
 def record(uow_factory: Callable[[], UnitOfWork], unit: Unit, *, provider: str, error: SmsError | None,
            policy: RetryPolicy) -> None:
+    record_all(uow_factory, [(unit, error)], provider=provider, policy=policy)
+
+
+def record_all(uow_factory: Callable[[], UnitOfWork], results: list[tuple[Unit, SmsError | None]], *,
+               provider: str, policy: RetryPolicy) -> None:
+    """What became of a batch of sends, in one transaction: sent, failed for good, or to be retried."""
+    outcome = {row_id: (unit, error) for unit, error in results for row_id in unit.ids}
     with uow_factory() as uow:
         now = uow.clock.now()
-        for row in uow.session.scalars(select(SmsDeliveryRow).where(SmsDeliveryRow.id.in_(unit.ids))
+        for row in uow.session.scalars(select(SmsDeliveryRow).where(SmsDeliveryRow.id.in_(list(outcome)))
                                        .order_by(SmsDeliveryRow.id).with_for_update()):
+            unit, error = outcome[row.id]
             row.provider, row.claimed_until = provider, None
             if error is None:
                 row.state, row.send_time, row.failure_reason = DeliveryState.DELIVERY_STATE_SENT, now, None
@@ -213,7 +221,8 @@ def record(uow_factory: Callable[[], UnitOfWork], unit: Unit, *, provider: str, 
                 # the message is due in the court's (business) time is left as it was.
                 row.failure_reason, row.claimed_until = str(error)[:500], func.now() + policy.delay(unit.attempts)
         uow.commit()
-    metrics.SMS_SENT.labels(provider, "sent" if error is None else "error").inc(len(unit.ids))
+    for unit, error in results:
+        metrics.SMS_SENT.labels(provider, "sent" if error is None else "error").inc(len(unit.ids))
 
 
 class SmsSender:
@@ -240,14 +249,20 @@ class SmsSender:
             try:
                 claimed = await asyncio.to_thread(claim, self._uow, batch=self._batch, pacing=self._pacing,
                                                   lease_seconds=self._lease)
-                await asyncio.gather(*(loop.run_in_executor(self._pool, self._send_one, unit) for unit in claimed))
+                errors = await asyncio.gather(*(loop.run_in_executor(self._pool, self._send_one, unit)
+                                                for unit in claimed))
+                if claimed:
+                    # One transaction for the batch's outcomes. A crash before it leaves the batch
+                    # to be claimed again, with the same out_ids: sent once all the same.
+                    await asyncio.to_thread(record_all, self._uow, list(zip(claimed, errors)),
+                                            provider=self._provider.name, policy=self._policy)
             except Exception:
                 log.exception("SMS loop failed; retrying")
                 claimed = []
             if len(claimed) < self._batch:
                 await asyncio.sleep(self._interval)
 
-    def _send_one(self, unit: Unit) -> None:
+    def _send_one(self, unit: Unit) -> SmsError | None:
         sms, error = unit.sms, None
         if not sms.mobile:
             error = SmsError("收件人未登记手机号码")
@@ -258,7 +273,7 @@ class SmsSender:
                 error = exc
             except Exception as exc:  # network and the like: transient
                 error = SmsError(f"{type(exc).__name__}: {exc}")
-        record(self._uow, unit, provider=self._provider.name, error=error, policy=self._policy)
+        return error
 
     async def stop(self) -> None:
         self._stopping = True

@@ -8,7 +8,6 @@ the key did not sign, are still found. Each run is itself recorded in the log.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Callable
@@ -20,6 +19,7 @@ from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
 from services.audit import chain, service
 from services.audit.models import AnchorRow, CheckpointRow, RecordRow
 from services.common.events import new_event_id
+from services.common.periodic import Periodic
 from services.common.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -71,28 +71,11 @@ def _record(uow_factory: Callable[[], UnitOfWork], *, removed: int, checkpoint_k
         uow.commit()
 
 
-class RetentionLoop:
-    """Runs purge now and then; the period counts in business time, like record times."""
-
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], *, checkpoint_key: str, retention_days: int,
-                 every: int, interval: float = 3600.0) -> None:
-        self._uow, self._key, self._days, self._every = uow_factory, checkpoint_key, retention_days, every
-        self._interval = interval
-        self._stopping = asyncio.Event()
-
-    async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                removed = await asyncio.to_thread(purge, self._uow, checkpoint_key=self._key,
-                                                  retention_days=self._days, every=self._every)
-                if removed:
-                    log.info("audit retention removed %d records older than %d days", removed, self._days)
-            except Exception:
-                log.exception("audit retention failed; retrying")
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self._interval)
-            except asyncio.TimeoutError:
-                pass
-
-    async def stop(self) -> None:
-        self._stopping.set()
+def retention_loop(uow_factory: Callable[[], UnitOfWork], *, checkpoint_key: str, retention_days: int, every: int,
+                   interval: float) -> Periodic:
+    """Purge now and then; the period counts in business time, like record times."""
+    def once() -> None:
+        removed = purge(uow_factory, checkpoint_key=checkpoint_key, retention_days=retention_days, every=every)
+        if removed:
+            log.info("audit retention removed %d records older than %d days", removed, retention_days)
+    return Periodic(once, interval=interval, name="audit retention")

@@ -1,12 +1,10 @@
 """Composition root of the node service."""
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from courtflow.node.v1 import node_service_pb2, node_service_pb2_grpc
 
 from services.common.clock import SharedClock
+from services.common.periodic import Periodic
 from services.common.server import Runtime, ServiceApp
 from services.node import catalog, time_limits
 from services.node.calendar_service import recompute
@@ -43,9 +41,10 @@ class CalendarReevaluation:
     meanwhile with the older calendar (the importing replica recomputed the rest at once)."""
 
     def __init__(self, rt: Runtime, calendars: CalendarStore, interval: float = 10.0) -> None:
-        self._rt, self._calendars, self._interval = rt, calendars, interval
+        self._rt, self._calendars = rt, calendars
         self._seen = None
-        self._stopping = asyncio.Event()
+        self._loop = Periodic(self._once, interval=interval, name="calendar re-evaluation")
+        self.run, self.stop = self._loop.run, self._loop.stop
 
     def _once(self) -> None:
         with self._rt.uow() as uow:
@@ -53,17 +52,3 @@ class CalendarReevaluation:
         if self._calendars.version != self._seen:
             recompute(self._rt.uow, calendar, reason="节假日安排更新")
             self._seen = self._calendars.version
-
-    async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await asyncio.to_thread(self._once)
-            except Exception:
-                logging.getLogger(__name__).exception("calendar re-evaluation failed; retrying")
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self._interval)
-            except asyncio.TimeoutError:
-                pass
-
-    async def stop(self) -> None:
-        self._stopping.set()

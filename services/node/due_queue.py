@@ -69,6 +69,13 @@ def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int,
         return len(timers)
 
 
+def seconds_to_next_timer(uow_factory: Callable[[], UnitOfWork]) -> float | None:
+    with uow_factory() as uow:
+        fire_at = uow.session.scalar(select(DueTimerRow.fire_at).where(DueTimerRow.fired_at.is_(None))
+                                     .order_by(DueTimerRow.fire_at).limit(1))
+        return None if fire_at is None else (fire_at - uow.clock.now()).total_seconds()
+
+
 def _fire(uow: UnitOfWork, node: NodeRow, rung: int, now, escalation_days: tuple[int, ...]) -> Firing:
     firing = deadlines.decide(rung=rung, due=node.due_date, rungs=node.warning_rungs,
                               completed=node.state == NodeState.NODE_STATE_COMPLETED, now=now,
@@ -141,9 +148,19 @@ class Sweeper:
                 await asyncio.sleep(0)
                 continue
             try:
-                await asyncio.wait_for(self._wake.wait(), self._interval)
+                await asyncio.wait_for(self._wake.wait(), await self._idle_wait())
             except asyncio.TimeoutError:
                 pass
+
+    async def _idle_wait(self) -> float:
+        """Until the next timer is due, at most the poll interval: a deadline crossing is swept
+        when it comes, not up to a whole interval later. A timer due already but not taken is
+        another replica's, locked in its sweep: look again shortly, without spinning."""
+        try:
+            wait = await asyncio.to_thread(seconds_to_next_timer, self._uow)
+        except Exception:
+            return self._interval
+        return self._interval if wait is None else min(self._interval, max(wait, 0.05))
 
     async def stop(self) -> None:
         self._stopping = True
