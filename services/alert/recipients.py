@@ -56,7 +56,16 @@ def ladder_roles(level: int, supervisors: list[str]) -> list[str]:
 
 def holders(session: Session, role: str, *, court: str, department: str) -> list[str]:
     """The active people holding a role in the node's department or court. The vice-president is
-    the one in charge of the department where the directory names one, else every one of the court."""
+    the one in charge of the department where the directory names one, else every one of the court.
+    Remembered for the transaction: a consumer batch tells the same few leaders about many nodes."""
+    cache = session.info.setdefault("role_holders", {})
+    key = (role, court, department if role in DEPARTMENT_ROLES or role == "vice_president" else "")
+    if key not in cache:
+        cache[key] = _holders(session, role, court=court, department=department)
+    return cache[key]
+
+
+def _holders(session: Session, role: str, *, court: str, department: str) -> list[str]:
     if role == "vice_president":
         in_charge = session.get(DepartmentRow, department) if department else None
         if in_charge is not None and in_charge.vice_president:

@@ -25,7 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
@@ -129,6 +129,22 @@ class Unit:
     attempts: int
 
 
+# The claim's writes, one statement each for the whole batch (array parameters, as the node
+# service's sweeper marks its timers): per-row ORM updates cost a round trip a row.
+_TABLE = SmsDeliveryRow.__table__.fullname
+CLAIM = text(f"""
+    UPDATE {_TABLE} AS d SET claimed_until = now() + make_interval(secs => :lease), attempts = d.attempts + 1,
+        mobile = coalesce(d.mobile, c.mobile), digest_id = coalesce(d.digest_id, c.digest_id)
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:mobiles AS text[]), CAST(:digests AS uuid[])) AS c(id, mobile, digest_id)
+    WHERE d.id = c.id""")
+WAIT = text(f"""
+    UPDATE {_TABLE} AS d SET next_attempt_at = w.at
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:ats AS timestamptz[])) AS w(id, at) WHERE d.id = w.id""")
+SENT = text(f"""
+    UPDATE {_TABLE} SET state = :sent, send_time = :now, failure_reason = NULL, provider = :provider,
+        claimed_until = NULL WHERE id = ANY(CAST(:ids AS uuid[]))""")
+
+
 def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing = NO_PACING,
           lease_seconds: float = LEASE_SECONDS) -> list[Unit]:
     """Take due deliveries for sending, paced per person. Due-ness is business time (quiet hours,
@@ -139,62 +155,67 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing =
         now = uow.clock.now()
         if pacing.quiet.contains(now):
             return []   # nothing leaves at night, retries included; the morning takes it all up
-        rows = list(uow.session.scalars(
-            select(SmsDeliveryRow).where(
-                SmsDeliveryRow.state == DeliveryState.DELIVERY_STATE_PENDING, SmsDeliveryRow.next_attempt_at <= now,
-                (SmsDeliveryRow.claimed_until.is_(None)) | (SmsDeliveryRow.claimed_until < func.now()))
-            .order_by(SmsDeliveryRow.next_attempt_at).limit(batch).with_for_update(skip_locked=True)))
-        by_person: dict[str, list[SmsDeliveryRow]] = defaultdict(list)
+        t = SmsDeliveryRow
+        rows = uow.session.execute(
+            select(t.id, t.recipient, t.mobile, t.text, t.template, t.params, t.attempts, t.digest_id, t.create_time)
+            .where(t.state == DeliveryState.DELIVERY_STATE_PENDING, t.next_attempt_at <= now,
+                   (t.claimed_until.is_(None)) | (t.claimed_until < func.now()))
+            .order_by(t.next_attempt_at).limit(batch).with_for_update(skip_locked=True)).all()
+        by_person: dict[str, list] = defaultdict(list)
         for row in rows:
             by_person[row.recipient].append(row)
         last_sent = dict(uow.session.execute(
-            select(SmsDeliveryRow.recipient, func.max(SmsDeliveryRow.send_time))
-            .where(SmsDeliveryRow.recipient.in_(list(by_person)), SmsDeliveryRow.send_time.is_not(None))
-            .group_by(SmsDeliveryRow.recipient)).all()) if by_person else {}
-        units = []
+            select(t.recipient, func.max(t.send_time))
+            .where(t.recipient.in_(list(by_person)), t.send_time.is_not(None))
+            .group_by(t.recipient)).all()) if by_person else {}
+        units, claimed, waiting = [], [], []
         for user, group in by_person.items():
             earliest = pacing.earliest(now, last_sent.get(user))
-            if earliest > now:
-                for row in group:   # they wait for the interval and then go together, as a digest
-                    row.next_attempt_at = earliest
+            if earliest > now:   # they wait for the interval and then go together, as a digest
+                waiting += [(row.id, earliest) for row in group]
                 continue
-            units += _units(uow, user, group, pacing, lease_seconds)
+            person_units, person_claims = _units(uow, user, group, pacing)
+            units += person_units
+            claimed += person_claims
+        if claimed:
+            uow.session.execute(CLAIM, {"lease": lease_seconds, "ids": [str(c[0]) for c in claimed],
+                                        "mobiles": [c[1] for c in claimed],
+                                        "digests": [str(c[2]) if c[2] else None for c in claimed]})
+        if waiting:
+            uow.session.execute(WAIT, {"ids": [str(w[0]) for w in waiting], "ats": [w[1] for w in waiting]})
         uow.commit()
         return units
 
 
-def _units(uow: UnitOfWork, user: str, group: list[SmsDeliveryRow], pacing: Pacing,
-           lease_seconds: float) -> list[Unit]:
+def _units(uow: UnitOfWork, user: str, group: list, pacing: Pacing) -> tuple[list[Unit], list[tuple]]:
+    """The provider calls for one person's due deliveries, and the claims to write: (id, mobile
+    filled in from the directory, digest id)."""
     person = uow.session.get(RecipientRow, user)
-    for row in group:
-        if row.mobile is None:
-            row.mobile = person.mobile if person and person.mobile else None
-        row.claimed_until = func.now() + timedelta(seconds=lease_seconds)
-        row.attempts += 1
+    mobile_now = person.mobile if person and person.mobile else None
     # A digest that failed before goes again as the same digest (the same out_id), so a provider
     # that did take it drops the repeat; the rest are sent one by one or become a new digest.
     digests: dict = defaultdict(list)
     fresh = []
     for row in group:
         (digests[row.digest_id] if row.digest_id else fresh).append(row)
+    new_digest = None
     if len(fresh) > pacing.digest_above:
-        digest_id = new_event_id()
-        for row in fresh:
-            row.digest_id = digest_id
-        digests[digest_id] = fresh
-        fresh = []
-    units = [Unit(ids=(row.id,), attempts=row.attempts, sms=OutgoingSms(
-        out_id=str(row.id), mobile=row.mobile or "", text=row.text, template=row.template,
-        params=dict(row.params or {}), attempt=row.attempts)) for row in fresh]
+        new_digest = new_event_id()
+        digests[new_digest], fresh = fresh, []
+    claims = [(row.id, row.mobile or mobile_now, row.digest_id or new_digest) for row in group]
+    units = [Unit(ids=(row.id,), attempts=row.attempts + 1, sms=OutgoingSms(
+        out_id=str(row.id), mobile=row.mobile or mobile_now or "", text=row.text, template=row.template,
+        params=dict(row.params or {}), attempt=row.attempts + 1)) for row in fresh]
     for digest_id, rows in digests.items():
         rows.sort(key=lambda r: r.create_time)
         addressee = person.display_name if person else user.removeprefix("users/")
-        text, params = pacing_digest(addressee, [(r.template, dict(r.params or {})) for r in rows])
-        units.append(Unit(ids=tuple(r.id for r in rows), attempts=max(r.attempts for r in rows), sms=OutgoingSms(
-            out_id=str(digest_id), mobile=next((r.mobile for r in rows if r.mobile), ""), text=text,
-            template=DIGEST, params=params, attempt=max(r.attempts for r in rows))))
+        text_, params = pacing_digest(addressee, [(r.template, dict(r.params or {})) for r in rows])
+        attempts = max(r.attempts for r in rows) + 1
+        units.append(Unit(ids=tuple(r.id for r in rows), attempts=attempts, sms=OutgoingSms(
+            out_id=str(digest_id), mobile=next((r.mobile for r in rows if r.mobile), mobile_now or ""), text=text_,
+            template=DIGEST, params=params, attempt=attempts)))
         metrics.SMS_DIGESTS.inc()
-    return units
+    return units, claims
 
 
 def record(uow_factory: Callable[[], UnitOfWork], unit: Unit, *, provider: str, error: SmsError | None,
@@ -205,16 +226,20 @@ def record(uow_factory: Callable[[], UnitOfWork], unit: Unit, *, provider: str, 
 def record_all(uow_factory: Callable[[], UnitOfWork], results: list[tuple[Unit, SmsError | None]], *,
                provider: str, policy: RetryPolicy) -> None:
     """What became of a batch of sends, in one transaction: sent, failed for good, or to be retried."""
-    outcome = {row_id: (unit, error) for unit, error in results for row_id in unit.ids}
+    sent = [str(row_id) for unit, error in results if error is None for row_id in unit.ids]
+    outcome = {row_id: (unit, error) for unit, error in results if error is not None for row_id in unit.ids}
     with uow_factory() as uow:
         now = uow.clock.now()
-        for row in uow.session.scalars(select(SmsDeliveryRow).where(SmsDeliveryRow.id.in_(list(outcome)))
-                                       .order_by(SmsDeliveryRow.id).with_for_update()):
+        if sent:
+            uow.session.execute(SENT, {"sent": DeliveryState.DELIVERY_STATE_SENT, "now": now, "provider": provider,
+                                       "ids": sent})
+        # Failures are few: row by row, each with its reason and its own backoff.
+        failed = uow.session.scalars(select(SmsDeliveryRow).where(SmsDeliveryRow.id.in_(list(outcome)))
+                                     .order_by(SmsDeliveryRow.id).with_for_update()) if outcome else ()
+        for row in failed:
             unit, error = outcome[row.id]
             row.provider, row.claimed_until = provider, None
-            if error is None:
-                row.state, row.send_time, row.failure_reason = DeliveryState.DELIVERY_STATE_SENT, now, None
-            elif error.permanent or unit.attempts >= policy.max_attempts:
+            if error.permanent or unit.attempts >= policy.max_attempts:
                 row.state, row.failure_reason = DeliveryState.DELIVERY_STATE_FAILED, str(error)[:500]
             else:
                 # Backoff is an infrastructure wait, in database time like the claim itself; when
