@@ -15,7 +15,7 @@ from courtflow.gateway.v1 import auth_service_pb2, gateway_service_pb2, org_serv
 from courtflow.node.v1 import node_service_pb2  # noqa: F401
 from courtflow.stats.v1 import stats_service_pb2  # noqa: F401
 
-from gateway import credentials, servicer
+from gateway import credentials, http_server, servicer
 from gateway.auth import Authenticator
 from gateway.auth_servicer import AuthServicer
 from gateway.config import Settings
@@ -59,6 +59,9 @@ def build_with(settings: Settings):
                                                   burst=max(settings.rate_burst, int(settings.court_system_rate_limit))),
                         max_request_bytes=settings.max_request_bytes)
         proxy = Proxy(rt, routes, authenticator, limits)
+        # HTTP-JSON: the same proxy behind the protos' google.api.http rules (its port taken now).
+        http = http_server.build(proxy, port=settings.http_port, max_request_bytes=settings.max_request_bytes,
+                                 shutdown_grace=rt.settings.shutdown_grace) if settings.http_port else None
         stopping = asyncio.Event()
 
         async def purge_sessions() -> None:
@@ -81,5 +84,6 @@ def build_with(settings: Settings):
 
         return ServiceApp(service_names=[GATEWAY_SERVICE, AUTH_SERVICE, ORG_SERVICE, *settings.backends],
                           register=lambda server: server.add_generic_rpc_handlers((proxy,)),
-                          loops=[purge_sessions], on_stop=[stop_purging, close_channels], guarded=False)
+                          loops=[purge_sessions, *([http.serve] if http else [])],
+                          on_stop=[stop_purging, *([http.stop] if http else []), close_channels], guarded=False)
     return build

@@ -8,6 +8,7 @@ from gateway.jwt_auth import Issuer, parse_issuers
 from services.common.settings import CommonSettings, Env, SettingsError
 
 DEFAULT_PORT = 50050
+HTTP_PORT_OFFSET = 30   # HTTP-JSON on 50080 beside gRPC on 50050
 BACKENDS = {  # service full name -> (environment variable, default address)
     "courtflow.case.v1.CaseService": ("CASE_ADDR", "127.0.0.1:50051"),
     "courtflow.node.v1.NodeService": ("NODE_ADDR", "127.0.0.1:50052"),
@@ -28,6 +29,8 @@ class Settings:
     court_system_rate_limit: float
     # The largest request body accepted, in bytes.
     max_request_bytes: int
+    # HTTP-JSON (transcoded from the protos' google.api.http rules); 0 serves gRPC only.
+    http_port: int
     # Identity systems whose bearer JWTs are accepted (GATEWAY_JWT_ISSUERS, JSON).
     jwt_issuers: tuple[Issuer, ...]
     # The gateway's own ES256 key (PEM file) for the built-in login's access tokens; "" disables
@@ -44,11 +47,13 @@ class Settings:
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
         env = env or Env()
-        return cls(common=CommonSettings.from_env("gateway", DEFAULT_PORT, env),
+        common = CommonSettings.from_env("gateway", DEFAULT_PORT, env)
+        return cls(common=common,
                    backends={svc: env.str(var, default) for svc, (var, default) in BACKENDS.items()},
                    rate_limit=env.float("GATEWAY_RATE_LIMIT", 50.0), rate_burst=env.int("GATEWAY_RATE_BURST", 100),
                    court_system_rate_limit=env.float("GATEWAY_COURT_SYSTEM_RATE_LIMIT", 1000.0),
                    max_request_bytes=env.int("GATEWAY_MAX_REQUEST_BYTES", 1024 * 1024),
+                   http_port=env.int("GATEWAY_HTTP_PORT", common.grpc_port + HTTP_PORT_OFFSET),
                    **_login_settings(env))
 
 

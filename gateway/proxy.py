@@ -1,24 +1,29 @@
-"""The gateway's front door: every external call passes here.
+"""The gateway's front door: every external call passes here, over gRPC or HTTP-JSON alike.
 
 For each call, in order: authenticate the bearer token (except for the few public
 methods, signing in); check the permission
-table (before anything about the target is looked up); check the request size and the
-caller's rate limit (an anonymous caller's by client address); forward the raw request
+table (before anything about the target is looked up); check the caller's rate limit (an
+anonymous caller's by client address) and the request size; forward the raw request
 bytes to the owning service with the signed caller context; relay the answer or
 the error (status, message and details) unchanged; report the call to the audit
 log unless the owning service already did so in its own transaction.
+
+`Proxy.unary` and `Proxy.stream` do all of that for both front doors: the gRPC handler below
+and the HTTP-JSON server (gateway/http_server.py), which only transcodes.
 """
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import AsyncIterator, Awaitable, Callable
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
+from google.rpc import status_pb2
 from opentelemetry import trace
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
@@ -52,6 +57,47 @@ class Limits:
     max_request_bytes: int
 
 
+@dataclass(frozen=True)
+class Call:
+    """One external call, as both front doors (gRPC and HTTP-JSON) hand it to the proxy."""
+
+    method: str                      # "/courtflow.case.v1.CaseService/GetCase"
+    metadata: tuple                  # the caller's metadata: authorization, user-agent
+    peer: str                        # "ipv4:10.0.0.7:53412"
+    deadline: float | None = None    # time.monotonic() by which the caller wants the answer
+
+    @property
+    def user_agent(self) -> str:
+        return dict(self.metadata).get("user-agent", "")
+
+    def remaining(self) -> float:
+        if self.deadline is None:
+            return FORWARD_TIMEOUT
+        return max(0.0, min(self.deadline - time.monotonic(), FORWARD_TIMEOUT))
+
+
+class Outcome(collections.namedtuple("Outcome", ("code", "details", "trailing_metadata")), grpc.Status):
+    """A failed call's status: code, message and trailing metadata (the google.rpc.Status
+    details ride in grpc-status-details-bin, as the services send them)."""
+
+    def rpc_status(self) -> status_pb2.Status:
+        for key, value in self.trailing_metadata or ():
+            if key == "grpc-status-details-bin":
+                return status_pb2.Status.FromString(value)
+        return status_pb2.Status(code=self.code.value[0], message=self.details or "")
+
+
+class CallFailed(Exception):
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.details)
+        self.outcome = outcome
+
+
+# A request given either as bytes (gRPC) or as a coroutine that produces them once the caller is
+# admitted (HTTP-JSON: the body is read and transcoded after authentication and the rate check).
+Request = bytes | Callable[[], Awaitable[bytes]]
+
+
 class Proxy(grpc.GenericRpcHandler):
     def __init__(self, rt: Runtime, routes: dict[str, Route], authenticator: Authenticator, limits: Limits) -> None:
         self._rt = rt
@@ -61,58 +107,78 @@ class Proxy(grpc.GenericRpcHandler):
         self._pool = descriptor_pool.Default()
         self._callables: dict[str, grpc.aio.UnaryUnaryMultiCallable] = {}
 
+    @property
+    def services(self) -> list[str]:
+        return list(self._routes)
+
     def service(self, details: grpc.HandlerCallDetails):
         method = details.method
         parts = method.split("/")
-        route = self._routes.get(parts[1]) if len(parts) == 3 else None
-        if route is None:
+        if len(parts) != 3 or parts[1] not in self._routes:
             return None  # UNIMPLEMENTED
         descriptor = self._pool.FindMethodByName(f"{parts[1]}.{parts[2]}")
         if descriptor.client_streaming:
             return None  # no client-streaming RPCs are exposed
         if descriptor.server_streaming:
             async def stream(request: bytes, context: grpc.aio.ServicerContext):
-                async for chunk in self._stream(method, route, request, context):
-                    yield chunk
+                trace_md = (("x-courtflow-trace-id", trace_id()),)
+                try:
+                    async for chunk in self.stream(_grpc_call(method, context), request):
+                        if chunk is not None:
+                            yield chunk
+                except CallFailed as failed:
+                    await context.abort_with_status(_with_metadata(failed.outcome, trace_md))
             return grpc.unary_stream_rpc_method_handler(stream)
 
         async def behavior(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
-            return await self._unary(method, route, request, context)
+            # The trace id goes back to the caller, so a user or a court system can quote it to support.
+            trace_md = (("x-courtflow-trace-id", trace_id()),)
+            context.set_trailing_metadata(trace_md)
+            try:
+                return await self.unary(_grpc_call(method, context), request)
+            except CallFailed as failed:
+                await context.abort_with_status(_with_metadata(failed.outcome, trace_md))
 
         return grpc.unary_unary_rpc_method_handler(behavior)
 
-    async def _identify(self, method: str, metadata, context, user_agent: str) -> tuple[Caller, Permission | None]:
+    async def _identify(self, call: Call) -> tuple[Caller, Permission | None]:
         """Who calls: anonymous for a public method (signing in), else the bearer token's user."""
-        public = permissions.public(method)
+        public = permissions.public(call.method)
         if public is not None:
             caller = Caller()  # anonymous: the sign-in handler finds out who it is
         else:
-            token = bearer(metadata)
+            token = bearer(call.metadata)
             caller = self._auth.cached(token) or await self._rt.db(self._auth.authenticate, token)
-        caller.client_address, caller.user_agent = context.peer(), user_agent
+        caller.client_address, caller.user_agent = call.peer, call.user_agent
         return caller, public
 
-    async def _unary(self, method: str, route: Route, request: bytes, context) -> bytes:
-        metadata = context.invocation_metadata() or ()
-        # The trace id goes back to the caller, so a user or a court system can quote it to support.
-        trace_md = (("x-courtflow-trace-id", _trace_id()),)
-        context.set_trailing_metadata(trace_md)
-        user_agent = dict(metadata).get("user-agent", "")
+    async def _body(self, request: Request) -> bytes:
+        """The request's bytes (transcoded now for HTTP-JSON, once its caller is admitted), within the size limit."""
+        data = request if isinstance(request, bytes) else await request()
+        if len(data) > self._limits.max_request_bytes:
+            raise request_too_large(len(data), self._limits.max_request_bytes)
+        return data
+
+    async def unary(self, call: Call, request: Request) -> bytes:
+        """Admit, forward and audit one unary call; its answer's bytes, or CallFailed."""
+        method, route = call.method, self._routes[call.method.split("/")[1]]
         caller = permission = None
+        data = request if isinstance(request, bytes) else b""
         handled = False   # whether the call reached its handler (some handlers audit their own failures)
         try:
-            caller, permission = await self._identify(method, metadata, context, user_agent)
+            caller, permission = await self._identify(call)
             permission = permission or permissions.check(method, caller.role)
-            self._check_limits(caller, request)
+            self._check_rate(caller)
+            data = await self._body(request)
             handled = True
             if route.local is not None:
-                response = await route.local[method.split("/")[2]](request, caller)
+                response = await route.local[method.split("/")[2]](data, caller)
             else:
-                call = self._callables.get(method) or self._callables.setdefault(
+                forward = self._callables.get(method) or self._callables.setdefault(
                     method, route.channel.unary_unary(method))
                 # wait_for_ready: a service restarting for a moment delays the call instead of failing it.
-                response = await call(request, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key),
-                                      timeout=_remaining(context), wait_for_ready=True)
+                response = await forward(data, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key),
+                                         timeout=call.remaining(), wait_for_ready=True)
         except DomainError as err:
             if err.reason == "RATE_LIMITED":
                 # Counted, not audited one by one: a flood must not turn into a flood of audit writes.
@@ -120,58 +186,62 @@ class Proxy(grpc.GenericRpcHandler):
             elif handled and permission.audits_failures:
                 pass  # the handler committed its own audit record before raising
             else:
-                await self._audit(method, caller, request, err.reason, context, user_agent, denied=True)
+                await self._audit(call, caller, data, err.reason, denied=_denial(err.code))
             status = to_status(err)
-            await context.abort_with_status(status._replace(trailing_metadata=status.trailing_metadata + trace_md))
+            raise CallFailed(Outcome(status.code, status.details, status.trailing_metadata)) from None
         except grpc.aio.AioRpcError as err:
             reason, _ = details_of(err)
-            await self._audit(method, caller, request, reason or err.code().name, context, user_agent,
-                              denied=err.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED))
-            relayed = tuple(m for m in (err.trailing_metadata() or ()) if m[0] != "x-courtflow-trace-id")
-            await context.abort(err.code(), err.details() or "", relayed + trace_md)
+            await self._audit(call, caller, data, reason or err.code().name, denied=_denial(err.code()))
+            raise CallFailed(_relayed(err)) from None
         except Exception:
             error_id = uuid.uuid4().hex[:12]
             log.exception("gateway failed on %s (error id %s)", method, error_id)
-            await self._audit(method, caller, request, "INTERNAL", context, user_agent, denied=False)
-            await context.abort(grpc.StatusCode.INTERNAL, f"内部错误，请联系管理员（错误编号 {error_id}）")
+            await self._audit(call, caller, data, "INTERNAL", denied=False)
+            raise CallFailed(Outcome(grpc.StatusCode.INTERNAL, f"内部错误，请联系管理员（错误编号 {error_id}）",
+                                     ())) from None
         if not permission.audited_by_service:
-            await self._audit(method, caller, request, "", context, user_agent, denied=False)
+            await self._audit(call, caller, data, "", denied=False)
         return response
 
-    async def _stream(self, method: str, route: Route, request: bytes, context):
-        """A server stream (live push of inbox messages): the same checks as a unary call, then the
-        service's messages relayed as they come, until either side ends it. Audited once, when
-        it ends, with how it ended."""
-        metadata = context.invocation_metadata() or ()
-        trace_md = (("x-courtflow-trace-id", _trace_id()),)
-        user_agent = dict(metadata).get("user-agent", "")
-        caller, reason, denied = None, "", False
+    async def stream(self, call: Call, request: Request) -> AsyncIterator[bytes | None]:
+        """A server stream (live push of inbox messages): the same checks as a unary call, then
+        None once the service has accepted the subscription, then the service's messages as they
+        come, until either side ends it. Audited once, when it ends, with how it ended."""
+        route = self._routes[call.method.split("/")[1]]
+        caller, reason, denied, backend = None, "", False, None
+        data = request if isinstance(request, bytes) else b""
         try:
-            caller, _ = await self._identify(method, metadata, context, user_agent)
-            permissions.check(method, caller.role)
-            self._check_limits(caller, request)
+            caller, _ = await self._identify(call)
+            permissions.check(call.method, caller.role)
+            self._check_rate(caller)
+            data = await self._body(request)
             # No deadline: a subscription lasts as long as the client keeps it.
-            call = route.channel.unary_stream(method)(
-                request, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key), wait_for_ready=True)
-            async for chunk in call:
+            backend = route.channel.unary_stream(call.method)(
+                data, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key), wait_for_ready=True)
+            # The service sends its headers once it has checked the request (or its status, if it refused).
+            await backend.initial_metadata()
+            if backend.done() and await backend.code() != grpc.StatusCode.OK:
+                async for _ in backend:   # raises the service's error
+                    pass
+            yield None
+            async for chunk in backend:
                 yield chunk
         except DomainError as err:
-            reason, denied = err.reason, True
+            reason, denied = err.reason, _denial(err.code)
             status = to_status(err)
-            await context.abort_with_status(status._replace(trailing_metadata=status.trailing_metadata + trace_md))
+            raise CallFailed(Outcome(status.code, status.details, status.trailing_metadata)) from None
         except grpc.aio.AioRpcError as err:
             reason = details_of(err)[0] or err.code().name
-            denied = err.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED)
-            await context.abort(err.code(), err.details() or "", trace_md)
+            denied = _denial(err.code())
+            raise CallFailed(_relayed(err)) from None
         finally:
+            if backend is not None and not backend.done():
+                backend.cancel()
             if reason != "RATE_LIMITED":
                 # Shielded: a client hanging up cancels this task, and the record must still be written.
-                await asyncio.shield(self._audit(method, caller, request, reason, context, user_agent, denied=denied))
+                await asyncio.shield(self._audit(call, caller, data, reason, denied=denied))
 
-    def _check_limits(self, caller: Caller, request: bytes) -> None:
-        if len(request) > self._limits.max_request_bytes:
-            raise ResourceExhausted(f"请求过大：{len(request)} 字节，上限 {self._limits.max_request_bytes} 字节",
-                                    reason="REQUEST_TOO_LARGE")
+    def _check_rate(self, caller: Caller) -> None:
         limiter = self._limits.court_systems if caller.role == Role.ROLE_COURT_SYSTEM else self._limits.users
         # Sign-in attempts have no user yet: limit them per client address (password spraying).
         wait = limiter.allow(caller.user or f"address:{_host(caller.client_address)}", time.monotonic())
@@ -179,24 +249,23 @@ class Proxy(grpc.GenericRpcHandler):
             raise ResourceExhausted(f"请求过于频繁（每秒至多 {limiter.rate:g} 次），请 {wait:.1f} 秒后重试",
                                     reason="RATE_LIMITED", metadata={"retry_after_ms": str(int(wait * 1000) + 1)})
 
-    async def _audit(self, method: str, caller: Caller | None, request: bytes, reason: str, context,
-                     user_agent: str, *, denied: bool) -> None:
+    async def _audit(self, call: Call, caller: Caller | None, request: bytes, reason: str, *, denied: bool) -> None:
         result = (AuditResult.AUDIT_RESULT_SUCCEEDED if not reason else
                   AuditResult.AUDIT_RESULT_DENIED if denied else AuditResult.AUDIT_RESULT_FAILED)
 
         def write() -> None:
             with self._rt.uow() as uow:
-                record_operation(uow, reporter="gateway", caller=caller, action=method, resource=_target(method, request),
-                                 result=result, error_reason=reason, client_address=context.peer(),
-                                 user_agent=user_agent)
+                record_operation(uow, reporter="gateway", caller=caller, action=call.method,
+                                 resource=_target(call.method, request), result=result, error_reason=reason,
+                                 client_address=call.peer, user_agent=call.user_agent)
                 uow.commit()
         try:
             await self._rt.db(write)
         except Exception:  # the call's answer must not depend on the audit write; log loudly
-            log.exception("could not record audit event for %s", method)
+            log.exception("could not record audit event for %s", call.method)
 
 
-def _trace_id() -> str:
+def trace_id() -> str:
     ctx = trace.get_current_span().get_span_context()
     return format(ctx.trace_id, "032x") if ctx.is_valid else ""
 
@@ -206,9 +275,30 @@ def _host(peer: str) -> str:
     return peer.rsplit(":", 1)[0] if peer.count(":") >= 2 else peer
 
 
-def _remaining(context) -> float:
+def request_too_large(size: int, limit: int) -> ResourceExhausted:
+    return ResourceExhausted(f"请求过大：{size} 字节，上限 {limit} 字节", reason="REQUEST_TOO_LARGE")
+
+
+def _denial(code: grpc.StatusCode) -> bool:
+    """Whether a refusal is a denial (who may call, how much) rather than a failure of the call."""
+    return code in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED,
+                    grpc.StatusCode.RESOURCE_EXHAUSTED)
+
+
+def _grpc_call(method: str, context: grpc.aio.ServicerContext) -> Call:
     remaining = context.time_remaining()
-    return min(remaining, FORWARD_TIMEOUT) if remaining else FORWARD_TIMEOUT
+    return Call(method, tuple(context.invocation_metadata() or ()), context.peer(),
+                time.monotonic() + remaining if remaining else None)
+
+
+def _relayed(err: grpc.aio.AioRpcError) -> Outcome:
+    """A service's error as the gateway passes it on: status, message and details unchanged."""
+    relayed = tuple(m for m in (err.trailing_metadata() or ()) if m[0] != "x-courtflow-trace-id")
+    return Outcome(err.code(), err.details() or "", relayed)
+
+
+def _with_metadata(outcome: Outcome, extra: tuple) -> Outcome:
+    return outcome._replace(trailing_metadata=tuple(outcome.trailing_metadata or ()) + extra)
 
 
 def _target(method: str, request: bytes) -> str:

@@ -100,7 +100,8 @@ def _banner(system: System, logins_path: Path, data: Path, province) -> None:
     # the province's trial management office and auditor, and the court system that files cases.
     shown = [case.handler, f"head.{case.department_id.replace('-', '.')}", f"president.{case.court_id}",
              "trial_management.44", "auditor.44", "court-system"]
-    print(f"\nCourtFlow is running. Gateway (gRPC): {system.gateway}")
+    print(f"\nCourtFlow is running. Gateway (gRPC): {system.gateway}   "
+          f"HTTP-JSON: {system.gateway_http} (OpenAPI: {system.gateway_http}/openapi.json)")
     print(f"Logs: {data / 'logs'}   All demo logins (bearer tokens, passwords): {logins_path}")
     print("Some demo users (send `authorization: Bearer <token>`, or sign in with AuthService.Login and the password):")
     for username in shown:

@@ -24,6 +24,8 @@ COMPONENTS = {
     "audit": ("services.audit", 50055),
     "gateway": ("gateway", 50050),
 }
+# The gateway's HTTP-JSON port, beside its gRPC port.
+GATEWAY_HTTP_PORT = 50080
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -124,6 +126,7 @@ class System:
             env[f"{name.upper()}_METRICS_PORT"] = str(port(ports[name] + 1000))
             if name != "gateway":
                 env[f"{name.upper()}_ADDR"] = f"127.0.0.1:{ports[name]}"
+        env["GATEWAY_HTTP_PORT"] = str(port(GATEWAY_HTTP_PORT))
         env.update(self.extra_env)
         self.components = {
             name: Component(name, module, ports[name], int(env[f"{name.upper()}_METRICS_PORT"]), dict(env),
@@ -133,6 +136,11 @@ class System:
     @property
     def gateway(self) -> str:
         return self.components["gateway"].address
+
+    @property
+    def gateway_http(self) -> str:
+        """Base URL of the gateway's HTTP-JSON API, e.g. http://127.0.0.1:50080."""
+        return f"http://127.0.0.1:{self.components['gateway'].env['GATEWAY_HTTP_PORT']}"
 
     @property
     def sms_log(self) -> Path:

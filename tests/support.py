@@ -3,12 +3,15 @@ through the gateway as a given user, moving the shared clock, waiting for effect
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
+import socket
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, time as dtime
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
+from urllib.parse import urlencode, urlsplit
 
 import grpc
 import nats
@@ -73,6 +76,14 @@ class Running:
     def md(self, user: str) -> list[tuple[str, str]]:
         return [("authorization", f"Bearer {self.logins[user]['token']}")]
 
+    def http(self, method: str, path: str, *, user: str | None = None, body: Any = None,
+             query: Iterable[tuple[str, str]] = (), raw: bytes | None = None, timeout: float = 15,
+             headers: dict[str, str] | None = None) -> "HttpReply":
+        """One HTTP-JSON call to the gateway as `user` (no token when None)."""
+        headers = {**(headers or {}), **({"Authorization": f"Bearer {self.logins[user]['token']}"} if user else {})}
+        return http_call(self.system.gateway_http, method, path, headers=headers, query=query, timeout=timeout,
+                         body=raw if raw is not None else None if body is None else json.dumps(body).encode())
+
     @property
     def cases(self):
         return case_service_pb2_grpc.CaseServiceStub(self.channel)
@@ -102,6 +113,55 @@ class Running:
 
     def today(self) -> date:
         return self.now().astimezone(LEGAL_TZ).date()
+
+
+@dataclass
+class HttpReply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    lines: list[dict] | None = None   # a stream's lines (application/x-ndjson), read until it went quiet
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def error(self) -> dict:
+        return self.json()["error"]
+
+    def reason(self) -> str | None:
+        return next((d.get("reason") for d in self.error.get("details", []) if d["@type"].endswith("ErrorInfo")), None)
+
+    def violations(self) -> list[tuple[str, str]]:
+        return [(v["field"], v["description"]) for d in self.error.get("details", [])
+                if d["@type"].endswith("BadRequest") for v in d.get("fieldViolations", [])]
+
+
+def http_call(base: str, method: str, path: str, *, headers: dict[str, str] | None = None,
+              query: Iterable[tuple[str, str]] = (), body: bytes | None = None, timeout: float = 15) -> HttpReply:
+    """A plain HTTP/1.1 request (the standard library: what any portal could send). A streamed
+    answer is read line by line until nothing comes for `timeout` seconds."""
+    url = urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+    try:
+        query = list(query)
+        target = path + (("?" + urlencode(query)) if query else "")
+        sent = {"Content-Type": "application/json", **(headers or {})} if body is not None else dict(headers or {})
+        conn.request(method, target, body=body, headers=sent)
+        resp = conn.getresponse()
+        reply_headers = {k.lower(): v for k, v in resp.getheaders()}
+        if not reply_headers.get("content-type", "").startswith("application/x-ndjson"):
+            return HttpReply(resp.status, reply_headers, resp.read())
+        lines = []
+        try:
+            while line := resp.readline():
+                lines.append(json.loads(line))
+        except (socket.timeout, TimeoutError):
+            pass
+        return HttpReply(resp.status, reply_headers, b"\n".join(json.dumps(x, ensure_ascii=False).encode()
+                                                                for x in lines), lines)
+    finally:
+        conn.close()
 
 
 async def _with_js(url: str, fn):

@@ -57,6 +57,9 @@ class AlertServicer(alert_service_pb2_grpc.AlertServiceServicer):
         after = service.message_id(who, request.after)[1] if request.after else None
         queue = self._feed.subscribe(user)   # before the backlog is read, so nothing falls between
         try:
+            # Headers now: the caller (the gateway's HTTP-JSON stream) knows at once that the
+            # subscription is accepted, even when the inbox has nothing to send yet.
+            await context.send_initial_metadata(())
             sent: set = set()
             for row in await self._rt.db(service.messages_since, self._rt.uow, user=user, after=after):
                 sent.add(row.id)

@@ -85,13 +85,23 @@ def invalid_field(field: str, description: str, message: str | None = None) -> I
                            violations=(FieldViolation(field, description),))
 
 
+# An error travels in gRPC trailers, which clients refuse beyond 8–16 KiB: a request with hundreds
+# of bad items (200 parties with overlong names) must still get its INVALID_ARGUMENT, so an error
+# names at most this many violations (the message, the first few).
+MAX_VIOLATIONS = 20
+MESSAGE_VIOLATIONS = 5
+
+
 def from_validation_error(exc) -> InvalidArgument:
-    """A protovalidate ValidationError as INVALID_ARGUMENT naming every bad field and rule."""
+    """A protovalidate ValidationError as INVALID_ARGUMENT naming the bad fields and rules (the
+    first MAX_VIOLATIONS of them)."""
     violations = []
-    for v in exc.violations:
+    for v in exc.violations[:MAX_VIOLATIONS]:
         path = ".".join(e.field_name for e in v.proto.field.elements) or "(message)"
-        violations.append(FieldViolation(path, f"{v.proto.rule_id}: {v.proto.message}"))
-    text = "; ".join(f"{fv.field}: {fv.description}" for fv in violations)
+        violations.append(FieldViolation(path, f"{v.proto.rule_id}: {v.proto.message}"[:300]))
+    text = "; ".join(f"{fv.field}: {fv.description}" for fv in violations[:MESSAGE_VIOLATIONS])
+    if len(exc.violations) > MESSAGE_VIOLATIONS:
+        text += f"（等共 {len(exc.violations)} 项）"
     return InvalidArgument(f"参数错误: {text}", violations=tuple(violations))
 
 

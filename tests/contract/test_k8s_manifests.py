@@ -624,6 +624,22 @@ def test_gateway_reaches_every_service_and_accepts_the_namespace(overlay: str) -
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_gateway_serves_http_json_on_its_own_port(overlay: str) -> None:
+    from gateway.config import HTTP_PORT_OFFSET
+
+    objs = render(overlay)
+    dep, svc = find(objs, "Deployment", "gateway"), find(objs, "Service", "gateway")
+    port = default_port("gateway") + HTTP_PORT_OFFSET
+    c = server(dep)
+    assert {"name": "http", "containerPort": port, "protocol": "TCP"} in c["ports"]
+    assert container_env(objs, c)["GATEWAY_HTTP_PORT"] == str(port)
+    (sp,) = [p for p in svc["spec"]["ports"] if p["port"] == port]
+    assert container_ports(dep)[sp["targetPort"]] == port
+    assert ingress_allowed(objs, {"some": "client"}, pod_labels(dep), port), \
+        "the gateway must accept HTTP-JSON from any pod of the namespace"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_process_reaches_postgres_nats_and_dns(overlay: str) -> None:
     objs = render(overlay)
     database = urlsplit(container_env_from_secret(objs, "DATABASE_URL") or "postgresql://external:5432")

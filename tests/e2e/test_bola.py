@@ -15,6 +15,7 @@ from typing import Callable
 
 import grpc
 import pytest
+from google.protobuf import json_format, message_factory
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.type import date_pb2
 
@@ -29,6 +30,8 @@ from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2
 from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc
 
 from conftest import new_database
+from gateway.http_routes import RouteTable
+from gateway.transcode import encode_request
 from runtime.demo import create_request
 from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
@@ -41,6 +44,7 @@ ATTACKERS = {
     "another department's head": "head.440101.civil2",
     "another court's administrator": "admin.440102",
     "a peer judge without the case": "judge.440101.civil1.2",
+    "a clerk of the same department": "clerk.440101.civil1.2",
     "no token": None,
 }
 DENIED = {grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.NOT_FOUND}
@@ -234,9 +238,47 @@ class Streamed:
         return b"".join(i.SerializeToString() for i in self.items)
 
 
+# HTTP-JSON: the same request message, transcoded to its google.api.http route.
+HTTP_ROUTES = {r.grpc_method: r for r in RouteTable(
+    module.DESCRIPTOR.services_by_name[name.rsplit(".", 1)[1]] for name, (_, module) in SERVICES.items()).routes}
+
+
+class HttpRefused(grpc.RpcError):
+    """An HTTP-JSON error body (AIP-193), seen as the gRPC error it stands for."""
+
+    def __init__(self, error: dict) -> None:
+        self.error = error
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode[self.error["status"]]
+
+    def details(self) -> str:
+        return f"HTTP {self.error['code']}: {self.error['message']}"
+
+
+def call_http(cf, method: str, request, user: str | None):
+    route = HTTP_ROUTES[method]
+    verb, path, query, body = encode_request(route, request)
+    reply = cf.http(verb, path, user=user, query=query, raw=body, timeout=3 if route.server_streaming else 15)
+    if reply.status != 200:
+        assert reply.error["code"] == reply.status, (method, reply.status, reply.error)
+        raise HttpRefused(reply.error)
+    output = message_factory.GetMessageClass(route.method.output_type)
+    if not route.server_streaming:
+        return json_format.ParseDict(reply.json(), output())
+    for line in reply.lines:
+        if "error" in line:
+            raise HttpRefused(line["error"])
+    return Streamed([json_format.ParseDict(line["result"], output()) for line in reply.lines])
+
+
+TRANSPORTS = {"gRPC": call, "HTTP-JSON": call_http}
+
+
+@pytest.mark.parametrize("transport", list(TRANSPORTS))
 @pytest.mark.parametrize("who", list(ATTACKERS))
-def test_no_caller_reaches_another_users_case(cf, victim, who):
-    user = ATTACKERS[who]
+def test_no_caller_reaches_another_users_case(cf, victim, who, transport):
+    user, call = ATTACKERS[who], TRANSPORTS[transport]
     markers = victim.markers + (["440101-civil1"] if who == "another department's head" else [])
     leaks, accepted = [], []
     for method, (kind, build) in ATTEMPTS.items():

@@ -14,7 +14,7 @@ from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 from conftest import new_database
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import JUDGE, OTHER_JUDGE, start_system
+from support import JUDGE, OTHER_JUDGE, PRESIDENT, start_system
 
 pytestmark = pytest.mark.timeout(240)
 ADMIN = "admin"
@@ -55,3 +55,22 @@ def test_a_request_over_the_size_limit_is_refused_and_changes_nothing(cf):
     assert details_of(refused.value)[0] == "REQUEST_TOO_LARGE"
     years = cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(), metadata=cf.md(ADMIN)).calendar_years
     assert 2027 not in [y.year for y in years]
+
+
+def test_http_json_callers_get_the_same_rate_limit(cf):
+    # Another caller than the gRPC test's: each caller has its own bucket.
+    outcomes = [cf.http("GET", "/v1/caller", user=PRESIDENT) for _ in range(8)]
+    assert [r.status for r in outcomes[:5]] == [200] * 5
+    limited = [r for r in outcomes[5:] if r.status == 429]
+    assert limited, [r.status for r in outcomes]
+    assert limited[0].reason() == "RATE_LIMITED" and "请求过于频繁" in limited[0].error["message"]
+    assert limited[0].error["status"] == "RESOURCE_EXHAUSTED" and int(limited[0].headers["retry-after"]) >= 1
+
+
+def test_an_http_body_over_the_size_limit_is_refused_and_changes_nothing(cf):
+    year = {"year": 2028, "source": "很长的来源说明" * 200, "holidays": []}
+    refused = cf.http("POST", "/v1/calendarYears", user=ADMIN, body=year)
+    assert refused.status == 413 and refused.reason() == "REQUEST_TOO_LARGE"
+    assert refused.error["status"] == "RESOURCE_EXHAUSTED" and "请求过大" in refused.error["message"]
+    years = cf.http("GET", "/v1/calendarYears", user=ADMIN).json()["calendarYears"]
+    assert 2028 not in [y["year"] for y in years]

@@ -202,3 +202,21 @@ def test_details_of_an_error_without_details():
     class Bare(grpc.RpcError):
         pass
     assert details_of(Bare()) == (None, [])
+
+
+def test_an_error_with_hundreds_of_violations_still_fits_in_grpc_trailers():
+    # Found by the HTTP-JSON schemathesis run: 200 parties with overlong names gave a BadRequest
+    # trailer over gRPC's 16 KiB metadata limit, and the client saw RESOURCE_EXHAUSTED instead.
+    import protovalidate
+    from courtflow.case.v1 import case_pb2, case_service_pb2
+    from services.common.errors import MAX_VIOLATIONS, from_validation_error
+
+    request = case_service_pb2.CreateCaseRequest(parent="courts/440101", request_id="r1", case=case_pb2.Case(
+        parties=[case_pb2.Party(role=case_pb2.PARTY_ROLE_PLAINTIFF, display_name="名" * 300)] * 200))
+    with pytest.raises(protovalidate.ValidationError) as invalid:
+        protovalidate.validate(request)
+    err = from_validation_error(invalid.value)
+    status = to_status(err)
+    assert status.code == grpc.StatusCode.INVALID_ARGUMENT and len(err.violations) == MAX_VIOLATIONS
+    assert sum(len(k) + len(v) for k, v in status.trailing_metadata) < 8 * 1024
+    assert len(status.details.encode()) < 2048 and f"等共 {len(invalid.value.violations)} 项" in err.message

@@ -1,0 +1,236 @@
+"""The HTTP-JSON front door for court portals and browsers (aiohttp, in the gateway's event loop).
+
+Each request is matched to an RPC by its `google.api.http` rule (gateway/transcode.py) and handed
+to the same `Proxy.unary` / `Proxy.stream` as a gRPC call: authentication, the permission table,
+rate and size limits, forwarding with the signed caller context and auditing are one code path.
+The body is read and transcoded only once the caller is admitted, so that a request that is
+refused is refused exactly as over gRPC. Answers are proto3 JSON; errors are AIP-193 bodies
+(`{"error": {"code", "message", "status", "details"}}`) with the HTTP status of their
+google.rpc code (413 for REQUEST_TOO_LARGE, `Retry-After` with RATE_LIMITED). A server stream
+is newline-delimited JSON (`application/x-ndjson`): one `{"result": …}` line per message, and an
+`{"error": …}` line if it fails after it started (UNAVAILABLE when the gateway stops). `GET
+/openapi.json` is the OpenAPI document, without authentication.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import socket
+import sys
+import uuid
+from typing import Any
+
+from aiohttp import web
+from google.protobuf import descriptor_pool
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
+
+from gateway import openapi, permissions, transcode
+from gateway.proxy import Call, CallFailed, Proxy, trace_id, request_too_large
+from gateway.http_routes import HttpRoute, MethodNotAllowed, NoRoute, RouteTable
+from services.common.errors import DOMAIN
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+TRACE_HEADER = "x-courtflow-trace-id"
+
+
+def api_document(services: list[str]) -> tuple[RouteTable, dict]:
+    """The route table and the OpenAPI document of these gRPC services' HTTP rules."""
+    table = RouteTable(descriptor_pool.Default().FindServiceByName(name) for name in services)
+    return table, openapi.document(table, public_methods=[m for m in permissions.TABLE if permissions.public(m)])
+
+
+def print_openapi(argv: list[str]) -> None:
+    """`python -m gateway openapi`: the document the gateway serves at /openapi.json, on standard output."""
+    import gateway.app  # noqa: F401  (imports the generated module of every service the gateway serves)
+
+    services = sorted(s.full_name for name, module in list(sys.modules.items())
+                      if name.startswith("courtflow.") and name.endswith("_service_pb2")
+                      for s in module.DESCRIPTOR.services_by_name.values())
+    _, document = api_document(services)
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def build(proxy: Proxy, *, port: int, max_request_bytes: int, shutdown_grace: float) -> HttpServer:
+    """The HTTP-JSON server for every service the proxy serves, its port taken."""
+    table, document = api_document(proxy.services)
+    server = HttpServer(proxy, table, document, port=port, max_request_bytes=max_request_bytes,
+                        shutdown_grace=shutdown_grace)
+    server.bind()
+    return server
+
+
+class HttpServer:
+    def __init__(self, proxy: Proxy, table: RouteTable, openapi: dict, *, port: int, host: str = "0.0.0.0",
+                 max_request_bytes: int, shutdown_grace: float) -> None:
+        self._proxy = proxy
+        self._table = table
+        self._openapi = json.dumps(openapi, ensure_ascii=False).encode()
+        self._address = (host, port)
+        self._max_request_bytes = max_request_bytes
+        self._grace = shutdown_grace
+        self._sock: socket.socket | None = None
+        self._runner: web.AppRunner | None = None
+        self._stopped = asyncio.Event()
+        self._streams: set[asyncio.Task] = set()
+        self._closing = False
+
+    def bind(self) -> None:
+        """Take the port now, at start-up: a port in use stops the gateway before it reports
+        SERVING, and connections made before `serve` runs wait in the listen backlog."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(self._address)
+        sock.listen(128)
+        sock.setblocking(False)
+        self._sock = sock
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=self._max_request_bytes)
+        app.router.add_get("/openapi.json", self._openapi_document)
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        app.on_shutdown.append(self._end_streams)
+        return app
+
+    async def serve(self) -> None:
+        """Background loop of the gateway: serve until stop()."""
+        if self._sock is None:
+            self.bind()
+        # handler_cancellation: a client that hangs up cancels its call, as over gRPC.
+        self._runner = web.AppRunner(self.app(), access_log=None, handler_cancellation=True,
+                                     shutdown_timeout=self._grace)
+        await self._runner.setup()
+        await web.SockSite(self._runner, self._sock, shutdown_timeout=self._grace).start()
+        log.info("gateway HTTP-JSON serving on :%d", self._address[1])
+        await self._stopped.wait()
+
+    async def stop(self) -> None:
+        """Stop accepting, end the streams, give unary calls the grace period to finish."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+        elif self._sock is not None:
+            self._sock.close()
+        self._stopped.set()
+
+    async def _end_streams(self, _app: web.Application) -> None:
+        self._closing = True
+        for task in list(self._streams):
+            task.cancel()
+
+    async def _openapi_document(self, _request: web.Request) -> web.Response:
+        return web.Response(body=self._openapi, content_type="application/json", charset="utf-8")
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        try:
+            route, values = self._table.find(request.method, request.rel_url.raw_path)
+        except MethodNotAllowed as exc:
+            return _json(405, _plain_error(405, "UNIMPLEMENTED", f"接口不支持 {request.method} 方法",
+                                           "METHOD_NOT_ALLOWED"), {"Allow": ", ".join(exc.allowed)})
+        except NoRoute:
+            return _json(404, _plain_error(404, "NOT_FOUND", f"没有这个接口：{request.method} {request.path}",
+                                           "ROUTE_NOT_FOUND"))
+        attributes = {"http.request.method": route.http_method, "http.route": route.template.text,
+                      "rpc.method": route.grpc_method}
+        with tracer.start_as_current_span(f"{route.http_method} {route.template.text}", kind=SpanKind.SERVER,
+                                          context=propagate.extract(request.headers), attributes=attributes) as span:
+            headers = {TRACE_HEADER: trace_id()}
+            call = Call(route.grpc_method, _metadata(request), _peer(request))
+
+            async def decode() -> bytes:
+                try:
+                    body = await request.read()
+                except web.HTTPRequestEntityTooLarge:
+                    raise request_too_large(request.content_length or self._max_request_bytes + 1,
+                                            self._max_request_bytes) from None
+                return transcode.decode_request(route, values, request.query.items(), body).SerializeToString()
+
+            try:
+                if route.server_streaming:
+                    response = await self._stream(request, route, call, decode, headers)
+                else:
+                    data = await self._proxy.unary(call, decode)
+                    response = _json(200, transcode.decode_response(route, data), headers)
+            except CallFailed as failed:
+                response = _error(failed, headers)
+            except Exception:
+                error_id = uuid.uuid4().hex[:12]
+                log.exception("HTTP-JSON transcoding failed on %s (error id %s)", route.grpc_method, error_id)
+                response = _json(500, _plain_error(500, "INTERNAL", f"内部错误，请联系管理员（错误编号 {error_id}）",
+                                                   "INTERNAL"), headers)
+            span.set_attribute("http.response.status_code", response.status)
+            return response
+
+    async def _stream(self, request: web.Request, route: HttpRoute, call: Call, decode,
+                      headers: dict) -> web.StreamResponse:
+        messages = self._proxy.stream(call, decode)
+        try:
+            await messages.__anext__()   # admitted, and the service accepted the subscription
+        except StopAsyncIteration:
+            return _json(200, {}, headers)
+        task = asyncio.current_task()
+        self._streams.add(task)
+        response = web.StreamResponse(headers={**headers, "Content-Type": "application/x-ndjson; charset=utf-8",
+                                               "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        try:
+            await response.prepare(request)
+            try:
+                async for chunk in messages:
+                    await response.write(_line({"result": transcode.decode_response(route, chunk)}))
+            except CallFailed as failed:
+                await response.write(_line(transcode.error_of(failed.outcome.rpc_status()).body))
+            except asyncio.CancelledError:
+                if not self._closing:
+                    raise   # the client hung up
+                # The gateway is stopping: say so, and end the stream cleanly; the client reconnects
+                # (to another replica) with `after` set to the last message it saw.
+                await response.write(_line(_plain_error(503, "UNAVAILABLE", "网关正在停止，请重新连接", "SHUTTING_DOWN")))
+            await response.write_eof()
+        finally:
+            self._streams.discard(task)
+            await messages.aclose()
+        return response
+
+
+def _metadata(request: web.Request) -> tuple:
+    md = [("user-agent", request.headers.get("User-Agent", ""))]
+    if "Authorization" in request.headers:
+        md.append(("authorization", request.headers["Authorization"]))
+    return tuple(md)
+
+
+def _peer(request: web.Request) -> str:
+    """The client's address in gRPC's peer form, so that limits and audit records read alike."""
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    if not peer:
+        return "unknown"
+    host, port = peer[0], peer[1]
+    return f"ipv6:[{host}]:{port}" if ":" in host else f"ipv4:{host}:{port}"
+
+
+def _error(failed: CallFailed, headers: dict) -> web.Response:
+    err = transcode.error_of(failed.outcome.rpc_status())
+    extra = dict(headers)
+    if err.reason == "REQUEST_TOO_LARGE":
+        err.status = err.body["error"]["code"] = 413
+    if err.reason == "RATE_LIMITED" and err.metadata.get("retry_after_ms", "").isdigit():
+        extra["Retry-After"] = str(max(1, math.ceil(int(err.metadata["retry_after_ms"]) / 1000)))
+    if err.status == 401:
+        extra["WWW-Authenticate"] = 'Bearer realm="courtflow"'
+    return _json(err.status, err.body, extra)
+
+
+def _plain_error(status: int, code_name: str, message: str, reason: str) -> dict:
+    return {"error": {"code": status, "message": message, "status": code_name, "details": [
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason, "domain": DOMAIN}]}}
+
+
+def _json(status: int, payload: Any, headers: dict | None = None) -> web.Response:
+    return web.Response(status=status, body=json.dumps(payload, ensure_ascii=False).encode(),
+                        content_type="application/json", charset="utf-8", headers=headers)
+
+
+def _line(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode() + b"\n"

@@ -1,0 +1,215 @@
+"""Protobuf messages and fields as JSON Schema (the OpenAPI 3.0 dialect), in the proto3 JSON
+mapping the gateway speaks: lowerCamelCase names, 64-bit integers as strings, enums by name,
+Timestamp as an RFC 3339 string, google.type.Date as {year, month, day}, FieldMask as a
+comma-separated string. OUTPUT_ONLY fields are readOnly, INPUT_ONLY ones writeOnly; REQUIRED
+fields and buf.validate rules (patterns, lengths, ranges, item counts, enum values) become
+constraints. Pure: no I/O.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from buf.validate import validate_pb2
+from google.api import field_behavior_pb2
+from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor as F
+
+from gateway.transcode import WRAPPERS
+
+_INT32 = {F.TYPE_INT32, F.TYPE_SINT32, F.TYPE_SFIXED32}
+_UINT32 = {F.TYPE_UINT32, F.TYPE_FIXED32}
+_INT64 = {F.TYPE_INT64, F.TYPE_SINT64, F.TYPE_SFIXED64}
+_UINT64 = {F.TYPE_UINT64, F.TYPE_FIXED64}
+_RULES_OF = {F.TYPE_INT32: "int32", F.TYPE_SINT32: "sint32", F.TYPE_SFIXED32: "sfixed32", F.TYPE_UINT32: "uint32",
+             F.TYPE_FIXED32: "fixed32", F.TYPE_INT64: "int64", F.TYPE_SINT64: "sint64", F.TYPE_SFIXED64: "sfixed64",
+             F.TYPE_UINT64: "uint64", F.TYPE_FIXED64: "fixed64", F.TYPE_DOUBLE: "double", F.TYPE_FLOAT: "float"}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+class Schemas:
+    """Component schemas, one per message and enum reached, and the schemas of fields."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, dict] = {}
+
+    def message_ref(self, message: Descriptor) -> dict:
+        name = message.full_name
+        if name not in self.schemas:
+            self.schemas[name] = {}   # placeholder: recursive messages refer to themselves
+            self.schemas[name] = self.object(message)
+        return ref(name)
+
+    def enum_ref(self, enum: EnumDescriptor) -> dict:
+        if enum.full_name not in self.schemas:
+            self.schemas[enum.full_name] = {"type": "string", "enum": [v.name for v in enum.values]}
+        return ref(enum.full_name)
+
+    def object(self, message: Descriptor, skip: set[str] = frozenset()) -> dict:
+        properties, names = {}, []
+        for f in message.fields:
+            if f.name in skip:
+                continue
+            properties[f.json_name] = self.field(f)
+            if required(f):
+                names.append(f.json_name)
+        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        if names:
+            schema["required"] = names
+        return schema
+
+    def field(self, f: F) -> dict:
+        behaviors = set(f.GetOptions().Extensions[field_behavior_pb2.field_behavior])
+        rules = rules_of(f)
+        if f.message_type is not None and f.message_type.GetOptions().map_entry:
+            schema = {"type": "object", "additionalProperties": self.value(f.message_type.fields_by_name["value"])}
+        elif f.is_repeated:
+            schema = {"type": "array", "items": self.value(f, rules.repeated.items if rules else None)}
+            if rules and rules.HasField("repeated"):
+                r = rules.repeated
+                if r.HasField("min_items"):
+                    schema["minItems"] = r.min_items
+                if r.HasField("max_items"):
+                    schema["maxItems"] = r.max_items
+                if r.unique:
+                    schema["uniqueItems"] = True
+        else:
+            schema = self.value(f, rules)
+        if field_behavior_pb2.OUTPUT_ONLY in behaviors or field_behavior_pb2.INPUT_ONLY in behaviors:
+            if "$ref" in schema:
+                schema = {"allOf": [schema]}   # OpenAPI 3.0 ignores keywords beside a $ref
+            schema["readOnly" if field_behavior_pb2.OUTPUT_ONLY in behaviors else "writeOnly"] = True
+        return schema
+
+    def value(self, f: F, rules: validate_pb2.FieldRules | None = None) -> dict:
+        """The schema of one value of a field (an element, if repeated)."""
+        if rules is None and not f.is_repeated:
+            rules = rules_of(f)
+        t = f.type
+        if t == F.TYPE_MESSAGE:
+            return self._message_value(f.message_type)
+        if t == F.TYPE_ENUM:
+            enum_rules = rules.enum if rules is not None and rules.HasField("enum") else None
+            restricted = enum_rules is not None and (
+                enum_rules.not_in or enum_rules.HasField("const") or getattr(enum_rules, "in"))
+            if restricted:
+                allowed = [v for v in f.enum_type.values if _enum_allowed(v.number, enum_rules)]
+                return {"type": "string", "enum": [v.name for v in allowed]}
+            return self.enum_ref(f.enum_type)
+        if t == F.TYPE_STRING:
+            return _string_schema(rules.string if rules is not None and rules.HasField("string") else None)
+        if t == F.TYPE_BYTES:
+            return {"type": "string", "format": "byte"}
+        if t == F.TYPE_BOOL:
+            return {"type": "boolean"}
+        schema: dict[str, Any]
+        if t in _INT32:
+            schema = {"type": "integer", "format": "int32"}
+        elif t in _UINT32:
+            schema = {"type": "integer", "format": "int64", "minimum": 0}
+        elif t in _INT64:
+            return {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$"}
+        elif t in _UINT64:
+            return {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}
+        else:
+            schema = {"type": "number", "format": "double" if t == F.TYPE_DOUBLE else "float"}
+        kind = _RULES_OF.get(t)
+        if rules is not None and kind and rules.HasField(kind):
+            _numeric_rules(schema, getattr(rules, kind))
+        return schema
+
+    def _message_value(self, message: Descriptor) -> dict:
+        name = message.full_name
+        if name == "google.protobuf.Timestamp":
+            return {"type": "string", "format": "date-time"}
+        if name == "google.protobuf.Duration":
+            return {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,9})?s$"}
+        if name == "google.protobuf.FieldMask":
+            return {"type": "string", "description": "Comma-separated field paths in lowerCamelCase"}
+        if name in ("google.protobuf.Struct", "google.protobuf.Empty"):
+            return {"type": "object"}
+        if name == "google.protobuf.Value":
+            return {}
+        if name == "google.protobuf.ListValue":
+            return {"type": "array", "items": {}}
+        if name == "google.protobuf.Any":
+            return {"type": "object", "required": ["@type"], "properties": {"@type": {"type": "string"}}}
+        if name in WRAPPERS:
+            return self.value(message.fields_by_name["value"])
+        return self.message_ref(message)
+
+
+def rules_of(f: F) -> validate_pb2.FieldRules | None:
+    options = f.GetOptions()
+    return options.Extensions[validate_pb2.field] if options.HasExtension(validate_pb2.field) else None
+
+
+def string_rules(f: F) -> validate_pb2.StringRules:
+    rules = rules_of(f)
+    return rules.string if rules is not None and rules.HasField("string") else validate_pb2.StringRules()
+
+
+def required(f: F) -> bool:
+    if field_behavior_pb2.REQUIRED in f.GetOptions().Extensions[field_behavior_pb2.field_behavior]:
+        return True
+    rules = rules_of(f)
+    return bool(rules is not None and rules.required)
+
+
+def _string_schema(rules: validate_pb2.StringRules | None) -> dict:
+    schema: dict[str, Any] = {"type": "string"}
+    if rules is None:
+        return schema
+    if rules.HasField("len"):
+        schema["minLength"] = schema["maxLength"] = rules.len
+    if rules.HasField("min_len"):
+        schema["minLength"] = rules.min_len
+    if rules.HasField("max_len"):
+        schema["maxLength"] = rules.max_len
+    if rules.HasField("pattern"):
+        pattern = json_schema_pattern(rules.pattern)
+        if pattern is not None:
+            schema["pattern"] = pattern
+    values = list(getattr(rules, "in"))
+    if values:
+        schema["enum"] = values
+    if rules.HasField("uuid") and rules.uuid:
+        schema["format"] = "uuid"
+    elif rules.HasField("email") and rules.email:
+        schema["format"] = "email"
+    return schema
+
+
+def json_schema_pattern(re2: str) -> str | None:
+    """An RE2 pattern (protovalidate's) as a JSON Schema (ECMA 262) one; None if it does not
+    translate. Only what our protos use: `\\p{Han}` becomes the CJK Unified Ideographs block."""
+    pattern = re2.replace(r"\p{Han}", "[\u4e00-\u9fff]")
+    try:
+        re.compile(pattern)
+    except re.error:
+        return None
+    return pattern
+
+
+def _numeric_rules(schema: dict, rules) -> None:
+    if rules.HasField("gte"):
+        schema["minimum"] = rules.gte
+    elif rules.HasField("gt"):
+        schema["minimum"], schema["exclusiveMinimum"] = rules.gt, True
+    if rules.HasField("lte"):
+        schema["maximum"] = rules.lte
+    elif rules.HasField("lt"):
+        schema["maximum"], schema["exclusiveMaximum"] = rules.lt, True
+    if rules.HasField("const"):
+        schema["enum"] = [rules.const]
+    elif list(getattr(rules, "in")):
+        schema["enum"] = list(getattr(rules, "in"))
+
+
+def _enum_allowed(number: int, rules: validate_pb2.EnumRules) -> bool:
+    if rules.HasField("const"):
+        return number == rules.const
+    allowed = list(getattr(rules, "in"))
+    return (not allowed or number in allowed) and number not in rules.not_in

@@ -1,0 +1,298 @@
+"""HTTP-JSON ↔ gRPC transcoding along the protos' `google.api.http` rules (gateway/http_routes.py).
+Pure: no I/O.
+
+A request's message is built from, in order, its body, its query parameters (every field not
+bound by the path or the body; nested fields as `a.b`, repeated fields by repeating the
+parameter, enums by name, timestamps and durations in their JSON forms, a date as `2026-08-25`)
+and its path variables, which win. JSON follows the
+proto3 JSON mapping: field names in lowerCamelCase (snake_case accepted on input), 64-bit
+integers as strings, enums by name. Errors become AIP-193 JSON bodies with the HTTP status of
+their google.rpc code.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Iterable
+
+from google.protobuf import json_format, message_factory
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+from google.rpc import code_pb2, error_details_pb2, status_pb2  # noqa: F401  (details' types for JSON)
+
+from gateway.http_routes import HttpRoute
+from services.common.errors import FieldViolation, InvalidArgument
+
+# google.rpc.Code -> HTTP status, as google/rpc/code.proto and AIP-193 give them.
+HTTP_STATUS = {
+    code_pb2.OK: 200, code_pb2.CANCELLED: 499, code_pb2.UNKNOWN: 500, code_pb2.INVALID_ARGUMENT: 400,
+    code_pb2.DEADLINE_EXCEEDED: 504, code_pb2.NOT_FOUND: 404, code_pb2.ALREADY_EXISTS: 409,
+    code_pb2.PERMISSION_DENIED: 403, code_pb2.UNAUTHENTICATED: 401, code_pb2.RESOURCE_EXHAUSTED: 429,
+    code_pb2.FAILED_PRECONDITION: 400, code_pb2.ABORTED: 409, code_pb2.OUT_OF_RANGE: 400,
+    code_pb2.UNIMPLEMENTED: 501, code_pb2.INTERNAL: 500, code_pb2.UNAVAILABLE: 503, code_pb2.DATA_LOSS: 500,
+}
+# Well-known types whose JSON form is a string (or a scalar), not an object.
+STRING_WKT = {"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask"}
+WRAPPERS = {f"google.protobuf.{n}Value" for n in
+            ("Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes")}
+DATE = "google.type.Date"
+_DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+
+
+def decode_request(route: HttpRoute, path_values: dict[tuple[str, ...], str],
+                   query: Iterable[tuple[str, str]], body: bytes) -> Message:
+    """The request message of an HTTP request; InvalidArgument naming the problem otherwise."""
+    descriptor = route.method.input_type
+    data: dict[str, Any] = {}
+    if route.body:
+        payload = _parse_body(body)
+        if route.body == "*":
+            if not isinstance(payload, dict):
+                raise _bad("body", "请求体必须是 JSON 对象")
+            data = payload
+        else:
+            data[route.body] = payload
+    elif body.strip():
+        raise _bad("body", f"{route.http_method} {route.template.text} 不接受请求体")
+    covered = {route.body} if route.body not in ("", "*") else set()
+    for key, value in query:
+        if route.body == "*":
+            raise _bad(key, "请求体已包含全部字段，不接受查询参数")
+        _set_query_value(descriptor, data, key, value, covered)
+    for path, value in path_values.items():
+        target = data
+        message = descriptor
+        for name in path[:-1]:
+            f = message.fields_by_name[name]
+            key = _existing_key(target, f)
+            if not isinstance(target.get(key), dict):
+                target[key] = {}
+            target, message = target[key], f.message_type
+        target[_existing_key(target, message.fields_by_name[path[-1]])] = value
+    message = message_factory.GetMessageClass(descriptor)()
+    try:
+        json_format.ParseDict(data, message)
+    except json_format.ParseError as exc:
+        raise _parse_failure(descriptor, str(exc)) from None
+    return message
+
+
+def _parse_body(body: bytes) -> Any:
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body.decode("utf-8-sig"))   # JSON is UTF-8 (RFC 8259); a BOM is tolerated
+    except UnicodeDecodeError:
+        raise _bad("body", "请求体不是 UTF-8 编码") from None
+    except json.JSONDecodeError as exc:
+        raise _bad("body", f"请求体不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+
+
+def _existing_key(target: dict, f: FieldDescriptor) -> str:
+    """The key a field already has in a JSON object (camelCase or snake_case), else its proto name."""
+    for key in (f.json_name, f.name):
+        if key in target:
+            return key
+    return f.name
+
+
+def _set_query_value(descriptor: Descriptor, data: dict, key: str, value: str, covered: set[str]) -> None:
+    names = key.split(".")
+    target, message = data, descriptor
+    for i, name in enumerate(names):
+        f = _field_named(message, name)
+        if f is None or (i == 0 and f.name in covered):
+            raise _bad(key, "未知的查询参数" if f is None else "该字段在请求体中")
+        last = i == len(names) - 1
+        if f.message_type is not None and not last and not _is_scalar_like(f.message_type) \
+                and not f.message_type.GetOptions().map_entry and not f.is_repeated:
+            k = _existing_key(target, f)
+            if not isinstance(target.get(k), dict):
+                target[k] = {}
+            target, message = target[k], f.message_type
+            continue
+        if not last:
+            raise _bad(key, "不能在此字段下设置子字段")
+        converted = _query_scalar(f, key, value)
+        k = _existing_key(target, f)
+        if f.is_repeated:
+            target.setdefault(k, []).append(converted)
+        elif k in target:
+            raise _bad(key, "参数重复")
+        else:
+            target[k] = converted
+        return
+
+
+def _field_named(message: Descriptor, name: str) -> FieldDescriptor | None:
+    f = message.fields_by_name.get(name)
+    if f is None:
+        f = next((x for x in message.fields if x.json_name == name), None)
+    return f
+
+
+def _is_scalar_like(message: Descriptor) -> bool:
+    return message.full_name in STRING_WKT or message.full_name in WRAPPERS or message.full_name == DATE
+
+
+def _query_scalar(f: FieldDescriptor, key: str, value: str) -> Any:
+    if f.message_type is not None:
+        full = f.message_type.full_name
+        if f.message_type.GetOptions().map_entry:
+            raise _bad(key, "映射字段不能作为查询参数")
+        if full == DATE:
+            m = _DATE_TEXT.match(value)
+            if not m:
+                raise _bad(key, "日期格式应为 YYYY-MM-DD")
+            return {"year": int(m[1]), "month": int(m[2]), "day": int(m[3])}
+        if full == "google.protobuf.BoolValue":
+            return _bool(key, value)
+        if full in STRING_WKT or full in WRAPPERS:
+            return value
+        raise _bad(key, "消息字段不能作为查询参数，请使用子字段")
+    if f.type == FieldDescriptor.TYPE_BOOL:
+        return _bool(key, value)
+    if f.type == FieldDescriptor.TYPE_ENUM and value.lstrip("-").isdigit():
+        return int(value)
+    return value   # json_format parses numbers given as strings, enums by name, bytes as base64
+
+
+def _bool(key: str, value: str) -> bool:
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise _bad(key, "布尔值应为 true 或 false")
+
+
+_FAILED_FIELD = re.compile(r"Failed to parse (\w+) field")
+
+
+def _parse_failure(descriptor: Descriptor, text: str) -> InvalidArgument:
+    """json_format's ParseError (English, names the fields on the way) as a field violation, the
+    field named by its proto path like the services' own violations (`case.case_number`)."""
+    fields = _FAILED_FIELD.findall(text)
+    unknown = re.search(r'no field named "([^"]+)"', text)
+    names = fields + ([unknown.group(1)] if unknown else [])
+    path = []
+    for name in names:
+        f = _field_named(descriptor, name) if descriptor is not None else None
+        path.append(f.name if f is not None else name)
+        descriptor = f.message_type if f is not None else None
+    return _bad(".".join(path) or "body", f"无法解析: {text}")
+
+
+def _bad(field: str, description: str) -> InvalidArgument:
+    return InvalidArgument(f"参数错误: {field}: {description}", reason="INVALID_JSON_REQUEST",
+                           violations=(FieldViolation(field, description),))
+
+
+def encode_request(route: HttpRoute, message: Message) -> tuple[str, str, list[tuple[str, str]], bytes | None]:
+    """(HTTP method, path, query parameters, JSON body) of a request message: the inverse of
+    decode_request, for clients and tests."""
+    values = {}
+    rest = type(message)()
+    rest.CopyFrom(message)
+    for path in route.path_fields:
+        holder = rest
+        for name in path[:-1]:
+            holder = getattr(holder, name)
+        values[path] = getattr(holder, path[-1])
+        holder.ClearField(path[-1])
+    body = None
+    if route.body == "*":
+        body = json.dumps(to_json(rest, defaults=False), ensure_ascii=False).encode()
+        query = []
+    else:
+        if route.body:
+            body = json.dumps(_field_json(rest, route.body, defaults=False), ensure_ascii=False).encode()
+            rest.ClearField(route.body)
+        query = list(_query_of(rest, ""))
+    return route.http_method, route.template.expand(values), query, body
+
+
+def _field_json(message: Message, name: str, *, defaults: bool) -> Any:
+    f = message.DESCRIPTOR.fields_by_name[name]
+    if f.message_type is not None and not f.is_repeated:
+        return to_json(getattr(message, name), defaults=defaults)
+    return json_format.MessageToDict(message, always_print_fields_with_no_presence=True,
+                                     preserving_proto_field_name=True).get(name)
+
+
+def _query_of(message: Message, prefix: str) -> Iterable[tuple[str, str]]:
+    for f, value in message.ListFields():
+        key = prefix + f.json_name
+        items = value if f.is_repeated else [value]
+        for item in items:
+            if f.message_type is None:
+                yield key, _scalar_text(f, item)
+            elif f.message_type.full_name == DATE:
+                yield key, f"{item.year:04d}-{item.month:02d}-{item.day:02d}"
+            elif _is_scalar_like(f.message_type):
+                text = json_format.MessageToDict(item)   # the well-known type's JSON value
+                yield key, text if isinstance(text, str) else json.dumps(text)
+            else:
+                yield from _query_of(item, key + ".")
+
+
+def _scalar_text(f: FieldDescriptor, value: Any) -> str:
+    if f.type == FieldDescriptor.TYPE_ENUM:
+        v = f.enum_type.values_by_number.get(value)
+        return v.name if v else str(value)
+    if f.type == FieldDescriptor.TYPE_BOOL:
+        return "true" if value else "false"
+    if f.type == FieldDescriptor.TYPE_BYTES:
+        return base64.urlsafe_b64encode(value).decode()
+    if f.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
+        return "NaN" if math.isnan(value) else "Infinity" if value == math.inf else "-Infinity" \
+            if value == -math.inf else repr(value)
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Responses and errors
+
+
+def to_json(message: Message, *, defaults: bool = True) -> Any:
+    """Proto3 JSON: lowerCamelCase names; fields with default values included unless told not to."""
+    return json_format.MessageToDict(message, always_print_fields_with_no_presence=defaults)
+
+
+def decode_response(route: HttpRoute, data: bytes) -> Any:
+    message = message_factory.GetMessageClass(route.method.output_type).FromString(data)
+    if route.response_body:
+        return _field_json(message, route.response_body, defaults=True)
+    return to_json(message)
+
+
+@dataclass
+class HttpError:
+    status: int
+    body: dict = dc_field(default_factory=dict)
+    reason: str = ""
+    metadata: dict = dc_field(default_factory=dict)
+
+
+def error_of(status: status_pb2.Status) -> HttpError:
+    """An AIP-193 error: {"error": {"code": HTTP status, "message", "status": "NOT_FOUND", "details": [...]}}."""
+    http = HTTP_STATUS.get(status.code, 500)
+    reason, metadata, details = "", {}, []
+    for any_detail in status.details:
+        try:
+            details.append(json_format.MessageToDict(any_detail))
+        except (json_format.SerializeToJsonError, TypeError, KeyError):
+            continue   # a detail type this gateway does not know is left out
+        if any_detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            any_detail.Unpack(info)
+            reason, metadata = info.reason, dict(info.metadata)
+    name = code_pb2.Code.Name(status.code) if status.code in code_pb2.Code.values() else "UNKNOWN"
+    body = {"error": {"code": http, "message": status.message, "status": name, "details": details}}
+    return HttpError(http, body, reason, metadata)
