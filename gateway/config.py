@@ -1,8 +1,10 @@
 """Gateway settings, read once from the environment."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from gateway.jwt_auth import Issuer, parse_issuers
 from services.common.settings import CommonSettings, Env, SettingsError
@@ -58,8 +60,8 @@ class Settings:
 
 
 def _login_settings(env: Env) -> dict:
-    values = dict(jwt_issuers=parse_issuers(env._environ.get("GATEWAY_JWT_ISSUERS", "")),
-                  signing_key=env._environ.get("GATEWAY_SIGNING_KEY", ""),
+    values = dict(jwt_issuers=parse_issuers(env.optional("GATEWAY_JWT_ISSUERS")),
+                  signing_key=_signing_key(env.optional("GATEWAY_SIGNING_KEY")),
                   token_issuer=env.str("GATEWAY_TOKEN_ISSUER", "courtflow-gateway"),
                   token_audience=env.str("GATEWAY_TOKEN_AUDIENCE", "courtflow"),
                   access_token_ttl=timedelta(seconds=env.int("GATEWAY_ACCESS_TOKEN_TTL", 15 * 60)),
@@ -73,3 +75,13 @@ def _login_settings(env: Env) -> dict:
     if values["login_max_failures"] < 1:
         raise SettingsError("配置错误: GATEWAY_LOGIN_MAX_FAILURES must be at least 1")
     return values
+
+
+def _signing_key(path: str) -> str:
+    """The built-in login's key file. In Kubernetes it is an optional Secret mounted at a fixed
+    path: a court that signs in through its own identity system creates no such Secret, and the
+    built-in login is then off (LOGIN_DISABLED) rather than the gateway failing to start."""
+    if path and not Path(path).exists():
+        logging.getLogger(__name__).warning("GATEWAY_SIGNING_KEY %s does not exist: built-in login disabled", path)
+        return ""
+    return path

@@ -85,13 +85,22 @@ def _holders(session: Session, role: str, *, court: str, department: str) -> lis
     return list(session.scalars(query.order_by(RecipientRow.user)))
 
 
+def person(session: Session, user: str) -> RecipientRow | None:
+    """A directory entry, remembered for the transaction. (The session's identity map holds its
+    objects weakly: without this, every reminder would read the same few people again.)"""
+    people = session.info.setdefault("people", {})
+    if user not in people:
+        people[user] = session.get(RecipientRow, user) if user else None
+    return people[user]
+
+
 def stand_in(session: Session, user: str) -> str:
     """The person who reads this user's reminders: the user, or their deputy while they are away."""
     for _ in range(MAX_DEPUTY_HOPS):
-        person = session.get(RecipientRow, user)
-        if person is None or not person.absent or not person.deputy or person.deputy == user:
+        person_ = person(session, user)
+        if person_ is None or not person_.absent or not person_.deputy or person_.deputy == user:
             return user
-        user = person.deputy
+        user = person_.deputy
     return user
 
 

@@ -13,7 +13,7 @@ from courtflow.alert.v1.alert_pb2 import DeliveryState
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_pb2 import Node
 
-from services.alert import templates
+from services.alert import recipients as recipient_directory, templates
 from services.alert.court_templates import CourtTemplates
 from services.alert.convert import message_to_proto
 from services.alert.models import DepartmentRow, MessageRow, RecipientRow, SmsDeliveryRow
@@ -25,6 +25,9 @@ from services.common.uow import UnitOfWork
 
 
 NO_OVERRIDES = CourtTemplates()
+INSERT_MESSAGES = (pg_insert(MessageRow.__table__).on_conflict_do_nothing()
+                   .returning(MessageRow.__table__.c.dedupe_key))
+INSERT_DELIVERIES = pg_insert(SmsDeliveryRow.__table__).on_conflict_do_nothing()
 
 
 def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list[str],
@@ -41,7 +44,7 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
     now = uow.clock.now()
     messages, deliveries = [], {}
     for user in recipients:
-        person = uow.session.get(RecipientRow, user)
+        person = recipient_directory.person(uow.session, user)
         about = templates.About(case_number=node.case_number, node=node.display_name, due=due, handler=handler,
                                 addressee=person.display_name if person else user.removeprefix("users/"),
                                 own=user == node.responsible)
@@ -59,12 +62,12 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
         return 0
     # One statement for all the readers of this reminder, and one for their SMS: the dedupe key
     # leaves out whoever was told before (a redelivered event), and only the new ones go on.
-    new = set(uow.session.scalars(pg_insert(MessageRow).values(messages).on_conflict_do_nothing()
-                                  .returning(MessageRow.dedupe_key)))
+    # (Core statements with the rows as parameters: compiled once and cached, sent as one multi-row
+    # INSERT by the driver; a .values(rows) statement would be compiled anew for every reminder.)
+    new = set(uow.session.execute(INSERT_MESSAGES, messages).scalars())
     if not new:
         return 0
-    uow.session.execute(pg_insert(SmsDeliveryRow).values([deliveries[k] for k in deliveries if k in new])
-                        .on_conflict_do_nothing())
+    uow.session.execute(INSERT_DELIVERIES, [deliveries[k] for k in deliveries if k in new])
     for values in messages:
         if values["dedupe_key"] in new:
             metrics.MESSAGES_DELIVERED.labels(deliveries[values["dedupe_key"]]["template"]).inc()
@@ -81,7 +84,7 @@ def node_key(node: Node, what: str) -> str:
 
 
 def display_name(uow: UnitOfWork, user: str) -> str:
-    person = uow.session.get(RecipientRow, user) if user else None
+    person = recipient_directory.person(uow.session, user)
     return person.display_name if person else user.removeprefix("users/")
 
 
