@@ -23,7 +23,6 @@ from services.common.events import new_event_id
 from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 
-
 NO_OVERRIDES = CourtTemplates()
 INSERT_MESSAGES = (pg_insert(MessageRow.__table__).on_conflict_do_nothing()
                    .returning(MessageRow.__table__.c.dedupe_key))

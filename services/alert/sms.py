@@ -255,7 +255,7 @@ class SmsSender:
     call waits on the network; one at a time would cap a morning's digests at a few per second)."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: SmsProvider, *,
-                 policy: RetryPolicy = RetryPolicy(), pacing: Pacing = NO_PACING, batch: int = 100,
+                 policy: RetryPolicy = RetryPolicy(), pacing: Pacing = NO_PACING, batch: int = 32,
                  concurrency: int = 16, interval: float = 1.0) -> None:
         self._uow = uow_factory
         self._provider = provider
@@ -265,6 +265,8 @@ class SmsSender:
         self._interval = interval
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sms")
         # Each provider call ends within a lease; a batch is sent in ceil(batch / concurrency) rounds.
+        # The batch stays small: a crashed sender's claims wait out the whole lease before another
+        # sender takes them (30 s here).
         self._lease = LEASE_SECONDS * math.ceil(batch / concurrency)
         self._stopping = False
 
