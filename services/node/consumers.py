@@ -7,7 +7,6 @@ from datetime import date
 from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived
 from courtflow.case.v1.case_pb2 import (CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_COMPLAINT_RECEIVED,
                                         CASE_EVENT_TYPE_FILED, Case)
-
 from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
 
 from services.common.consumer import Subscription
