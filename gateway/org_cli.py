@@ -12,18 +12,14 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 
 from gateway import org_admin
-from gateway.models import MESSAGING, SCHEMA, CourtRow
-from services.common.clock import SystemClock
-from services.common.db import make_engine
+from gateway.models import CourtRow
+from gateway.offline import directory_database
 from services.common.errors import DomainError
-from services.common.migrate import upgrade
 from services.common.settings import Env
-from services.common.uow import UnitOfWork
 
 
 def main(argv: list[str]) -> None:
@@ -34,26 +30,21 @@ def main(argv: list[str]) -> None:
     fmt = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}.get(ns.file.suffix.lower())
     if fmt is None:
         raise SystemExit(f"{ns.file}: 文件应为 .yaml、.yml 或 .csv")
-    database_url = Env().str("DATABASE_URL")
-    upgrade(database_url, schema=SCHEMA, migrations=Path(__file__).parent / "migrations")
-    engine = make_engine(database_url, pool_size=1, application_name="courtflow-import-org")
-    uow = lambda: UnitOfWork(sessions=sessionmaker(engine, expire_on_commit=False, autobegin=False),  # noqa: E731
-                             producer="gateway", clock=SystemClock(), outbox=MESSAGING.outbox, handled=MESSAGING.handled)
     try:
-        with uow() as u:
-            province = u.session.scalar(select(CourtRow.id).where(CourtRow.parent_id.is_(None)))
-        if province is None:
-            raise SystemExit("目录中还没有法院：先登记全省法院（python -m gateway load-demo 或部署时的法院清单）")
-        operator = Caller(user="services/import-org", display_name="组织机构导入（命令行）", role=Role.ROLE_SYSTEM_ADMIN,
-                          court=province, scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, scope_prefix=province)
-        counts = org_admin.import_directory(uow, caller=operator, content=ns.file.read_bytes(), fmt=fmt,
-                                            validate_only=ns.validate_only)
+        with directory_database(Env().str("DATABASE_URL"), application_name="courtflow-import-org") as uow:
+            with uow() as u:
+                province = u.session.scalar(select(CourtRow.id).where(CourtRow.parent_id.is_(None)))
+            if province is None:
+                raise SystemExit("目录中还没有法院：先登记全省法院（python -m gateway load-demo 或部署时的法院清单）")
+            operator = Caller(user="services/import-org", display_name="组织机构导入（命令行）",
+                              role=Role.ROLE_SYSTEM_ADMIN, court=province, scope=ScopeLevel.SCOPE_LEVEL_PROVINCE,
+                              scope_prefix=province)
+            counts = org_admin.import_directory(uow, caller=operator, content=ns.file.read_bytes(), fmt=fmt,
+                                                validate_only=ns.validate_only)
     except DomainError as err:
         for v in err.violations:
             print(f"{v.field}: {v.description}", file=sys.stderr)
         raise SystemExit(err.message if not err.violations else f"{len(err.violations)} 处错误，未导入") from None
-    finally:
-        engine.dispose()
     verb = "可导入" if ns.validate_only else "已导入"
     print(f"{verb}: 新增庭室 {counts.departments_created}，更新庭室 {counts.departments_updated}，"
           f"新增用户 {counts.users_created}，更新用户 {counts.users_updated}，未变 {counts.unchanged}", file=sys.stderr)

@@ -17,14 +17,11 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import sessionmaker
 
 from gateway import org, passwords
-from gateway.models import MESSAGING, SCHEMA, ApiTokenRow, UserRow
+from gateway.models import ApiTokenRow, UserRow
+from gateway.offline import directory_database
 from runtime import synthetic
-from services.common.clock import SystemClock
-from services.common.db import make_engine
-from services.common.migrate import upgrade
 from services.common.settings import Env
 from services.common.uow import UnitOfWork
 
@@ -66,19 +63,15 @@ def set_missing_passwords(uow: UnitOfWork, usernames: list[str]) -> dict[str, st
 
 
 def load_demo(database_url: str, *, out: Path, seed: int, cases: int, reference: date) -> synthetic.Province:
-    upgrade(database_url, schema=SCHEMA, migrations=Path(__file__).parent / "migrations")
     province = synthetic.generate_province(seed=seed, cases=cases, reference_date=reference)
-    engine = make_engine(database_url, pool_size=2, application_name="courtflow-load-demo")
-    uow = UnitOfWork(sessions=sessionmaker(engine, expire_on_commit=False, autobegin=False), producer="gateway",
-                     clock=SystemClock(), outbox=MESSAGING.outbox, handled=MESSAGING.handled)
-    with uow:
+    with directory_database(database_url, application_name="courtflow-load-demo") as uow_factory, \
+            uow_factory() as uow:
         import_province(uow, province)
         usernames = [u.username for u in province.users] + [COURT_SYSTEM_USER]
         tokens = issue_missing_tokens(uow, usernames, "demo")
         # Court systems sign in with their API token only.
         demo_passwords = set_missing_passwords(uow, [u.username for u in province.users])
         uow.commit()
-    engine.dispose()
     logins = json.loads(out.read_text()) if out.exists() else {}
     users = {u.username: u for u in province.users}
     for username, token in tokens.items():

@@ -10,18 +10,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from pathlib import Path
-
-from sqlalchemy.orm import sessionmaker
 
 from gateway import credentials
-from gateway.models import MESSAGING, SCHEMA
-from services.common.clock import SystemClock
-from services.common.db import make_engine
+from gateway.offline import directory_database
 from services.common.errors import DomainError
-from services.common.migrate import upgrade
 from services.common.settings import Env
-from services.common.uow import UnitOfWork
 
 
 def read_password() -> str:
@@ -37,15 +30,9 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m gateway set-password", description=__doc__.splitlines()[0])
     parser.add_argument("username")
     ns = parser.parse_args(argv)
-    database_url = Env().str("DATABASE_URL")
-    upgrade(database_url, schema=SCHEMA, migrations=Path(__file__).parent / "migrations")
-    engine = make_engine(database_url, pool_size=1, application_name="courtflow-set-password")
-    uow = lambda: UnitOfWork(sessions=sessionmaker(engine, expire_on_commit=False, autobegin=False),  # noqa: E731
-                             producer="gateway", clock=SystemClock(), outbox=MESSAGING.outbox, handled=MESSAGING.handled)
     try:
-        credentials.set_password(uow, username=ns.username, password=read_password())
+        with directory_database(Env().str("DATABASE_URL"), application_name="courtflow-set-password") as uow:
+            credentials.set_password(uow, username=ns.username, password=read_password())
     except DomainError as err:
         raise SystemExit(err.message) from None
-    finally:
-        engine.dispose()
     print(f"已为 {ns.username} 设置密码", file=sys.stderr)
