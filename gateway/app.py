@@ -1,9 +1,6 @@
 """Composition root of the gateway."""
 from __future__ import annotations
 
-import asyncio
-import logging
-
 import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
@@ -24,9 +21,9 @@ from gateway.limits import RateLimiter
 from gateway.org_servicer import OrgServicer
 from gateway.proxy import Limits, Proxy, Route
 from gateway.signing import Signer
+from services.common.periodic import Periodic
 from services.common.server import Runtime, ServiceApp
 
-log = logging.getLogger(__name__)
 GATEWAY_SERVICE = gateway_service_pb2.DESCRIPTOR.services_by_name["GatewayService"].full_name
 AUTH_SERVICE = auth_service_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
 ORG_SERVICE = org_service_pb2.DESCRIPTOR.services_by_name["OrgService"].full_name
@@ -62,21 +59,8 @@ def build_with(settings: Settings):
         # HTTP-JSON: the same proxy behind the protos' google.api.http rules (its port taken now).
         http = http_server.build(proxy, port=settings.http_port, max_request_bytes=settings.max_request_bytes,
                                  shutdown_grace=rt.settings.shutdown_grace) if settings.http_port else None
-        stopping = asyncio.Event()
-
-        async def purge_sessions() -> None:
-            while not stopping.is_set():
-                try:
-                    await rt.db(credentials.purge_expired, rt.uow)
-                except Exception:
-                    log.exception("could not purge expired login sessions; trying again later")
-                try:
-                    await asyncio.wait_for(stopping.wait(), PURGE_INTERVAL)
-                except asyncio.TimeoutError:
-                    pass
-
-        async def stop_purging() -> None:
-            stopping.set()
+        purging = Periodic(lambda: credentials.purge_expired(rt.uow), interval=PURGE_INTERVAL,
+                           name="purging expired login sessions")
 
         async def close_channels() -> None:
             for ch in channels:
@@ -84,6 +68,6 @@ def build_with(settings: Settings):
 
         return ServiceApp(service_names=[GATEWAY_SERVICE, AUTH_SERVICE, ORG_SERVICE, *settings.backends],
                           register=lambda server: server.add_generic_rpc_handlers((proxy,)),
-                          loops=[purge_sessions, *([http.serve] if http else [])],
-                          on_stop=[stop_purging, *([http.stop] if http else []), close_channels], guarded=False)
+                          loops=[purging.run, *([http.serve] if http else [])],
+                          on_stop=[purging.stop, *([http.stop] if http else []), close_channels], guarded=False)
     return build
