@@ -259,8 +259,9 @@ def expected_messages(database_url: str, people: list[tuple[str, str, str]], n: 
     roles = recipients.ladder_roles(recipients.OVERDUE_LEVEL, list(rule.supervisors))
     engine = create_engine(database_url)
     with Session(engine) as session:
-        per_person = [len(recipients.resolve(session, responsible=[user], roles=roles, court=court,
-                                             department=department)) for user, department, court in people]
+        directory = recipients.directory(session)
+        per_person = [len(directory.resolve(responsible=[user], roles=roles, court=court, department=department))
+                      for user, department, court in people]
     engine.dispose()
     # Node i goes to people[i % len(people)] (the seeding's 1 + i % k, 1-based).
     counts = [per_person[i % len(people)] for i in range(1, n + 1)]

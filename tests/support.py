@@ -15,6 +15,8 @@ from urllib.parse import urlencode, urlsplit
 
 import grpc
 import nats
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from courtflow.alert.v1 import alert_service_pb2_grpc
 from courtflow.audit.v1 import audit_service_pb2_grpc
@@ -182,6 +184,22 @@ async def reset_bus(js) -> None:
             pass
 
 
+def directory_reached_services(database_url: str, timeout: float = 60) -> None:
+    """Wait until the alert and node services hold every user of the org directory: they learn
+    it from the gateway's events, and a reminder due before then would miss the division head."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    query = text("""SELECT (SELECT count(*) FROM gateway.users),
+                           (SELECT count(*) FROM alerts.recipients), (SELECT count(*) FROM nodes.people)""")
+    try:
+        def reached() -> bool:
+            with engine.connect() as conn:
+                users, recipients, people = conn.execute(query).one()
+            return recipients >= users and people >= users
+        eventually(reached, timeout=timeout, interval=0.2, what="the org directory in the alert and node services")
+    finally:
+        engine.dispose()
+
+
 def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: datetime,
                  extra_env: dict[str, str] | None = None) -> Running:
     asyncio.run(_with_js(nats_url, reset_bus))
@@ -195,6 +213,7 @@ def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: d
                                "NODE_SWEEP_INTERVAL": "0.2", "COURTFLOW_SHUTDOWN_DRAIN": "1.5",
                                **(extra_env or {})})
     system.start()
+    directory_reached_services(database_url)
     return Running(system=system, nats_url=nats_url, database_url=database_url,
                    logins=json.loads(logins_path.read_text()),
                    channel=grpc.insecure_channel(system.gateway))

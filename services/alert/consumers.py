@@ -37,8 +37,8 @@ def _court(node: Node) -> str:
 
 def _people(uow: UnitOfWork, node: Node, *, level: int, also: list[str] = ()) -> list[str]:
     roles = recipients.ladder_roles(level, list(node.supervisors)) + list(also)
-    return recipients.resolve(uow.session, responsible=[node.responsible], roles=roles, court=_court(node),
-                              department=node.department)
+    return recipients.directory(uow.session).resolve(responsible=[node.responsible], roles=roles,
+                                                     court=_court(node), department=node.department)
 
 
 class Reminders:
@@ -47,8 +47,8 @@ class Reminders:
     def __init__(self, wording: CourtTemplates = service.NO_OVERRIDES) -> None:
         self._wording = wording
 
-    def _notify(self, uow: UnitOfWork, **kwargs) -> int:
-        return service.notify(uow, **kwargs, wording=self._wording)
+    def _notify(self, uow: UnitOfWork, **kwargs) -> None:
+        service.notify(uow, **kwargs, wording=self._wording)
 
     def handlers(self) -> dict:
         return {NodeWarned: self.on_node_warned, NodeOverdue: self.on_node_overdue,
@@ -84,8 +84,8 @@ class Reminders:
     def on_application_created(self, uow: UnitOfWork, event: Event) -> None:
         app, node = event.payload.application, event.payload.node
         roles, court = recipients.approver_seats(app.required_level, _court(node))
-        approvers = [u for u in recipients.resolve(uow.session, responsible=[], roles=list(roles), court=court,
-                                                   department=node.department) if u != app.applicant]
+        approvers = [u for u in recipients.directory(uow.session).resolve(
+            responsible=[], roles=list(roles), court=court, department=node.department) if u != app.applicant]
         applicant = service.display_name(uow, app.applicant)
         self._notify(uow, node=node, kind=K.REMINDER_KIND_APPROVAL_REQUESTED, key=f"{app.name}|requested",
                      recipients=approvers, application=app.name,
@@ -96,8 +96,8 @@ class Reminders:
     def on_application_decided(self, uow: UnitOfWork, event: Event) -> None:
         app, node = event.payload.application, event.payload.node
         self._notify(uow, node=node, kind=K.REMINDER_KIND_APPLICATION_DECIDED, key=f"{app.name}|decided",
-                     recipients=recipients.resolve(uow.session, responsible=[app.applicant], roles=[],
-                                                   court=_court(node), department=node.department),
+                     recipients=recipients.directory(uow.session).resolve(
+                         responsible=[app.applicant], roles=[], court=_court(node), department=node.department),
                      application=app.name,
                      render=lambda a: templates.application_decided(
                          a, kind=KIND_LABELS.get(app.kind, "变更"),

@@ -5,10 +5,20 @@ has supervise it and to the ladder's roles for how far overdue it is: the divisi
 the first day, the vice-president in charge from the 31st, the president and the higher
 court's trial management office from the 91st (the node service decides the days; the events
 carry the level). Someone marked absent is replaced by their deputy.
+
+The directory is read from memory: a burst of reminders asks about the same few thousand people
+again and again. Every change to the projection's tables gives them a new version token (a
+trigger, so that no writer can forget it); each transaction reads the token once and loads the
+directory again only when it has changed, so every replica sees a change from its next batch on.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from courtflow.common.v1.caller_pb2 import Role
@@ -54,66 +64,114 @@ def ladder_roles(level: int, supervisors: list[str]) -> list[str]:
     return roles + [r for r in supervisors if r not in on_ladder]
 
 
-def holders(session: Session, role: str, *, court: str, department: str) -> list[str]:
-    """The active people holding a role in the node's department or court. The vice-president is
-    the one in charge of the department where the directory names one, else every one of the court.
-    Remembered for the transaction: a consumer batch tells the same few leaders about many nodes."""
-    cache = session.info.setdefault("role_holders", {})
-    key = (role, court, department if role in DEPARTMENT_ROLES or role == "vice_president" else "")
-    if key not in cache:
-        cache[key] = _holders(session, role, court=court, department=department)
-    return cache[key]
+@dataclass(frozen=True, slots=True)
+class Person:
+    user: str
+    display_name: str
+    mobile: str
+    court: str
+    department: str
+    role: int
+    active: bool
+    absent: bool
+    deputy: str
 
 
-def _holders(session: Session, role: str, *, court: str, department: str) -> list[str]:
-    if role == "vice_president":
-        in_charge = session.get(DepartmentRow, department) if department else None
-        if in_charge is not None and in_charge.vice_president:
-            return [in_charge.vice_president]
-    query = select(RecipientRow.user).where(RecipientRow.active.is_(True))
-    if role in DEPARTMENT_ROLES:
-        query = query.where(RecipientRow.role == DEPARTMENT_ROLES[role], RecipientRow.department == department)
-    elif role == "higher_trial_management":
-        above = parent_court(court)
-        if above is None:
-            return []
-        query = query.where(RecipientRow.role == Role.ROLE_TRIAL_MANAGEMENT, RecipientRow.court == above)
-    elif role in COURT_ROLES:
-        query = query.where(RecipientRow.role == COURT_ROLES[role], RecipientRow.court == court)
-    else:
+class Directory:
+    """One version of the directory: who each person is and who holds which role where."""
+
+    def __init__(self, people: Iterable[Person], vice_presidents: dict[str, str], *, version: str = "") -> None:
+        self.version = version
+        self._people = {p.user: p for p in people}
+        self._vice_presidents = {department: vp for department, vp in vice_presidents.items() if vp}
+        # Active holders by (role, department) and (role, court), each list in user order.
+        self._in_department: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self._in_court: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for p in sorted(self._people.values(), key=lambda p: p.user):
+            if p.active:
+                self._in_department[(p.role, p.department)].append(p.user)
+                self._in_court[(p.role, p.court)].append(p.user)
+
+    def person(self, user: str) -> Person | None:
+        return self._people.get(user)
+
+    def display_name(self, user: str) -> str:
+        p = self._people.get(user)
+        return p.display_name if p else user.removeprefix("users/")
+
+    def holders(self, role: str, *, court: str, department: str) -> list[str]:
+        """The active people holding a role in the node's department or court. The vice-president
+        is the one in charge of the department where the directory names one, else every one of
+        the court."""
+        if role == "vice_president" and department in self._vice_presidents:
+            return [self._vice_presidents[department]]
+        if role in DEPARTMENT_ROLES:
+            return list(self._in_department.get((DEPARTMENT_ROLES[role], department), ()))
+        if role == "higher_trial_management":
+            above = parent_court(court)
+            return list(self._in_court.get((Role.ROLE_TRIAL_MANAGEMENT, above), ())) if above else []
+        if role in COURT_ROLES:
+            return list(self._in_court.get((COURT_ROLES[role], court), ()))
         return []
-    return list(session.scalars(query.order_by(RecipientRow.user)))
+
+    def stand_in(self, user: str) -> str:
+        """The person who reads this user's reminders: the user, or their deputy while they are away."""
+        for _ in range(MAX_DEPUTY_HOPS):
+            p = self._people.get(user)
+            if p is None or not p.absent or not p.deputy or p.deputy == user:
+                return user
+            user = p.deputy
+        return user
+
+    def resolve(self, *, responsible: list[str], roles: list[str], court: str, department: str) -> list[str]:
+        """Distinct recipients, the responsible first, each replaced by a deputy where absent."""
+        people = list(responsible)
+        for role in roles:
+            people += self.holders(role, court=court, department=department)
+        seen, result = set(), []
+        for user in people:
+            reader = self.stand_in(user) if user else user
+            if reader and reader not in seen:
+                seen.add(reader)
+                result.append(reader)
+        return result
 
 
-def person(session: Session, user: str) -> RecipientRow | None:
-    """A directory entry, remembered for the transaction. (The session's identity map holds its
-    objects weakly: without this, every reminder would read the same few people again.)"""
-    people = session.info.setdefault("people", {})
-    if user not in people:
-        people[user] = session.get(RecipientRow, user) if user else None
-    return people[user]
+_TABLE = f"{RecipientRow.__table__.schema}.directory_version"
+VERSION = text(f"SELECT token FROM {_TABLE}")
+_loaded: dict[str, Directory] = {}      # by database: the version last read, in memory
+_loading = threading.Lock()             # consumers apply batches on worker threads
 
 
-def stand_in(session: Session, user: str) -> str:
-    """The person who reads this user's reminders: the user, or their deputy while they are away."""
-    for _ in range(MAX_DEPUTY_HOPS):
-        person_ = person(session, user)
-        if person_ is None or not person_.absent or not person_.deputy or person_.deputy == user:
-            return user
-        user = person_.deputy
-    return user
+def directory(session: Session) -> Directory:
+    """The directory as of this transaction (its version is read once per transaction)."""
+    current = session.info.get("directory")
+    if current is None:
+        current = session.info["directory"] = _current(session)
+    return current
 
 
-def resolve(session: Session, *, responsible: list[str], roles: list[str], court: str,
-            department: str) -> list[str]:
-    """Distinct recipients, the responsible first, each replaced by a deputy where absent."""
-    people = list(responsible)
-    for role in roles:
-        people += holders(session, role, court=court, department=department)
-    seen, result = set(), []
-    for user in people:
-        reader = stand_in(session, user) if user else user
-        if reader and reader not in seen:
-            seen.add(reader)
-            result.append(reader)
-    return result
+def _current(session: Session) -> Directory:
+    version = str(session.scalar(VERSION))
+    key = _database(session.get_bind())
+    with _loading:
+        cached = _loaded.get(key)
+        if cached is not None and cached.version == version:
+            return cached
+    # Read after the token: a change committed meanwhile is in the rows and gives a token that
+    # differs from this one, so the next transaction loads again rather than keep stale rows.
+    people = [Person(user=r.user, display_name=r.display_name, mobile=r.mobile, court=r.court,
+                     department=r.department, role=r.role, active=r.active, absent=r.absent, deputy=r.deputy)
+              for r in session.execute(select(RecipientRow.user, RecipientRow.display_name, RecipientRow.mobile,
+                                              RecipientRow.court, RecipientRow.department, RecipientRow.role,
+                                              RecipientRow.active, RecipientRow.absent, RecipientRow.deputy))]
+    vice_presidents = dict(session.execute(select(DepartmentRow.name, DepartmentRow.vice_president)).all())
+    loaded = Directory(people, vice_presidents, version=version)
+    with _loading:
+        _loaded[key] = loaded
+    return loaded
+
+
+def _database(bind) -> str:
+    engine: Engine = getattr(bind, "engine", bind)
+    return engine.url.render_as_string(hide_password=True)

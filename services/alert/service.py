@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from courtflow.alert.v1.alert_events_pb2 import MessageDelivered
+from courtflow.alert.v1.alert_events_pb2 import ReminderDelivered
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_pb2 import Node
@@ -27,52 +30,84 @@ NO_OVERRIDES = CourtTemplates()
 INSERT_MESSAGES = (pg_insert(MessageRow.__table__).on_conflict_do_nothing()
                    .returning(MessageRow.__table__.c.dedupe_key))
 INSERT_DELIVERIES = pg_insert(SmsDeliveryRow.__table__).on_conflict_do_nothing()
+_TOLD = "alert.reminders"   # the transaction's reminders waiting for its commit, in session.info
+
+
+@dataclass
+class _Told:
+    """The reminders of one transaction, written when it commits (`_write`)."""
+
+    keys: set[str] = field(default_factory=set)
+    # Per reminder: its event, its court, and (message, delivery) rows for each reader.
+    reminders: list[tuple[ReminderDelivered, str, list[tuple[dict, dict]]]] = field(default_factory=list)
 
 
 def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list[str],
            render: Callable[[templates.About], templates.Reminder], application: str = "",
-           wording: CourtTemplates = NO_OVERRIDES) -> int:
+           wording: CourtTemplates = NO_OVERRIDES) -> None:
     """Put a reminder in each recipient's inbox and queue its SMS, once per (`key`, person): the
     key names what is being told (the node's rung in its clock generation, an application's
-    decision), so a redelivered event or a second replica tells nobody twice. Returns how many
-    were new."""
+    decision), so a redelivered event or a second replica tells nobody twice.
+
+    The rows are written when the unit of work commits, together with every other reminder of
+    the transaction: a consumer batch of fifty overdue nodes writes its hundred and fifty
+    messages with one statement."""
+    people = recipient_directory.directory(uow.session)
+    told = uow.session.info.get(_TOLD)
+    if told is None:
+        told = uow.session.info[_TOLD] = _Told()
+        uow.before_commit(_write)
     due = date(node.due_date.year, node.due_date.month, node.due_date.day)
     case_name = node.name.rsplit("/nodes/", 1)[0]
     court = node.name.split("/")[1]
-    handler = display_name(uow, node.responsible)
+    handler = people.display_name(node.responsible)
     now = uow.clock.now()
-    messages, deliveries = [], {}
+    rows = []
     for user in recipients:
-        person = recipient_directory.person(uow.session, user)
-        about = templates.About(case_number=node.case_number, node=node.display_name, due=due, handler=handler,
-                                addressee=person.display_name if person else user.removeprefix("users/"),
-                                own=user == node.responsible)
-        text = wording.apply(court, render(about), addressee=about.addressee, whose=about.whose)
         dedupe_key = f"{key}|{user}"
-        messages.append(dict(id=new_event_id(), dedupe_key=dedupe_key, recipient=user, kind=kind, title=text.title,
-                             body=text.body, case=case_name, node=node.name, case_number=node.case_number,
-                             application=application, read=False, create_time=now))
-        deliveries[dedupe_key] = dict(
-            id=new_event_id(), dedupe_key=dedupe_key, recipient=user, node=node.name,
-            mobile=person.mobile if person and person.mobile else None, text=text.sms, template=text.template,
-            params=text.params, state=DeliveryState.DELIVERY_STATE_PENDING, attempts=0, next_attempt_at=now,
-            create_time=now)
-    if not messages:
-        return 0
-    # One statement for all the readers of this reminder, and one for their SMS: the dedupe key
-    # leaves out whoever was told before (a redelivered event), and only the new ones go on.
-    # (Core statements with the rows as parameters: compiled once and cached, sent as one multi-row
-    # INSERT by the driver; a .values(rows) statement would be compiled anew for every reminder.)
-    new = set(uow.session.execute(INSERT_MESSAGES, messages).scalars())
+        if dedupe_key in told.keys:   # told already in this transaction (two events of one batch)
+            continue
+        told.keys.add(dedupe_key)
+        person = people.person(user)
+        about = templates.About(case_number=node.case_number, node=node.display_name, due=due, handler=handler,
+                                addressee=people.display_name(user), own=user == node.responsible)
+        text = wording.apply(court, render(about), addressee=about.addressee, whose=about.whose)
+        rows.append((
+            dict(id=new_event_id(), dedupe_key=dedupe_key, recipient=user, kind=kind, title=text.title,
+                 body=text.body, case=case_name, node=node.name, case_number=node.case_number,
+                 application=application, read=False, create_time=now),
+            dict(id=new_event_id(), dedupe_key=dedupe_key, recipient=user, node=node.name,
+                 mobile=person.mobile if person and person.mobile else None, text=text.sms, template=text.template,
+                 params=text.params, state=DeliveryState.DELIVERY_STATE_PENDING, attempts=0, next_attempt_at=now,
+                 create_time=now)))
+    if rows:
+        event = ReminderDelivered(key=key, kind=kind, node=node.name, case_number=node.case_number,
+                                  application=application)
+        told.reminders.append((event, court, rows))
+
+
+def _write(uow: UnitOfWork) -> None:
+    """The transaction's reminders: one INSERT for their messages and one for their SMS. The
+    dedupe keys leave out whoever was told before (a redelivered event), and only the new go on.
+    (Core statements with the rows as parameters, compiled once and cached, sent by the driver
+    as multi-row INSERTs.)"""
+    told: _Told = uow.session.info.pop(_TOLD)
+    messages = [m for _, _, rows in told.reminders for m, _ in rows]
+    new = set(uow.session.execute(INSERT_MESSAGES, messages).scalars()) if messages else set()
     if not new:
-        return 0
-    uow.session.execute(INSERT_DELIVERIES, [deliveries[k] for k in deliveries if k in new])
-    for values in messages:
-        if values["dedupe_key"] in new:
-            metrics.MESSAGES_DELIVERED.labels(deliveries[values["dedupe_key"]]["template"]).inc()
-            uow.publish(MessageDelivered(message=message_to_proto(MessageRow(**values)), recipient=values["recipient"]),
-                        court=court, aggregate_type="message", aggregate_id=values["recipient"])
-    return len(new)
+        return
+    uow.session.execute(INSERT_DELIVERIES, [d for _, _, rows in told.reminders for m, d in rows
+                                            if m["dedupe_key"] in new])
+    delivered: Counter[str] = Counter()
+    for event, court, rows in told.reminders:
+        fresh = [(m, d) for m, d in rows if m["dedupe_key"] in new]
+        if not fresh:
+            continue
+        event.messages.extend(message_to_proto(SimpleNamespace(**m)) for m, _ in fresh)
+        delivered.update(d["template"] for _, d in fresh)
+        uow.publish(event, court=court, aggregate_type="reminder", aggregate_id=event.key)
+    for template, n in delivered.items():
+        metrics.MESSAGES_DELIVERED.labels(template).inc(n)
 
 
 def node_key(node: Node, what: str) -> str:
@@ -83,8 +118,7 @@ def node_key(node: Node, what: str) -> str:
 
 
 def display_name(uow: UnitOfWork, user: str) -> str:
-    person = recipient_directory.person(uow.session, user)
-    return person.display_name if person else user.removeprefix("users/")
+    return recipient_directory.directory(uow.session).display_name(user)
 
 
 def upsert_recipient(uow: UnitOfWork, *, user: str, display_name: str, mobile: str, court: str, department: str,
@@ -119,8 +153,8 @@ def list_messages(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, pare
                   page: Page) -> tuple[list[MessageRow], int]:
     user = own_inbox(caller, parent)
     query = select(MessageRow).where(MessageRow.recipient == user)
-    for field, value in filters.items():
-        query = query.where(getattr(MessageRow, field) == value)
+    for column, value in filters.items():
+        query = query.where(getattr(MessageRow, column) == value)
     with uow_factory() as uow:
         rows = page_of(uow.session, query, key=MessageRow.id, page=page, descending=True)
         unread = _unread(uow, user)
@@ -163,8 +197,8 @@ def mark_all_read(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, pare
                   filters: dict) -> tuple[int, int]:
     user = own_inbox(caller, parent)
     query = update(MessageRow).where(MessageRow.recipient == user, MessageRow.read.is_(False))
-    for field, value in filters.items():
-        query = query.where(getattr(MessageRow, field) == value)
+    for column, value in filters.items():
+        query = query.where(getattr(MessageRow, column) == value)
     with uow_factory() as uow:
         marked = uow.session.execute(query.values(read=True)).rowcount
         unread = _unread(uow, user)

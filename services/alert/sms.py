@@ -29,8 +29,9 @@ from sqlalchemy import func, select, text
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
-from services.alert.models import RecipientRow, SmsDeliveryRow
+from services.alert.models import SmsDeliveryRow
 from services.alert.pacing import DIGEST, Pacing, QuietHours, digest as pacing_digest
+from services.alert.recipients import directory
 from services.common import metrics
 from services.common.events import new_event_id
 from services.common.uow import UnitOfWork
@@ -190,7 +191,7 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing =
 def _units(uow: UnitOfWork, user: str, group: list, pacing: Pacing) -> tuple[list[Unit], list[tuple]]:
     """The provider calls for one person's due deliveries, and the claims to write: (id, mobile
     filled in from the directory, digest id)."""
-    person = uow.session.get(RecipientRow, user)
+    person = directory(uow.session).person(user)
     mobile_now = person.mobile if person and person.mobile else None
     # A digest that failed before goes again as the same digest (the same out_id), so a provider
     # that did take it drops the repeat; the rest are sent one by one or become a new digest.

@@ -34,6 +34,7 @@ class UnitOfWork:
         self._after_publish = after_publish
         self._pending: list[dict] = []
         self._later: dict = {}
+        self._before_commit: list[Callable[["UnitOfWork"], None]] = []
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.session.begin()
         self._pending = []
         self._later = {}
+        self._before_commit = []
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -64,7 +66,15 @@ class UnitOfWork:
             self.session.execute(insert(target), rows)
         self._later = {}
 
+    def before_commit(self, fn: Callable[["UnitOfWork"], None]) -> None:
+        """Have fn(uow) run once, just before this unit of work commits: after every handler of a
+        consumer batch, so that work gathered over the batch's events is written at once."""
+        if fn not in self._before_commit:
+            self._before_commit.append(fn)
+
     def commit(self) -> None:
+        while self._before_commit:
+            self._before_commit.pop(0)(self)
         self.flush_later()
         if self._pending:
             # One multi-row INSERT for all the transaction's events, just before it commits.

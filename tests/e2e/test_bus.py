@@ -140,7 +140,9 @@ def test_redelivered_event_changes_nothing(cf):
                                                                             if k != "Nats-Msg-Id"}})
         info = {}
         for durable in ("alert-node", "stats-node"):
-            for _ in range(100):
+            # Up to the ack wait and more: what the alert service killed in the test before held
+            # comes back only after the ack wait (30 s), and must be handled before stats compare.
+            for _ in range(450):
                 ci = await js.consumer_info("NODE", durable)
                 if ci.delivered.stream_seq >= ack.seq and ci.num_ack_pending == 0:
                     break

@@ -25,13 +25,13 @@ _sym_db = _symbol_database.Default()
 from courtflow.alert.v1 import alert_pb2 as courtflow_dot_alert_dot_v1_dot_alert__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%courtflow/alert/v1/alert_events.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1e\x63ourtflow/alert/v1/alert.proto\"S\n\x10MessageDelivered\x12,\n\x07message\x18\x01 \x01(\x0b\x32\x1b.courtflow.alert.v1.Message\x12\x11\n\trecipient\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%courtflow/alert/v1/alert_events.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1e\x63ourtflow/alert/v1/alert.proto\"\xb7\x01\n\x11ReminderDelivered\x12\x0b\n\x03key\x18\x01 \x01(\t\x12.\n\x04kind\x18\x02 \x01(\x0e\x32 .courtflow.alert.v1.ReminderKind\x12\x0c\n\x04node\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x13\n\x0b\x61pplication\x18\x05 \x01(\t\x12-\n\x08messages\x18\x06 \x03(\x0b\x32\x1b.courtflow.alert.v1.Messageb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'courtflow.alert.v1.alert_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MESSAGEDELIVERED']._serialized_start=93
-  _globals['_MESSAGEDELIVERED']._serialized_end=176
+  _globals['_REMINDERDELIVERED']._serialized_start=94
+  _globals['_REMINDERDELIVERED']._serialized_end=277
 # @@protoc_insertion_point(module_scope)
