@@ -21,15 +21,15 @@ from services.alert.court_templates import CourtTemplates
 from services.alert.convert import message_to_proto
 from services.alert.models import DepartmentRow, MessageRow, RecipientRow, SmsDeliveryRow
 from services.common import metrics, scope
+from services.common.db import BulkInsert
 from services.common.errors import NotFound, PermissionDenied, invalid_field
 from services.common.events import new_event_id
 from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
 
 NO_OVERRIDES = CourtTemplates()
-INSERT_MESSAGES = (pg_insert(MessageRow.__table__).on_conflict_do_nothing()
-                   .returning(MessageRow.__table__.c.dedupe_key))
-INSERT_DELIVERIES = pg_insert(SmsDeliveryRow.__table__).on_conflict_do_nothing()
+INSERT_MESSAGES = BulkInsert(MessageRow.__table__, skip_conflicts=True, returning="dedupe_key")
+INSERT_DELIVERIES = BulkInsert(SmsDeliveryRow.__table__, skip_conflicts=True)
 _TOLD = "alert.reminders"   # the transaction's reminders waiting for its commit, in session.info
 
 
@@ -88,15 +88,13 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
 
 def _write(uow: UnitOfWork) -> None:
     """The transaction's reminders: one INSERT for their messages and one for their SMS. The
-    dedupe keys leave out whoever was told before (a redelivered event), and only the new go on.
-    (Core statements with the rows as parameters, compiled once and cached, sent by the driver
-    as multi-row INSERTs.)"""
+    dedupe keys leave out whoever was told before (a redelivered event), and only the new go on."""
     told: _Told = uow.session.info.pop(_TOLD)
     messages = [m for _, _, rows in told.reminders for m, _ in rows]
-    new = set(uow.session.execute(INSERT_MESSAGES, messages).scalars()) if messages else set()
+    new = set(INSERT_MESSAGES.execute(uow.session, messages).scalars()) if messages else set()
     if not new:
         return
-    uow.session.execute(INSERT_DELIVERIES, [d for _, _, rows in told.reminders for m, d in rows
+    INSERT_DELIVERIES.execute(uow.session, [d for _, _, rows in told.reminders for m, d in rows
                                             if m["dedupe_key"] in new])
     delivered: Counter[str] = Counter()
     for event, court, rows in told.reminders:

@@ -55,6 +55,10 @@ class Subscription:
     batch_handler: BatchHandler | None = None
     max_deliver: int = 10
     batch: int = 200
+    # Pull loops on the durable consumer in each process: with two, one batch is in the
+    # database while the next is computed. Only for handlers that do not depend on the order of
+    # events across batches (as with several replicas, batches then commit in any order).
+    workers: int = 1
 
     def __post_init__(self) -> None:
         if bool(self.handlers) == (self.batch_handler is not None):

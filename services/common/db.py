@@ -7,6 +7,11 @@ one transaction.
 """
 from __future__ import annotations
 
+import functools
+import json
+import threading
+import uuid
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -21,7 +26,11 @@ from sqlalchemy import (
     create_engine,
     text,
 )
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.expression import Executable
+from sqlalchemy import types
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Session
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "courtflow") -> Engine:
@@ -40,6 +49,69 @@ def make_engine(url: str, *, pool_size: int = 10, application_name: str = "court
         executemany_batch_page_size=1000,
         connect_args={"application_name": application_name, "connect_timeout": 10},
     )
+
+
+class BulkInsert:
+    """Many rows into one table as one statement with an array parameter per column:
+
+        INSERT INTO t (a, b) SELECT * FROM unnest(CAST(:a AS uuid[]), CAST(:b AS text[]))
+
+    The driver sends a few arrays instead of a parameter set per row and nothing is rendered
+    per row: half the client CPU of an executemany, and a third less time, measured on the
+    alert service's inbox rows. For hot paths that write hundreds of rows a transaction. Not for
+    tables with array columns (unnest would flatten them)."""
+
+    def __init__(self, table: Table, *, skip_conflicts: bool = False, returning: str | None = None) -> None:
+        if not unnest_can_insert(table):
+            raise ValueError(f"{table.fullname}: unnest cannot insert array columns")
+        self._table = table
+        self._tail = (" ON CONFLICT DO NOTHING" if skip_conflicts else "") + (
+            f' RETURNING "{returning}"' if returning else "")
+        self._returning = table.c[returning] if returning else None
+        self._statements: dict[tuple[str, ...], Executable] = {}
+        self._lock = threading.Lock()
+
+    def execute(self, session: Session, rows: list[dict]):
+        """Insert `rows` (dicts with the same keys); returns the result, for RETURNING."""
+        columns = tuple(rows[0])
+        params = {f"c{i}": _column_values(self._table.c[name], [row[name] for row in rows])
+                  for i, name in enumerate(columns)}
+        return session.execute(self._statement(columns), params)
+
+    def _statement(self, columns: tuple[str, ...]) -> Executable:
+        with self._lock:
+            statement = self._statements.get(columns)
+            if statement is None:
+                dialect = postgresql.dialect()
+                arrays = ", ".join(f"CAST(:c{i} AS {self._table.c[name].type.compile(dialect=dialect)}[])"
+                                   for i, name in enumerate(columns))
+                names = ", ".join(f'"{name}"' for name in columns)
+                statement = text(
+                    f"INSERT INTO {self._table.fullname} ({names}) SELECT * FROM unnest({arrays}){self._tail}")
+                if self._returning is not None:   # read back as the column's type (a UUID, not its text)
+                    statement = statement.columns(self._returning)
+                self._statements[columns] = statement
+            return statement
+
+
+def unnest_can_insert(table: Table) -> bool:
+    """No array columns: unnest would flatten an array of arrays."""
+    return not any(isinstance(getattr(c.type, "impl", c.type), types.ARRAY) for c in table.columns)
+
+
+@functools.cache
+def bulk_insert(table: Table, *, skip_conflicts: bool = False, returning: str | None = None) -> BulkInsert:
+    """The BulkInsert of a table, made once (it keeps its statements)."""
+    return BulkInsert(table, skip_conflicts=skip_conflicts, returning=returning)
+
+
+def _column_values(column: Column, values: list) -> list:
+    """Values as psycopg2 puts them into an array literal: UUIDs and JSON as their text."""
+    if isinstance(column.type, UUID):
+        return [str(v) if isinstance(v, uuid.UUID) else v for v in values]
+    if isinstance(column.type, JSONB):
+        return [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+    return values
 
 
 def outbox_table(metadata: MetaData) -> Table:

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     def __init__(self, *, engine: Engine, outbox: Table, js: JetStreamContext, batch: int = 500,
-                 lease_seconds: int = 30, poll_seconds: float = 1.0, retention_hours: int = 24) -> None:
+                 lease_seconds: int = 30, poll_seconds: float = 1.0, retention_hours: int = 24,
+                 ack_timeout: float = 5.0) -> None:
         self._engine = engine
         self._outbox = outbox
         self._js = js
@@ -34,6 +35,7 @@ class OutboxRelay:
         self._lease = lease_seconds
         self._poll = poll_seconds
         self._retention = retention_hours
+        self._ack_timeout = ack_timeout
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
@@ -92,13 +94,23 @@ class OutboxRelay:
         if not rows:
             return 0
         rows.sort(key=lambda r: r.seq)
-        acks = [self._js.publish(r.subject, r.payload,
-                                 headers={"Nats-Msg-Id": str(r.id), **(r.headers or {})})
-                for r in rows]
-        # publish() calls are issued in seq order on one connection, so the stream keeps that order.
-        results = await asyncio.gather(*acks, return_exceptions=True)
-        done = [r.id for r, res in zip(rows, results) if not isinstance(res, BaseException)]
-        failed = [r.id for r, res in zip(rows, results) if isinstance(res, BaseException)]
+        # Sent one after another in seq order on one connection, so the stream keeps that order;
+        # the server's acknowledgements are awaited together (no request round trip per event).
+        acks = []
+        try:
+            for r in rows:
+                acks.append(await self._js.publish_async(r.subject, r.payload,
+                                                         headers={"Nats-Msg-Id": str(r.id), **(r.headers or {})}))
+        except Exception:   # the connection is away: what was not sent is retried below
+            log.debug("outbox relay: publishing stopped after %d of %d", len(acks), len(rows), exc_info=True)
+        if acks:
+            await asyncio.wait(acks, timeout=self._ack_timeout)
+        results = [ack.exception() if ack.done() and not ack.cancelled() else TimeoutError("no acknowledgement")
+                   for ack in acks] + [ConnectionError("not sent")] * (len(rows) - len(acks))
+        for ack in acks:
+            ack.cancel()   # those still waiting: given up, retried (a late ack changes nothing)
+        done = [r.id for r, res in zip(rows, results) if res is None]
+        failed = [r.id for r, res in zip(rows, results) if res is not None]
         if done:
             await asyncio.to_thread(self._mark, done)
         metrics.EVENTS_PUBLISHED.inc(len(done))
@@ -107,7 +119,7 @@ class OutboxRelay:
             # retries them (a publish that did land meanwhile is deduplicated by its Nats-Msg-Id).
             await asyncio.to_thread(self._release, failed)
             log.warning("outbox relay: %d of %d publishes failed (%s); retrying", len(failed), len(rows),
-                        next(res for res in results if isinstance(res, BaseException)))
+                        next(res for res in results if res is not None))
             await asyncio.sleep(1)
             return 0
         return len(rows)

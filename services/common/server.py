@@ -134,7 +134,7 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     app = build(rt)
 
     runners = [ConsumerRunner(s, js=js, uow_factory=rt.uow, dead_letters=messaging.dead_letters)
-               for s in app.subscriptions]
+               for s in app.subscriptions for _ in range(s.workers)]
     for runner in runners:
         await runner.start()
 

@@ -16,10 +16,10 @@ from typing import Callable
 from google.protobuf.message import Message
 from opentelemetry import propagate
 from sqlalchemy import Table, insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common.clock import Clock
+from services.common.db import bulk_insert, unnest_can_insert
 from services.common.events import build_envelope, new_event_id, subject_for
 
 
@@ -63,7 +63,11 @@ class UnitOfWork:
         """Insert the held rows now, so that queries later in this transaction see them (a
         consumer batch that opens a node with one event and completes it with the next)."""
         for target, rows in self._later.items():
-            self.session.execute(insert(target), rows)
+            table = getattr(target, "__table__", target)
+            if unnest_can_insert(table):
+                bulk_insert(table).execute(self.session, rows)
+            else:
+                self.session.execute(insert(target), rows)
         self._later = {}
 
     def before_commit(self, fn: Callable[["UnitOfWork"], None]) -> None:
@@ -77,8 +81,8 @@ class UnitOfWork:
             self._before_commit.pop(0)(self)
         self.flush_later()
         if self._pending:
-            # One multi-row INSERT for all the transaction's events, just before it commits.
-            self.session.execute(insert(self._outbox), self._pending)
+            # One INSERT for all the transaction's events, just before it commits.
+            bulk_insert(self._outbox).execute(self.session, self._pending)
         self.session.commit()
         if self._pending and self._after_publish:
             self._after_publish()
@@ -105,8 +109,6 @@ class UnitOfWork:
         if not event_ids:
             return set()
         now = self.clock.now()
-        rows = self.session.execute(
-            pg_insert(self._handled).values([dict(consumer=consumer, event_id=e, handled_at=now)
-                                             for e in dict.fromkeys(event_ids)])
-            .on_conflict_do_nothing().returning(self._handled.c.event_id))
+        rows = bulk_insert(self._handled, skip_conflicts=True, returning="event_id").execute(
+            self.session, [dict(consumer=consumer, event_id=e, handled_at=now) for e in dict.fromkeys(event_ids)])
         return {r[0] for r in rows}
