@@ -135,7 +135,7 @@ def subscriptions(wording: CourtTemplates = service.NO_OVERRIDES) -> list[Subscr
     return [
         # Smaller batches than the default 200: each commits its reminders at once, so a batch's
         # size is a floor under how late the first of them reaches an inbox during a burst.
-        Subscription(consumer="alert", producer="node", types=tuple(handlers), handlers=handlers, batch=50,
+        Subscription(consumer="alert", producer="node", types=tuple(handlers), handlers=handlers, batch=100,
                      workers=2),
         Subscription(consumer="alert", producer="gateway", types=(UserChanged, DepartmentChanged),
                      handlers={UserChanged: on_user_changed, DepartmentChanged: on_department_changed}),

@@ -7,7 +7,6 @@ from services.alert.models import MessageRow, SmsDeliveryRow
 
 
 def message_to_proto(m: MessageRow) -> alert_pb2.Message:
-    """A message row, or any object with its attributes (a row not read back from the database)."""
     msg = alert_pb2.Message(name=f"{m.recipient}/messages/{m.id}", kind=m.kind, title=m.title, body=m.body,
                             case=m.case, node=m.node, case_number=m.case_number, read=m.read,
                             application=m.application)

@@ -5,7 +5,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import SimpleNamespace
 from typing import Callable
 
 from sqlalchemy import func, select, update
@@ -18,7 +17,6 @@ from courtflow.node.v1.node_pb2 import Node
 
 from services.alert import recipients as recipient_directory, templates
 from services.alert.court_templates import CourtTemplates
-from services.alert.convert import message_to_proto
 from services.alert.models import DepartmentRow, MessageRow, RecipientRow, SmsDeliveryRow
 from services.common import metrics, scope
 from services.common.db import BulkInsert
@@ -101,7 +99,7 @@ def _write(uow: UnitOfWork) -> None:
         fresh = [(m, d) for m, d in rows if m["dedupe_key"] in new]
         if not fresh:
             continue
-        event.messages.extend(message_to_proto(SimpleNamespace(**m)) for m, _ in fresh)
+        event.messages.extend(f"{m['recipient']}/messages/{m['id']}" for m, _ in fresh)
         delivered.update(d["template"] for _, d in fresh)
         uow.publish(event, court=court, aggregate_type="reminder", aggregate_id=event.key)
     for template, n in delivered.items():

@@ -88,7 +88,13 @@ def test_a_batch_tells_each_reader_once_and_publishes_one_event_per_reminder(ale
     events = published(factory)
     assert len(events) == 50
     assert {len(e.messages) for e in events} == {2}
-    assert events[7].messages[1].body.startswith("王庭长：张法官承办的（2026）粤0101民初7号案件")
+    assert [m.split("/messages/")[0] for m in events[7].messages] == [JUDGE, HEAD]
+    assert events[7].key == service.node_key(node(7), "0") and events[7].case_number == "（2026）粤0101民初7号"
+    with factory() as uow:
+        head = uow.session.scalar(select(MessageRow).where(MessageRow.recipient == HEAD,
+                                                           MessageRow.case_number == "（2026）粤0101民初7号"))
+    assert events[7].messages[1] == f"{HEAD}/messages/{head.id}"
+    assert head.body.startswith("王庭长：张法官承办的（2026）粤0101民初7号案件")
 
     # Redelivered after a crash, with one more reader: only the new reader is told, SMS included.
     with factory() as uow:
@@ -96,7 +102,7 @@ def test_a_batch_tells_each_reader_once_and_publishes_one_event_per_reminder(ale
         uow.commit()
     assert count(factory, MessageRow) == 101 and count(factory, SmsDeliveryRow) == 101
     last = published(factory)[-1]
-    assert [m.name.split("/messages/")[0] for m in last.messages] == [CLERK]
+    assert [m.split("/messages/")[0] for m in last.messages] == [CLERK]
     with factory() as uow:
         tell(uow, 7, [JUDGE, HEAD, CLERK])
         uow.commit()

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from courtflow.alert.v1 import alert_pb2 as courtflow_dot_alert_dot_v1_dot_alert__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%courtflow/alert/v1/alert_events.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1e\x63ourtflow/alert/v1/alert.proto\"\xb7\x01\n\x11ReminderDelivered\x12\x0b\n\x03key\x18\x01 \x01(\t\x12.\n\x04kind\x18\x02 \x01(\x0e\x32 .courtflow.alert.v1.ReminderKind\x12\x0c\n\x04node\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x13\n\x0b\x61pplication\x18\x05 \x01(\t\x12-\n\x08messages\x18\x06 \x03(\x0b\x32\x1b.courtflow.alert.v1.Messageb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%courtflow/alert/v1/alert_events.proto\x12\x12\x63ourtflow.alert.v1\x1a\x1e\x63ourtflow/alert/v1/alert.proto\"\x9a\x01\n\x11ReminderDelivered\x12\x0b\n\x03key\x18\x01 \x01(\t\x12.\n\x04kind\x18\x02 \x01(\x0e\x32 .courtflow.alert.v1.ReminderKind\x12\x0c\n\x04node\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x13\n\x0b\x61pplication\x18\x05 \x01(\t\x12\x10\n\x08messages\x18\x06 \x03(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'courtflow.alert.v1.alert_ev
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_REMINDERDELIVERED']._serialized_start=94
-  _globals['_REMINDERDELIVERED']._serialized_end=277
+  _globals['_REMINDERDELIVERED']._serialized_end=248
 # @@protoc_insertion_point(module_scope)
