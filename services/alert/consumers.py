@@ -134,9 +134,12 @@ def subscriptions(wording: CourtTemplates = service.NO_OVERRIDES) -> list[Subscr
     handlers = Reminders(wording).handlers()
     return [
         # Smaller batches than the default 200: each commits its reminders at once, so a batch's
-        # size is a floor under how late the first of them reaches an inbox during a burst.
+        # size is a floor under how late the first of them reaches an inbox during a burst. Three
+        # pull loops: while one batch waits on PostgreSQL the others are computed (measured on two
+        # cores, 100,000 overdue nodes: 2,708 messages/s with two loops, 3,093 with three).
+        # Reminders do not depend on the order of events: each is keyed by what it tells.
         Subscription(consumer="alert", producer="node", types=tuple(handlers), handlers=handlers, batch=100,
-                     workers=2),
+                     workers=3),
         Subscription(consumer="alert", producer="gateway", types=(UserChanged, DepartmentChanged),
                      handlers={UserChanged: on_user_changed, DepartmentChanged: on_department_changed}),
     ]

@@ -157,6 +157,14 @@ CLAIM = text(f"""
 WAIT = text(f"""
     UPDATE {_TABLE} AS d SET next_attempt_at = w.at
     FROM unnest(CAST(:ids AS uuid[]), CAST(:ats AS timestamptz[])) AS w(id, at) WHERE d.id = w.id""")
+# Each person's latest SMS, one index probe each (sms_deliveries_last_sent, read backwards): a
+# max() grouped by person would read every SMS they were ever sent, thousands after a burst.
+LAST_SENT = text(f"""
+    SELECT p.recipient, (SELECT d.send_time FROM {_TABLE} AS d
+                         WHERE d.recipient = p.recipient AND d.send_time IS NOT NULL
+                         ORDER BY d.send_time DESC LIMIT 1)
+    FROM unnest(CAST(:people AS text[])) AS p(recipient)""").columns(
+    SmsDeliveryRow.__table__.c.recipient, SmsDeliveryRow.__table__.c.send_time)
 SENT = text(f"""
     UPDATE {_TABLE} SET state = :sent, send_time = :now, failure_reason = NULL, provider = :provider,
         claimed_until = NULL WHERE id = ANY(CAST(:ids AS uuid[]))""")
@@ -181,10 +189,7 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing =
         by_person: dict[str, list] = defaultdict(list)
         for row in rows:
             by_person[row.recipient].append(row)
-        last_sent = dict(uow.session.execute(
-            select(t.recipient, func.max(t.send_time))
-            .where(t.recipient.in_(list(by_person)), t.send_time.is_not(None))
-            .group_by(t.recipient)).all()) if by_person else {}
+        last_sent = dict(uow.session.execute(LAST_SENT, {"people": list(by_person)}).all()) if by_person else {}
         units, claimed, waiting = [], [], []
         for user, group in by_person.items():
             earliest = pacing.earliest(now, last_sent.get(user))

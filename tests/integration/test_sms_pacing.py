@@ -134,3 +134,15 @@ def test_a_digest_retried_or_taken_over_keeps_its_out_id(alerts, tmp_path):
     assert [u.sms.out_id for u in again] == [first[0].sms.out_id] and again[0].attempts == 3
     provider.send(again[0].sms)   # even sent twice by a confused sender, the provider keeps one
     assert len((tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_the_log_provider_writes_a_batch_once_and_remembers_it_after_a_restart(tmp_path):
+    path = tmp_path / "sms.log"
+    first = [sms.OutgoingSms(out_id=f"id-{i}", mobile="13800000001", text=f"提醒{i}") for i in range(3)]
+    provider = sms.LoggingProvider(path)
+    assert provider.send_many(first + first[:1]) == [None] * 4
+    again = sms.LoggingProvider(path)   # a restarted sender, after a crash before recording them sent
+    assert again.send_many(first[1:] + [sms.OutgoingSms(out_id="id-3", mobile="13800000001", text="提醒3")]) == [
+        None] * 3
+    assert [json.loads(line)["out_id"] for line in path.read_text(encoding="utf-8").splitlines()] == [
+        "id-0", "id-1", "id-2", "id-3"]
