@@ -200,6 +200,19 @@ def directory_reached_services(database_url: str, timeout: float = 60) -> None:
         engine.dispose()
 
 
+def alert_directory_entry(database_url: str, user: str) -> dict | None:
+    """The alert service's copy of a user's directory entry. It follows the gateway's events, so
+    a change made through the gateway reaches it a moment later, by another path than a case's
+    reminders: a test that needs the change in effect waits for it here first."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text('SELECT * FROM alerts.recipients WHERE "user" = :u'), {"u": user}).mappings().first()
+        return dict(row) if row else None
+    finally:
+        engine.dispose()
+
+
 def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: datetime,
                  extra_env: dict[str, str] | None = None) -> Running:
     asyncio.run(_with_js(nats_url, reset_bus))

@@ -48,7 +48,7 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
     decision), so a redelivered event or a second replica tells nobody twice.
 
     The rows are written when the unit of work commits, together with every other reminder of
-    the transaction: a consumer batch of fifty overdue nodes writes its hundred and fifty
+    the transaction: a consumer batch of a hundred overdue nodes writes its three hundred
     messages with one statement."""
     people = recipient_directory.directory(uow.session)
     told = uow.session.info.get(_TOLD)

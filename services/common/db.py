@@ -25,12 +25,12 @@ from sqlalchemy import (
     Table,
     create_engine,
     text,
+    types,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.sql.expression import Executable
-from sqlalchemy import types
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "courtflow") -> Engine:

@@ -22,7 +22,7 @@ from runtime.demo import create_request
 from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import AUDITOR, COURT_SYSTEM, eventually, start_system
+from support import AUDITOR, COURT_SYSTEM, alert_directory_entry, eventually, start_system
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
@@ -144,6 +144,8 @@ def test_an_absence_set_by_the_administrator_sends_reminders_to_the_deputy(cf):
         user=User(name=f"users/{judge}", absent=True, deputy=f"users/{deputy}"),
         update_mask=FieldMask(paths=["absent", "deputy"])), metadata=cf.md(ADMIN)).user
     assert updated.absent and updated.deputy == f"users/{deputy}" and updated.display_name   # the rest kept
+    eventually(lambda: (entry := alert_directory_entry(cf.database_url, f"users/{judge}")) and entry["absent"],
+               what="the absence in the alert service's directory")
     seed = CaseSeed(request_id="org-admin-2", court_id="440101", department_id="440101-civil2",
                     case_number="（2026）示0101民初802号", case_type="civil", procedure="first_instance_ordinary",
                     cause="民间借贷纠纷", parties=("原告 张三", "被告 李四"), handler=judge,

@@ -7,7 +7,7 @@ from datetime import date, datetime, time as dtime
 import grpc
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
@@ -21,7 +21,7 @@ from runtime.demo import create_request
 from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ, SystemClock
 from services.common.uow import UnitOfWork
-from support import COURT_SYSTEM, SLICE_CATALOG, eventually, start_system
+from support import COURT_SYSTEM, SLICE_CATALOG, alert_directory_entry, eventually, start_system
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
@@ -113,10 +113,8 @@ def test_an_absent_judges_reminders_go_to_the_deputy(cf, postgres):
             uow.commit()
         # The directory change reaches the alert service through the bus: wait for it (the set-up
         # is the admin's; what is under test is what happens to reminders afterwards).
-        with engine.connect() as conn:
-            eventually(lambda: conn.execute(text(
-                "SELECT absent FROM alerts.recipients WHERE \"user\" = :u"), {"u": f"users/{judge}"}).scalar(),
-                what="the absence in the alert service's directory")
+        eventually(lambda: (entry := alert_directory_entry(cf.database_url, f"users/{judge}")) and entry["absent"],
+                   what="the absence in the alert service's directory")
     finally:
         engine.dispose()
     case = file_case(cf, 502, judge)
