@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import select, text
 
 from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
 from courtflow.node.v1.node_pb2 import Node
@@ -20,40 +19,61 @@ from services.stats.models import NodeCountRow, NodeStateRow, cell_key
 COUNTERS = ("open_count", "warning_count", "overdue_count", "overdue_without_warning_count")
 
 
+_STATES = NodeStateRow.__table__.fullname
+# The batch's per-node states and counter cells, each written with one statement of array
+# parameters: a burst of overdue nodes moves hundreds of states per batch, which the ORM would
+# load and flush object by object.
+READ_STATES = text(f"""SELECT node, state, overdue_without_warning, generation FROM {_STATES}
+                       WHERE node = ANY(CAST(:nodes AS text[])) ORDER BY node FOR UPDATE""")
+WRITE_STATES = text(f"""
+    INSERT INTO {_STATES} (node, cell, state, overdue_without_warning, generation)
+    SELECT * FROM unnest(CAST(:node AS text[]), CAST(:cell AS text[]), CAST(:state AS smallint[]),
+                         CAST(:without_warning AS boolean[]), CAST(:generation AS integer[]))
+    ON CONFLICT (node) DO UPDATE SET state = excluded.state,
+        overdue_without_warning = excluded.overdue_without_warning, generation = excluded.generation""")
+_COUNTS = NodeCountRow.__table__.fullname
+ADD_COUNTS = text(f"""
+    INSERT INTO {_COUNTS} AS c (cell, court, department, stage, {", ".join(COUNTERS)})
+    SELECT * FROM unnest(CAST(:cell AS text[]), CAST(:court AS text[]), CAST(:department AS text[]),
+                         CAST(:stage AS smallint[]), {", ".join(f"CAST(:{k} AS bigint[])" for k in COUNTERS)})
+    ON CONFLICT (cell) DO UPDATE SET {", ".join(f"{k} = c.{k} + excluded.{k}" for k in COUNTERS)}""")
+
+
 def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None:
     """Apply node state changes (node, overdue without warning), in stream order, to the per-node
-    states and the counters: one read of the nodes involved and one upsert per touched cell."""
-    names = {node.name for node, _ in changes}
-    states = {r.node: r for r in uow.session.scalars(
-        select(NodeStateRow).where(NodeStateRow.node.in_(names)).with_for_update())}
+    states and the counters: one read of the nodes involved, one write of their new states and
+    one upsert of the touched cells."""
+    names = sorted({node.name for node, _ in changes})
+    known = {r.node: Known(r.state, r.overdue_without_warning, r.generation)
+             for r in uow.session.execute(READ_STATES, {"nodes": names})}
+    written: dict[str, tuple[str, Known]] = {}   # node -> (cell, its state after the batch)
     cells: dict[str, dict] = {}
     for node, without_warning in changes:
-        row = states.get(node.name)
         new = Known(node.state, without_warning, node.clock_generation)
-        deltas = transition(Known(row.state, row.overdue_without_warning, row.generation) if row else None, new)
+        deltas = transition(known.get(node.name), new)
         if deltas is None:
             continue
         court = node.name.split("/")[1]
         cell = cell_key(court, node.department, node.stage)
-        if row is None:
-            row = states[node.name] = NodeStateRow(node=node.name, cell=cell, state=new.state,
-                                                   overdue_without_warning=without_warning,
-                                                   generation=new.generation)
-            uow.session.add(row)
-        else:
-            row.state, row.overdue_without_warning, row.generation = new.state, without_warning, new.generation
+        known[node.name] = new
+        # A stored state keeps its cell (the upsert leaves it); a new one takes this event's.
+        written[node.name] = (written[node.name][0] if node.name in written else cell, new)
         counts = cells.setdefault(cell, dict(cell=cell, court=court, department=node.department, stage=node.stage,
-                                             open_count=0, warning_count=0, overdue_count=0,
-                                             overdue_without_warning_count=0))
+                                             **{k: 0 for k in COUNTERS}))
         counts["open_count"] += deltas.open
         counts["warning_count"] += deltas.warning
         counts["overdue_count"] += deltas.overdue
         counts["overdue_without_warning_count"] += deltas.overdue_without_warning
+    if written:
+        rows = [(name, cell, k) for name, (cell, k) in written.items()]
+        uow.session.execute(WRITE_STATES, {
+            "node": [r[0] for r in rows], "cell": [r[1] for r in rows], "state": [r[2].state for r in rows],
+            "without_warning": [r[2].overdue_without_warning for r in rows],
+            "generation": [r[2].generation for r in rows]})
     if cells:
-        insert = pg_insert(NodeCountRow).values(list(cells.values()))
-        uow.session.execute(insert.on_conflict_do_update(
-            index_elements=[NodeCountRow.cell],
-            set_={k: getattr(NodeCountRow, k) + getattr(insert.excluded, k) for k in COUNTERS}))
+        rows = list(cells.values())
+        uow.session.execute(ADD_COUNTS, {k: [r[k] for r in rows]
+                                         for k in ("cell", "court", "department", "stage", *COUNTERS)})
 
 
 def list_node_statistics(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, filters: dict,
