@@ -25,12 +25,18 @@ _STATES = NodeStateRow.__table__.fullname
 # load and flush object by object.
 READ_STATES = text(f"""SELECT node, state, overdue_without_warning, generation FROM {_STATES}
                        WHERE node = ANY(CAST(:nodes AS text[])) ORDER BY node FOR UPDATE""")
-WRITE_STATES = text(f"""
+# New states are plain inserts (no ON CONFLICT: its speculative insertion costs PostgreSQL more,
+# and the read above locked every state that exists; a second replica inserting the same node at
+# once fails the batch, which is then applied event by event and finds the row).
+INSERT_STATES = text(f"""
     INSERT INTO {_STATES} (node, cell, state, overdue_without_warning, generation)
     SELECT * FROM unnest(CAST(:node AS text[]), CAST(:cell AS text[]), CAST(:state AS smallint[]),
-                         CAST(:without_warning AS boolean[]), CAST(:generation AS integer[]))
-    ON CONFLICT (node) DO UPDATE SET state = excluded.state,
-        overdue_without_warning = excluded.overdue_without_warning, generation = excluded.generation""")
+                         CAST(:without_warning AS boolean[]), CAST(:generation AS integer[]))""")
+UPDATE_STATES = text(f"""
+    UPDATE {_STATES} AS s SET state = n.state, overdue_without_warning = n.without_warning, generation = n.generation
+    FROM unnest(CAST(:node AS text[]), CAST(:state AS smallint[]), CAST(:without_warning AS boolean[]),
+                CAST(:generation AS integer[])) AS n(node, state, without_warning, generation)
+    WHERE s.node = n.node""")
 _COUNTS = NodeCountRow.__table__.fullname
 ADD_COUNTS = text(f"""
     INSERT INTO {_COUNTS} AS c (cell, court, department, stage, {", ".join(COUNTERS)})
@@ -41,11 +47,12 @@ ADD_COUNTS = text(f"""
 
 def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None:
     """Apply node state changes (node, overdue without warning), in stream order, to the per-node
-    states and the counters: one read of the nodes involved, one write of their new states and
-    one upsert of the touched cells."""
+    states and the counters: one read of the nodes involved, one insert and one update of their
+    new states, and one upsert of the touched cells."""
     names = sorted({node.name for node, _ in changes})
     known = {r.node: Known(r.state, r.overdue_without_warning, r.generation)
              for r in uow.session.execute(READ_STATES, {"nodes": names})}
+    stored = set(known)
     written: dict[str, tuple[str, Known]] = {}   # node -> (cell, its state after the batch)
     cells: dict[str, dict] = {}
     for node, without_warning in changes:
@@ -56,7 +63,7 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None
         court = node.name.split("/")[1]
         cell = cell_key(court, node.department, node.stage)
         known[node.name] = new
-        # A stored state keeps its cell (the upsert leaves it); a new one takes this event's.
+        # A stored state keeps its cell (the update leaves it); a new one takes this event's.
         written[node.name] = (written[node.name][0] if node.name in written else cell, new)
         counts = cells.setdefault(cell, dict(cell=cell, court=court, department=node.department, stage=node.stage,
                                              **{k: 0 for k in COUNTERS}))
@@ -64,12 +71,13 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None
         counts["warning_count"] += deltas.warning
         counts["overdue_count"] += deltas.overdue
         counts["overdue_without_warning_count"] += deltas.overdue_without_warning
-    if written:
-        rows = [(name, cell, k) for name, (cell, k) in written.items()]
-        uow.session.execute(WRITE_STATES, {
-            "node": [r[0] for r in rows], "cell": [r[1] for r in rows], "state": [r[2].state for r in rows],
-            "without_warning": [r[2].overdue_without_warning for r in rows],
-            "generation": [r[2].generation for r in rows]})
+    for statement, rows in ((INSERT_STATES, [(n, c, k) for n, (c, k) in written.items() if n not in stored]),
+                            (UPDATE_STATES, [(n, c, k) for n, (c, k) in written.items() if n in stored])):
+        if rows:   # (the update takes no cell: a stored state keeps its own)
+            uow.session.execute(statement, {
+                "node": [r[0] for r in rows], "cell": [r[1] for r in rows], "state": [r[2].state for r in rows],
+                "without_warning": [r[2].overdue_without_warning for r in rows],
+                "generation": [r[2].generation for r in rows]})
     if cells:
         rows = list(cells.values())
         uow.session.execute(ADD_COUNTS, {k: [r[k] for r in rows]
