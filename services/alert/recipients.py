@@ -152,11 +152,12 @@ def directory(session: Session) -> Directory:
 
 
 def _current(session: Session) -> Directory:
-    version = str(session.scalar(VERSION))
+    token = session.scalar(VERSION)
+    version = "" if token is None else str(token)
     key = _database(session.get_bind())
     with _loading:
         cached = _loaded.get(key)
-        if cached is not None and cached.version == version:
+        if version and cached is not None and cached.version == version:
             return cached
     # Read after the token: a change committed meanwhile is in the rows and gives a token that
     # differs from this one, so the next transaction loads again rather than keep stale rows.
@@ -167,8 +168,9 @@ def _current(session: Session) -> Directory:
                                               RecipientRow.active, RecipientRow.absent, RecipientRow.deputy))]
     vice_presidents = dict(session.execute(select(DepartmentRow.name, DepartmentRow.vice_president)).all())
     loaded = Directory(people, vice_presidents, version=version)
-    with _loading:
-        _loaded[key] = loaded
+    if version:   # without its token row (deleted by hand) nothing could tell a change: never reuse
+        with _loading:
+            _loaded[key] = loaded
     return loaded
 
 

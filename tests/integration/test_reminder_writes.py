@@ -142,3 +142,13 @@ def test_the_directory_in_memory_follows_every_change_from_the_next_transaction(
             "users/vp.440101.1"]
     with factory() as uow:
         assert [m.recipient for m in uow.session.scalars(select(MessageRow))] == [HEAD]
+    # Without its version row nothing could tell a change: the directory is read every time.
+    with engine.begin() as conn:
+        conn.execute(text(f"DELETE FROM {SCHEMA}.directory_version"))
+        conn.execute(text(f"UPDATE {SCHEMA}.recipients SET absent = false WHERE \"user\" = :u"), {"u": JUDGE})
+    with factory() as uow:
+        assert recipients.directory(uow.session).stand_in(JUDGE) == JUDGE
+    with engine.begin() as conn:
+        conn.execute(text(f"UPDATE {SCHEMA}.recipients SET absent = true WHERE \"user\" = :u"), {"u": JUDGE})
+    with factory() as uow:
+        assert recipients.directory(uow.session).stand_in(JUDGE) == HEAD
