@@ -10,15 +10,16 @@ from __future__ import annotations
 import functools
 import json
 import threading
-import uuid
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Engine,
     Identity,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -105,13 +106,36 @@ def bulk_insert(table: Table, *, skip_conflicts: bool = False, returning: str | 
     return BulkInsert(table, skip_conflicts=skip_conflicts, returning=returning)
 
 
-def _column_values(column: Column, values: list) -> list:
-    """Values as psycopg2 puts them into an array literal: UUIDs and JSON as their text."""
-    if isinstance(column.type, UUID):
-        return [str(v) if isinstance(v, uuid.UUID) else v for v in values]
-    if isinstance(column.type, JSONB):
-        return [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+def _column_values(column: Column, values: list) -> str | list:
+    """A column's values as one PostgreSQL array literal ('{"a","b",NULL}'), for the types the
+    services write in bulk; any other type as a list, for psycopg2 to adapt. psycopg2 renders a
+    list as ARRAY[…] with an adapter object per element, and PostgreSQL then parses an
+    expression per element: for the alert service's inbox rows the literal costs half the
+    client CPU, and a third of the server's."""
+    kind = column.type
+    if isinstance(kind, (String, types.Uuid)):   # Text is a String
+        return _text_array([None if v is None else str(v) for v in values])
+    if isinstance(kind, JSONB):
+        return _text_array([None if v is None else json.dumps(v, ensure_ascii=False) for v in values])
+    if isinstance(kind, Boolean):
+        return "{" + ",".join("NULL" if v is None else "t" if v else "f" for v in values) + "}"
+    if isinstance(kind, Integer):               # SmallInteger and BigInteger too
+        return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
+    if isinstance(kind, DateTime):
+        return "{" + ",".join("NULL" if v is None else f'"{v.isoformat()}"' for v in values) + "}"
+    if isinstance(kind, LargeBinary):           # bytea's hex input, its backslash escaped
+        return "{" + ",".join("NULL" if v is None else f'"\\\\x{bytes(v).hex()}"' for v in values) + "}"
     return values
+
+
+def _text_array(values: list[str | None]) -> str:
+    """Quoted elements, NULL for None; a backslash or double quote escaped with a backslash."""
+    if None not in values:
+        plain = "".join(values)
+        if '"' not in plain and "\\" not in plain:   # the usual case: joins, no per-element work
+            return '{"' + '","'.join(values) + '"}' if values else "{}"
+    return "{" + ",".join("NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in values) + "}"
 
 
 def outbox_table(metadata: MetaData) -> Table:

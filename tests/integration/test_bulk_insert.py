@@ -43,14 +43,19 @@ def row(key: str, **more) -> dict:
 
 def test_rows_of_every_type_go_in_as_sent(engine):
     rows = [row(f"k{i}") for i in range(300)]
+    # Values an array literal must escape or tell apart from NULL, among ordinary ones.
+    rows[1].update(body='C:\\案卷\\"第1卷"\\', note="NULL", n=None, flag=False, doc=None, payload=None, at=None)
+    rows[2].update(body="", note='{"a",b}', doc="纯文本 \\ \"引号\"")
     with Session(engine) as session, session.begin():
         BulkInsert(ROWS).execute(session, rows)
     with Session(engine) as session:
         stored = {r.key: r for r in session.execute(select(ROWS))}
     assert len(stored) == 300
-    first = stored["k0"]
-    assert (first.id, first.n, first.body, first.flag, first.doc, bytes(first.payload), first.at, first.note) == (
-        rows[0]["id"], 7, rows[0]["body"], True, rows[0]["doc"], b"\x00\x01\xff", rows[0]["at"], None)
+    for sent in rows[:3] + rows[-1:]:
+        got = stored[sent["key"]]
+        assert (got.id, got.n, got.body, got.flag, got.doc, got.payload and bytes(got.payload), got.at,
+                got.note) == (sent["id"], sent["n"], sent["body"], sent["flag"], sent["doc"], sent["payload"],
+                              sent["at"], sent["note"])
 
 
 def test_duplicates_are_skipped_and_the_new_keys_read_back_as_their_type(engine):
