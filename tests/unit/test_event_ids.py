@@ -1,7 +1,9 @@
 """Event and row ids: UUIDv7 that sort by creation and whose timestamp stays true under load."""
 from __future__ import annotations
 
+import os
 import time
+import uuid
 
 from services.common.events import new_event_id
 
@@ -19,3 +21,18 @@ def test_a_burst_of_ids_keeps_the_clocks_time():
     after = time.time_ns() // 1_000_000
     stamps = [i.int >> 80 for i in ids]
     assert before <= stamps[0] and stamps[-1] <= after + 1, (stamps[0] - before, stamps[-1] - after)
+
+
+def test_a_forked_child_does_not_reuse_the_parents_random_bits():
+    new_event_id()   # the parent now holds unused random bytes
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child: its next id, then out without running the parent's test teardown
+        os.write(write, new_event_id().bytes)
+        os._exit(0)
+    os.close(write)
+    child = uuid.UUID(bytes=os.read(read, 16))
+    os.waitpid(pid, 0)
+    parent = new_event_id()
+    low_62 = (1 << 62) - 1
+    assert child.int & low_62 != parent.int & low_62
