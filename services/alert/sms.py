@@ -33,6 +33,7 @@ from services.alert.models import SmsDeliveryRow
 from services.alert.pacing import DIGEST, Pacing, QuietHours, digest as pacing_digest
 from services.alert.recipients import directory
 from services.common import metrics
+from services.common.db import text_array, time_array
 from services.common.events import new_event_id
 from services.common.uow import UnitOfWork
 
@@ -189,7 +190,7 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing =
         by_person: dict[str, list] = defaultdict(list)
         for row in rows:
             by_person[row.recipient].append(row)
-        last_sent = dict(uow.session.execute(LAST_SENT, {"people": list(by_person)}).all()) if by_person else {}
+        last_sent = dict(uow.session.execute(LAST_SENT, {"people": text_array(by_person)}).all()) if by_person else {}
         units, claimed, waiting = [], [], []
         for user, group in by_person.items():
             earliest = pacing.earliest(now, last_sent.get(user))
@@ -200,11 +201,12 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing =
             units += person_units
             claimed += person_claims
         if claimed:
-            uow.session.execute(CLAIM, {"lease": lease_seconds, "ids": [str(c[0]) for c in claimed],
-                                        "mobiles": [c[1] for c in claimed],
-                                        "digests": [str(c[2]) if c[2] else None for c in claimed]})
+            uow.session.execute(CLAIM, {"lease": lease_seconds, "ids": text_array(c[0] for c in claimed),
+                                        "mobiles": text_array(c[1] for c in claimed),
+                                        "digests": text_array(c[2] for c in claimed)})
         if waiting:
-            uow.session.execute(WAIT, {"ids": [str(w[0]) for w in waiting], "ats": [w[1] for w in waiting]})
+            uow.session.execute(WAIT, {"ids": text_array(w[0] for w in waiting),
+                                       "ats": time_array(w[1] for w in waiting)})
         uow.commit()
         return units
 
@@ -248,13 +250,13 @@ def record(uow_factory: Callable[[], UnitOfWork], unit: Unit, *, provider: str, 
 def record_all(uow_factory: Callable[[], UnitOfWork], results: list[tuple[Unit, SmsError | None]], *,
                provider: str, policy: RetryPolicy) -> None:
     """What became of a batch of sends, in one transaction: sent, failed for good, or to be retried."""
-    sent = [str(row_id) for unit, error in results if error is None for row_id in unit.ids]
+    sent = [row_id for unit, error in results if error is None for row_id in unit.ids]
     outcome = {row_id: (unit, error) for unit, error in results if error is not None for row_id in unit.ids}
     with uow_factory() as uow:
         now = uow.clock.now()
         if sent:
             uow.session.execute(SENT, {"sent": DeliveryState.DELIVERY_STATE_SENT, "now": now, "provider": provider,
-                                       "ids": sent})
+                                       "ids": text_array(sent)})
         # Failures are few: row by row, each with its reason and its own backoff.
         failed = uow.session.scalars(select(SmsDeliveryRow).where(SmsDeliveryRow.id.in_(list(outcome)))
                                      .order_by(SmsDeliveryRow.id).with_for_update()) if outcome else ()

@@ -19,6 +19,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import Engine, Table, text
 
 from services.common import metrics
+from services.common.db import text_array
 from services.common.notify import PgListener
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,8 @@ class OutboxRelay:
                          WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
                          ORDER BY seq LIMIT :batch FOR UPDATE SKIP LOCKED)
             RETURNING id, seq, subject, payload, headers""")
-        self._mark_sql = text(f"UPDATE {t} SET published_at = now() WHERE id = ANY(:ids)")
-        self._release_sql = text(f"UPDATE {t} SET claimed_until = NULL WHERE id = ANY(:ids)")
+        self._mark_sql = text(f"UPDATE {t} SET published_at = now() WHERE id = ANY(CAST(:ids AS uuid[]))")
+        self._release_sql = text(f"UPDATE {t} SET claimed_until = NULL WHERE id = ANY(CAST(:ids AS uuid[]))")
         self._prune_sql = text(
             f"DELETE FROM {t} WHERE published_at < now() - make_interval(hours => :hours)")
 
@@ -130,11 +131,11 @@ class OutboxRelay:
 
     def _release(self, ids: list) -> None:
         with self._engine.begin() as conn:
-            conn.execute(self._release_sql, {"ids": ids})
+            conn.execute(self._release_sql, {"ids": text_array(ids)})
 
     def _mark(self, ids: list) -> None:
         with self._engine.begin() as conn:
-            conn.execute(self._mark_sql, {"ids": ids})
+            conn.execute(self._mark_sql, {"ids": text_array(ids)})
 
     async def _maybe_prune(self) -> None:
         if time.monotonic() - self._last_prune < 600:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import defer
 from courtflow.node.v1.node_pb2 import LockType, NodeState
 
 from services.common import metrics
+from services.common.db import int_array, text_array
 from services.common.uow import UnitOfWork
 from services.node import deadlines, events
 from services.node.deadlines import Firing
@@ -63,8 +64,9 @@ def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int,
         # One statement with array parameters marks the batch's timers: the ORM would send a
         # statement per row, and a VALUES list of 500 rows costs more to compile. (The nodes keep
         # the ORM's paged UPDATEs: an unnest join against the nodes table plans worse.)
-        uow.session.execute(MARK_FIRED, {"now": now, "ids": [str(f[0]) for f in fired],
-                                         "rungs": [f[1] for f in fired], "outcomes": [f[2] for f in fired]})
+        uow.session.execute(MARK_FIRED, {"now": now, "ids": text_array(f[0] for f in fired),
+                                         "rungs": int_array(f[1] for f in fired),
+                                         "outcomes": text_array(f[2] for f in fired)})
         uow.commit()
         return len(timers)
 

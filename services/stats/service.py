@@ -9,6 +9,7 @@ from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
 from courtflow.node.v1.node_pb2 import Node
 
 from services.common import scope
+from services.common.db import bool_array, int_array, text_array
 from services.common.errors import PermissionDenied
 from services.common.paging import Page, page_of
 from services.common.uow import UnitOfWork
@@ -51,7 +52,7 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None
     new states, and one upsert of the touched cells."""
     names = sorted({node.name for node, _ in changes})
     known = {r.node: Known(r.state, r.overdue_without_warning, r.generation)
-             for r in uow.session.execute(READ_STATES, {"nodes": names})}
+             for r in uow.session.execute(READ_STATES, {"nodes": text_array(names)})}
     stored = set(known)
     written: dict[str, tuple[str, Known]] = {}   # node -> (cell, its state after the batch)
     cells: dict[str, dict] = {}
@@ -75,13 +76,14 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None
                             (UPDATE_STATES, [(n, c, k) for n, (c, k) in written.items() if n in stored])):
         if rows:   # (the update takes no cell: a stored state keeps its own)
             uow.session.execute(statement, {
-                "node": [r[0] for r in rows], "cell": [r[1] for r in rows], "state": [r[2].state for r in rows],
-                "without_warning": [r[2].overdue_without_warning for r in rows],
-                "generation": [r[2].generation for r in rows]})
+                "node": text_array(r[0] for r in rows), "cell": text_array(r[1] for r in rows),
+                "state": int_array(r[2].state for r in rows),
+                "without_warning": bool_array(r[2].overdue_without_warning for r in rows),
+                "generation": int_array(r[2].generation for r in rows)})
     if cells:
         rows = list(cells.values())
-        uow.session.execute(ADD_COUNTS, {k: [r[k] for r in rows]
-                                         for k in ("cell", "court", "department", "stage", *COUNTERS)})
+        uow.session.execute(ADD_COUNTS, {**{k: text_array(r[k] for r in rows) for k in ("cell", "court", "department")},
+                                         **{k: int_array(r[k] for r in rows) for k in ("stage", *COUNTERS)}})
 
 
 def list_node_statistics(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, filters: dict,
