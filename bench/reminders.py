@@ -285,6 +285,16 @@ def wait_drained(db, bus: Bus, timeout: float) -> dict:
         time.sleep(1)
 
 
+def updates(db) -> dict:
+    """Row updates of the tables a burst updates most, and how many were HOT (on the row's own
+    page, no new index entries): what the tables' fillfactors are for. Since the system started."""
+    with db.cursor() as cur:
+        cur.execute("""SELECT schemaname || '.' || relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables
+                       WHERE relname IN ('outbox', 'sms_deliveries', 'nodes', 'due_timers', 'node_states')
+                         AND n_tup_upd > 0 ORDER BY 1""")
+        return {name: {"updates": upd, "hot": hot} for name, upd, hot in cur.fetchall()}
+
+
 def burst(bus: Bus, instant: datetime) -> Callable[[], Callable[[float], float]]:
     """Move the frozen business clock past `instant`: every timer due by then crosses at once, at
     the wall-clock time just before the move (t0)."""
@@ -487,6 +497,7 @@ def main() -> None:
         # drain; the later rounds would then measure that backlog, not an idle system.
         drained = wait_drained(db, bus, timeout=max(ns.timeout, 60) if big["complete"] else 30)
         result["drain_before_unsaturated"] = drained
+        result["updates_after_burst"] = updates(db)
         small = trickle = None
         if any(drained["left"].values()):
             result["unsaturated"] = {"skipped": "the saturated round's backlog had not drained"}
