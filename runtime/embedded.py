@@ -180,7 +180,7 @@ except (OSError, AttributeError):  # pragma: no cover
     _prctl = None
 
 
-def _pdeathsig_preexec(sig: int) -> Callable[[], None] | None:
+def parent_death_signal(sig: int) -> Callable[[], None] | None:
     """preexec_fn making the child receive ``sig`` when the spawning thread dies.
 
     Runs after subprocess has switched uid/gid (so the setting is not reset by
@@ -266,7 +266,7 @@ class _ChildProcess:
                 env=env,
                 close_fds=True,
                 start_new_session=True,
-                preexec_fn=_pdeathsig_preexec(self._stop_signal),
+                preexec_fn=parent_death_signal(self._stop_signal),
                 **kwargs,
             )
         self._owner_pid = os.getpid()

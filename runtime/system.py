@@ -13,7 +13,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from runtime.embedded import EmbeddedNats, EmbeddedPostgres, port_available, free_port
+from runtime.embedded import EmbeddedNats, EmbeddedPostgres, free_port, parent_death_signal, port_available
 
 # Start order: the gateway last, so that when it answers, everything behind it does.
 COMPONENTS = {
@@ -54,8 +54,12 @@ class Component:
 
     def start(self) -> None:
         log = open(self.log_path, "ab")
+        # Its own session keeps a Ctrl-C in the terminal from reaching it before the orderly
+        # stop; the parent-death signal stops it if the process that started it dies instead
+        # (killed with -9), so no service is left running against a database that is gone.
         self.proc = subprocess.Popen([sys.executable, "-m", self.module], env=self.env, cwd=ROOT, stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=parent_death_signal(signal.SIGTERM))
         log.close()
 
     def wait_serving(self, timeout: float = 60) -> None:
