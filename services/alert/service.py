@@ -29,6 +29,8 @@ NO_OVERRIDES = CourtTemplates()
 INSERT_MESSAGES = BulkInsert(MessageRow.__table__, skip_conflicts=True, returning="dedupe_key")
 INSERT_DELIVERIES = BulkInsert(SmsDeliveryRow.__table__, skip_conflicts=True)
 _TOLD = "alert.reminders"   # the transaction's reminders waiting for its commit, in session.info
+# Read once: a protobuf enum's attribute lookup runs Python code, a few percent of a burst per row.
+_PENDING = DeliveryState.DELIVERY_STATE_PENDING
 
 
 @dataclass
@@ -76,7 +78,7 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
                  application=application, read=False, create_time=now),
             dict(id=new_event_id(), dedupe_key=dedupe_key, recipient=user, node=node.name,
                  mobile=person.mobile if person and person.mobile else None, text=text.sms, template=text.template,
-                 params=text.params, state=DeliveryState.DELIVERY_STATE_PENDING, attempts=0, next_attempt_at=now,
+                 params=text.params, state=_PENDING, attempts=0, next_attempt_at=now,
                  create_time=now)))
     if rows:
         event = ReminderDelivered(key=key, kind=kind, node=node.name, case_number=node.case_number,
