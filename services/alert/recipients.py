@@ -24,13 +24,11 @@ from sqlalchemy.orm import Session
 from courtflow.common.v1.caller_pb2 import Role
 
 from services.alert.models import DepartmentRow, RecipientRow
+from services.common.roles import COURT_ROLES, DEPARTMENT_ROLES
 
 WARNING_LEVEL, OVERDUE_LEVEL = 0, 1
 # Roles each ladder level adds; a level includes those below it.
 LADDER = {1: ("division_head",), 2: ("vice_president",), 3: ("president", "higher_trial_management")}
-DEPARTMENT_ROLES = {"division_head": Role.ROLE_DIVISION_HEAD}
-COURT_ROLES = {"vice_president": Role.ROLE_VICE_PRESIDENT, "president": Role.ROLE_PRESIDENT,
-               "trial_management": Role.ROLE_TRIAL_MANAGEMENT}
 MAX_DEPUTY_HOPS = 3
 
 

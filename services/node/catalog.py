@@ -13,6 +13,7 @@ import yaml
 from courtflow.case.v1.case_pb2 import CaseEventType, CaseType, Procedure
 from courtflow.node.v1.node_pb2 import Stage
 
+from services.common.roles import CATALOG_ROLES, SUPERVISOR_ROLES
 from services.node.periods import Period
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.yaml")
@@ -23,7 +24,6 @@ ANY = 0  # in applies_to: every case type, or every procedure
 # A case event as node rules see it: (CaseEventType, document code or "" for any document).
 Trigger = tuple[int, str]
 OVERDUE_ACTIONS = {"warn", "lock"}
-ROLES = {"handler", "division_head", "vice_president", "president", "trial_management"}
 
 
 class CatalogError(ValueError):
@@ -141,9 +141,12 @@ def _rule(e: dict, where: str) -> NodeRule:
         raise CatalogError(f"{where}: warning_rungs must be positive day counts")
     for key, allowed, value in (("anchor", ANCHORS, need("anchor")),
                                 ("overdue_action", OVERDUE_ACTIONS, need("overdue_action")),
-                                ("responsible_role", ROLES, need("responsible_role"))):
+                                ("responsible_role", CATALOG_ROLES, need("responsible_role"))):
         if value not in allowed:
             raise CatalogError(f"{where}: {key} {value!r} must be one of {sorted(allowed)}")
+    supervisors = e.get("supervisors", [])
+    if not isinstance(supervisors, list) or any(s not in SUPERVISOR_ROLES for s in supervisors):
+        raise CatalogError(f"{where}: supervisors {supervisors!r} must be a list of {sorted(SUPERVISOR_ROLES)}")
     applies = frozenset(applicability(j, a) for j, a in enumerate(need("applies_to")))
 
     completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
@@ -158,5 +161,5 @@ def _rule(e: dict, where: str) -> NodeRule:
                     completed_by=completed_by,
                     anchor=need("anchor"), period=period, warning_rungs=rungs,
                     overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),
-                    supervisors=tuple(e.get("supervisors", [])), legal_basis=str(need("legal_basis")),
+                    supervisors=tuple(supervisors), legal_basis=str(need("legal_basis")),
                     **flags)

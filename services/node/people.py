@@ -12,15 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from courtflow.common.v1.caller_pb2 import Role
-
+from services.common.roles import COURT_ROLES, DEPARTMENT_ROLES, HANDLER
 from services.node.models import PersonRow
-
-HANDLER = "handler"
-# Roles held in the case's department, and roles held court-wide.
-DEPARTMENT_ROLES = {"division_head": Role.ROLE_DIVISION_HEAD}
-COURT_ROLES = {"vice_president": Role.ROLE_VICE_PRESIDENT, "president": Role.ROLE_PRESIDENT,
-               "trial_management": Role.ROLE_TRIAL_MANAGEMENT}
 
 
 def upsert_person(session: Session, *, user: str, role: int, court: str, department: str, active: bool) -> None:

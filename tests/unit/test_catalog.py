@@ -10,6 +10,7 @@ import yaml
 from courtflow.case.v1.case_pb2 import CaseEventType, CaseType, Procedure
 from courtflow.node.v1.node_pb2 import Stage
 
+from services.common import roles
 from services.node import catalog
 from services.node.catalog import CatalogError, load
 from services.node.periods import Period
@@ -67,7 +68,7 @@ def test_shipped_rule_is_well_formed(rule):
     assert rule.applies_to and all(ct in CaseType.values() and p in Procedure.values()
                                    for ct, p in rule.applies_to)
     assert isinstance(rule.period, Period)
-    assert rule.anchor in catalog.ANCHORS and rule.responsible_role in catalog.ROLES
+    assert rule.anchor in catalog.ANCHORS and rule.responsible_role in roles.CATALOG_ROLES
 
 
 def test_shipped_trial_time_limit_matches_the_civil_procedure_law():
@@ -140,6 +141,13 @@ def test_bad_anchor(tmp_path):
 def test_bad_action_or_role(tmp_path, field, value):
     message = refused(write(tmp_path, [entry("x", **{field: value})]))
     assert "nodes[0]" in message and field in message and value in message
+
+
+@pytest.mark.parametrize("supervisors", [["divison_head"], ["division_head", "handler"], "division_head"])
+def test_bad_supervisors(tmp_path, supervisors):
+    # A misspelt supervisor would never be reminded; the handler is the responsible role, not a supervisor.
+    message = refused(write(tmp_path, [entry("s", supervisors=supervisors)]))
+    assert "nodes[0]" in message and "(s)" in message and "supervisors" in message and "division_head" in message
 
 
 @pytest.mark.parametrize("key, value", [("case_type", "MARITIME"), ("procedure", "DUEL")])

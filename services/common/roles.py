@@ -1,0 +1,20 @@
+"""The catalogue's responsible roles and the org directory roles that hold them.
+
+The node catalogue names who acts on a node ("handler", "division_head", …); the org directory
+gives each person one `Role`. The node service finds a node's responsible person with this
+mapping and the alert service a reminder's readers, so both take it from here.
+"""
+from __future__ import annotations
+
+from courtflow.common.v1.caller_pb2 import Role
+
+# The judge the case is assigned to: a case's person, not a role in the directory.
+HANDLER = "handler"
+# Roles held in the case's department, and roles held court-wide.
+DEPARTMENT_ROLES = {"division_head": Role.ROLE_DIVISION_HEAD}
+COURT_ROLES = {"vice_president": Role.ROLE_VICE_PRESIDENT, "president": Role.ROLE_PRESIDENT,
+               "trial_management": Role.ROLE_TRIAL_MANAGEMENT}
+# What a catalogue entry may name as its responsible role, and as its supervisors (who are
+# reminded besides the handler: a misspelt one would silently be reminded never).
+CATALOG_ROLES = frozenset({HANDLER, *DEPARTMENT_ROLES, *COURT_ROLES})
+SUPERVISOR_ROLES = frozenset({*DEPARTMENT_ROLES, *COURT_ROLES})
