@@ -128,8 +128,8 @@ def _column_values(column: Column, values: list) -> str | list:
 
 # Array parameters as PostgreSQL array literals ('{"a","b",NULL}'), for CAST(:p AS type[]) in
 # statements that take many rows at once. psycopg2 renders a Python list as ARRAY[…] with an
-# adapter object per element, and PostgreSQL then parses an expression per element: for the
-# alert service's inbox rows a literal costs half the client CPU, and a third of the server's.
+# adapter object per element, and PostgreSQL then parses an expression per element. Measured on
+# 300 inbox rows: half the client CPU to render, and a third of the time per statement.
 
 def text_array(values: Iterable) -> str:
     """Each value as its str() (text, UUIDs), quoted; NULL for None."""

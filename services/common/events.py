@@ -41,9 +41,10 @@ class _Uuid7:
     read as creation times: the inbox stream's look-back, the benchmarks.) 62 random bits keep
     ids of different processes apart.
 
-    The random bits come from the OS generator 4 KiB at a time: a `getrandom` call per id was
-    an eighth of the alert service's CPU in a reminder burst (three ids per inbox message). A
-    forked child drops the parent's bytes, so the two never hand out the same ones."""
+    The random bits come from the OS generator 4 KiB at a time: two `getrandom` calls per id,
+    each letting go of the GIL while holding the id lock, were a sixth of the alert service's
+    profile in a reminder burst. A forked child drops the parent's bytes, so the two never hand
+    out the same ones."""
 
     _POOL = 4096
 
