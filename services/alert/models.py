@@ -95,6 +95,8 @@ class SmsDeliveryRow(Base):
     send_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when it goes out in a digest with others of the same person: the digest's OutId.
     digest_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # Its first claim for sending (database time): how far back a later try looks for it at the provider.
+    first_try_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 MESSAGING = Messaging(*messaging_tables(metadata))

@@ -21,7 +21,7 @@ import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -60,8 +60,10 @@ class OutgoingSms:
     template: str = ""
     params: dict[str, str] = field(default_factory=dict)
     # 1 on the first try. A later try may follow a lost reply: a provider that does not drop a
-    # repeated out_id by itself must look up whether it already took this one.
+    # repeated out_id by itself must look up whether it already took this one, from the day of
+    # the first try on (real time; None where that is not known: then today and yesterday).
     attempt: int = 1
+    first_try: datetime | None = None
 
 
 class SmsProvider(Protocol):
@@ -152,7 +154,8 @@ class Unit:
 _TABLE = SmsDeliveryRow.__table__.fullname
 CLAIM = text(f"""
     UPDATE {_TABLE} AS d SET claimed_until = now() + make_interval(secs => :lease), attempts = d.attempts + 1,
-        mobile = coalesce(d.mobile, c.mobile), digest_id = coalesce(d.digest_id, c.digest_id)
+        mobile = coalesce(d.mobile, c.mobile), digest_id = coalesce(d.digest_id, c.digest_id),
+        first_try_time = coalesce(d.first_try_time, now())
     FROM unnest(CAST(:ids AS uuid[]), CAST(:mobiles AS text[]), CAST(:digests AS uuid[])) AS c(id, mobile, digest_id)
     WHERE d.id = c.id""")
 WAIT = text(f"""
@@ -183,7 +186,8 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing =
             return []   # nothing leaves at night, retries included; the morning takes it all up
         t = SmsDeliveryRow
         rows = uow.session.execute(
-            select(t.id, t.recipient, t.mobile, t.text, t.template, t.params, t.attempts, t.digest_id, t.create_time)
+            select(t.id, t.recipient, t.mobile, t.text, t.template, t.params, t.attempts, t.digest_id, t.create_time,
+                   t.first_try_time)
             .where(t.state == DeliveryState.DELIVERY_STATE_PENDING, t.next_attempt_at <= now,
                    (t.claimed_until.is_(None)) | (t.claimed_until < func.now()))
             .order_by(t.next_attempt_at).limit(batch).with_for_update(skip_locked=True)).all()
@@ -229,15 +233,16 @@ def _units(uow: UnitOfWork, user: str, group: list, pacing: Pacing) -> tuple[lis
     claims = [(row.id, row.mobile or mobile_now, row.digest_id or new_digest) for row in group]
     units = [Unit(ids=(row.id,), attempts=row.attempts + 1, sms=OutgoingSms(
         out_id=str(row.id), mobile=row.mobile or mobile_now or "", text=row.text, template=row.template,
-        params=dict(row.params or {}), attempt=row.attempts + 1)) for row in fresh]
+        params=dict(row.params or {}), attempt=row.attempts + 1, first_try=row.first_try_time)) for row in fresh]
     for digest_id, rows in digests.items():
         rows.sort(key=lambda r: r.create_time)
         addressee = person.display_name if person else user.removeprefix("users/")
         text_, params = pacing_digest(addressee, [(r.template, dict(r.params or {})) for r in rows])
         attempts = max(r.attempts for r in rows) + 1
+        tried = [r.first_try_time for r in rows if r.first_try_time is not None]
         units.append(Unit(ids=tuple(r.id for r in rows), attempts=attempts, sms=OutgoingSms(
             out_id=str(digest_id), mobile=next((r.mobile for r in rows if r.mobile), mobile_now or ""), text=text_,
-            template=DIGEST, params=params, attempt=attempts)))
+            template=DIGEST, params=params, attempt=attempts, first_try=min(tried, default=None))))
         metrics.SMS_DIGESTS.inc()
     return units, claims
 

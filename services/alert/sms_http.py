@@ -46,6 +46,8 @@ MAX_REPLY_BYTES = 256 * 1024
 # sent in a day (Alibaba's own per-number limits are much lower).
 QUERY_PAGE_SIZE = 50
 QUERY_MAX_PAGES = 10
+# QuerySendDetails answers for the last 30 days only (its SendDate).
+QUERY_DAYS_KEPT = 30
 # SendStatus of a record: 1 waiting for the carrier's receipt, 2 failed at the carrier, 3 delivered.
 FAILED_AT_CARRIER = 2
 # Every call of one send must be able to end (one timeout) within this many seconds of its start,
@@ -242,7 +244,8 @@ class AliyunSmsProvider:
             try:
                 earlier = self.earlier_try(sms, deadline)
             except SmsError as exc:
-                raise SmsError(f"无法确认上次发送结果，为免重复发送暂不重发：{exc}") from None
+                raise SmsError(f"无法确认上次发送结果，为免重复发送{'不再' if exc.permanent else '暂不'}重发：{exc}",
+                               permanent=exc.permanent) from None
             if earlier is not None:
                 log.info("SMS %s to %s was taken by aliyun on an earlier try (SendStatus %s, SendDate %s); "
                          "not sent again", sms.out_id, _masked(sms.mobile), earlier.get("SendStatus"),
@@ -255,12 +258,13 @@ class AliyunSmsProvider:
         """The record of an earlier try of `sms` that Alibaba took (see `taken`), or None when
         there is none, or only tries the carrier failed: then sending again is safe.
 
-        Records are kept per number and China-time day. The first try was today or, for a retry
-        across midnight (quiet hours hold retries overnight), yesterday. Raises SmsError when the
-        answer is incomplete: a failed call, more pages than QUERY_MAX_PAGES, or fewer records
-        than the TotalCount it announced."""
-        today = self._clock.now().astimezone(LEGAL_TZ).date()
-        for day in (today, today - timedelta(days=1)):
+        Records are kept per number and China-time day. They are read from today back to the day
+        of the first try (the day before it too: Alibaba's date is by its clock, ours by ours);
+        where that is not known, today and yesterday (a retry across midnight: quiet hours hold
+        retries overnight). Raises SmsError when the answer is incomplete: a failed call, more
+        pages than QUERY_MAX_PAGES, or fewer records than the TotalCount it announced; and, for
+        good, when the first try is older than Alibaba keeps records."""
+        for day in self._days_to_search(sms):
             seen = total = 0
             for page in range(1, QUERY_MAX_PAGES + 1):
                 reply = self._call(self.query_params(sms.mobile, day, page), deadline)
@@ -278,6 +282,15 @@ class AliyunSmsProvider:
             if total is not None and seen < total:
                 raise SmsError(f"阿里云短信发送记录不完整（{day:%Y%m%d} 共 {total} 条，只返回 {seen} 条）")
         return None
+
+    def _days_to_search(self, sms: OutgoingSms) -> list[date]:
+        today = self._clock.now().astimezone(LEGAL_TZ).date()
+        first = sms.first_try.astimezone(LEGAL_TZ).date() if sms.first_try is not None else today
+        back = max((today - first).days, 0)   # days from the first try to today
+        if back >= QUERY_DAYS_KEPT:
+            raise SmsError(f"首次发送在 {first:%Y-%m-%d}，阿里云只保留最近 {QUERY_DAYS_KEPT} 天的发送记录",
+                           permanent=True)
+        return [today - timedelta(days=n) for n in range(min(back + 2, QUERY_DAYS_KEPT))]
 
     def _call(self, params: Mapping[str, str], deadline: float) -> dict:
         """POST one signed request; its answer when Code is OK, SmsError otherwise."""

@@ -16,11 +16,11 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import sessionmaker
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
@@ -224,6 +224,24 @@ def test_a_retry_across_midnight_finds_yesterdays_try(fake):
     assert fake.calls("QuerySendDetails") == 2  # today's records, then yesterday's
 
 
+def test_a_retry_days_after_the_first_try_finds_it(fake):
+    # The alert service was down for days (or the provider away): the lookup goes back to the
+    # first try's day, not only to yesterday.
+    sms = outgoing()
+    lose_reply(fake, sms, days_ago=3)
+    aliyun(fake).send(replace(retry(sms), first_try=datetime.now(LEGAL_TZ) - timedelta(days=3)))
+    assert len(fake.messages()) == 1 and fake.state()["duplicates"] == 0
+    assert fake.calls("QuerySendDetails") == 4  # today, then each day back to the first try's
+
+
+def test_a_retry_of_a_first_try_older_than_alibaba_keeps_records_fails_for_good(fake):
+    sms = replace(outgoing(attempt=2), first_try=datetime.now(LEGAL_TZ) - timedelta(days=sms_http.QUERY_DAYS_KEPT))
+    with pytest.raises(SmsError) as refused:
+        aliyun(fake).send(sms)
+    assert refused.value.permanent and "30 天" in str(refused.value)
+    assert fake.messages() == [] and fake.calls("QuerySendDetails") == 0
+
+
 def test_a_try_the_carrier_failed_is_sent_again(fake):
     sms = outgoing()
     lose_reply(fake, sms, send_status=2)
@@ -401,6 +419,30 @@ def test_a_lost_reply_is_not_sent_again(fake, alerts):
     assert fake.state()["duplicates"] == 0 and fake.calls("SendSms") == 1
     row = deliveries(alerts, [row_id])[0]
     assert row.failure_reason is None and row.send_time == NOW
+
+
+def test_a_lost_reply_days_before_a_restart_is_not_sent_again(fake, alerts):
+    # The first try's reply is lost and the alert service is then away for three days: the row
+    # remembers when it was first tried, and the try after the restart looks back that far.
+    [row_id] = queue(alerts, ["13800138000"])
+    fake.control(mode="timeout", accept=True, days_ago=3)
+
+    async def first_try(until):
+        await until(lambda: "超时" in (deliveries(alerts, [row_id])[0].failure_reason or ""), "the lost reply")
+    drive(SmsSender(alerts, aliyun(fake, timeout=0.3), policy=FAST, interval=0.02), first_try)
+    tried = deliveries(alerts, [row_id])[0].first_try_time
+    assert tried is not None
+    with alerts() as uow:   # three days pass while the service is down
+        uow.session.execute(update(SmsDeliveryRow).where(SmsDeliveryRow.id == row_id)
+                            .values(first_try_time=SmsDeliveryRow.first_try_time - timedelta(days=3)))
+        uow.commit()
+    fake.control(mode="ok")
+
+    async def after_restart(until):
+        await until(lambda: deliveries(alerts, [row_id])[0].state == SENT, "the retry to find the first try")
+    drive(SmsSender(alerts, aliyun(fake), policy=FAST, interval=0.02), after_restart)
+    assert [m["out_id"] for m in fake.messages()] == [str(row_id)] and fake.state()["duplicates"] == 0
+    assert deliveries(alerts, [row_id])[0].first_try_time == tried - timedelta(days=3)   # kept, not moved on
 
 
 def test_a_failing_lookup_holds_the_delivery_until_it_answers(fake, alerts):
