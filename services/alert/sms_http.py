@@ -240,12 +240,13 @@ class AliyunSmsProvider:
         deadline = time.monotonic() + CALL_BUDGET_SECONDS
         if sms.attempt > 1:
             # A later try may follow a lost reply to a request Alibaba did take; it would send the
-            # SMS again. So look first; if the lookup cannot answer, wait rather than risk it.
+            # SMS again. So look first; if the lookup cannot answer, wait rather than risk it
+            # (a lookup refused for want of permission, too: the operator can grant it).
+            days = self._days_to_search(sms)
             try:
-                earlier = self.earlier_try(sms, deadline)
+                earlier = self.earlier_try(sms, days, deadline)
             except SmsError as exc:
-                raise SmsError(f"无法确认上次发送结果，为免重复发送{'不再' if exc.permanent else '暂不'}重发：{exc}",
-                               permanent=exc.permanent) from None
+                raise SmsError(f"无法确认上次发送结果，为免重复发送暂不重发：{exc}") from None
             if earlier is not None:
                 log.info("SMS %s to %s was taken by aliyun on an earlier try (SendStatus %s, SendDate %s); "
                          "not sent again", sms.out_id, _masked(sms.mobile), earlier.get("SendStatus"),
@@ -254,17 +255,14 @@ class AliyunSmsProvider:
         reply = self._call(params, deadline)
         log.info("SMS %s to %s accepted by aliyun, BizId %s", sms.out_id, _masked(sms.mobile), reply.get("BizId"))
 
-    def earlier_try(self, sms: OutgoingSms, deadline: float) -> dict | None:
+    def earlier_try(self, sms: OutgoingSms, days: list[date], deadline: float) -> dict | None:
         """The record of an earlier try of `sms` that Alibaba took (see `taken`), or None when
         there is none, or only tries the carrier failed: then sending again is safe.
 
-        Records are kept per number and China-time day. They are read from today back to the day
-        of the first try (the day before it too: Alibaba's date is by its clock, ours by ours);
-        where that is not known, today and yesterday (a retry across midnight: quiet hours hold
-        retries overnight). Raises SmsError when the answer is incomplete: a failed call, more
-        pages than QUERY_MAX_PAGES, or fewer records than the TotalCount it announced; and, for
-        good, when the first try is older than Alibaba keeps records."""
-        for day in self._days_to_search(sms):
+        Records are kept per number and China-time day; `days` are those to read, newest first.
+        Raises SmsError when the answer is incomplete: a failed call, more pages than
+        QUERY_MAX_PAGES, or fewer records than the TotalCount it announced."""
+        for day in days:
             seen = total = 0
             for page in range(1, QUERY_MAX_PAGES + 1):
                 reply = self._call(self.query_params(sms.mobile, day, page), deadline)
@@ -284,12 +282,16 @@ class AliyunSmsProvider:
         return None
 
     def _days_to_search(self, sms: OutgoingSms) -> list[date]:
+        """From today back to the day of the first try, and the day before it (Alibaba dates a
+        record by its clock, we by ours); where that is not known, today and yesterday (a retry
+        across midnight: quiet hours hold retries overnight). A first try older than Alibaba
+        keeps records for cannot be checked: that fails for good, rather than risk a second SMS."""
         today = self._clock.now().astimezone(LEGAL_TZ).date()
         first = sms.first_try.astimezone(LEGAL_TZ).date() if sms.first_try is not None else today
         back = max((today - first).days, 0)   # days from the first try to today
         if back >= QUERY_DAYS_KEPT:
-            raise SmsError(f"首次发送在 {first:%Y-%m-%d}，阿里云只保留最近 {QUERY_DAYS_KEPT} 天的发送记录",
-                           permanent=True)
+            raise SmsError(f"无法确认上次发送结果：首次发送在 {first:%Y-%m-%d}，阿里云只保留最近 {QUERY_DAYS_KEPT} "
+                           "天的发送记录，为免重复发送不再重发", permanent=True)
         return [today - timedelta(days=n) for n in range(min(back + 2, QUERY_DAYS_KEPT))]
 
     def _call(self, params: Mapping[str, str], deadline: float) -> dict:
