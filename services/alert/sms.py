@@ -220,17 +220,23 @@ def _units(uow: UnitOfWork, user: str, group: list, pacing: Pacing) -> tuple[lis
     filled in from the directory, digest id)."""
     person = directory(uow.session).person(user)
     mobile_now = person.mobile if person and person.mobile else None
-    # A digest that failed before goes again as the same digest (the same out_id), so a provider
-    # that did take it drops the repeat; the rest are sent one by one or become a new digest.
+    # A digest tried before goes again as the same digest (the same out_id), so a provider that
+    # did take it drops the repeat, or finds it by looking up that out_id. So does a reminder
+    # tried alone before: its first try may have reached the provider with only the reply lost,
+    # and folded into a new digest it would reach the person twice. The rest, never tried, go one
+    # by one or become a new digest.
     digests: dict = defaultdict(list)
-    fresh = []
+    fresh, alone = [], []
     for row in group:
-        (digests[row.digest_id] if row.digest_id else fresh).append(row)
+        (digests[row.digest_id] if row.digest_id else alone if row.attempts else fresh).append(row)
     new_digest = None
     if len(fresh) > pacing.digest_above:
         new_digest = new_event_id()
         digests[new_digest], fresh = fresh, []
-    claims = [(row.id, row.mobile or mobile_now, row.digest_id or new_digest) for row in group]
+    folded = {row.id for row in digests.get(new_digest, ())}
+    claims = [(row.id, row.mobile or mobile_now, row.digest_id or (new_digest if row.id in folded else None))
+              for row in group]
+    fresh += alone
     units = [Unit(ids=(row.id,), attempts=row.attempts + 1, sms=OutgoingSms(
         out_id=str(row.id), mobile=row.mobile or mobile_now or "", text=row.text, template=row.template,
         params=dict(row.params or {}), attempt=row.attempts + 1, first_try=row.first_try_time)) for row in fresh]

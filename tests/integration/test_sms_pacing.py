@@ -136,6 +136,26 @@ def test_a_digest_retried_or_taken_over_keeps_its_out_id(alerts, tmp_path):
     assert len((tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()) == 1
 
 
+def test_a_reminder_tried_alone_is_not_folded_into_a_later_digest(alerts, tmp_path):
+    # Its first try may have reached the provider with only the reply lost: a retry under its own
+    # out_id is found by the provider (or its lookup); inside a new digest it would be sent twice.
+    factory, clock = alerts
+    provider = sms.LoggingProvider(tmp_path / "sms.log")
+    clock.set(at(28, 9))
+    queue(factory, clock, JUDGE, 1)
+    [tried] = send_all(factory, provider, error=sms.SmsError("应答超时"))
+    with factory() as uow:   # its backoff passes, while two more reminders come in
+        uow.session.execute(update(SmsDeliveryRow).values(claimed_until=None))
+        uow.commit()
+    clock.set(at(28, 9, 1))
+    queue(factory, clock, JUDGE, 2)
+    units = send_all(factory, provider)
+    assert sorted((len(u.ids), u.sms.template) for u in units) == [(1, "OVERDUE"), (2, "DIGEST")]
+    assert [u.sms.out_id for u in units if len(u.ids) == 1] == [tried.sms.out_id]
+    assert all(r.state == DeliveryState.DELIVERY_STATE_SENT for r in states(factory).values())
+    assert states(factory)[tried.ids[0]].digest_id is None
+
+
 def test_the_log_provider_writes_a_batch_once_and_remembers_it_after_a_restart(tmp_path):
     path = tmp_path / "sms.log"
     first = [sms.OutgoingSms(out_id=f"id-{i}", mobile="13800000001", text=f"提醒{i}") for i in range(3)]
