@@ -236,10 +236,10 @@ def _units(uow: UnitOfWork, user: str, group: list, pacing: Pacing) -> tuple[lis
     folded = {row.id for row in digests.get(new_digest, ())}
     claims = [(row.id, row.mobile or mobile_now, row.digest_id or (new_digest if row.id in folded else None))
               for row in group]
-    fresh += alone
+    singles = alone + fresh
     units = [Unit(ids=(row.id,), attempts=row.attempts + 1, sms=OutgoingSms(
         out_id=str(row.id), mobile=row.mobile or mobile_now or "", text=row.text, template=row.template,
-        params=dict(row.params or {}), attempt=row.attempts + 1, first_try=row.first_try_time)) for row in fresh]
+        params=dict(row.params or {}), attempt=row.attempts + 1, first_try=row.first_try_time)) for row in singles]
     for digest_id, rows in digests.items():
         rows.sort(key=lambda r: r.create_time)
         addressee = person.display_name if person else user.removeprefix("users/")
