@@ -1,6 +1,6 @@
 """Our due-queue beside a peer: the same deadlines as delayed jobs in pgqueuer, same run, same database.
 
-    .venv/bin/pip install -e '.[dev,bench]'
+    scripts/setup --group dev --group bench
     .venv/bin/python bench/pgqueuer_peer.py [--nodes 1000000] [--due 100000] [--batch 500]
         [--pgq-batch 100] [--pgq-tasks 200] [--pgq-pool 4] [--pgq-orders interleaved,due-first]
 

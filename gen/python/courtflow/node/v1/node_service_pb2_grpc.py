@@ -5,7 +5,7 @@ import warnings
 
 from courtflow.node.v1 import node_service_pb2 as courtflow_dot_node_dot_v1_dot_node__service__pb2
 
-GRPC_GENERATED_VERSION = '1.85.1'
+GRPC_GENERATED_VERSION = '1.85.4'
 GRPC_VERSION = grpc.__version__
 _version_not_supported = False
 
