@@ -1,9 +1,6 @@
 """Composition root of the gateway."""
 from __future__ import annotations
 
-import grpc
-from opentelemetry.instrumentation.grpc import aio_client_interceptors
-
 # Importing the service modules registers every method descriptor the proxy looks up.
 from courtflow.alert.v1 import alert_service_pb2  # noqa: F401
 from courtflow.audit.v1 import audit_service_pb2  # noqa: F401
@@ -15,6 +12,7 @@ from courtflow.stats.v1 import stats_service_pb2  # noqa: F401
 from gateway import credentials, http_server, servicer
 from gateway.auth import Authenticator
 from gateway.auth_servicer import AuthServicer
+from gateway.backends import Backend
 from gateway.config import Settings
 from gateway.jwt_auth import JwtVerifier, KeySet, jwks_loader
 from gateway.limits import RateLimiter
@@ -32,13 +30,11 @@ PURGE_INTERVAL = 3600.0
 
 def build_with(settings: Settings):
     def build(rt: Runtime) -> ServiceApp:
-        # round_robin over every address the name resolves to (a headless Service lists all replicas).
-        # Reconnect quickly after a service restarts (the default backoff grows to two minutes).
-        options = [("grpc.lb_policy_name", "round_robin"), ("grpc.initial_reconnect_backoff_ms", 100),
-                   ("grpc.min_reconnect_backoff_ms", 100), ("grpc.max_reconnect_backoff_ms", 1000)]
-        channels = [grpc.aio.insecure_channel(addr, interceptors=aio_client_interceptors(), options=options)
-                    for addr in settings.backends.values()]
-        routes = {svc: Route(channel=ch) for svc, ch in zip(settings.backends, channels)}
+        # One fail-fast channel per service (gateway/backends.py).
+        backends = {svc: Backend.of(svc, addr) for svc, addr in settings.backends.items()}
+        routes = {svc: Route(backend=b) for svc, b in backends.items()}
+        # GET /readyz: the gateway itself (NOT_SERVING while it drains) and every service behind it.
+        itself = Backend("gateway", f"127.0.0.1:{rt.settings.grpc_port}", traced=False)
         signer = (Signer.from_pem_file(settings.signing_key, issuer=settings.token_issuer,
                                        audience=settings.token_audience) if settings.signing_key else None)
         issuers = [(i, KeySet(jwks_loader(i.jwks))) for i in settings.jwt_issuers]
@@ -58,13 +54,14 @@ def build_with(settings: Settings):
         proxy = Proxy(rt, routes, authenticator, limits)
         # HTTP-JSON: the same proxy behind the protos' google.api.http rules (its port taken now).
         http = http_server.build(proxy, port=settings.http_port, max_request_bytes=settings.max_request_bytes,
-                                 shutdown_grace=rt.settings.shutdown_grace) if settings.http_port else None
+                                 shutdown_grace=rt.settings.shutdown_grace,
+                                 ready=[itself, *backends.values()]) if settings.http_port else None
         purging = Periodic(lambda: credentials.purge_expired(rt.uow), interval=PURGE_INTERVAL,
                            name="purging expired login sessions")
 
         async def close_channels() -> None:
-            for ch in channels:
-                await ch.close()
+            for backend in [itself, *backends.values()]:
+                await backend.close()
 
         return ServiceApp(service_names=[GATEWAY_SERVICE, AUTH_SERVICE, ORG_SERVICE, *settings.backends],
                           register=lambda server: server.add_generic_rpc_handlers((proxy,)),

@@ -6,10 +6,18 @@ rate and size limits, forwarding with the signed caller context and auditing are
 The body is read and transcoded only once the caller is admitted, so that a request that is
 refused is refused exactly as over gRPC. Answers are proto3 JSON; errors are AIP-193 bodies
 (`{"error": {"code", "message", "status", "details"}}`) with the HTTP status of their
-google.rpc code (413 for REQUEST_TOO_LARGE, `Retry-After` with RATE_LIMITED). A server stream
+google.rpc code (413 for REQUEST_TOO_LARGE, `Retry-After` whenever the ErrorInfo has
+`retry_after_ms`: RATE_LIMITED, SERVICE_UNAVAILABLE). A server stream
 is newline-delimited JSON (`application/x-ndjson`): one `{"result": …}` line per message, and an
 `{"error": …}` line if it fails after it started (UNAVAILABLE when the gateway stops). `GET
 /openapi.json` is the OpenAPI document, without authentication.
+
+For load balancers and ingress controllers that do not speak gRPC health, without a token and
+outside the API (and so outside the OpenAPI document, like /openapi.json itself): `GET /healthz`
+answers 200 while the process serves, touching nothing else; `GET /readyz` answers 200 when the
+gateway and every service behind it answer their gRPC health check SERVING, else 503 naming, in
+Chinese and by component, what is not ready. It answers within about a second whatever the
+services do, and concurrent probes share one round of checks.
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ import logging
 import math
 import socket
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -28,13 +37,16 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from gateway import openapi, permissions, transcode
+from gateway.backends import Backend, Health, readiness
 from gateway.proxy import Call, CallFailed, Proxy, trace_id, request_too_large
 from gateway.http_routes import HttpRoute, MethodNotAllowed, NoRoute, RouteTable
+from services.common.components import label
 from services.common.errors import DOMAIN
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 TRACE_HEADER = "x-courtflow-trace-id"
+READY_REUSE = 0.5   # seconds a /readyz result answers further probes
 
 
 def api_document(services: list[str]) -> tuple[RouteTable, dict]:
@@ -54,19 +66,22 @@ def print_openapi(argv: list[str]) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
-def build(proxy: Proxy, *, port: int, max_request_bytes: int, shutdown_grace: float) -> HttpServer:
-    """The HTTP-JSON server for every service the proxy serves, its port taken."""
+def build(proxy: Proxy, *, port: int, max_request_bytes: int, shutdown_grace: float,
+          ready: list[Backend] = ()) -> HttpServer:
+    """The HTTP-JSON server for every service the proxy serves, its port taken; /readyz checks `ready`."""
     table, document = api_document(proxy.services)
     server = HttpServer(proxy, table, document, port=port, max_request_bytes=max_request_bytes,
-                        shutdown_grace=shutdown_grace)
+                        shutdown_grace=shutdown_grace, ready=ready)
     server.bind()
     return server
 
 
 class HttpServer:
     def __init__(self, proxy: Proxy, table: RouteTable, openapi: dict, *, port: int, host: str = "0.0.0.0",
-                 max_request_bytes: int, shutdown_grace: float) -> None:
+                 max_request_bytes: int, shutdown_grace: float, ready: list[Backend] = ()) -> None:
         self._proxy = proxy
+        self._ready = list(ready)
+        self._readiness: tuple[float, asyncio.Future] | None = None   # (when started, the round of checks)
         self._table = table
         self._openapi = json.dumps(openapi, ensure_ascii=False).encode()
         self._address = (host, port)
@@ -91,6 +106,8 @@ class HttpServer:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self._max_request_bytes)
         app.router.add_get("/openapi.json", self._openapi_document)
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/readyz", self._readyz)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         app.on_shutdown.append(self._end_streams)
         return app
@@ -122,6 +139,28 @@ class HttpServer:
 
     async def _openapi_document(self, _request: web.Request) -> web.Response:
         return web.Response(body=self._openapi, content_type="application/json", charset="utf-8")
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        return _json(200, {"status": "SERVING"})
+
+    async def _readyz(self, _request: web.Request) -> web.Response:
+        checks = await self._checks()
+        components = {h.component: h.status for h in checks}
+        waiting = [h for h in checks if not h.serving]
+        if not waiting:
+            return _json(200, {"status": "SERVING", "components": components})
+        return _json(503, {"status": "NOT_SERVING", "components": components,
+                           "message": "未就绪：" + "；".join(h.message for h in waiting),
+                           "notReady": [{"component": h.component, "name": label(h.component), "status": h.status,
+                                         "message": h.message} for h in waiting]})
+
+    async def _checks(self) -> list[Health]:
+        """One round of health checks, shared by the probes that come while it runs or just after."""
+        now = time.monotonic()
+        if self._readiness is None or (self._readiness[1].done() and now - self._readiness[0] > READY_REUSE):
+            self._readiness = (now, asyncio.ensure_future(readiness(self._ready)))
+        # Shielded: a probe that hangs up must not cancel the round the others wait for.
+        return await asyncio.shield(self._readiness[1])
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -215,7 +254,7 @@ def _error(failed: CallFailed, headers: dict) -> web.Response:
     extra = dict(headers)
     if err.reason == "REQUEST_TOO_LARGE":
         err.status = err.body["error"]["code"] = 413
-    if err.reason == "RATE_LIMITED" and err.metadata.get("retry_after_ms", "").isdigit():
+    if err.metadata.get("retry_after_ms", "").isdigit():   # RATE_LIMITED, a service unavailable
         extra["Retry-After"] = str(max(1, math.ceil(int(err.metadata["retry_after_ms"]) / 1000)))
     if err.status == 401:
         extra["WWW-Authenticate"] = 'Bearer realm="courtflow"'

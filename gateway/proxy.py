@@ -9,7 +9,9 @@ the error (status, message and details) unchanged; report the call to the audit
 log unless the owning service already did so in its own transaction.
 
 `Proxy.unary` and `Proxy.stream` do all of that for both front doors: the gRPC handler below
-and the HTTP-JSON server (gateway/http_server.py), which only transcodes.
+and the HTTP-JSON server (gateway/http_server.py), which only transcodes. A service that cannot be
+reached is answered at once with UNAVAILABLE naming it, and gRPC's own (English) errors get
+Chinese messages: gateway/backends.py.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller, Role
 
 from gateway import permissions
+from gateway.backends import Backend, translated
 from gateway.permissions import Permission
 from gateway.auth import Authenticator, bearer
 from gateway.limits import RateLimiter
@@ -46,7 +49,7 @@ FORWARD_TIMEOUT = 15.0
 
 @dataclass(frozen=True)
 class Route:
-    channel: grpc.aio.Channel | None = None
+    backend: Backend | None = None
     local: dict[str, LocalHandler] | None = None   # method name -> handler, for the gateway's own service
 
 
@@ -105,7 +108,6 @@ class Proxy(grpc.GenericRpcHandler):
         self._auth = authenticator
         self._limits = limits
         self._pool = descriptor_pool.Default()
-        self._callables: dict[str, grpc.aio.UnaryUnaryMultiCallable] = {}
 
     @property
     def services(self) -> list[str]:
@@ -115,10 +117,14 @@ class Proxy(grpc.GenericRpcHandler):
         method = details.method
         parts = method.split("/")
         if len(parts) != 3 or parts[1] not in self._routes:
-            return None  # UNIMPLEMENTED
-        descriptor = self._pool.FindMethodByName(f"{parts[1]}.{parts[2]}")
+            # Ours: a Chinese UNIMPLEMENTED; others (health, reflection) are the server's other handlers'.
+            return _unimplemented(method) if method.startswith("/courtflow.") else None
+        try:
+            descriptor = self._pool.FindMethodByName(f"{parts[1]}.{parts[2]}")
+        except KeyError:
+            return _unimplemented(method)
         if descriptor.client_streaming:
-            return None  # no client-streaming RPCs are exposed
+            return _unimplemented(method)  # no client-streaming RPCs are exposed
         if descriptor.server_streaming:
             async def stream(request: bytes, context: grpc.aio.ServicerContext):
                 trace_md = (("x-courtflow-trace-id", trace_id()),)
@@ -174,11 +180,10 @@ class Proxy(grpc.GenericRpcHandler):
             if route.local is not None:
                 response = await route.local[method.split("/")[2]](data, caller)
             else:
-                forward = self._callables.get(method) or self._callables.setdefault(
-                    method, route.channel.unary_unary(method))
-                # wait_for_ready: a service restarting for a moment delays the call instead of failing it.
-                response = await forward(data, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key),
-                                         timeout=call.remaining(), wait_for_ready=True)
+                # Unavailable at once (a DomainError) when the service cannot be reached; gRPC's own
+                # errors come back as DomainErrors with Chinese messages, the service's as they are.
+                response = await route.backend.unary(method, data, remaining=call.remaining,
+                                                     metadata=caller_ctx.sign(caller, self._rt.settings.internal_key))
         except DomainError as err:
             if err.reason == "RATE_LIMITED":
                 # Counted, not audited one by one: a flood must not turn into a flood of audit writes.
@@ -216,16 +221,19 @@ class Proxy(grpc.GenericRpcHandler):
             self._check_rate(caller)
             data = await self._body(request)
             # No deadline: a subscription lasts as long as the client keeps it.
-            backend = route.channel.unary_stream(call.method)(
-                data, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key), wait_for_ready=True)
-            # The service sends its headers once it has checked the request (or its status, if it refused).
-            await backend.initial_metadata()
-            if backend.done() and await backend.code() != grpc.StatusCode.OK:
-                async for _ in backend:   # raises the service's error
-                    pass
-            yield None
-            async for chunk in backend:
-                yield chunk
+            backend = await route.backend.stream(
+                call.method, data, metadata=caller_ctx.sign(caller, self._rt.settings.internal_key))
+            try:
+                # The service sends its headers once it has checked the request (or its status, if it refused).
+                await backend.initial_metadata()
+                if backend.done() and await backend.code() != grpc.StatusCode.OK:
+                    async for _ in backend:   # raises the service's error
+                        pass
+                yield None
+                async for chunk in backend:
+                    yield chunk
+            except grpc.aio.AioRpcError as err:
+                raise translated(route.backend.component, err) from None
         except DomainError as err:
             reason, denied = err.reason, _denial(err.code)
             status = to_status(err)
@@ -283,6 +291,17 @@ def _denial(code: grpc.StatusCode) -> bool:
     """Whether a refusal is a denial (who may call, how much) rather than a failure of the call."""
     return code in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED,
                     grpc.StatusCode.RESOURCE_EXHAUSTED)
+
+
+def _unimplemented(method: str) -> grpc.RpcMethodHandler:
+    """A method the gateway does not serve, answered in Chinese (gRPC's own would be "Method not
+    found!") without reading the request, whatever its streaming kind."""
+    async def refuse(_requests, context: grpc.aio.ServicerContext):
+        error = DomainError(f"没有这个接口：{method}", reason="METHOD_NOT_FOUND")
+        error.code = grpc.StatusCode.UNIMPLEMENTED
+        await context.abort_with_status(to_status(error))
+        yield b""   # not reached (abort raises): a stream handler is an async generator
+    return grpc.stream_stream_rpc_method_handler(refuse)
 
 
 def _grpc_call(method: str, context: grpc.aio.ServicerContext) -> Call:

