@@ -18,13 +18,14 @@ from datetime import datetime, timedelta
 from typing import Callable, NoReturn
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller
 
 from gateway import passwords
 from gateway.auth import directory_caller, province_id, token_digest
-from gateway.models import SessionRow, UserRow
+from gateway.models import LoginFailureRow, SessionRow, UserRow
 from gateway.signing import Signer
 from services.common.audit import record_operation
 from services.common.clock import LEGAL_TZ
@@ -60,15 +61,13 @@ def login(uow_factory: Callable[[], UnitOfWork], *, username: str, password: str
         # Locked row: concurrent attempts on one account count their failures one after another.
         user = uow.session.scalar(select(UserRow).where(UserRow.username == username).with_for_update())
         if user is None:
-            passwords.burn(password)
-            raise _refuse(uow, "Login", username, _anonymous(uow, caller), "UNKNOWN_USER", FAILED,
-                          Unauthenticated(BAD_CREDENTIALS, reason="INVALID_CREDENTIALS"))
+            _unknown_user(uow, username, password, _anonymous(uow, caller), policy, now)
         actor = _as(uow, user, caller)
         if user.locked_until is not None and user.locked_until > now:
             # Not even checked: a locked account gives a guesser nothing, and costs us no hashing.
             raise _refuse(uow, "Login", username, actor, "ACCOUNT_LOCKED", DENIED, _locked(user.locked_until))
         if not passwords.verify(user.password_hash, password):
-            _wrong_password(uow, user, actor, policy, now)
+            _wrong_password(uow, user, actor, policy, now, "WRONG_PASSWORD" if user.password_hash else "NO_PASSWORD")
         if not user.active:
             raise _refuse(uow, "Login", username, actor, "USER_INACTIVE", DENIED,
                           Unauthenticated("登录失败: 账号已停用", reason="USER_INACTIVE"))
@@ -159,23 +158,44 @@ def set_password(uow_factory: Callable[[], UnitOfWork], *, username: str, passwo
         uow.commit()
 
 
-def purge_expired(uow_factory: Callable[[], UnitOfWork], *, keep: timedelta = timedelta(days=1)) -> int:
-    """Delete refresh tokens expired for a while (they are refused by their expiry anyway)."""
+def purge_expired(uow_factory: Callable[[], UnitOfWork], *, keep: timedelta = timedelta(days=1),
+                  keep_failures: timedelta = timedelta(days=30)) -> int:
+    """Delete refresh tokens expired for a while (they are refused by their expiry anyway), and
+    the failure counts of unknown usernames nobody has tried for a month (and not locked)."""
     with uow_factory() as uow:
-        done = uow.session.execute(delete(SessionRow).where(SessionRow.expire_time < uow.clock.now() - keep))
+        now = uow.clock.now()
+        done = uow.session.execute(delete(SessionRow).where(SessionRow.expire_time < now - keep))
+        uow.session.execute(delete(LoginFailureRow).where(
+            LoginFailureRow.update_time < now - keep_failures,
+            (LoginFailureRow.locked_until.is_(None)) | (LoginFailureRow.locked_until < now)))
         uow.commit()
         return done.rowcount or 0
 
 
-def _wrong_password(uow: UnitOfWork, user: UserRow, actor: Caller, policy: Policy, now: datetime) -> NoReturn:
+def _wrong_password(uow: UnitOfWork, user: UserRow | LoginFailureRow, actor: Caller, policy: Policy, now: datetime,
+                    reason: str) -> NoReturn:
+    """Count a failure; the last one allowed locks the account (or the name nobody holds)."""
     user.failed_logins += 1
-    reason = "WRONG_PASSWORD" if user.password_hash else "NO_PASSWORD"
     if user.failed_logins < policy.max_failures:
         raise _refuse(uow, "Login", user.username, actor, reason, FAILED,
                       Unauthenticated(BAD_CREDENTIALS, reason="INVALID_CREDENTIALS"))
     user.failed_logins, user.locked_until = 0, now + policy.lockout
     _record(uow, "Login", user.username, actor, FAILED, reason)
     raise _refuse(uow, "LockAccount", user.username, actor, "TOO_MANY_FAILURES", SUCCEEDED, _locked(user.locked_until))
+
+
+def _unknown_user(uow: UnitOfWork, username: str, password: str, actor: Caller, policy: Policy,
+                  now: datetime) -> NoReturn:
+    """A username nobody holds answers as an account would: the same refusals, in the same time
+    (one password check, none while locked), and locked after the same number of failures."""
+    uow.session.execute(pg_insert(LoginFailureRow).values(username=username, failed_logins=0, update_time=now)
+                        .on_conflict_do_nothing())
+    row = uow.session.scalar(select(LoginFailureRow).where(LoginFailureRow.username == username).with_for_update())
+    row.update_time = now
+    if row.locked_until is not None and row.locked_until > now:
+        raise _refuse(uow, "Login", username, actor, "ACCOUNT_LOCKED", DENIED, _locked(row.locked_until))
+    passwords.burn(password)
+    _wrong_password(uow, row, actor, policy, now, "UNKNOWN_USER")
 
 
 def _locked(until: datetime) -> Unauthenticated:

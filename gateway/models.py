@@ -65,6 +65,18 @@ class ApiTokenRow(Base):
     expire_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class LoginFailureRow(Base):
+    """Failed logins of a username nobody holds, counted and locked out like a user's, so that the
+    answers (ACCOUNT_LOCKED after five) do not tell which usernames exist."""
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(63), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SessionRow(Base):
     """One refresh token of a login session. A login starts a family; each refresh retires its row
     (revoked, reason ROTATED) and adds the next, so a retired token presented again is recognised."""
