@@ -221,7 +221,9 @@ def _trigger(event: str, document: str = "") -> tuple[int, str]:
 
 
 def _due(rule: NodeRule, anchor: date, calendar: HolidayCalendar, custody: bool) -> date:
-    return compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=custody).due
+    # as the node service counts it: only a custody term keeps its day in a custody case
+    return compute_deadline(start=anchor, period=rule.period, calendar=calendar,
+                            custody=custody and rule.custody_term).due
 
 
 class _CaseScript:

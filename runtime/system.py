@@ -214,14 +214,15 @@ class Infrastructure:
 
 
 def wait_for_directory(database_url: str, timeout: float = 60) -> None:
-    """Wait until the alert and node services hold every user of the org directory. They learn
-    it from the gateway's events: a reminder due before then would miss the division head."""
+    """Wait until the alert, node and case services hold every user of the org directory.
+    They learn it from the gateway's events: a reminder due before then would miss the division
+    head, and a case filed before then would be refused its handler."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
     engine = create_engine(database_url, poolclass=NullPool)
     query = text("""SELECT (SELECT count(*) FROM gateway.users), (SELECT count(*) FROM alerts.recipients),
-                           (SELECT count(*) FROM nodes.people)""")
+                           (SELECT count(*) FROM nodes.people), (SELECT count(*) FROM cases.people)""")
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -231,7 +232,7 @@ def wait_for_directory(database_url: str, timeout: float = 60) -> None:
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the org directory ({users} users) has not reached the services "
-                                   f"(alert, node hold {copies}) in {timeout:.0f} s")
+                                   f"(alert, node, case hold {copies}) in {timeout:.0f} s")
             time.sleep(0.2)
     finally:
         engine.dispose()

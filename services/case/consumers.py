@@ -1,4 +1,5 @@
-"""Bus handlers of the case service: node locks hold the case (S11)."""
+"""Bus handlers of the case service: node locks hold the case (S11); the org directory's people
+say who may be given a case (people.py)."""
 from __future__ import annotations
 
 import uuid
@@ -7,10 +8,12 @@ from datetime import timezone
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
 from courtflow.node.v1.node_events_pb2 import NodeLocked, NodeUnlocked
 
-from services.case.models import CaseLockRow, CaseRow
+from services.case.models import CaseLockRow, CaseRow, PersonRow
 from services.common.consumer import Subscription
+from services.common.directory import upsert_person
 from services.common.events import Event
 from services.common.uow import UnitOfWork
 
@@ -42,6 +45,12 @@ def on_node_unlocked(uow: UnitOfWork, event: Event) -> None:
     _refresh(uow, case_id)
 
 
+def on_user_changed(uow: UnitOfWork, event: Event) -> None:
+    upsert_person(uow.session, PersonRow, event.payload)
+
+
 def subscriptions() -> list[Subscription]:
     return [Subscription(consumer="case", producer="node", types=(NodeLocked, NodeUnlocked),
-                         handlers={NodeLocked: on_node_locked, NodeUnlocked: on_node_unlocked})]
+                         handlers={NodeLocked: on_node_locked, NodeUnlocked: on_node_unlocked}),
+            Subscription(consumer="case", producer="gateway", types=(UserChanged,),
+                         handlers={UserChanged: on_user_changed})]

@@ -84,3 +84,15 @@ class CaseLockRow(Base):
 
 
 MESSAGING = Messaging(*messaging_tables(metadata))
+
+
+class PersonRow(Base):
+    """Projection of the gateway's org directory (UserChanged): who may be given a case (people.py)."""
+
+    __tablename__ = "people"
+
+    user: Mapped[str] = mapped_column(String(80), primary_key=True)    # "users/{username}"
+    role: Mapped[int] = mapped_column(SmallInteger)
+    court: Mapped[str] = mapped_column(String(12))
+    department: Mapped[str] = mapped_column(String(120))             # "" for court-wide roles
+    active: Mapped[bool]

@@ -13,14 +13,14 @@ from courtflow.case.v1.case_pb2 import CaseEventType, CaseState
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
-from services.case import events, repository
+from services.case import events, people, repository
 from services.case.domain import Case, NewCase, Party, case_name, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
 from services.case.models import CaseEventRow, CaseLockRow, CaseRow
 from services.common import scope
 from services.common.audit import record_operation
 from services.common.clock import legal_today
-from services.common.errors import FailedPrecondition, PermissionDenied, invalid_field
+from services.common.errors import FailedPrecondition, PermissionDenied, invalid_field, request_id_reused
 from services.common.events import new_event_id
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
@@ -39,9 +39,10 @@ def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: N
         found = repository.by_request_or_number(uow.session, new.court, new.request_id, new.case_number)
         replayed = [row for row in found if row.request_id == new.request_id]
         if replayed:
-            return to_domain(replayed[0])
+            return _same_request(replayed[0], new)
         if found:
             raise CaseNumberTaken(f"案号 {new.case_number} 已在本院登记", metadata={"case_number": new.case_number})
+        people.check_handler(uow.session, handler=new.handler, court=new.court, department=new.department)
         now = uow.clock.now()
         filed = new.filing_date is not None
         row = CaseRow(id=new_event_id(), court=new.court, case_number=new.case_number, case_type=new.case_type,
@@ -67,7 +68,7 @@ def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: N
                 existing = repository.by_request(again.session, new.court, new.request_id)
                 if existing is None:
                     raise CaseNumberTaken(f"案号 {new.case_number} 已在本院登记") from None
-                return to_domain(existing)
+                return _same_request(existing, new)
         return case
 
 
@@ -99,9 +100,10 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
     A scheduled hearing must keep the scheduling rules or have an approved exception (S5)."""
     scope.require_court(caller, court)
     with uow_factory() as uow:
+        asked = (case_id, event_type, occur_date, hearing_date, document, detail)
         replay = _event_by_request(uow, court, request_id)
         if replay is not None:
-            return _same_case(replay, case_id)
+            return _same_event(replay, asked)
         row = repository.get(uow.session, court, case_id)
         if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
             if row is None and scope.sees_whole_court(caller, court):
@@ -135,7 +137,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             # A concurrent replay of the same request won the race: answer with its event.
             uow.session.rollback()
             with uow_factory() as again:
-                return _same_case(_event_by_request(again, court, request_id), case_id)
+                return _same_event(_event_by_request(again, court, request_id), asked)
         return event
 
 
@@ -183,10 +185,22 @@ def _event_by_request(uow: UnitOfWork, court: str, request_id: str) -> CaseEvent
                                                           CaseEventRow.request_id == request_id)).first()
 
 
-def _same_case(event: CaseEventRow, case_id: uuid.UUID) -> CaseEventRow:
-    if event.case_id != case_id:
-        raise invalid_field("request_id", f"该请求编号已用于另一案件的事件 {event.name}")
+def _same_event(event: CaseEventRow, asked: tuple) -> CaseEventRow:
+    """The recorded event, when the replayed request asks for exactly it."""
+    if (event.case_id, event.event_type, event.occur_date, event.hearing_date, event.document, event.detail) != asked:
+        raise request_id_reused(event.name)
     return event
+
+
+def _same_request(row: CaseRow, new: NewCase) -> Case:
+    """The case made by the first request with this request id, when this one asks for exactly it."""
+    made = to_domain(row)
+    if (made.case_number, made.case_type, made.procedure, made.cause, made.parties, made.department, made.handler,
+            made.filing_date, made.receive_date, made.custody) != (
+            new.case_number, new.case_type, new.procedure, new.cause, new.parties, new.department, new.handler,
+            new.filing_date, new.receive_date or new.filing_date, new.custody):
+        raise request_id_reused(made.name)
+    return made
 
 
 def to_domain(row: CaseRow, *, locked_nodes: tuple[str, ...] = ()) -> Case:

@@ -85,6 +85,13 @@ def invalid_field(field: str, description: str, message: str | None = None) -> I
                            violations=(FieldViolation(field, description),))
 
 
+def request_id_reused(earlier: str) -> InvalidArgument:
+    """AIP-155: a request id names one request. Sent again with another body it is refused, never
+    answered with the first request's result as if it were this one's."""
+    return invalid_field("request_id", f"该请求编号已用于内容不同的另一请求（{earlier}）；"
+                                       "重试须与原请求完全相同，新的请求请使用新的请求编号")
+
+
 # An error travels in gRPC trailers, which clients refuse beyond 8–16 KiB: a request with hundreds
 # of bad items (200 parties with overlong names) must still get its INVALID_ARGUMENT, so an error
 # names at most this many violations (the message, the first few).

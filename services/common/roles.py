@@ -18,3 +18,10 @@ COURT_ROLES = {"vice_president": Role.ROLE_VICE_PRESIDENT, "president": Role.ROL
 # reminded besides the handler: a misspelt one would silently be reminded never).
 CATALOG_ROLES = frozenset({HANDLER, *DEPARTMENT_ROLES, *COURT_ROLES})
 SUPERVISOR_ROLES = frozenset({*DEPARTMENT_ROLES, *COURT_ROLES})
+# Who may be a case's handler (承办人): judges, and division heads and court leaders, who hear
+# cases themselves (院庭长办案). Assistants, clerks, the trial management office, auditors,
+# administrators and court systems do not.
+CASE_HANDLER_ROLES = frozenset({Role.ROLE_JUDGE, Role.ROLE_DIVISION_HEAD, Role.ROLE_VICE_PRESIDENT,
+                                Role.ROLE_PRESIDENT})
+# Of those, the ones who may take a case of any department of their court.
+COURT_WIDE_HANDLER_ROLES = frozenset({Role.ROLE_VICE_PRESIDENT, Role.ROLE_PRESIDENT})

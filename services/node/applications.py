@@ -22,7 +22,7 @@ from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, NodeSt
 from services.common import scope
 from services.common.audit import record_operation
 from services.common.clock import legal_today
-from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, invalid_field
+from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, invalid_field, request_id_reused
 from services.common.events import new_event_id
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
@@ -54,6 +54,17 @@ class NewApplication:
     request_id: str
 
 
+def _same_request(made: ApplicationRow, new: NewApplication) -> ApplicationRow:
+    """The application made by the first request with this request id, when this one asks for
+    exactly it (an extension's id reused for a deduction used to answer with the extension)."""
+    if (made.case_id, made.node_type, made.kind, made.reason_code, made.reason, tuple(made.materials),
+            made.extension, made.start_date, made.end_date) != (
+            new.case_id, new.node_type, new.kind, new.reason_code, new.reason, tuple(new.materials),
+            new.extension, new.start, new.end):
+        raise request_id_reused(made.name)
+    return made
+
+
 def create(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: TimeLimitRules,
            new: NewApplication) -> ApplicationRow:
     scope.require_court(caller, new.court)
@@ -61,9 +72,7 @@ def create(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Time
         replay = uow.session.scalars(select(ApplicationRow).where(
             ApplicationRow.court == new.court, ApplicationRow.request_id == new.request_id)).first()
         if replay is not None:
-            if (replay.case_id, replay.node_type) != (new.case_id, new.node_type):
-                raise invalid_field("request_id", f"该请求编号已用于另一申请 {replay.name}")
-            return replay
+            return _same_request(replay, new)
         node = visible_node(uow, caller, new.court, new.case_id, new.node_type)
         today = legal_today(uow.clock)
         extension = _check(uow, rules, node, new, today)
@@ -88,8 +97,8 @@ def create(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Time
             # A concurrent retry of the same request won the race: answer with its application.
             uow.session.rollback()
             with uow_factory() as again:
-                return again.session.scalars(select(ApplicationRow).where(
-                    ApplicationRow.court == new.court, ApplicationRow.request_id == new.request_id)).one()
+                return _same_request(again.session.scalars(select(ApplicationRow).where(
+                    ApplicationRow.court == new.court, ApplicationRow.request_id == new.request_id)).one(), new)
         return row
 
 

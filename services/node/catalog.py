@@ -52,6 +52,10 @@ class NodeRule:
     check_at_closing: bool = False
     # Opens a node for every opening event (each hearing, each borrowing), not once per case.
     repeats: bool = False
+    # A custody term (羁押期限): while the defendant is in custody it ends on its last day even
+    # when that is a rest day (刑事诉讼法「期间」条). Every other period of a custody case — an
+    # appeal, a service, archiving — rolls as usual (DOMAIN.md: a property of the rule).
+    custody_term: bool = False
 
     def applies(self, case_type: int, procedure: int) -> bool:
         return any(pair in self.applies_to for pair in
@@ -139,6 +143,9 @@ def _rule(e: dict, where: str) -> NodeRule:
         raise CatalogError(f"{where}: warning_rungs {e.get('warning_rungs')!r} must be whole numbers of days") from None
     if any(r <= 0 for r in rungs):
         raise CatalogError(f"{where}: warning_rungs must be positive day counts")
+    if any(r >= period.shortest_days for r in rungs):
+        # a warning that many days before the due date would fire the moment the node opens
+        raise CatalogError(f"{where}: warning_rungs {list(rungs)} must be fewer days than the period {period}")
     for key, allowed, value in (("anchor", ANCHORS, need("anchor")),
                                 ("overdue_action", OVERDUE_ACTIONS, need("overdue_action")),
                                 ("responsible_role", CATALOG_ROLES, need("responsible_role"))):
@@ -151,7 +158,7 @@ def _rule(e: dict, where: str) -> NodeRule:
 
     completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
     flags = {}
-    for flag in ("check_at_closing", "repeats"):
+    for flag in ("check_at_closing", "repeats", "custody_term"):
         flags[flag] = e.get(flag, False)
         if not isinstance(flags[flag], bool):
             raise CatalogError(f"{where}: {flag} must be true or false")

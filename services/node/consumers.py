@@ -10,11 +10,13 @@ from courtflow.case.v1.case_pb2 import (CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_
 from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
 
 from services.common.consumer import Subscription
+from services.common.directory import upsert_person
 from services.common.events import Event
 from services.common.uow import UnitOfWork
-from services.node import court_rules, people, scheduling, service
+from services.node import court_rules, scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
+from services.node.models import PersonRow
 
 
 def _date(d) -> date:
@@ -70,9 +72,7 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
 def org_subscription() -> Subscription:
     """The org directory's people, for nodes whose responsible is a role (people.py)."""
     def on_user_changed(uow: UnitOfWork, event: Event) -> None:
-        u = event.payload.user
-        people.upsert_person(uow.session, user=u.name, role=u.role, court=u.court.removeprefix("courts/"),
-                             department=u.department, active=u.active)
+        upsert_person(uow.session, PersonRow, event.payload)
 
     return Subscription(consumer="node", producer="gateway", types=(UserChanged,),
                         handlers={UserChanged: on_user_changed})

@@ -89,6 +89,12 @@ def update_rule(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalo
         record_operation(uow, reporter="node", caller=caller, action=UPDATE_RULE,
                          resource=f"courts/{court}/nodeRules/{code}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
         result = effective(rule, court, overrides_in(uow.session, court))
+        # Checked on what will be in force, since the period and the rungs may be set apart.
+        period = result.rule.period
+        late = [r for r in result.rule.warning_rungs if r >= period.shortest_days]
+        if late:
+            raise invalid_field("node_rule.warning_rungs", f"预警天数 {late} 须少于期间「{period.label}」的最少天数"
+                                f"（{period.shortest_days} 日），否则节点一开启即预警")
         uow.commit()
         return result
 

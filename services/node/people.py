@@ -9,17 +9,10 @@ stays with the handler rather than with nobody.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.common.roles import COURT_ROLES, DEPARTMENT_ROLES, HANDLER
 from services.node.models import PersonRow
-
-
-def upsert_person(session: Session, *, user: str, role: int, court: str, department: str, active: bool) -> None:
-    values = dict(role=role, court=court, department=department, active=active)
-    session.execute(pg_insert(PersonRow).values(user=user, **values)
-                    .on_conflict_do_update(index_elements=[PersonRow.user], set_=values))
 
 
 class ResponsibleResolver:

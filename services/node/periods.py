@@ -57,6 +57,14 @@ _UNIT_LABELS = {
     Unit.WORKING_DAYS: "个工作日",
 }
 _PERIOD_RE = re.compile(r"([0-9]+)(wd|d|m|y)")
+# No period CourtFlow counts is longer than five years: the catalogue's longest is three (3y), and
+# a court's override, an extension or a typo ("9999y") beyond that is refused where it is entered,
+# not discovered later as a date past the calendar's end in the middle of an event (issue 19).
+MAX_YEARS = 5
+_MAX_AMOUNT = {"d": MAX_YEARS * 366, "wd": MAX_YEARS * 250, "m": MAX_YEARS * 12, "y": MAX_YEARS}
+# The fewest calendar days a period can span (a month is at least 28 days), so that a warning
+# rung can be checked to fall inside the period it warns of.
+_SHORTEST_DAYS = {"d": 1, "wd": 1, "m": 28, "y": 365}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +83,22 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse the rule-catalogue notation: ``15d``, ``6m``, ``1y``, ``7wd``."""
+        """Parse the rule-catalogue notation: ``15d``, ``6m``, ``1y``, ``7wd``. The messages are
+        for users: they end up in INVALID_ARGUMENT answers and the command line."""
         match = _PERIOD_RE.fullmatch(text) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(f'"{text}" is not N{{d|m|y|wd}}')
-        amount = int(match.group(1))
+            raise ValueError(f"「{text}」不是期间写法 N{{d|m|y|wd}}（如 15d、6m、1y、7wd）")
+        amount, unit = int(match.group(1)), match.group(2)
         if amount < 1:
-            raise ValueError(f'"{text}": the amount must be at least 1')
-        return cls(amount, Unit(match.group(2)))
+            raise ValueError(f"「{text}」：期间至少为 1")
+        if amount > _MAX_AMOUNT[unit]:
+            raise ValueError(f"「{text}」：期间不能超过 {MAX_YEARS} 年（{_MAX_AMOUNT[unit]}{Unit(unit).label}）")
+        return cls(amount, Unit(unit))
+
+    @property
+    def shortest_days(self) -> int:
+        """The fewest calendar days this period can span."""
+        return self.amount * _SHORTEST_DAYS[self.unit.value]
 
     @property
     def label(self) -> str:

@@ -61,10 +61,13 @@ def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
     scope.require_court(caller, court)
     with uow_factory() as uow:
         nodes = list(uow.session.scalars(select(NodeRow).where(NodeRow.court == court, NodeRow.case_id == case_id)))
-        # A case without nodes (none of the catalogue's rules applies to it) is checked on the
-        # calendar alone, but only for those who see the whole court: nobody narrower learns that it exists.
-        visible = scope.can_see(caller, court=court, department=nodes[0].department, owner=nodes[0].responsible) \
-            if nodes else scope.sees_whole_court(caller, court)
+        # Whoever sees any of the case's nodes sees the case: its handler owns the handler's nodes,
+        # whatever the division head's or the trial management office's nodes are (the rows come
+        # in no order). A case without nodes (none of the catalogue's rules applies to it) is
+        # checked on the calendar alone, but only for those who see the whole court: nobody
+        # narrower learns that it exists.
+        visible = any(scope.can_see(caller, court=court, department=n.department, owner=n.responsible)
+                      for n in nodes) if nodes else scope.sees_whole_court(caller, court)
         if not visible:
             raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
         dates: dict[str, list[date]] = {}

@@ -60,7 +60,7 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
                          case_number=case_number, department=department,
                          responsible=responsible(rule.responsible_role), anchor=anchors[rule.anchor],
-                         custody=custody, instance=existing[rule.code] + 1)
+                         custody=custody and rule.custody_term, instance=existing[rule.code] + 1)
         # A filing opens a dozen nodes with several timers each: bulk rows, not ORM objects.
         uow.insert_later(NodeRow, [{c: getattr(node, c) for c in NODE_COLUMNS}])
         uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=rung, fire_at=at, fired_at=None, outcome=None)
@@ -73,6 +73,8 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
 def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, now, court: str,
               case_id: uuid.UUID, case_number: str, department: str, responsible: str, anchor: date,
               custody: bool, instance: int) -> NodeRow:
+    """`custody`: the node's own period is a custody term running while the defendant is held
+    (it does not roll over rest days); the case's custody alone does not make it one."""
     deadline = compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=custody,
                                 basis=rule.legal_basis)
     trace_context: dict[str, str] = {}

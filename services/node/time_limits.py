@@ -183,6 +183,11 @@ def approval_warnings(rules: TimeLimitRules, facts: ClockFacts, approver: Level)
     required = required_level(rules, facts)
     if approver < required:
         return [Warning("BEYOND_AUTHORITY", f"依照规定应由{required.label}批准，实际由{approver.label}批准，超出审批权限")]
+    if required <= Level.PRESIDENT < approver:
+        # Authority is by court as well as rank: a higher court's president is not 本院院长, and
+        # the law gives the first extension to the case's own court (民事诉讼法 审限延长).
+        return [Warning("BEYOND_AUTHORITY", f"依照规定应由{required.label}批准，实际由{approver.label}批准，"
+                                            "不是本院的审批权限")]
     return []
 
 

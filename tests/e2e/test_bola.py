@@ -35,7 +35,7 @@ from gateway.transcode import encode_request
 from runtime.demo import create_request
 from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
-from support import COURT, COURT_SYSTEM, JUDGE, eventually, start_system
+from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, OTHER_JUDGE, eventually, start_system
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)
@@ -319,3 +319,63 @@ def test_the_victims_objects_are_as_they_were(cf, victim):
     renewed = auth_service_pb2_grpc.AuthServiceStub(cf.channel).RefreshToken(
         auths.RefreshTokenRequest(refresh_token=victim.refresh_token))
     assert renewed.access_token and renewed.refresh_token != victim.refresh_token
+
+
+# Every field that names a person, given someone outside the scope by a caller allowed to make the
+# change otherwise: refused with INVALID_ARGUMENT naming the field, and nothing is made or changed.
+# (A case given another court's judge sent that court its reminders, case number included.)
+OUTSIDERS = {
+    "another court's judge": "judge.440102.civil1.1",
+    "the province's auditor": AUDITOR,
+    "a name nobody holds": "nobody.here",
+    "a clerk of the case's department": "clerk.440101.civil1.1",
+    "a judge of another department": OTHER_JUDGE,
+}
+
+
+def _refused_naming(call, field: str) -> str:
+    with pytest.raises(grpc.RpcError) as refused:
+        call()
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT, refused.value.details()
+    assert field in refused.value.details(), refused.value.details()
+    return refused.value.details()
+
+
+@pytest.mark.parametrize("transport", list(TRANSPORTS))
+@pytest.mark.parametrize("outsider", list(OUTSIDERS))
+def test_a_case_is_given_only_to_a_judge_of_its_court_and_department(cf, outsider, transport):
+    i, j = list(OUTSIDERS).index(outsider), list(TRANSPORTS).index(transport)
+    number = f"（2026）示0101民初99{i}{j}号"
+    request = create_request(CaseSeed(
+        request_id=f"bola-handler-{i}-{j}", court_id=COURT, department_id="440101-civil1", case_number=number,
+        case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲",),
+        handler=OUTSIDERS[outsider], filing_date=date(2026, 3, 2), custody=False))
+    details = _refused_naming(lambda: TRANSPORTS[transport](cf, "/courtflow.case.v1.CaseService/CreateCase",
+                                                            request, COURT_SYSTEM), "case.handler")
+    assert "440102" not in details.replace(OUTSIDERS[outsider], "")  # names no other court
+    listed = cf.cases.ListCases(cs.ListCasesRequest(parent=f"courts/{COURT}", filter=f'case_number = "{number}"'),
+                                metadata=cf.md(COURT_SYSTEM)).cases
+    assert listed == []
+
+
+def test_a_case_may_be_given_to_its_division_head_or_a_court_leader(cf):
+    for i, handler in enumerate(("head.440101.civil1", "president.440101")):
+        seed = CaseSeed(request_id=f"bola-leader-{i}", court_id=COURT, department_id="440101-civil1",
+                        case_number=f"（2026）示0101民初998{i}号", case_type="civil", procedure="first_instance_ordinary",
+                        cause="借款合同纠纷", parties=("原告 甲",), handler=handler, filing_date=date(2026, 3, 2),
+                        custody=False)
+        assert cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case.handler == f"users/{handler}"
+
+
+def test_a_deputy_or_vice_president_is_never_someone_of_another_court(cf):
+    admin = f"admin.{COURT}"
+    org = org_service_pb2_grpc.OrgServiceStub(cf.channel)
+    for outsider in ("judge.440102.civil1.1", "nobody.here"):
+        _refused_naming(lambda: org.UpdateUser(orgs.UpdateUserRequest(
+            user=User(name=f"users/{JUDGE}", absent=True, deputy=f"users/{outsider}"),
+            update_mask=FieldMask(paths=["absent", "deputy"])), metadata=cf.md(admin)), "user.deputy")
+        _refused_naming(lambda: org.UpdateDepartment(orgs.UpdateDepartmentRequest(
+            department=Department(name=f"courts/{COURT}/departments/{COURT}-civil1", vice_president=f"users/{outsider}"),
+            update_mask=FieldMask(paths=["vice_president"])), metadata=cf.md(admin)), "department.vice_president")
+    judge = org.GetUser(orgs.GetUserRequest(name=f"users/{JUDGE}"), metadata=cf.md(admin)).user
+    assert not judge.absent and not judge.deputy

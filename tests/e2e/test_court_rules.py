@@ -3,6 +3,7 @@ management office overrides a catalogue rule for itself (and a higher court's fo
 new nodes follow at once, running ones only after an explicit, audited re-evaluation."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import grpc
@@ -120,8 +121,16 @@ def test_only_the_courts_rule_managers_change_rules_and_bad_values_change_nothin
         with pytest.raises(grpc.RpcError) as refused:
             update(cf, user, node_pb2.NodeRule(name=SERVE, period="3d"), "period")
         assert refused.value.code() == code, user
+    before = rule(cf)
     for fields, paths, field in (
             (dict(period="7x"), ("period",), "node_rule.period"),
+            # Absurd values are refused where they are entered: "9999y" used to be accepted and then
+            # broke re-evaluation and every later event of the rule's nodes (issue 19, item 2).
+            (dict(period="9999y"), ("period",), "node_rule.period"),
+            (dict(period="61m", name=f"courts/{COURT}/nodeRules/trial_time_limit"), ("period",), "node_rule.period"),
+            # A warning as many days before the due date as the period is long fires at once.
+            (dict(warning_rungs=[40]), ("warning_rungs",), "node_rule.warning_rungs"),
+            (dict(period="3d", warning_rungs=[3]), ("period", "warning_rungs"), "node_rule.warning_rungs"),
             (dict(period="180d", name=f"courts/{COURT}/nodeRules/trial_time_limit"), ("period",), "node_rule.period"),
             (dict(warning_rungs=[3, 3]), ("warning_rungs",), "node_rule.warning_rungs"),
             (dict(), ("legal_basis",), "update_mask"),
@@ -130,7 +139,9 @@ def test_only_the_courts_rule_managers_change_rules_and_bad_values_change_nothin
             update(cf, TM, node_pb2.NodeRule(**{"name": SERVE, **fields}), *paths)
         assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT, fields
         assert field in [f for f, _ in details_of(bad.value)[1]], (fields, details_of(bad.value))
+        assert re.search(r"[\u4e00-\u9fff]", bad.value.details()), bad.value.details()  # said in Chinese
     assert rule(cf, f"courts/{COURT}/nodeRules/trial_time_limit").period == "6m"
+    assert rule(cf) == before
 
 
 def test_stage_views_choose_the_categories_a_stage_shows(cf):

@@ -140,6 +140,15 @@ def test_replayed_request_returns_the_same_case(cf):
     listed = cf.cases.ListCases(cs.ListCasesRequest(parent=f"courts/{COURT}", filter=f'case_number = "{first.case_number}"'),
                                 metadata=cf.md(PRESIDENT)).cases
     assert [c.name for c in listed] == [first.name]
+    # The same request id with another body is refused, not answered with the first case (AIP-155).
+    other = create_request(seed(2, filed=cf.today()))
+    other.case.cause = "买卖合同纠纷"
+    with pytest.raises(grpc.RpcError) as reused:
+        cf.cases.CreateCase(other, metadata=cf.md(COURT_SYSTEM))
+    assert reused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "request_id" in [f for f, _ in details_of(reused.value)[1]] and "请求编号" in reused.value.details()
+    again = cf.cases.GetCase(cs.GetCaseRequest(name=first.name), metadata=cf.md(PRESIDENT)).case
+    assert again.cause == first.cause != other.case.cause
 
 
 @pytest.mark.parametrize("mutate, field", [
@@ -201,6 +210,12 @@ def test_case_event_completes_its_node_and_stops_its_reminders(cf):
     event = cf.cases.RecordCaseEvent(served, metadata=cf.md(COURT_SYSTEM)).case_event
     assert event.name.startswith(f"{case.name}/events/") and event.recorder == f"users/{COURT_SYSTEM}"
     assert cf.cases.RecordCaseEvent(served, metadata=cf.md(COURT_SYSTEM)).case_event.name == event.name  # replay
+    changed = cs.RecordCaseEventRequest()
+    changed.CopyFrom(served)
+    changed.case_event.detail = "直接送达被告"
+    with pytest.raises(grpc.RpcError) as reused:  # the same id, another event: refused (AIP-155)
+        cf.cases.RecordCaseEvent(changed, metadata=cf.md(COURT_SYSTEM))
+    assert reused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "请求编号" in reused.value.details()
 
     eventually(lambda: nodes_of(cf, case.name)["serve_complaint_copy"].state == node_pb2.NODE_STATE_COMPLETED,
                what="complaint service completed")

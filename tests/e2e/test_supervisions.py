@@ -24,6 +24,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.type import date_pb2
 
 from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
@@ -512,6 +513,39 @@ def test_s8_effectiveness_registered_in_time_by_case_type_and_instance(cf):
     settle()
     assert [m.kind for m in reminders(cf, civil_judge, civil, c)] == [WARN_KIND]
     assert nodes_of(cf, civil)["effective_registration_civil_judgment"].state == COMPLETED
+
+
+def test_in_custody_only_the_custody_term_keeps_its_day(cf):
+    """刑事诉讼法「期间」条: while the defendant is held, a custody term ending on a rest day is not
+    extended; every other period of the same case rolls as usual (issue 19, item 3)."""
+    cf.set_clock(at(date(2026, 9, 28)))  # Monday
+    case = file_case(cf, 9201, case_type="criminal", handler="judge.440101.criminal.2", filed=date(2026, 9, 28),
+                     custody=True)
+    # The trial limit is the court-phase custody term: 28 Sep + 2 months = Sat 28 Nov, kept.
+    limit = wait_node(cf, case, "trial_time_limit_criminal_first_instance")
+    assert due(limit) == date(2026, 11, 28)
+    assert "羁押期间不因节假日顺延（刑事诉讼法）" in limit.explanation
+    # Telling the defendant of the right to counsel is not: 28 Sep + 3 = 1 Oct (国庆) → Thu 8 Oct.
+    notify = wait_node(cf, case, "notify_defense_rights")
+    assert due(notify) == date(2026, 10, 8)
+    assert not any("羁押" in line for line in notify.explanation)
+
+
+def test_the_handler_checks_a_hearing_date_on_a_case_with_nodes_of_others(cf):
+    """Filing opens nodes of the division head (分案) and the trial management office (分案指标)
+    beside the judge's: the judge may still check a hearing date on their own case (issue 19,
+    item 4: it was refused when the first node read was not theirs)."""
+    cf.set_clock(at(date(2026, 9, 28)))
+    judge = "judge.440101.civil1.2"
+    case = file_case(cf, 9202, case_type="civil", handler=judge, filed=date(2026, 9, 28))
+    owners = {n.responsible for n in nodes_of(cf, case).values()}
+    assert f"users/{judge}" in owners and len(owners) > 1, owners
+    # Answered (it raised PERMISSION_DENIED 无权操作该案件 before), and as for the court system.
+    mine = cf.nodes.ValidateHearing(ns.ValidateHearingRequest(
+        parent=case.name, hearing_date=date_pb2.Date(year=2026, month=10, day=20)), metadata=cf.md(judge))
+    theirs = cf.nodes.ValidateHearing(ns.ValidateHearingRequest(
+        parent=case.name, hearing_date=date_pb2.Date(year=2026, month=10, day=20)), metadata=cf.md(COURT_SYSTEM))
+    assert mine == theirs
 
 
 # ── S9 交付执行监督 ─────────────────────────────────────────────────────────────────────────────

@@ -103,8 +103,11 @@ def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
     # Applied 13 days before the limit ends: within the 10-day lead time; nothing to warn about.
     assert first.state == S.APPLICATION_STATE_PENDING and list(first.warnings) == []
     assert first.required_approver == "本院院长"
-    assert apply(cf, node, "ext-1", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="重复提交",
-                 materials=["x"]).name == first.name  # a retry returns the same application
+    assert apply(cf, node, "ext-1", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="案情复杂，需鉴定",
+                 materials=["延长审限审批表", "鉴定委托书"]).name == first.name  # a retry returns the same application
+    with pytest.raises(grpc.RpcError) as changed:   # the same id with another body is another request (AIP-155)
+        apply(cf, node, "ext-1", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="重复提交", materials=["x"])
+    assert changed.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
     queue = cf.nodes.ListApplications(ns.ListApplicationsRequest(parent=f"courts/{COURT}/cases/-/nodes/-",
                                                                  filter="state = PENDING"), metadata=cf.md(PRESIDENT))
@@ -207,6 +210,9 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
         (dict(kind=K.APPLICATION_KIND_EXTENSION, reason="x", materials=["a"]), "application.extension"),
         (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="6y", reason="x"), "application.extension"),
         (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="0m", reason="x"), "application.extension"),
+        # An absurd extension (it was approved, due 2110-06-30): refused where it is entered.
+        (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="999m", reason="x", materials=["a"]),
+         "application.extension"),
         (dict(kind=K.APPLICATION_KIND_SUSPENSION, reason="x", start_date=pb(date(2026, 5, 1))),
          "application.start_date"),
     ]
@@ -228,6 +234,13 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
     # An application that waited while the limit ended (宣判) no longer applies.
     waiting = apply(cf, node, "late-ext", kind=K.APPLICATION_KIND_EXTENSION, extension="6m", reason="x",
                     materials=["a"])
+    # Its request id again, for a deduction: refused, not answered with the extension (AIP-155).
+    with pytest.raises(grpc.RpcError) as reused:
+        apply(cf, node, "late-ext", kind=K.APPLICATION_KIND_DEDUCTION, reason_code="public_notice", reason="x",
+              materials=["a"], start_date=pb(date(2026, 3, 10)), end_date=pb(date(2026, 3, 20)))
+    assert reused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "request_id" in [f for f, _ in details_of(reused.value)[1]]
+    assert [a.name for a in history(cf, node)] == [waiting.name]
     record(cf, case, "bad-pronounce", case_pb2.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, date(2026, 4, 2))
     eventually(lambda: trial(cf, case).state == node_pb2.NODE_STATE_COMPLETED, what="limit ended")
     with pytest.raises(grpc.RpcError) as moot:

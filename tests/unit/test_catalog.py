@@ -81,10 +81,10 @@ def test_shipped_trial_time_limit_matches_the_civil_procedure_law():
 # -- a valid custom catalogue --------------------------------------------------------------------------
 
 def test_custom_catalog_loads_and_sorts_rungs_descending(tmp_path):
-    cat = load(write(tmp_path, [entry(warning_rungs=[3, 15, 7])], version=2027.1))
+    cat = load(write(tmp_path, [entry(warning_rungs=[3, 14, 7])], version=2027.1))
     assert cat.version == "2027.1"
     (rule,) = cat.rules
-    assert rule.warning_rungs == (15, 7, 3)
+    assert rule.warning_rungs == (14, 7, 3)
     assert rule.stage == Stage.STAGE_PRE_TRIAL
     assert rule.period == Period.parse("15d")
     assert rule.applies_to == frozenset({(CaseType.CASE_TYPE_CIVIL, Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY)})
@@ -255,3 +255,11 @@ def test_repeats_is_a_flag_and_hearing_nodes_repeat(tmp_path):
     assert rule.repeats and not load().rule("trial_time_limit").repeats
     assert load().rule("serve_hearing_summons").repeats
     assert "repeats" in refused(write(tmp_path, [entry("r", repeats=1)]))
+
+
+def test_a_warning_as_early_as_the_period_is_long_is_refused(tmp_path):
+    # It would fire the moment the node opens (issue 19, item 11).
+    with pytest.raises(CatalogError, match="fewer days than the period 15d"):
+        load(write(tmp_path, [entry(warning_rungs=[15, 3])]))
+    with pytest.raises(CatalogError, match="period: 「9999y」：期间不能超过 5 年"):
+        load(write(tmp_path, [entry(period="9999y")]))

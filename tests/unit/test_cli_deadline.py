@@ -46,8 +46,9 @@ def test_unknown_year_is_flagged(capsys):
 @pytest.mark.parametrize("args,first_word,fragment", [
     (["--start", "2026-13-01", "--period", "6m"], "--start:", '"2026-13-01"'),
     (["--start", "20260316", "--period", "6m"], "--start:", "YYYY-MM-DD"),
-    (["--start", "2026-03-16", "--period", "6x"], "--period:", '"6x" is not N{d|m|y|wd}'),
-    (["--start", "2026-03-16", "--period", "0d"], "--period:", "at least 1"),
+    (["--start", "2026-03-16", "--period", "6x"], "--period:", "「6x」不是期间写法 N{d|m|y|wd}"),
+    (["--start", "2026-03-16", "--period", "0d"], "--period:", "期间至少为 1"),
+    (["--start", "2026-03-16", "--period", "9999y"], "--period:", "期间不能超过 5 年"),
     (["--start", "2026-03-16", "--period", "6m", "--exclude", "2026-05-01:2026-04-01"],
      "--exclude:", "before"),
     (["--start", "2026-03-16", "--period", "6m", "--exclude", "2026-05-01"],

@@ -115,7 +115,16 @@ def test_approver_level(who, expected):
 
 def test_approval_below_the_required_level_is_flagged():
     assert [w.code for w in time_limits.approval_warnings(RULES, facts(), Level.VICE_PRESIDENT)] == ["BEYOND_AUTHORITY"]
-    assert time_limits.approval_warnings(RULES, facts(), Level.HIGHER_COURT) == []
+    assert time_limits.approval_warnings(RULES, facts(), Level.PRESIDENT) == []
+    # A second extension is the higher court's: its president (or the high court's) approves.
+    assert time_limits.approval_warnings(RULES, facts(approved_extensions=1), Level.HIGH_COURT) == []
+
+
+def test_a_higher_courts_president_is_not_this_courts_president():
+    """The first extension is for 本院院长: the higher court approving it instead is flagged
+    (issue 19, item 7: president.44 approved a 440302 case's first extension without a warning)."""
+    found = time_limits.approval_warnings(RULES, facts(), Level.HIGH_COURT)
+    assert [w.code for w in found] == ["BEYOND_AUTHORITY"] and "不是本院的审批权限" in found[0].message
 
 
 def test_rules_naming_an_unknown_node_are_refused(tmp_path: Path):
