@@ -97,16 +97,19 @@ def parse(content: bytes, fmt: str, *, known_departments: set[str], known_users:
         if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
             return OrgFile([], []), [FieldViolation("content", f"CSV 表头应为 {','.join(CSV_COLUMNS)}")]
         dept_rows = []
-        user_rows = [(f"第{n}行", r) for n, r in enumerate(reader, start=2)]
+        # the line each row ends on, as a spreadsheet or an editor numbers it
+        user_rows = [(f"第{reader.line_num}行", r) for r in reader]
     problems: list[FieldViolation] = []
     departments = [d for where, row in dept_rows if (d := _department(where, row, known_courts, problems))]
     in_file = {d.department_id for d in departments}
     people = dict(known_users) | {str(r.get("username", "")): str(r.get("court", ""))
                                   for _, r in user_rows if isinstance(r, dict)}
-    users = [u for where, row in user_rows
-             if (u := check_user(where, row, known_courts, known_departments | in_file, people, problems))]
+    checked = [(where, u) for where, row in user_rows
+               if (u := check_user(where, row, known_courts, known_departments | in_file, people, problems))]
+    users = [u for _, u in checked]
     seen: set[str] = set()
-    for (where, _), u in zip(user_rows, users):
+    # Each good row with its own place: a bad row before a duplicate must not shift the line named.
+    for where, u in checked:
         if u.username in seen:
             problems.append(FieldViolation(f"{where}.username", f"用户 {u.username} 在文件中出现多次"))
         seen.add(u.username)
@@ -179,6 +182,10 @@ def check_user(where: str, row, courts: set[str], departments: set[str], users: 
             flags[flag] = value in _TRUE
         else:
             problems.append(FieldViolation(f"{where}.{flag}", f"{raw!r} 应为 true 或 false"))
+    if flags.get("absent") and flags.get("active", True) and not deputy:
+        # Reminders of someone away go to the deputy only: without one they would reach nobody.
+        problems.append(FieldViolation(f"{where}.deputy", "标记为不在岗（absent）的人员须指定代理人，"
+                                                          "其提醒在此期间由代理人接收"))
     if len(problems) > before:
         return None
     return UserRowSpec(username=username, display_name=get("display_name"), role=role, court=court,

@@ -77,11 +77,32 @@ def decode_request(route: HttpRoute, path_values: dict[tuple[str, ...], str],
             target, message = target[key], f.message_type
         target[_existing_key(target, message.fields_by_name[path[-1]])] = value
     message = message_factory.GetMessageClass(descriptor)()
+    _camel_field_masks(descriptor, data)
     try:
         json_format.ParseDict(data, message)
     except json_format.ParseError as exc:
         raise _parse_failure(descriptor, str(exc)) from None
     return message
+
+
+def _camel_field_masks(descriptor: Descriptor, data: dict) -> None:
+    """FieldMask paths as the proto3 JSON mapping wants them (lowerCamelCase): `update_mask=
+    warning_rungs` is accepted like `updateMask=warningRungs`, as every other name is in either case
+    (json_format refuses a path with "_" in English)."""
+    for key, value in list(data.items()):
+        f = _field_named(descriptor, key)
+        if f is None or f.message_type is None:
+            continue
+        if f.message_type.full_name == "google.protobuf.FieldMask" and isinstance(value, str):
+            data[key] = ",".join(".".join(_lower_camel(part) for part in path.strip().split("."))
+                                 for path in value.split(",")) if value else value
+        elif isinstance(value, dict) and not f.message_type.GetOptions().map_entry:
+            _camel_field_masks(f.message_type, value)
+
+
+def _lower_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
 def _parse_body(body: bytes) -> Any:

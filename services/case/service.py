@@ -76,8 +76,7 @@ def get_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: st
     scope.require_court(caller, court)
     with uow_factory() as uow:
         row = repository.get(uow.session, court, case_id)
-        locks = tuple(uow.session.scalars(select(CaseLockRow.node).where(CaseLockRow.case_id == case_id)
-                                          .order_by(CaseLockRow.lock_time))) if row is not None else ()
+        locks = _locked_nodes(uow, [row.id]).get(row.id, ()) if row is not None else ()
     if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
         if row is None and scope.sees_whole_court(caller, court):
             raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
@@ -90,7 +89,19 @@ def list_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: 
     scope.require_court(caller, court)
     with uow_factory() as uow:
         rows = repository.list_visible(uow.session, caller=caller, court=court, filters=filters, page=page)
-        return [to_domain(r) for r in rows]
+        # The page's locks in one query: a listed case says which nodes hold it, as GetCase does.
+        locks = _locked_nodes(uow, [r.id for r in rows if r.locked])
+        return [to_domain(r, locked_nodes=locks.get(r.id, ())) for r in rows]
+
+
+def _locked_nodes(uow: UnitOfWork, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:
+    """The names of the nodes whose locks hold each case, oldest lock first."""
+    found: dict[uuid.UUID, tuple[str, ...]] = {}
+    if case_ids:
+        for case_id, node in uow.session.execute(select(CaseLockRow.case_id, CaseLockRow.node).where(
+                CaseLockRow.case_id.in_(case_ids)).order_by(CaseLockRow.lock_time)):
+            found[case_id] = (*found.get(case_id, ()), node)
+    return found
 
 
 def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,

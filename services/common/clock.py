@@ -37,6 +37,11 @@ def legal_today(clock: Clock) -> date:
     return clock.now().astimezone(LEGAL_TZ).date()
 
 
+def legal_minute(at: datetime) -> str:
+    """An instant as people in the courts read it in a message: Beijing time, to the minute."""
+    return at.astimezone(LEGAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def start_of_legal_day(d: date) -> datetime:
     """00:00 of a legal date in Asia/Shanghai, as a UTC instant."""
     return datetime(d.year, d.month, d.day, tzinfo=LEGAL_TZ).astimezone(timezone.utc)

@@ -21,7 +21,7 @@ from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, NodeSt
 
 from services.common import scope
 from services.common.audit import record_operation
-from services.common.clock import legal_today
+from services.common.clock import legal_minute, legal_today
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, invalid_field, request_id_reused
 from services.common.events import new_event_id
 from services.common.paging import Page
@@ -271,7 +271,7 @@ def _decidable(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID, 
     if app is None or app.node_id != node.id:
         raise NotFound(f"申请 {node.name}/applications/{application_id} 不存在", reason="APPLICATION_NOT_FOUND")
     if app.state != ApplicationState.APPLICATION_STATE_PENDING:
-        raise FailedPrecondition(f"申请已于 {app.decide_time} 审批，不能再次审批", reason="APPLICATION_DECIDED")
+        raise FailedPrecondition(f"申请已于 {legal_minute(app.decide_time)}（北京时间）审批，不能再次审批", reason="APPLICATION_DECIDED")
     return app, node
 
 

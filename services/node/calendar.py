@@ -21,7 +21,7 @@ from typing import Mapping
 
 import chinese_calendar
 
-__all__ = ["HolidayCalendar", "YearSchedule"]
+__all__ = ["BUILTIN_SOURCE", "HolidayCalendar", "YearSchedule", "builtin_years"]
 
 _SATURDAY = 5
 
@@ -133,3 +133,16 @@ class HolidayCalendar:
     def __repr__(self) -> str:
         years = ",".join(str(y) for y in sorted(self._imported)) or "-"
         return f"HolidayCalendar(imported={years}, use_builtin={self._use_builtin})"
+
+
+BUILTIN_SOURCE = f"chinesecalendar {getattr(chinese_calendar, '__version__', '')} 程序包内置（据国务院办公厅历年通知）"
+
+
+def builtin_years() -> list[YearSchedule]:
+    """The years the ``chinesecalendar`` package ships, as schedules (every holiday it lists,
+    weekend days included, and its make-up working days)."""
+    from chinese_calendar import constants
+
+    years = sorted({d.year for d in constants.holidays} | {d.year for d in constants.workdays})
+    return [YearSchedule(year=y, holidays=frozenset(d for d in constants.holidays if d.year == y),
+                         workdays=frozenset(d for d in constants.workdays if d.year == y)) for y in years]

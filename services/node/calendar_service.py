@@ -18,7 +18,7 @@ from services.common.audit import record_operation
 from services.common.errors import PermissionDenied, invalid_field
 from services.common.uow import UnitOfWork
 from services.node import deadlines, events
-from services.node.calendar import HolidayCalendar, YearSchedule
+from services.node.calendar import BUILTIN_SOURCE, HolidayCalendar, YearSchedule, builtin_years
 from services.node.calendars import CalendarStore
 from services.node.convert import calendar_year_to_proto
 from services.node.models import CalendarYearRow, DueTimerRow, NodeRow
@@ -37,6 +37,10 @@ def import_year(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, store:
         stray = [d for d in dates if d.year != year]
         if stray:
             raise invalid_field(field, f"{stray[0].isoformat()} 不属于 {year} 年")
+    both = sorted(set(holidays) & set(workdays))
+    if both:
+        # A notice read wrong: the file is refused as a whole, naming the date to check.
+        raise invalid_field("calendar_year.holidays", f"{both[0].isoformat()} 同时列为节假日和调休工作日，请核对通知")
     weekday_workdays = [d for d in workdays if d.weekday() < 5]
     if weekday_workdays:
         raise invalid_field("calendar_year.workdays", f"{weekday_workdays[0].isoformat()} 是工作日，无需调休")
@@ -65,8 +69,14 @@ def import_year(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, store:
 
 
 def list_years(uow_factory: Callable[[], UnitOfWork]) -> list[CalendarYearRow]:
+    """Every year deadlines are counted with: the imported ones, and the years the built-in package
+    ships that no import replaced (no import user or time), in year order."""
     with uow_factory() as uow:
-        return list(uow.session.scalars(select(CalendarYearRow).order_by(CalendarYearRow.year)))
+        imported = {r.year: r for r in uow.session.scalars(select(CalendarYearRow))}
+    builtin = [CalendarYearRow(year=s.year, holidays=sorted(s.holidays), workdays=sorted(s.workdays),
+                               source=BUILTIN_SOURCE, import_user="", import_time=None)
+               for s in builtin_years() if s.year not in imported]
+    return sorted([*imported.values(), *builtin], key=lambda r: r.year)
 
 
 def recompute(uow_factory: Callable[[], UnitOfWork], calendar: HolidayCalendar, *, reason: str,

@@ -21,6 +21,8 @@ DEFAULT_PATH = Path(__file__).with_name("catalog.yaml")
 ANCHORS = {"event_date", "filing_date"}
 ANY = 0  # in applies_to: every case type, or every procedure
 
+# How the catalogue marks a rule that is court management policy, not law.
+COURT_POLICY_BASIS = "（法院管理规定）"
 # A case event as node rules see it: (CaseEventType, document code or "" for any document).
 Trigger = tuple[int, str]
 OVERDUE_ACTIONS = {"warn", "lock"}
@@ -56,6 +58,12 @@ class NodeRule:
     # when that is a rest day (刑事诉讼法「期间」条). Every other period of a custody case — an
     # appeal, a service, archiving — rolls as usual (DOMAIN.md: a property of the rule).
     custody_term: bool = False
+
+    @property
+    def statutory(self) -> bool:
+        """A period the law sets (its basis cites a law or judicial interpretation), not a court's
+        own management rule: a court may hold itself to less, never give itself more."""
+        return not self.legal_basis.startswith(COURT_POLICY_BASIS)
 
     def applies(self, case_type: int, procedure: int) -> bool:
         return any(pair in self.applies_to for pair in

@@ -164,7 +164,8 @@ def calendar_year_to_proto(row) -> node_pb2.CalendarYear:
     msg = node_pb2.CalendarYear(name=f"calendarYears/{row.year}", year=row.year, source=row.source,
                                 import_user=row.import_user,
                                 holidays=[pb_date(d) for d in row.holidays], workdays=[pb_date(d) for d in row.workdays])
-    msg.import_time.FromDatetime(row.import_time)
+    if row.import_time is not None:   # None: a built-in year, never imported
+        msg.import_time.FromDatetime(row.import_time)
     return msg
 
 

@@ -114,6 +114,11 @@ def _checked(rule, limits: TimeLimitRules, fields: dict) -> dict:
             if limits.is_time_limit(rule.code) and period.unit != rule.period.unit:
                 # Extension steps and their maximums are written in the limit's own unit.
                 raise invalid_field("node_rule.period", f"审理期限「{rule.display_name}」的计算单位须与目录一致（{rule.period}）")
+            if rule.statutory and not period.never_longer_than(rule.period):
+                # The law's period is the law's: a court may set itself a shorter internal target
+                # (院内管理期限), but cannot give its nodes more time than the law allows.
+                raise invalid_field("node_rule.period", f"「{rule.display_name}」是法定期间（{rule.period.label}），"
+                                    f"本院只能设定更短的管理期限，不能延长为{period.label}")
             values["period"] = str(period)
         elif field == "warning_rungs":
             if len(set(value)) != len(value):
@@ -214,6 +219,9 @@ def update_stage_view(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, 
             raise invalid_field(f"stage_view.categories[{i}]", f"「{c}」不是该阶段的节点类别；可选：{'、'.join(available)}")
     if len(set(categories)) != len(categories):
         raise invalid_field("stage_view.categories", "节点类别不能重复")
+    if not categories:
+        # An empty view would hide the whole stage, its overdue nodes included, from the leaders.
+        raise invalid_field("stage_view.categories", f"每个阶段至少显示一个节点类别；可选：{'、'.join(available)}")
     with uow_factory() as uow:
         now = uow.clock.now()
         values = {"categories": categories, "update_user": caller.user, "update_time": now}

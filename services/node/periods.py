@@ -62,9 +62,11 @@ _PERIOD_RE = re.compile(r"([0-9]+)(wd|d|m|y)")
 # not discovered later as a date past the calendar's end in the middle of an event (issue 19).
 MAX_YEARS = 5
 _MAX_AMOUNT = {"d": MAX_YEARS * 366, "wd": MAX_YEARS * 250, "m": MAX_YEARS * 12, "y": MAX_YEARS}
-# The fewest calendar days a period can span (a month is at least 28 days), so that a warning
-# rung can be checked to fall inside the period it warns of.
+# The fewest and the most calendar days one unit of a period can span (a month is 28 to 31 days;
+# a working day, with weekends and the longest holiday, at most about 1.4 days and a week more),
+# so that a warning rung can be checked to fall inside its period and two periods compared.
 _SHORTEST_DAYS = {"d": 1, "wd": 1, "m": 28, "y": 365}
+_LONGEST_DAYS = {"d": 1, "wd": 2, "m": 31, "y": 366}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,12 @@ class Period:
     def shortest_days(self) -> int:
         """The fewest calendar days this period can span."""
         return self.amount * _SHORTEST_DAYS[self.unit.value]
+
+    def never_longer_than(self, other: Period) -> bool:
+        """Whether this period ends no later than `other` from any start (same unit: by amount)."""
+        if self.unit is other.unit:
+            return self.amount <= other.amount
+        return self.amount * _LONGEST_DAYS[self.unit.value] <= other.shortest_days
 
     @property
     def label(self) -> str:

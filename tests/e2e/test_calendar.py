@@ -75,7 +75,11 @@ def test_unknown_year_is_flagged_then_recomputed_when_imported(cf, tmp_path, cap
         filter='resource = "calendarYears/2027"'), metadata=cf.md(AUDITOR)).audit_records, what="audit record")
     assert records[0].operation.actor == f"users/{ADMIN}"
     listed = cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(), metadata=cf.md(JUDGE)).calendar_years
-    assert [cy.year for cy in listed] == [2027] and len(listed[0].holidays) == 3
+    years = {cy.year: cy for cy in listed}
+    assert len(years[2027].holidays) == 3 and years[2027].import_user == f"users/{ADMIN}"
+    # The years the built-in package ships are listed too, as what deadlines are counted with.
+    assert set(range(2004, 2027)) <= set(years) and [cy.year for cy in listed] == sorted(years)
+    assert "内置" in years[2026].source and not years[2026].import_user and len(years[2026].workdays) > 0
 
 
 def test_a_corrected_schedule_gives_an_overdue_node_its_time_back(cf, tmp_path):
@@ -120,6 +124,7 @@ def test_only_province_administrators_import(cf):
     ([(2028, 2, 30)], [], "calendar_year.holidays[0]"),      # no such date
     ([(2028, 1, 3)], [(2028, 1, 4)], "calendar_year.workdays"),  # a weekday needs no make-up day
     ([(2028, 1, 8)], [(2028, 1, 8)], "calendar_year.holidays"),  # both a holiday and a working day
+    ([(2028, 1, 3)], [(2028, 1, 3)], "calendar_year.holidays"),  # the same on a weekday (said 无需调休 before)
 ])
 def test_bad_schedule_names_the_field_and_stores_nothing(cf, holidays, workdays, field):
     request = ns.ImportCalendarYearRequest(calendar_year=node_pb2.CalendarYear(
@@ -129,6 +134,8 @@ def test_bad_schedule_names_the_field_and_stores_nothing(cf, holidays, workdays,
         cf.nodes.ImportCalendarYear(request, metadata=cf.md(ADMIN))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in [f for f, _ in details_of(caught.value)[1]]
+    if holidays == workdays:
+        assert "同时列为节假日和调休工作日" in caught.value.details()
     assert 2028 not in [cy.year for cy in cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(),
                                                                       metadata=cf.md(ADMIN)).calendar_years]
 

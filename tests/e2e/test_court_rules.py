@@ -72,13 +72,14 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
     # Catalogue: five days from filing, 2026-03-03 → 03-08, a Sunday → Monday 03-09.
     assert ymd(serve_node(cf, before).due_date) == date(2026, 3, 9)
 
-    # The intermediate court sets seven days for its region; the basic court its own warning rung.
-    region = update(cf, REGION_TM, node_pb2.NodeRule(name="courts/4401/nodeRules/serve_complaint_copy", period="7d",
-                                                     warning_rungs=[3, 1]), "period", "warning_rungs")
-    assert (region.period, list(region.warning_rungs), region.override_court) == ("7d", [3, 1], "4401")
+    # The intermediate court holds its region to three days (a statutory period may be shortened,
+    # never lengthened); the basic court sets its own warning rung.
+    region = update(cf, REGION_TM, node_pb2.NodeRule(name="courts/4401/nodeRules/serve_complaint_copy", period="3d",
+                                                     warning_rungs=[2, 1]), "period", "warning_rungs")
+    assert (region.period, list(region.warning_rungs), region.override_court) == ("3d", [2, 1], "4401")
     update(cf, TM, node_pb2.NodeRule(name=SERVE, warning_rungs=[2]), "warning_rungs")
     here = rule(cf)
-    assert (here.period, list(here.warning_rungs), here.override_court) == ("7d", [2], "440101")
+    assert (here.period, list(here.warning_rungs), here.override_court) == ("3d", [2], "440101")
     assert (here.default_period, list(here.default_warning_rungs)) == ("5d", [2])
     assert rule(cf, "courts/440201/nodeRules/serve_complaint_copy", user=AUDITOR).period == "5d"  # another region
     listed = cf.nodes.ListNodeRules(ns.ListNodeRulesRequest(parent=f"courts/{COURT}", filter="overridden = true"),
@@ -86,13 +87,13 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
     assert [r.name for r in listed] == [SERVE]
 
     after = file_case(cf, 2, date(2026, 3, 4))
-    assert ymd(serve_node(cf, after).due_date) == date(2026, 3, 11)      # seven days, a Wednesday
+    assert ymd(serve_node(cf, after).due_date) == date(2026, 3, 9)       # three days, Sat 03-07 → Monday
     assert ymd(serve_node(cf, before).due_date) == date(2026, 3, 9)      # running: unchanged
 
     reply = cf.nodes.ReevaluateNodeRule(ns.ReevaluateNodeRuleRequest(name=SERVE), metadata=cf.md(TM))
     assert (reply.reevaluated_nodes, reply.changed_due_dates) == (1, 1)
     moved = serve_node(cf, before)
-    assert ymd(moved.due_date) == date(2026, 3, 10)                      # 2026-03-03 + 7, a Tuesday
+    assert ymd(moved.due_date) == date(2026, 3, 6)                       # 2026-03-03 + 3, a Friday
     assert any("规则重新评估" in line for line in moved.explanation)
 
     def audited():
@@ -127,6 +128,9 @@ def test_only_the_courts_rule_managers_change_rules_and_bad_values_change_nothin
             # Absurd values are refused where they are entered: "9999y" used to be accepted and then
             # broke re-evaluation and every later event of the rule's nodes (issue 19, item 2).
             (dict(period="9999y"), ("period",), "node_rule.period"),
+            # The law's five days cannot become seven, nor a six-month trial limit ten (issue 19, item 10).
+            (dict(period="7d"), ("period",), "node_rule.period"),
+            (dict(period="10m", name=f"courts/{COURT}/nodeRules/trial_time_limit"), ("period",), "node_rule.period"),
             (dict(period="61m", name=f"courts/{COURT}/nodeRules/trial_time_limit"), ("period",), "node_rule.period"),
             # A warning as many days before the due date as the period is long fires at once.
             (dict(warning_rungs=[40]), ("warning_rungs",), "node_rule.warning_rungs"),
@@ -151,12 +155,18 @@ def test_stage_views_choose_the_categories_a_stage_shows(cf):
     shown = views()
     assert len(shown) == 7 and list(shown["pre_trial"].categories) == ["立案文书送达"]
     assert list(shown["post_judgment"].available_categories) == ["送达期限"]
+    # A view with no category would hide the whole stage, overdue nodes included (issue 19, item 11).
+    with pytest.raises(grpc.RpcError) as empty:
+        cf.nodes.UpdateStageView(ns.UpdateStageViewRequest(
+            stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/post_judgment", categories=[]),
+            update_mask=FieldMask(paths=["categories"])), metadata=cf.md(TM))
+    assert empty.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "至少显示一个" in empty.value.details()
     updated = cf.nodes.UpdateStageView(ns.UpdateStageViewRequest(
-        stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/post_judgment", categories=[]),
+        stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/post_judgment", categories=["送达期限"]),
         update_mask=FieldMask(paths=["categories"])), metadata=cf.md(TM)).stage_view
-    assert list(updated.categories) == [] and updated.override_court == COURT
-    assert list(views()["post_judgment"].categories) == []
-    assert list(views("440102")["post_judgment"].categories) == ["送达期限"]   # a neighbour keeps the catalogue's
+    assert list(updated.categories) == ["送达期限"] and updated.override_court == COURT
+    assert views()["post_judgment"].override_court == COURT
+    assert not views("440102")["post_judgment"].override_court   # a neighbour keeps the catalogue's
     with pytest.raises(grpc.RpcError) as bad:
         cf.nodes.UpdateStageView(ns.UpdateStageViewRequest(
             stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/pre_trial", categories=["审限管理"]),

@@ -127,6 +127,10 @@ def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
         (date(2026, 9, 2), date(2027, 3, 2))
     assert any("延长：6个月" in line for line in decided.node.explanation)
     assert decided.node.state == node_pb2.NODE_STATE_RUNNING and decided.node.change_count == 1
+    with pytest.raises(grpc.RpcError) as twice:   # said in Beijing time to the minute, not a raw UTC timestamp
+        approve(cf, first.name, PRESIDENT)
+    assert details_of(twice.value)[0] == "APPLICATION_DECIDED"
+    assert f"申请已于 {cf.now().astimezone(LEGAL_TZ):%Y-%m-%d %H:%M}（北京时间）审批" in twice.value.details()
 
     # The rescheduled 15-day rung (2027-02-15) fires before the new limit; the old deadline fired
     # nothing (it would have made the limit overdue and locked the case).
@@ -261,6 +265,10 @@ def test_overdue_limit_locks_the_case_until_an_unlock_is_approved(cf):
     assert "2026-09-02" in locked.lock.reason
     get = lambda: cf.cases.GetCase(cs.GetCaseRequest(name=case), metadata=cf.md(JUDGE)).case  # noqa: E731
     assert list(eventually(lambda: get().locked and get(), what="case locked").locked_nodes) == [node]
+    # Listed, the case says the same (it said lockedNodes: [] in a list).
+    listed = cf.cases.ListCases(cs.ListCasesRequest(parent=f"courts/{COURT}", filter=f'handler = "users/{JUDGE}"',
+                                                    page_size=1000), metadata=cf.md(JUDGE)).cases
+    assert [list(c.locked_nodes) for c in listed if c.name == case] == [[node]]
 
     event = cs.RecordCaseEventRequest(parent=case, request_id="lock-pronounce", case_event=case_pb2.CaseEvent(
         event_type=case_pb2.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, occur_date=pb(date(2026, 9, 3))))

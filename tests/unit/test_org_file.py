@@ -60,3 +60,27 @@ def test_a_file_of_the_wrong_shape_is_refused_as_a_whole():
     _, problems = parse(b"departments: [{court: '440101', id: civil9, display_name: x, kind: civil, "
                         b"vice_president: ghost}]", "yaml", **KNOWN)
     assert {p.field for p in problems} == {"departments[0].id"}
+
+
+def test_someone_away_needs_a_deputy():
+    """Reminders of someone marked absent go to the deputy only: absent without one is refused
+    (issue 19, item 9: they were accepted, and the reminders reached only the absent person)."""
+    away = """
+users:
+  - {username: judge.440101.civil1.5, display_name: 甲, role: judge, court: "440101", department: 440101-civil1,
+     absent: true}
+"""
+    _, problems = parse(away.encode(), "yaml", **KNOWN)
+    assert [(p.field, "代理人" in p.description) for p in problems] == [("users[0].deputy", True)]
+
+
+def test_a_duplicate_is_named_on_its_own_line_after_a_bad_row():
+    """A bad row before a duplicate shifted the line named (a duplicate on line 5 was said to be
+    on line 4); a quoted field over two lines counts as both."""
+    rows = [",".join(CSV_COLUMNS),
+            "clerk.440101.civil1.9,郑洁,clerk,440101,440101-civil1,,true,false,",
+            "clerk.440101.civil1.8,坏行,no_such_role,440101,440101-civil1,,true,false,",
+            '"clerk.440101.civil1.7","王\n芳",clerk,440101,440101-civil1,,true,false,',
+            "clerk.440101.civil1.9,郑洁,clerk,440101,440101-civil1,,true,false,"]
+    _, problems = parse("\n".join(rows).encode(), "csv", **KNOWN)
+    assert {p.field for p in problems} == {"第3行.role", "第6行.username"}

@@ -162,6 +162,11 @@ def test_query_parameters_fill_fields_by_either_name():
     assert (msg.day.year, msg.day.month, msg.day.day) == (2026, 8, 25)
     assert list(msg.mask.paths) == ["inner_thing.name", "tags"] and msg.blob == b"\x00\xff" and msg.ratio == 0.5
     assert decode("GET", "/v1/shelves/s1/things", [("colour", "1")]).colour == 1
+    # A field mask's paths in snake_case too, like every other name (refused in English before).
+    snake = decode("GET", "/v1/shelves/s1/things", [("mask", "inner_thing.name,tags")])
+    assert list(snake.mask.paths) == ["inner_thing.name", "tags"]
+    in_body = decode("POST", "/v1/shelves/s1:act", body=json.dumps({"mask": "inner_thing.numbers"}).encode())
+    assert list(in_body.mask.paths) == ["inner_thing.numbers"]
 
 
 @pytest.mark.parametrize(("query", "field"), [
