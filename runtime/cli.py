@@ -151,9 +151,10 @@ def _exclusion_arg(text: str) -> Exclusion:
 
 from runtime.calendar_cli import add_calendar  # noqa: E402  (after the helpers they use)
 from runtime.clock_cli import add_clock  # noqa: E402
+from runtime.verify_cli import add_verify  # noqa: E402
 
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadline, add_calendar,
-                                                                          add_clock)
+                                                                          add_clock, add_verify)
 
 
 if __name__ == "__main__":

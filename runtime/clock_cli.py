@@ -34,7 +34,7 @@ def add_clock(subparsers: argparse._SubParsersAction) -> None:
 def run_clock(args: argparse.Namespace) -> int:
     from runtime.cli import _UsageError
 
-    url = args.nats or os.environ.get("NATS_URL") or _from_env_file(args.data)
+    url = args.nats or os.environ.get("NATS_URL") or from_env_file(args.data, "NATS_URL")
     if not url:
         raise _UsageError("--nats: no NATS URL (start the system first, or pass --nats / set NATS_URL)")
     if args.action == "advance" and not (args.value and _DELTA.match(args.value)):
@@ -74,10 +74,11 @@ async def _apply(url: str, action: str, value: str | None, target: datetime | No
         await nc.close()
 
 
-def _from_env_file(data: Path) -> str | None:
+def from_env_file(data: Path, key: str) -> str | None:
+    """A setting from the env file the start command writes in its data directory."""
     env = data / "env"
     if env.exists():
         for line in env.read_text().splitlines():
-            if line.startswith("NATS_URL="):
+            if line.startswith(f"{key}="):
                 return line.split("=", 1)[1]
     return None

@@ -18,6 +18,7 @@ from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
 from courtflow.stats.v1 import stats_service_pb2 as ss
 
 from conftest import new_database
+from runtime import cli
 from runtime.demo import create_request
 from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
@@ -177,7 +178,16 @@ def test_one_trace_from_gateway_through_case_node_and_alert(cf):
                what="spans of the gateway, case, node and alert services in one trace")
 
 
-def test_poison_message_is_dead_lettered_and_the_consumer_goes_on(cf):
+def verify(cf, capsys) -> tuple[int, dict]:
+    """`courtflow verify --json` as an operator runs it: exit code and findings."""
+    capsys.readouterr()
+    code = cli.main(["verify", "--json", "--database", cf.database_url])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_poison_message_is_dead_lettered_and_the_consumer_goes_on(cf, capsys):
+    assert "poison-1" not in [d["event_id"] for d in verify(cf, capsys)[1]["dead_letters"]]
+
     async def poison_and_watch() -> tuple[bytes, dict]:
         nc = await nats.connect(cf.nats_url)
         js = nc.jetstream()
@@ -196,6 +206,11 @@ def test_poison_message_is_dead_lettered_and_the_consumer_goes_on(cf):
         row = conn.execute(text("SELECT subject, error FROM nodes.dead_letters WHERE event_id = 'poison-1'")).one()
     engine.dispose()
     assert row.subject == "courtflow.case.v1.case_filed" and "undecodable" in row.error
+    # An operator sees it: `courtflow verify` lists it and fails (it would pass unseen otherwise).
+    code, found = verify(cf, capsys)
+    listed = [d for d in found["dead_letters"] if d["event_id"] == "poison-1"]
+    assert code == 1 and [(d["schema"], d["consumer"], d["subject"]) for d in listed] == [
+        ("nodes", "node-case", "courtflow.case.v1.case_filed")] and "undecodable" in listed[0]["error"]
     # The consumer did not stop at the poison message.
     case = cf.cases.CreateCase(create_request(seed("after-poison", 4500, date(2026, 2, 2))),
                                metadata=cf.md(COURT_SYSTEM)).case
