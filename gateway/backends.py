@@ -28,8 +28,9 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
+from services.common.channels import CHANNEL_OPTIONS
 from services.common.components import label
-from services.common.errors import DomainError, FieldViolation, details_of
+from services.common.errors import DomainError, FieldViolation, details_of, has_chinese
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +40,6 @@ CONNECT_WAIT = 1.0
 HEALTH_TIMEOUT = 1.0
 # The hint given with UNAVAILABLE (HTTP Retry-After): the channel retries twice a second.
 RETRY_AFTER_MS = 1000
-# round_robin over every address the name resolves to (a headless Service lists all replicas).
-# Reconnect quickly after a service restarts: gRPC's default backoff grows to two minutes, and
-# its minimum connect timeout (grpc.min_reconnect_backoff_ms) is 20 s, so a call would wait for
-# an address that does not answer; here an attempt gets 100 ms at least, and attempts come at
-# most 500 ms apart.
-CHANNEL_OPTIONS = (("grpc.lb_policy_name", "round_robin"), ("grpc.initial_reconnect_backoff_ms", 100),
-                   ("grpc.min_reconnect_backoff_ms", 100), ("grpc.max_reconnect_backoff_ms", 500))
 _LOG_EVERY = 5.0   # seconds between two log lines about one service's one kind of failure
 
 
@@ -80,10 +74,6 @@ def backend_error(component: str, code: grpc.StatusCode, *, reason: str | None =
                         violations=violations, metadata=metadata)
     error.code = code
     return error
-
-
-def has_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def translated(component: str, err: grpc.RpcError) -> Exception:

@@ -15,14 +15,15 @@ from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1 import node_service_pb2 as pb, node_service_pb2_grpc
 
 from services.common import caller as caller_context
-from services.common.errors import DomainError, Unavailable, details_of
+from services.common.channels import CHANNEL_OPTIONS
+from services.common.errors import DomainError, Unavailable, details_of, has_chinese
 
 TIMEOUT_SECONDS = 5.0
 
 
 class NodeClient:
     def __init__(self, address: str, internal_key: str) -> None:
-        self._channel = grpc.insecure_channel(address)
+        self._channel = grpc.insecure_channel(address, options=list(CHANNEL_OPTIONS))
         self._stub = node_service_pb2_grpc.NodeServiceStub(self._channel)
         self._key = internal_key
 
@@ -37,7 +38,10 @@ class NodeClient:
                 # Fail closed: an unchecked hearing date is not accepted; the court system retries.
                 raise Unavailable("节点服务暂不可用，无法校验开庭排期，请稍后重试", reason="NODE_SERVICE_UNAVAILABLE") from None
             reason, _ = details_of(exc)
-            error = DomainError(exc.details() or "开庭排期校验失败", reason=reason or "HEARING_VALIDATION_FAILED")
+            # The node service's own errors are worded for people; gRPC's own (English) are not.
+            said = exc.details() or ""
+            message = said if has_chinese(said) else f"节点服务校验开庭排期出错（{exc.code().name}）"
+            error = DomainError(message, reason=reason or "HEARING_VALIDATION_FAILED")
             error.code = exc.code()
             raise error from None
 

@@ -80,6 +80,11 @@ class FailedPrecondition(DomainError):
     reason = "FAILED_PRECONDITION"
 
 
+def has_chinese(text: str) -> bool:
+    """Whether a message is worded for people here (ours are Chinese; gRPC's own are English)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def invalid_field(field: str, description: str, message: str | None = None) -> InvalidArgument:
     return InvalidArgument(message or f"参数错误: {field}: {description}",
                            violations=(FieldViolation(field, description),))

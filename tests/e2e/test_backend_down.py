@@ -9,18 +9,22 @@ from __future__ import annotations
 import os
 import signal
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 import grpc
 import pytest
 
-from courtflow.case.v1 import case_service_pb2 as cs
+from google.type import date_pb2
+
+from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 from courtflow.node.v1 import node_service_pb2 as ns
 
 from conftest import new_database
+from runtime.demo import create_request
+from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import COURT, JUDGE, eventually, http_call, start_system
+from support import COURT, COURT_SYSTEM, JUDGE, eventually, http_call, start_system
 
 pytestmark = pytest.mark.timeout(240)
 NODE_DOWN = "节点服务（node）暂时不可用，请稍后重试"
@@ -65,6 +69,10 @@ def test_readyz_is_200_when_the_gateway_and_every_service_serve(cf):
 
 def test_a_killed_service_is_answered_at_once_and_served_again_once_back(cf):
     assert calendar_years_over_grpc(cf) is not None
+    case = cf.cases.CreateCase(create_request(CaseSeed(
+        request_id="down-1", court_id=COURT, department_id="440101-civil1", case_number="（2026）示0101民初7001号",
+        case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲", "被告 乙"),
+        handler=JUDGE, filing_date=date(2026, 3, 2), custody=False)), metadata=cf.md(COURT_SYSTEM)).case.name
     node = cf.system.components["node"]
     node.kill()   # kill -9: no goodbye to the gateway's connection
     try:
@@ -92,6 +100,9 @@ def test_a_killed_service_is_answered_at_once_and_served_again_once_back(cf):
         assert body["components"]["case"] == "SERVING" and body["components"]["gateway"] == "SERVING"
         assert [n["component"] for n in body["notReady"]] == ["node"]
         assert "节点服务（node）" in body["message"] and body["notReady"][0]["name"] == "节点服务（node）"
+        # The case service's own call to the node service (a hearing date checked, S5) fails closed.
+        err, _ = timed(lambda: schedule_hearing(cf, case, "down"))
+        assert err.code() == grpc.StatusCode.UNAVAILABLE and details_of(err)[0] == "NODE_SERVICE_UNAVAILABLE"
     finally:
         cf.system.restart("node")
     # Back: the very next call succeeds (the gateway reconnects within half a second, and a call
@@ -99,6 +110,26 @@ def test_a_killed_service_is_answered_at_once_and_served_again_once_back(cf):
     assert calendar_years_over_grpc(cf) is not None
     assert cf.http("GET", "/v1/calendarYears", user=JUDGE).status == 200
     eventually(lambda: cf.http("GET", "/readyz").status == 200, timeout=3, what="ready again")
+    # So does the case service's own call to the node service, within seconds (its channel has the
+    # gateway's reconnect settings, services/common/channels.py).
+    eventually(lambda: reaches_node(lambda: schedule_hearing(cf, case, f"up-{time.monotonic()}")), timeout=3,
+               interval=0.2, what="a hearing date checked by the node service again")
+
+
+def schedule_hearing(cf, case: str, request_id: str):
+    request = cs.RecordCaseEventRequest(parent=case, request_id=f"hearing-{request_id}", case_event=case_pb2.CaseEvent(
+        event_type=case_pb2.CASE_EVENT_TYPE_HEARING_SCHEDULED, occur_date=date_pb2.Date(year=2026, month=3, day=2),
+        hearing_date=date_pb2.Date(year=2026, month=4, day=1)))
+    return cf.cases.RecordCaseEvent(request, metadata=cf.md(COURT_SYSTEM), timeout=15)
+
+
+def reaches_node(call) -> bool:
+    """True when the node service answered: the event recorded, or refused by its rules."""
+    try:
+        call()
+    except grpc.RpcError as err:
+        return err.code() != grpc.StatusCode.UNAVAILABLE
+    return True
 
 
 def test_readyz_answers_in_time_when_a_service_hangs(cf):
