@@ -70,6 +70,9 @@ def case_to_proto(case: Case) -> case_pb2.Case:
     if case.filing_date is not None:
         msg.filing_date.CopyFrom(from_date(case.filing_date))
     msg.receive_date.CopyFrom(from_date(case.receive_date))
+    for field in ("judgment_date", "effective_date", "close_date", "archive_date"):
+        if (day := getattr(case, field)) is not None:
+            getattr(msg, field).CopyFrom(from_date(day))
     msg.create_time.FromDatetime(case.create_time)
     msg.update_time.FromDatetime(case.update_time)
     return msg

@@ -51,6 +51,11 @@ class Case:
     create_time: datetime
     update_time: datetime
     locked_nodes: tuple[str, ...] = ()   # names of the nodes whose locks hold the case
+    # Key dates (R1), set by its events (lifecycle.py): 宣判、生效、结案、归档.
+    judgment_date: date | None = None
+    effective_date: date | None = None
+    close_date: date | None = None
+    archive_date: date | None = None
 
     @property
     def name(self) -> str:

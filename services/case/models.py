@@ -41,6 +41,11 @@ class CaseRow(Base):
     receive_date: Mapped[date] = mapped_column(Date)
     custody: Mapped[bool]
     state: Mapped[int] = mapped_column(SmallInteger)
+    # The key dates of its life (R1), set by its events (domain.apply_event).
+    judgment_date: Mapped[date | None] = mapped_column(Date)
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    close_date: Mapped[date | None] = mapped_column(Date)
+    archive_date: Mapped[date | None] = mapped_column(Date)
     locked: Mapped[bool]
     request_id: Mapped[str] = mapped_column(String(64))
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

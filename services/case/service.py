@@ -13,7 +13,7 @@ from courtflow.case.v1.case_pb2 import CaseEventType, CaseState
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
-from services.case import events, people, repository
+from services.case import events, lifecycle, people, repository
 from services.case.domain import Case, NewCase, Party, case_name, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
 from services.case.models import CaseEventRow, CaseLockRow, CaseRow
@@ -122,6 +122,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
         _refuse_if_locked(uow, row)
         check_event_date(occur_date, receive_date=row.receive_date, today=legal_today(uow.clock))
+        lifecycle.check_allowed(row, event_type, document)
         if event_type == CaseEventType.CASE_EVENT_TYPE_FILED:
             raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记，已收案的案件请记录 FILING_APPROVED")
         if event_type == CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED and not document:
@@ -134,7 +135,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
                              occur_date=occur_date, hearing_date=hearing_date, document=document, detail=detail,
                              request_id=request_id, recorder=caller.user, record_time=uow.clock.now())
         uow.session.add(event)
-        filed_now = _decide_filing(row, event_type, occur_date, now=uow.clock.now())
+        filed_now = lifecycle.apply_event(row, event_type, occur_date, now=uow.clock.now())
         uow.publish(events.case_event_recorded(to_domain(row), event), court=court, aggregate_type="case",
                     aggregate_id=case_name(row.court, row.id))
         if filed_now:
@@ -150,19 +151,6 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             with uow_factory() as again:
                 return _same_event(_event_by_request(again, court, request_id), asked)
         return event
-
-
-def _decide_filing(row: CaseRow, event_type: int, on: date, *, now) -> bool:
-    """The filing decision on a case registered at receipt (S1): approval files it on that day
-    (and the filed case's clocks start), rejection ends it. True when the case was filed now."""
-    if row.state != CaseState.CASE_STATE_RECEIVED:
-        return False
-    if event_type == CaseEventType.CASE_EVENT_TYPE_FILING_APPROVED:
-        row.filing_date, row.state, row.update_time = on, CaseState.CASE_STATE_FILED, now
-        return True
-    if event_type == CaseEventType.CASE_EVENT_TYPE_FILING_REJECTED:
-        row.state, row.update_time = CaseState.CASE_STATE_NOT_FILED, now
-    return False
 
 
 def _check_hearing(check: HearingCheck, caller: Caller, row: CaseRow, occur_date: date,
@@ -221,4 +209,5 @@ def to_domain(row: CaseRow, *, locked_nodes: tuple[str, ...] = ()) -> Case:
                 department=row.department, handler=row.handler, filing_date=row.filing_date,
                 receive_date=row.receive_date,
                 custody=row.custody, state=row.state, locked=row.locked, create_time=row.create_time,
-                update_time=row.update_time, locked_nodes=locked_nodes)
+                update_time=row.update_time, locked_nodes=locked_nodes, judgment_date=row.judgment_date,
+                effective_date=row.effective_date, close_date=row.close_date, archive_date=row.archive_date)

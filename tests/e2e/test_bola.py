@@ -345,7 +345,7 @@ def _refused_naming(call, field: str) -> str:
 @pytest.mark.parametrize("outsider", list(OUTSIDERS))
 def test_a_case_is_given_only_to_a_judge_of_its_court_and_department(cf, outsider, transport):
     i, j = list(OUTSIDERS).index(outsider), list(TRANSPORTS).index(transport)
-    number = f"（2026）示0101民初99{i}{j}号"
+    number = f"（2026）示0101民初97{i}{j}号"
     request = create_request(CaseSeed(
         request_id=f"bola-handler-{i}-{j}", court_id=COURT, department_id="440101-civil1", case_number=number,
         case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲",),

@@ -285,3 +285,41 @@ def test_a_request_id_belongs_to_one_case_event(cf):
         cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "request_id" in [f for f, _ in details_of(caught.value)[1]]
+
+
+def test_a_case_follows_its_life_and_its_trial_ends_when_it_is_closed(cf):
+    """宣判、结案、生效、归档 are kept on the case with the state they give it; once closed, a hearing
+    can no longer be scheduled, while what follows closing is accepted (issue 18, item 0: the
+    case read FILED for ever)."""
+    today = cf.today()
+    case = cf.cases.CreateCase(create_request(seed(11, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+
+    def record(event: str, n: int, document: str = "", hearing: date | None = None) -> None:
+        req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"life-11-{n}", case_event=case_pb2.CaseEvent(
+            event_type=case_pb2.CaseEventType.Value(f"CASE_EVENT_TYPE_{event}"), document=document))
+        for target, d in ((req.case_event.occur_date, today), (req.case_event.hearing_date, hearing)):
+            if d is not None:
+                target.year, target.month, target.day = d.year, d.month, d.day
+        cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
+
+    def read() -> dict:
+        return cf.http("GET", f"/v1/{case.name}", user=JUDGE).json()["case"]
+
+    with pytest.raises(grpc.RpcError) as early:
+        record("ARCHIVED", 0)
+    assert details_of(early.value)[0] == "CASE_NOT_CLOSED"
+    record("JUDGMENT_PRONOUNCED", 1)
+    record("CLOSED", 2)
+    closed = read()
+    day = {"year": today.year, "month": today.month, "day": today.day}
+    assert closed["state"] == "CASE_STATE_CLOSED" and closed["closeDate"] == day and closed["judgmentDate"] == day
+    with pytest.raises(grpc.RpcError) as late:
+        record("HEARING_SCHEDULED", 3, hearing=today + timedelta(days=20))
+    assert late.value.code() == grpc.StatusCode.FAILED_PRECONDITION and details_of(late.value)[0] == "CASE_CLOSED"
+    assert "已结案" in late.value.details()
+    record("DOCUMENT_SERVED", 4, "judgment")   # serving the judgment belongs after closing
+    record("EFFECTIVE", 5)
+    record("ARCHIVED", 6)
+    archived = read()
+    assert archived["state"] == "CASE_STATE_ARCHIVED" and archived["archiveDate"] == day
+    assert archived["effectiveDate"] == day and archived["closeDate"] == day

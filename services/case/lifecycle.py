@@ -1,0 +1,80 @@
+"""A case's state and key dates through its events (R1), and what may happen once it is closed.
+
+Pure: it reads and sets attributes of a case row; the use cases (service.py) do the I/O.
+
+- Receipt and filing (S1): FILING_APPROVED files a case registered at receipt on that day (its
+  filed clocks then start), FILING_REJECTED ends it (NOT_FILED).
+- JUDGMENT_PRONOUNCED sets 宣判日期 (the first one), EFFECTIVE 生效日期, CLOSED 结案日期 and the
+  state CLOSED, ARCHIVED 归档日期 and the state ARCHIVED (a case is archived after it is closed).
+- Once closed, the trial is over: scheduling or holding a hearing, forming a panel, serving the
+  trial's documents, suspending the clock, pronouncing, closing again are refused. What belongs
+  after closing is accepted: serving the judgment or ruling, appeals, effectiveness, publication,
+  transfer for execution, archiving and the file's loans, execution, petitions, retrial.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from courtflow.case.v1.case_pb2 import CaseEventType as E, CaseState as S
+
+from services.common.errors import FailedPrecondition
+
+# Events of the trial itself, which cannot follow its closing.
+TRIAL_EVENTS = frozenset({
+    E.CASE_EVENT_TYPE_ASSIGNED, E.CASE_EVENT_TYPE_HEARING_SCHEDULED, E.CASE_EVENT_TYPE_HEARING_HELD,
+    E.CASE_EVENT_TYPE_HEARING_ANNOUNCED, E.CASE_EVENT_TYPE_COURTROOM_BOOKED, E.CASE_EVENT_TYPE_PANEL_FORMED,
+    E.CASE_EVENT_TYPE_HEARING_SCHEDULE_EXCEPTION_REQUESTED, E.CASE_EVENT_TYPE_HEARING_SCHEDULE_EXCEPTION_DECIDED,
+    E.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, E.CASE_EVENT_TYPE_MEDIATION_CONCLUDED,
+    E.CASE_EVENT_TYPE_MEDIATION_AGREEMENT_REACHED, E.CASE_EVENT_TYPE_DELIBERATED,
+    E.CASE_EVENT_TYPE_SUBMITTED_TO_COMMITTEE, E.CASE_EVENT_TYPE_COMMITTEE_REFERRAL_DECIDED,
+    E.CASE_EVENT_TYPE_COMMITTEE_DECIDED, E.CASE_EVENT_TYPE_SUSPENDED, E.CASE_EVENT_TYPE_RESUMED,
+    E.CASE_EVENT_TYPE_PUBLIC_NOTICE_STARTED, E.CASE_EVENT_TYPE_PUBLIC_NOTICE_ENDED,
+    E.CASE_EVENT_TYPE_APPRAISAL_STARTED, E.CASE_EVENT_TYPE_APPRAISAL_ENDED, E.CASE_EVENT_TYPE_EXTENSION_REQUESTED,
+    E.CASE_EVENT_TYPE_EXTENSION_REPORTED, E.CASE_EVENT_TYPE_EXTENSION_DECIDED, E.CASE_EVENT_TYPE_DEDUCTION_REQUESTED,
+    E.CASE_EVENT_TYPE_DEDUCTION_DECIDED, E.CASE_EVENT_TYPE_RECUSAL_APPLIED, E.CASE_EVENT_TYPE_RECUSAL_DECIDED,
+    E.CASE_EVENT_TYPE_PROCEDURE_CONVERTED_TO_ORDINARY, E.CASE_EVENT_TYPE_PROCEDURE_CONVERTED_TO_SIMPLIFIED,
+    E.CASE_EVENT_TYPE_COMPLEXITY_TRIAGED, E.CASE_EVENT_TYPE_ASSIGNMENT_INDEX_SET, E.CASE_EVENT_TYPE_ANSWER_RECEIVED,
+    E.CASE_EVENT_TYPE_FILING_SUBMITTED, E.CASE_EVENT_TYPE_FILING_APPROVED, E.CASE_EVENT_TYPE_FILING_REJECTED,
+    E.CASE_EVENT_TYPE_CLOSING_REQUESTED, E.CASE_EVENT_TYPE_CLOSING_RETURNED, E.CASE_EVENT_TYPE_CLOSED,
+})
+# Documents of the trial (DOCUMENT_SERVED): served before judgment, never after closing.
+TRIAL_DOCUMENTS = frozenset({"complaint_copy", "answer_copy", "acceptance_notice", "address_confirmation",
+                             "risk_notice", "defense_rights_notice", "evidence_notice", "hearing_notice",
+                             "panel_notice", "conversion_notice", "mediation_notice"})
+_STATE_WORDS = {S.CASE_STATE_CLOSED: "已结案", S.CASE_STATE_ARCHIVED: "已归档"}
+
+
+def check_allowed(row, event_type: int, document: str) -> None:
+    """Refuse an event that cannot happen to a case in its state (FAILED_PRECONDITION)."""
+    if row.state == S.CASE_STATE_ARCHIVED and event_type == E.CASE_EVENT_TYPE_ARCHIVED:
+        raise FailedPrecondition(f"案件已于 {row.archive_date} 归档", reason="CASE_ARCHIVED")
+    if event_type == E.CASE_EVENT_TYPE_ARCHIVED and row.state != S.CASE_STATE_CLOSED:
+        raise FailedPrecondition("案件尚未结案，不能归档", reason="CASE_NOT_CLOSED")
+    if row.state not in _STATE_WORDS:
+        return
+    trial_document = event_type == E.CASE_EVENT_TYPE_DOCUMENT_SERVED and document in TRIAL_DOCUMENTS
+    if event_type in TRIAL_EVENTS or trial_document:
+        what = f"送达{document}" if trial_document else E.Name(event_type).removeprefix("CASE_EVENT_TYPE_")
+        raise FailedPrecondition(f"案件{_STATE_WORDS[row.state]}（结案日期 {row.close_date}），不能再记录审理阶段的事件 {what}",
+                                 reason="CASE_CLOSED", metadata={"state": S.Name(row.state)})
+
+
+def apply_event(row, event_type: int, on: date, *, now: datetime) -> bool:
+    """Set the case's state and key dates for one accepted event. True when it files the case now."""
+    filed_now = False
+    if event_type == E.CASE_EVENT_TYPE_FILING_APPROVED and row.state == S.CASE_STATE_RECEIVED:
+        row.filing_date, row.state, filed_now = on, S.CASE_STATE_FILED, True
+    elif event_type == E.CASE_EVENT_TYPE_FILING_REJECTED and row.state == S.CASE_STATE_RECEIVED:
+        row.state = S.CASE_STATE_NOT_FILED
+    elif event_type == E.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED and row.judgment_date is None:
+        row.judgment_date = on
+    elif event_type == E.CASE_EVENT_TYPE_EFFECTIVE and row.effective_date is None:
+        row.effective_date = on
+    elif event_type == E.CASE_EVENT_TYPE_CLOSED:
+        row.close_date, row.state = on, S.CASE_STATE_CLOSED
+    elif event_type == E.CASE_EVENT_TYPE_ARCHIVED:
+        row.archive_date, row.state = on, S.CASE_STATE_ARCHIVED
+    else:
+        return False
+    row.update_time = now
+    return filed_now
