@@ -157,10 +157,11 @@ def reevaluate(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog
                 if node.court not in in_force:
                     in_force[node.court] = effective(rule, node.court, overrides_in(uow.session, node.court))
                 now_rule = in_force[node.court].rule
-                inputs = (str(now_rule.period), list(now_rule.warning_rungs), now_rule.overdue_action)
-                if (node.period, list(node.warning_rungs), node.overdue_action) == inputs:
+                inputs = (str(now_rule.period), list(now_rule.warning_rungs), now_rule.overdue_action,
+                          now_rule.legal_basis)
+                if (node.period, list(node.warning_rungs), node.overdue_action, node.legal_basis) == inputs:
                     continue
-                node.period, node.warning_rungs, node.overdue_action = inputs
+                node.period, node.warning_rungs, node.overdue_action, node.legal_basis = inputs
                 previous = reschedule(uow, node, calendar, reason=f"规则重新评估（{now_rule.display_name}：{now_rule.period}）")
                 reevaluated += 1
                 changed += previous != node.due_date

@@ -60,4 +60,10 @@ def effective(rule: NodeRule, court: str, overrides: Iterable[Override]) -> Effe
     applied = replace(rule, period=period or rule.period,
                       warning_rungs=tuple(sorted(set(rungs), reverse=True)) if rungs is not None else rule.warning_rungs,
                       overdue_action=action or rule.overdue_action)
+    if applied.period != rule.period:
+        # The basis quoted beside the date must say which period was counted: a court's own
+        # target is not the law's (or the catalogue's), and the explanation must not read as if.
+        source = "法定期间" if rule.statutory else "目录期间"
+        applied = replace(applied, legal_basis=f"{rule.legal_basis}（本院管理期限：{applied.period.label}；"
+                                               f"{source}：{rule.period.label}）")
     return Effective(rule=applied, default=rule, override=mine[0])

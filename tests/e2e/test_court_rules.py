@@ -95,6 +95,9 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
     moved = serve_node(cf, before)
     assert ymd(moved.due_date) == date(2026, 3, 6)                       # 2026-03-03 + 3, a Friday
     assert any("规则重新评估" in line for line in moved.explanation)
+    # The basis beside the date says which period was counted: the court's, not the law's five days.
+    assert "（本院管理期限：3日；法定期间：5日）" in moved.explanation[0] and "期间：3日" in "".join(moved.explanation)
+    assert "（本院管理期限：3日；法定期间：5日）" in serve_node(cf, after).legal_basis
 
     def audited():
         records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(page_size=1000, filter=f'resource = "{SERVE}"'),
