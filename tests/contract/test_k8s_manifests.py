@@ -588,8 +588,20 @@ def test_default_deny(overlay: str) -> None:
     assert any({"Ingress", "Egress"} <= set(np["spec"].get("policyTypes", [])) for np in denies)
 
 
+@functools.cache
+def callers(component: str) -> set[str]:
+    """Who calls `component` over gRPC, from the code: the gateway calls every service, and a
+    service whose config.py reads `<COMPONENT>_ADDR` calls that one (case → node, ValidateHearing)."""
+    found = {"gateway"}
+    for other in BACKENDS:
+        text = (_package_dir(other) / "config.py").read_text(encoding="utf-8")
+        if re.search(rf'["\']{component.upper()}_ADDR["\']', text):
+            found.add(other)
+    return found
+
+
 @pytest.mark.parametrize(("overlay", "component"), [(o, c) for o in OVERLAYS for c in BACKENDS])
-def test_services_accept_grpc_only_from_the_gateway(overlay: str, component: str) -> None:
+def test_services_accept_grpc_only_from_their_callers(overlay: str, component: str) -> None:
     objs = render(overlay)
     labels = pod_labels(find(objs, "Deployment", component))
     port = default_port(component)
@@ -602,10 +614,13 @@ def test_services_accept_grpc_only_from_the_gateway(overlay: str, component: str
         assert rule.get("from"), f"{component}: an ingress rule without `from` admits every source"
         for peer in rule["from"]:
             assert set(peer) == {"podSelector"}, f"{component}: {peer} reaches beyond this namespace's pods"
-            assert peer["podSelector"].get("matchLabels", {}).get(NAME_LABEL) == "gateway", peer
-            assert [n for n, lb in pods.items() if selects(peer["podSelector"], lb)] == ["gateway"], peer
+            assert peer["podSelector"].get("matchLabels", {}).get(NAME_LABEL) in callers(component), peer
+            assert [n for n, lb in pods.items() if selects(peer["podSelector"], lb)] in (
+                [c] for c in callers(component)), peer
         assert rule.get("ports") and all(p.get("port") == port for p in rule["ports"]), rule
-    assert ingress_allowed(objs, pods["gateway"], labels, port)
+    for caller in callers(component):
+        assert ingress_allowed(objs, pods[caller], labels, port), f"{caller} -> {component} refused by {component}"
+        assert egress_allowed(objs, pods[caller], labels, port), f"{caller} -> {component} refused by {caller}"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -615,12 +630,26 @@ def test_gateway_reaches_every_service_and_accepts_the_namespace(overlay: str) -
     assert any(np["metadata"]["name"] == "gateway" for np in _policies(objs, gateway, "Ingress"))
     assert ingress_allowed(objs, {"some": "client"}, gateway, default_port("gateway")), \
         "the gateway must accept gRPC from any pod of the namespace"
+    assert callers("node") == {"gateway", "case"}   # the one call between services, found in the code
     for component in BACKENDS:
         backend = pod_labels(find(objs, "Deployment", component))
         assert egress_allowed(objs, gateway, backend, default_port(component)), f"gateway -> {component}"
         for other in BACKENDS:
-            assert not ingress_allowed(objs, backend, pod_labels(find(objs, "Deployment", other)),
-                                       default_port(other)), f"{component} -> {other} must be refused"
+            if component not in callers(other):
+                assert not ingress_allowed(objs, backend, pod_labels(find(objs, "Deployment", other)),
+                                           default_port(other)), f"{component} -> {other} must be refused"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_what_lies_outside_the_cluster_is_reached_over_https(overlay: str) -> None:
+    """The SMS provider's API (alert) and identity systems' JWKS (gateway) are HTTPS endpoints on
+    addresses the cluster does not know; default-deny blocked both."""
+    objs = render(overlay)
+    for component in ("alert", "gateway"):
+        assert egress_allowed(objs, pod_labels(find(objs, "Deployment", component)), None, 443), \
+            f"{component} -> HTTPS outside"
+    for component in ("case", "node", "stats", "audit"):
+        assert not egress_allowed(objs, pod_labels(find(objs, "Deployment", component)), None, 443), component
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
