@@ -44,6 +44,9 @@ TABLE: dict[str, Permission] = {
     "/courtflow.case.v1.CaseService/CreateCase": Permission(frozenset({R.ROLE_COURT_SYSTEM}), audited_by_service=True),
     "/courtflow.case.v1.CaseService/RecordCaseEvent": Permission(frozenset({R.ROLE_COURT_SYSTEM}),
                                                                  audited_by_service=True),
+    # 分案、变更承办人、移交: the court system, or the leaders who assign cases (in their scope).
+    "/courtflow.case.v1.CaseService/UpdateCase": Permission(frozenset({
+        R.ROLE_COURT_SYSTEM, R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT}), audited_by_service=True),
     "/courtflow.case.v1.CaseService/GetCase": Permission(CASE_READERS),
     "/courtflow.case.v1.CaseService/ListCases": Permission(CASE_READERS),
     "/courtflow.node.v1.NodeService/GetNode": Permission(CASE_READERS),

@@ -39,6 +39,15 @@ CONTENT_FIELDS = ("sequence", "operation_id", "actor", "actor_display_name", "ro
                   "reporter", "occur_time", "record_time")
 
 
+# Added later and hashed only when set, so that every record written before verifies as it was.
+OPTIONAL_FIELDS = ("detail",)
+
+
+def hashed_content(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What a record's hash covers."""
+    return {**{f: record[f] for f in CONTENT_FIELDS}, **{f: record[f] for f in OPTIONAL_FIELDS if record.get(f)}}
+
+
 def sign(key: str, sequence: int, digest: str) -> str:
     """A checkpoint's signature: HMAC-SHA256 under a key the database does not hold, so whoever can
     rewrite the whole table consistently still cannot make checkpoints agree with the rewrite."""
@@ -105,7 +114,7 @@ class Verifier:
             return Finding(expected, "MISSING", f"第{expected}条记录缺失（其后的记录从第{n}条开始）")
         if r["previous_hash"] != self.previous_hash:
             return Finding(n, "BROKEN_LINK", f"第{n}条记录与前一条不相连：有记录被删除、插入或调换了顺序")
-        if link(r["previous_hash"], {f: r[f] for f in CONTENT_FIELDS}) != r["hash"]:
+        if link(r["previous_hash"], hashed_content(r)) != r["hash"]:
             return Finding(n, "ALTERED", f"第{n}条记录的内容与其哈希不符：记录被改动")
         if n in self._checkpoints:
             digest, signature = self._checkpoints[n]

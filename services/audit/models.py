@@ -40,6 +40,7 @@ class RecordRow(Base):
     user_agent: Mapped[str] = mapped_column(String(300))
     trace_id: Mapped[str] = mapped_column(String(32))
     reporter: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(2000), server_default="")
     occur_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     record_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     previous_hash: Mapped[str] = mapped_column(String(64))

@@ -37,8 +37,8 @@ def append(uow: UnitOfWork, ops: list[Operation], *, checkpoint_key: str, every:
             action=op.action, resource=op.resource, result=op.result, error_reason=op.error_reason,
             client_address=op.client_address, user_agent=op.user_agent[:300], trace_id=op.trace_id,
             reporter=op.reporter, occur_time=op.occur_time.ToDatetime(tzinfo=timezone.utc),
-            record_time=uow.clock.now())
-        digest = chain.link(head.hash, content)
+            record_time=uow.clock.now(), detail=op.detail[:2000])
+        digest = chain.link(head.hash, chain.hashed_content(content))
         rows.append(dict(content, previous_hash=head.hash, hash=digest))
         head.sequence, head.hash = content["sequence"], digest
     if rows:
@@ -71,7 +71,7 @@ def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_
     if caller.scope != ScopeLevel.SCOPE_LEVEL_PROVINCE:
         # The chain is one for the province: its length alone tells about other courts.
         raise PermissionDenied("日志链校验覆盖全省，仅高院审计、监察人员可执行", reason="PROVINCE_SCOPE_REQUIRED")
-    columns = [getattr(RecordRow, f) for f in (*chain.CONTENT_FIELDS, "previous_hash", "hash")]
+    columns = [getattr(RecordRow, f) for f in (*chain.CONTENT_FIELDS, *chain.OPTIONAL_FIELDS, "previous_hash", "hash")]
     with uow_factory() as uow:
         # One snapshot for the whole walk, so appends meanwhile do not look like a broken tail.
         uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})

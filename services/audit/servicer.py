@@ -20,7 +20,7 @@ def to_proto(r: RecordRow) -> audit_pb2.AuditRecord:
     op = audit_pb2.Operation(id=r.operation_id, actor=r.actor, actor_display_name=r.actor_display_name, role=r.role,
                              court=r.court, department=r.department, action=r.action, resource=r.resource,
                              result=r.result, error_reason=r.error_reason, client_address=r.client_address,
-                             user_agent=r.user_agent, trace_id=r.trace_id, reporter=r.reporter)
+                             user_agent=r.user_agent, trace_id=r.trace_id, reporter=r.reporter, detail=r.detail)
     op.occur_time.FromDatetime(r.occur_time)
     rec = audit_pb2.AuditRecord(name=f"auditRecords/{r.sequence}", sequence=r.sequence, operation=op, hash=r.hash,
                                 previous_hash=r.previous_hash)

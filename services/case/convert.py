@@ -1,15 +1,19 @@
 """Proto ↔ domain for the case service."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
+
+import protovalidate
 
 from google.type import date_pb2
 
 from courtflow.case.v1 import case_pb2, case_service_pb2
 
+from services.case.changes import CHANGEABLE, CaseChange
 from services.case.domain import Case, NewCase, Party
-from services.common.errors import invalid_field
+from services.common.errors import from_validation_error, invalid_field
 
 
 def to_date(d: date_pb2.Date, field: str) -> date:
@@ -32,8 +36,14 @@ def court_of(parent: str) -> str:
     return parent.split("/")[1]
 
 
-def parse_case_name(name: str) -> tuple[str, uuid.UUID]:
-    _, court, _, case_id = name.split("/")
+CASE_NAME = re.compile(r"courts/([0-9]{2,12})/cases/([0-9a-f-]{36})")
+
+
+def parse_case_name(name: str, field: str = "name") -> tuple[str, uuid.UUID]:
+    match = CASE_NAME.fullmatch(name)
+    if match is None:
+        raise invalid_field(field, f"「{name}」不是案件名称 courts/{{法院}}/cases/{{案件}}")
+    court, case_id = match.groups()
     try:
         return court, uuid.UUID(case_id)
     except ValueError:
@@ -70,9 +80,33 @@ def case_to_proto(case: Case) -> case_pb2.Case:
     if case.filing_date is not None:
         msg.filing_date.CopyFrom(from_date(case.filing_date))
     msg.receive_date.CopyFrom(from_date(case.receive_date))
+    msg.etag = case.etag
     for field in ("judgment_date", "effective_date", "close_date", "archive_date"):
         if (day := getattr(case, field)) is not None:
             getattr(msg, field).CopyFrom(from_date(day))
     msg.create_time.FromDatetime(case.create_time)
     msg.update_time.FromDatetime(case.update_time)
     return msg
+
+
+def case_change(request: case_service_pb2.UpdateCaseRequest) -> CaseChange:
+    """The change asked for: the masked fields of request.case, checked by their own rules (the
+    fields not masked are left out of the request and so not checked)."""
+    court, case_id = parse_case_name(request.case.name, "case.name")
+    paths = list(request.update_mask.paths)
+    bad = [v for v in protovalidate.collect_violations(request.case)
+           if v.proto.field.elements and v.proto.field.elements[0].field_name in paths]
+    if bad:
+        raise from_validation_error(bad, prefix="case.")
+    c = request.case
+    values = {}
+    for path in paths:
+        if path == "parties":
+            values[path] = [{"role": p.role, "display_name": p.display_name} for p in c.parties]
+        elif path in CHANGEABLE:
+            values[path] = getattr(c, path)
+        else:
+            raise invalid_field("update_mask", f"{path} 不可修改；可修改：{', '.join(CHANGEABLE)}")
+    return CaseChange(court=court, case_id=case_id, values=values, reason=request.reason,
+                      effective_date=optional_date(request.effective_date, "effective_date"),
+                      request_id=request.request_id, etag=c.etag)

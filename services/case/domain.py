@@ -56,6 +56,7 @@ class Case:
     effective_date: date | None = None
     close_date: date | None = None
     archive_date: date | None = None
+    etag: str = ""
 
     @property
     def name(self) -> str:

@@ -1,9 +1,11 @@
 """Events the case service publishes."""
 from __future__ import annotations
 
-from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived
+from datetime import date
 
-from services.case.convert import case_event_to_proto, case_to_proto
+from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
+
+from services.case.convert import case_event_to_proto, case_to_proto, from_date
 from services.case.domain import Case
 
 
@@ -17,3 +19,8 @@ def case_received(case: Case) -> CaseReceived:
 
 def case_event_recorded(case: Case, event_row) -> CaseEventRecorded:
     return CaseEventRecorded(case=case_to_proto(case), case_event=case_event_to_proto(event_row))
+
+
+def case_updated(case: Case, previous: Case, changed: list[str], reason: int, effective: date) -> CaseUpdated:
+    return CaseUpdated(case=case_to_proto(case), previous=case_to_proto(previous), changed_fields=changed,
+                       reason=reason, effective_date=from_date(effective))

@@ -76,6 +76,28 @@ class CaseEventRow(Base):
         return f"courts/{self.court}/cases/{self.case_id}/events/{self.id}"
 
 
+class CaseChangeRow(Base):
+    """One UpdateCase: what changed from what to what, why and by whom (its request id makes a
+    retry answer with the case instead of changing it twice)."""
+
+    __tablename__ = "case_changes"
+    __table_args__ = (
+        UniqueConstraint("court", "request_id", name="case_changes_court_request_id"),
+        Index("case_changes_case", "case_id", "change_time"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12))
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    request_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[int] = mapped_column(SmallInteger)
+    before: Mapped[dict] = mapped_column(JSONB)   # the changed fields' old values
+    after: Mapped[dict] = mapped_column(JSONB)    # and their new ones
+    effective_date: Mapped[date] = mapped_column(Date)
+    changer: Mapped[str] = mapped_column(String(80))
+    change_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CaseLockRow(Base):
     """A node's lock on its case, as NodeLocked reported it; gone once NodeUnlocked arrives."""
 

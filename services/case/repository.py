@@ -23,8 +23,9 @@ def by_request_or_number(session: Session, court: str, request_id: str, case_num
         CaseRow.court == court, (CaseRow.request_id == request_id) | (CaseRow.case_number == case_number))))
 
 
-def get(session: Session, court: str, case_id: uuid.UUID) -> CaseRow | None:
-    return session.scalars(select(CaseRow).where(CaseRow.court == court, CaseRow.id == case_id)).first()
+def get(session: Session, court: str, case_id: uuid.UUID, *, for_update: bool = False) -> CaseRow | None:
+    query = select(CaseRow).where(CaseRow.court == court, CaseRow.id == case_id)
+    return session.scalars(query.with_for_update() if for_update else query).first()
 
 
 def list_visible(session: Session, *, caller: Caller, court: str, filters: dict[str, str], page: Page) -> list[CaseRow]:

@@ -14,13 +14,14 @@ from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
 from services.case import events, lifecycle, people, repository
+from services.case.changes import CaseChange, check_change, current, describe_change, etag_of
 from services.case.domain import Case, NewCase, Party, case_name, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
-from services.case.models import CaseEventRow, CaseLockRow, CaseRow
+from services.case.models import CaseChangeRow, CaseEventRow, CaseLockRow, CaseRow
 from services.common import scope
 from services.common.audit import record_operation
 from services.common.clock import legal_today
-from services.common.errors import FailedPrecondition, PermissionDenied, invalid_field, request_id_reused
+from services.common.errors import Aborted, FailedPrecondition, PermissionDenied, invalid_field, request_id_reused
 from services.common.events import new_event_id
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
@@ -29,6 +30,7 @@ CREATE_CASE = "/courtflow.case.v1.CaseService/CreateCase"
 # (caller, case name, hearing date) → the node service's ValidateHearingResponse
 HearingCheck = Callable[[Caller, str, date], ValidateHearingResponse]
 RECORD_CASE_EVENT = "/courtflow.case.v1.CaseService/RecordCaseEvent"
+UPDATE_CASE = "/courtflow.case.v1.CaseService/UpdateCase"
 
 
 def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: NewCase) -> Case:
@@ -102,6 +104,55 @@ def _locked_nodes(uow: UnitOfWork, case_ids: list[uuid.UUID]) -> dict[uuid.UUID,
                 CaseLockRow.case_id.in_(case_ids)).order_by(CaseLockRow.lock_time)):
             found[case_id] = (*found.get(case_id, ()), node)
     return found
+
+
+def update_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, change: CaseChange) -> Case:
+    """Change a running case (changes.py); a replay of the same request_id returns the case."""
+    scope.require_court(caller, change.court)
+    with uow_factory() as uow:
+        replay = uow.session.scalars(select(CaseChangeRow).where(
+            CaseChangeRow.court == change.court, CaseChangeRow.request_id == change.request_id)).first()
+        if replay is not None:
+            asked = {f: v for f, v in change.values.items() if f in replay.after or f in replay.before}
+            if (replay.case_id, replay.reason, replay.after) != (change.case_id, change.reason, _json(asked)):
+                raise request_id_reused(f"courts/{change.court}/cases/{replay.case_id}")
+            return to_domain(repository.get(uow.session, change.court, change.case_id))
+        row = repository.get(uow.session, change.court, change.case_id, for_update=True)
+        if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
+            if row is None and scope.sees_whole_court(caller, change.court):
+                raise CaseNotFound(f"案件 courts/{change.court}/cases/{change.case_id} 不存在")
+            raise PermissionDenied("无权修改该案件", reason="OUT_OF_SCOPE")
+        if change.etag and change.etag != etag_of(row):
+            raise Aborted("案件已被他人修改，请重新读取后再修改（etag 已过期）", reason="ETAG_MISMATCH")
+        today = legal_today(uow.clock)
+        changed = check_change(row, change, today=today)
+        if "handler" in changed or "department" in changed:
+            # The handler must be one of the (new) department's, whichever of the two changed.
+            people.check_handler(uow.session, handler=changed.get("handler", row.handler), court=row.court,
+                                 department=changed.get("department", row.department))
+        if "case_number" in changed and repository.by_request_or_number(uow.session, row.court, "", changed["case_number"]):
+            raise CaseNumberTaken(f"案号 {changed['case_number']} 已在本院登记")
+        previous, before = to_domain(row), current(row, changed)
+        for field, value in changed.items():
+            setattr(row, field, value)
+        row.update_time = uow.clock.now()
+        effective = change.effective_date or today
+        uow.session.add(CaseChangeRow(id=new_event_id(), court=row.court, case_id=row.id, request_id=change.request_id,
+                                      reason=change.reason, before=_json(before), after=_json(changed),
+                                      effective_date=effective, changer=caller.user, change_time=row.update_time))
+        case = to_domain(row)
+        uow.publish(events.case_updated(case, previous, sorted(changed), change.reason, effective), court=case.court,
+                    aggregate_type="case", aggregate_id=case.name)
+        record_operation(uow, reporter="case", caller=caller, action=UPDATE_CASE, resource=case.name,
+                         result=AuditResult.AUDIT_RESULT_SUCCEEDED,
+                         detail=describe_change(before, changed, reason=change.reason, effective=effective))
+        uow.commit()
+        return case
+
+
+def _json(values: dict) -> dict:
+    """Values as the change log keeps them (JSON): dates as text, everything else as it is."""
+    return {f: (v.isoformat() if isinstance(v, date) else v) for f, v in values.items()}
 
 
 def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
@@ -210,4 +261,5 @@ def to_domain(row: CaseRow, *, locked_nodes: tuple[str, ...] = ()) -> Case:
                 receive_date=row.receive_date,
                 custody=row.custody, state=row.state, locked=row.locked, create_time=row.create_time,
                 update_time=row.update_time, locked_nodes=locked_nodes, judgment_date=row.judgment_date,
-                effective_date=row.effective_date, close_date=row.close_date, archive_date=row.archive_date)
+                effective_date=row.effective_date, close_date=row.close_date, archive_date=row.archive_date,
+                etag=etag_of(row))

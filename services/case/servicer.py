@@ -40,6 +40,11 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
         cases, token = split_page(cases, page, lambda c: c.id)
         return pb.ListCasesResponse(cases=[convert.case_to_proto(c) for c in cases], next_page_token=token)
 
+    async def UpdateCase(self, request: pb.UpdateCaseRequest, context) -> pb.UpdateCaseResponse:
+        case = await self._rt.db(service.update_case, self._rt.uow, caller=caller.current(),
+                                 change=convert.case_change(request))
+        return pb.UpdateCaseResponse(case=convert.case_to_proto(case))
+
     async def RecordCaseEvent(self, request: pb.RecordCaseEventRequest, context) -> pb.RecordCaseEventResponse:
         court, case_id = convert.parse_case_name(request.parent)
         e = request.case_event

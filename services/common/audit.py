@@ -18,12 +18,12 @@ from services.common.uow import UnitOfWork
 
 def record_operation(uow: UnitOfWork, *, reporter: str, caller: Caller | None, action: str, resource: str,
                      result: AuditResult.ValueType, error_reason: str = "", client_address: str = "",
-                     user_agent: str = "") -> None:
+                     user_agent: str = "", detail: str = "") -> None:
     op_id = new_event_id()
     ctx = trace.get_current_span().get_span_context()
     op = Operation(id=str(op_id), action=action, resource=resource, result=result, error_reason=error_reason,
                    reporter=reporter, trace_id=format(ctx.trace_id, "032x") if ctx.is_valid else "",
-                   client_address=client_address, user_agent=user_agent)
+                   client_address=client_address, user_agent=user_agent, detail=detail)
     if caller is not None:
         op.actor, op.actor_display_name, op.role = caller.user, caller.display_name, caller.role
         op.court, op.department = caller.court, caller.department

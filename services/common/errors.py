@@ -80,6 +80,13 @@ class FailedPrecondition(DomainError):
     reason = "FAILED_PRECONDITION"
 
 
+class Aborted(DomainError):
+    """A concurrent change won (AIP-154: a stale etag); read again, then retry."""
+
+    code = grpc.StatusCode.ABORTED
+    reason = "ABORTED"
+
+
 def has_chinese(text: str) -> bool:
     """Whether a message is worded for people here (ours are Chinese; gRPC's own are English)."""
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -104,16 +111,18 @@ MAX_VIOLATIONS = 20
 MESSAGE_VIOLATIONS = 5
 
 
-def from_validation_error(exc) -> InvalidArgument:
-    """A protovalidate ValidationError as INVALID_ARGUMENT naming the bad fields and rules (the
-    first MAX_VIOLATIONS of them)."""
+def from_validation_error(exc, prefix: str = "") -> InvalidArgument:
+    """A protovalidate ValidationError (or its list of violations) as INVALID_ARGUMENT naming the
+    bad fields and rules (the first MAX_VIOLATIONS of them); `prefix` names the message checked
+    when it is a field of the request ("case.")."""
+    found = exc if isinstance(exc, list) else exc.violations
     violations = []
-    for v in exc.violations[:MAX_VIOLATIONS]:
-        path = ".".join(e.field_name for e in v.proto.field.elements) or "(message)"
+    for v in found[:MAX_VIOLATIONS]:
+        path = prefix + (".".join(e.field_name for e in v.proto.field.elements) or "(message)")
         violations.append(FieldViolation(path, f"{v.proto.rule_id}: {v.proto.message}"[:300]))
     text = "; ".join(f"{fv.field}: {fv.description}" for fv in violations[:MESSAGE_VIOLATIONS])
-    if len(exc.violations) > MESSAGE_VIOLATIONS:
-        text += f"（等共 {len(exc.violations)} 项）"
+    if len(found) > MESSAGE_VIOLATIONS:
+        text += f"（等共 {len(found)} 项）"
     return InvalidArgument(f"参数错误: {text}", violations=tuple(violations))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived
+from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
 from courtflow.case.v1.case_pb2 import (CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_COMPLAINT_RECEIVED,
                                         CASE_EVENT_TYPE_FILED, Case)
 from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
@@ -13,7 +13,7 @@ from services.common.consumer import Subscription
 from services.common.directory import upsert_person
 from services.common.events import Event
 from services.common.uow import UnitOfWork
-from services.node import court_rules, scheduling, service
+from services.node import court_rules, reassignment, scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
 from services.node.models import PersonRow
@@ -64,9 +64,15 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
                                     document=e.document, occur=on,
                                     hearing=_date(e.hearing_date) if e.HasField("hearing_date") else None)
 
-    return Subscription(consumer="node", producer="case", types=(CaseReceived, CaseFiled, CaseEventRecorded),
+    def on_case_updated(uow: UnitOfWork, event: Event) -> None:
+        e = event.payload
+        reassignment.follow_case_change(uow, catalog=catalog, calendar=calendars.current(uow.session), case=e.case,
+                                        changed=list(e.changed_fields), effective=str(_date(e.effective_date)))
+
+    return Subscription(consumer="node", producer="case",
+                        types=(CaseReceived, CaseFiled, CaseEventRecorded, CaseUpdated),
                         handlers={CaseReceived: on_case_received, CaseFiled: on_case_filed,
-                                  CaseEventRecorded: on_case_event})
+                                  CaseEventRecorded: on_case_event, CaseUpdated: on_case_updated})
 
 
 def org_subscription() -> Subscription:

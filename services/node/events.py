@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeCompleted,
                                                NodeDeadlineChanged, NodeEscalated, NodeLocked, NodeOpenAtClosing,
-                                               NodeOpened, NodeOverdue, NodeUnlocked, NodeWarned)
+                                               NodeOpened, NodeOverdue, NodeReassigned, NodeUnlocked, NodeWarned)
 
 from services.node import deadlines
 from services.node.convert import application_to_proto, node_to_proto, pb_date
@@ -57,3 +57,8 @@ def application_decided(application: ApplicationRow, node: NodeRow) -> Applicati
 
 def node_open_at_closing(node: NodeRow, *, on: date) -> NodeOpenAtClosing:
     return NodeOpenAtClosing(node=node_to_proto(node), closed_on=pb_date(on))
+
+
+def node_reassigned(node: NodeRow, *, previous_department: str, previous_responsible: str) -> NodeReassigned:
+    return NodeReassigned(node=node_to_proto(node), previous_department=previous_department,
+                          previous_responsible=previous_responsible)

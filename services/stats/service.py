@@ -24,7 +24,7 @@ _STATES = NodeStateRow.__table__.fullname
 # The batch's per-node states and counter cells, each written with one statement of array
 # parameters: a burst of overdue nodes moves hundreds of states per batch, which the ORM would
 # load and flush object by object.
-READ_STATES = text(f"""SELECT node, state, overdue_without_warning, generation FROM {_STATES}
+READ_STATES = text(f"""SELECT node, cell, state, overdue_without_warning, generation FROM {_STATES}
                        WHERE node = ANY(CAST(:nodes AS text[])) ORDER BY node FOR UPDATE""")
 # New states are plain inserts (no ON CONFLICT: its speculative insertion costs PostgreSQL more,
 # and the read above locked every state that exists; a second replica inserting the same node at
@@ -34,9 +34,11 @@ INSERT_STATES = text(f"""
     SELECT * FROM unnest(CAST(:node AS text[]), CAST(:cell AS text[]), CAST(:state AS smallint[]),
                          CAST(:without_warning AS boolean[]), CAST(:generation AS integer[]))""")
 UPDATE_STATES = text(f"""
-    UPDATE {_STATES} AS s SET state = n.state, overdue_without_warning = n.without_warning, generation = n.generation
-    FROM unnest(CAST(:node AS text[]), CAST(:state AS smallint[]), CAST(:without_warning AS boolean[]),
-                CAST(:generation AS integer[])) AS n(node, state, without_warning, generation)
+    UPDATE {_STATES} AS s SET cell = n.cell, state = n.state, overdue_without_warning = n.without_warning,
+                              generation = n.generation
+    FROM unnest(CAST(:node AS text[]), CAST(:cell AS text[]), CAST(:state AS smallint[]),
+                CAST(:without_warning AS boolean[]), CAST(:generation AS integer[]))
+         AS n(node, cell, state, without_warning, generation)
     WHERE s.node = n.node""")
 _COUNTS = NodeCountRow.__table__.fullname
 ADD_COUNTS = text(f"""
@@ -46,35 +48,52 @@ ADD_COUNTS = text(f"""
     ON CONFLICT (cell) DO UPDATE SET {", ".join(f"{k} = c.{k} + excluded.{k}" for k in COUNTERS)}""")
 
 
-def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool]]) -> None:
-    """Apply node state changes (node, overdue without warning), in stream order, to the per-node
-    states and the counters: one read of the nodes involved, one insert and one update of their
-    new states, and one upsert of the touched cells."""
-    names = sorted({node.name for node, _ in changes})
-    known = {r.node: Known(r.state, r.overdue_without_warning, r.generation)
-             for r in uow.session.execute(READ_STATES, {"nodes": text_array(names)})}
+def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -> None:
+    """Apply node changes (node, overdue without warning, moved to another department), in stream
+    order, to the per-node states and the counters: one read of the nodes involved, one insert and
+    one update of their new states, and one upsert of the touched cells.
+
+    A node is counted in the cell it was first counted in until it moves (NodeReassigned): then its
+    whole contribution leaves the old cell for the new one, so nothing is counted twice or lost."""
+    names = sorted({node.name for node, _, _ in changes})
+    known, cell_of = {}, {}
+    for r in uow.session.execute(READ_STATES, {"nodes": text_array(names)}):
+        known[r.node], cell_of[r.node] = Known(r.state, r.overdue_without_warning, r.generation), r.cell
     stored = set(known)
-    written: dict[str, tuple[str, Known]] = {}   # node -> (cell, its state after the batch)
     cells: dict[str, dict] = {}
-    for node, without_warning in changes:
+
+    def add(cell: str, deltas, sign: int = 1) -> None:
+        court, department, stage = cell.split("|")
+        counts = cells.setdefault(cell, dict(cell=cell, court=court, department=department, stage=int(stage),
+                                             **{k: 0 for k in COUNTERS}))
+        counts["open_count"] += sign * deltas.open
+        counts["warning_count"] += sign * deltas.warning
+        counts["overdue_count"] += sign * deltas.overdue
+        counts["overdue_without_warning_count"] += sign * deltas.overdue_without_warning
+
+    touched: set[str] = set()
+    for node, without_warning, moved in changes:
+        here = cell_key(node.name.split("/")[1], node.department, node.stage)
+        if moved:
+            if node.name in known and cell_of[node.name] != here:
+                whole = transition(None, known[node.name])   # what the node adds where it is counted
+                add(cell_of[node.name], whole, -1)
+                add(here, whole)
+                cell_of[node.name] = here
+                touched.add(node.name)
+            continue
         new = Known(node.state, without_warning, node.clock_generation)
         deltas = transition(known.get(node.name), new)
         if deltas is None:
             continue
-        court = node.name.split("/")[1]
-        cell = cell_key(court, node.department, node.stage)
         known[node.name] = new
-        # A stored state keeps its cell (the update leaves it); a new one takes this event's.
-        written[node.name] = (written[node.name][0] if node.name in written else cell, new)
-        counts = cells.setdefault(cell, dict(cell=cell, court=court, department=node.department, stage=node.stage,
-                                             **{k: 0 for k in COUNTERS}))
-        counts["open_count"] += deltas.open
-        counts["warning_count"] += deltas.warning
-        counts["overdue_count"] += deltas.overdue
-        counts["overdue_without_warning_count"] += deltas.overdue_without_warning
+        cell_of.setdefault(node.name, here)   # a known node stays in its cell until it moves
+        touched.add(node.name)
+        add(cell_of[node.name], deltas)
+    written = {n: (cell_of[n], known[n]) for n in touched}
     for statement, rows in ((INSERT_STATES, [(n, c, k) for n, (c, k) in written.items() if n not in stored]),
                             (UPDATE_STATES, [(n, c, k) for n, (c, k) in written.items() if n in stored])):
-        if rows:   # (the update takes no cell: a stored state keeps its own)
+        if rows:
             uow.session.execute(statement, {
                 "node": text_array(r[0] for r in rows), "cell": text_array(r[1] for r in rows),
                 "state": int_array(r[2].state for r in rows),

@@ -88,6 +88,9 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
         request_id="bola-create", court_id=COURT, department_id="440101-civil1", case_number="（2026）示0101民初9902号",
         case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲",),
         handler=JUDGE, filing_date=date(2026, 3, 2), custody=False))),
+    "/courtflow.case.v1.CaseService/UpdateCase": ("write", lambda v: cs.UpdateCaseRequest(
+        case=case_pb2.Case(name=v.case, handler="users/judge.440101.civil1.2"), update_mask=FieldMask(paths=["handler"]),
+        reason=case_pb2.CASE_CHANGE_REASON_REASSIGNMENT, request_id="bola-update")),
     "/courtflow.case.v1.CaseService/RecordCaseEvent": ("write", lambda v: cs.RecordCaseEventRequest(
         parent=v.case, request_id="bola-event", case_event=case_pb2.CaseEvent(
             event_type=case_pb2.CASE_EVENT_TYPE_CLOSED, occur_date=pb(date(2026, 8, 19))))),
@@ -302,7 +305,7 @@ def test_the_victims_objects_are_as_they_were(cf, victim):
     node = cf.nodes.GetNode(ns.GetNodeRequest(name=victim.node), metadata=cf.md(JUDGE)).node
     assert (node.due_date.year, node.due_date.month, node.due_date.day) == (2026, 9, 2) and node.change_count == 0
     case = cf.cases.GetCase(cs.GetCaseRequest(name=victim.case), metadata=cf.md(JUDGE)).case
-    assert case.state == case_pb2.CASE_STATE_FILED
+    assert case.state == case_pb2.CASE_STATE_FILED and case.handler == f"users/{JUDGE}"
     inbox = cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me"), metadata=cf.md(JUDGE))
     assert [m.read for m in inbox.messages if m.name == victim.message] == [False]
     rule = cf.nodes.GetNodeRule(ns.GetNodeRuleRequest(name=f"courts/{COURT}/nodeRules/trial_time_limit"),

@@ -323,3 +323,70 @@ def test_a_case_follows_its_life_and_its_trial_ends_when_it_is_closed(cf):
     archived = read()
     assert archived["state"] == "CASE_STATE_ARCHIVED" and archived["archiveDate"] == day
     assert archived["effectiveDate"] == day and archived["closeDate"] == day
+
+
+def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf):
+    """UpdateCase (issue 18): the new judge holds the open nodes, gets the next reminder, sees the
+    case and the old judge no longer does; a transfer moves the counters to the new division; a
+    stale etag, a handler of another court and a reused request id change nothing; the audit log
+    keeps old and new values with the reason."""
+    from google.protobuf.field_mask_pb2 import FieldMask
+
+    cf.set_clock(at(date(2026, 3, 9)))   # Monday
+    new_judge, other_division = "judge.440101.civil1.2", "courts/440101/departments/440101-civil2"
+    case = cf.cases.CreateCase(create_request(seed(12, filed=cf.today())), metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: len(nodes_of(cf, case.name)) == 2, what="nodes opened by filing")
+    serve = f"{case.name}/nodes/serve_complaint_copy"
+
+    def update(request_id: str, etag: str = "", reason=case_pb2.CASE_CHANGE_REASON_REASSIGNMENT, **fields):
+        return cf.cases.UpdateCase(cs.UpdateCaseRequest(
+            case=case_pb2.Case(name=case.name, etag=etag, **fields), update_mask=FieldMask(paths=list(fields)),
+            reason=reason, request_id=request_id), metadata=cf.md(COURT_SYSTEM)).case
+
+    def refused(call) -> grpc.RpcError:
+        with pytest.raises(grpc.RpcError) as caught:
+            call()
+        return caught.value
+
+    stale = refused(lambda: update("move-12-stale", etag="0" * 20, handler=f"users/{new_judge}"))
+    assert stale.code() == grpc.StatusCode.ABORTED and details_of(stale)[0] == "ETAG_MISMATCH"
+    outsider = refused(lambda: update("move-12-out", handler="users/judge.440102.civil1.1"))
+    assert outsider.code() == grpc.StatusCode.INVALID_ARGUMENT and "case.handler" in outsider.details()
+    moved = update("move-12", etag=case.etag, handler=f"users/{new_judge}")
+    assert moved.handler == f"users/{new_judge}" and moved.etag != case.etag
+    assert update("move-12", etag=case.etag, handler=f"users/{new_judge}").etag == moved.etag   # a replay
+
+    # The open nodes follow at once; scope with them.
+    eventually(lambda: nodes_of(cf, case.name, COURT_SYSTEM)["serve_complaint_copy"].responsible == f"users/{new_judge}",
+               what="the nodes with the new judge")
+    assert set(nodes_of(cf, case.name, new_judge)) == {"serve_complaint_copy", "trial_time_limit"}
+    assert cf.cases.GetCase(cs.GetCaseRequest(name=case.name), metadata=cf.md(new_judge)).case.name == case.name
+    gone = refused(lambda: cf.cases.GetCase(cs.GetCaseRequest(name=case.name), metadata=cf.md(JUDGE)))
+    assert gone.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    # The next rung's reminder (due Sat 03-14 → Mon 03-16; 2 days before: 03-14) reaches the new
+    # judge, not the old.
+    cf.set_clock(at(date(2026, 3, 14)))
+    eventually(lambda: [m for m in inbox(cf, new_judge).messages if m.node == serve], what="the new judge reminded")
+    assert [m for m in inbox(cf, JUDGE).messages if m.node == serve] == []
+
+    # A transfer to another division moves the case's open nodes in the counters.
+    def open_in(department: str) -> int:
+        rows = cf.stats.ListNodeStatistics(ss.ListNodeStatisticsRequest(parent=f"courts/{COURT}"),
+                                           metadata=cf.md(PRESIDENT)).node_statistics
+        return sum(r.open_count for r in rows if r.department == department)
+    here, there = open_in(DEPARTMENT), open_in(other_division)
+    update("move-12-division", reason=case_pb2.CASE_CHANGE_REASON_TRANSFER, department=other_division,
+           handler=f"users/{OTHER_JUDGE}")
+    eventually(lambda: (open_in(DEPARTMENT), open_in(other_division)) == (here - 2, there + 2),
+               what="two open nodes counted in the new division")
+    assert nodes_of(cf, case.name, OTHER_JUDGE)["trial_time_limit"].responsible == f"users/{OTHER_JUDGE}"
+
+    # The audit log says what changed, from what to what, and why.
+    def audited():
+        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(filter=f'resource = "{case.name}"'),
+                                            metadata=cf.md(AUDITOR)).audit_records
+        return [r.operation.detail for r in records if r.operation.action.endswith("CaseService/UpdateCase")]
+    details = eventually(lambda: len(audited()) == 2 and audited(), what="both changes audited")
+    assert f"承办人：users/{JUDGE} → users/{new_judge}；原因：工作调整；生效日期：2026-03-09" in details
+    assert any(f"承办部门：{DEPARTMENT} → {other_division}" in d and "原因：移交" in d for d in details)

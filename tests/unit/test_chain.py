@@ -136,3 +136,15 @@ def test_inserted_record_is_detected():
     extra = {**RECORD, "sequence": 99}
     records.insert(4, {"content": extra, "previous_hash": records[3]["hash"], "hash": link(records[3]["hash"], extra)})
     assert first_bad(records) == 5
+
+
+def test_a_change_detail_is_hashed_when_set_and_old_records_hash_as_before():
+    from services.audit.chain import CONTENT_FIELDS, hashed_content
+
+    full = {f: RECORD.get(f, "") for f in CONTENT_FIELDS}
+    # A record written before `detail` existed (empty) hashes exactly as it did then.
+    assert link(PREV, hashed_content({**full, "detail": ""})) == link(PREV, full)
+    changed = {**full, "detail": "handler: users/a → users/b；原因：回避"}
+    assert link(PREV, hashed_content(changed)) != link(PREV, full)
+    assert link(PREV, hashed_content({**changed, "detail": "handler: users/a → users/c；原因：回避"})) != \
+        link(PREV, hashed_content(changed))

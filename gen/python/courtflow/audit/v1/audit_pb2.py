@@ -28,7 +28,7 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63ourtflow/audit/v1/audit.proto\x12\x12\x63ourtflow.audit.v1\x1a courtflow/common/v1/caller.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf7\x02\n\tOperation\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x1a\n\x12\x61\x63tor_display_name\x18\x03 \x01(\t\x12\'\n\x04role\x18\x04 \x01(\x0e\x32\x19.courtflow.common.v1.Role\x12\r\n\x05\x63ourt\x18\x05 \x01(\t\x12\x12\n\ndepartment\x18\x06 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x07 \x01(\t\x12\x10\n\x08resource\x18\x08 \x01(\t\x12/\n\x06result\x18\t \x01(\x0e\x32\x1f.courtflow.audit.v1.AuditResult\x12\x14\n\x0c\x65rror_reason\x18\n \x01(\t\x12\x16\n\x0e\x63lient_address\x18\x0b \x01(\t\x12\x12\n\nuser_agent\x18\x0c \x01(\t\x12\x10\n\x08trace_id\x18\r \x01(\t\x12.\n\noccur_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08reporter\x18\x0f \x01(\t\"\x9f\x02\n\x0b\x41uditRecord\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08sequence\x18\x02 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x36\n\toperation\x18\x03 \x01(\x0b\x32\x1d.courtflow.audit.v1.OperationB\x04\xe2\x41\x01\x03\x12\x12\n\x04hash\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\rprevious_hash\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0brecord_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:D\xea\x41\x41\n\"courtflow.court.gov.cn/AuditRecord\x12\x1b\x61uditRecords/{audit_record}*y\n\x0b\x41uditResult\x12\x1c\n\x18\x41UDIT_RESULT_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41UDIT_RESULT_SUCCEEDED\x10\x01\x12\x17\n\x13\x41UDIT_RESULT_DENIED\x10\x02\x12\x17\n\x13\x41UDIT_RESULT_FAILED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63ourtflow/audit/v1/audit.proto\x12\x12\x63ourtflow.audit.v1\x1a courtflow/common/v1/caller.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x87\x03\n\tOperation\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x1a\n\x12\x61\x63tor_display_name\x18\x03 \x01(\t\x12\'\n\x04role\x18\x04 \x01(\x0e\x32\x19.courtflow.common.v1.Role\x12\r\n\x05\x63ourt\x18\x05 \x01(\t\x12\x12\n\ndepartment\x18\x06 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x07 \x01(\t\x12\x10\n\x08resource\x18\x08 \x01(\t\x12/\n\x06result\x18\t \x01(\x0e\x32\x1f.courtflow.audit.v1.AuditResult\x12\x14\n\x0c\x65rror_reason\x18\n \x01(\t\x12\x16\n\x0e\x63lient_address\x18\x0b \x01(\t\x12\x12\n\nuser_agent\x18\x0c \x01(\t\x12\x10\n\x08trace_id\x18\r \x01(\t\x12.\n\noccur_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08reporter\x18\x0f \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x10 \x01(\t\"\x9f\x02\n\x0b\x41uditRecord\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08sequence\x18\x02 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x36\n\toperation\x18\x03 \x01(\x0b\x32\x1d.courtflow.audit.v1.OperationB\x04\xe2\x41\x01\x03\x12\x12\n\x04hash\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\rprevious_hash\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0brecord_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:D\xea\x41\x41\n\"courtflow.court.gov.cn/AuditRecord\x12\x1b\x61uditRecords/{audit_record}*y\n\x0b\x41uditResult\x12\x1c\n\x18\x41UDIT_RESULT_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41UDIT_RESULT_SUCCEEDED\x10\x01\x12\x17\n\x13\x41UDIT_RESULT_DENIED\x10\x02\x12\x17\n\x13\x41UDIT_RESULT_FAILED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,10 +49,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_AUDITRECORD'].fields_by_name['record_time']._serialized_options = b'\342A\001\003'
   _globals['_AUDITRECORD']._loaded_options = None
   _globals['_AUDITRECORD']._serialized_options = b'\352AA\n\"courtflow.court.gov.cn/AuditRecord\022\033auditRecords/{audit_record}'
-  _globals['_AUDITRESULT']._serialized_start=849
-  _globals['_AUDITRESULT']._serialized_end=970
+  _globals['_AUDITRESULT']._serialized_start=865
+  _globals['_AUDITRESULT']._serialized_end=986
   _globals['_OPERATION']._serialized_start=182
-  _globals['_OPERATION']._serialized_end=557
-  _globals['_AUDITRECORD']._serialized_start=560
-  _globals['_AUDITRECORD']._serialized_end=847
+  _globals['_OPERATION']._serialized_end=573
+  _globals['_AUDITRECORD']._serialized_start=576
+  _globals['_AUDITRECORD']._serialized_end=863
 # @@protoc_insertion_point(module_scope)

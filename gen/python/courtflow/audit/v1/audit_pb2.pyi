@@ -24,7 +24,7 @@ AUDIT_RESULT_DENIED: AuditResult
 AUDIT_RESULT_FAILED: AuditResult
 
 class Operation(_message.Message):
-    __slots__ = ("id", "actor", "actor_display_name", "role", "court", "department", "action", "resource", "result", "error_reason", "client_address", "user_agent", "trace_id", "occur_time", "reporter")
+    __slots__ = ("id", "actor", "actor_display_name", "role", "court", "department", "action", "resource", "result", "error_reason", "client_address", "user_agent", "trace_id", "occur_time", "reporter", "detail")
     ID_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     ACTOR_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -40,6 +40,7 @@ class Operation(_message.Message):
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     OCCUR_TIME_FIELD_NUMBER: _ClassVar[int]
     REPORTER_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
     id: str
     actor: str
     actor_display_name: str
@@ -55,7 +56,8 @@ class Operation(_message.Message):
     trace_id: str
     occur_time: _timestamp_pb2.Timestamp
     reporter: str
-    def __init__(self, id: _Optional[str] = ..., actor: _Optional[str] = ..., actor_display_name: _Optional[str] = ..., role: _Optional[_Union[_caller_pb2.Role, str]] = ..., court: _Optional[str] = ..., department: _Optional[str] = ..., action: _Optional[str] = ..., resource: _Optional[str] = ..., result: _Optional[_Union[AuditResult, str]] = ..., error_reason: _Optional[str] = ..., client_address: _Optional[str] = ..., user_agent: _Optional[str] = ..., trace_id: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reporter: _Optional[str] = ...) -> None: ...
+    detail: str
+    def __init__(self, id: _Optional[str] = ..., actor: _Optional[str] = ..., actor_display_name: _Optional[str] = ..., role: _Optional[_Union[_caller_pb2.Role, str]] = ..., court: _Optional[str] = ..., department: _Optional[str] = ..., action: _Optional[str] = ..., resource: _Optional[str] = ..., result: _Optional[_Union[AuditResult, str]] = ..., error_reason: _Optional[str] = ..., client_address: _Optional[str] = ..., user_agent: _Optional[str] = ..., trace_id: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reporter: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class AuditRecord(_message.Message):
     __slots__ = ("name", "sequence", "operation", "hash", "previous_hash", "record_time")

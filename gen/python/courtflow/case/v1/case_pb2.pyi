@@ -56,6 +56,16 @@ class PartyRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PARTY_ROLE_EXECUTION_APPLICANT: _ClassVar[PartyRole]
     PARTY_ROLE_EXECUTION_RESPONDENT: _ClassVar[PartyRole]
 
+class CaseChangeReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CASE_CHANGE_REASON_UNSPECIFIED: _ClassVar[CaseChangeReason]
+    CASE_CHANGE_REASON_ASSIGNMENT: _ClassVar[CaseChangeReason]
+    CASE_CHANGE_REASON_REASSIGNMENT: _ClassVar[CaseChangeReason]
+    CASE_CHANGE_REASON_RECUSAL: _ClassVar[CaseChangeReason]
+    CASE_CHANGE_REASON_TRANSFER: _ClassVar[CaseChangeReason]
+    CASE_CHANGE_REASON_CUSTODY: _ClassVar[CaseChangeReason]
+    CASE_CHANGE_REASON_CORRECTION: _ClassVar[CaseChangeReason]
+
 class CaseEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CASE_EVENT_TYPE_UNSPECIFIED: _ClassVar[CaseEventType]
@@ -227,6 +237,13 @@ PARTY_ROLE_APPELLANT: PartyRole
 PARTY_ROLE_APPELLEE: PartyRole
 PARTY_ROLE_EXECUTION_APPLICANT: PartyRole
 PARTY_ROLE_EXECUTION_RESPONDENT: PartyRole
+CASE_CHANGE_REASON_UNSPECIFIED: CaseChangeReason
+CASE_CHANGE_REASON_ASSIGNMENT: CaseChangeReason
+CASE_CHANGE_REASON_REASSIGNMENT: CaseChangeReason
+CASE_CHANGE_REASON_RECUSAL: CaseChangeReason
+CASE_CHANGE_REASON_TRANSFER: CaseChangeReason
+CASE_CHANGE_REASON_CUSTODY: CaseChangeReason
+CASE_CHANGE_REASON_CORRECTION: CaseChangeReason
 CASE_EVENT_TYPE_UNSPECIFIED: CaseEventType
 CASE_EVENT_TYPE_ASSIGNED: CaseEventType
 CASE_EVENT_TYPE_HANDLER_CHANGED: CaseEventType
@@ -376,7 +393,7 @@ class Party(_message.Message):
     def __init__(self, role: _Optional[_Union[PartyRole, str]] = ..., display_name: _Optional[str] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes", "receive_date", "judgment_date", "effective_date", "close_date", "archive_date")
+    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes", "receive_date", "judgment_date", "effective_date", "close_date", "archive_date", "etag")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CASE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -397,6 +414,7 @@ class Case(_message.Message):
     EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
     CLOSE_DATE_FIELD_NUMBER: _ClassVar[int]
     ARCHIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     name: str
     case_number: str
     case_type: CaseType
@@ -417,7 +435,8 @@ class Case(_message.Message):
     effective_date: _date_pb2.Date
     close_date: _date_pb2.Date
     archive_date: _date_pb2.Date
-    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., judgment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., judgment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class CaseEvent(_message.Message):
     __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date")

@@ -26,9 +26,11 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from courtflow.case.v1 import case_pb2 as courtflow_dot_case_dot_v1_dot_case__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/case/v1/case_service.proto\x12\x11\x63ourtflow.case.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"S\n\x0eGetCaseRequest\x12\x41\n\x04name\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\"8\n\x0fGetCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"\x9e\x01\n\x10ListCasesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.courtflow.case.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xae\x01\n\x11\x43reateCaseRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x31\n\x04\x63\x61se\x18\x02 \x01(\x0b\x32\x17.courtflow.case.v1.CaseB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x35\n\nrequest_id\x18\x03 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\";\n\x12\x43reateCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"\xd2\x01\n\x16RecordCaseEventRequest\x12\x43\n\x06parent\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\x12<\n\ncase_event\x18\x02 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEventB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x35\n\nrequest_id\x18\x03 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\"K\n\x17RecordCaseEventResponse\x12\x30\n\ncase_event\x18\x01 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEvent2\xad\x04\n\x0b\x43\x61seService\x12u\n\x07GetCase\x12!.courtflow.case.v1.GetCaseRequest\x1a\".courtflow.case.v1.GetCaseResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=courts/*/cases/*}\x12{\n\tListCases\x12#.courtflow.case.v1.ListCasesRequest\x1a$.courtflow.case.v1.ListCasesResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=courts/*}/cases\x12\x84\x01\n\nCreateCase\x12$.courtflow.case.v1.CreateCaseRequest\x1a%.courtflow.case.v1.CreateCaseResponse\")\x82\xd3\xe4\x93\x02#\"\x1b/v1/{parent=courts/*}/cases:\x04\x63\x61se\x12\xa2\x01\n\x0fRecordCaseEvent\x12).courtflow.case.v1.RecordCaseEventRequest\x1a*.courtflow.case.v1.RecordCaseEventResponse\"8\x82\xd3\xe4\x93\x02\x32\"$/v1/{parent=courts/*/cases/*}/events:\ncase_eventb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$courtflow/case/v1/case_service.proto\x12\x11\x63ourtflow.case.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x16google/type/date.proto\"S\n\x0eGetCaseRequest\x12\x41\n\x04name\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\"8\n\x0fGetCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"\x9e\x01\n\x10ListCasesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"T\n\x11ListCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.courtflow.case.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xae\x01\n\x11\x43reateCaseRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x31\n\x04\x63\x61se\x18\x02 \x01(\x0b\x32\x17.courtflow.case.v1.CaseB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x35\n\nrequest_id\x18\x03 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\";\n\x12\x43reateCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"\xd2\x01\n\x16RecordCaseEventRequest\x12\x43\n\x06parent\x18\x01 \x01(\tB3\xe2\x41\x01\x02\xbaH,r*2(^courts/[0-9]{2,12}/cases/[0-9a-f-]{36}$\x12<\n\ncase_event\x18\x02 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEventB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x35\n\nrequest_id\x18\x03 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\"K\n\x17RecordCaseEventResponse\x12\x30\n\ncase_event\x18\x01 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEvent\"\xaa\x02\n\x11UpdateCaseRequest\x12\x31\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.CaseB\n\xe2\x41\x01\x02\xbaH\x03\xd8\x01\x03\x12;\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\x12\x43\n\x06reason\x18\x03 \x01(\x0e\x32#.courtflow.case.v1.CaseChangeReasonB\x0e\xe2\x41\x01\x02\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12)\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x04 \x01(\x0b\x32\x11.google.type.Date\x12\x35\n\nrequest_id\x18\x05 \x01(\tB!\xe2\x41\x01\x02\xbaH\x1ar\x18\x10\x01\x18@2\x12^[A-Za-z0-9._:-]+$\";\n\x12UpdateCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case2\xb9\x05\n\x0b\x43\x61seService\x12u\n\x07GetCase\x12!.courtflow.case.v1.GetCaseRequest\x1a\".courtflow.case.v1.GetCaseResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=courts/*/cases/*}\x12{\n\tListCases\x12#.courtflow.case.v1.ListCasesRequest\x1a$.courtflow.case.v1.ListCasesResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=courts/*}/cases\x12\x84\x01\n\nCreateCase\x12$.courtflow.case.v1.CreateCaseRequest\x1a%.courtflow.case.v1.CreateCaseResponse\")\x82\xd3\xe4\x93\x02#\"\x1b/v1/{parent=courts/*}/cases:\x04\x63\x61se\x12\x89\x01\n\nUpdateCase\x12$.courtflow.case.v1.UpdateCaseRequest\x1a%.courtflow.case.v1.UpdateCaseResponse\".\x82\xd3\xe4\x93\x02(2 /v1/{case.name=courts/*/cases/*}:\x04\x63\x61se\x12\xa2\x01\n\x0fRecordCaseEvent\x12).courtflow.case.v1.RecordCaseEventRequest\x1a*.courtflow.case.v1.RecordCaseEventResponse\"8\x82\xd3\xe4\x93\x02\x32\"$/v1/{parent=courts/*/cases/*}/events:\ncase_eventb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -57,30 +59,44 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['case_event']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
   _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['request_id']._loaded_options = None
   _globals['_RECORDCASEEVENTREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\002\272H\032r\030\020\001\030@2\022^[A-Za-z0-9._:-]+$'
+  _globals['_UPDATECASEREQUEST'].fields_by_name['case']._loaded_options = None
+  _globals['_UPDATECASEREQUEST'].fields_by_name['case']._serialized_options = b'\342A\001\002\272H\003\330\001\003'
+  _globals['_UPDATECASEREQUEST'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATECASEREQUEST'].fields_by_name['update_mask']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
+  _globals['_UPDATECASEREQUEST'].fields_by_name['reason']._loaded_options = None
+  _globals['_UPDATECASEREQUEST'].fields_by_name['reason']._serialized_options = b'\342A\001\002\272H\007\202\001\004\020\001 \000'
+  _globals['_UPDATECASEREQUEST'].fields_by_name['request_id']._loaded_options = None
+  _globals['_UPDATECASEREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\002\272H\032r\030\020\001\030@2\022^[A-Za-z0-9._:-]+$'
   _globals['_CASESERVICE'].methods_by_name['GetCase']._loaded_options = None
   _globals['_CASESERVICE'].methods_by_name['GetCase']._serialized_options = b'\202\323\344\223\002\035\022\033/v1/{name=courts/*/cases/*}'
   _globals['_CASESERVICE'].methods_by_name['ListCases']._loaded_options = None
   _globals['_CASESERVICE'].methods_by_name['ListCases']._serialized_options = b'\202\323\344\223\002\035\022\033/v1/{parent=courts/*}/cases'
   _globals['_CASESERVICE'].methods_by_name['CreateCase']._loaded_options = None
   _globals['_CASESERVICE'].methods_by_name['CreateCase']._serialized_options = b'\202\323\344\223\002#\"\033/v1/{parent=courts/*}/cases:\004case'
+  _globals['_CASESERVICE'].methods_by_name['UpdateCase']._loaded_options = None
+  _globals['_CASESERVICE'].methods_by_name['UpdateCase']._serialized_options = b'\202\323\344\223\002(2 /v1/{case.name=courts/*/cases/*}:\004case'
   _globals['_CASESERVICE'].methods_by_name['RecordCaseEvent']._loaded_options = None
   _globals['_CASESERVICE'].methods_by_name['RecordCaseEvent']._serialized_options = b'\202\323\344\223\0022\"$/v1/{parent=courts/*/cases/*}/events:\ncase_event'
-  _globals['_GETCASEREQUEST']._serialized_start=181
-  _globals['_GETCASEREQUEST']._serialized_end=264
-  _globals['_GETCASERESPONSE']._serialized_start=266
-  _globals['_GETCASERESPONSE']._serialized_end=322
-  _globals['_LISTCASESREQUEST']._serialized_start=325
-  _globals['_LISTCASESREQUEST']._serialized_end=483
-  _globals['_LISTCASESRESPONSE']._serialized_start=485
-  _globals['_LISTCASESRESPONSE']._serialized_end=569
-  _globals['_CREATECASEREQUEST']._serialized_start=572
-  _globals['_CREATECASEREQUEST']._serialized_end=746
-  _globals['_CREATECASERESPONSE']._serialized_start=748
-  _globals['_CREATECASERESPONSE']._serialized_end=807
-  _globals['_RECORDCASEEVENTREQUEST']._serialized_start=810
-  _globals['_RECORDCASEEVENTREQUEST']._serialized_end=1020
-  _globals['_RECORDCASEEVENTRESPONSE']._serialized_start=1022
-  _globals['_RECORDCASEEVENTRESPONSE']._serialized_end=1097
-  _globals['_CASESERVICE']._serialized_start=1100
-  _globals['_CASESERVICE']._serialized_end=1657
+  _globals['_GETCASEREQUEST']._serialized_start=239
+  _globals['_GETCASEREQUEST']._serialized_end=322
+  _globals['_GETCASERESPONSE']._serialized_start=324
+  _globals['_GETCASERESPONSE']._serialized_end=380
+  _globals['_LISTCASESREQUEST']._serialized_start=383
+  _globals['_LISTCASESREQUEST']._serialized_end=541
+  _globals['_LISTCASESRESPONSE']._serialized_start=543
+  _globals['_LISTCASESRESPONSE']._serialized_end=627
+  _globals['_CREATECASEREQUEST']._serialized_start=630
+  _globals['_CREATECASEREQUEST']._serialized_end=804
+  _globals['_CREATECASERESPONSE']._serialized_start=806
+  _globals['_CREATECASERESPONSE']._serialized_end=865
+  _globals['_RECORDCASEEVENTREQUEST']._serialized_start=868
+  _globals['_RECORDCASEEVENTREQUEST']._serialized_end=1078
+  _globals['_RECORDCASEEVENTRESPONSE']._serialized_start=1080
+  _globals['_RECORDCASEEVENTRESPONSE']._serialized_end=1155
+  _globals['_UPDATECASEREQUEST']._serialized_start=1158
+  _globals['_UPDATECASEREQUEST']._serialized_end=1456
+  _globals['_UPDATECASERESPONSE']._serialized_start=1458
+  _globals['_UPDATECASERESPONSE']._serialized_end=1517
+  _globals['_CASESERVICE']._serialized_start=1520
+  _globals['_CASESERVICE']._serialized_end=2217
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,8 @@ from buf.validate import validate_pb2 as _validate_pb2
 from courtflow.case.v1 import case_pb2 as _case_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.type import date_pb2 as _date_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -73,3 +75,23 @@ class RecordCaseEventResponse(_message.Message):
     CASE_EVENT_FIELD_NUMBER: _ClassVar[int]
     case_event: _case_pb2.CaseEvent
     def __init__(self, case_event: _Optional[_Union[_case_pb2.CaseEvent, _Mapping]] = ...) -> None: ...
+
+class UpdateCaseRequest(_message.Message):
+    __slots__ = ("case", "update_mask", "reason", "effective_date", "request_id")
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    case: _case_pb2.Case
+    update_mask: _field_mask_pb2.FieldMask
+    reason: _case_pb2.CaseChangeReason
+    effective_date: _date_pb2.Date
+    request_id: str
+    def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., reason: _Optional[_Union[_case_pb2.CaseChangeReason, str]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class UpdateCaseResponse(_message.Message):
+    __slots__ = ("case",)
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    case: _case_pb2.Case
+    def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ...) -> None: ...

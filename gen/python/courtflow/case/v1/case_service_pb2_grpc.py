@@ -50,6 +50,11 @@ class CaseServiceStub:
                 request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseRequest.SerializeToString,
                 response_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseResponse.FromString,
                 _registered_method=True)
+        self.UpdateCase = channel.unary_unary(
+                '/courtflow.case.v1.CaseService/UpdateCase',
+                request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseRequest.SerializeToString,
+                response_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseResponse.FromString,
+                _registered_method=True)
         self.RecordCaseEvent = channel.unary_unary(
                 '/courtflow.case.v1.CaseService/RecordCaseEvent',
                 request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventRequest.SerializeToString,
@@ -82,6 +87,15 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateCase(self, request, context):
+        """Changes a running case (AIP-134): its handler (分案、变更承办人), department (移交), custody
+        (羁押、释放), cause, parties or case number (更正). Its open nodes follow the new handler and
+        department. Idempotent on request_id; a stale etag is ABORTED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RecordCaseEvent(self, request, context):
         """Records a business event of a case (送达、开庭、宣判、结案…). Idempotent on request_id.
         """
@@ -106,6 +120,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.CreateCase,
                     request_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseRequest.FromString,
                     response_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseResponse.SerializeToString,
+            ),
+            'UpdateCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCase,
+                    request_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseRequest.FromString,
+                    response_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseResponse.SerializeToString,
             ),
             'RecordCaseEvent': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordCaseEvent,
@@ -195,6 +214,33 @@ class CaseService:
             '/courtflow.case.v1.CaseService/CreateCase',
             courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseRequest.SerializeToString,
             courtflow_dot_case_dot_v1_dot_case__service__pb2.CreateCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.case.v1.CaseService/UpdateCase',
+            courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseRequest.SerializeToString,
+            courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,

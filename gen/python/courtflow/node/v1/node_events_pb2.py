@@ -26,7 +26,7 @@ from courtflow.node.v1 import node_pb2 as courtflow_dot_node_dot_v1_dot_node__pb
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/node/v1/node_events.proto\x12\x11\x63ourtflow.node.v1\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x16google/type/date.proto\"3\n\nNodeOpened\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"^\n\nNodeWarned\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x11\n\trung_days\x18\x02 \x01(\x05\x12\x16\n\x0e\x64\x61ys_remaining\x18\x03 \x01(\x05\"a\n\x0bNodeOverdue\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\x15\n\rwarned_before\x18\x03 \x01(\x08\"[\n\rNodeEscalated\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\r\n\x05level\x18\x03 \x01(\x05\"\x8f\x01\n\x13NodeDeadlineChanged\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12,\n\x11previous_due_date\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0b\x61pplication\x18\x04 \x01(\t\"N\n\x14\x43\x61lendarYearImported\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"m\n\rNodeCompleted\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\'\n\x0c\x63ompleted_on\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0c\n\x04late\x18\x03 \x01(\x08\"p\n\x12\x41pplicationCreated\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"p\n\x12\x41pplicationDecided\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"3\n\nNodeLocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"J\n\x0cNodeUnlocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x13\n\x0b\x61pplication\x18\x02 \x01(\t\"`\n\x11NodeOpenAtClosing\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12$\n\tclosed_on\x18\x02 \x01(\x0b\x32\x11.google.type.Dateb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/node/v1/node_events.proto\x12\x11\x63ourtflow.node.v1\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x16google/type/date.proto\"3\n\nNodeOpened\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"^\n\nNodeWarned\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x11\n\trung_days\x18\x02 \x01(\x05\x12\x16\n\x0e\x64\x61ys_remaining\x18\x03 \x01(\x05\"a\n\x0bNodeOverdue\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\x15\n\rwarned_before\x18\x03 \x01(\x08\"[\n\rNodeEscalated\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\r\n\x05level\x18\x03 \x01(\x05\"\x8f\x01\n\x13NodeDeadlineChanged\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12,\n\x11previous_due_date\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0b\x61pplication\x18\x04 \x01(\t\"N\n\x14\x43\x61lendarYearImported\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"r\n\x0eNodeReassigned\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x1b\n\x13previous_department\x18\x02 \x01(\t\x12\x1c\n\x14previous_responsible\x18\x03 \x01(\t\"m\n\rNodeCompleted\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\'\n\x0c\x63ompleted_on\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0c\n\x04late\x18\x03 \x01(\x08\"p\n\x12\x41pplicationCreated\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"p\n\x12\x41pplicationDecided\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"3\n\nNodeLocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"J\n\x0cNodeUnlocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x13\n\x0b\x61pplication\x18\x02 \x01(\t\"`\n\x11NodeOpenAtClosing\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12$\n\tclosed_on\x18\x02 \x01(\x0b\x32\x11.google.type.Dateb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -45,16 +45,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODEDEADLINECHANGED']._serialized_end=597
   _globals['_CALENDARYEARIMPORTED']._serialized_start=599
   _globals['_CALENDARYEARIMPORTED']._serialized_end=677
-  _globals['_NODECOMPLETED']._serialized_start=679
-  _globals['_NODECOMPLETED']._serialized_end=788
-  _globals['_APPLICATIONCREATED']._serialized_start=790
-  _globals['_APPLICATIONCREATED']._serialized_end=902
-  _globals['_APPLICATIONDECIDED']._serialized_start=904
-  _globals['_APPLICATIONDECIDED']._serialized_end=1016
-  _globals['_NODELOCKED']._serialized_start=1018
-  _globals['_NODELOCKED']._serialized_end=1069
-  _globals['_NODEUNLOCKED']._serialized_start=1071
-  _globals['_NODEUNLOCKED']._serialized_end=1145
-  _globals['_NODEOPENATCLOSING']._serialized_start=1147
-  _globals['_NODEOPENATCLOSING']._serialized_end=1243
+  _globals['_NODEREASSIGNED']._serialized_start=679
+  _globals['_NODEREASSIGNED']._serialized_end=793
+  _globals['_NODECOMPLETED']._serialized_start=795
+  _globals['_NODECOMPLETED']._serialized_end=904
+  _globals['_APPLICATIONCREATED']._serialized_start=906
+  _globals['_APPLICATIONCREATED']._serialized_end=1018
+  _globals['_APPLICATIONDECIDED']._serialized_start=1020
+  _globals['_APPLICATIONDECIDED']._serialized_end=1132
+  _globals['_NODELOCKED']._serialized_start=1134
+  _globals['_NODELOCKED']._serialized_end=1185
+  _globals['_NODEUNLOCKED']._serialized_start=1187
+  _globals['_NODEUNLOCKED']._serialized_end=1261
+  _globals['_NODEOPENATCLOSING']._serialized_start=1263
+  _globals['_NODEOPENATCLOSING']._serialized_end=1359
 # @@protoc_insertion_point(module_scope)

@@ -61,6 +61,16 @@ class CalendarYearImported(_message.Message):
     calendar_year: _node_pb2.CalendarYear
     def __init__(self, calendar_year: _Optional[_Union[_node_pb2.CalendarYear, _Mapping]] = ...) -> None: ...
 
+class NodeReassigned(_message.Message):
+    __slots__ = ("node", "previous_department", "previous_responsible")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_RESPONSIBLE_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    previous_department: str
+    previous_responsible: str
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., previous_department: _Optional[str] = ..., previous_responsible: _Optional[str] = ...) -> None: ...
+
 class NodeCompleted(_message.Message):
     __slots__ = ("node", "completed_on", "late")
     NODE_FIELD_NUMBER: _ClassVar[int]

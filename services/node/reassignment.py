@@ -1,0 +1,55 @@
+"""A case's open nodes follow a change of the case (UpdateCase, issue 18).
+
+- The nodes whose responsible role is the handler go to the new handler; those held by a
+  department role (the division head) to its holder in the case's new department; a court
+  role's holder stays. Every open node takes the new department (scope and counters follow it)
+  and case number. Completed nodes stay where they were: the history keeps who did what, where.
+- The clock does not change (a reassignment is not an extension), except that a custody change
+  re-derives the custody terms (catalogue `custody_term`), whose last day rolls or not with it.
+- Each node that moved is published (NodeReassigned); a re-derived one as NodeDeadlineChanged.
+  Reminders due later go to whoever holds the node then; those already delivered stay delivered.
+"""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from courtflow.case.v1.case_pb2 import Case
+from courtflow.node.v1.node_pb2 import NodeState
+
+from services.common.uow import UnitOfWork
+from services.node import events
+from services.node.calendar import HolidayCalendar
+from services.node.catalog import Catalog
+from services.node.models import NodeRow
+from services.node.people import ResponsibleResolver
+from services.node.service import reschedule
+
+
+def follow_case_change(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, case: Case,
+                       changed: list[str], effective: str) -> int:
+    """Move the case's open nodes with it; returns how many moved or were re-derived."""
+    _, court, _, case_id = case.name.split("/")
+    nodes = uow.session.scalars(select(NodeRow).where(
+        NodeRow.case_id == uuid.UUID(case_id), NodeRow.state != NodeState.NODE_STATE_COMPLETED)
+        .order_by(NodeRow.id).with_for_update()).all()
+    holder = ResponsibleResolver(uow.session, court=court, department=case.department, handler=case.handler)
+    touched = 0
+    for node in nodes:
+        before = (node.department, node.responsible)
+        node.department, node.case_number = case.department, case.case_number
+        node.responsible = holder(node.responsible_role)
+        rederived = False
+        if "custody" in changed:
+            rule = catalog.rule(node.node_type)
+            custody = case.custody and rule is not None and rule.custody_term
+            if custody != node.custody:
+                node.custody = custody
+                reschedule(uow, node, calendar, reason=f"羁押状态变更（{effective}起{'在押' if custody else '解除羁押'}）")
+                rederived = True
+        if (node.department, node.responsible) != before:
+            uow.publish(events.node_reassigned(node, previous_department=before[0], previous_responsible=before[1]),
+                        court=node.court, aggregate_type="node", aggregate_id=node.name)
+        touched += rederived or (node.department, node.responsible) != before
+    return touched
