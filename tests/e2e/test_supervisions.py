@@ -531,6 +531,24 @@ def test_in_custody_only_the_custody_term_keeps_its_day(cf):
     assert not any("羁押" in line for line in notify.explanation)
 
 
+def test_a_defendant_detained_later_makes_the_custody_term_keep_its_day(cf):
+    """UpdateCase custody (issue 18): the custody term is re-derived; the other periods are not."""
+    from google.protobuf.field_mask_pb2 import FieldMask
+
+    cf.set_clock(at(date(2026, 9, 28)))
+    case = file_case(cf, 9203, case_type="criminal", handler="judge.440101.criminal.2", filed=date(2026, 9, 28))
+    limit = wait_node(cf, case, "trial_time_limit_criminal_first_instance")
+    assert due(limit) == date(2026, 11, 30)   # at liberty: Sat 11-28 rolls to Monday
+    notify = wait_node(cf, case, "notify_defense_rights")
+    cf.cases.UpdateCase(cs.UpdateCaseRequest(
+        case=case_pb2.Case(name=case.name, custody=True), update_mask=FieldMask(paths=["custody"]),
+        reason=case_pb2.CASE_CHANGE_REASON_CUSTODY, request_id="custody-9203"), metadata=cf.md(COURT_SYSTEM))
+    held = eventually(lambda: (n := nodes_of(cf, case)["trial_time_limit_criminal_first_instance"]) and
+                      due(n) == date(2026, 11, 28) and n, what="the custody term re-derived")
+    assert "羁押期间不因节假日顺延（刑事诉讼法）" in held.explanation and any("羁押状态变更" in x for x in held.explanation)
+    assert due(nodes_of(cf, case)["notify_defense_rights"]) == due(notify)   # not a custody term: as it was
+
+
 def test_the_handler_checks_a_hearing_date_on_a_case_with_nodes_of_others(cf):
     """Filing opens nodes of the division head (分案) and the trial management office (分案指标)
     beside the judge's: the judge may still check a hearing date on their own case (issue 19,
