@@ -29,7 +29,7 @@ from services.common.uow import UnitOfWork
 from services.node import events, time_limits
 from services.node.calendars import CalendarStore
 from services.node.models import ApplicationRow, NodeRow
-from services.node.periods import Period, Unit
+from services.node.periods import MAX_YEARS, Period, Unit
 from services.node.service import list_in_scope, reschedule, visible_node
 from services.node.time_limits import KIND_LABELS, ClockFacts, TimeLimitRules, Warning
 
@@ -149,6 +149,9 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
                                 f"未知的扣除事由 {new.reason_code!r}，可选：{', '.join(sorted(rules.reasons))}")
         if new.end < new.start:
             raise invalid_field("application.end_date", f"扣除终止日 {new.end} 早于起始日 {new.start}")
+        if (new.end - new.start).days > MAX_YEARS * 366:
+            # No reason to deduct lasts that long (2026-12-01 to 2099-12-31 was accepted).
+            raise invalid_field("application.end_date", f"扣除期间 {new.start} 至 {new.end} 超过 {MAX_YEARS} 年")
         _after_anchor(node, new.start)
         for x in node.exclusions:
             if new.start < date.fromisoformat(x["end"]) and date.fromisoformat(x["start"]) < new.end:

@@ -214,6 +214,9 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
         (dict(kind=K.APPLICATION_KIND_EXTENSION, reason="x", materials=["a"]), "application.extension"),
         (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="6y", reason="x"), "application.extension"),
         (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="0m", reason="x"), "application.extension"),
+        # An absurd deduction (it was accepted): refused where it is entered.
+        (dict(kind=K.APPLICATION_KIND_DEDUCTION, reason_code="public_notice", reason="x", materials=["a"],
+              start_date=pb(date(2026, 3, 10)), end_date=pb(date(2099, 12, 31))), "application.end_date"),
         # An absurd extension (it was approved, due 2110-06-30): refused where it is entered.
         (dict(kind=K.APPLICATION_KIND_EXTENSION, extension="999m", reason="x", materials=["a"]),
          "application.extension"),
