@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common import metrics
 from services.common.events import Event, decode, event_snake, stream_name
-from services.common.streams import DEAD_LETTER_PREFIX, ensure_producer_stream
+from services.common.streams import DEAD_LETTER_PREFIX, StreamPolicy, ensure_producer_stream
 from services.common.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,9 @@ class Subscription:
 
 class ConsumerRunner:
     def __init__(self, sub: Subscription, *, js: JetStreamContext, uow_factory: Callable[[], UnitOfWork],
-                 dead_letters: Table) -> None:
+                 dead_letters: Table, streams: StreamPolicy = StreamPolicy()) -> None:
         self.sub = sub
+        self._streams = streams
         self._js = js
         self._uow = uow_factory
         self._dead_letters = dead_letters
@@ -92,7 +93,7 @@ class ConsumerRunner:
         self._handlers = {t.DESCRIPTOR.full_name: h for t, h in sub.handlers.items()}
 
     async def start(self) -> None:
-        await ensure_producer_stream(self._js, self.sub.producer)
+        await ensure_producer_stream(self._js, self.sub.producer, self._streams)
         config = ConsumerConfig(
             durable_name=self.sub.durable, ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
             filter_subjects=self.sub.subjects, max_deliver=self.sub.max_deliver, ack_wait=ACK_WAIT_SECONDS,

@@ -38,7 +38,7 @@ from services.common.guard import Guard
 from services.common.migrate import upgrade
 from services.common.relay import OutboxRelay
 from services.common.settings import CommonSettings
-from services.common.streams import ensure_dead_letter_stream, ensure_producer_stream
+from services.common.streams import StreamPolicy, ensure_dead_letter_stream, ensure_producer_stream
 from services.common.telemetry import setup_logging, setup_tracing
 from services.common.uow import UnitOfWork
 
@@ -123,8 +123,9 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     nc = await nats.connect(settings.nats_url, name=f"courtflow-{settings.service}",
                             max_reconnect_attempts=-1, reconnect_time_wait=1)
     js = nc.jetstream()
-    await ensure_producer_stream(js, settings.service)
-    await ensure_dead_letter_stream(js)
+    streams = StreamPolicy(replicas=settings.stream_replicas, max_age_days=settings.stream_max_age_days)
+    await ensure_producer_stream(js, settings.service, streams)
+    await ensure_dead_letter_stream(js, streams)
     clock: Clock = SystemClock()
     if settings.clock == "shared":
         clock = SharedClock()
@@ -133,7 +134,7 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     rt = Runtime(settings=settings, engine=engine, clock=clock, nc=nc, js=js, relay=relay, messaging=messaging)
     app = build(rt)
 
-    runners = [ConsumerRunner(s, js=js, uow_factory=rt.uow, dead_letters=messaging.dead_letters)
+    runners = [ConsumerRunner(s, js=js, uow_factory=rt.uow, dead_letters=messaging.dead_letters, streams=streams)
                for s in app.subscriptions for _ in range(s.workers)]
     for runner in runners:
         await runner.start()

@@ -86,6 +86,10 @@ class CommonSettings:
     shutdown_grace: float
     # Threads for blocking database work (the asyncio loop never blocks on PostgreSQL).
     db_threads: int
+    # New JetStream streams: replicas (3 on a three-node cluster) and days kept. Existing streams
+    # are never shrunk (services/common/streams.py).
+    stream_replicas: int = 1
+    stream_max_age_days: int = 30
 
     @classmethod
     def from_env(cls, service: str, default_port: int, env: Env | None = None) -> "CommonSettings":
@@ -108,4 +112,13 @@ class CommonSettings:
             shutdown_drain=env.float("COURTFLOW_SHUTDOWN_DRAIN", 1.0),
             shutdown_grace=env.float("COURTFLOW_SHUTDOWN_GRACE", 5.0),
             db_threads=env.int("COURTFLOW_DB_THREADS", 8),
+            stream_replicas=_within(env, "COURTFLOW_STREAM_REPLICAS", 1, 1, 5),
+            stream_max_age_days=_within(env, "COURTFLOW_STREAM_MAX_AGE_DAYS", 30, 1, 3650),
         )
+
+
+def _within(env: Env, name: str, default: int, low: int, high: int) -> int:
+    value = env.int(name, default)
+    if not low <= value <= high:
+        raise SettingsError(f"配置错误: {name}={value} must be from {low} to {high}")
+    return value
