@@ -30,6 +30,11 @@ class Settings:
         if retention < MIN_RETENTION_DAYS:
             raise SettingsError(f"配置错误: AUDIT_RETENTION_DAYS={retention}; audit records are kept at least "
                                 f"{MIN_RETENTION_DAYS} days")
-        return cls(common=common, checkpoint_key=env.str("AUDIT_CHECKPOINT_KEY", common.internal_key),
+        key = env.str("AUDIT_CHECKPOINT_KEY", common.internal_key)
+        if env.optional("AUDIT_CHECKPOINT_KEY") and (len(key) < 16 or key == common.internal_key):
+            # Given, it is the audit service's own secret: not the key every service holds.
+            raise SettingsError("配置错误: AUDIT_CHECKPOINT_KEY must be at least 16 characters and differ from "
+                                "COURTFLOW_INTERNAL_KEY")
+        return cls(common=common, checkpoint_key=key,
                    checkpoint_every=env.int("AUDIT_CHECKPOINT_EVERY", 1000), retention_days=retention,
                    retention_interval=env.float("AUDIT_RETENTION_INTERVAL", 3600.0))

@@ -238,3 +238,16 @@ def test_retention_shorter_than_180_days_stops_start_up():
     with pytest.raises(SettingsError, match="AUDIT_RETENTION_DAYS=90"):
         Settings.from_env(Env({"AUDIT_RETENTION_DAYS": "90", "COURTFLOW_INTERNAL_KEY": "k" * 32,
                                "DATABASE_URL": "postgresql://x/y", "NATS_URL": "nats://x"}))
+
+
+@pytest.mark.parametrize("key", ["k" * 32, "short"])
+def test_a_checkpoint_key_that_is_the_internal_key_or_short_stops_start_up(key):
+    """Given, the checkpoint key is the audit service's own secret (issue 20, item 7): the internal
+    key every service holds would let any of them sign checkpoints."""
+    from services.audit.config import Settings
+    from services.common.settings import Env, SettingsError
+    env = {"COURTFLOW_INTERNAL_KEY": "k" * 32, "DATABASE_URL": "postgresql://x/y", "NATS_URL": "nats://x"}
+    with pytest.raises(SettingsError, match="AUDIT_CHECKPOINT_KEY"):
+        Settings.from_env(Env({**env, "AUDIT_CHECKPOINT_KEY": key}))
+    assert Settings.from_env(Env({**env, "AUDIT_CHECKPOINT_KEY": "c" * 32})).checkpoint_key == "c" * 32
+    assert Settings.from_env(Env(env)).checkpoint_key == "k" * 32   # the embedded mode's fallback
