@@ -538,6 +538,28 @@ def test_the_secret_is_provided(overlay: str) -> None:
         assert set(SECRET_KEYS) <= set(secret_data(secrets[0]))
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_sms_provider_a_overlay_names_has_its_keys(overlay: str) -> None:
+    """An overlay that sends SMS through Alibaba Cloud gives the alert service every setting that
+    provider requires (read from services/alert/config.py), from a Secret whose creation it
+    documents with every key; one that logs them needs none (production logged them, issue 20)."""
+    objs = render(overlay)
+    env = container_env(objs, server(find(objs, "Deployment", "alert")))
+    text = (_package_dir("alert") / "config.py").read_text(encoding="utf-8")
+    required = set(re.findall(r'required\("(ALERT_SMS_[A-Z_]+)"\)', text))
+    assert required >= {"ALERT_SMS_ACCESS_KEY_ID", "ALERT_SMS_ACCESS_KEY_SECRET", "ALERT_SMS_TEMPLATES"}
+    sources = [s["secretRef"]["name"] for s in server(find(objs, "Deployment", "alert")).get("envFrom", [])
+               if "secretRef" in s]
+    if env.get("ALERT_SMS_PROVIDER") != "aliyun":
+        return
+    assert overlay == "production" and sources == ["courtflow-sms"], sources
+    howto = (K8S / "overlays" / overlay / "kustomization.yaml").read_text(encoding="utf-8")
+    assert "create secret generic courtflow-sms" in howto
+    assert all(f"{key}=" in howto for key in required), sorted(k for k in required if f"{k}=" not in howto)
+    alert = pod_labels(find(objs, "Deployment", "alert"))
+    assert egress_allowed(objs, alert, None, 443), "alert -> the SMS provider's HTTPS API"
+
+
 @pytest.mark.parametrize(("overlay", "component"), CASES)
 def test_termination_grace_outlasts_the_shutdown(overlay: str, component: str) -> None:
     objs = render(overlay)
