@@ -6,9 +6,10 @@ from datetime import date
 
 from courtflow.alert.v1.alert_pb2 import ReminderKind as K
 from courtflow.gateway.v1.gateway_events_pb2 import DepartmentChanged, UserChanged
-from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeEscalated, NodeLocked,
-                                               NodeOpenAtClosing, NodeOverdue, NodeUnlocked, NodeWarned)
-from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, Node
+from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, CaseHandedOver,
+                                               NodeEscalated, NodeLocked, NodeOpenAtClosing, NodeOverdue,
+                                               NodeUnlocked, NodeWarned)
+from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, Node, NodeState
 
 from services.alert import recipients, service, templates
 from services.alert.court_templates import CourtTemplates
@@ -25,6 +26,10 @@ KIND_LABELS = {ApplicationKind.APPLICATION_KIND_EXTENSION: "延长审限", Appli
                ApplicationKind.APPLICATION_KIND_RESUMPTION: "恢复审限", ApplicationKind.APPLICATION_KIND_DEDUCTION: "扣除审限",
                ApplicationKind.APPLICATION_KIND_UNLOCK: "解锁",
                ApplicationKind.APPLICATION_KIND_HEARING_EXCEPTION: "超范围开庭排期"}
+
+
+NODE_STATE_WORDS = {NodeState.NODE_STATE_OVERDUE: "已超期", NodeState.NODE_STATE_WARNING: "预警中",
+                    NodeState.NODE_STATE_RUNNING: "运行中"}
 
 
 def _date(d) -> date:
@@ -54,7 +59,8 @@ class Reminders:
         return {NodeWarned: self.on_node_warned, NodeOverdue: self.on_node_overdue,
                 NodeEscalated: self.on_node_escalated, NodeOpenAtClosing: self.on_node_open_at_closing,
                 ApplicationCreated: self.on_application_created, ApplicationDecided: self.on_application_decided,
-                NodeLocked: self.on_node_locked, NodeUnlocked: self.on_node_unlocked}
+                NodeLocked: self.on_node_locked, NodeUnlocked: self.on_node_unlocked,
+                CaseHandedOver: self.on_case_handed_over}
 
     def on_node_warned(self, uow: UnitOfWork, event: Event) -> None:
         p = event.payload
@@ -116,6 +122,18 @@ class Reminders:
         self._notify(uow, node=node, kind=K.REMINDER_KIND_NODE_UNLOCKED, key=f"{application}|unlocked",
                      recipients=_people(uow, node, level=recipients.WARNING_LEVEL), application=application,
                      render=lambda a: templates.node_unlocked(a, approver=approver))
+
+
+    def on_case_handed_over(self, uow: UnitOfWork, event: Event) -> None:
+        """One message to a case's new handler, listing the open nodes received (issue 18)."""
+        p = event.payload
+        first = p.nodes[0]
+        previous = service.display_name(uow, p.previous_handler) if p.previous_handler else "原承办人"
+        received = [(n.display_name, NODE_STATE_WORDS.get(n.state, "运行中"), _date(n.due_date)) for n in p.nodes]
+        self._notify(uow, node=first, kind=K.REMINDER_KIND_CASE_ASSIGNED, key=f"{p.case}|assigned|{event.id}",
+                     recipients=recipients.directory(uow.session).resolve(
+                         responsible=[p.handler], roles=[], court=_court(first), department=first.department),
+                     render=lambda a: templates.case_assigned(a, previous=previous, nodes=received))
 
 
 def on_user_changed(uow: UnitOfWork, event: Event) -> None:

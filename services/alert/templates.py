@@ -16,7 +16,7 @@ SIGNATURE = "【法院审判管理】"
 LEVEL_LABELS = {2: "分管院领导", 3: "院长及上级法院"}
 # Template codes: one per kind of reminder, and the digest that lists several (pacing.py).
 KINDS = ("WARNING", "OVERDUE", "ESCALATION", "CLOSING_CHECK", "APPROVAL_REQUESTED", "APPLICATION_DECIDED",
-         "NODE_LOCKED", "NODE_UNLOCKED", "DIGEST")
+         "NODE_LOCKED", "NODE_UNLOCKED", "CASE_ASSIGNED", "DIGEST")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,15 @@ def node_locked(a: About, *, reason: str) -> Reminder:
 def node_unlocked(a: About, *, approver: str) -> Reminder:
     body = f"{a.addressee}：{a.whose}{a.case_number}案件“{a.node}”的超期锁定已经{approver}批准解除。"
     return _reminder("NODE_UNLOCKED", f"案件已解锁：{a.node}", body, a.params(days=0))
+
+
+def case_assigned(a: About, *, previous: str, nodes: list[tuple[str, str, date]]) -> Reminder:
+    """To the new handler of a case: the open nodes received, (name, state word, due), most urgent first."""
+    listed = "；".join(f"“{name}”{state}（{due:%Y年%m月%d日}届满）" for name, state, due in nodes)
+    body = (f"{a.addressee}：{a.case_number}案件已由{previous}转由您承办，随案转交未完成节点{len(nodes)}个：{listed}。"
+            "请及时办理。")
+    return _reminder("CASE_ASSIGNED", f"新承办案件：{a.case_number}", body,
+                     a.params(days=0, count=len(nodes), previous=previous))
 
 
 def _reminder(template: str, title: str, body: str, params: dict[str, str]) -> Reminder:

@@ -67,7 +67,8 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
     def on_case_updated(uow: UnitOfWork, event: Event) -> None:
         e = event.payload
         reassignment.follow_case_change(uow, catalog=catalog, calendar=calendars.current(uow.session), case=e.case,
-                                        changed=list(e.changed_fields), effective=str(_date(e.effective_date)))
+                                        previous_handler=e.previous.handler, changed=list(e.changed_fields),
+                                        effective=str(_date(e.effective_date)))
 
     return Subscription(consumer="node", producer="case",
                         types=(CaseReceived, CaseFiled, CaseEventRecorded, CaseUpdated),

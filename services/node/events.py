@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, NodeCompleted,
+from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, CaseHandedOver, NodeCompleted,
                                                NodeDeadlineChanged, NodeEscalated, NodeLocked, NodeOpenAtClosing,
                                                NodeOpened, NodeOverdue, NodeReassigned, NodeUnlocked, NodeWarned)
 
@@ -62,3 +62,9 @@ def node_open_at_closing(node: NodeRow, *, on: date) -> NodeOpenAtClosing:
 def node_reassigned(node: NodeRow, *, previous_department: str, previous_responsible: str) -> NodeReassigned:
     return NodeReassigned(node=node_to_proto(node), previous_department=previous_department,
                           previous_responsible=previous_responsible)
+
+
+def case_handed_over(case: str, case_number: str, *, handler: str, previous_handler: str,
+                     nodes: list[NodeRow]) -> CaseHandedOver:
+    return CaseHandedOver(case=case, case_number=case_number, handler=handler, previous_handler=previous_handler,
+                          nodes=[node_to_proto(n) for n in nodes])

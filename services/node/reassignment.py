@@ -8,6 +8,7 @@
   re-derives the custody terms (catalogue `custody_term`), whose last day rolls or not with it.
 - Each node that moved is published (NodeReassigned); a re-derived one as NodeDeadlineChanged.
   Reminders due later go to whoever holds the node then; those already delivered stay delivered.
+  A new handler is told once, with the nodes received (CaseHandedOver).
 """
 from __future__ import annotations
 
@@ -26,9 +27,12 @@ from services.node.models import NodeRow
 from services.node.people import ResponsibleResolver
 from services.node.service import reschedule
 
+# Most urgent first in what the new handler is told.
+URGENCY = {NodeState.NODE_STATE_OVERDUE: 3, NodeState.NODE_STATE_WARNING: 2, NodeState.NODE_STATE_RUNNING: 1}
+
 
 def follow_case_change(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, case: Case,
-                       changed: list[str], effective: str) -> int:
+                       previous_handler: str, changed: list[str], effective: str) -> int:
     """Move the case's open nodes with it; returns how many moved or were re-derived."""
     _, court, _, case_id = case.name.split("/")
     nodes = uow.session.scalars(select(NodeRow).where(
@@ -36,6 +40,7 @@ def follow_case_change(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCa
         .order_by(NodeRow.id).with_for_update()).all()
     holder = ResponsibleResolver(uow.session, court=court, department=case.department, handler=case.handler)
     touched = 0
+    received = []   # the nodes the new handler now holds and did not before
     for node in nodes:
         before = (node.department, node.responsible)
         node.department, node.case_number = case.department, case.case_number
@@ -51,5 +56,13 @@ def follow_case_change(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCa
         if (node.department, node.responsible) != before:
             uow.publish(events.node_reassigned(node, previous_department=before[0], previous_responsible=before[1]),
                         court=node.court, aggregate_type="node", aggregate_id=node.name)
+            if node.responsible == case.handler and before[1] != case.handler:
+                received.append(node)
         touched += rederived or (node.department, node.responsible) != before
+    if "handler" in changed and received:
+        # Told once, with every node received, most urgent first.
+        received.sort(key=lambda n: (-URGENCY.get(n.state, 0), n.due_date))
+        uow.publish(events.case_handed_over(case.name, case.case_number, handler=case.handler,
+                                            previous_handler=previous_handler, nodes=received),
+                    court=court, aggregate_type="case", aggregate_id=case.name)
     return touched

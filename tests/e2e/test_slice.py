@@ -360,6 +360,11 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
     eventually(lambda: nodes_of(cf, case.name, COURT_SYSTEM)["serve_complaint_copy"].responsible == f"users/{new_judge}",
                what="the nodes with the new judge")
     assert set(nodes_of(cf, case.name, new_judge)) == {"serve_complaint_copy", "trial_time_limit"}
+    # The new judge is told once, with the two nodes received; the old judge is told nothing.
+    told = eventually(lambda: [m for m in inbox(cf, new_judge).messages if m.case == case.name
+                               and m.kind == alert_pb2.REMINDER_KIND_CASE_ASSIGNED], what="the new judge told")
+    assert len(told) == 1 and "转由您承办" in told[0].body and "随案转交未完成节点2个" in told[0].body, told
+    assert "审理期限" in told[0].body
     assert cf.cases.GetCase(cs.GetCaseRequest(name=case.name), metadata=cf.md(new_judge)).case.name == case.name
     gone = refused(lambda: cf.cases.GetCase(cs.GetCaseRequest(name=case.name), metadata=cf.md(JUDGE)))
     assert gone.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -368,7 +373,7 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
     # judge, not the old.
     cf.set_clock(at(date(2026, 3, 14)))
     eventually(lambda: [m for m in inbox(cf, new_judge).messages if m.node == serve], what="the new judge reminded")
-    assert [m for m in inbox(cf, JUDGE).messages if m.node == serve] == []
+    assert [m for m in inbox(cf, JUDGE).messages if m.node == serve or m.case == case.name] == []
 
     # A transfer to another division moves the case's open nodes in the counters.
     def open_in(department: str) -> int:

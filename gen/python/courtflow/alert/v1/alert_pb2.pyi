@@ -22,6 +22,7 @@ class ReminderKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REMINDER_KIND_APPLICATION_DECIDED: _ClassVar[ReminderKind]
     REMINDER_KIND_NODE_LOCKED: _ClassVar[ReminderKind]
     REMINDER_KIND_NODE_UNLOCKED: _ClassVar[ReminderKind]
+    REMINDER_KIND_CASE_ASSIGNED: _ClassVar[ReminderKind]
 
 class DeliveryState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -38,6 +39,7 @@ REMINDER_KIND_APPROVAL_REQUESTED: ReminderKind
 REMINDER_KIND_APPLICATION_DECIDED: ReminderKind
 REMINDER_KIND_NODE_LOCKED: ReminderKind
 REMINDER_KIND_NODE_UNLOCKED: ReminderKind
+REMINDER_KIND_CASE_ASSIGNED: ReminderKind
 DELIVERY_STATE_UNSPECIFIED: DeliveryState
 DELIVERY_STATE_PENDING: DeliveryState
 DELIVERY_STATE_SENT: DeliveryState

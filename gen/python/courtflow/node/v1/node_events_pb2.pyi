@@ -1,8 +1,9 @@
 from courtflow.node.v1 import node_pb2 as _node_pb2
 from google.type import date_pb2 as _date_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -70,6 +71,20 @@ class NodeReassigned(_message.Message):
     previous_department: str
     previous_responsible: str
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., previous_department: _Optional[str] = ..., previous_responsible: _Optional[str] = ...) -> None: ...
+
+class CaseHandedOver(_message.Message):
+    __slots__ = ("case", "case_number", "handler", "previous_handler", "nodes")
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    HANDLER_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_HANDLER_FIELD_NUMBER: _ClassVar[int]
+    NODES_FIELD_NUMBER: _ClassVar[int]
+    case: str
+    case_number: str
+    handler: str
+    previous_handler: str
+    nodes: _containers.RepeatedCompositeFieldContainer[_node_pb2.Node]
+    def __init__(self, case: _Optional[str] = ..., case_number: _Optional[str] = ..., handler: _Optional[str] = ..., previous_handler: _Optional[str] = ..., nodes: _Optional[_Iterable[_Union[_node_pb2.Node, _Mapping]]] = ...) -> None: ...
 
 class NodeCompleted(_message.Message):
     __slots__ = ("node", "completed_on", "late")
