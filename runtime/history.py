@@ -51,6 +51,7 @@ from datetime import date, timedelta
 from courtflow.case.v1.case_pb2 import CaseEventType, CaseType, Procedure
 
 from runtime.synthetic import CaseSeed
+from services.case.lifecycle import TRIAL_DOCUMENTS, TRIAL_EVENTS
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule
 from services.node.periods import Period, Unit, compute_deadline
@@ -214,6 +215,11 @@ class _Draft:
     hearing: date | None
     lag: int     # days between the event and its report
     order: int
+
+
+def _belongs_to_the_trial(draft: _Draft) -> bool:
+    event_type, document = _trigger(draft.event, draft.document)
+    return event_type in TRIAL_EVENTS or (draft.event == "DOCUMENT_SERVED" and document in TRIAL_DOCUMENTS)
 
 
 def _trigger(event: str, document: str = "") -> tuple[int, str]:
@@ -507,7 +513,13 @@ def _replay(case: CaseSeed, drafts: Iterable[_Draft], rules: tuple[NodeRule, ...
     events: list[PlannedEvent] = []
     lock = None
     recorded = case.filing_date
+    closed = False
     for draft in drafts:
+        if closed and _belongs_to_the_trial(draft):
+            # The case service refuses the trial's events once the case is closed (lifecycle.py):
+            # a step planned in parallel with an early closing (撤诉、调解) is not sent.
+            continue
+        closed = closed or draft.event == "CLOSED"
         previous = recorded
         recorded = max(recorded, draft.occur + timedelta(days=draft.lag))
         if draft.occur > today or recorded > today:

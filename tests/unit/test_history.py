@@ -112,6 +112,26 @@ def test_event_fields_are_what_the_case_service_accepts(demo, catalog):
 
 
 @pytest.mark.parametrize("which", ["demo", "finished"])
+def test_no_event_of_the_trial_follows_the_closing(which, request):
+    """The case service refuses the trial's events once a case is closed (lifecycle.py): the plan
+    sends none (it sent 35 in the demo, each refused as CASE_CLOSED)."""
+    from types import SimpleNamespace
+
+    from courtflow.case.v1.case_pb2 import CaseState
+    from services.case.lifecycle import check_allowed
+
+    _, history = request.getfixturevalue(which)
+    closed: set[str] = set()
+    for e in history.events:
+        if e.case.request_id in closed:
+            check_allowed(SimpleNamespace(state=CaseState.CASE_STATE_CLOSED, close_date=None, archive_date=None),
+                          CaseEventType.Value(f"CASE_EVENT_TYPE_{e.event}"), e.document)
+        if e.event == "CLOSED":
+            closed.add(e.case.request_id)
+    assert closed
+
+
+@pytest.mark.parametrize("which", ["demo", "finished"])
 def test_hearing_dates_keep_the_scheduling_rules(which, request):
     """Every HEARING_SCHEDULED passes the node service's own check (services/node/hearing.py) on the
     facts it will have when the event is recorded: the services and hearings recorded before, the
