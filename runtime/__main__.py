@@ -14,11 +14,13 @@ import logging
 import signal
 import sys
 import threading
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from runtime.supervisor import Supervisor
 from runtime.system import ROOT, Infrastructure, System
+from services.common.clock import SystemClock, legal_today
+
 
 def start(data: Path, *, cases: int, seed: int) -> None:
     data.mkdir(parents=True, exist_ok=True)
@@ -37,7 +39,10 @@ def start(data: Path, *, cases: int, seed: int) -> None:
         system.migrate()
         logins_path = data / "demo-logins.json"
         from gateway.org_import import load_demo
-        province = load_demo(database_url, out=logins_path, seed=seed, cases=cases, reference=date.today())
+        # The courts' today (Asia/Shanghai), as the history below counts it: the host's date is a
+        # day behind on a UTC host after 16:00.
+        province = load_demo(database_url, out=logins_path, seed=seed, cases=cases,
+                             reference=legal_today(SystemClock()))
         print("starting case, node, alert, stats, audit and the gateway…", flush=True)
         system.start()
         system.wait_for_directory()
@@ -70,7 +75,6 @@ def _load_demo_cases(system: System, nats_url: str, logins_path: Path, province,
 
     from runtime.demo import load_history, load_logins
     from runtime.history import plan_history
-    from services.common.clock import SystemClock, legal_today
     from services.node import catalog
 
     today = legal_today(SystemClock())
