@@ -22,6 +22,7 @@ from gateway import org, passwords
 from gateway.models import ApiTokenRow, UserRow
 from gateway.offline import directory_database
 from runtime import synthetic
+from services.common.clock import SystemClock, legal_today
 from services.common.settings import Env
 from services.common.uow import UnitOfWork
 
@@ -89,6 +90,6 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m gateway load-demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="JSON file receiving the demo logins")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reference", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--reference", type=date.fromisoformat, default=legal_today(SystemClock()))
     ns = parser.parse_args(argv)
     load_demo(Env().str("DATABASE_URL"), out=ns.out, seed=ns.seed, cases=1, reference=ns.reference)
