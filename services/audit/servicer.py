@@ -8,7 +8,7 @@ from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as pb, audit_service
 from services.audit import export, service
 from services.audit.models import RecordRow
 from services.common import caller
-from services.common.clock import LEGAL_TZ
+from services.common.clock import legal_today
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
 
@@ -76,7 +76,7 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
         filters = parse_filter(request.filter, FILTERS)
         rows = await self._rt.db(service.export_records, self._rt.uow, caller=caller.current(), filters=filters,
                                  start=_instant(request, "start_time"), end=_instant(request, "end_time"))
-        day = datetime.now(LEGAL_TZ).strftime("%Y%m%d")
+        day = legal_today(self._rt.clock).strftime("%Y%m%d")   # the service's clock, like every date it gives
         if request.format == pb.EXPORT_FORMAT_XLSX:
             content, media, suffix = export.to_xlsx(rows), XLSX_MEDIA_TYPE, "xlsx"
         else:

@@ -115,6 +115,8 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
     text_lines = exported.content.decode("utf-8-sig").splitlines()
     assert exported.record_count == len(text_lines) - 1 >= 2 and text_lines[0].startswith("序号,时间,用户")
     assert exported.file_name.endswith(".csv") and any("UpdateNodeRule" in line for line in text_lines)
+    # Named for the day by the service's clock (the shared one here), not the host's.
+    assert exported.file_name == f"操作日志-{cf.now().astimezone(LEGAL_TZ):%Y%m%d}.csv"
     with pytest.raises(grpc.RpcError) as court_auditor:
         cf.audit.VerifyAuditChain(aus.VerifyAuditChainRequest(), metadata=cf.md("auditor.440101"))
     assert court_auditor.value.code() == grpc.StatusCode.PERMISSION_DENIED
