@@ -8,6 +8,10 @@ import os
 import uuid
 from pathlib import Path
 
+# Before grpc is first imported: the suite starts services while it holds gRPC channels, which
+# gRPC's fork support can crash between fork and exec (see runtime/__init__.py).
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+
 import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
