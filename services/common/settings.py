@@ -98,26 +98,62 @@ class CommonSettings:
         clock = env.str("COURTFLOW_CLOCK", "system")
         if clock not in ("system", "shared"):
             raise SettingsError(f"配置错误: COURTFLOW_CLOCK={clock!r} must be 'system' or 'shared'")
+        log_level = env.str("COURTFLOW_LOG_LEVEL", "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError(f"配置错误: COURTFLOW_LOG_LEVEL={log_level!r} must be one of {', '.join(LOG_LEVELS)}")
+        internal_key = env.str("COURTFLOW_INTERNAL_KEY")
+        if len(internal_key) < 16:
+            # It signs every caller context the gateway hands the services: a guessable one is none.
+            raise SettingsError("配置错误: COURTFLOW_INTERNAL_KEY must be at least 16 characters")
         return cls(
             service=service,
             grpc_port=env.int(f"{prefix}_GRPC_PORT", default_port),
             metrics_port=env.int(f"{prefix}_METRICS_PORT", default_port + 1000),
             metrics_host=env.str("COURTFLOW_METRICS_HOST", "127.0.0.1"),
-            database_url=env.str("DATABASE_URL"),
-            nats_url=env.str("NATS_URL"),
-            internal_key=env.str("COURTFLOW_INTERNAL_KEY"),
+            database_url=database_url(env.str("DATABASE_URL")),
+            nats_url=_url(env.str("NATS_URL"), "NATS_URL", ("nats", "tls", "ws", "wss")),
+            internal_key=internal_key,
             clock=clock,
-            log_level=env.str("COURTFLOW_LOG_LEVEL", "INFO"),
+            log_level=log_level,
             span_export=env._environ.get("COURTFLOW_SPAN_EXPORT", ""),
-            shutdown_drain=env.float("COURTFLOW_SHUTDOWN_DRAIN", 1.0),
-            shutdown_grace=env.float("COURTFLOW_SHUTDOWN_GRACE", 5.0),
-            db_threads=env.int("COURTFLOW_DB_THREADS", 8),
-            stream_replicas=_within(env, "COURTFLOW_STREAM_REPLICAS", 1, 1, 5),
-            stream_max_age_days=_within(env, "COURTFLOW_STREAM_MAX_AGE_DAYS", 30, 1, 3650),
+            shutdown_drain=float_within(env, "COURTFLOW_SHUTDOWN_DRAIN", 1.0, 0.0, 300.0),
+            shutdown_grace=float_within(env, "COURTFLOW_SHUTDOWN_GRACE", 5.0, 0.0, 300.0),
+            db_threads=within(env, "COURTFLOW_DB_THREADS", 8, 1, 64),
+            stream_replicas=within(env, "COURTFLOW_STREAM_REPLICAS", 1, 1, 5),
+            stream_max_age_days=within(env, "COURTFLOW_STREAM_MAX_AGE_DAYS", 30, 1, 3650),
         )
 
 
-def _within(env: Env, name: str, default: int, low: int, high: int) -> int:
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def database_url(raw: str) -> str:
+    """DATABASE_URL for SQLAlchemy with psycopg2: postgresql:// and postgres:// (what PostgreSQL
+    tools and most platforms hand out) are taken as postgresql+psycopg2://."""
+    scheme, sep, rest = raw.partition("://")
+    if not sep:
+        raise SettingsError("配置错误: DATABASE_URL is not a URL (postgresql://USER:PASSWORD@HOST:5432/DB)")
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg2"):
+        return f"postgresql+psycopg2://{rest}"
+    raise SettingsError(f"配置错误: DATABASE_URL scheme {scheme!r} is not postgresql:// (or postgresql+psycopg2://)")
+
+
+def _url(raw: str, name: str, schemes: tuple[str, ...]) -> str:
+    for url in raw.split(","):   # a NATS cluster is a comma-separated list of servers
+        scheme, sep, _ = url.strip().partition("://")
+        if not sep or scheme not in schemes:
+            raise SettingsError(f"配置错误: {name}={url.strip()!r} must start with {' or '.join(s + '://' for s in schemes)}")
+    return raw
+
+
+def float_within(env: Env, name: str, default: float, low: float, high: float) -> float:
+    value = env.float(name, default)
+    if not low <= value <= high:
+        raise SettingsError(f"配置错误: {name}={value:g} must be from {low:g} to {high:g}")
+    return value
+
+
+def within(env: Env, name: str, default: int, low: int, high: int) -> int:
     value = env.int(name, default)
     if not low <= value <= high:
         raise SettingsError(f"配置错误: {name}={value} must be from {low} to {high}")

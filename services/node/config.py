@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.common.settings import CommonSettings, Env, SettingsError
+from services.common.settings import CommonSettings, Env, SettingsError, float_within, within
 from services.node import catalog, time_limits
 from services.node.due_queue import DEFAULT_ESCALATION_DAYS
 
@@ -29,9 +29,10 @@ class Settings:
         return cls(common=CommonSettings.from_env("node", DEFAULT_PORT, env),
                    catalog_path=Path(env.str("NODE_CATALOG", str(catalog.DEFAULT_PATH))),
                    time_limits_path=Path(env.str("NODE_TIME_LIMITS", str(time_limits.DEFAULT_PATH))),
-                   sweep_batch=env.int("NODE_SWEEP_BATCH", 500),
-                   sweep_interval=env.float("NODE_SWEEP_INTERVAL", 1.0),
-                   sweep_budget=env.float("NODE_SWEEP_BUDGET", 5.0),
+                   # 0 spun thousands of empty transactions a second; a negative batch failed every sweep
+                   sweep_batch=within(env, "NODE_SWEEP_BATCH", 500, 1, 10_000),
+                   sweep_interval=float_within(env, "NODE_SWEEP_INTERVAL", 1.0, 0.01, 3600.0),
+                   sweep_budget=float_within(env, "NODE_SWEEP_BUDGET", 5.0, 0.1, 3600.0),
                    escalation_days=_days(env.str("NODE_ESCALATION_DAYS", ",".join(map(str, DEFAULT_ESCALATION_DAYS)))))
 
 

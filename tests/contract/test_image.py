@@ -165,7 +165,7 @@ def test_the_image_migrates_and_serves_the_gateway(image: str, containers, postg
     nats_url, _ = nats_servers.new("image")
     grpc_port, http_port, metrics_port = free_port(), free_port(), free_port()
     env = {"DATABASE_URL": new_database(postgres, "image"), "NATS_URL": nats_url,
-           "COURTFLOW_INTERNAL_KEY": "image-test-key", "GATEWAY_GRPC_PORT": str(grpc_port),
+           "COURTFLOW_INTERNAL_KEY": "image-test-internal-key", "GATEWAY_GRPC_PORT": str(grpc_port),
            "GATEWAY_HTTP_PORT": str(http_port), "GATEWAY_METRICS_PORT": str(metrics_port)}
 
     # The init containers' commands, through `sh` as the demo's `kubectl exec` uses it.

@@ -75,7 +75,8 @@ def default_port(component: str) -> int:
 
 def _settings_default(name: str) -> float:
     text = (ROOT / "services" / "common" / "settings.py").read_text(encoding="utf-8")
-    match = re.search(rf'["\']{name}["\']\s*,\s*([0-9.]+)\s*\)', text)
+    # env.float("NAME", 1.0) or float_within(env, "NAME", 1.0, low, high): the default follows the name
+    match = re.search(rf'["\']{name}["\']\s*,\s*([0-9.]+)\s*[,)]', text)
     assert match, f"services/common/settings.py: no default for {name}"
     return float(match.group(1))
 

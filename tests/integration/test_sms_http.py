@@ -503,7 +503,7 @@ def test_invalid_mobile_and_unconfigured_kind_fail_at_once_with_their_reason(fak
 # --- configuration -------------------------------------------------------------------------------
 
 BASE_ENV = {"DATABASE_URL": "postgresql+psycopg2://x@127.0.0.1/x", "NATS_URL": "nats://127.0.0.1:4222",
-            "COURTFLOW_INTERNAL_KEY": "k"}
+            "COURTFLOW_INTERNAL_KEY": "k" * 32}
 ALIYUN_ENV = {**BASE_ENV, "ALERT_SMS_PROVIDER": "aliyun", "ALERT_SMS_ACCESS_KEY_ID": KEY_ID,
               "ALERT_SMS_ACCESS_KEY_SECRET": SECRET, "ALERT_SMS_SIGN_NAME": SIGN,
               "ALERT_SMS_TEMPLATES": "WARNING=SMS_1001, OVERDUE=SMS_1002"}
