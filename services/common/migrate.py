@@ -14,11 +14,18 @@ from alembic.config import Config
 from sqlalchemy import create_engine, text
 
 
+# A replica waits this long for another one's migration of the same schema (the advisory lock),
+# then fails and is restarted, rather than hanging an init container for ever.
+MIGRATION_LOCK_TIMEOUT = "120s"
+
+
 def upgrade(database_url: str, *, schema: str, migrations: Path) -> None:
-    engine = create_engine(database_url)
+    # connect_timeout: a PostgreSQL that accepts and never answers fails in seconds, not never.
+    engine = create_engine(database_url, connect_args={"connect_timeout": 10})
     lock_id = zlib.crc32(f"courtflow-migrate-{schema}".encode())
     try:
         with engine.connect() as conn:
+            conn.execute(text(f"SET lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'"))
             conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})
             try:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))

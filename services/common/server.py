@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -101,12 +103,46 @@ class ServiceApp:
     guarded: bool = True
 
 
+class StartupFailed(Exception):
+    """A dependency could not be reached at start-up: one line for the operator, naming the setting."""
+
+
+class StoppedWhileStarting(Exception):
+    """SIGTERM or SIGINT came before the server was up."""
+
+
+async def _starting(stop: asyncio.Event, step: Awaitable, *, what: str, setting: str, timeout: float):
+    """One start-up step, bounded by the start-up deadline and abandoned at SIGTERM: a NATS URL on a
+    closed port, or a PostgreSQL that accepts and never answers, must not hold a pod (or an init
+    container) for ever, nor make it deaf to Kubernetes stopping it."""
+    task, stopping = asyncio.ensure_future(step), asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({task, stopping}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if task in done:
+        try:
+            return task.result()
+        except Exception as exc:   # one line, not a traceback a second
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            raise StartupFailed(f"启动失败: 无法连接{what}（{setting}）: {type(exc).__name__}: {first}") from None
+    task.cancel()
+    if stop.is_set():
+        raise StoppedWhileStarting()
+    raise StartupFailed(f"启动失败: {timeout:g} 秒内无法连接{what}（{setting}），请检查该设置与网络")
+
+
 def serve(settings: CommonSettings, *, schema: str, migrations: Path, messaging: Messaging,
           build: Callable[[Runtime], ServiceApp]) -> None:
     setup_logging(settings.service, settings.log_level)
     setup_tracing(settings.service, settings.span_export)
-    asyncio.run(_serve(settings, schema=schema, migrations=migrations, messaging=messaging, build=build,
-                       shutdown_drain=settings.shutdown_drain))
+    try:
+        asyncio.run(_serve(settings, schema=schema, migrations=migrations, messaging=messaging, build=build,
+                           shutdown_drain=settings.shutdown_drain))
+    except (StartupFailed, StoppedWhileStarting) as exc:
+        if isinstance(exc, StartupFailed):
+            log.error("%s", exc)
+        logging.shutdown()
+        # Not sys.exit: a migration thread may still wait on its connection; nothing is running yet.
+        os._exit(1 if isinstance(exc, StartupFailed) else 0)
 
 
 async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, messaging: Messaging,
@@ -117,11 +153,15 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    await asyncio.to_thread(upgrade, settings.database_url, schema=schema, migrations=migrations)
+    deadline = dict(timeout=settings.startup_timeout)
+    await _starting(stop, asyncio.to_thread(upgrade, settings.database_url, schema=schema, migrations=migrations),
+                    what=" PostgreSQL", setting="DATABASE_URL", **deadline)
     engine = make_engine(settings.database_url, pool_size=settings.db_threads,
                          application_name=f"courtflow-{settings.service}")
-    nc = await nats.connect(settings.nats_url, name=f"courtflow-{settings.service}",
-                            max_reconnect_attempts=-1, reconnect_time_wait=1)
+    nc = await _starting(stop, nats.connect(settings.nats_url, name=f"courtflow-{settings.service}",
+                                            max_reconnect_attempts=-1, reconnect_time_wait=1, connect_timeout=2,
+                                            error_cb=_nats_error, disconnected_cb=_nats_disconnected),
+                         what=" NATS", setting="NATS_URL", **deadline)
     js = nc.jetstream()
     streams = StreamPolicy(replicas=settings.stream_replicas, max_age_days=settings.stream_max_age_days)
     await ensure_producer_stream(js, settings.service, streams)
@@ -196,13 +236,33 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
         raise SystemExit(1)
 
 
+_nats_errors_logged: dict[str, float] = {}
+
+
+async def _nats_error(exc: Exception) -> None:
+    # nats-py's default prints a traceback per attempt; one line per kind of error a minute is enough.
+    kind, now = type(exc).__name__, time.monotonic()
+    if now - _nats_errors_logged.get(kind, -60.0) >= 60.0:
+        _nats_errors_logged[kind] = now
+        log.warning("NATS (NATS_URL): %s: %s", kind, str(exc).splitlines()[0][:300] if str(exc) else "")
+
+
+async def _nats_disconnected() -> None:
+    log.warning("NATS (NATS_URL): disconnected; reconnecting")
+
+
 def run_main(argv: list[str], *, settings: CommonSettings, schema: str, migrations: Path, messaging: Messaging,
              build: Callable[[Runtime], ServiceApp]) -> None:
     """Entry point of `python -m services.<svc> [serve|migrate]`."""
     command = argv[0] if argv else "serve"
     if command == "migrate":
         setup_logging(settings.service, settings.log_level)
-        upgrade(settings.database_url, schema=schema, migrations=migrations)
+        try:
+            upgrade(settings.database_url, schema=schema, migrations=migrations)
+        except DBAPIError as exc:   # one line naming the setting (an init container's whole log)
+            first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0][:300]
+            log.error("迁移失败: PostgreSQL（DATABASE_URL）: %s: %s", type(exc.orig).__name__, first)
+            raise SystemExit(1) from None
         log.info("%s schema %s migrated", settings.service, schema)
     elif command == "serve":
         serve(settings, schema=schema, migrations=migrations, messaging=messaging, build=build)

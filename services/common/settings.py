@@ -90,6 +90,9 @@ class CommonSettings:
     # are never shrunk (services/common/streams.py).
     stream_replicas: int = 1
     stream_max_age_days: int = 30
+    # Seconds each start-up step (the migration, the NATS connection) may take before start-up
+    # fails with a line naming the setting; SIGTERM stops it at any time.
+    startup_timeout: float = 60.0
 
     @classmethod
     def from_env(cls, service: str, default_port: int, env: Env | None = None) -> "CommonSettings":
@@ -121,6 +124,7 @@ class CommonSettings:
             db_threads=within(env, "COURTFLOW_DB_THREADS", 8, 1, 64),
             stream_replicas=within(env, "COURTFLOW_STREAM_REPLICAS", 1, 1, 5),
             stream_max_age_days=within(env, "COURTFLOW_STREAM_MAX_AGE_DAYS", 30, 1, 3650),
+            startup_timeout=float_within(env, "COURTFLOW_STARTUP_TIMEOUT", 60.0, 1.0, 600.0),
         )
 
 
