@@ -190,9 +190,17 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection([*app.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME],
                                         server)
-    server.add_insecure_port(f"0.0.0.0:{settings.grpc_port}")
+    prefix = settings.service.upper()
+    try:
+        server.add_insecure_port(f"0.0.0.0:{settings.grpc_port}")
+    except RuntimeError as exc:   # grpc's "Failed to bind": the port is taken
+        raise StartupFailed(f"启动失败: gRPC 端口 {settings.grpc_port} 无法使用（{prefix}_GRPC_PORT）: {exc}") from None
+    try:
+        metrics.serve(settings.metrics_port, settings.metrics_host)
+    except OSError as exc:
+        raise StartupFailed(f"启动失败: 指标端口 {settings.metrics_host}:{settings.metrics_port} 无法使用"
+                            f"（{prefix}_METRICS_PORT）: {exc.strerror or exc}") from None
     await server.start()
-    metrics.serve(settings.metrics_port, settings.metrics_host)
 
     tasks = [asyncio.create_task(relay.run(), name="relay")]
     tasks += [asyncio.create_task(r.run(), name=r.sub.durable) for r in runners]

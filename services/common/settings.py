@@ -6,6 +6,7 @@ a message that names the variable.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from typing import Mapping
@@ -104,6 +105,11 @@ class CommonSettings:
         log_level = env.str("COURTFLOW_LOG_LEVEL", "INFO").upper()
         if log_level not in LOG_LEVELS:
             raise SettingsError(f"配置错误: COURTFLOW_LOG_LEVEL={log_level!r} must be one of {', '.join(LOG_LEVELS)}")
+        span_export = env.optional("COURTFLOW_SPAN_EXPORT")
+        if span_export == "otlp" and not _installed("opentelemetry.exporter.otlp.proto.grpc"):
+            # Checked here, not when the first span is exported after the migration has run.
+            raise SettingsError("配置错误: COURTFLOW_SPAN_EXPORT=otlp needs the otlp extra "
+                                "(scripts/setup --extra otlp; the image includes it)")
         internal_key = env.str("COURTFLOW_INTERNAL_KEY")
         if len(internal_key) < 16:
             # It signs every caller context the gateway hands the services: a guessable one is none.
@@ -118,7 +124,7 @@ class CommonSettings:
             internal_key=internal_key,
             clock=clock,
             log_level=log_level,
-            span_export=env._environ.get("COURTFLOW_SPAN_EXPORT", ""),
+            span_export=span_export,
             shutdown_drain=float_within(env, "COURTFLOW_SHUTDOWN_DRAIN", 1.0, 0.0, 300.0),
             shutdown_grace=float_within(env, "COURTFLOW_SHUTDOWN_GRACE", 5.0, 0.0, 300.0),
             db_threads=within(env, "COURTFLOW_DB_THREADS", 8, 1, 64),
@@ -129,6 +135,13 @@ class CommonSettings:
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:   # a parent package is missing
+        return False
 
 
 def database_url(raw: str) -> str:

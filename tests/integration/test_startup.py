@@ -92,3 +92,22 @@ def test_a_postgresql_that_never_answers_ends_start_up_and_migrate_naming_it(sil
     assert code == 1 and "DATABASE_URL" in json.loads(lines[-1])["message"], lines
     code, lines = ended(service(url, "nats://127.0.0.1:4222", "migrate"), within=30)
     assert code == 1 and "DATABASE_URL" in json.loads(lines[-1])["message"], lines
+
+
+def test_a_taken_metrics_port_ends_start_up_naming_it(postgres, nats_servers):
+    nats_url, _ = nats_servers.new("startup-metrics")
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        env_port = taken.getsockname()[1]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "services.stats"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, env={**os.environ, "DATABASE_URL": new_database(postgres, "startup_metrics"),
+                            "NATS_URL": nats_url, "COURTFLOW_INTERNAL_KEY": "k" * 32,
+                            "STATS_GRPC_PORT": str(free_port()), "STATS_METRICS_PORT": str(env_port)})
+        code, lines = ended(proc, within=60)
+    finally:
+        taken.close()
+    assert code == 1, lines
+    assert "STATS_METRICS_PORT" in json.loads(lines[-1])["message"], lines

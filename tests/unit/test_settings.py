@@ -45,3 +45,18 @@ def test_what_operators_are_handed_is_taken_as_it_means():
     cluster = CommonSettings.from_env("case", 50051, Env({**GOOD, "NATS_URL": "nats://a:4222,nats://b:4222",
                                                            "COURTFLOW_LOG_LEVEL": "debug"}))
     assert cluster.nats_url == "nats://a:4222,nats://b:4222" and cluster.log_level == "DEBUG"
+
+
+def test_otlp_export_without_its_extra_stops_start_up_before_anything_runs():
+    import importlib.util
+
+    env = Env({**GOOD, "COURTFLOW_SPAN_EXPORT": "otlp"})
+    try:
+        installed = importlib.util.find_spec("opentelemetry.exporter.otlp.proto.grpc") is not None
+    except ModuleNotFoundError:
+        installed = False
+    if installed:   # the image, or `scripts/setup --extra otlp`
+        assert CommonSettings.from_env("case", 50051, env).span_export == "otlp"
+        return
+    with pytest.raises(SettingsError, match="COURTFLOW_SPAN_EXPORT=otlp needs the otlp extra"):
+        CommonSettings.from_env("case", 50051, env)
