@@ -18,7 +18,7 @@ from courtflow.case.v1.case_pb2 import CaseState
 from services.common.errors import FailedPrecondition, invalid_field
 
 # What UpdateCase may change, by the Case field's name.
-CHANGEABLE = ("handler", "department", "custody", "cause", "parties", "case_number")
+CHANGEABLE = ("handler", "assistant", "clerk", "panel", "department", "custody", "cause", "parties", "case_number")
 # A case whose life is over changes no more; a closed one may still be corrected or reassigned
 # (the post-closing steps — service, archiving — are still someone's).
 FROZEN_STATES = {CaseState.CASE_STATE_ARCHIVED: "已归档", CaseState.CASE_STATE_NOT_FILED: "已不予立案"}
@@ -36,7 +36,8 @@ class CaseChange:
 
 
 # What a case's etag covers: everything about it that a change or an event can alter.
-ETAG_FIELDS = ("case_number", "cause", "parties", "department", "handler", "custody", "state", "locked",
+ETAG_FIELDS = ("case_number", "cause", "parties", "department", "handler", "assistant", "clerk", "panel", "custody",
+               "state", "locked",
                "filing_date", "judgment_date", "effective_date", "close_date", "archive_date")
 
 
@@ -49,7 +50,7 @@ def etag_of(row) -> str:
 
 def current(row, fields) -> dict:
     """The named fields of a case row, as the change log and the event keep them."""
-    return {f: (list(getattr(row, f)) if f == "parties" else getattr(row, f)) for f in fields}
+    return {f: (list(getattr(row, f) or ()) if f in ("parties", "panel") else getattr(row, f)) for f in fields}
 
 
 def check_change(row, change: CaseChange, *, today: date) -> dict:
@@ -77,8 +78,8 @@ def check_change(row, change: CaseChange, *, today: date) -> dict:
 
 
 REASON_WORDS = {1: "分案", 2: "工作调整", 3: "回避", 4: "移交", 5: "羁押变化", 6: "更正"}
-FIELD_WORDS = {"handler": "承办人", "department": "承办部门", "custody": "羁押", "cause": "案由",
-               "parties": "当事人", "case_number": "案号"}
+FIELD_WORDS = {"handler": "承办人", "assistant": "法官助理", "clerk": "书记员", "panel": "合议庭成员",
+               "department": "承办部门", "custody": "羁押", "cause": "案由", "parties": "当事人", "case_number": "案号"}
 
 
 def describe_change(before: dict, after: dict, *, reason: int, effective) -> str:
@@ -87,7 +88,7 @@ def describe_change(before: dict, after: dict, *, reason: int, effective) -> str
         if isinstance(v, bool):
             return "在押" if v else "未羁押"
         if isinstance(v, list):
-            return "、".join(p["display_name"] for p in v)
-        return str(v)
+            return "、".join(p["display_name"] if isinstance(p, dict) else p for p in v) or "无"
+        return str(v) or "无"
     fields = "；".join(f"{FIELD_WORDS[f]}：{word(before[f])} → {word(after[f])}" for f in sorted(after))
     return f"{fields}；原因：{REASON_WORDS.get(reason, reason)}；生效日期：{effective}"

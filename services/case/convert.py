@@ -58,7 +58,7 @@ def new_case(request: case_service_pb2.CreateCaseRequest) -> NewCase:
                    department=c.department, handler=c.handler,
                    filing_date=optional_date(c.filing_date, "case.filing_date"),
                    receive_date=optional_date(c.receive_date, "case.receive_date"), custody=c.custody,
-                   request_id=request.request_id)
+                   request_id=request.request_id, assistant=c.assistant, clerk=c.clerk, panel=tuple(c.panel))
 
 
 def case_event_to_proto(row) -> case_pb2.CaseEvent:
@@ -81,6 +81,8 @@ def case_to_proto(case: Case) -> case_pb2.Case:
         msg.filing_date.CopyFrom(from_date(case.filing_date))
     msg.receive_date.CopyFrom(from_date(case.receive_date))
     msg.etag = case.etag
+    msg.assistant, msg.clerk = case.assistant, case.clerk
+    msg.panel.extend(case.panel)
     for field in ("judgment_date", "effective_date", "close_date", "archive_date"):
         if (day := getattr(case, field)) is not None:
             getattr(msg, field).CopyFrom(from_date(day))
@@ -103,6 +105,8 @@ def case_change(request: case_service_pb2.UpdateCaseRequest) -> CaseChange:
     for path in paths:
         if path == "parties":
             values[path] = [{"role": p.role, "display_name": p.display_name} for p in c.parties]
+        elif path == "panel":
+            values[path] = list(c.panel)
         elif path in CHANGEABLE:
             values[path] = getattr(c, path)
         else:

@@ -30,6 +30,9 @@ class NewCase:
     receive_date: date | None     # None: the filing date
     custody: bool
     request_id: str
+    assistant: str = ""
+    clerk: str = ""
+    panel: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class Case:
     close_date: date | None = None
     archive_date: date | None = None
     etag: str = ""
+    assistant: str = ""
+    clerk: str = ""
+    panel: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

@@ -37,6 +37,10 @@ class CaseRow(Base):
     parties: Mapped[list] = mapped_column(JSONB)
     department: Mapped[str] = mapped_column(String(120))
     handler: Mapped[str] = mapped_column(String(80))
+    # The rest of the case's team: 法官助理, 书记员 ("" when none) and 合议庭成员.
+    assistant: Mapped[str] = mapped_column(String(80), default="")
+    clerk: Mapped[str] = mapped_column(String(80), default="")
+    panel: Mapped[list] = mapped_column(JSONB, default=list)
     filing_date: Mapped[date | None] = mapped_column(Date)   # NULL: received, not filed yet (S1)
     receive_date: Mapped[date] = mapped_column(Date)
     custody: Mapped[bool]

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from services.case.models import PersonRow
 from services.common.errors import invalid_field
+from courtflow.common.v1.caller_pb2 import Role
+
 from services.common.roles import CASE_HANDLER_ROLES, COURT_WIDE_HANDLER_ROLES
 
 HANDLER_FIELD = "case.handler"
@@ -32,3 +34,24 @@ def check_handler(session: Session, *, handler: str, court: str, department: str
     problem = handler_problem(session.get(PersonRow, handler), court=court, department=department)
     if problem is not None:
         raise invalid_field(HANDLER_FIELD, problem, f"参数错误: {HANDLER_FIELD}: {handler}：{problem}")
+
+
+def check_team(session: Session, *, court: str, department: str, assistant: str, clerk: str,
+               panel: list[str] | tuple[str, ...]) -> None:
+    """The rest of the case's team: its judge assistant and clerk are of its department, its panel
+    members judges or leaders of its court; like the handler, all active. Another court's person
+    reads like no one."""
+    for field, user, role, word in (("case.assistant", assistant, Role.ROLE_JUDGE_ASSISTANT, "法官助理"),
+                                    ("case.clerk", clerk, Role.ROLE_CLERK, "书记员")):
+        if not user:
+            continue
+        person = session.get(PersonRow, user)
+        if person is None or not person.active or person.court != court:
+            raise invalid_field(field, f"{word}必须是本院（{court}）在职的人员")
+        if person.role != role or person.department != department:
+            raise invalid_field(field, f"{user} 不是承办部门 {department} 的{word}")
+    for i, user in enumerate(panel):
+        person = session.get(PersonRow, user)
+        if person is None or not person.active or person.court != court or person.role not in CASE_HANDLER_ROLES:
+            raise invalid_field(f"case.panel[{i}]", f"合议庭成员必须是本院（{court}）在职的法官、庭长或院领导")
+

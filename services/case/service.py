@@ -45,12 +45,15 @@ def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: N
         if found:
             raise CaseNumberTaken(f"案号 {new.case_number} 已在本院登记", metadata={"case_number": new.case_number})
         people.check_handler(uow.session, handler=new.handler, court=new.court, department=new.department)
+        people.check_team(uow.session, court=new.court, department=new.department, assistant=new.assistant,
+                          clerk=new.clerk, panel=new.panel)
         now = uow.clock.now()
         filed = new.filing_date is not None
         row = CaseRow(id=new_event_id(), court=new.court, case_number=new.case_number, case_type=new.case_type,
                       procedure=new.procedure, cause=new.cause,
                       parties=[{"role": p.role, "display_name": p.display_name} for p in new.parties],
-                      department=new.department, handler=new.handler, filing_date=new.filing_date,
+                      department=new.department, handler=new.handler, assistant=new.assistant, clerk=new.clerk,
+                      panel=list(new.panel), filing_date=new.filing_date,
                       receive_date=new.receive_date or new.filing_date, custody=new.custody,
                       state=CaseState.CASE_STATE_FILED if filed else CaseState.CASE_STATE_RECEIVED, locked=False,
                       request_id=new.request_id, create_time=now, update_time=now)
@@ -126,10 +129,15 @@ def update_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, change
             raise Aborted("案件已被他人修改，请重新读取后再修改（etag 已过期）", reason="ETAG_MISMATCH")
         today = legal_today(uow.clock)
         changed = check_change(row, change, today=today)
+        department = changed.get("department", row.department)
         if "handler" in changed or "department" in changed:
             # The handler must be one of the (new) department's, whichever of the two changed.
             people.check_handler(uow.session, handler=changed.get("handler", row.handler), court=row.court,
-                                 department=changed.get("department", row.department))
+                                 department=department)
+        if {"assistant", "clerk", "panel", "department"} & changed.keys():
+            people.check_team(uow.session, court=row.court, department=department,
+                              assistant=changed.get("assistant", row.assistant), clerk=changed.get("clerk", row.clerk),
+                              panel=changed.get("panel", row.panel))
         if "case_number" in changed and repository.by_request_or_number(uow.session, row.court, "", changed["case_number"]):
             raise CaseNumberTaken(f"案号 {changed['case_number']} 已在本院登记")
         previous, before = to_domain(row), current(row, changed)
@@ -246,9 +254,9 @@ def _same_request(row: CaseRow, new: NewCase) -> Case:
     """The case made by the first request with this request id, when this one asks for exactly it."""
     made = to_domain(row)
     if (made.case_number, made.case_type, made.procedure, made.cause, made.parties, made.department, made.handler,
-            made.filing_date, made.receive_date, made.custody) != (
+            made.filing_date, made.receive_date, made.custody, made.assistant, made.clerk, made.panel) != (
             new.case_number, new.case_type, new.procedure, new.cause, new.parties, new.department, new.handler,
-            new.filing_date, new.receive_date or new.filing_date, new.custody):
+            new.filing_date, new.receive_date or new.filing_date, new.custody, new.assistant, new.clerk, new.panel):
         raise request_id_reused(made.name)
     return made
 
@@ -262,4 +270,4 @@ def to_domain(row: CaseRow, *, locked_nodes: tuple[str, ...] = ()) -> Case:
                 custody=row.custody, state=row.state, locked=row.locked, create_time=row.create_time,
                 update_time=row.update_time, locked_nodes=locked_nodes, judgment_date=row.judgment_date,
                 effective_date=row.effective_date, close_date=row.close_date, archive_date=row.archive_date,
-                etag=etag_of(row))
+                etag=etag_of(row), assistant=row.assistant or "", clerk=row.clerk or "", panel=tuple(row.panel or ()))

@@ -395,3 +395,41 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
     details = eventually(lambda: len(audited()) == 2 and audited(), what="both changes audited")
     assert f"承办人：users/{JUDGE} → users/{new_judge}；原因：工作调整；生效日期：2026-03-09" in details
     assert any(f"承办部门：{DEPARTMENT} → {other_division}" in d and "原因：移交" in d for d in details)
+
+
+def test_a_case_team_is_of_its_court_and_department(cf):
+    """The judge assistant, clerk and panel beside the handler (issue 18 and 19): kept on the case,
+    checked like the handler at registration and on change, and audited when changed."""
+    from google.protobuf.field_mask_pb2 import FieldMask
+
+    request = create_request(seed(13, filed=cf.today()))
+    for bad, field in ((dict(assistant="users/clerk.440101.civil1.1"), "case.assistant"),
+                       (dict(clerk="users/clerk.440101.civil2.1"), "case.clerk"),
+                       (dict(panel=[f"users/{AUDITOR}"]), "case.panel[0]"),
+                       (dict(panel=["users/judge.440102.civil1.1"]), "case.panel[0]")):
+        wrong = cs.CreateCaseRequest()
+        wrong.CopyFrom(request)
+        wrong.request_id = f"team-13-{field}".replace("[", "-").replace("]", "")
+        for key, value in bad.items():
+            if key == "panel":
+                wrong.case.panel.extend(value)
+            else:
+                setattr(wrong.case, key, value)
+        with pytest.raises(grpc.RpcError) as refused:
+            cf.cases.CreateCase(wrong, metadata=cf.md(COURT_SYSTEM))
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and field in refused.value.details(), field
+    request.case.assistant, request.case.clerk = "users/assistant.440101.civil1.1", "users/clerk.440101.civil1.1"
+    request.case.panel.extend([f"users/{JUDGE}", "users/judge.440101.civil1.2", f"users/{DIVISION_HEAD}"])
+    case = cf.cases.CreateCase(request, metadata=cf.md(COURT_SYSTEM)).case
+    assert (case.assistant, case.clerk, len(case.panel)) == ("users/assistant.440101.civil1.1",
+                                                             "users/clerk.440101.civil1.1", 3)
+    changed = cf.cases.UpdateCase(cs.UpdateCaseRequest(
+        case=case_pb2.Case(name=case.name, clerk="users/clerk.440101.civil1.2"), update_mask=FieldMask(paths=["clerk"]),
+        reason=case_pb2.CASE_CHANGE_REASON_REASSIGNMENT, request_id="team-13-clerk"), metadata=cf.md(COURT_SYSTEM)).case
+    assert changed.clerk == "users/clerk.440101.civil1.2" and list(changed.panel) == list(case.panel)
+
+    def audited():
+        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(filter=f'resource = "{case.name}"'),
+                                            metadata=cf.md(AUDITOR)).audit_records
+        return [r.operation.detail for r in records if r.operation.action.endswith("CaseService/UpdateCase")]
+    assert "书记员：users/clerk.440101.civil1.1 → users/clerk.440101.civil1.2" in eventually(audited, what="audited")[0]

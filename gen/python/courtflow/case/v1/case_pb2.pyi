@@ -393,7 +393,7 @@ class Party(_message.Message):
     def __init__(self, role: _Optional[_Union[PartyRole, str]] = ..., display_name: _Optional[str] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes", "receive_date", "judgment_date", "effective_date", "close_date", "archive_date", "etag")
+    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes", "receive_date", "judgment_date", "effective_date", "close_date", "archive_date", "etag", "assistant", "clerk", "panel")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CASE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -415,6 +415,9 @@ class Case(_message.Message):
     CLOSE_DATE_FIELD_NUMBER: _ClassVar[int]
     ARCHIVE_DATE_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    ASSISTANT_FIELD_NUMBER: _ClassVar[int]
+    CLERK_FIELD_NUMBER: _ClassVar[int]
+    PANEL_FIELD_NUMBER: _ClassVar[int]
     name: str
     case_number: str
     case_type: CaseType
@@ -436,7 +439,10 @@ class Case(_message.Message):
     close_date: _date_pb2.Date
     archive_date: _date_pb2.Date
     etag: str
-    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., judgment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    assistant: str
+    clerk: str
+    panel: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., judgment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., etag: _Optional[str] = ..., assistant: _Optional[str] = ..., clerk: _Optional[str] = ..., panel: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CaseEvent(_message.Message):
     __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date")
