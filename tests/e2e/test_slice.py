@@ -5,7 +5,6 @@ the SMS log, the statistics and the audit log show what a user would see."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, datetime, time as dtime, timedelta
 
 import grpc
@@ -221,9 +220,13 @@ def test_case_event_completes_its_node_and_stops_its_reminders(cf):
                what="complaint service completed")
     assert nodes_of(cf, case.name)["trial_time_limit"].state == node_pb2.NODE_STATE_RUNNING
     eventually(lambda: stats_cell(cf, node_pb2.STAGE_PRE_TRIAL).open_count == open_before, what="no longer open")
-    # Its due date passes: no reminder for a node that is done.
+    # Its due date passes: no reminder for a node that is done. A case filed the same day whose
+    # complaint was not served is the positive signal that the sweep got past that date.
+    sentinel = cf.cases.CreateCase(create_request(seed(61, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: len(nodes_of(cf, sentinel.name)) == 2, what="the sentinel's nodes opened")
     cf.set_clock(datetime.combine(today + timedelta(days=12), dtime(9), tzinfo=LEGAL_TZ))
-    time.sleep(1.5)
+    eventually(lambda: [m for m in inbox(cf).messages if m.node == f"{sentinel.name}/nodes/serve_complaint_copy"
+                        and m.kind == alert_pb2.REMINDER_KIND_OVERDUE], what="the sentinel's overdue reminder")
     assert not [m for m in inbox(cf).messages if m.node == f"{case.name}/nodes/serve_complaint_copy"]
     assert nodes_of(cf, case.name)["serve_complaint_copy"].state == node_pb2.NODE_STATE_COMPLETED
 
@@ -247,7 +250,8 @@ def test_bad_case_event_names_the_field(cf, mutate, field):
         cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in [f for f, _ in details_of(caught.value)[1]]
-    time.sleep(0.5)
+    # Refused in the same transaction that would have recorded it (validation comes first), so no
+    # event exists that could complete the node later: no wait is needed before looking.
     assert nodes_of(cf, case.name)["serve_complaint_copy"].state != node_pb2.NODE_STATE_COMPLETED
 
 
