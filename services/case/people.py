@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.case.models import PersonRow
-from services.common.errors import invalid_field
 from courtflow.common.v1.caller_pb2 import Role
 
+from services.case.models import PersonRow
+from services.common.errors import invalid_field
 from services.common.roles import CASE_HANDLER_ROLES, COURT_WIDE_HANDLER_ROLES
 
 HANDLER_FIELD = "case.handler"
 
 
+def _serving_in(person: PersonRow | None, court: str) -> bool:
+    """An active person of this court. Another court's person reads like one who does not exist,
+    so that no answer names another court."""
+    return person is not None and person.active and person.court == court
+
+
 def handler_problem(person: PersonRow | None, *, court: str, department: str) -> str | None:
     """Why this person may not handle a case of this court and department, or None."""
-    # Another court's person reads like one who does not exist: the answer names no other court.
-    if person is None or not person.active or person.court != court:
+    if not _serving_in(person, court):
         return f"承办人必须是本院（{court}）在职的人员"
     if person.role not in CASE_HANDLER_ROLES:
         return "承办人必须是法官、庭长、副院长或院长"
@@ -39,19 +44,18 @@ def check_handler(session: Session, *, handler: str, court: str, department: str
 def check_team(session: Session, *, court: str, department: str, assistant: str, clerk: str,
                panel: list[str] | tuple[str, ...]) -> None:
     """The rest of the case's team: its judge assistant and clerk are of its department, its panel
-    members judges or leaders of its court; like the handler, all active. Another court's person
-    reads like no one."""
+    members judges or leaders of its court; like the handler, all active."""
     for field, user, role, word in (("case.assistant", assistant, Role.ROLE_JUDGE_ASSISTANT, "法官助理"),
                                     ("case.clerk", clerk, Role.ROLE_CLERK, "书记员")):
         if not user:
             continue
         person = session.get(PersonRow, user)
-        if person is None or not person.active or person.court != court:
+        if not _serving_in(person, court):
             raise invalid_field(field, f"{word}必须是本院（{court}）在职的人员")
         if person.role != role or person.department != department:
             raise invalid_field(field, f"{user} 不是承办部门 {department} 的{word}")
     for i, user in enumerate(panel):
         person = session.get(PersonRow, user)
-        if person is None or not person.active or person.court != court or person.role not in CASE_HANDLER_ROLES:
+        if not _serving_in(person, court) or person.role not in CASE_HANDLER_ROLES:
             raise invalid_field(f"case.panel[{i}]", f"合议庭成员必须是本院（{court}）在职的法官、庭长或院领导")
 
