@@ -49,6 +49,7 @@ import hashlib
 import json
 import logging
 import os
+import random
 import shutil
 import signal
 import socket
@@ -94,11 +95,47 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    """The ports the kernel hands to outgoing connections (``ip_local_port_range``)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port that is free on ``host`` right now (the OS picks it)."""
-    with socket.socket(_family(host), socket.SOCK_STREAM) as s:
+    """Return a TCP port that is free on ``host`` right now, outside the ephemeral range.
+
+    Why not let the OS pick (bind to port 0)? It picks from the ephemeral range, the same
+    ports every outgoing connection (to PostgreSQL, NATS, a gRPC peer) takes. Between this
+    probe and the server's own bind, a client connection can take the port, and the server
+    then fails with "Address already in use" (seen in CI). A random port below the
+    ephemeral range is never taken that way, and random so concurrent callers rarely meet.
+    """
+    low, high = _ephemeral_range()
+    candidates = [(10000, low - 1)] if low > 11000 else [(max(high + 1, 10000), 65535)]
+    rng = random.SystemRandom()
+    for _ in range(200):
+        start, end = candidates[0]
+        port = rng.randint(start, end)
+        if port in _handed_out:
+            continue
+        with socket.socket(_family(host), socket.SOCK_STREAM) as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    with socket.socket(_family(host), socket.SOCK_STREAM) as s:  # a crowded host: let the OS pick
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+# Ports this process already handed out: a port probed free is not bound until its server
+# starts, so a second probe in the meantime must not return it again.
+_handed_out: set[int] = set()
 
 
 def port_available(host: str, port: int) -> bool:

@@ -29,12 +29,17 @@ def started():
         s.kill()
 
 
-def test_free_port_is_bindable():
+def test_free_port_is_bindable_and_outside_the_ephemeral_range():
     import socket
 
-    port = free_port()
+    # A port from the ephemeral range can be taken by any outgoing connection between the
+    # probe and the server's bind: CI once saw the gateway's metrics port lost that way.
+    low, high = (int(p) for p in open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    ports = [free_port() for _ in range(50)]
+    assert len(set(ports)) == 50, "a port was handed out twice"
+    assert not [p for p in ports if low <= p <= high]
     with socket.socket() as s:
-        s.bind(("127.0.0.1", port))
+        s.bind(("127.0.0.1", ports[0]))
 
 
 def test_postgres_survives_kill(pg_dir, started):
