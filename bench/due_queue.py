@@ -20,13 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from runtime.system import Infrastructure  # noqa: E402
 from services.common.clock import ManualClock  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
-from services.common.uow import UnitOfWork  # noqa: E402
+from services.common.uow import uow_factory  # noqa: E402
 from services.node.due_queue import sweep_batch  # noqa: E402
 from services.node.models import MESSAGING, SCHEMA  # noqa: E402
 
@@ -56,10 +55,8 @@ def seed(url: str, nodes: int, due: int) -> float:
 
 def _sweeper(url: str, batch: int, out) -> None:
     engine = make_engine(url, pool_size=2, application_name="courtflow-bench-sweeper")
-    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
     clock = ManualClock(DUE + timedelta(hours=1))
-    factory = lambda: UnitOfWork(sessions=sessions, producer="node", clock=clock, outbox=MESSAGING.outbox,  # noqa: E731
-                                 handled=MESSAGING.handled)
+    factory = uow_factory(engine, producer="node", messaging=MESSAGING, clock=clock)
     started, fired = time.time(), 0
     while (n := sweep_batch(factory, batch=batch)) > 0:
         fired += n

@@ -140,7 +140,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="courtflow-bench-"))
     infra = Infrastructure.start(work)
     pg, nats, db_url, nats_url = infra.postgres, infra.nats, infra.database_url, infra.nats_url
-    from gateway.org_import import load_demo
+    from runtime.demo_directory import load_demo
     load_demo(db_url, out=work / "logins.json", seed=1, cases=1, reference=date.today())
     system = System(database_url=db_url, nats_url=nats_url, log_dir=work / "logs",
                     extra_env={"COURTFLOW_LOG_LEVEL": "WARNING", "NODE_CATALOG": str(ns.catalog)})

@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from courtflow.common.v1.caller_pb2 import Role  # noqa: E402
 from courtflow.node.v1.node_pb2 import NodeState  # noqa: E402
-from gateway.org_import import load_demo  # noqa: E402
+from runtime.demo_directory import load_demo  # noqa: E402
 from runtime.system import Infrastructure, System  # noqa: E402
 from services.alert import recipients  # noqa: E402
 from services.common.clock import set_shared_clock  # noqa: E402

@@ -1,4 +1,4 @@
-"""Run the gateway: `python -m gateway` (`migrate` applies migrations only; `load-demo` seeds a demo province;
+"""Run the gateway: `python -m gateway` (`migrate` applies migrations only;
 `set-password USERNAME` sets a built-in login password read from standard input; `import-org FILE`
 imports a court's org directory file, YAML or CSV; `openapi` prints the HTTP-JSON API's OpenAPI document)."""
 from __future__ import annotations
@@ -13,23 +13,20 @@ from services.common.server import run_main
 
 
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "load-demo":
-        from gateway.org_import import main as load_demo
-
-        load_demo(argv[1:])
-        return
+    if argv and argv[0] == "load-demo":   # the demo province comes from runtime/, which imports the gateway
+        raise SystemExit("load-demo 已移至 python -m runtime load-demo（参数相同）")
     if argv and argv[0] == "set-password":
-        from gateway.password_cli import main as set_password
+        from gateway.identity.cli import main as set_password
 
         set_password(argv[1:])
         return
     if argv and argv[0] == "import-org":
-        from gateway.org_cli import main as import_org
+        from gateway.directory.cli import main as import_org
 
         import_org(argv[1:])
         return
     if argv and argv[0] == "openapi":
-        from gateway.http_server import print_openapi
+        from gateway.edge.http_server import print_openapi
 
         print_openapi(argv[1:])
         return

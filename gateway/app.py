@@ -1,24 +1,21 @@
 """Composition root of the gateway."""
 from __future__ import annotations
 
-# Importing the service modules registers every method descriptor the proxy looks up.
-from courtflow.alert.v1 import alert_service_pb2  # noqa: F401
-from courtflow.audit.v1 import audit_service_pb2  # noqa: F401
-from courtflow.case.v1 import case_service_pb2  # noqa: F401
 from courtflow.gateway.v1 import auth_service_pb2, gateway_service_pb2, org_service_pb2
-from courtflow.node.v1 import node_service_pb2  # noqa: F401
-from courtflow.stats.v1 import stats_service_pb2  # noqa: F401
 
-from gateway import credentials, http_server, servicer
-from gateway.auth import Authenticator
-from gateway.auth_servicer import AuthServicer
-from gateway.backends import Backend
+from gateway import servicer
+from gateway.access.limits import RateLimiter
 from gateway.config import Settings
-from gateway.jwt_auth import JwtVerifier, KeySet, jwks_loader
-from gateway.limits import RateLimiter
-from gateway.org_servicer import OrgServicer
-from gateway.proxy import Limits, Proxy, Route
-from gateway.signing import Signer
+from gateway.directory.servicer import OrgServicer
+from gateway.edge import http_server
+from gateway.edge.backends import Backend
+from gateway.edge.descriptors import register_descriptors
+from gateway.edge.proxy import Limits, Proxy, Route
+from gateway.identity import credentials
+from gateway.identity.auth import Authenticator
+from gateway.identity.jwt_auth import JwtVerifier, KeySet, jwks_loader
+from gateway.identity.servicer import AuthServicer
+from gateway.identity.signing import Signer
 from services.common.periodic import Periodic
 from services.common.server import Runtime, ServiceApp
 
@@ -30,7 +27,9 @@ PURGE_INTERVAL = 3600.0
 
 def build_with(settings: Settings):
     def build(rt: Runtime) -> ServiceApp:
-        # One fail-fast channel per service (gateway/backends.py).
+        # The proxy and the HTTP-JSON routes find every method in the default descriptor pool.
+        register_descriptors()
+        # One fail-fast channel per service (gateway/edge/backends.py).
         backends = {svc: Backend.of(svc, addr) for svc, addr in settings.backends.items()}
         routes = {svc: Route(backend=b) for svc, b in backends.items()}
         # GET /readyz: the gateway itself (NOT_SERVING while it drains) and every service behind it.

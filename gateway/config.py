@@ -6,17 +6,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from gateway.jwt_auth import Issuer, parse_issuers
+from gateway.identity.jwt_auth import Issuer, parse_issuers
+from services.common.components import DEFAULT_PORTS, default_address
 from services.common.settings import CommonSettings, Env, SettingsError
 
-DEFAULT_PORT = 50050
+DEFAULT_PORT = DEFAULT_PORTS["gateway"]
 HTTP_PORT_OFFSET = 30   # HTTP-JSON on 50080 beside gRPC on 50050
 BACKENDS = {  # service full name -> (environment variable, default address)
-    "courtflow.case.v1.CaseService": ("CASE_ADDR", "127.0.0.1:50051"),
-    "courtflow.node.v1.NodeService": ("NODE_ADDR", "127.0.0.1:50052"),
-    "courtflow.alert.v1.AlertService": ("ALERT_ADDR", "127.0.0.1:50053"),
-    "courtflow.stats.v1.StatsService": ("STATS_ADDR", "127.0.0.1:50054"),
-    "courtflow.audit.v1.AuditService": ("AUDIT_ADDR", "127.0.0.1:50055"),
+    "courtflow.case.v1.CaseService": ("CASE_ADDR", default_address("case")),
+    "courtflow.node.v1.NodeService": ("NODE_ADDR", default_address("node")),
+    "courtflow.alert.v1.AlertService": ("ALERT_ADDR", default_address("alert")),
+    "courtflow.stats.v1.StatsService": ("STATS_ADDR", default_address("stats")),
+    "courtflow.audit.v1.AuditService": ("AUDIT_ADDR", default_address("audit")),
 }
 
 

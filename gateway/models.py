@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, MetaData, SmallInteger, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.db import messaging_tables
-from services.common.server import Messaging
+from services.common.db import messaging
 
 SCHEMA = "gateway"
 metadata = MetaData(schema=SCHEMA)
@@ -92,4 +91,4 @@ class SessionRow(Base):
     revoke_reason: Mapped[str] = mapped_column(String(20), server_default="")  # ROTATED, LOGOUT, REUSED, …
 
 
-MESSAGING = Messaging(*messaging_tables(metadata))
+MESSAGING = messaging(metadata)

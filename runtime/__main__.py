@@ -14,12 +14,11 @@ import logging
 import signal
 import sys
 import threading
-from datetime import datetime
 from pathlib import Path
 
 from runtime.supervisor import Supervisor
 from runtime.system import ROOT, Infrastructure, System
-from services.common.clock import SystemClock, legal_today
+from services.common.clock import LEGAL_TZ, SystemClock, legal_today
 
 
 def start(data: Path, *, cases: int, seed: int) -> None:
@@ -27,7 +26,7 @@ def start(data: Path, *, cases: int, seed: int) -> None:
     infra = Infrastructure.start(data)
     database_url, nats_url = infra.database_url, infra.nats_url
     (data / "env").write_text(f"DATABASE_URL={database_url}\nNATS_URL={nats_url}\n")
-    from gateway.signing import ensure_key_file
+    from gateway.identity.signing import ensure_key_file
 
     system = System(database_url=database_url, nats_url=nats_url, log_dir=data / "logs", default_ports=True,
                     internal_key=_internal_key(data),
@@ -38,7 +37,7 @@ def start(data: Path, *, cases: int, seed: int) -> None:
         print("CourtFlow 全流程节点管控系统: migrating schemas…", flush=True)
         system.migrate()
         logins_path = data / "demo-logins.json"
-        from gateway.org_import import load_demo
+        from runtime.demo_directory import load_demo
         # The courts' today (Asia/Shanghai), as the history below counts it: the host's date is a
         # day behind on a UTC host after 16:00.
         province = load_demo(database_url, out=logins_path, seed=seed, cases=cases,
@@ -65,36 +64,42 @@ def start(data: Path, *, cases: int, seed: int) -> None:
 
 
 def _say(line: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {line}", flush=True)
+    print(f"[{SystemClock().now().astimezone(LEGAL_TZ):%H:%M:%S}] {line}", flush=True)
 
 
 def _load_demo_cases(system: System, nats_url: str, logins_path: Path, province, *, seed: int) -> None:
     """File the demo cases and push their history through the gateway, walking the shared clock
-    from the first filing day to today (runtime/history.py, runtime/demo.py)."""
-    import os
+    from the first filing day to today (runtime/history.py, runtime/demo.py); then say what the
+    node service made of it."""
+    from courtflow.node.v1.node_pb2 import NodeState
 
-    from runtime.demo import load_history, load_logins
+    from runtime.demo import count_nodes, load_history, load_logins
     from runtime.history import plan_history
-    from services.node import catalog
+    from services.common.settings import Env
+    from services.node import catalog, config
 
     today = legal_today(SystemClock())
-    rules = catalog.load(Path(os.environ.get("NODE_CATALOG", catalog.DEFAULT_PATH)))
-    history = plan_history(province.cases, seed=seed, today=today, catalog=rules)
-    print(f"registering {len(province.cases)} demo cases and {len(history.events)} case events through the "
-          f"gateway, day by day from {min(c.filing_date for c in province.cases)} to {today}…", flush=True)
-    report = load_history(system.gateway, nats_url, load_logins(logins_path)["court-system"]["token"],
-                          list(province.cases), history, today=today, progress=lambda line: print(line, flush=True))
-    expected = history.summary()
-    print(f"demo history loaded in {report.seconds:.0f} s: {report.cases} cases, {report.events} events over "
-          f"{report.days} days; expected nodes: {expected['completed']} completed, {expected['running']} running, "
-          f"{expected['warning']} warning, {expected['overdue']} overdue "
-          f"({expected['overdue_without_warning']} without warning), {expected['locked_cases']} cases locked",
-          flush=True)
-    print(f"  calls {report.calling:.0f} s, waiting for the node service {report.settling:.0f} s "
-          f"({report.settles} waits), {report.retries} calls retried", flush=True)
+    # The catalogue the node service runs with: its own settings, from the environment it was given.
+    node_settings = config.Settings.from_env(Env(system.components["node"].env))
+    history = plan_history(province.cases, seed=seed, today=today, catalog=catalog.load(node_settings.catalog_path))
+    token = load_logins(logins_path)["court-system"]["token"]
+    print(f"正在通过网关登记 {len(province.cases)} 件演示案件和 {len(history.events)} 个案件事件，"
+          f"按日推进，自 {min(c.filing_date for c in province.cases)} 至 {today}…", flush=True)
+    report = load_history(system.gateway, nats_url, token, list(province.cases), history, today=today,
+                          progress=lambda line: print(line, flush=True))
+    print(f"演示数据载入完成，用时 {report.seconds:.0f} 秒：{report.cases} 件案件，{report.events} 个事件，"
+          f"共 {report.days} 天", flush=True)
+    print(f"  调用 {report.calling:.0f} 秒，等待节点服务 {report.settling:.0f} 秒（{report.settles} 次），"
+          f"重试 {report.retries} 次", flush=True)
     if report.refused:
-        print("  refused: " + ", ".join(f"{code}/{reason or '-'} ×{n}" for (code, reason), n in report.refused.items()),
+        print("  被拒绝：" + "，".join(f"{code}/{reason or '-'} ×{n}" for (code, reason), n in report.refused.items()),
               flush=True)
+    nodes = count_nodes(system.gateway, token)
+    states = nodes.states
+    print(f"节点服务现有节点 {sum(states.values())} 个：已完成 {states[NodeState.NODE_STATE_COMPLETED]}"
+          f"（其中超期完成 {nodes.completed_late}），进行中 {states[NodeState.NODE_STATE_RUNNING]}，"
+          f"预警 {states[NodeState.NODE_STATE_WARNING]}，超期 {states[NodeState.NODE_STATE_OVERDUE]}"
+          f"（其中超期未预警 {nodes.overdue_without_warning}）；超期锁定案件 {len(nodes.locked_cases)} 件", flush=True)
 
 
 def _internal_key(data: Path) -> str:
@@ -127,7 +132,14 @@ def _banner(system: System, logins_path: Path, data: Path, province) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m runtime")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "load-demo":   # only the demo org directory, into DATABASE_URL
+        from runtime.demo_directory import main as load_demo
+
+        load_demo(argv[1:])
+        return
+    parser = argparse.ArgumentParser(prog="python -m runtime", epilog="python -m runtime load-demo --out FILE: "
+                                     "only the demo province's org directory, into DATABASE_URL")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("start", help="start everything with demo data")
     p.add_argument("--data", type=Path, default=ROOT / ".data")

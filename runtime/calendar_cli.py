@@ -21,6 +21,7 @@ import grpc
 import yaml
 from google.type import date_pb2
 
+from services.common.components import default_address
 from services.common.errors import details_of
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / ".data"
@@ -31,7 +32,7 @@ def add_calendar(subparsers: argparse._SubParsersAction) -> None:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     cmd.add_argument("action", choices=("import", "list"))
     cmd.add_argument("file", nargs="?", type=Path, help="import: the schedule file (YAML or JSON)")
-    cmd.add_argument("--gateway", default="127.0.0.1:50050")
+    cmd.add_argument("--gateway", default=default_address("gateway"))
     cmd.add_argument("--token", help="bearer token of a province-level administrator")
     cmd.add_argument("--user", default="admin", help="take the token of this demo user from --data")
     cmd.add_argument("--data", type=Path, default=DEFAULT_DATA)

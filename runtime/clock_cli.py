@@ -13,10 +13,15 @@ import argparse
 import asyncio
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from services.common.clock import LEGAL_TZ, read_clock_state, set_shared_clock
+from services.common.clock import (
+    LEGAL_TZ,
+    SystemClock,
+    read_clock_state,
+    set_shared_clock,
+)
 
 _DELTA = re.compile(r"^(\d+)(d|h)$")
 
@@ -58,7 +63,7 @@ async def _apply(url: str, action: str, value: str | None, target: datetime | No
     try:
         js = nc.jetstream()
         offset, frozen = await read_clock_state(js)
-        real = datetime.now(timezone.utc)
+        real = SystemClock().now()
         if action == "advance":
             n, unit = _DELTA.match(value).groups()
             delta = timedelta(days=int(n)) if unit == "d" else timedelta(hours=int(n))

@@ -1,6 +1,7 @@
 """Demo data through the front door: synthetic cases registered via the gateway, as a
-court business system would push them (I1), and their history of case events pushed day by day
-under the shared clock (runtime/history.py). Also used by tests and benchmarks."""
+court business system would push them (I1), their history of case events pushed day by day
+under the shared clock (runtime/history.py), and what the node service made of them, counted
+through the gateway. Also used by tests and benchmarks."""
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +18,7 @@ from pathlib import Path
 import grpc
 
 from courtflow.case.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
+from courtflow.node.v1 import node_pb2, node_service_pb2, node_service_pb2_grpc
 
 from runtime.history import History, PlannedEvent
 from runtime.synthetic import CaseSeed
@@ -202,8 +204,8 @@ async def _load_history(gateway: str, nats_url: str, token: str, seeds: list[Cas
                 report.days += 1
                 if (day.year, day.month) != month:
                     month = (day.year, day.month)
-                    progress(f"  {day:%Y-%m}: {report.cases} cases, {report.events} events so far "
-                             f"({time.monotonic() - started:.0f} s)")
+                    progress(f"  {day:%Y-%m}：已登记 {report.cases} 件案件、{report.events} 个事件"
+                             f"（{time.monotonic() - started:.0f} 秒）")
                 day += timedelta(days=1)
     finally:
         try:
@@ -276,3 +278,40 @@ def _reason(exc: grpc.aio.AioRpcError) -> str:
         return details_of(exc)[0] or ""
     except (ValueError, TypeError):  # no status details to read
         return ""
+
+
+# ── what the node service made of it ─────────────────────────────────────────────────────────────
+
+@dataclass
+class NodeCounts:
+    """The nodes the caller sees, as the node service shows them."""
+
+    states: Counter = field(default_factory=Counter)     # NodeState, e.g. node_pb2.NODE_STATE_WARNING
+    completed_late: int = 0            # completed after their deadline ran out (超期完成)
+    overdue_without_warning: int = 0   # overdue with no warning first (超期未预警)
+    locked_cases: set[str] = field(default_factory=set)  # names of the cases a node of theirs locked
+
+    def add(self, node: node_pb2.Node) -> None:
+        self.states[node.state] += 1
+        if node.state == node_pb2.NODE_STATE_COMPLETED:
+            if node.complete_time.ToNanoseconds() >= node.deadline_time.ToNanoseconds():
+                self.completed_late += 1
+        elif node.state == node_pb2.NODE_STATE_OVERDUE and not node.HasField("warning_time"):
+            self.overdue_without_warning += 1
+        if node.lock.locked:
+            self.locked_cases.add(node.name.rpartition("/nodes/")[0])
+
+
+def count_nodes(gateway: str, token: str, *, page_size: int = 1000) -> NodeCounts:
+    """Every node in the caller's scope, counted page by page (NodeService.ListNodes)."""
+    counts = NodeCounts()
+    with grpc.insecure_channel(gateway) as channel:
+        stub = node_service_pb2_grpc.NodeServiceStub(channel)
+        request = node_service_pb2.ListNodesRequest(parent="courts/-/cases/-", page_size=page_size)
+        while True:
+            reply = stub.ListNodes(request, metadata=bearer(token), timeout=60)
+            for node in reply.nodes:
+                counts.add(node)
+            if not reply.next_page_token:
+                return counts
+            request.page_token = reply.next_page_token

@@ -3,8 +3,9 @@ pushes after filing (送达、排期、开庭、评议、宣判、结案、归�
 
 Pure: no I/O, no clock, no global random state. The caller passes the node catalogue (the rules
 that say which event opens and which completes each node) and the holiday calendar, and gets a
-plan — every event with its date, document and hearing date, and the day the court system reports
-it — plus what the node service will make of it at the demo's ``today``.
+plan: every event with its date, document and hearing date, and the day the court system reports
+it. What the node service makes of it (which nodes warn, run out, lock their case) is not
+predicted here: the start command asks the node service after loading (runtime/demo.py).
 
 How a case's history is made:
 - A script per kind of case (civil ordinary or simplified, administrative and criminal first
@@ -35,15 +36,14 @@ events in one go.
 Work that follows an event is done from the next working day unless the node it completes would
 warn by then, which keeps most days to two waves.
 
-The replay that drops the events after a lock also predicts the node states at ``today``
-(History.outcomes, History.summary) with the node service's rules: timers fire at 00:00 of their
-day, a node opened after its due date is overdue without a warning, a repeating node's instances
-are completed oldest first (CLOSED completes them all).
+To time events and to stop at a lock, the plan follows the case's nodes with the node service's
+own pieces: the catalogue's triggers and anchors, compute_deadline, the instant a warning fires and
+a node runs out (services/node/deadlines.py), and which events complete every instance of a
+repeating node (services/node/service.py); otherwise a repeating node's oldest instance first.
 """
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -54,8 +54,11 @@ from runtime.synthetic import CaseSeed
 from services.case.lifecycle import TRIAL_DOCUMENTS, TRIAL_EVENTS
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule
+from services.node.deadlines import DEADLINE_RUNG, fire_time, legal_date
 from services.node.periods import Period, Unit, compute_deadline
-from services.node.scheduling import ANSWER_PERIOD, EVIDENCE_PERIOD, RULES as SCHEDULING_RULES
+from services.node.scheduling import ANSWER_PERIOD, EVIDENCE_PERIOD
+from services.node.scheduling import RULES as SCHEDULING_RULES
+from services.node.service import COMPLETES_EVERY_INSTANCE
 
 # The rules the node service checks hearing dates against.
 NOTICE_DAYS = SCHEDULING_RULES.notice_days
@@ -85,8 +88,6 @@ P_SECOND_HEARING = {"first_instance_ordinary": 0.15, "simplified": 0.05}
 # Causes whose judgments are not published online (privacy of family matters).
 UNPUBLISHED_CAUSES = frozenset({"离婚纠纷", "法定继承纠纷"})
 
-STATES = ("running", "warning", "overdue", "completed")
-
 
 @dataclass(frozen=True, slots=True)
 class PlannedEvent:
@@ -113,50 +114,19 @@ class PlannedEvent:
         return CaseEventType.Value(f"CASE_EVENT_TYPE_{self.event}")
 
 
-@dataclass(frozen=True, slots=True)
-class NodeOutcome:
-    """A node as the node service will show it at ``today``, if the plan is pushed as meant."""
-
-    case: CaseSeed
-    code: str                  # the catalogue code
-    state: str                 # running, warning, overdue or completed
-    due: date
-    warned: bool               # a warning fired before it completed or ran out
-    late: bool                 # completed after its due date, or overdue now
-    lock: bool                 # its overdue action is lock
-    instance: int = 1          # the n-th node of a repeating rule (each hearing's summons …)
-
-    @property
-    def node_id(self) -> str:
-        """As the node service names it: the code, then code-2, code-3 … for later instances."""
-        return self.code if self.instance == 1 else f"{self.code}-{self.instance}"
-
-    @property
-    def overdue_without_warning(self) -> bool:
-        return self.state == "overdue" and not self.warned
-
-
 @dataclass(frozen=True)
 class History:
     events: tuple[PlannedEvent, ...]          # by record date, then case, then seq
-    outcomes: tuple[NodeOutcome, ...]
-    locked: dict[str, tuple[str, date]] = field(default_factory=dict)  # request_id -> (node code, lock date)
-
-    def summary(self) -> dict[str, int]:
-        states = Counter(o.state for o in self.outcomes)
-        return {**{s: states.get(s, 0) for s in STATES},
-                "completed_late": sum(o.state == "completed" and o.late for o in self.outcomes),
-                "overdue_without_warning": sum(o.overdue_without_warning for o in self.outcomes),
-                "locked_cases": len(self.locked), "events": len(self.events)}
+    # Cases whose events stop at a lock: request_id -> (the code of the node run out, the lock day).
+    locked: dict[str, tuple[str, date]] = field(default_factory=dict)
 
 
 def plan_history(cases: Sequence[CaseSeed], *, seed: int, today: date, catalog: Catalog,
                  calendar: HolidayCalendar | None = None) -> History:
-    """The events of every case up to ``today`` and the nodes they leave behind."""
+    """The events of every case up to ``today``, and the cases whose events stop at a lock."""
     calendar = calendar or HolidayCalendar.builtin()
     rules_of: dict[tuple[str, str], tuple[NodeRule, ...]] = {}
     per_case: list[list[PlannedEvent]] = []
-    outcomes: list[NodeOutcome] = []
     locked: dict[str, tuple[str, date]] = {}
     for case in cases:
         kind = (case.case_type, case.procedure)
@@ -166,14 +136,13 @@ def plan_history(cases: Sequence[CaseSeed], *, seed: int, today: date, catalog: 
             rules_of[kind] = tuple(r for r in catalog.rules if r.applies(ct, pr))
         script = _CaseScript(case, rules_of[kind], calendar, random.Random(f"courtflow-history:{seed}:{case.request_id}"))
         script.run()
-        events, nodes, lock = _replay(case, script.drafts(), rules_of[kind], calendar, today)
+        events, lock = _replay(case, script.drafts(), rules_of[kind], calendar, today)
         per_case.append(events)
-        outcomes.extend(nodes)
         if lock:
             locked[case.request_id] = lock
     order = {c.request_id: i for i, c in enumerate(cases)}
     events = sorted((e for es in per_case for e in es), key=lambda e: (e.record_date, order[e.case.request_id], e.seq))
-    return History(tuple(events), tuple(outcomes), locked)
+    return History(tuple(events), locked)
 
 
 # ── a case's script ─────────────────────────────────────────────────────────────────────────────
@@ -186,20 +155,16 @@ class _Node:
     completed: bool = False
 
 
-def _repeats(rule: NodeRule) -> bool:
-    """Whether the rule opens a node for every opening event (each hearing's summons …)."""
-    return getattr(rule, "repeats", False)
-
-
 def _completed_now(nodes: list, rule_of, trigger: tuple[int, str]) -> list:
     """The open nodes an event completes, as the node service decides: every node whose rule it
-    completes, but of a repeating node only the oldest open instance, unless the event is CLOSED."""
+    completes, but of a repeating node (rule.repeats: each hearing's summons …) only the oldest
+    open instance, unless the event completes every instance (CLOSED)."""
     out, once = [], set()
     for node in nodes:
         rule = rule_of(node)
         if not rule.completed_by_event(trigger):
             continue
-        if _repeats(rule) and trigger[0] != CaseEventType.CASE_EVENT_TYPE_CLOSED:
+        if rule.repeats and trigger[0] not in COMPLETES_EVERY_INSTANCE:
             if rule.code in once:
                 continue
             once.add(rule.code)
@@ -232,6 +197,12 @@ def _due(rule: NodeRule, anchor: date, calendar: HolidayCalendar, custody: bool)
                             custody=custody and rule.custody_term).due
 
 
+def _fires_on(due: date, rung: int) -> date:
+    """The day a node's timer fires: a warning rung of N days N days before the due date, the
+    deadline (DEADLINE_RUNG: overdue, and a lock-action node locks its case) the day after it."""
+    return legal_date(fire_time(due, rung))
+
+
 class _CaseScript:
     def __init__(self, case: CaseSeed, rules: tuple[NodeRule, ...], calendar: HolidayCalendar,
                  rng: random.Random) -> None:
@@ -251,7 +222,7 @@ class _CaseScript:
     def opens(self, event: str, document: str = "") -> bool:
         trigger = _trigger(event, document)
         have = {n.rule.code for n in self.nodes}
-        return any(r.opens_on(trigger) and (r.code not in have or _repeats(r)) for r in self.rules)
+        return any(r.opens_on(trigger) and (r.code not in have or r.repeats) for r in self.rules)
 
     def targets(self, event: str, document: str = "") -> list[_Node]:
         return _completed_now([n for n in self.nodes if not n.completed], lambda n: n.rule,
@@ -263,7 +234,7 @@ class _CaseScript:
             node.completed = True
         have = {n.rule.code for n in self.nodes}
         for rule in self.rules:
-            if rule.opens_on(trigger) and (rule.code not in have or _repeats(rule)):
+            if rule.opens_on(trigger) and (rule.code not in have or rule.repeats):
                 anchor = on if rule.anchor == "event_date" else self.case.filing_date
                 self.nodes.append(_Node(rule, _due(rule, anchor, self.calendar, self.case.custody), on))
         if event != "FILED":
@@ -303,7 +274,7 @@ class _CaseScript:
             return self.within(after, 0, cap)
         node = min(targets, key=lambda n: n.due)
         rungs = node.rule.warning_rungs
-        quiet_end = node.due - timedelta(days=max(rungs) + 1) if rungs else node.due
+        quiet_end = _fires_on(node.due, max(rungs)) - timedelta(days=1) if rungs else node.due
         next_day = self.workday(node.opened + timedelta(days=1))
         if after <= node.opened and next_day <= quiet_end:
             # Work that follows an event is done from the next working day, unless the node must
@@ -488,12 +459,13 @@ class _CaseScript:
         return sorted(self.out, key=lambda d: (d.occur, d.order))
 
 
-# ── what the node service makes of it ─────────────────────────────────────────────────────────────────
+# ── the events as the system will take them in ────────────────────────────────────────────────────────
 
 def _replay(case: CaseSeed, drafts: Iterable[_Draft], rules: tuple[NodeRule, ...], calendar: HolidayCalendar,
-            today: date) -> tuple[list[PlannedEvent], list[NodeOutcome], tuple[str, date] | None]:
+            today: date) -> tuple[list[PlannedEvent], tuple[str, date] | None]:
     """Push the drafts in order as the system would see them: events are reported on their record
-    day; timers fire as days pass; a lock refuses everything after it."""
+    day, in waves after the events that opened the nodes they complete; a lock refuses everything
+    after it, so the case's events stop there."""
     # [rule, due, opened (record day), completed (record day) or None, wave that opened it], in
     # opening order (the node service completes the oldest instance of a repeating node first)
     nodes: list[list] = []
@@ -501,13 +473,14 @@ def _replay(case: CaseSeed, drafts: Iterable[_Draft], rules: tuple[NodeRule, ...
     def open_for(trigger, on: date, recorded: date, wave: int) -> None:
         have = {n[0].code for n in nodes}
         for rule in rules:
-            if rule.opens_on(trigger) and (rule.code not in have or _repeats(rule)):
+            if rule.opens_on(trigger) and (rule.code not in have or rule.repeats):
                 anchor = on if rule.anchor == "event_date" else case.filing_date
                 nodes.append([rule, _due(rule, anchor, calendar, case.custody), recorded, None, wave])
 
     def lock_before(day: date) -> tuple[str, date] | None:
-        due = [(n[1], n[0].code) for n in nodes if n[0].overdue_action == "lock" and n[3] is None and n[1] < day]
-        return (min(due)[1], min(due)[0] + timedelta(days=1)) if due else None
+        locks = [(_fires_on(n[1], DEADLINE_RUNG), n[0].code) for n in nodes
+                 if n[0].overdue_action == "lock" and n[3] is None and _fires_on(n[1], DEADLINE_RUNG) <= day]
+        return (min(locks)[1], min(locks)[0]) if locks else None
 
     open_for(_trigger("FILED"), case.filing_date, case.filing_date, 0)
     events: list[PlannedEvent] = []
@@ -539,23 +512,4 @@ def _replay(case: CaseSeed, drafts: Iterable[_Draft], rules: tuple[NodeRule, ...
         events.append(PlannedEvent(case, len(events), draft.event, draft.occur, recorded, draft.document,
                                    draft.hearing, wave))
     lock = lock or lock_before(today)   # a limit due today runs out at midnight, not yet
-
-    outcomes = []
-    seen: Counter = Counter()
-    for rule, due, opened, completed, _ in nodes:
-        seen[rule.code] += 1
-        rungs = rule.warning_rungs
-        first_warning = due - timedelta(days=max(rungs)) if rungs else None
-        until = completed if completed is not None else today
-        # A warning fires when its day has come while the node was open, unless the node was
-        # opened after its due date (then only the overdue fires: 超期未预警).
-        warned = first_warning is not None and first_warning <= until and opened <= due
-        if completed is not None:
-            state, late = "completed", completed > due
-        elif today > due:
-            state, late = "overdue", True
-        else:
-            state, late = ("warning" if warned else "running"), False
-        outcomes.append(NodeOutcome(case, rule.code, state, due, warned, late, rule.overdue_action == "lock",
-                                    seen[rule.code]))
-    return events, outcomes, lock
+    return events, lock

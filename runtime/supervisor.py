@@ -12,7 +12,7 @@ back to the restarted one when its lease or ack wait ends.
 The decision (how long to wait, when to give up) is pure logic over an injected clock:
 `RestartPolicy` and `CrashHistory`. `Supervisor` does the process I/O around it. It is polled
 from the start command's main thread on purpose: a restarted process is then spawned by that
-thread and gets the same parent-death signal as the first one (runtime/embedded.py), so a
+thread and gets the same parent-death signal as the first one (runtime/embedded/processes.py), so a
 `kill -9` of the start command still leaves nothing running. A deliberate stop simply ends the
 polling before the system is stopped, so the services' own exits are never taken for crashes.
 """
@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from grpc_health.v1 import health_pb2
 
 from runtime.system import Component, health_status, log_tail
+from services.common.clock import LEGAL_TZ, SystemClock
 from services.common.components import label
-
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class Supervisor:
         """The console's line in the service's own log too, so that reading it shows where one run ended."""
         try:
             with open(w.component.log_path, "a", encoding="utf-8") as f:
-                f.write(f"{_NOTE} {time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
+                f.write(f"{_NOTE} {SystemClock().now().astimezone(LEGAL_TZ):%Y-%m-%d %H:%M:%S} {text}\n")
         except OSError:
             pass
 

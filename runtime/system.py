@@ -13,19 +13,32 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from runtime.embedded import EmbeddedNats, EmbeddedPostgres, free_port, parent_death_signal, port_available
+from gateway import config as gateway_config
+from runtime.embedded import (
+    EmbeddedNats,
+    EmbeddedPostgres,
+    free_port,
+    parent_death_signal,
+    port_available,
+)
+from services.alert import config as alert_config
+from services.audit import config as audit_config
+from services.case import config as case_config
+from services.node import config as node_config
+from services.stats import config as stats_config
 
-# Start order: the gateway last, so that when it answers, everything behind it does.
+# Start order: the gateway last, so that when it answers, everything behind it does. The ports are
+# each component's own default (its config.py), used by the start command when they are free.
 COMPONENTS = {
-    "case": ("services.case", 50051),
-    "node": ("services.node", 50052),
-    "alert": ("services.alert", 50053),
-    "stats": ("services.stats", 50054),
-    "audit": ("services.audit", 50055),
-    "gateway": ("gateway", 50050),
+    "case": ("services.case", case_config.DEFAULT_PORT),
+    "node": ("services.node", node_config.DEFAULT_PORT),
+    "alert": ("services.alert", alert_config.DEFAULT_PORT),
+    "stats": ("services.stats", stats_config.DEFAULT_PORT),
+    "audit": ("services.audit", audit_config.DEFAULT_PORT),
+    "gateway": ("gateway", gateway_config.DEFAULT_PORT),
 }
 # The gateway's HTTP-JSON port, beside its gRPC port.
-GATEWAY_HTTP_PORT = 50080
+GATEWAY_HTTP_PORT = gateway_config.DEFAULT_PORT + gateway_config.HTTP_PORT_OFFSET
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -128,6 +141,7 @@ class System:
                "ALERT_SMS_LOG": str(self.log_dir / "sms.log"), "PYTHONUNBUFFERED": "1"}
         for name in COMPONENTS:
             env[f"{name.upper()}_GRPC_PORT"] = str(ports[name])
+            # 1000 above the gRPC port, where CommonSettings puts the metrics port by default
             env[f"{name.upper()}_METRICS_PORT"] = str(port(ports[name] + 1000))
             if name != "gateway":
                 env[f"{name.upper()}_ADDR"] = f"127.0.0.1:{ports[name]}"

@@ -26,8 +26,8 @@ from courtflow.case.v1 import case_service_pb2_grpc
 from courtflow.node.v1 import node_service_pb2_grpc
 from courtflow.stats.v1 import stats_service_pb2_grpc
 
-from gateway.org_import import load_demo
-from gateway.signing import ensure_key_file
+from gateway.identity.signing import ensure_key_file
+from runtime.demo_directory import load_demo
 from runtime.system import System, wait_for_directory
 from services.common.clock import LEGAL_TZ, read_shared_clock, set_shared_clock
 
@@ -215,6 +215,23 @@ def alert_directory_entry(database_url: str, user: str) -> dict | None:
         with engine.connect() as conn:
             row = conn.execute(text('SELECT * FROM alerts.recipients WHERE "user" = :u'), {"u": user}).mappings().first()
         return dict(row) if row else None
+    finally:
+        engine.dispose()
+
+
+# Each service's own copy of the org directory (it follows the gateway's UserChanged events).
+DIRECTORY_COPIES = {"case": "cases.people", "node": "nodes.people", "alert": "alerts.recipients"}
+
+
+def services_knowing(database_url: str, user: str) -> set[str]:
+    """The services whose copy of the directory has ``user`` yet: a person created through the
+    gateway is known to each service a moment later, and a test that files a case for them waits
+    for all of them first (as a court system would retry a refused registration)."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return {service for service, table in DIRECTORY_COPIES.items()
+                    if conn.execute(text(f'SELECT 1 FROM {table} WHERE "user" = :u'), {"u": user}).first()}
     finally:
         engine.dispose()
 

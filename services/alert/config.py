@@ -1,20 +1,21 @@
-"""Alert service settings, read once from the environment."""
+"""Alert service settings, read once from the environment: values only. What they become (the
+pacing, the courts' wording, the SMS provider) and the checks that need those modules are the
+composition root's (app.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from services.alert.court_templates import CourtTemplates, TemplateError
-from services.alert.pacing import Pacing, QuietHours
-from services.alert.sms import LEASE_SECONDS
-from services.alert.sms_http import DEFAULT_ENDPOINT, TEMPLATE_KINDS
+from services.common.components import DEFAULT_PORTS
 from services.common.settings import CommonSettings, Env, SettingsError
 
-DEFAULT_PORT = 50053
-# The court's default (A1): no SMS 22:00–08:00 Asia/Shanghai, one per person per 10 minutes.
-DEFAULT_PACING = Pacing(quiet=QuietHours.parse("22:00-08:00"), min_interval=timedelta(minutes=10))
+DEFAULT_PORT = DEFAULT_PORTS["alert"]
 SMS_PROVIDERS = ("log", "aliyun")
+ALIYUN_ENDPOINT = "https://dysmsapi.aliyuncs.com/"
+# The court's default (A1): no SMS 22:00–08:00 Asia/Shanghai, one per person per 10 minutes.
+QUIET_HOURS = "22:00-08:00"
+MIN_INTERVAL = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -39,24 +40,19 @@ class AliyunSmsSettings:
                 raise SettingsError(f"配置缺失: environment variable {name} is required when "
                                     f"ALERT_SMS_PROVIDER=aliyun") from None
 
-        endpoint = env.str("ALERT_SMS_ENDPOINT", DEFAULT_ENDPOINT)
+        endpoint = env.str("ALERT_SMS_ENDPOINT", ALIYUN_ENDPOINT)
         if not endpoint.startswith(("https://", "http://")):
             raise SettingsError(f"配置错误: ALERT_SMS_ENDPOINT={endpoint!r} is not an http(s) URL")
-        timeout = env.float("ALERT_SMS_TIMEOUT", 5.0)
-        # A call may spend the timeout on connecting, sending and reading; all of it must end
-        # before the sender's claim on the delivery expires, or a second sender could take it.
-        if not 0 < timeout <= LEASE_SECONDS / 3:
-            raise SettingsError(f"配置错误: ALERT_SMS_TIMEOUT={timeout:g} must be above 0 and at most "
-                                f"{LEASE_SECONDS / 3:g} seconds")
         return cls(endpoint=endpoint, access_key_id=required("ALERT_SMS_ACCESS_KEY_ID"),
                    access_key_secret=required("ALERT_SMS_ACCESS_KEY_SECRET"),
                    sign_name=required("ALERT_SMS_SIGN_NAME"),
-                   templates=parse_templates(required("ALERT_SMS_TEMPLATES")), timeout=timeout)
+                   templates=parse_templates(required("ALERT_SMS_TEMPLATES")),
+                   timeout=env.float("ALERT_SMS_TIMEOUT", 5.0))
 
 
 def parse_templates(raw: str) -> dict[str, str]:
     """`WARNING=SMS_1001,OVERDUE=SMS_1002` → {"WARNING": "SMS_1001", …}. Kinds left out are
-    allowed (their SMS fail with a clear reason); misspelt ones stop start-up."""
+    allowed (their SMS fail with a clear reason); app.py stops start-up on misspelt ones."""
     templates: dict[str, str] = {}
     for item in raw.split(","):
         if not item.strip():
@@ -64,9 +60,6 @@ def parse_templates(raw: str) -> dict[str, str]:
         kind, sep, code = (part.strip() for part in item.partition("="))
         if not sep or not code:
             raise SettingsError(f"配置错误: ALERT_SMS_TEMPLATES item {item.strip()!r} is not KIND=TEMPLATE_CODE")
-        if kind not in TEMPLATE_KINDS:
-            raise SettingsError(f"配置错误: ALERT_SMS_TEMPLATES names unknown kind {kind!r}; "
-                                f"known: {', '.join(TEMPLATE_KINDS)}")
         if kind in templates:
             raise SettingsError(f"配置错误: ALERT_SMS_TEMPLATES names {kind} twice")
         templates[kind] = code
@@ -81,10 +74,12 @@ class Settings:
     # "log": write SMS to a file instead of sending (the embedded default); "aliyun": send them.
     sms_provider: str
     sms_log: Path
-    # Quiet hours, one SMS per person per interval, digests (pacing.py).
-    sms_pacing: Pacing = DEFAULT_PACING
-    # Courts' own wording of reminders (court_templates.py), from ALERT_TEMPLATES.
-    court_templates: CourtTemplates = field(default_factory=CourtTemplates)
+    # Quiet hours ("22:00-08:00", "off"), one SMS per person per interval, digests (pacing.py).
+    sms_quiet_hours: str = QUIET_HOURS
+    sms_min_interval: timedelta = MIN_INTERVAL
+    sms_digest_above: int = 1
+    # Courts' own wording of reminders (court_templates.py): the YAML file ALERT_TEMPLATES names.
+    court_templates: Path | None = None
     sms_aliyun: AliyunSmsSettings | None = None
 
     @classmethod
@@ -93,27 +88,15 @@ class Settings:
         provider = env.str("ALERT_SMS_PROVIDER", "log")
         if provider not in SMS_PROVIDERS:
             raise SettingsError(f"配置错误: ALERT_SMS_PROVIDER={provider!r}; supported: {', '.join(SMS_PROVIDERS)}")
-        return cls(common=CommonSettings.from_env("alert", DEFAULT_PORT, env), sms_provider=provider,
-                   sms_log=Path(env.str("ALERT_SMS_LOG", "sms.log")), sms_pacing=pacing_from_env(env),
-                   court_templates=templates_from_env(env),
+        common = CommonSettings.from_env("alert", DEFAULT_PORT, env)
+        log = Path(env.str("ALERT_SMS_LOG", "sms.log"))
+        minutes = env.float("ALERT_SMS_MIN_INTERVAL_MINUTES", MIN_INTERVAL / timedelta(minutes=1))
+        above = env.int("ALERT_SMS_DIGEST_ABOVE", 1)
+        if minutes < 0 or above < 1:
+            raise SettingsError("配置错误: ALERT_SMS_MIN_INTERVAL_MINUTES must be >= 0 and ALERT_SMS_DIGEST_ABOVE >= 1")
+        templates = env.optional("ALERT_TEMPLATES")
+        return cls(common=common, sms_provider=provider, sms_log=log,
+                   sms_quiet_hours=env.str("ALERT_SMS_QUIET_HOURS", QUIET_HOURS),
+                   sms_min_interval=timedelta(minutes=minutes), sms_digest_above=above,
+                   court_templates=Path(templates) if templates else None,
                    sms_aliyun=AliyunSmsSettings.from_env(env) if provider == "aliyun" else None)
-
-
-def templates_from_env(env: Env) -> CourtTemplates:
-    path = env.optional("ALERT_TEMPLATES")
-    try:
-        return CourtTemplates.load(Path(path) if path else None)
-    except TemplateError as exc:
-        raise SettingsError(f"配置错误: ALERT_TEMPLATES: {exc}") from None
-
-
-def pacing_from_env(env: Env) -> Pacing:
-    try:
-        quiet = QuietHours.parse(env.str("ALERT_SMS_QUIET_HOURS", "22:00-08:00"))
-    except ValueError as exc:
-        raise SettingsError(f"配置错误: ALERT_SMS_QUIET_HOURS: {exc}; \"off\" for none") from None
-    minutes = env.float("ALERT_SMS_MIN_INTERVAL_MINUTES", 10.0)
-    above = env.int("ALERT_SMS_DIGEST_ABOVE", 1)
-    if minutes < 0 or above < 1:
-        raise SettingsError("配置错误: ALERT_SMS_MIN_INTERVAL_MINUTES must be >= 0 and ALERT_SMS_DIGEST_ABOVE >= 1")
-    return Pacing(quiet=quiet, min_interval=timedelta(minutes=minutes), digest_above=above)

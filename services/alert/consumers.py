@@ -2,19 +2,20 @@
 people recipients.py chooses; org events keep the recipient directory."""
 from __future__ import annotations
 
-from datetime import date
-
 from courtflow.alert.v1.alert_pb2 import ReminderKind as K
 from courtflow.gateway.v1.gateway_events_pb2 import DepartmentChanged, UserChanged
 from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, CaseHandedOver,
                                                NodeEscalated, NodeLocked, NodeOpenAtClosing, NodeOverdue,
                                                NodeUnlocked, NodeWarned)
-from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, Node, NodeState
+from courtflow.node.v1.node_pb2 import ApplicationState, Node, NodeState
 
 from services.alert import recipients, service, templates
 from services.alert.court_templates import CourtTemplates
 from services.common.consumer import Subscription
+from services.common.dates import event_date
 from services.common.events import Event
+from services.common.labels import APPLICATION_KINDS, word
+from services.common.names import court_of
 from services.common.uow import UnitOfWork
 
 # Reminder keys within a node's clock generation. The overdue reminder is rung 0 and warnings
@@ -22,28 +23,20 @@ from services.common.uow import UnitOfWork
 # so that events redelivered across an upgrade still find their reminders.
 OVERDUE_RUNG = 0
 CLOSING_RUNG = -1
-KIND_LABELS = {ApplicationKind.APPLICATION_KIND_EXTENSION: "延长审限", ApplicationKind.APPLICATION_KIND_SUSPENSION: "中止审限",
-               ApplicationKind.APPLICATION_KIND_RESUMPTION: "恢复审限", ApplicationKind.APPLICATION_KIND_DEDUCTION: "扣除审限",
-               ApplicationKind.APPLICATION_KIND_UNLOCK: "解锁",
-               ApplicationKind.APPLICATION_KIND_HEARING_EXCEPTION: "超范围开庭排期"}
-
-
+# A node's state as a handover reminder lists it: 「“庭前准备”已超期（…届满）」. Worded for that
+# sentence, not labels.NODE_STATES' table words (超期, 预警, 正常), which would read 「“庭前准备”正常」.
 NODE_STATE_WORDS = {NodeState.NODE_STATE_OVERDUE: "已超期", NodeState.NODE_STATE_WARNING: "预警中",
                     NodeState.NODE_STATE_RUNNING: "运行中"}
 
 
-def _date(d) -> date:
-    return date(d.year, d.month, d.day)
-
-
-def _court(node: Node) -> str:
-    return node.name.split("/")[1]
+def _kind(application) -> str:
+    return word(APPLICATION_KINDS, application.kind, "变更")
 
 
 def _people(uow: UnitOfWork, node: Node, *, level: int, also: list[str] = ()) -> list[str]:
     roles = recipients.ladder_roles(level, list(node.supervisors)) + list(also)
     return recipients.directory(uow.session).resolve(responsible=[node.responsible], roles=roles,
-                                                     court=_court(node), department=node.department)
+                                                     court=court_of(node.name), department=node.department)
 
 
 class Reminders:
@@ -85,28 +78,28 @@ class Reminders:
         self._notify(uow, node=p.node, kind=K.REMINDER_KIND_CLOSING_CHECK,
                      key=service.node_key(p.node, str(CLOSING_RUNG)),
                      recipients=_people(uow, p.node, level=recipients.WARNING_LEVEL),
-                     render=lambda a: templates.closing_check(a, closed_on=_date(p.closed_on)))
+                     render=lambda a: templates.closing_check(a, closed_on=event_date(p.closed_on)))
 
     def on_application_created(self, uow: UnitOfWork, event: Event) -> None:
         app, node = event.payload.application, event.payload.node
-        roles, court = recipients.approver_seats(app.required_level, _court(node))
+        roles, court = recipients.approver_seats(app.required_level, court_of(node.name))
         approvers = [u for u in recipients.directory(uow.session).resolve(
             responsible=[], roles=list(roles), court=court, department=node.department) if u != app.applicant]
         applicant = service.display_name(uow, app.applicant)
         self._notify(uow, node=node, kind=K.REMINDER_KIND_APPROVAL_REQUESTED, key=f"{app.name}|requested",
                      recipients=approvers, application=app.name,
                      render=lambda a: templates.approval_requested(
-                         a, kind=KIND_LABELS.get(app.kind, "变更"), applicant=applicant,
+                         a, kind=_kind(app), applicant=applicant,
                          approver=app.required_approver, warnings=[w.message for w in app.warnings]))
 
     def on_application_decided(self, uow: UnitOfWork, event: Event) -> None:
         app, node = event.payload.application, event.payload.node
         self._notify(uow, node=node, kind=K.REMINDER_KIND_APPLICATION_DECIDED, key=f"{app.name}|decided",
                      recipients=recipients.directory(uow.session).resolve(
-                         responsible=[app.applicant], roles=[], court=_court(node), department=node.department),
+                         responsible=[app.applicant], roles=[], court=court_of(node.name), department=node.department),
                      application=app.name,
                      render=lambda a: templates.application_decided(
-                         a, kind=KIND_LABELS.get(app.kind, "变更"),
+                         a, kind=_kind(app),
                          approved=app.state == ApplicationState.APPLICATION_STATE_APPROVED,
                          comment=app.decision_comment))
 
@@ -129,10 +122,10 @@ class Reminders:
         p = event.payload
         first = p.nodes[0]
         previous = service.display_name(uow, p.previous_handler) if p.previous_handler else "原承办人"
-        received = [(n.display_name, NODE_STATE_WORDS.get(n.state, "运行中"), _date(n.due_date)) for n in p.nodes]
+        received = [(n.display_name, NODE_STATE_WORDS.get(n.state, "运行中"), event_date(n.due_date)) for n in p.nodes]
         self._notify(uow, node=first, kind=K.REMINDER_KIND_CASE_ASSIGNED, key=f"{p.case}|assigned|{event.id}",
                      recipients=recipients.directory(uow.session).resolve(
-                         responsible=[p.handler], roles=[], court=_court(first), department=first.department),
+                         responsible=[p.handler], roles=[], court=court_of(first.name), department=first.department),
                      render=lambda a: templates.case_assigned(a, previous=previous, nodes=received))
 
 
@@ -145,7 +138,7 @@ def on_user_changed(uow: UnitOfWork, event: Event) -> None:
 
 def on_department_changed(uow: UnitOfWork, event: Event) -> None:
     d = event.payload.department
-    service.upsert_department(uow, name=d.name, court=d.name.split("/")[1], vice_president=d.vice_president)
+    service.upsert_department(uow, name=d.name, court=court_of(d.name), vice_president=d.vice_president)
 
 
 def subscriptions(wording: CourtTemplates = service.NO_OVERRIDES) -> list[Subscription]:

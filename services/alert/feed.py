@@ -14,8 +14,7 @@ import time
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import select
-
+from services.alert import repository
 from services.alert.models import MessageRow
 from services.common.notify import PgListener
 from services.common.server import Runtime
@@ -87,8 +86,7 @@ class InboxFeed:
 
     def _fetch(self, users: list[str], floor: uuid.UUID) -> list[MessageRow]:
         with self._rt.uow() as uow:
-            return list(uow.session.scalars(select(MessageRow).where(
-                MessageRow.recipient.in_(users), MessageRow.id >= floor).order_by(MessageRow.id).limit(5000)))
+            return repository.recent_messages(uow.session, users, floor)
 
     async def stop(self) -> None:
         self._stopping = True

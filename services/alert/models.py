@@ -8,8 +8,7 @@ from sqlalchemy import DateTime, Index, MetaData, SmallInteger, String, Text, te
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.db import messaging_tables
-from services.common.server import Messaging
+from services.common.db import messaging
 
 SCHEMA = "alerts"
 metadata = MetaData(schema=SCHEMA)
@@ -99,4 +98,4 @@ class SmsDeliveryRow(Base):
     first_try_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-MESSAGING = Messaging(*messaging_tables(metadata))
+MESSAGING = messaging(metadata)

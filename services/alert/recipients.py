@@ -18,12 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from courtflow.common.v1.caller_pb2 import Role
 
-from services.alert.models import DepartmentRow, RecipientRow
+from services.alert import repository
 from services.common.roles import COURT_ROLES, DEPARTMENT_ROLES
 
 WARNING_LEVEL, OVERDUE_LEVEL = 0, 1
@@ -135,8 +135,6 @@ class Directory:
         return result
 
 
-_TABLE = f"{RecipientRow.__table__.schema}.directory_version"
-VERSION = text(f"SELECT token FROM {_TABLE}")
 _loaded: dict[str, Directory] = {}      # by database: the version last read, in memory
 _loading = threading.Lock()             # consumers apply batches on worker threads
 
@@ -150,8 +148,7 @@ def directory(session: Session) -> Directory:
 
 
 def _current(session: Session) -> Directory:
-    token = session.scalar(VERSION)
-    version = "" if token is None else str(token)
+    version = repository.directory_version(session)
     key = _database(session.get_bind())
     with _loading:
         cached = _loaded.get(key)
@@ -161,11 +158,8 @@ def _current(session: Session) -> Directory:
     # differs from this one, so the next transaction loads again rather than keep stale rows.
     people = [Person(user=r.user, display_name=r.display_name, mobile=r.mobile, court=r.court,
                      department=r.department, role=r.role, active=r.active, absent=r.absent, deputy=r.deputy)
-              for r in session.execute(select(RecipientRow.user, RecipientRow.display_name, RecipientRow.mobile,
-                                              RecipientRow.court, RecipientRow.department, RecipientRow.role,
-                                              RecipientRow.active, RecipientRow.absent, RecipientRow.deputy))]
-    vice_presidents = dict(session.execute(select(DepartmentRow.name, DepartmentRow.vice_president)).all())
-    loaded = Directory(people, vice_presidents, version=version)
+              for r in repository.directory_people(session)]
+    loaded = Directory(people, repository.vice_presidents(session), version=version)
     if version:   # without its token row (deleted by hand) nothing could tell a change: never reuse
         with _loading:
             _loaded[key] = loaded

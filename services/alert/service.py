@@ -4,10 +4,10 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from courtflow.alert.v1.alert_events_pb2 import ReminderDelivered
@@ -15,20 +15,24 @@ from courtflow.alert.v1.alert_pb2 import DeliveryState
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_pb2 import Node
 
-from services.alert import recipients as recipient_directory, templates
+from services.alert import recipients as recipient_directory, repository, templates
 from services.alert.court_templates import CourtTemplates
+from services.alert.errors import MessageNotFound, NotOwnInbox
 from services.alert.models import DepartmentRow, MessageRow, RecipientRow, SmsDeliveryRow
-from services.common import metrics, scope
+from services.common import metrics
+from services.common.dates import event_date
 from services.common.db import BulkInsert
-from services.common.errors import NotFound, PermissionDenied, invalid_field
+from services.common.errors import invalid_field
 from services.common.events import new_event_id
-from services.common.paging import Page, page_of
+from services.common.names import court_of
+from services.common.paging import Page
 from services.common.uow import UnitOfWork
 
 NO_OVERRIDES = CourtTemplates()
 INSERT_MESSAGES = BulkInsert(MessageRow.__table__, skip_conflicts=True, returning="dedupe_key")
 INSERT_DELIVERIES = BulkInsert(SmsDeliveryRow.__table__, skip_conflicts=True)
 _TOLD = "alert.reminders"   # the transaction's reminders waiting for its commit, in session.info
+# Not uow.insert_later (a plain INSERT): only messages new to ON CONFLICT DO NOTHING get an SMS and an event.
 # Read once: a protobuf enum's attribute lookup runs Python code, a few percent of a burst per row.
 _PENDING = DeliveryState.DELIVERY_STATE_PENDING
 
@@ -57,9 +61,9 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
     if told is None:
         told = uow.session.info[_TOLD] = _Told()
         uow.before_commit(_write)
-    due = date(node.due_date.year, node.due_date.month, node.due_date.day)
+    due = event_date(node.due_date)
     case_name = node.name.rsplit("/nodes/", 1)[0]
-    court = node.name.split("/")[1]
+    court = court_of(node.name)
     handler = people.display_name(node.responsible)
     now = uow.clock.now()
     rows = []
@@ -143,19 +147,16 @@ def own_inbox(caller: Caller, parent: str) -> str:
     """An inbox is personal: "users/me" or the caller's own name; anyone else's is denied."""
     user = caller.user if parent == "users/me" else parent
     if user != caller.user:
-        raise PermissionDenied("只能查看本人的消息", reason="NOT_OWN_INBOX")
+        raise NotOwnInbox("只能查看本人的消息")
     return user
 
 
 def list_messages(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, parent: str, filters: dict,
                   page: Page) -> tuple[list[MessageRow], int]:
     user = own_inbox(caller, parent)
-    query = select(MessageRow).where(MessageRow.recipient == user)
-    for column, value in filters.items():
-        query = query.where(getattr(MessageRow, column) == value)
     with uow_factory() as uow:
-        rows = page_of(uow.session, query, key=MessageRow.id, page=page, descending=True)
-        unread = _unread(uow, user)
+        rows = repository.messages_page(uow.session, user=user, filters=filters, page=page)
+        unread = repository.unread_count(uow.session, user)
     return rows, unread
 
 
@@ -163,8 +164,7 @@ def list_sms(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, parent: s
              page: Page) -> list[SmsDeliveryRow]:
     user = own_inbox(caller, parent)
     with uow_factory() as uow:
-        return page_of(uow.session, select(SmsDeliveryRow).where(SmsDeliveryRow.recipient == user),
-                       key=SmsDeliveryRow.id, page=page, descending=True)
+        return repository.sms_page(uow.session, user=user, page=page)
 
 
 def message_id(caller: Caller, name: str) -> tuple[str, uuid.UUID]:
@@ -180,13 +180,12 @@ def message_id(caller: Caller, name: str) -> tuple[str, uuid.UUID]:
 def mark_read(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, name: str) -> tuple[MessageRow, int]:
     user, mid = message_id(caller, name)
     with uow_factory() as uow:
-        row = uow.session.scalar(select(MessageRow).where(MessageRow.id == mid, MessageRow.recipient == user)
-                                 .with_for_update())
+        row = repository.message_for_update(uow.session, user, mid)
         if row is None:
-            raise NotFound(f"消息不存在: {name}", reason="MESSAGE_NOT_FOUND")
+            raise MessageNotFound(f"消息不存在: {name}")
         row.read = True
         uow.session.flush()
-        unread = _unread(uow, user)
+        unread = repository.unread_count(uow.session, user)
         uow.commit()
         return row, unread
 
@@ -199,41 +198,23 @@ def mark_all_read(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, pare
         query = query.where(getattr(MessageRow, column) == value)
     with uow_factory() as uow:
         marked = uow.session.execute(query.values(read=True)).rowcount
-        unread = _unread(uow, user)
+        unread = repository.unread_count(uow.session, user)
         uow.commit()
         return marked, unread
-
-
-def _unread(uow: UnitOfWork, user: str) -> int:
-    return uow.session.scalar(select(func.count()).select_from(MessageRow).where(
-        MessageRow.recipient == user, MessageRow.read.is_(False)))
 
 
 def messages_since(uow_factory: Callable[[], UnitOfWork], *, user: str, after: uuid.UUID | None,
                    limit: int = 1000) -> list[MessageRow]:
     """A stream's start: the messages after the one a client saw last, or else the unread ones."""
-    query = select(MessageRow).where(MessageRow.recipient == user)
-    query = query.where(MessageRow.id > after) if after else query.where(MessageRow.read.is_(False))
     with uow_factory() as uow:
-        return list(uow.session.scalars(query.order_by(MessageRow.id).limit(limit)))
+        return repository.messages_after(uow.session, user=user, after=after, limit=limit)
 
 
 def delivery_stats(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, start: datetime | None,
                    end: datetime | None) -> list[tuple[str, str, int]]:
     """Counts by channel and state of deliveries to people in the caller's scope (A1 status)."""
-    def in_scope(table, owner):
-        q = (select(func.count()).select_from(table).join(RecipientRow, RecipientRow.user == owner)
-             .where(scope.condition(caller, court=RecipientRow.court, department=RecipientRow.department,
-                                    owner=owner)))
-        if start is not None:
-            q = q.where(table.create_time >= start)
-        if end is not None:
-            q = q.where(table.create_time < end)
-        return q
     with uow_factory() as uow:
-        inbox = uow.session.scalar(in_scope(MessageRow, MessageRow.recipient))
-        sms = uow.session.execute(in_scope(SmsDeliveryRow, SmsDeliveryRow.recipient)
-                                  .add_columns(SmsDeliveryRow.state).group_by(SmsDeliveryRow.state)).all()
+        inbox, sms = repository.delivery_counts(uow.session, caller=caller, start=start, end=end)
     counts = [("inbox", "DELIVERED", inbox)]
     counts += [("sms", DeliveryState.Name(state).removeprefix("DELIVERY_STATE_"), n) for n, state in sorted(
         sms, key=lambda r: r[1])]

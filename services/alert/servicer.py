@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timezone
 
 from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as pb, alert_service_pb2_grpc
 
 from services.alert import convert, service
 from services.alert.feed import InboxFeed
 from services.common import caller
+from services.common.dates import instant
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
 
@@ -77,7 +77,6 @@ class AlertServicer(alert_service_pb2_grpc.AlertServiceServicer):
     async def GetDeliveryStats(self, request: pb.GetDeliveryStatsRequest, context) -> pb.GetDeliveryStatsResponse:
         counts = await self._rt.db(
             service.delivery_stats, self._rt.uow, caller=caller.current(),
-            start=request.start_time.ToDatetime(tzinfo=timezone.utc) if request.HasField("start_time") else None,
-            end=request.end_time.ToDatetime(tzinfo=timezone.utc) if request.HasField("end_time") else None)
+            start=instant(request, "start_time"), end=instant(request, "end_time"))
         return pb.GetDeliveryStatsResponse(counts=[pb.DeliveryCount(channel=c, state=s, count=n)
                                                    for c, s, n in counts])

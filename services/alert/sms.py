@@ -25,10 +25,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, text
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
+from services.alert import repository
 from services.alert.models import SmsDeliveryRow
 from services.alert.pacing import DIGEST, Pacing, QuietHours, digest as pacing_digest
 from services.alert.recipients import directory
@@ -161,14 +162,6 @@ CLAIM = text(f"""
 WAIT = text(f"""
     UPDATE {_TABLE} AS d SET next_attempt_at = w.at
     FROM unnest(CAST(:ids AS uuid[]), CAST(:ats AS timestamptz[])) AS w(id, at) WHERE d.id = w.id""")
-# Each person's latest SMS, one index probe each (sms_deliveries_last_sent, read backwards): a
-# max() grouped by person would read every SMS they were ever sent, thousands after a burst.
-LAST_SENT = text(f"""
-    SELECT p.recipient, (SELECT d.send_time FROM {_TABLE} AS d
-                         WHERE d.recipient = p.recipient AND d.send_time IS NOT NULL
-                         ORDER BY d.send_time DESC LIMIT 1)
-    FROM unnest(CAST(:people AS text[])) AS p(recipient)""").columns(
-    SmsDeliveryRow.__table__.c.recipient, SmsDeliveryRow.__table__.c.send_time)
 SENT = text(f"""
     UPDATE {_TABLE} SET state = :sent, send_time = :now, failure_reason = NULL, provider = :provider,
         claimed_until = NULL WHERE id = ANY(CAST(:ids AS uuid[]))""")
@@ -184,17 +177,11 @@ def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing =
         now = uow.clock.now()
         if pacing.quiet.contains(now):
             return []   # nothing leaves at night, retries included; the morning takes it all up
-        t = SmsDeliveryRow
-        rows = uow.session.execute(
-            select(t.id, t.recipient, t.mobile, t.text, t.template, t.params, t.attempts, t.digest_id, t.create_time,
-                   t.first_try_time)
-            .where(t.state == DeliveryState.DELIVERY_STATE_PENDING, t.next_attempt_at <= now,
-                   (t.claimed_until.is_(None)) | (t.claimed_until < func.now()))
-            .order_by(t.next_attempt_at).limit(batch).with_for_update(skip_locked=True)).all()
+        rows = repository.due_deliveries(uow.session, now=now, batch=batch)
         by_person: dict[str, list] = defaultdict(list)
         for row in rows:
             by_person[row.recipient].append(row)
-        last_sent = dict(uow.session.execute(LAST_SENT, {"people": text_array(by_person)}).all()) if by_person else {}
+        last_sent = repository.last_sent(uow.session, by_person) if by_person else {}
         units, claimed, waiting = [], [], []
         for user, group in by_person.items():
             earliest = pacing.earliest(now, last_sent.get(user))
@@ -269,8 +256,7 @@ def record_all(uow_factory: Callable[[], UnitOfWork], results: list[tuple[Unit, 
             uow.session.execute(SENT, {"sent": DeliveryState.DELIVERY_STATE_SENT, "now": now, "provider": provider,
                                        "ids": text_array(sent)})
         # Failures are few: row by row, each with its reason and its own backoff.
-        failed = uow.session.scalars(select(SmsDeliveryRow).where(SmsDeliveryRow.id.in_(list(outcome)))
-                                     .order_by(SmsDeliveryRow.id).with_for_update()) if outcome else ()
+        failed = repository.deliveries_for_update(uow.session, list(outcome)) if outcome else ()
         for row in failed:
             unit, error = outcome[row.id]
             row.provider, row.claimed_until = provider, None

@@ -25,6 +25,8 @@ from datetime import date, timedelta
 from typing import Callable, Mapping
 from urllib.parse import quote
 
+from services.alert.config import ALIYUN_ENDPOINT
+from services.alert.phones import mask
 from services.alert.sms import LEASE_SECONDS, OutgoingSms, SmsError
 from services.alert.templates import KINDS
 from services.common.clock import LEGAL_TZ, Clock, SystemClock
@@ -32,7 +34,7 @@ from services.common.clock import LEGAL_TZ, Clock, SystemClock
 log = logging.getLogger(__name__)
 
 API_VERSION = "2017-05-25"
-DEFAULT_ENDPOINT = "https://dysmsapi.aliyuncs.com/"
+DEFAULT_ENDPOINT = ALIYUN_ENDPOINT   # the setting's default (ALERT_SMS_ENDPOINT)
 # Dysmsapi serves every region from one endpoint; the parameter is required all the same.
 DEFAULT_REGION = "cn-hangzhou"
 # The kinds an SMS row may carry (sms_deliveries.template, set by services/alert/templates.py and
@@ -132,11 +134,6 @@ def refusal(code: str, message: str = "", request_id: str = "") -> SmsError:
     detail = f"：{message}" if message else ""
     rid = f"，RequestId {request_id}" if request_id else ""
     return SmsError(f"阿里云短信{what}（{code}{detail}{rid}）", permanent=permanent)
-
-
-def _masked(mobile: str) -> str:
-    # Logs are shipped and kept; a full mobile number is personal data they do not need.
-    return mobile[:3] + "****" + mobile[-4:] if len(mobile) >= 11 else "****"
 
 
 def _domestic(mobile: str) -> str:
@@ -249,11 +246,11 @@ class AliyunSmsProvider:
                 raise SmsError(f"无法确认上次发送结果，为免重复发送暂不重发：{exc}") from None
             if earlier is not None:
                 log.info("SMS %s to %s was taken by aliyun on an earlier try (SendStatus %s, SendDate %s); "
-                         "not sent again", sms.out_id, _masked(sms.mobile), earlier.get("SendStatus"),
+                         "not sent again", sms.out_id, mask(sms.mobile), earlier.get("SendStatus"),
                          earlier.get("SendDate"))
                 return
         reply = self._call(params, deadline)
-        log.info("SMS %s to %s accepted by aliyun, BizId %s", sms.out_id, _masked(sms.mobile), reply.get("BizId"))
+        log.info("SMS %s to %s accepted by aliyun, BizId %s", sms.out_id, mask(sms.mobile), reply.get("BizId"))
 
     def earlier_try(self, sms: OutgoingSms, days: list[date], deadline: float) -> dict | None:
         """The record of an earlier try of `sms` that Alibaba took (see `taken`), or None when

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.audit.retention import MIN_RETENTION_DAYS
+from services.common.components import DEFAULT_PORTS
 from services.common.settings import CommonSettings, Env, SettingsError
 
-DEFAULT_PORT = 50055
+DEFAULT_PORT = DEFAULT_PORTS["audit"]
+# Audit records are kept at least this many days (P8), whatever AUDIT_RETENTION_DAYS says.
+MIN_RETENTION_DAYS = 180
 
 
 @dataclass(frozen=True)

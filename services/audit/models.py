@@ -6,8 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, Index, MetaData, SmallInteger, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.db import messaging_tables
-from services.common.server import Messaging
+from services.common.db import messaging
 
 SCHEMA = "audit"
 metadata = MetaData(schema=SCHEMA)
@@ -80,4 +79,4 @@ class AnchorRow(Base):
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-MESSAGING = Messaging(*messaging_tables(metadata))
+MESSAGING = messaging(metadata)

@@ -12,18 +12,18 @@ import logging
 from datetime import timedelta
 from typing import Callable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 
 from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
 
-from services.audit import chain, service
+from services.audit import chain, repository, service
 from services.audit.models import AnchorRow, CheckpointRow, RecordRow
+from services.common.dates import set_instant
 from services.common.events import new_event_id
 from services.common.periodic import Periodic
 from services.common.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-MIN_RETENTION_DAYS = 180
 ACTION = "audit.retention.purge"
 
 
@@ -34,16 +34,13 @@ def purge(uow_factory: Callable[[], UnitOfWork], *, checkpoint_key: str, retenti
     while True:
         with uow_factory() as uow:
             cutoff = uow.clock.now() - timedelta(days=retention_days)
-            anchor = uow.session.scalar(select(AnchorRow).order_by(AnchorRow.sequence.desc()).limit(1))
+            anchor = repository.latest_anchor(uow.session)
             after = anchor.sequence if anchor else 0
             # The next checkpoint past the anchor, if the period is over for it: one interval a turn.
-            target = uow.session.scalar(select(CheckpointRow).where(
-                CheckpointRow.sequence > after, CheckpointRow.create_time < cutoff)
-                .order_by(CheckpointRow.sequence).limit(1))
+            target = repository.next_checkpoint_before(uow.session, after=after, cutoff=cutoff)
             if target is None:
                 break
-            count, until = uow.session.execute(select(func.count(), func.max(RecordRow.record_time)).where(
-                RecordRow.sequence > after, RecordRow.sequence <= target.sequence)).one()
+            count, until = repository.records_span(uow.session, after=after, upto=target.sequence)
             uow.session.execute(delete(RecordRow).where(RecordRow.sequence <= target.sequence))
             uow.session.execute(delete(CheckpointRow).where(CheckpointRow.sequence <= target.sequence))
             uow.session.execute(delete(AnchorRow))
@@ -61,12 +58,12 @@ def purge(uow_factory: Callable[[], UnitOfWork], *, checkpoint_key: str, retenti
 def _record(uow_factory: Callable[[], UnitOfWork], *, removed: int, checkpoint_key: str, every: int) -> None:
     """The run, in the log it pruned: who (the audit service), what, how many."""
     with uow_factory() as uow:
-        anchor = uow.session.scalar(select(AnchorRow).order_by(AnchorRow.sequence.desc()).limit(1))
+        anchor = repository.latest_anchor(uow.session)
         op = Operation(id=str(new_event_id()), actor="services/audit", actor_display_name="审计日志保留期清理",
                        action=ACTION, resource=f"auditRecords/{anchor.sequence}",
                        result=AuditResult.AUDIT_RESULT_SUCCEEDED, reporter="audit",
                        error_reason=f"removed {removed} records up to auditRecords/{anchor.sequence}")
-        op.occur_time.FromDatetime(uow.clock.now())
+        set_instant(op.occur_time, uow.clock.now())
         service.append(uow, [op], checkpoint_key=checkpoint_key, every=every)
         uow.commit()
 

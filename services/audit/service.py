@@ -5,16 +5,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 
-from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
+from courtflow.audit.v1.audit_pb2 import Operation
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 
-from services.audit import chain
-from services.audit.models import AnchorRow, ChainHeadRow, CheckpointRow, RecordRow
-from services.common import scope
-from services.common.errors import FailedPrecondition, PermissionDenied, invalid_field
-from services.common.paging import Page, page_of
+from services.audit import chain, repository
+from services.audit.errors import AuditRoleRequired, ExportTooLarge, ProvinceScopeRequired
+from services.audit.models import CheckpointRow, RecordRow
+from services.common.errors import invalid_field
+from services.common.paging import Page
 from services.common.uow import UnitOfWork
 
 AUDIT_ROLES = {Role.ROLE_AUDITOR}
@@ -23,9 +23,8 @@ AUDIT_ROLES = {Role.ROLE_AUDITOR}
 def append(uow: UnitOfWork, ops: list[Operation], *, checkpoint_key: str, every: int) -> None:
     """Append operations to the chain, in order (serialised on the chain head row); sign a
     checkpoint whenever the chain passes a multiple of `every` records."""
-    known = set(uow.session.scalars(select(RecordRow.operation_id).where(
-        RecordRow.operation_id.in_([op.id for op in ops]))))
-    head = uow.session.get(ChainHeadRow, 1, with_for_update=True)
+    known = repository.known_operations(uow.session, [op.id for op in ops])
+    head = repository.chain_head(uow.session, for_update=True)
     rows = []
     for op in ops:
         if op.id in known:
@@ -67,23 +66,21 @@ def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_
     link, every record's hash, every signed checkpoint, and the head; report the first bad record
     (tests tamper in PostgreSQL directly)."""
     if caller.role not in AUDIT_ROLES:
-        raise PermissionDenied("仅审计、监察人员可校验日志", reason="AUDIT_ROLE_REQUIRED")
+        raise AuditRoleRequired("仅审计、监察人员可校验日志")
     if caller.scope != ScopeLevel.SCOPE_LEVEL_PROVINCE:
         # The chain is one for the province: its length alone tells about other courts.
-        raise PermissionDenied("日志链校验覆盖全省，仅高院审计、监察人员可执行", reason="PROVINCE_SCOPE_REQUIRED")
-    columns = [getattr(RecordRow, f) for f in (*chain.CONTENT_FIELDS, *chain.OPTIONAL_FIELDS, "previous_hash", "hash")]
+        raise ProvinceScopeRequired("日志链校验覆盖全省，仅高院审计、监察人员可执行")
     with uow_factory() as uow:
         # One snapshot for the whole walk, so appends meanwhile do not look like a broken tail.
         uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        head = uow.session.get(ChainHeadRow, 1)
-        checkpoints = {c.sequence: (c.hash, c.signature) for c in uow.session.scalars(select(CheckpointRow))}
-        kept_from = uow.session.scalar(select(AnchorRow).order_by(AnchorRow.sequence.desc()).limit(1))
+        head = repository.chain_head(uow.session)
+        checkpoints = repository.checkpoints(uow.session)
+        kept_from = repository.latest_anchor(uow.session)
         anchor = chain.Anchor(kept_from.sequence, kept_from.hash, kept_from.signature) if kept_from else None
         verifier = chain.Verifier(key=checkpoint_key, checkpoints=checkpoints, anchor=anchor)
         after = anchor.sequence if anchor else 0
         while True:
-            batch = uow.session.execute(select(*columns).where(RecordRow.sequence > after)
-                                        .order_by(RecordRow.sequence).limit(VERIFY_BATCH)).mappings().all()
+            batch = repository.links_after(uow.session, after, limit=VERIFY_BATCH)
             if not batch or not verifier.feed(batch):
                 break
             after = batch[-1]["sequence"]
@@ -96,29 +93,17 @@ def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_
 
 def list_records(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, filters: dict, page: Page,
                  start: datetime | None = None, end: datetime | None = None) -> list[RecordRow]:
-    query = _scoped(select(RecordRow), caller, start, end)
-    for field, value in filters.items():
-        query = query.where(getattr(RecordRow, field) == value)
+    _check_query(caller, start, end)
     with uow_factory() as uow:
-        return page_of(uow.session, query, key=RecordRow.sequence, page=page, descending=True)
+        return repository.records_page(uow.session, caller=caller, filters=filters, page=page, start=start, end=end)
 
 
-def _scoped(query, caller: Caller, start: datetime | None, end: datetime | None):
-    """Audit roles only, each within their scope (an intermediate court's auditor sees its region)."""
+def _check_query(caller: Caller, start: datetime | None, end: datetime | None) -> None:
+    """Audit roles only, each within their scope (the repository's queries apply it)."""
     if caller.role not in AUDIT_ROLES:
-        raise PermissionDenied("仅审计、监察人员可查询日志", reason="AUDIT_ROLE_REQUIRED")
+        raise AuditRoleRequired("仅审计、监察人员可查询日志")
     if start is not None and end is not None and end <= start:
         raise invalid_field("end_time", "结束时间须晚于开始时间")
-    query = query.where(scope.condition(caller, court=RecordRow.court, department=RecordRow.department,
-                                        owner=RecordRow.actor))
-    if start is not None:
-        query = query.where(RecordRow.occur_time >= start)
-    if end is not None:
-        query = query.where(RecordRow.occur_time < end)
-    return query
-
-
-GROUPINGS = {"actor": RecordRow.actor, "department": RecordRow.department, "court": RecordRow.court}
 
 
 @dataclass(frozen=True)
@@ -134,18 +119,11 @@ class Usage:
 def usage(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, group_by: str, start: datetime | None,
           end: datetime | None) -> list[Usage]:
     """Usage statistics (P8): operations, denials and failures per person, department or court."""
-    key = GROUPINGS[group_by]
-    query = _scoped(select(
-        key.label("key"), func.max(RecordRow.actor_display_name).label("display_name"),
-        func.count().label("operations"),
-        func.count().filter(RecordRow.result == AuditResult.AUDIT_RESULT_DENIED).label("denied"),
-        func.count().filter(RecordRow.result == AuditResult.AUDIT_RESULT_FAILED).label("failed"),
-        func.max(RecordRow.occur_time).label("last_time")), caller, start, end)
-    query = query.where(key != "").group_by(key).order_by(func.count().desc(), key)
+    _check_query(caller, start, end)
     with uow_factory() as uow:
         return [Usage(key=r.key, display_name=r.display_name if group_by == "actor" else "",
                       operations=r.operations, denied=r.denied, failed=r.failed, last_time=r.last_time)
-                for r in uow.session.execute(query)]
+                for r in repository.usage_rows(uow.session, caller=caller, group_by=group_by, start=start, end=end)]
 
 
 EXPORT_LIMIT = 100_000
@@ -154,12 +132,10 @@ EXPORT_LIMIT = 100_000
 def export_records(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, filters: dict,
                    start: datetime | None, end: datetime | None) -> list[RecordRow]:
     """The records of a query, oldest first, for a file; refuses more than EXPORT_LIMIT."""
-    query = _scoped(select(RecordRow), caller, start, end)
-    for field, value in filters.items():
-        query = query.where(getattr(RecordRow, field) == value)
+    _check_query(caller, start, end)
     with uow_factory() as uow:
-        rows = list(uow.session.scalars(query.order_by(RecordRow.sequence).limit(EXPORT_LIMIT + 1)))
+        rows = repository.records_oldest_first(uow.session, caller=caller, filters=filters, start=start, end=end,
+                                               limit=EXPORT_LIMIT + 1)
     if len(rows) > EXPORT_LIMIT:
-        raise FailedPrecondition(f"导出范围超过 {EXPORT_LIMIT} 条记录，请缩小时间范围或增加筛选条件",
-                                 reason="EXPORT_TOO_LARGE")
+        raise ExportTooLarge(f"导出范围超过 {EXPORT_LIMIT} 条记录，请缩小时间范围或增加筛选条件")
     return rows

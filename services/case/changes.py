@@ -16,6 +16,7 @@ from datetime import date
 from courtflow.case.v1.case_pb2 import CaseState
 
 from services.common.errors import FailedPrecondition, invalid_field
+from services.common.names import CourtName, DepartmentName
 
 # What UpdateCase may change, by the Case field's name.
 CHANGEABLE = ("handler", "assistant", "clerk", "panel", "department", "custody", "cause", "parties", "case_number")
@@ -65,8 +66,8 @@ def check_change(row, change: CaseChange, *, today: date) -> dict:
     if change.effective_date is not None and change.effective_date > today:
         raise invalid_field("effective_date", f"生效日期 {change.effective_date} 晚于今天 {today}")
     department = change.values.get("department", row.department)
-    if not department.startswith(f"courts/{row.court}/departments/"):
-        raise invalid_field("case.department", f"承办部门必须属于本院 courts/{row.court}")
+    if DepartmentName.parse(department, "case.department").court != row.court:
+        raise invalid_field("case.department", f"承办部门必须属于本院 {CourtName(row.court)}")
     number = change.values.get("case_number", row.case_number)
     numbered = row.filing_date or row.receive_date
     if "case_number" in change.values and f"（{numbered.year}）" not in number:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.common.components import DEFAULT_PORTS, default_address
 from services.common.settings import CommonSettings, Env
 
-DEFAULT_PORT = 50051
+DEFAULT_PORT = DEFAULT_PORTS["case"]
 
 
 @dataclass(frozen=True)
@@ -18,4 +19,4 @@ class Settings:
     def from_env(cls, env: Env | None = None) -> "Settings":
         env = env or Env()
         return cls(common=CommonSettings.from_env("case", DEFAULT_PORT, env),
-                   node_address=env.str("NODE_ADDR", "127.0.0.1:50052"))
+                   node_address=env.str("NODE_ADDR", default_address("node")))

@@ -1,58 +1,20 @@
 """Proto ↔ domain for the case service."""
 from __future__ import annotations
 
-import re
-import uuid
-from datetime import date
-
 import protovalidate
-
-from google.type import date_pb2
 
 from courtflow.case.v1 import case_pb2, case_service_pb2
 
 from services.case.changes import CHANGEABLE, CaseChange
 from services.case.domain import Case, NewCase, Party
+from services.common.dates import from_date, optional_date
 from services.common.errors import from_validation_error, invalid_field
-
-
-def to_date(d: date_pb2.Date, field: str) -> date:
-    try:
-        return date(d.year, d.month, d.day)
-    except ValueError:
-        raise invalid_field(field, f"不是有效日期: {d.year:04d}-{d.month:02d}-{d.day:02d}") from None
-
-
-def optional_date(d: date_pb2.Date, field: str) -> date | None:
-    """A google.type.Date that may be unset (all zero)."""
-    return None if (d.year, d.month, d.day) == (0, 0, 0) else to_date(d, field)
-
-
-def from_date(d: date) -> date_pb2.Date:
-    return date_pb2.Date(year=d.year, month=d.month, day=d.day)
-
-
-def court_of(parent: str) -> str:
-    return parent.split("/")[1]
-
-
-CASE_NAME = re.compile(r"courts/([0-9]{2,12})/cases/([0-9a-f-]{36})")
-
-
-def parse_case_name(name: str, field: str = "name") -> tuple[str, uuid.UUID]:
-    match = CASE_NAME.fullmatch(name)
-    if match is None:
-        raise invalid_field(field, f"「{name}」不是案件名称 courts/{{法院}}/cases/{{案件}}")
-    court, case_id = match.groups()
-    try:
-        return court, uuid.UUID(case_id)
-    except ValueError:
-        raise invalid_field("name", "案件标识不是有效的 UUID") from None
+from services.common.names import CaseName, CourtName
 
 
 def new_case(request: case_service_pb2.CreateCaseRequest) -> NewCase:
     c = request.case
-    return NewCase(court=court_of(request.parent), case_number=c.case_number, case_type=c.case_type,
+    return NewCase(court=CourtName.parse(request.parent, "parent").court, case_number=c.case_number, case_type=c.case_type,
                    procedure=c.procedure, cause=c.cause,
                    parties=tuple(Party(p.role, p.display_name) for p in c.parties),
                    department=c.department, handler=c.handler,
@@ -94,7 +56,8 @@ def case_to_proto(case: Case) -> case_pb2.Case:
 def case_change(request: case_service_pb2.UpdateCaseRequest) -> CaseChange:
     """The change asked for: the masked fields of request.case, checked by their own rules (the
     fields not masked are left out of the request and so not checked)."""
-    court, case_id = parse_case_name(request.case.name, "case.name")
+    name = CaseName.parse(request.case.name, "case.name")
+    court, case_id = name.court, name.case_id
     paths = list(request.update_mask.paths)
     bad = [v for v in protovalidate.collect_violations(request.case)
            if v.proto.field.elements and v.proto.field.elements[0].field_name in paths]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from services.common.errors import invalid_field
+from services.common.names import CaseName, CourtName, DepartmentName
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,13 @@ class Case:
 
     @property
     def name(self) -> str:
-        return case_name(self.court, self.id)
-
-
-def case_name(court: str, case_id: uuid.UUID) -> str:
-    return f"courts/{court}/cases/{case_id}"
+        return str(CaseName(self.court, self.id))
 
 
 def check_new_case(new: NewCase, *, today: date) -> None:
     """Rules protovalidate cannot express: they need the clock or relate two fields."""
-    if not new.department.startswith(f"courts/{new.court}/departments/"):
-        raise invalid_field("case.department", f"承办部门必须属于立案法院 courts/{new.court}")
+    if DepartmentName.parse(new.department, "case.department").court != new.court:
+        raise invalid_field("case.department", f"承办部门必须属于立案法院 {CourtName(new.court)}")
     if new.filing_date is None and new.receive_date is None:
         raise invalid_field("case.filing_date", "立案日期与收案日期至少填写一项")
     for field, label, day in (("case.filing_date", "立案日期", new.filing_date),

@@ -8,8 +8,7 @@ from sqlalchemy import Date, DateTime, Index, MetaData, SmallInteger, String, Te
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.db import messaging_tables
-from services.common.server import Messaging
+from services.common.db import messaging
 
 SCHEMA = "cases"
 metadata = MetaData(schema=SCHEMA)
@@ -114,7 +113,7 @@ class CaseLockRow(Base):
     lock_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-MESSAGING = Messaging(*messaging_tables(metadata))
+MESSAGING = messaging(metadata)
 
 
 class PersonRow(Base):

@@ -2,20 +2,22 @@
 keeps the scheduling rules (S5) before a HEARING_SCHEDULED event is accepted.
 
 The call carries the original caller, signed with the internal key, so the node service applies
-the same scope as for the caller's own request.
+the same scope as for the caller's own request. It is made before the case service opens its unit
+of work (service.record_event), so no database connection waits on it.
 """
 from __future__ import annotations
 
 from datetime import date
 
 import grpc
-from google.type import date_pb2
+from opentelemetry.instrumentation.grpc import client_interceptor, intercept_channel
 
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1 import node_service_pb2 as pb, node_service_pb2_grpc
 
 from services.common import caller as caller_context
 from services.common.channels import CHANNEL_OPTIONS
+from services.common.dates import from_date
 from services.common.errors import DomainError, Unavailable, details_of, has_chinese
 
 TIMEOUT_SECONDS = 5.0
@@ -24,12 +26,12 @@ TIMEOUT_SECONDS = 5.0
 class NodeClient:
     def __init__(self, address: str, internal_key: str) -> None:
         self._channel = grpc.insecure_channel(address, options=list(CHANNEL_OPTIONS))
-        self._stub = node_service_pb2_grpc.NodeServiceStub(self._channel)
+        # Traced like the gateway's calls, so the request's one trace goes on into the node service.
+        self._stub = node_service_pb2_grpc.NodeServiceStub(intercept_channel(self._channel, client_interceptor()))
         self._key = internal_key
 
     def validate_hearing(self, caller: Caller, case_name: str, hearing_date: date) -> pb.ValidateHearingResponse:
-        request = pb.ValidateHearingRequest(parent=case_name, hearing_date=date_pb2.Date(
-            year=hearing_date.year, month=hearing_date.month, day=hearing_date.day))
+        request = pb.ValidateHearingRequest(parent=case_name, hearing_date=from_date(hearing_date))
         try:
             return self._stub.ValidateHearing(request, metadata=caller_context.sign(caller, self._key),
                                               timeout=TIMEOUT_SECONDS)

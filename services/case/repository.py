@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from courtflow.common.v1.caller_pb2 import Caller
 
-from services.case.models import CaseRow
+from services.case.models import CaseChangeRow, CaseEventRow, CaseLockRow, CaseRow
 from services.common import scope
 from services.common.paging import Page, page_of
 
@@ -29,10 +31,48 @@ def get(session: Session, court: str, case_id: uuid.UUID, *, for_update: bool = 
 
 
 def list_visible(session: Session, *, caller: Caller, court: str, filters: dict[str, str], page: Page) -> list[CaseRow]:
-    query = select(CaseRow).where(scope.condition(caller, court=CaseRow.court, department=CaseRow.department,
-                                                  owner=CaseRow.handler))
-    if court != "-":
-        query = query.where(CaseRow.court == court)
-    for field, value in filters.items():
-        query = query.where(getattr(CaseRow, field) == value)
+    query = scope.scoped_select(CaseRow, caller, court, owner="handler", equal=filters)
     return page_of(session, query, key=CaseRow.id, page=page)
+
+
+def locking_nodes(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:
+    """The names of the nodes whose locks hold each case, oldest lock first."""
+    found: dict[uuid.UUID, tuple[str, ...]] = {}
+    if case_ids:
+        for case_id, node in session.execute(select(CaseLockRow.case_id, CaseLockRow.node).where(
+                CaseLockRow.case_id.in_(case_ids)).order_by(CaseLockRow.lock_time)):
+            found[case_id] = (*found.get(case_id, ()), node)
+    return found
+
+
+def first_lock(session: Session, case_id: uuid.UUID) -> CaseLockRow | None:
+    return session.scalars(select(CaseLockRow).where(CaseLockRow.case_id == case_id)
+                           .order_by(CaseLockRow.lock_time)).first()
+
+
+def event_by_request(session: Session, court: str, request_id: str) -> CaseEventRow | None:
+    return session.scalars(select(CaseEventRow).where(CaseEventRow.court == court,
+                                                      CaseEventRow.request_id == request_id)).first()
+
+
+def change_by_request(session: Session, court: str, request_id: str) -> CaseChangeRow | None:
+    return session.scalars(select(CaseChangeRow).where(CaseChangeRow.court == court,
+                                                       CaseChangeRow.request_id == request_id)).first()
+
+
+def hold(session: Session, *, case_id: uuid.UUID, node: str, display_name: str, reason: str,
+         lock_time: datetime) -> None:
+    """A locked node holds its case (S11); a redelivered lock changes nothing."""
+    session.execute(pg_insert(CaseLockRow).values(case_id=case_id, node=node, display_name=display_name,
+                                                  reason=reason, lock_time=lock_time).on_conflict_do_nothing())
+
+
+def release(session: Session, *, case_id: uuid.UUID, node: str) -> None:
+    session.execute(delete(CaseLockRow).where(CaseLockRow.case_id == case_id, CaseLockRow.node == node))
+
+
+def refresh_locked(session: Session, case_id: uuid.UUID, *, now: datetime) -> None:
+    """The case's `locked` flag: whether any node still holds it."""
+    held = exists().where(CaseLockRow.case_id == case_id)
+    session.execute(update(CaseRow).where(CaseRow.id == case_id)
+                    .values(locked=select(held).scalar_subquery(), update_time=now))

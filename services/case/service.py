@@ -5,7 +5,6 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
@@ -15,14 +14,15 @@ from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
 from services.case import events, lifecycle, people, repository
 from services.case.changes import CaseChange, check_change, current, describe_change, etag_of
-from services.case.domain import Case, NewCase, Party, case_name, check_event_date, check_new_case
+from services.case.domain import Case, NewCase, Party, check_event_date, check_new_case
 from services.case.errors import CaseNotFound, CaseNumberTaken
-from services.case.models import CaseChangeRow, CaseEventRow, CaseLockRow, CaseRow
+from services.case.models import CaseChangeRow, CaseEventRow, CaseRow
 from services.common import scope
 from services.common.audit import record_operation
 from services.common.clock import legal_today
-from services.common.errors import Aborted, FailedPrecondition, PermissionDenied, invalid_field, request_id_reused
+from services.common.errors import Aborted, DomainError, FailedPrecondition, invalid_field, request_id_reused
 from services.common.events import new_event_id
+from services.common.names import CaseName
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
 
@@ -81,11 +81,9 @@ def get_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: st
     scope.require_court(caller, court)
     with uow_factory() as uow:
         row = repository.get(uow.session, court, case_id)
-        locks = _locked_nodes(uow, [row.id]).get(row.id, ()) if row is not None else ()
-    if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
-        if row is None and scope.sees_whole_court(caller, court):
-            raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
-        raise PermissionDenied("无权查看该案件", reason="OUT_OF_SCOPE")
+        locks = repository.locking_nodes(uow.session, [row.id]).get(row.id, ()) if row is not None else ()
+    scope.check_visible(caller, row, court=court, owner="handler", denial="无权查看该案件",
+                        missing=CaseNotFound(f"案件 {CaseName(court, case_id)} 不存在"))
     return to_domain(row, locked_nodes=locks)
 
 
@@ -95,36 +93,23 @@ def list_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: 
     with uow_factory() as uow:
         rows = repository.list_visible(uow.session, caller=caller, court=court, filters=filters, page=page)
         # The page's locks in one query: a listed case says which nodes hold it, as GetCase does.
-        locks = _locked_nodes(uow, [r.id for r in rows if r.locked])
+        locks = repository.locking_nodes(uow.session, [r.id for r in rows if r.locked])
         return [to_domain(r, locked_nodes=locks.get(r.id, ())) for r in rows]
-
-
-def _locked_nodes(uow: UnitOfWork, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:
-    """The names of the nodes whose locks hold each case, oldest lock first."""
-    found: dict[uuid.UUID, tuple[str, ...]] = {}
-    if case_ids:
-        for case_id, node in uow.session.execute(select(CaseLockRow.case_id, CaseLockRow.node).where(
-                CaseLockRow.case_id.in_(case_ids)).order_by(CaseLockRow.lock_time)):
-            found[case_id] = (*found.get(case_id, ()), node)
-    return found
 
 
 def update_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, change: CaseChange) -> Case:
     """Change a running case (changes.py); a replay of the same request_id returns the case."""
     scope.require_court(caller, change.court)
     with uow_factory() as uow:
-        replay = uow.session.scalars(select(CaseChangeRow).where(
-            CaseChangeRow.court == change.court, CaseChangeRow.request_id == change.request_id)).first()
+        replay = repository.change_by_request(uow.session, change.court, change.request_id)
         if replay is not None:
             asked = {f: v for f, v in change.values.items() if f in replay.after or f in replay.before}
             if (replay.case_id, replay.reason, replay.after) != (change.case_id, change.reason, _json(asked)):
-                raise request_id_reused(f"courts/{change.court}/cases/{replay.case_id}")
+                raise request_id_reused(str(CaseName(change.court, replay.case_id)))
             return to_domain(repository.get(uow.session, change.court, change.case_id))
         row = repository.get(uow.session, change.court, change.case_id, for_update=True)
-        if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
-            if row is None and scope.sees_whole_court(caller, change.court):
-                raise CaseNotFound(f"案件 courts/{change.court}/cases/{change.case_id} 不存在")
-            raise PermissionDenied("无权修改该案件", reason="OUT_OF_SCOPE")
+        scope.check_visible(caller, row, court=change.court, owner="handler", denial="无权修改该案件",
+                            missing=CaseNotFound(f"案件 {CaseName(change.court, change.case_id)} 不存在"))
         if change.etag and change.etag != etag_of(row):
             raise Aborted("案件已被他人修改，请重新读取后再修改（etag 已过期）", reason="ETAG_MISMATCH")
         today = legal_today(uow.clock)
@@ -169,16 +154,18 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
     """Record a business event of a case; a replay of the same request_id returns the event already made.
     A scheduled hearing must keep the scheduling rules or have an approved exception (S5)."""
     scope.require_court(caller, court)
+    # The node service is asked before the unit of work opens, so no pooled connection (and no
+    # row lock) is held while another service answers; its verdict counts at its usual place
+    # among the checks below, so a locked or closed case is still refused as such first.
+    hearing = _ask_hearing(check_hearing, caller, court, case_id, event_type, occur_date, hearing_date)
     with uow_factory() as uow:
         asked = (case_id, event_type, occur_date, hearing_date, document, detail)
-        replay = _event_by_request(uow, court, request_id)
+        replay = repository.event_by_request(uow.session, court, request_id)
         if replay is not None:
             return _same_event(replay, asked)
         row = repository.get(uow.session, court, case_id)
-        if row is None or not scope.can_see(caller, court=row.court, department=row.department, owner=row.handler):
-            if row is None and scope.sees_whole_court(caller, court):
-                raise CaseNotFound(f"案件 courts/{court}/cases/{case_id} 不存在")
-            raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
+        scope.check_visible(caller, row, court=court, owner="handler", denial="无权操作该案件",
+                            missing=CaseNotFound(f"案件 {CaseName(court, case_id)} 不存在"))
         _refuse_if_locked(uow, row)
         check_event_date(occur_date, receive_date=row.receive_date, today=legal_today(uow.clock))
         lifecycle.check_allowed(row, event_type, document)
@@ -187,7 +174,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
         if event_type == CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED and not document:
             raise invalid_field("case_event.document", "文书送达须注明送达的文书")
         if event_type == CaseEventType.CASE_EVENT_TYPE_HEARING_SCHEDULED:
-            _check_hearing(check_hearing, caller, row, occur_date, hearing_date)
+            _check_hearing(hearing, occur_date, hearing_date)
         elif hearing_date is not None:
             raise invalid_field("case_event.hearing_date", "仅开庭排期事件填写开庭日期")
         event = CaseEventRow(id=new_event_id(), court=court, case_id=case_id, event_type=event_type,
@@ -196,10 +183,10 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
         uow.session.add(event)
         filed_now = lifecycle.apply_event(row, event_type, occur_date, now=uow.clock.now())
         uow.publish(events.case_event_recorded(to_domain(row), event), court=court, aggregate_type="case",
-                    aggregate_id=case_name(row.court, row.id))
+                    aggregate_id=str(CaseName(row.court, row.id)))
         if filed_now:
             uow.publish(events.case_filed(to_domain(row)), court=court, aggregate_type="case",
-                        aggregate_id=case_name(row.court, row.id))
+                        aggregate_id=str(CaseName(row.court, row.id)))
         record_operation(uow, reporter="case", caller=caller, action=RECORD_CASE_EVENT, resource=event.name,
                          result=AuditResult.AUDIT_RESULT_SUCCEEDED)
         try:
@@ -208,17 +195,34 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             # A concurrent replay of the same request won the race: answer with its event.
             uow.session.rollback()
             with uow_factory() as again:
-                return _same_event(_event_by_request(again, court, request_id), asked)
+                return _same_event(repository.event_by_request(again.session, court, request_id), asked)
         return event
 
 
-def _check_hearing(check: HearingCheck, caller: Caller, row: CaseRow, occur_date: date,
+def _ask_hearing(check: HearingCheck, caller: Caller, court: str, case_id: uuid.UUID, event_type: int,
+                 occur_date: date, hearing_date: date | None) -> Callable[[], ValidateHearingResponse] | None:
+    """The node service's verdict on a hearing date, or the error it answered, to be taken later."""
+    if (event_type != CaseEventType.CASE_EVENT_TYPE_HEARING_SCHEDULED or hearing_date is None
+            or hearing_date < occur_date):
+        return None  # nothing to ask: the request is refused for its own fields first
+    try:
+        verdict = check(caller, str(CaseName(court, case_id)), hearing_date)
+    except DomainError as exc:
+        error = exc
+
+        def verdict_of():
+            raise error
+        return verdict_of
+    return lambda: verdict
+
+
+def _check_hearing(hearing: Callable[[], ValidateHearingResponse] | None, occur_date: date,
                    hearing_date: date | None) -> None:
     if hearing_date is None:
         raise invalid_field("case_event.hearing_date", "开庭排期事件须填写开庭日期")
-    if hearing_date < occur_date:
+    if hearing_date < occur_date or hearing is None:
         raise invalid_field("case_event.hearing_date", f"开庭日期 {hearing_date} 早于排期日 {occur_date}")
-    verdict = check(caller, case_name(row.court, row.id), hearing_date)
+    verdict = hearing()
     if not verdict.accepted:
         broken = "；".join(v.message for v in verdict.violations)
         raise FailedPrecondition(
@@ -229,18 +233,12 @@ def _check_hearing(check: HearingCheck, caller: Caller, row: CaseRow, occur_date
 def _refuse_if_locked(uow: UnitOfWork, row: CaseRow) -> None:
     """A locked case accepts no business events until the lock is lifted (S11). The unlock
     application itself goes to the node service, which owns locks and their approval."""
-    lock = uow.session.scalars(select(CaseLockRow).where(CaseLockRow.case_id == row.id)
-                               .order_by(CaseLockRow.lock_time)).first()
+    lock = repository.first_lock(uow.session, row.id)
     if lock is not None:
         raise FailedPrecondition(
             f"案件 {row.case_number} 因「{lock.display_name}」超期已被锁定（{lock.reason}；节点 {lock.node}），"
             "须经解锁审批后方可继续办理",
             reason="CASE_LOCKED", metadata={"node": lock.node})
-
-
-def _event_by_request(uow: UnitOfWork, court: str, request_id: str) -> CaseEventRow | None:
-    return uow.session.scalars(select(CaseEventRow).where(CaseEventRow.court == court,
-                                                          CaseEventRow.request_id == request_id)).first()
 
 
 def _same_event(event: CaseEventRow, asked: tuple) -> CaseEventRow:

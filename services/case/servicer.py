@@ -9,6 +9,8 @@ from courtflow.case.v1 import case_service_pb2_grpc
 from services.case import convert, service
 from services.case.node_client import NodeClient
 from services.common import caller
+from services.common.dates import optional_date, to_date
+from services.common.names import CaseName, CourtName
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
 
@@ -26,17 +28,18 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
         return pb.CreateCaseResponse(case=convert.case_to_proto(case))
 
     async def GetCase(self, request: pb.GetCaseRequest, context) -> pb.GetCaseResponse:
-        court, case_id = convert.parse_case_name(request.name)
-        case = await self._rt.db(service.get_case, self._rt.uow, caller=caller.current(), court=court,
-                                 case_id=case_id)
+        name = CaseName.parse(request.name)
+        case = await self._rt.db(service.get_case, self._rt.uow, caller=caller.current(), court=name.court,
+                                 case_id=name.case_id)
         return pb.GetCaseResponse(case=convert.case_to_proto(case))
 
     async def ListCases(self, request: pb.ListCasesRequest, context) -> pb.ListCasesResponse:
         filters = parse_filter(request.filter, LIST_FILTERS)
         page = page_request(request.page_size, request.page_token, filter_text=request.filter,
                             parent=request.parent, key_type=uuid.UUID)
+        court = CourtName.parse(request.parent, "parent", wildcard=True).court
         cases = await self._rt.db(service.list_cases, self._rt.uow, caller=caller.current(),
-                                  court=convert.court_of(request.parent), filters=filters, page=page)
+                                  court=court, filters=filters, page=page)
         cases, token = split_page(cases, page, lambda c: c.id)
         return pb.ListCasesResponse(cases=[convert.case_to_proto(c) for c in cases], next_page_token=token)
 
@@ -46,12 +49,12 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
         return pb.UpdateCaseResponse(case=convert.case_to_proto(case))
 
     async def RecordCaseEvent(self, request: pb.RecordCaseEventRequest, context) -> pb.RecordCaseEventResponse:
-        court, case_id = convert.parse_case_name(request.parent)
+        name = CaseName.parse(request.parent, "parent")
         e = request.case_event
-        row = await self._rt.db(service.record_event, self._rt.uow, caller=caller.current(), court=court,
-                                case_id=case_id, event_type=e.event_type,
-                                occur_date=convert.to_date(e.occur_date, "case_event.occur_date"),
-                                hearing_date=convert.optional_date(e.hearing_date, "case_event.hearing_date"),
+        row = await self._rt.db(service.record_event, self._rt.uow, caller=caller.current(), court=name.court,
+                                case_id=name.case_id, event_type=e.event_type,
+                                occur_date=to_date(e.occur_date, "case_event.occur_date"),
+                                hearing_date=optional_date(e.hearing_date, "case_event.hearing_date"),
                                 document=e.document, detail=e.detail, request_id=request.request_id,
                                 check_hearing=self._node.validate_hearing)
         return pb.RecordCaseEventResponse(case_event=convert.case_event_to_proto(row))

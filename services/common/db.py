@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+from dataclasses import dataclass
 from typing import Iterable
 
 from sqlalchemy import (
@@ -202,5 +203,16 @@ def dead_letters_table(metadata: MetaData) -> Table:
     )
 
 
-def messaging_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
-    return outbox_table(metadata), handled_events_table(metadata), dead_letters_table(metadata)
+@dataclass(frozen=True)
+class Messaging:
+    """A service's messaging tables in its own schema: its outbox, the events it has handled, and
+    the messages it gave up on. Here with the tables, not in server.py, so that a service's
+    models.py does not pull in gRPC, NATS and OpenTelemetry to define its schema."""
+
+    outbox: Table
+    handled: Table
+    dead_letters: Table
+
+
+def messaging(metadata: MetaData) -> Messaging:
+    return Messaging(outbox_table(metadata), handled_events_table(metadata), dead_letters_table(metadata))

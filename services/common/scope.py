@@ -5,7 +5,7 @@ the court, the region (court id prefix of an intermediate court) or the province
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy import ColumnElement, Select, and_, false, select
 
 from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
 
@@ -51,8 +51,38 @@ def condition(caller: Caller, *, court, department, owner) -> ColumnElement[bool
         return court.startswith(caller.scope_prefix, autoescape=True)
     if caller.scope == ScopeLevel.SCOPE_LEVEL_DEPARTMENT:
         return and_(court == caller.court, department == caller.department)
-    if caller.scope == ScopeLevel.SCOPE_LEVEL_OWN:
+    if caller.scope == ScopeLevel.SCOPE_LEVEL_OWN and owner is not None:
         return and_(court == caller.court, owner == caller.user)
     return false()
 
 
+
+
+def check_visible(caller: Caller, row, *, court: str, owner: str, missing: Exception,
+                  denial: str = "无权查看该数据") -> None:
+    """AIP-211: permission before existence. A row the caller may not see and a row that does not
+    exist look the same (PERMISSION_DENIED) unless the caller sees the whole court, who may learn
+    that it does not exist (``missing``, a NOT_FOUND error). ``row`` has ``court`` and
+    ``department``; ``owner`` is the attribute naming its handler or responsible person."""
+    if row is not None and can_see(caller, court=row.court, department=row.department,
+                                   owner=getattr(row, owner)):
+        return
+    if row is None and sees_whole_court(caller, court):
+        raise missing
+    raise PermissionDenied(denial, reason="OUT_OF_SCOPE")
+
+
+def scoped_select(model, caller: Caller, court: str, *, owner: str | None, equal: dict | None = None) -> Select:
+    """SELECT rows of ``model`` (with ``court`` and ``department`` columns and an ``owner`` column)
+    the caller may see, in one court or, with court "-", in all the caller's; ``equal`` adds
+    column = value conditions, a value of None being no condition. Checks the court first. A table
+    without an owner column (``owner`` None: counters) shows no rows to a caller of own scope."""
+    require_court(caller, court)
+    query = select(model).where(condition(caller, court=model.court, department=model.department,
+                                          owner=getattr(model, owner) if owner else None))
+    if court != "-":
+        query = query.where(model.court == court)
+    for column, value in (equal or {}).items():
+        if value is not None:
+            query = query.where(getattr(model, column) == value)
+    return query

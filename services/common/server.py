@@ -28,30 +28,22 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from nats.js import JetStreamContext
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
-from sqlalchemy import Engine, Table
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import sessionmaker
 
 from services.common import metrics
 from services.common.clock import Clock, SharedClock, SystemClock
 from services.common.consumer import ConsumerRunner, Subscription
-from services.common.db import make_engine
+from services.common.db import Messaging, make_engine
 from services.common.guard import Guard
 from services.common.migrate import upgrade
 from services.common.relay import OutboxRelay
 from services.common.settings import CommonSettings
 from services.common.streams import StreamPolicy, ensure_dead_letter_stream, ensure_producer_stream
 from services.common.telemetry import setup_logging, setup_tracing
-from services.common.uow import UnitOfWork
+from services.common.uow import UnitOfWork, uow_factory
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Messaging:
-    outbox: Table
-    handled: Table
-    dead_letters: Table
 
 
 @dataclass
@@ -65,15 +57,11 @@ class Runtime:
     js: JetStreamContext
     relay: OutboxRelay
     messaging: Messaging
-    sessions: sessionmaker = field(init=False)
+    uow: Callable[[], UnitOfWork] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autobegin=False)
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(sessions=self.sessions, producer=self.settings.service, clock=self.clock,
-                          outbox=self.messaging.outbox, handled=self.messaging.handled,
-                          after_publish=self.relay.wake)
+        self.uow = uow_factory(self.engine, producer=self.settings.service, messaging=self.messaging,
+                               clock=self.clock, after_publish=self.relay.wake)
 
     async def db(self, fn: Callable, /, *args, **kwargs):
         """Run blocking database work in the thread pool (context vars travel along).
@@ -275,4 +263,5 @@ def run_main(argv: list[str], *, settings: CommonSettings, schema: str, migratio
     elif command == "serve":
         serve(settings, schema=schema, migrations=migrations, messaging=messaging, build=build)
     else:
-        raise SystemExit(f"usage: python -m services.{settings.service} [serve|migrate]")
+        module = "gateway" if settings.service == "gateway" else f"services.{settings.service}"
+        raise SystemExit(f"usage: python -m {module} [serve|migrate]")

@@ -41,6 +41,10 @@ class JsonFileSpanExporter(SpanExporter):
                 "attributes": {k: v if isinstance(v, (str, int, float, bool)) else str(v)
                                for k, v in (s.attributes or {}).items()},
                 "status": s.status.status_code.name,
+                # A batch consumer's span links to the messages it handled, each in its own trace:
+                # without the links in the file, a filing's trace would not lead to its audit record.
+                "links": [{"trace_id": format(link.context.trace_id, "032x"),
+                           "span_id": format(link.context.span_id, "016x")} for link in s.links or ()],
             }, ensure_ascii=False))
         with self._lock, open(self._path, "a", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")  # one write: lines from processes do not interleave

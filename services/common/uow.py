@@ -15,11 +15,11 @@ from typing import Callable
 
 from google.protobuf.message import Message
 from opentelemetry import propagate
-from sqlalchemy import Table, insert
+from sqlalchemy import Engine, Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common.clock import Clock
-from services.common.db import bulk_insert, unnest_can_insert
+from services.common.db import Messaging, bulk_insert, unnest_can_insert
 from services.common.events import build_envelope, new_event_id, subject_for
 
 
@@ -112,3 +112,12 @@ class UnitOfWork:
         rows = bulk_insert(self._handled, skip_conflicts=True, returning="event_id").execute(
             self.session, [dict(consumer=consumer, event_id=e, handled_at=now) for e in dict.fromkeys(event_ids)])
         return {r[0] for r in rows}
+
+
+def uow_factory(engine: Engine, *, producer: str, messaging: Messaging, clock: Clock,
+                after_publish: Callable[[], None] | None = None) -> Callable[[], UnitOfWork]:
+    """Units of work on ``engine`` for a service (``producer``) with its messaging tables: the one
+    way to make them, in a service's Runtime, an operator command, a test or a benchmark."""
+    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
+    return lambda: UnitOfWork(sessions=sessions, producer=producer, clock=clock, outbox=messaging.outbox,
+                              handled=messaging.handled, after_publish=after_publish)

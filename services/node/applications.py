@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
@@ -22,16 +21,21 @@ from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, NodeSt
 from services.common import scope
 from services.common.audit import record_operation
 from services.common.clock import legal_minute, legal_today
-from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, invalid_field, request_id_reused
+from services.common.errors import invalid_field, request_id_reused
 from services.common.events import new_event_id
+from services.common.labels import APPLICATION_KINDS
+from services.common.names import ApplicationName
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
-from services.node import events, time_limits
+from services.node import events, repository, time_limits
 from services.node.calendars import CalendarStore
+from services.node.errors import (ApplicationDecided, ApplicationNotFound, ApplicationPending, CaseLocked,
+                                  ClockNotSuspended, ClockSuspended, NoApprovalAuthority, NodeCompleted,
+                                  NodeNotLocked, NotATimeLimit, SelfApproval)
 from services.node.models import ApplicationRow, NodeRow
 from services.node.periods import MAX_YEARS, Period, Unit
-from services.node.service import list_in_scope, reschedule, visible_node
-from services.node.time_limits import KIND_LABELS, ClockFacts, TimeLimitRules, Warning
+from services.node.service import reschedule, visible_node
+from services.node.time_limits import ClockFacts, TimeLimitRules, Warning
 
 K = ApplicationKind
 CREATE = "/courtflow.node.v1.NodeService/CreateApplication"
@@ -69,8 +73,7 @@ def create(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Time
            new: NewApplication) -> ApplicationRow:
     scope.require_court(caller, new.court)
     with uow_factory() as uow:
-        replay = uow.session.scalars(select(ApplicationRow).where(
-            ApplicationRow.court == new.court, ApplicationRow.request_id == new.request_id)).first()
+        replay = repository.application_by_request(uow.session, new.court, new.request_id)
         if replay is not None:
             return _same_request(replay, new)
         node = visible_node(uow, caller, new.court, new.case_id, new.node_type)
@@ -97,32 +100,31 @@ def create(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Time
             # A concurrent retry of the same request won the race: answer with its application.
             uow.session.rollback()
             with uow_factory() as again:
-                return _same_request(again.session.scalars(select(ApplicationRow).where(
-                    ApplicationRow.court == new.court, ApplicationRow.request_id == new.request_id)).one(), new)
+                made = repository.application_by_request(again.session, new.court, new.request_id)
+                if made is None:
+                    raise  # another constraint than the request id's
+                return _same_request(made, new)
         return row
 
 
 def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplication, today: date) -> Period | None:
     """The application's own rules; returns the extension period of an EXTENSION."""
-    label = KIND_LABELS[new.kind]
+    label = APPLICATION_KINDS[new.kind]
     if node.state == NodeState.NODE_STATE_COMPLETED:
-        raise FailedPrecondition(f"节点「{node.display_name}」已完成，不能申请{label}", reason="NODE_COMPLETED")
-    pending = uow.session.scalars(select(ApplicationRow).where(
-        ApplicationRow.node_id == node.id, ApplicationRow.kind == new.kind,
-        ApplicationRow.state == ApplicationState.APPLICATION_STATE_PENDING)).first()
+        raise NodeCompleted(f"节点「{node.display_name}」已完成，不能申请{label}")
+    pending = repository.pending_application(uow.session, node.id, new.kind)
     if pending is not None:
-        raise FailedPrecondition(f"该节点已有待审批的{label}申请 {pending.name}", reason="APPLICATION_PENDING",
+        raise ApplicationPending(f"该节点已有待审批的{label}申请 {pending.name}",
                                  metadata={"application": pending.name})
     if new.kind == K.APPLICATION_KIND_UNLOCK:
         if not node.locked:
-            raise FailedPrecondition(f"节点「{node.display_name}」未锁定，无需解锁", reason="NODE_NOT_LOCKED")
+            raise NodeNotLocked(f"节点「{node.display_name}」未锁定，无需解锁")
         return None
-    locked = _locking_node(uow, node.case_id)
+    locked = repository.locking_node(uow.session, node.case_id)
     if locked is not None:
-        raise FailedPrecondition(f"案件已因「{locked.display_name}」超期锁定，请先申请解锁", reason="CASE_LOCKED",
-                                 metadata={"node": locked.name})
+        raise CaseLocked(f"案件已因「{locked.display_name}」超期锁定，请先申请解锁", metadata={"node": locked.name})
     if not rules.is_time_limit(node.node_type):
-        raise FailedPrecondition(f"「{node.display_name}」不是可以{label}的期限", reason="NOT_A_TIME_LIMIT")
+        raise NotATimeLimit(f"「{node.display_name}」不是可以申请{label}的期限")
     for field, value, wanted in (("application.extension", new.extension, new.kind == K.APPLICATION_KIND_EXTENSION),
                                  ("application.start_date", new.start,
                                   new.kind in (K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_SUSPENSION,
@@ -141,7 +143,7 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
         if extension.unit is Unit.MONTHS and Period.parse(node.period).unit is Unit.DAYS:
             raise invalid_field("application.extension", f"以日计算的期限（{node.period}）只能按日延长")
         if node.suspended_since is not None:
-            raise FailedPrecondition("期限中止期间不能延长，请先恢复", reason="CLOCK_SUSPENDED")
+            raise ClockSuspended("期限中止期间不能延长，请先恢复")
         return extension
     if new.kind == K.APPLICATION_KIND_DEDUCTION:
         if new.reason_code not in rules.reasons:
@@ -158,7 +160,7 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
                 raise invalid_field("application.start_date", f"与已不计入的期间 {x['start']} 至 {x['end']} 重叠")
     elif new.kind == K.APPLICATION_KIND_SUSPENSION:
         if node.suspended_since is not None:
-            raise FailedPrecondition(f"期限已自 {node.suspended_since} 起中止", reason="CLOCK_SUSPENDED")
+            raise ClockSuspended(f"期限已自 {node.suspended_since} 起中止")
         _after_anchor(node, new.start)
         if new.start > today:
             raise invalid_field("application.start_date", f"中止日 {new.start} 晚于今天 {today}")
@@ -167,7 +169,7 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
             raise invalid_field("application.start_date", f"开庭日期 {new.start} 早于今天 {today}")
     elif new.kind == K.APPLICATION_KIND_RESUMPTION:
         if node.suspended_since is None:
-            raise FailedPrecondition("期限未中止，无需恢复", reason="CLOCK_NOT_SUSPENDED")
+            raise ClockNotSuspended("期限未中止，无需恢复")
         if new.end < node.suspended_since:
             raise invalid_field("application.end_date", f"恢复日 {new.end} 早于中止日 {node.suspended_since}")
         if new.end > today:
@@ -207,24 +209,24 @@ def approve(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, rules: Tim
 def _still_applicable(app: ApplicationRow, node: NodeRow) -> None:
     """The node may have moved on while the application waited: it refuses what no longer fits
     (the applicant applies again if still needed)."""
-    label = KIND_LABELS[app.kind]
+    label = APPLICATION_KINDS[app.kind]
     if app.kind == K.APPLICATION_KIND_UNLOCK:
         if not node.locked:
-            raise FailedPrecondition(f"节点「{node.display_name}」已不再锁定", reason="NODE_NOT_LOCKED")
+            raise NodeNotLocked(f"节点「{node.display_name}」已不再锁定")
         return
     if node.state == NodeState.NODE_STATE_COMPLETED:
-        raise FailedPrecondition(f"节点「{node.display_name}」已完成，{label}申请不再适用", reason="NODE_COMPLETED")
+        raise NodeCompleted(f"节点「{node.display_name}」已完成，{label}申请不再适用")
     if app.kind == K.APPLICATION_KIND_SUSPENSION and node.suspended_since is not None:
-        raise FailedPrecondition(f"期限已自 {node.suspended_since} 起中止", reason="CLOCK_SUSPENDED")
+        raise ClockSuspended(f"期限已自 {node.suspended_since} 起中止")
     if app.kind == K.APPLICATION_KIND_RESUMPTION and (node.suspended_since is None
                                                       or app.end_date < node.suspended_since):
-        raise FailedPrecondition("期限未在该恢复日之前中止，恢复申请不再适用", reason="CLOCK_NOT_SUSPENDED")
+        raise ClockNotSuspended("期限未在该恢复日之前中止，恢复申请不再适用")
 
 
 def _apply(uow: UnitOfWork, rules: TimeLimitRules, calendars: CalendarStore, app: ApplicationRow, node: NodeRow,
            caller: Caller, today: date) -> None:
     calendar = calendars.current(uow.session)
-    label = KIND_LABELS[app.kind]
+    label = APPLICATION_KINDS[app.kind]
     if app.kind == K.APPLICATION_KIND_UNLOCK:
         node.locked, node.unlock_date, node.unlock_time = False, today, uow.clock.now()
         node.unlock_user, node.unlock_application = caller.user, app.name
@@ -270,20 +272,20 @@ def reject(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
 def _decidable(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID, node_type: str,
                application_id: uuid.UUID) -> tuple[ApplicationRow, NodeRow]:
     node = visible_node(uow, caller, court, case_id, node_type, lock=True)
-    app = uow.session.get(ApplicationRow, application_id, with_for_update=True)
+    app = repository.application(uow.session, application_id, for_update=True)
     if app is None or app.node_id != node.id:
-        raise NotFound(f"申请 {node.name}/applications/{application_id} 不存在", reason="APPLICATION_NOT_FOUND")
+        raise ApplicationNotFound(f"申请 {_application_name(node, application_id)} 不存在")
     if app.state != ApplicationState.APPLICATION_STATE_PENDING:
-        raise FailedPrecondition(f"申请已于 {legal_minute(app.decide_time)}（北京时间）审批，不能再次审批", reason="APPLICATION_DECIDED")
+        raise ApplicationDecided(f"申请已于 {legal_minute(app.decide_time)}（北京时间）审批，不能再次审批")
     return app, node
 
 
 def _approver_level(caller: Caller, app: ApplicationRow, node: NodeRow) -> time_limits.Level:
     level = time_limits.approver_level(caller, node_court=node.court, node_department=node.department)
     if level is None:
-        raise PermissionDenied("无权审批该申请：须为本庭庭长、本院院领导或上级法院院领导", reason="NO_APPROVAL_AUTHORITY")
+        raise NoApprovalAuthority("无权审批该申请：须为本庭庭长、本院院领导或上级法院院领导")
     if caller.user == app.applicant:
-        raise PermissionDenied("不能审批本人提出的申请", reason="SELF_APPROVAL")
+        raise SelfApproval("不能审批本人提出的申请")
     return level
 
 
@@ -302,21 +304,22 @@ def get(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, ca
     scope.require_court(caller, court)
     with uow_factory() as uow:
         node = visible_node(uow, caller, court, case_id, node_type)
-        app = uow.session.get(ApplicationRow, application_id)
+        app = repository.application(uow.session, application_id)
     if app is None or app.node_id != node.id:
-        raise NotFound(f"申请 {node.name}/applications/{application_id} 不存在", reason="APPLICATION_NOT_FOUND")
+        raise ApplicationNotFound(f"申请 {_application_name(node, application_id)} 不存在")
     return app
+
+
+def _application_name(node: NodeRow, application_id: uuid.UUID) -> ApplicationName:
+    return ApplicationName(node.court, node.case_id, node.node_id, application_id)
 
 
 def list_applications(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
                       case_id: uuid.UUID | None, node_type: str | None, filters: dict, page: Page) -> list[ApplicationRow]:
-    return list_in_scope(uow_factory, ApplicationRow, caller=caller, court=court, page=page,
-                         equal={"case_id": case_id, "node_type": node_type, **filters})
-
-
-def _locking_node(uow: UnitOfWork, case_id: uuid.UUID) -> NodeRow | None:
-    return uow.session.scalars(select(NodeRow).where(NodeRow.case_id == case_id, NodeRow.locked)
-                               .order_by(NodeRow.lock_time)).first()
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        return repository.visible_applications(uow.session, caller=caller, court=court, page=page,
+                                               equal={"case_id": case_id, "node_type": node_type, **filters})
 
 
 def _facts(node: NodeRow, *, kind: int, today: date, extension: Period | None,

@@ -6,23 +6,19 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
-from courtflow.node.v1.node_events_pb2 import CalendarYearImported
 from courtflow.node.v1.node_pb2 import NodeState
 
 from services.common.audit import record_operation
-from services.common.errors import PermissionDenied, invalid_field
+from services.common.errors import invalid_field
 from services.common.uow import UnitOfWork
-from services.node import deadlines, events
+from services.node import deadlines, events, repository
 from services.node.calendar import BUILTIN_SOURCE, HolidayCalendar, YearSchedule, builtin_years
 from services.node.calendars import CalendarStore
-from services.node.convert import calendar_year_to_proto
-from services.node.models import CalendarYearRow, DueTimerRow, NodeRow
-from services.node.service import lock_clocks, reschedule
+from services.node.errors import ProvinceScopeRequired
+from services.node.models import CalendarYearRow, NodeRow
+from services.node.service import reschedule
 
 IMPORT_CALENDAR = "/courtflow.node.v1.NodeService/ImportCalendarYear"
 RECOMPUTE_BATCH = 1000
@@ -32,7 +28,7 @@ def import_year(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, store:
                 holidays: list[date], workdays: list[date], source: str) -> tuple[CalendarYearRow, int]:
     """Store a year's schedule (replacing an earlier import) and recompute what it changes."""
     if caller.scope != ScopeLevel.SCOPE_LEVEL_PROVINCE:
-        raise PermissionDenied("节假日安排全省统一，仅高院管理员可导入", reason="PROVINCE_SCOPE_REQUIRED")
+        raise ProvinceScopeRequired("节假日安排全省统一，仅高院管理员可导入")
     for field, dates in (("calendar_year.holidays", holidays), ("calendar_year.workdays", workdays)):
         stray = [d for d in dates if d.year != year]
         if stray:
@@ -51,10 +47,8 @@ def import_year(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, store:
     with uow_factory() as uow:
         values = dict(holidays=sorted(set(holidays)), workdays=sorted(set(workdays)), source=source,
                       import_user=caller.user, import_time=uow.clock.now())
-        uow.session.execute(pg_insert(CalendarYearRow).values(year=year, **values)
-                            .on_conflict_do_update(index_elements=[CalendarYearRow.year], set_=values))
-        row = uow.session.get(CalendarYearRow, year, populate_existing=True)
-        uow.publish(CalendarYearImported(calendar_year=calendar_year_to_proto(row)), court="44",
+        row = repository.save_calendar_year(uow.session, year=year, values=values)
+        uow.publish(events.calendar_year_imported(row), court="44",
                     aggregate_type="calendar_year", aggregate_id=f"calendarYears/{year}")
         record_operation(uow, reporter="node", caller=caller, action=IMPORT_CALENDAR,
                          resource=f"calendarYears/{year}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
@@ -72,7 +66,7 @@ def list_years(uow_factory: Callable[[], UnitOfWork]) -> list[CalendarYearRow]:
     """Every year deadlines are counted with: the imported ones, and the years the built-in package
     ships that no import replaced (no import user or time), in year order."""
     with uow_factory() as uow:
-        imported = {r.year: r for r in uow.session.scalars(select(CalendarYearRow))}
+        imported = {r.year: r for r in repository.calendar_years(uow.session)}
     builtin = [CalendarYearRow(year=s.year, holidays=sorted(s.holidays), workdays=sorted(s.workdays),
                                source=BUILTIN_SOURCE, import_user="", import_time=None)
                for s in builtin_years() if s.year not in imported]
@@ -84,23 +78,16 @@ def recompute(uow_factory: Callable[[], UnitOfWork], calendar: HolidayCalendar, 
     """Derive again the dates of the open nodes that depended on an unknown calendar (or, with
     `changed_year`, on that year's calendar, which was just replaced), in keyset batches each
     committed on its own. Returns how many due dates changed."""
-    query = select(NodeRow).where(NodeRow.state != NodeState.NODE_STATE_COMPLETED)
-    if changed_year is None:
-        query = query.where(NodeRow.calendar_known.is_(False))
-    else:
-        query = query.where((NodeRow.calendar_known.is_(False)) | (
-            (NodeRow.due_date >= date(changed_year, 1, 1)) & (NodeRow.due_date <= date(changed_year + 1, 1, 31))))
     changed, after = 0, uuid.UUID(int=0)
     while True:
         with uow_factory() as uow:
-            ids = list(uow.session.scalars(query.with_only_columns(NodeRow.id).where(NodeRow.id > after)
-                                           .order_by(NodeRow.id).limit(RECOMPUTE_BATCH)))
+            ids = repository.node_ids_to_recompute(uow.session, changed_year=changed_year, after=after,
+                                                   limit=RECOMPUTE_BATCH)
             if not ids:
                 return changed
             after = ids[-1]
-            lock_clocks(uow, ids)
-            for node in uow.session.scalars(select(NodeRow).where(NodeRow.id.in_(ids)).order_by(NodeRow.id)
-                                            .with_for_update()):
+            repository.lock_clocks(uow.session, ids)
+            for node in repository.nodes_for_update(uow.session, ids):
                 changed += _recompute_one(uow, node, calendar, reason)
             uow.commit()
 
@@ -120,9 +107,7 @@ def _recompute_one(uow: UnitOfWork, node: NodeRow, calendar: HolidayCalendar, re
         node.deadline_time = deadlines.deadline_time(result.due)
         if node.suspended_since is None:
             for rung, at in deadlines.schedule(result.due, node.warning_rungs):
-                uow.session.execute(update(DueTimerRow).where(
-                    DueTimerRow.node_id == node.id, DueTimerRow.rung == rung, DueTimerRow.fired_at.is_(None))
-                    .values(fire_at=at))
+                repository.move_timer(uow.session, node.id, rung, at)
         uow.publish(events.node_deadline_changed(node, previous=previous, reason=reason), court=node.court,
                     aggregate_type="node", aggregate_id=node.name)
     else:

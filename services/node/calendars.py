@@ -9,9 +9,9 @@ import threading
 import time
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.node import repository
 from services.node.calendar import HolidayCalendar, YearSchedule
 from services.node.models import CalendarYearRow
 
@@ -23,8 +23,7 @@ def schedule_of(row: CalendarYearRow) -> YearSchedule:
 
 
 def load(session: Session) -> HolidayCalendar:
-    rows = session.scalars(select(CalendarYearRow)).all()
-    return HolidayCalendar({row.year: schedule_of(row) for row in rows})
+    return HolidayCalendar({row.year: schedule_of(row) for row in repository.calendar_years(session)})
 
 
 class CalendarStore:
@@ -42,8 +41,7 @@ class CalendarStore:
         with self._lock:
             if force or time.monotonic() - self._checked >= REFRESH_SECONDS:
                 self._checked = time.monotonic()
-                version = tuple(session.execute(select(func.count(), func.max(CalendarYearRow.import_time))
-                                                .select_from(CalendarYearRow)).one())
+                version = repository.calendar_version(session)
                 if version != self._version:
                     self._calendar, self._version = load(session), version
             return self._calendar

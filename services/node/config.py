@@ -4,11 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.common.components import DEFAULT_PORTS
 from services.common.settings import CommonSettings, Env, SettingsError, float_within, within
-from services.node import catalog, time_limits
-from services.node.due_queue import DEFAULT_ESCALATION_DAYS
 
-DEFAULT_PORT = 50052
+DEFAULT_PORT = DEFAULT_PORTS["node"]
+# The node catalogue and the time-limit rules shipped with the service (catalog.py, time_limits.py load them).
+PACKAGED_CATALOG = Path(__file__).with_name("catalog.yaml")
+PACKAGED_TIME_LIMITS = Path(__file__).with_name("time_limits.yaml")
+# DOMAIN §5's default ladder: the vice-president in charge from the 31st day overdue, the
+# president (and the higher court's list) from the 91st. Court policy: NODE_ESCALATION_DAYS.
+DEFAULT_ESCALATION_DAYS = (31, 91)
 
 
 @dataclass(frozen=True)
@@ -27,8 +32,8 @@ class Settings:
     def from_env(cls, env: Env | None = None) -> "Settings":
         env = env or Env()
         return cls(common=CommonSettings.from_env("node", DEFAULT_PORT, env),
-                   catalog_path=Path(env.str("NODE_CATALOG", str(catalog.DEFAULT_PATH))),
-                   time_limits_path=Path(env.str("NODE_TIME_LIMITS", str(time_limits.DEFAULT_PATH))),
+                   catalog_path=Path(env.str("NODE_CATALOG", str(PACKAGED_CATALOG))),
+                   time_limits_path=Path(env.str("NODE_TIME_LIMITS", str(PACKAGED_TIME_LIMITS))),
                    # 0 spun thousands of empty transactions a second; a negative batch failed every sweep
                    sweep_batch=within(env, "NODE_SWEEP_BATCH", 500, 1, 10_000),
                    sweep_interval=float_within(env, "NODE_SWEEP_INTERVAL", 1.0, 0.01, 3600.0),

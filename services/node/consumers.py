@@ -1,7 +1,6 @@
 """Bus handlers of the node service: case events complete and open nodes."""
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
@@ -10,65 +9,63 @@ from courtflow.case.v1.case_pb2 import (CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_
 from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
 
 from services.common.consumer import Subscription
+from services.common.dates import event_date
 from services.common.directory import upsert_person
 from services.common.events import Event
+from services.common.names import CaseName
 from services.common.uow import UnitOfWork
-from services.node import court_rules, reassignment, scheduling, service
+from services.node import reassignment, repository, scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
 from services.node.models import PersonRow
-
-
-def _date(d) -> date:
-    return date(d.year, d.month, d.day)
 
 
 def _anchors(case: Case, on: date) -> dict[str, date]:
     """What a rule may count from: the event's own date, and the filing date once there is one."""
     anchors = {"event_date": on}
     if case.HasField("filing_date"):
-        anchors["filing_date"] = _date(case.filing_date)
+        anchors["filing_date"] = event_date(case.filing_date)
     return anchors
 
 
 def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscription:
     def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date) -> None:
-        _, court, _, case_id = case.name.split("/")
+        name = CaseName.parse(case.name, "case.name")
         if not catalog.opened_by(trigger, case_type=case.case_type, procedure=case.procedure):
             return  # most events open nothing: spare the override lookup
         service.open_nodes(uow, catalog=catalog, calendar=calendars.current(uow.session), trigger=trigger,
-                           court=court, case_id=uuid.UUID(case_id), case_number=case.case_number,
+                           court=name.court, case_id=name.case_id, case_number=case.case_number,
                            case_type=case.case_type, procedure=case.procedure, department=case.department,
                            handler=case.handler, anchors=_anchors(case, on),
-                           custody=case.custody, overrides=court_rules.overrides_in(uow.session, court))
+                           custody=case.custody, overrides=repository.overrides_in(uow.session, name.court))
 
     def on_case_received(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
-        open_for(uow, case, (CASE_EVENT_TYPE_COMPLAINT_RECEIVED, ""), _date(case.receive_date))
+        open_for(uow, case, (CASE_EVENT_TYPE_COMPLAINT_RECEIVED, ""), event_date(case.receive_date))
 
     def on_case_filed(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
-        open_for(uow, case, (CASE_EVENT_TYPE_FILED, ""), _date(case.filing_date))
+        open_for(uow, case, (CASE_EVENT_TYPE_FILED, ""), event_date(case.filing_date))
 
     def on_case_event(uow: UnitOfWork, event: Event) -> None:
         case, e = event.payload.case, event.payload.case_event
-        trigger, on = (e.event_type, e.document), _date(e.occur_date)
+        trigger, on = (e.event_type, e.document), event_date(e.occur_date)
         # Completions first: an event that ends one step often starts the next (宣判 ends the trial
         # limit and starts the judgment-service period).
-        case_id = uuid.UUID(case.name.split("/")[3])
+        case_id = CaseName.parse(case.name, "case.name").case_id
         service.complete_nodes(uow, catalog=catalog, case_id=case_id, trigger=trigger, on=on)
         if e.event_type == CASE_EVENT_TYPE_CLOSED:
             service.check_at_closing(uow, catalog=catalog, case_id=case_id, on=on)
         open_for(uow, case, trigger, on)
         scheduling.record_case_date(uow, event_id=event.id, case_id=case_id, event_type=e.event_type,
                                     document=e.document, occur=on,
-                                    hearing=_date(e.hearing_date) if e.HasField("hearing_date") else None)
+                                    hearing=event_date(e.hearing_date) if e.HasField("hearing_date") else None)
 
     def on_case_updated(uow: UnitOfWork, event: Event) -> None:
         e = event.payload
         reassignment.follow_case_change(uow, catalog=catalog, calendar=calendars.current(uow.session), case=e.case,
                                         previous_handler=e.previous.handler, changed=list(e.changed_fields),
-                                        effective=str(_date(e.effective_date)))
+                                        effective=str(event_date(e.effective_date)))
 
     return Subscription(consumer="node", producer="case",
                         types=(CaseReceived, CaseFiled, CaseEventRecorded, CaseUpdated),

@@ -6,24 +6,23 @@ from __future__ import annotations
 import uuid
 from typing import Callable
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
-
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller
-from courtflow.node.v1.node_pb2 import NodeState, Stage
+from courtflow.node.v1.node_pb2 import Stage
 
 from services.common import scope
 from services.common.audit import record_operation
-from services.common.errors import NotFound, PermissionDenied, invalid_field
+from services.common.errors import invalid_field
+from services.common.names import NodeRuleName, StageViewName
 from services.common.uow import UnitOfWork
+from services.node import repository
 from services.node.calendars import CalendarStore
 from services.node.catalog import OVERDUE_ACTIONS, Catalog
-from services.node.models import NodeRow, RuleOverrideRow, StageViewRow
-from services.node.overrides import Effective, Override, court_chain, effective
+from services.node.convert import stage_slug
+from services.node.errors import OutOfScope, RuleNotFound, StageNotFound
+from services.node.overrides import Effective, court_chain, effective
 from services.node.periods import Period
-from services.node.service import lock_clocks, reschedule
+from services.node.service import reschedule
 from services.node.time_limits import TimeLimitRules
 
 UPDATE_RULE = "/courtflow.node.v1.NodeService/UpdateNodeRule"
@@ -33,23 +32,11 @@ REEVALUATE_BATCH = 500
 RULE_FIELDS = ("period", "warning_rungs", "overdue_action")
 
 
-def overrides_in(session: Session, court: str) -> list[Override]:
-    """Every override in force for `court` (its own and those of the courts above it)."""
-    return [_override(r) for r in session.scalars(
-        select(RuleOverrideRow).where(RuleOverrideRow.court.in_(court_chain(court))))]
-
-
-def _override(r: RuleOverrideRow) -> Override:
-    return Override(court=r.court, code=r.code, period=Period.parse(r.period) if r.period else None,
-                    warning_rungs=tuple(r.warning_rungs) if r.warning_rungs is not None else None,
-                    overdue_action=r.overdue_action, update_user=r.update_user, update_time=r.update_time)
-
-
 def _require_manager(caller: Caller, court: str) -> None:
     """Rules of a court are set by those who see all of it: its trial management office, or a
     higher court's (a high court override holds in the whole province)."""
     if not scope.sees_whole_court(caller, court):
-        raise PermissionDenied(f"仅本院及上级法院的审管办可以设置法院 {court} 的节点规则", reason="OUT_OF_SCOPE")
+        raise OutOfScope(f"仅本院及上级法院的审管办可以设置法院 {court} 的节点规则")
 
 
 def get_rule(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog, court: str,
@@ -57,14 +44,14 @@ def get_rule(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: 
     scope.require_court(caller, court)
     rule = _rule(catalog, court, code)
     with uow_factory() as uow:
-        return effective(rule, court, overrides_in(uow.session, court))
+        return effective(rule, court, repository.overrides_in(uow.session, court))
 
 
 def list_rules(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog: Catalog, court: str,
                stage: int | None, category: str | None, overridden: bool | None) -> list[Effective]:
     scope.require_court(caller, court)
     with uow_factory() as uow:
-        found = overrides_in(uow.session, court)
+        found = repository.overrides_in(uow.session, court)
     rules = [effective(r, court, found) for r in catalog.rules]
     return [e for e in rules if (stage is None or e.rule.stage == stage)
             and (category is None or e.rule.category == category)
@@ -80,15 +67,11 @@ def update_rule(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalo
     rule = _rule(catalog, court, code)
     values = _checked(rule, limits, fields)
     with uow_factory() as uow:
-        now = uow.clock.now()
-        row = {"court": court, "code": code, "period": None, "warning_rungs": None, "overdue_action": None,
-               **values, "update_user": caller.user, "update_time": now}
-        uow.session.execute(pg_insert(RuleOverrideRow).values(row).on_conflict_do_update(
-            index_elements=[RuleOverrideRow.court, RuleOverrideRow.code],
-            set_={**values, "update_user": caller.user, "update_time": now}))
+        repository.save_override(uow.session, court=court, code=code, values=values, user=caller.user,
+                                 now=uow.clock.now())
         record_operation(uow, reporter="node", caller=caller, action=UPDATE_RULE,
-                         resource=f"courts/{court}/nodeRules/{code}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
-        result = effective(rule, court, overrides_in(uow.session, court))
+                         resource=str(NodeRuleName(court, code)), result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        result = effective(rule, court, repository.overrides_in(uow.session, court))
         # Checked on what will be in force, since the period and the rungs may be set apart.
         period = result.rule.period
         late = [r for r in result.rule.warning_rungs if r >= period.shortest_days]
@@ -142,20 +125,18 @@ def reevaluate(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog
     after = uuid.UUID(int=0)
     while True:
         with uow_factory() as uow:
-            ids = list(uow.session.scalars(select(NodeRow.id).where(
-                NodeRow.node_type == code, NodeRow.court.startswith(court, autoescape=True),
-                NodeRow.state != NodeState.NODE_STATE_COMPLETED, NodeRow.id > after)
-                .order_by(NodeRow.id).limit(REEVALUATE_BATCH)))
+            ids = repository.running_node_ids(uow.session, code=code, court_prefix=court, after=after,
+                                              limit=REEVALUATE_BATCH)
             if not ids:
                 break
             after = ids[-1]
-            lock_clocks(uow, ids)
+            repository.lock_clocks(uow.session, ids)
             calendar = calendars.current(uow.session)
             in_force: dict[str, Effective] = {}
-            for node in uow.session.scalars(select(NodeRow).where(NodeRow.id.in_(ids)).order_by(NodeRow.id)
-                                            .with_for_update()):
+            for node in repository.nodes_for_update(uow.session, ids):
                 if node.court not in in_force:
-                    in_force[node.court] = effective(rule, node.court, overrides_in(uow.session, node.court))
+                    in_force[node.court] = effective(rule, node.court,
+                                                     repository.overrides_in(uow.session, node.court))
                 now_rule = in_force[node.court].rule
                 inputs = (str(now_rule.period), list(now_rule.warning_rungs), now_rule.overdue_action,
                           now_rule.legal_basis)
@@ -168,8 +149,8 @@ def reevaluate(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog
             uow.commit()
     with uow_factory() as uow:
         record_operation(uow, reporter="node", caller=caller, action=REEVALUATE,
-                         resource=f"courts/{court}/nodeRules/{code}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
-        result = effective(rule, court, overrides_in(uow.session, court))
+                         resource=str(NodeRuleName(court, code)), result=AuditResult.AUDIT_RESULT_SUCCEEDED)
+        result = effective(rule, court, repository.overrides_in(uow.session, court))
         uow.commit()
     return result, reevaluated, changed
 
@@ -177,7 +158,7 @@ def reevaluate(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, catalog
 def _rule(catalog: Catalog, court: str, code: str):
     rule = catalog.rule(code)
     if rule is None:
-        raise NotFound(f"节点规则 courts/{court}/nodeRules/{code} 不存在（目录 {catalog.version}）", reason="RULE_NOT_FOUND")
+        raise RuleNotFound(f"节点规则 {NodeRuleName(court, code)} 不存在（目录 {catalog.version}）")
     return rule
 
 
@@ -196,7 +177,7 @@ def list_stage_views(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
     scope.require_court(caller, court)
     chain = court_chain(court)
     with uow_factory() as uow:
-        rows = list(uow.session.scalars(select(StageViewRow).where(StageViewRow.court.in_(chain))))
+        rows = repository.stage_views(uow.session, chain)
     views = []
     for stage, available in categories_by_stage(catalog).items():
         mine = sorted((r for r in rows if r.stage == stage), key=lambda r: chain.index(r.court))
@@ -214,7 +195,7 @@ def update_stage_view(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, 
     _require_manager(caller, court)
     available = categories_by_stage(catalog).get(stage)
     if available is None:
-        raise NotFound(f"阶段 {stage} 不存在", reason="STAGE_NOT_FOUND")
+        raise StageNotFound(f"阶段 {stage} 不存在")
     for i, c in enumerate(categories):
         if c not in available:
             raise invalid_field(f"stage_view.categories[{i}]", f"「{c}」不是该阶段的节点类别；可选：{'、'.join(available)}")
@@ -224,12 +205,10 @@ def update_stage_view(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, 
         # An empty view would hide the whole stage, its overdue nodes included, from the leaders.
         raise invalid_field("stage_view.categories", f"每个阶段至少显示一个节点类别；可选：{'、'.join(available)}")
     with uow_factory() as uow:
-        now = uow.clock.now()
-        values = {"categories": categories, "update_user": caller.user, "update_time": now}
-        uow.session.execute(pg_insert(StageViewRow).values(court=court, stage=stage, **values)
-                            .on_conflict_do_update(index_elements=[StageViewRow.court, StageViewRow.stage], set_=values))
+        repository.save_stage_view(uow.session, court=court, stage=stage, categories=categories, user=caller.user,
+                                   now=uow.clock.now())
         record_operation(uow, reporter="node", caller=caller, action=UPDATE_STAGE_VIEW,
-                         resource=f"courts/{court}/stageViews/{Stage.Name(stage).removeprefix('STAGE_').lower()}",
+                         resource=str(StageViewName(court, stage_slug(stage))),
                          result=AuditResult.AUDIT_RESULT_SUCCEEDED)
         uow.commit()
     return stage, categories, available, court

@@ -22,13 +22,13 @@ from services.common import metrics
 from services.common.db import int_array, text_array
 from services.common.uow import UnitOfWork
 from services.node import deadlines, events
+from services.node.config import DEFAULT_ESCALATION_DAYS
 from services.node.deadlines import Firing
 from services.node.models import DueTimerRow, NodeRow
 
 log = logging.getLogger(__name__)
-# DOMAIN §5's default ladder: the vice-president in charge from the 31st day overdue, the
-# president (and the higher court's list) from the 91st. Court policy: NODE_ESCALATION_DAYS.
-DEFAULT_ESCALATION_DAYS = (31, 91)
+# The sweeper's SQL stays here, not in repository.py: it is the sweeper's own tuned mechanism (claim
+# order, SKIP LOCKED, deferred columns, one array UPDATE) and is measured by bench/due_queue.py.
 MARK_FIRED = text(f"""
     UPDATE {DueTimerRow.__table__.fullname} AS t SET fired_at = :now, outcome = f.outcome
     FROM unnest(CAST(:ids AS uuid[]), CAST(:rungs AS smallint[]), CAST(:outcomes AS text[])) AS f(node_id, rung, outcome)

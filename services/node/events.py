@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, CaseHandedOver, NodeCompleted,
-                                               NodeDeadlineChanged, NodeEscalated, NodeLocked, NodeOpenAtClosing,
-                                               NodeOpened, NodeOverdue, NodeReassigned, NodeUnlocked, NodeWarned)
+from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, CalendarYearImported,
+                                               CaseHandedOver, NodeCompleted, NodeDeadlineChanged, NodeEscalated,
+                                               NodeLocked, NodeOpenAtClosing, NodeOpened, NodeOverdue, NodeReassigned,
+                                               NodeUnlocked, NodeWarned)
 
+from services.common.dates import from_date
 from services.node import deadlines
-from services.node.convert import application_to_proto, node_to_proto, pb_date
-from services.node.models import ApplicationRow, NodeRow
+from services.node.convert import application_to_proto, calendar_year_to_proto, node_to_proto
+from services.node.models import ApplicationRow, CalendarYearRow, NodeRow
 
 
 def node_opened(node: NodeRow) -> NodeOpened:
@@ -31,11 +33,11 @@ def node_escalated(node: NodeRow, *, now: datetime, level: int) -> NodeEscalated
 
 
 def node_completed(node: NodeRow, *, on: date) -> NodeCompleted:
-    return NodeCompleted(node=node_to_proto(node), completed_on=pb_date(on), late=on > node.due_date)
+    return NodeCompleted(node=node_to_proto(node), completed_on=from_date(on), late=on > node.due_date)
 
 
 def node_deadline_changed(node: NodeRow, *, previous: date, reason: str, application: str = "") -> NodeDeadlineChanged:
-    return NodeDeadlineChanged(node=node_to_proto(node), previous_due_date=pb_date(previous), reason=reason,
+    return NodeDeadlineChanged(node=node_to_proto(node), previous_due_date=from_date(previous), reason=reason,
                                application=application)
 
 
@@ -56,7 +58,7 @@ def application_decided(application: ApplicationRow, node: NodeRow) -> Applicati
 
 
 def node_open_at_closing(node: NodeRow, *, on: date) -> NodeOpenAtClosing:
-    return NodeOpenAtClosing(node=node_to_proto(node), closed_on=pb_date(on))
+    return NodeOpenAtClosing(node=node_to_proto(node), closed_on=from_date(on))
 
 
 def node_reassigned(node: NodeRow, *, previous_department: str, previous_responsible: str) -> NodeReassigned:
@@ -68,3 +70,7 @@ def case_handed_over(case: str, case_number: str, *, handler: str, previous_hand
                      nodes: list[NodeRow]) -> CaseHandedOver:
     return CaseHandedOver(case=case, case_number=case_number, handler=handler, previous_handler=previous_handler,
                           nodes=[node_to_proto(n) for n in nodes])
+
+
+def calendar_year_imported(row: CalendarYearRow) -> CalendarYearImported:
+    return CalendarYearImported(calendar_year=calendar_year_to_proto(row))

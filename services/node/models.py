@@ -9,8 +9,8 @@ from sqlalchemy import (ARRAY, Date, DateTime, Index, Integer, MetaData, SmallIn
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.db import messaging_tables
-from services.common.server import Messaging
+from services.common.db import messaging
+from services.common.names import ApplicationName, CaseName, NodeName
 
 SCHEMA = "nodes"
 metadata = MetaData(schema=SCHEMA)
@@ -101,11 +101,11 @@ class NodeRow(Base):
 
     @property
     def name(self) -> str:
-        return f"courts/{self.court}/cases/{self.case_id}/nodes/{self.node_id}"
+        return str(NodeName(self.court, self.case_id, self.node_id))
 
     @property
     def case_name(self) -> str:
-        return f"courts/{self.court}/cases/{self.case_id}"
+        return str(CaseName(self.court, self.case_id))
 
 
 class PersonRow(Base):
@@ -181,11 +181,11 @@ class ApplicationRow(Base):
 
     @property
     def node_name(self) -> str:
-        return f"courts/{self.court}/cases/{self.case_id}/nodes/{self.node_type}"
+        return str(NodeName(self.court, self.case_id, self.node_type))
 
     @property
     def name(self) -> str:
-        return f"{self.node_name}/applications/{self.id}"
+        return str(ApplicationName(self.court, self.case_id, self.node_type, self.id))
 
 
 class CaseDateRow(Base):
@@ -237,4 +237,4 @@ class CalendarYearRow(Base):
     import_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-MESSAGING = Messaging(*messaging_tables(metadata))
+MESSAGING = messaging(metadata)

@@ -8,11 +8,10 @@ stays with the handler rather than with nobody.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.roles import COURT_ROLES, DEPARTMENT_ROLES, HANDLER
-from services.node.models import PersonRow
+from services.node import repository
 
 
 class ResponsibleResolver:
@@ -30,12 +29,10 @@ class ResponsibleResolver:
         return self._cache[role] or self._handler
 
     def _holder(self, role: str) -> str | None:
-        query = select(PersonRow.user).where(PersonRow.court == self._court, PersonRow.active.is_(True))
-        if role in DEPARTMENT_ROLES:
-            query = query.where(PersonRow.role == DEPARTMENT_ROLES[role], PersonRow.department == self._department)
-        elif role in COURT_ROLES:
-            query = query.where(PersonRow.role == COURT_ROLES[role])
-        else:
-            return None
         # Several holders (two vice-presidents): the first by name, so the choice is stable.
-        return self._session.scalar(query.order_by(PersonRow.user).limit(1))
+        if role in DEPARTMENT_ROLES:
+            return repository.role_holder(self._session, court=self._court, role=DEPARTMENT_ROLES[role],
+                                          department=self._department)
+        if role in COURT_ROLES:
+            return repository.role_holder(self._session, court=self._court, role=COURT_ROLES[role])
+        return None

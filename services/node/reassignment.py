@@ -12,18 +12,14 @@
 """
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import select
-
 from courtflow.case.v1.case_pb2 import Case
 from courtflow.node.v1.node_pb2 import NodeState
 
+from services.common.names import CaseName
 from services.common.uow import UnitOfWork
-from services.node import events
+from services.node import events, repository
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog
-from services.node.models import NodeRow
 from services.node.people import ResponsibleResolver
 from services.node.service import reschedule
 
@@ -34,11 +30,9 @@ URGENCY = {NodeState.NODE_STATE_OVERDUE: 3, NodeState.NODE_STATE_WARNING: 2, Nod
 def follow_case_change(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, case: Case,
                        previous_handler: str, changed: list[str], effective: str) -> int:
     """Move the case's open nodes with it; returns how many moved or were re-derived."""
-    _, court, _, case_id = case.name.split("/")
-    nodes = uow.session.scalars(select(NodeRow).where(
-        NodeRow.case_id == uuid.UUID(case_id), NodeRow.state != NodeState.NODE_STATE_COMPLETED)
-        .order_by(NodeRow.id).with_for_update()).all()
-    holder = ResponsibleResolver(uow.session, court=court, department=case.department, handler=case.handler)
+    name = CaseName.parse(case.name, "case.name")
+    nodes = repository.open_nodes_for_update(uow.session, name.case_id)
+    holder = ResponsibleResolver(uow.session, court=name.court, department=case.department, handler=case.handler)
     touched = 0
     received = []   # the nodes the new handler now holds and did not before
     for node in nodes:
@@ -64,5 +58,5 @@ def follow_case_change(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCa
         received.sort(key=lambda n: (-URGENCY.get(n.state, 0), n.due_date))
         uow.publish(events.case_handed_over(case.name, case.case_number, handler=case.handler,
                                             previous_handler=previous_handler, nodes=received),
-                    court=court, aggregate_type="case", aggregate_id=case.name)
+                    court=name.court, aggregate_type="case", aggregate_id=case.name)
     return touched

@@ -12,20 +12,19 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import select
-
 from courtflow.case.v1.case_pb2 import CaseEventType
 from courtflow.common.v1.caller_pb2 import Caller
-from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState, NodeState
+from courtflow.node.v1.node_pb2 import NodeState
 
 from services.common import scope
 from services.common.clock import legal_today
-from services.common.errors import PermissionDenied
 from services.common.uow import UnitOfWork
+from services.node import repository
 from services.node.calendar import HolidayCalendar
 from services.node.calendars import CalendarStore
+from services.node.errors import OutOfScope
 from services.node.hearing import HearingFacts, HearingRules, Violation, check_hearing
-from services.node.models import ApplicationRow, CaseDateRow, NodeRow
+from services.node.models import ApplicationRow, CaseDateRow
 from services.node.periods import Period, Unit, compute_deadline
 from services.node.time_limits import TimeLimitRules
 
@@ -60,7 +59,7 @@ def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
     """Every rule the date breaks, and the approved exception that covers it, if any."""
     scope.require_court(caller, court)
     with uow_factory() as uow:
-        nodes = list(uow.session.scalars(select(NodeRow).where(NodeRow.court == court, NodeRow.case_id == case_id)))
+        nodes = repository.nodes_of_case(uow.session, court, case_id)
         # Whoever sees any of the case's nodes sees the case: its handler owns the handler's nodes,
         # whatever the division head's or the trial management office's nodes are (the rows come
         # in no order). A case without nodes (none of the catalogue's rules applies to it) is
@@ -69,10 +68,8 @@ def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
         visible = any(scope.can_see(caller, court=court, department=n.department, owner=n.responsible)
                       for n in nodes) if nodes else scope.sees_whole_court(caller, court)
         if not visible:
-            raise PermissionDenied("无权操作该案件", reason="OUT_OF_SCOPE")
-        dates: dict[str, list[date]] = {}
-        for row in uow.session.scalars(select(CaseDateRow).where(CaseDateRow.case_id == case_id)):
-            dates.setdefault(row.kind, []).append(row.day)
+            raise OutOfScope("无权操作该案件")
+        dates = repository.case_dates(uow.session, case_id)
         calendar = calendars.current(uow.session)
         limit = next((n for n in nodes if rules.is_time_limit(n.node_type) and n.state != NodeState.NODE_STATE_COMPLETED),
                      None)
@@ -84,10 +81,7 @@ def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
             other_hearings=tuple(d for d in dates.get("hearing_scheduled", []) + dates.get("hearing_held", [])
                                  if d != proposed))
         violations = check_hearing(facts, RULES, calendar)
-        exception = uow.session.scalars(select(ApplicationRow).where(
-            ApplicationRow.case_id == case_id, ApplicationRow.kind == ApplicationKind.APPLICATION_KIND_HEARING_EXCEPTION,
-            ApplicationRow.state == ApplicationState.APPLICATION_STATE_APPROVED,
-            ApplicationRow.start_date == proposed)).first() if violations else None
+        exception = repository.approved_hearing_exception(uow.session, case_id, proposed) if violations else None
         return violations, exception
 
 

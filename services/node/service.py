@@ -8,20 +8,20 @@ from datetime import date
 from typing import Callable, Sequence
 
 from opentelemetry import propagate
-from sqlalchemy import delete, select, update
 
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.case.v1.case_pb2 import CaseEventType
 from courtflow.node.v1.node_pb2 import NodeState
 
 from services.common import scope
-from services.common.errors import NotFound, PermissionDenied
 from services.common.events import new_event_id
-from services.common.paging import Page, page_of
+from services.common.names import NodeName
+from services.common.paging import Page
 from services.common.uow import UnitOfWork
-from services.node import deadlines, events
+from services.node import deadlines, events, repository
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule, Trigger
+from services.node.errors import NodeNotFound
 from services.node.models import DueTimerRow, NodeRow, split_node_id
 from services.node.overrides import Override, effective
 from services.node.people import ResponsibleResolver
@@ -46,7 +46,7 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
              for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure)]
     # No autoflush: the nodes of a whole consumer batch are written together at commit.
     with uow.session.no_autoflush:
-        existing = Counter(uow.session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
+        existing = Counter(repository.node_types_of_case(uow.session, case_id))
     # ... and those an earlier event of the same batch opened, still held for the bulk insert.
     existing.update(r["node_type"] for r in uow.pending_rows(NodeRow) if r["case_id"] == case_id)
     responsible = ResponsibleResolver(uow.session, court=court, department=department, handler=handler)
@@ -101,11 +101,8 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
     completed = []
     if any(r["case_id"] == case_id for r in uow.pending_rows(NodeRow)):
         uow.flush_later()  # an earlier event of this batch opened nodes of the case: let them complete
-    lock_clocks(uow, select(NodeRow.id).where(NodeRow.case_id == case_id).scalar_subquery())
     done_once: set[str] = set()
-    for node in uow.session.scalars(select(NodeRow).where(
-            NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED)
-            .order_by(NodeRow.node_type, NodeRow.instance).with_for_update()):
+    for node in repository.open_nodes_oldest_first(uow.session, case_id):
         rule = catalog.rule(node.node_type)
         if rule is None or not rule.completed_by_event(trigger):
             continue
@@ -115,8 +112,7 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
                 continue
             done_once.add(node.node_type)
         node.state, node.complete_time = NodeState.NODE_STATE_COMPLETED, now
-        uow.session.execute(update(DueTimerRow).where(DueTimerRow.node_id == node.id, DueTimerRow.fired_at.is_(None))
-                            .values(fired_at=now, outcome="completed"))
+        repository.cancel_timers(uow.session, node.id, now)
         uow.publish(events.node_completed(node, on=on), court=node.court, aggregate_type="node",
                     aggregate_id=node.name)
         completed.append(node)
@@ -126,22 +122,13 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
 def check_at_closing(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, on: date) -> list[NodeRow]:
     """S7: the case has closed; every node still open that closing must not skip is reported."""
     flagged = []
-    for node in uow.session.scalars(select(NodeRow).where(
-            NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED)):
+    for node in repository.open_nodes(uow.session, case_id):
         rule = catalog.rule(node.node_type)
         if rule is not None and rule.check_at_closing:
             uow.publish(events.node_open_at_closing(node, on=on), court=node.court, aggregate_type="node",
                         aggregate_id=node.name)
             flagged.append(node)
     return flagged
-
-
-def lock_clocks(uow: UnitOfWork, node_ids) -> None:
-    """Lock the timers of the given nodes before the nodes themselves: the sweeper claims timers
-    first and then their nodes, so every writer of a clock takes the locks in that order too
-    (the other order deadlocks against a sweep)."""
-    uow.session.execute(select(DueTimerRow.node_id).where(DueTimerRow.node_id.in_(node_ids))
-                        .order_by(DueTimerRow.node_id, DueTimerRow.rung).with_for_update())
 
 
 def reschedule(uow: UnitOfWork, node: NodeRow, calendar: HolidayCalendar, *, reason: str,
@@ -158,7 +145,7 @@ def reschedule(uow: UnitOfWork, node: NodeRow, calendar: HolidayCalendar, *, rea
     node.clock_generation += 1
     if node.state != NodeState.NODE_STATE_COMPLETED:
         node.state, node.warned, node.warning_time, node.overdue_time = NodeState.NODE_STATE_RUNNING, False, None, None
-    uow.session.execute(delete(DueTimerRow).where(DueTimerRow.node_id == node.id))
+    repository.delete_timers(uow.session, node.id)
     if node.state != NodeState.NODE_STATE_COMPLETED and node.suspended_since is None:
         uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=rung, fire_at=at, fired_at=None, outcome=None)
                                        for rung, at in deadlines.schedule(node.due_date, node.warning_rungs)])
@@ -180,37 +167,15 @@ def visible_node(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID
     """The node if the caller may see it; NOT_FOUND only for those who see the whole court, so a
     narrow caller cannot probe which nodes exist. With `lock`, its clock is locked for a change."""
     code, instance = split_node_id(node_id)
-    query = select(NodeRow).where(NodeRow.court == court, NodeRow.case_id == case_id, NodeRow.node_type == code,
-                                  NodeRow.instance == instance)
-    if lock:
-        lock_clocks(uow, query.with_only_columns(NodeRow.id).scalar_subquery())
-        query = query.with_for_update()
-    node = uow.session.scalars(query).first()
-    if node is None or not scope.can_see(caller, court=node.court, department=node.department,
-                                         owner=node.responsible):
-        if node is None and scope.sees_whole_court(caller, court):
-            raise NotFound(f"节点 courts/{court}/cases/{case_id}/nodes/{node_id} 不存在", reason="NODE_NOT_FOUND")
-        raise PermissionDenied("无权查看该节点", reason="OUT_OF_SCOPE")
+    node = repository.node(uow.session, court, case_id, code, instance, lock=lock)
+    scope.check_visible(caller, node, court=court, owner="responsible", denial="无权查看该节点",
+                        missing=NodeNotFound(f"节点 {NodeName(court, case_id, node_id)} 不存在"))
     return node
 
 
 def list_nodes(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID | None,
                filters: dict, page: Page) -> list[NodeRow]:
-    return list_in_scope(uow_factory, NodeRow, caller=caller, court=court, page=page,
-                         equal={"case_id": case_id, **filters})
-
-
-def list_in_scope(uow_factory: Callable[[], UnitOfWork], model, *, caller: Caller, court: str, page: Page,
-                  equal: dict) -> list:
-    """A page of rows of a node-bound table (court, department, responsible) the caller may see,
-    in one court or, with court "-", in all of the caller's; `equal` values of None are no condition."""
     scope.require_court(caller, court)
-    query = select(model).where(scope.condition(caller, court=model.court, department=model.department,
-                                                owner=model.responsible))
-    if court != "-":
-        query = query.where(model.court == court)
-    for field, value in equal.items():
-        if value is not None:
-            query = query.where(getattr(model, field) == value)
     with uow_factory() as uow:
-        return page_of(uow.session, query, key=model.id, page=page)
+        return repository.visible_nodes(uow.session, caller=caller, court=court, equal={"case_id": case_id, **filters},
+                                        page=page)

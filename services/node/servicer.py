@@ -6,7 +6,9 @@ import uuid
 from courtflow.node.v1 import node_pb2, node_service_pb2 as pb, node_service_pb2_grpc
 
 from services.common import caller
+from services.common.dates import optional_date, to_dates
 from services.common.errors import invalid_field
+from services.common.names import ApplicationName, CaseName, CourtName, NodeName, NodeRuleName, StageViewName
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
 from services.node import applications, calendar_service, convert, court_rules, scheduling, service
@@ -30,18 +32,18 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
         self._rules = rules
 
     async def GetNode(self, request: pb.GetNodeRequest, context) -> pb.GetNodeResponse:
-        court, case_id, node_type = convert.parse_node_name(request.name)
-        node = await self._rt.db(service.get_node, self._rt.uow, caller=caller.current(), court=court,
-                                 case_id=case_id, node_type=node_type)
+        name = NodeName.parse(request.name)
+        node = await self._rt.db(service.get_node, self._rt.uow, caller=caller.current(), court=name.court,
+                                 case_id=name.case_id, node_type=name.node)
         return pb.GetNodeResponse(node=convert.node_to_proto(node))
 
     async def ListNodes(self, request: pb.ListNodesRequest, context) -> pb.ListNodesResponse:
-        court, case_id = convert.parse_parent(request.parent)
+        parent = CaseName.parse(request.parent, "parent", wildcard=True)
         filters = parse_filter(request.filter, LIST_FILTERS)
         page = page_request(request.page_size, request.page_token, filter_text=request.filter,
                             parent=request.parent, key_type=uuid.UUID)
-        nodes = await self._rt.db(service.list_nodes, self._rt.uow, caller=caller.current(), court=court,
-                                  case_id=case_id, filters=filters, page=page)
+        nodes = await self._rt.db(service.list_nodes, self._rt.uow, caller=caller.current(), court=parent.court,
+                                  case_id=parent.case, filters=filters, page=page)
         nodes, token = split_page(nodes, page, lambda n: n.id)
         return pb.ListNodesResponse(nodes=[convert.node_to_proto(n) for n in nodes], next_page_token=token)
 
@@ -49,8 +51,8 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
         cy = request.calendar_year
         row, recomputed = await self._rt.db(
             calendar_service.import_year, self._rt.uow, caller=caller.current(), store=self._calendars, year=cy.year,
-            holidays=convert.to_dates(cy.holidays, "calendar_year.holidays"),
-            workdays=convert.to_dates(cy.workdays, "calendar_year.workdays"), source=cy.source)
+            holidays=to_dates(cy.holidays, "calendar_year.holidays"),
+            workdays=to_dates(cy.workdays, "calendar_year.workdays"), source=cy.source)
         return pb.ImportCalendarYearResponse(calendar_year=convert.calendar_year_to_proto(row),
                                              recomputed_nodes=recomputed)
 
@@ -59,70 +61,70 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
         return pb.ListCalendarYearsResponse(calendar_years=[convert.calendar_year_to_proto(r) for r in rows])
 
     async def CreateApplication(self, request: pb.CreateApplicationRequest, context):
-        court, case_id, node_type = convert.parse_node_name(request.parent)
-        a = request.application
+        node, a = NodeName.parse(request.parent, "parent"), request.application
         new = applications.NewApplication(
-            court=court, case_id=case_id, node_type=node_type, kind=a.kind, reason_code=a.reason_code,
+            court=node.court, case_id=node.case_id, node_type=node.node, kind=a.kind, reason_code=a.reason_code,
             reason=a.reason, materials=tuple(a.materials), extension=a.extension,
-            start=convert.optional_date(a.start_date, "application.start_date"),
-            end=convert.optional_date(a.end_date, "application.end_date"), request_id=request.request_id)
+            start=optional_date(a.start_date, "application.start_date"),
+            end=optional_date(a.end_date, "application.end_date"), request_id=request.request_id)
         row = await self._rt.db(applications.create, self._rt.uow, caller=caller.current(), rules=self._rules,
                                 new=new)
         return pb.CreateApplicationResponse(application=convert.application_to_proto(row))
 
     async def GetApplication(self, request: pb.GetApplicationRequest, context):
-        court, case_id, node_type, application_id = convert.parse_application_name(request.name)
-        row = await self._rt.db(applications.get, self._rt.uow, caller=caller.current(), court=court,
-                                case_id=case_id, node_type=node_type, application_id=application_id)
+        name = ApplicationName.parse(request.name)
+        row = await self._rt.db(applications.get, self._rt.uow, caller=caller.current(), court=name.court,
+                                case_id=name.case, node_type=name.node, application_id=name.application)
         return pb.GetApplicationResponse(application=convert.application_to_proto(row))
 
     async def ListApplications(self, request: pb.ListApplicationsRequest, context):
-        court, case_id, node_type = convert.parse_node_parent(request.parent)
+        parent = NodeName.parse(request.parent, "parent", wildcard=True)
         filters = parse_filter(request.filter, APPLICATION_FILTERS)
         page = page_request(request.page_size, request.page_token, filter_text=request.filter,
                             parent=request.parent, key_type=uuid.UUID)
-        rows = await self._rt.db(applications.list_applications, self._rt.uow, caller=caller.current(), court=court,
-                                 case_id=case_id, node_type=node_type, filters=filters, page=page)
+        rows = await self._rt.db(applications.list_applications, self._rt.uow, caller=caller.current(),
+                                 court=parent.court, case_id=parent.case, node_type=parent.node, filters=filters,
+                                 page=page)
         rows, token = split_page(rows, page, lambda a: a.id)
         return pb.ListApplicationsResponse(applications=[convert.application_to_proto(a) for a in rows],
                                            next_page_token=token)
 
     async def ApproveApplication(self, request: pb.ApproveApplicationRequest, context):
-        court, case_id, node_type, application_id = convert.parse_application_name(request.name)
+        name = ApplicationName.parse(request.name)
         row, node = await self._rt.db(applications.approve, self._rt.uow, caller=caller.current(), rules=self._rules,
-                                      calendars=self._calendars, court=court, case_id=case_id, node_type=node_type,
-                                      application_id=application_id, comment=request.comment)
+                                      calendars=self._calendars, court=name.court, case_id=name.case,
+                                      node_type=name.node, application_id=name.application, comment=request.comment)
         return pb.ApproveApplicationResponse(application=convert.application_to_proto(row),
                                              node=convert.node_to_proto(node))
 
     async def RejectApplication(self, request: pb.RejectApplicationRequest, context):
-        court, case_id, node_type, application_id = convert.parse_application_name(request.name)
-        row = await self._rt.db(applications.reject, self._rt.uow, caller=caller.current(), court=court,
-                                case_id=case_id, node_type=node_type, application_id=application_id,
+        name = ApplicationName.parse(request.name)
+        row = await self._rt.db(applications.reject, self._rt.uow, caller=caller.current(), court=name.court,
+                                case_id=name.case, node_type=name.node, application_id=name.application,
                                 comment=request.comment)
         return pb.RejectApplicationResponse(application=convert.application_to_proto(row))
 
     async def ValidateHearing(self, request: pb.ValidateHearingRequest, context):
-        court, case_id = convert.parse_parent(request.parent)
-        proposed = convert.optional_date(request.hearing_date, "hearing_date")
+        case = CaseName.parse(request.parent, "parent")
+        proposed = optional_date(request.hearing_date, "hearing_date")
         if proposed is None:
             raise invalid_field("hearing_date", "必须填写拟开庭日期")
         violations, exception = await self._rt.db(
             scheduling.validate_hearing, self._rt.uow, caller=caller.current(), calendars=self._calendars,
-            rules=self._rules, court=court, case_id=case_id, proposed=proposed,
-            notice_served=convert.optional_date(request.notice_served_date, "notice_served_date"))
+            rules=self._rules, court=case.court, case_id=case.case_id, proposed=proposed,
+            notice_served=optional_date(request.notice_served_date, "notice_served_date"))
         return pb.ValidateHearingResponse(
-            violations=[node_pb2.HearingViolation(rule=v.rule, field=v.field, message=v.message) for v in violations],
+            violations=convert.hearing_violations_to_proto(violations),
             accepted=not violations or exception is not None, exception_application=exception.name if exception else "")
 
     async def GetNodeRule(self, request: pb.GetNodeRuleRequest, context):
-        court, code = convert.parse_rule_name(request.name)
+        name = NodeRuleName.parse(request.name)
         e = await self._rt.db(court_rules.get_rule, self._rt.uow, caller=caller.current(), catalog=self._catalog,
-                              court=court, code=code)
-        return pb.GetNodeRuleResponse(node_rule=convert.node_rule_to_proto(court, self._catalog.version, e))
+                              court=name.court, code=name.code)
+        return pb.GetNodeRuleResponse(node_rule=convert.node_rule_to_proto(name.court, self._catalog.version, e))
 
     async def ListNodeRules(self, request: pb.ListNodeRulesRequest, context):
-        court = request.parent.split("/")[1]
+        court = CourtName.parse(request.parent, "parent").court
         filters = parse_filter(request.filter, RULE_FILTERS)
         page = page_request(request.page_size, request.page_token, filter_text=request.filter, parent=request.parent)
         found = await self._rt.db(court_rules.list_rules, self._rt.uow, caller=caller.current(), catalog=self._catalog,
@@ -137,40 +139,32 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
             next_page_token=token)
 
     async def UpdateNodeRule(self, request: pb.UpdateNodeRuleRequest, context):
-        court, code = convert.parse_rule_name(request.node_rule.name, "node_rule.name")
-        r, fields = request.node_rule, {}
-        for path in request.update_mask.paths:
-            if path == "period":
-                fields["period"] = r.period
-            elif path == "warning_rungs":
-                fields["warning_rungs"] = list(r.warning_rungs)
-            elif path == "overdue_action":
-                fields["overdue_action"] = convert.OVERDUE_ACTION_NAMES.get(r.overdue_action, "")
-            else:
-                fields[path] = None  # refused by the use case, naming the field
+        name = NodeRuleName.parse(request.node_rule.name, "node_rule.name")
         e = await self._rt.db(court_rules.update_rule, self._rt.uow, caller=caller.current(), catalog=self._catalog,
-                              limits=self._rules, court=court, code=code, fields=fields)
-        return pb.UpdateNodeRuleResponse(node_rule=convert.node_rule_to_proto(court, self._catalog.version, e))
+                              limits=self._rules, court=name.court, code=name.code,
+                              fields=convert.rule_fields(request.node_rule, request.update_mask.paths))
+        return pb.UpdateNodeRuleResponse(node_rule=convert.node_rule_to_proto(name.court, self._catalog.version, e))
 
     async def ReevaluateNodeRule(self, request: pb.ReevaluateNodeRuleRequest, context):
-        court, code = convert.parse_rule_name(request.name)
+        name = NodeRuleName.parse(request.name)
         e, reevaluated, changed = await self._rt.db(
             court_rules.reevaluate, self._rt.uow, caller=caller.current(), catalog=self._catalog,
-            calendars=self._calendars, court=court, code=code)
-        return pb.ReevaluateNodeRuleResponse(node_rule=convert.node_rule_to_proto(court, self._catalog.version, e),
+            calendars=self._calendars, court=name.court, code=name.code)
+        return pb.ReevaluateNodeRuleResponse(node_rule=convert.node_rule_to_proto(name.court, self._catalog.version, e),
                                              reevaluated_nodes=reevaluated, changed_due_dates=changed)
 
     async def ListStageViews(self, request: pb.ListStageViewsRequest, context):
-        court = request.parent.split("/")[1]
+        court = CourtName.parse(request.parent, "parent").court
         views = await self._rt.db(court_rules.list_stage_views, self._rt.uow, caller=caller.current(),
                                   catalog=self._catalog, court=court)
         return pb.ListStageViewsResponse(stage_views=[convert.stage_view_to_proto(court, *v) for v in views])
 
     async def UpdateStageView(self, request: pb.UpdateStageViewRequest, context):
-        court, stage = convert.parse_stage_view_name(request.stage_view.name)
+        name = StageViewName.parse(request.stage_view.name, "stage_view.name")
+        stage = convert.stage_of(name, "stage_view.name")
         if any(p != "categories" for p in request.update_mask.paths):
             raise invalid_field("update_mask", "仅 categories 可修改")
         view = await self._rt.db(court_rules.update_stage_view, self._rt.uow, caller=caller.current(),
-                                 catalog=self._catalog, court=court, stage=stage,
+                                 catalog=self._catalog, court=name.court, stage=stage,
                                  categories=list(request.stage_view.categories))
-        return pb.UpdateStageViewResponse(stage_view=convert.stage_view_to_proto(court, *view))
+        return pb.UpdateStageViewResponse(stage_view=convert.stage_view_to_proto(name.court, *view))

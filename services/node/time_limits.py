@@ -19,6 +19,7 @@ import yaml
 from courtflow.common.v1.caller_pb2 import Caller, Role
 from courtflow.node.v1.node_pb2 import ApplicationKind
 
+from services.common.labels import APPLICATION_KINDS
 from services.node.catalog import Catalog
 from services.node.periods import Period, Unit
 
@@ -47,9 +48,6 @@ _LEVEL_LABELS = {Level.DIVISION_HEAD: "本庭庭长", Level.VICE_PRESIDENT: "分
 _KIND_KEYS = {"suspension": K.APPLICATION_KIND_SUSPENSION, "resumption": K.APPLICATION_KIND_RESUMPTION,
               "deduction": K.APPLICATION_KIND_DEDUCTION, "unlock": K.APPLICATION_KIND_UNLOCK,
               "hearing_exception": K.APPLICATION_KIND_HEARING_EXCEPTION}
-KIND_LABELS = {K.APPLICATION_KIND_EXTENSION: "审限延长", K.APPLICATION_KIND_SUSPENSION: "审限中止",
-               K.APPLICATION_KIND_RESUMPTION: "审限恢复", K.APPLICATION_KIND_DEDUCTION: "审限扣除",
-               K.APPLICATION_KIND_UNLOCK: "解锁", K.APPLICATION_KIND_HEARING_EXCEPTION: "开庭排期例外"}
 # Kinds that change no clock: no second-change or material warnings, no change count.
 NOT_CLOCK_CHANGES = (K.APPLICATION_KIND_UNLOCK, K.APPLICATION_KIND_RESUMPTION, K.APPLICATION_KIND_HEARING_EXCEPTION)
 HIGH_COURT_ID_LENGTH = 2  # court ids nest by prefix: 44 high court, 4401 intermediate, 440101 basic
@@ -138,13 +136,13 @@ def application_warnings(rules: TimeLimitRules, facts: ClockFacts) -> list[Warni
         if facts.change_count >= 1:
             found.append(Warning("SECOND_CHANGE", f"该期限已经变更{facts.change_count}次，本次为第{facts.change_count + 1}次变更"))
         if not facts.materials:
-            found.append(Warning("MISSING_MATERIAL", f"{KIND_LABELS[facts.kind]}申请未附证明材料"))
+            found.append(Warning("MISSING_MATERIAL", f"{APPLICATION_KINDS[facts.kind]}申请未附证明材料"))
     if facts.kind == K.APPLICATION_KIND_EXTENSION:
         found += _extension_warnings(rules, facts)
     elif facts.kind == K.APPLICATION_KIND_DEDUCTION:
         found += _deduction_warnings(rules, facts)
     if facts.kind in (K.APPLICATION_KIND_DEDUCTION, K.APPLICATION_KIND_SUSPENSION) and facts.today > facts.due_date:
-        found.append(Warning("LATE_APPLICATION", f"期限已于 {facts.due_date} 届满，{KIND_LABELS[facts.kind]}申请在届满后提出"))
+        found.append(Warning("LATE_APPLICATION", f"期限已于 {facts.due_date} 届满，{APPLICATION_KINDS[facts.kind]}申请在届满后提出"))
     return found
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.common.components import DEFAULT_PORTS
 from services.common.settings import CommonSettings, Env
 
-DEFAULT_PORT = 50054
+DEFAULT_PORT = DEFAULT_PORTS["stats"]
 
 
 @dataclass(frozen=True)

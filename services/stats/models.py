@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Integer, MetaData, SmallInteger, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.db import messaging_tables
-from services.common.server import Messaging
+from services.common.db import messaging
 
 SCHEMA = "stats"
 metadata = MetaData(schema=SCHEMA)
@@ -42,4 +41,4 @@ def cell_key(court: str, department: str, stage: int) -> str:
     return f"{court}|{department}|{stage}"
 
 
-MESSAGING = Messaging(*messaging_tables(metadata))
+MESSAGING = messaging(metadata)

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
 from courtflow.node.v1.node_pb2 import Node
 
 from services.common import scope
 from services.common.db import bool_array, int_array, text_array
-from services.common.errors import PermissionDenied
-from services.common.paging import Page, page_of
+from services.common.names import court_of
+from services.common.paging import Page
 from services.common.uow import UnitOfWork
+from services.stats import repository
 from services.stats.counting import Known, transition
+from services.stats.errors import StatisticsNotOpen
 from services.stats.models import NodeCountRow, NodeStateRow, cell_key
 
 
@@ -21,13 +23,11 @@ COUNTERS = ("open_count", "warning_count", "overdue_count", "overdue_without_war
 
 
 _STATES = NodeStateRow.__table__.fullname
-# The batch's per-node states and counter cells, each written with one statement of array
-# parameters: a burst of overdue nodes moves hundreds of states per batch, which the ORM would
-# load and flush object by object.
-READ_STATES = text(f"""SELECT node, cell, state, overdue_without_warning, generation FROM {_STATES}
-                       WHERE node = ANY(CAST(:nodes AS text[])) ORDER BY node FOR UPDATE""")
+# The batch's per-node states and counter cells, each read (repository.node_states_for_update) and
+# written with one statement of array parameters: a burst of overdue nodes moves hundreds of states
+# per batch, which the ORM would load and flush object by object.
 # New states are plain inserts (no ON CONFLICT: its speculative insertion costs PostgreSQL more,
-# and the read above locked every state that exists; a second replica inserting the same node at
+# and the read locked every state that exists; a second replica inserting the same node at
 # once fails the batch, which is then applied event by event and finds the row).
 INSERT_STATES = text(f"""
     INSERT INTO {_STATES} (node, cell, state, overdue_without_warning, generation)
@@ -57,7 +57,7 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -
     whole contribution leaves the old cell for the new one, so nothing is counted twice or lost."""
     names = sorted({node.name for node, _, _ in changes})
     known, cell_of = {}, {}
-    for r in uow.session.execute(READ_STATES, {"nodes": text_array(names)}):
+    for r in repository.node_states_for_update(uow.session, names):
         known[r.node], cell_of[r.node] = Known(r.state, r.overdue_without_warning, r.generation), r.cell
     stored = set(known)
     cells: dict[str, dict] = {}
@@ -73,7 +73,7 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -
 
     touched: set[str] = set()
     for node, without_warning, moved in changes:
-        here = cell_key(node.name.split("/")[1], node.department, node.stage)
+        here = cell_key(court_of(node.name), node.department, node.stage)
         if moved:
             if node.name in known and cell_of[node.name] != here:
                 whole = transition(None, known[node.name])   # what the node adds where it is counted
@@ -108,13 +108,7 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -
 def list_node_statistics(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, filters: dict,
                          page: Page) -> list[NodeCountRow]:
     if caller.scope == ScopeLevel.SCOPE_LEVEL_OWN:
-        raise PermissionDenied("统计数据仅向庭室及以上管理角色开放", reason="OUT_OF_SCOPE")
+        raise StatisticsNotOpen("统计数据仅向庭室及以上管理角色开放")
     scope.require_court(caller, court)
-    query = select(NodeCountRow).where(scope.condition(caller, court=NodeCountRow.court,
-                                                       department=NodeCountRow.department, owner=None))
-    if court != "-":
-        query = query.where(NodeCountRow.court == court)
-    for field, value in filters.items():
-        query = query.where(getattr(NodeCountRow, field) == value)
     with uow_factory() as uow:
-        return page_of(uow.session, query, key=NodeCountRow.cell, page=page)
+        return repository.node_counts_page(uow.session, caller=caller, court=court, filters=filters, page=page)

@@ -67,10 +67,9 @@ def _python_sources() -> str:
 
 @functools.cache
 def default_port(component: str) -> int:
-    text = (_package_dir(component) / "config.py").read_text(encoding="utf-8")
-    match = re.search(r"^DEFAULT_PORT\s*=\s*(\d+)", text, re.M)
-    assert match, f"{_package_dir(component)}/config.py: no DEFAULT_PORT"
-    return int(match.group(1))
+    from services.common.components import DEFAULT_PORTS  # every component's port, written once
+
+    return DEFAULT_PORTS[component]
 
 
 def _settings_default(name: str) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from datetime import date, datetime
+from datetime import date
 
 import grpc
 import pytest
@@ -19,25 +19,19 @@ from google.type import date_pb2
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 from courtflow.node.v1 import node_service_pb2 as ns
 
-from conftest import new_database
 from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
-from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import COURT, COURT_SYSTEM, JUDGE, eventually, http_call, start_system
+from support import COURT, COURT_SYSTEM, JUDGE, eventually, http_call
+
+from .conftest import seed
 
 pytestmark = pytest.mark.timeout(240)
 NODE_DOWN = "节点服务（node）暂时不可用，请稍后重试"
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("backend-down")
-    running = start_system(database_url=new_database(postgres, "backend_down"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("backend-down"),
-                           start_clock=datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ))
-    yield running
-    running.system.stop()
+def cf(start_system):
+    return start_system("backend-down")
 
 
 def timed(fn):
@@ -69,10 +63,8 @@ def test_readyz_is_200_when_the_gateway_and_every_service_serve(cf):
 
 def test_a_killed_service_is_answered_at_once_and_served_again_once_back(cf):
     assert calendar_years_over_grpc(cf) is not None
-    case = cf.cases.CreateCase(create_request(CaseSeed(
-        request_id="down-1", court_id=COURT, department_id="440101-civil1", case_number="（2026）示0101民初7001号",
-        case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲", "被告 乙"),
-        handler=JUDGE, filing_date=date(2026, 3, 2), custody=False)), metadata=cf.md(COURT_SYSTEM)).case.name
+    case = cf.cases.CreateCase(create_request(seed("down", 7001, filed=date(2026, 3, 2))),
+                               metadata=cf.md(COURT_SYSTEM)).case.name
     node = cf.system.components["node"]
     node.kill()   # kill -9: no goodbye to the gateway's connection
     try:

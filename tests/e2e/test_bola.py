@@ -17,7 +17,6 @@ import grpc
 import pytest
 from google.protobuf import json_format, message_factory
 from google.protobuf.field_mask_pb2 import FieldMask
-from google.type import date_pb2
 
 from courtflow.alert.v1 import alert_service_pb2 as als, alert_service_pb2_grpc
 from courtflow.audit.v1 import audit_service_pb2 as aus, audit_service_pb2_grpc
@@ -29,13 +28,13 @@ from courtflow.gateway.v1.gateway_pb2 import Department, User
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2_grpc
 from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc
 
-from conftest import new_database
-from gateway.http_routes import RouteTable
-from gateway.transcode import encode_request
+from gateway.edge.http_routes import RouteTable
+from gateway.edge.transcode import encode_request
 from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
-from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, OTHER_JUDGE, eventually, start_system
+from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, OTHER_JUDGE, eventually
+
+from .conftest import auth_service, file_case, org_service, pb, seed
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)
@@ -76,18 +75,12 @@ class Victim:
         return [self.case.rsplit("/", 1)[1], self.case_number, self.application.rsplit("/", 1)[1], JUDGE]
 
 
-def pb(d: date) -> date_pb2.Date:
-    return date_pb2.Date(year=d.year, month=d.month, day=d.day)
-
-
 # (kind, request builder): "read" may answer without leaking; "write" must be refused.
 ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
     "/courtflow.case.v1.CaseService/GetCase": ("read", lambda v: cs.GetCaseRequest(name=v.case)),
     "/courtflow.case.v1.CaseService/ListCases": ("read", lambda v: cs.ListCasesRequest(parent="courts/-", page_size=1000)),
-    "/courtflow.case.v1.CaseService/CreateCase": ("write", lambda v: create_request(CaseSeed(
-        request_id="bola-create", court_id=COURT, department_id="440101-civil1", case_number="（2026）示0101民初9902号",
-        case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲",),
-        handler=JUDGE, filing_date=date(2026, 3, 2), custody=False))),
+    "/courtflow.case.v1.CaseService/CreateCase": ("write", lambda v: create_request(
+        seed("bola-create", 9902, filed=date(2026, 3, 2)))),
     "/courtflow.case.v1.CaseService/UpdateCase": ("write", lambda v: cs.UpdateCaseRequest(
         case=case_pb2.Case(name=v.case, handler="users/judge.440101.civil1.2"), update_mask=FieldMask(paths=["handler"]),
         reason=case_pb2.CASE_CHANGE_REASON_REASSIGNMENT, request_id="bola-update")),
@@ -184,24 +177,14 @@ def test_every_rpc_has_an_attempt():
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("bola")
-    running = start_system(database_url=new_database(postgres, "bola"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("bola"), start_clock=START)
-    yield running
-    running.system.stop()
+def cf(start_system):
+    return start_system("bola", clock=START)
 
 
 @pytest.fixture(scope="module")
 def victim(cf) -> Victim:
-    seed = CaseSeed(request_id="bola-victim", court_id=COURT, department_id="440101-civil1",
-                    case_number="（2026）示0101民初9901号", case_type="civil", procedure="first_instance_ordinary",
-                    cause="民间借贷纠纷", parties=("原告 被害人甲", "被告 乙"), handler=JUDGE,
-                    filing_date=date(2026, 3, 2), custody=False)
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    case = file_case(cf, "bola-victim", 9901, filed=date(2026, 3, 2))
     node = f"{case.name}/nodes/trial_time_limit"
-    eventually(lambda: cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name), metadata=cf.md(JUDGE)).nodes,
-               what="victim's nodes")
     cf.set_clock(datetime(2026, 8, 19, 9, tzinfo=LEGAL_TZ))  # the 15-day warning has fired
     message = eventually(lambda: cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me"),
                                                         metadata=cf.md(JUDGE)).messages, what="victim's reminder")[0]
@@ -209,7 +192,7 @@ def victim(cf) -> Victim:
         parent=node, request_id="bola-victim-ext", application=node_pb2.Application(
             kind=node_pb2.APPLICATION_KIND_EXTENSION, extension="6m", reason="案情复杂", materials=["审批表"])),
         metadata=cf.md(JUDGE)).application
-    session = auth_service_pb2_grpc.AuthServiceStub(cf.channel).Login(auths.LoginRequest(
+    session = auth_service(cf).Login(auths.LoginRequest(
         username=JUDGE, password=cf.logins[JUDGE]["password"]))
     return Victim(case=case.name, case_number=case.case_number, node=node, application=application.name,
                   message=message.name, refresh_token=session.refresh_token)
@@ -312,14 +295,14 @@ def test_the_victims_objects_are_as_they_were(cf, victim):
                                 metadata=cf.md(JUDGE)).node_rule
     assert rule.period == "6m" and not rule.override_court
     # The judge's directory entry and department are as they were.
-    judge = org_service_pb2_grpc.OrgServiceStub(cf.channel).GetUser(orgs.GetUserRequest(name=f"users/{JUDGE}"),
+    judge = org_service(cf).GetUser(orgs.GetUserRequest(name=f"users/{JUDGE}"),
                                                                     metadata=cf.md(f"admin.{COURT}")).user
     assert judge.active and not judge.absent and not judge.deputy
-    departments = org_service_pb2_grpc.OrgServiceStub(cf.channel).ListDepartments(orgs.ListDepartmentsRequest(
+    departments = org_service(cf).ListDepartments(orgs.ListDepartmentsRequest(
         parent=f"courts/{COURT}"), metadata=cf.md(f"admin.{COURT}")).departments
     assert "被改名" not in [d.display_name for d in departments]
     # The judge's login session was not ended by anyone else's Logout.
-    renewed = auth_service_pb2_grpc.AuthServiceStub(cf.channel).RefreshToken(
+    renewed = auth_service(cf).RefreshToken(
         auths.RefreshTokenRequest(refresh_token=victim.refresh_token))
     assert renewed.access_token and renewed.refresh_token != victim.refresh_token
 
@@ -348,11 +331,9 @@ def _refused_naming(call, field: str) -> str:
 @pytest.mark.parametrize("outsider", list(OUTSIDERS))
 def test_a_case_is_given_only_to_a_judge_of_its_court_and_department(cf, outsider, transport):
     i, j = list(OUTSIDERS).index(outsider), list(TRANSPORTS).index(transport)
-    number = f"（2026）示0101民初97{i}{j}号"
-    request = create_request(CaseSeed(
-        request_id=f"bola-handler-{i}-{j}", court_id=COURT, department_id="440101-civil1", case_number=number,
-        case_type="civil", procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲",),
-        handler=OUTSIDERS[outsider], filing_date=date(2026, 3, 2), custody=False))
+    request = create_request(seed("bola-handler", int(f"97{i}{j}"), filed=date(2026, 3, 2),
+                                  handler=OUTSIDERS[outsider], department=f"{COURT}-civil1"))
+    number = request.case.case_number   # （2026）示0101民初97ij号
     details = _refused_naming(lambda: TRANSPORTS[transport](cf, "/courtflow.case.v1.CaseService/CreateCase",
                                                             request, COURT_SYSTEM), "case.handler")
     assert "440102" not in details.replace(OUTSIDERS[outsider], "")  # names no other court
@@ -363,16 +344,14 @@ def test_a_case_is_given_only_to_a_judge_of_its_court_and_department(cf, outside
 
 def test_a_case_may_be_given_to_its_division_head_or_a_court_leader(cf):
     for i, handler in enumerate(("head.440101.civil1", "president.440101")):
-        seed = CaseSeed(request_id=f"bola-leader-{i}", court_id=COURT, department_id="440101-civil1",
-                        case_number=f"（2026）示0101民初998{i}号", case_type="civil", procedure="first_instance_ordinary",
-                        cause="借款合同纠纷", parties=("原告 甲",), handler=handler, filing_date=date(2026, 3, 2),
-                        custody=False)
-        assert cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case.handler == f"users/{handler}"
+        request = create_request(seed("bola-leader", 9980 + i, filed=date(2026, 3, 2), handler=handler,
+                                      department=f"{COURT}-civil1"))
+        assert cf.cases.CreateCase(request, metadata=cf.md(COURT_SYSTEM)).case.handler == f"users/{handler}"
 
 
 def test_a_deputy_or_vice_president_is_never_someone_of_another_court(cf):
     admin = f"admin.{COURT}"
-    org = org_service_pb2_grpc.OrgServiceStub(cf.channel)
+    org = org_service(cf)
     for outsider in ("judge.440102.civil1.1", "nobody.here"):
         _refused_naming(lambda: org.UpdateUser(orgs.UpdateUserRequest(
             user=User(name=f"users/{JUDGE}", absent=True, deputy=f"users/{outsider}"),

@@ -5,74 +5,31 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 
+import grpc
 import nats
 import pytest
 from sqlalchemy import create_engine, text
 
-from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
+from courtflow.alert.v1 import alert_pb2
+from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 from courtflow.stats.v1 import stats_service_pb2 as ss
 
-from conftest import new_database
 from runtime import cli
 from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
-from services.common.clock import LEGAL_TZ
-from support import COURT, COURT_SYSTEM, JUDGE, PRESIDENT, UNPACED_SMS, eventually, start_system
+from support import COURT, COURT_SYSTEM, PRESIDENT, UNPACED_SMS, eventually
+
+from .conftest import drained, messages, pb, seed, sms_lines
 
 pytestmark = pytest.mark.timeout(300)
-START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("bus")
-    running = start_system(database_url=new_database(postgres, "bus"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("bus"), start_clock=START, extra_env=UNPACED_SMS)
-    yield running
-    running.system.stop()
-
-
-def seed(tag: str, n: int, filed: date) -> CaseSeed:
-    return CaseSeed(request_id=f"{tag}-{n}", court_id=COURT, department_id="440101-civil1",
-                    case_number=f"（{filed.year}）示0101民初{n}号", case_type="civil",
-                    procedure="first_instance_ordinary", cause="买卖合同纠纷", parties=("原告 王五", "被告 赵六"),
-                    handler=JUDGE, filing_date=filed, custody=False)
-
-
-async def consumer_idle(url: str, stream: str, durable: str, timeout: float = 60) -> None:
-    nc = await nats.connect(url)
-    try:
-        js = nc.jetstream()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            info = await js.consumer_info(stream, durable)
-            if info.num_pending == 0 and info.num_ack_pending == 0:
-                return
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"{durable} still busy after {timeout}s")
-    finally:
-        await nc.close()
-
-
-def messages(cf) -> list:
-    out, token = [], ""
-    while True:
-        page = cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000, page_token=token),
-                                      metadata=cf.md(JUDGE))
-        out += page.messages
-        token = page.next_page_token
-        if not token:
-            return out
-
-
-def sms_lines(cf) -> list[dict]:
-    path = cf.system.sms_log
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+def cf(start_system):
+    return start_system("bus", env=UNPACED_SMS)
 
 
 def test_alert_killed_mid_flow_delivers_every_reminder_exactly_once(cf):
@@ -80,10 +37,10 @@ def test_alert_killed_mid_flow_delivers_every_reminder_exactly_once(cf):
     # so registering them starts a stream of overdue events towards the alert service.
     # The org directory has reached the alert service (else an SMS waits for its recipient's
     # number, and after the kill that can take a redelivery); this test is about reminders.
-    asyncio.run(consumer_idle(cf.nats_url, "GATEWAY", "alert-gateway"))
+    drained(cf, "alert-gateway")
     filed = date(2026, 1, 5)
     count = 60
-    seeds = [seed("kill", 2000 + i, filed) for i in range(count)]
+    seeds = [seed("kill", 2000 + i, filed=filed) for i in range(count)]
     for s in seeds:
         cf.cases.CreateCase(create_request(s), metadata=cf.md(COURT_SYSTEM))
         if s is seeds[count // 3]:
@@ -97,7 +54,10 @@ def test_alert_killed_mid_flow_delivers_every_reminder_exactly_once(cf):
     # The overdue reminders (each node, some 50 days overdue, also climbs the ladder once).
     mine = lambda: [m for m in messages(cf) if m.case_number in numbers and m.kind == alert_pb2.REMINDER_KIND_OVERDUE]
     eventually(lambda: len(mine()) >= count, timeout=60, what="all reminders after restart")
-    time.sleep(1.0)  # let any duplicate that would have been produced arrive before counting
+    # A duplicate would come from an event handled before the kill and delivered again: wait until
+    # the alert service has acknowledged every node event, those it held at the kill included
+    # (they come back at the end of the ack wait), before counting.
+    drained(cf, "alert-node")
     per_node = Counter(m.node for m in mine())
     assert len(per_node) == count and set(per_node.values()) == {1}
     # The judge's own (the division head is told too, in texts that name the judge).
@@ -110,7 +70,7 @@ def test_alert_killed_mid_flow_delivers_every_reminder_exactly_once(cf):
 
 
 def test_redelivered_event_changes_nothing(cf):
-    case = cf.cases.CreateCase(create_request(seed("redeliver", 3000, date(2026, 1, 6))),
+    case = cf.cases.CreateCase(create_request(seed("redeliver", 3000, filed=date(2026, 1, 6))),
                                metadata=cf.md(COURT_SYSTEM)).case
     node = f"{case.name}/nodes/serve_complaint_copy"
     # Some 55 days overdue when it opens: the overdue reminder and the ladder's 31-day rung.
@@ -162,7 +122,7 @@ def test_redelivered_event_changes_nothing(cf):
 
 
 def test_one_trace_from_gateway_through_case_node_and_alert(cf):
-    reply, call = cf.cases.CreateCase.with_call(create_request(seed("trace", 4000, date(2026, 1, 7))),
+    reply, call = cf.cases.CreateCase.with_call(create_request(seed("trace", 4000, filed=date(2026, 1, 7))),
                                                 metadata=cf.md(COURT_SYSTEM))
     trace_id = dict(call.trailing_metadata())["x-courtflow-trace-id"]
     assert len(trace_id) == 32
@@ -176,6 +136,42 @@ def test_one_trace_from_gateway_through_case_node_and_alert(cf):
 
     eventually(lambda: {"gateway", "case", "node", "alert"} <= services_in_trace(), timeout=30,
                what="spans of the gateway, case, node and alert services in one trace")
+
+
+def spans_of(cf) -> list[dict]:
+    path = cf.system.log_dir / "spans.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
+def test_a_filings_trace_leads_to_its_audit_record_and_its_counters(cf):
+    # The audit and stats services apply events in batches, one span per batch: the span links to
+    # every message it handled, so the filing's trace leads to the batch that recorded it.
+    reply, call = cf.cases.CreateCase.with_call(create_request(seed("trace", 4001, filed=date(2026, 1, 7))),
+                                                metadata=cf.md(COURT_SYSTEM))
+    trace_id = dict(call.trailing_metadata())["x-courtflow-trace-id"]
+
+    def linked():
+        return {s["service"] for s in spans_of(cf) if trace_id in [link["trace_id"] for link in s.get("links", ())]}
+
+    eventually(lambda: {"audit", "stats"} <= linked(), timeout=30,
+               what="audit and stats batch spans linked to the filing's trace")
+
+
+def test_the_hearing_check_is_part_of_the_events_trace(cf):
+    # Scheduling a hearing asks the node service (ValidateHearing) from the case service: that call
+    # is traced, so the node service's span is in the same trace as the case event.
+    case = cf.cases.CreateCase(create_request(seed("trace", 4002, filed=date(2026, 2, 27))), metadata=cf.md(COURT_SYSTEM)).case
+    request = cs.RecordCaseEventRequest(parent=case.name, request_id="trace-hearing-4002", case_event=case_pb2.CaseEvent(
+        event_type=case_pb2.CaseEventType.CASE_EVENT_TYPE_HEARING_SCHEDULED, occur_date=pb(date(2026, 3, 2)),
+        hearing_date=pb(date(2026, 3, 20))))
+    try:
+        _, call = cf.cases.RecordCaseEvent.with_call(request, metadata=cf.md(COURT_SYSTEM))
+    except grpc.RpcError as refused:   # refused by the rules or not: the check was made either way
+        call = refused
+    trace_id = dict(call.trailing_metadata())["x-courtflow-trace-id"]
+    eventually(lambda: any(s["service"] == "node" and s["trace_id"] == trace_id and "ValidateHearing" in s["name"]
+                           for s in spans_of(cf)),
+               timeout=30, what="the node service's ValidateHearing span in the case event's trace")
 
 
 def verify(cf, capsys) -> tuple[int, dict]:
@@ -212,6 +208,6 @@ def test_poison_message_is_dead_lettered_and_the_consumer_goes_on(cf, capsys):
     assert code == 1 and [(d["schema"], d["consumer"], d["subject"]) for d in listed] == [
         ("nodes", "node-case", "courtflow.case.v1.case_filed")] and "undecodable" in listed[0]["error"]
     # The consumer did not stop at the poison message.
-    case = cf.cases.CreateCase(create_request(seed("after-poison", 4500, date(2026, 2, 2))),
+    case = cf.cases.CreateCase(create_request(seed("after-poison", 4500, filed=date(2026, 2, 2))),
                                metadata=cf.md(COURT_SYSTEM)).case
     eventually(lambda: [m for m in messages(cf) if m.case == case.name], what="reminder for a case after the poison")

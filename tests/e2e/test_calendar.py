@@ -8,49 +8,36 @@ from datetime import date, datetime
 import grpc
 import pytest
 
-from courtflow.audit.v1 import audit_service_pb2 as aus
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 from google.type import date_pb2
 
-from conftest import new_database
 from runtime.cli import main as courtflow
 from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, eventually, start_system
+from support import COURT_SYSTEM, JUDGE, eventually
+
+from .conftest import audit_records, seed, ymd
 
 pytestmark = pytest.mark.timeout(240)
 ADMIN = "admin"
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("calendar")
-    running = start_system(database_url=new_database(postgres, "calendar"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("calendar"),
-                           start_clock=datetime(2026, 11, 27, 10, tzinfo=LEGAL_TZ))
-    yield running
-    running.system.stop()
+def cf(start_system):
+    return start_system("calendar", clock=datetime(2026, 11, 27, 10, tzinfo=LEGAL_TZ))
 
 
 def trial_node(cf, case_name: str) -> node_pb2.Node:
     return cf.nodes.GetNode(ns.GetNodeRequest(name=f"{case_name}/nodes/trial_time_limit"), metadata=cf.md(JUDGE)).node
 
 
-def as_date(d) -> date:
-    return date(d.year, d.month, d.day)
-
-
 def test_unknown_year_is_flagged_then_recomputed_when_imported(cf, tmp_path, capsys):
-    seed = CaseSeed(request_id="cal-1", court_id=COURT, department_id="440101-civil1",
-                    case_number="（2026）示0101民初7001号", case_type="civil", procedure="first_instance_ordinary",
-                    cause="民间借贷纠纷", parties=("原告 甲", "被告 乙"), handler=JUDGE,
-                    filing_date=date(2026, 11, 27), custody=False)
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("cal", 7001, filed=date(2026, 11, 27))),
+                               metadata=cf.md(COURT_SYSTEM)).case
     node = eventually(lambda: _try(trial_node, cf, case.name), what="trial limit node")
     # Six months end on Thursday 2027-05-27; 2027's schedule is not published yet.
-    assert as_date(node.due_date) == date(2027, 5, 27) and not node.calendar_known
+    assert ymd(node.due_date) == date(2027, 5, 27) and not node.calendar_known
     assert any("2027年节假日安排未知" in line for line in node.explanation)
 
     schedule = tmp_path / "2027.yaml"
@@ -61,7 +48,7 @@ def test_unknown_year_is_flagged_then_recomputed_when_imported(cf, tmp_path, cap
     assert "重新计算期限的节点：" in capsys.readouterr().out
 
     node = trial_node(cf, case.name)
-    assert as_date(node.due_date) == date(2027, 5, 31) and node.calendar_known  # Thu/Fri holidays, weekend
+    assert ymd(node.due_date) == date(2027, 5, 31) and node.calendar_known  # Thu/Fri holidays, weekend
     assert any("顺延至 2027-05-31" in line for line in node.explanation)
     assert any("重新计算" in line for line in node.explanation)
 
@@ -71,8 +58,7 @@ def test_unknown_year_is_flagged_then_recomputed_when_imported(cf, tmp_path, cap
     cf.set_clock(datetime(2027, 6, 1, 9, tzinfo=LEGAL_TZ))
     eventually(lambda: trial_node(cf, case.name).state == node_pb2.NODE_STATE_OVERDUE, what="overdue after 05-31")
 
-    records = eventually(lambda: cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(
-        filter='resource = "calendarYears/2027"'), metadata=cf.md(AUDITOR)).audit_records, what="audit record")
+    records = eventually(lambda: audit_records(cf, 'resource = "calendarYears/2027"'), what="audit record")
     assert records[0].operation.actor == f"users/{ADMIN}"
     listed = cf.nodes.ListCalendarYears(ns.ListCalendarYearsRequest(), metadata=cf.md(JUDGE)).calendar_years
     years = {cy.year: cy for cy in listed}
@@ -84,15 +70,12 @@ def test_unknown_year_is_flagged_then_recomputed_when_imported(cf, tmp_path, cap
 
 def test_a_corrected_schedule_gives_an_overdue_node_its_time_back(cf, tmp_path):
     cf.set_clock(datetime(2027, 6, 1, 9, tzinfo=LEGAL_TZ))
-    seed = CaseSeed(request_id="cal-2", court_id=COURT, department_id="440101-civil1",
-                    case_number="（2027）示0101民初7002号", case_type="civil", procedure="first_instance_ordinary",
-                    cause="民间借贷纠纷", parties=("原告 丙", "被告 丁"), handler=JUDGE,
-                    filing_date=date(2027, 6, 1), custody=False)
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("cal", 7002, filed=date(2027, 6, 1))),
+                               metadata=cf.md(COURT_SYSTEM)).case
     serve = lambda: cf.nodes.GetNode(ns.GetNodeRequest(name=f"{case.name}/nodes/serve_complaint_copy"),  # noqa: E731
                                      metadata=cf.md(JUDGE)).node
     node = eventually(lambda: _try(serve), what="service node")
-    assert as_date(node.due_date) == date(2027, 6, 7)  # five days → Sunday 06-06 → Monday 06-07
+    assert ymd(node.due_date) == date(2027, 6, 7)  # five days → Sunday 06-06 → Monday 06-07
     cf.set_clock(datetime(2027, 6, 8, 9, tzinfo=LEGAL_TZ))
     eventually(lambda: serve().state == node_pb2.NODE_STATE_OVERDUE, what="overdue under the first schedule")
 
@@ -103,7 +86,7 @@ def test_a_corrected_schedule_gives_an_overdue_node_its_time_back(cf, tmp_path):
     assert reply.recomputed_nodes >= 1
     node = eventually(lambda: (n := serve()).state == node_pb2.NODE_STATE_WARNING and n,
                       what="running again, in its warning period")
-    assert as_date(node.due_date) == date(2027, 6, 8) and node.clock_generation == 1
+    assert ymd(node.due_date) == date(2027, 6, 8) and node.clock_generation == 1
     cf.set_clock(datetime(2027, 6, 9, 9, tzinfo=LEGAL_TZ))
     eventually(lambda: serve().state == node_pb2.NODE_STATE_OVERDUE, what="overdue after the corrected date")
 

@@ -13,12 +13,11 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from courtflow.audit.v1 import audit_service_pb2 as aus
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 
-from conftest import new_database
-from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, eventually, start_system
+from support import AUDITOR, COURT, JUDGE, eventually
+
+from .conftest import audit_records, file_case, ymd
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 4, 10, 0, tzinfo=LEGAL_TZ)  # Wednesday
@@ -29,24 +28,8 @@ SERVE = f"courts/{COURT}/nodeRules/serve_complaint_copy"
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("court-rules")
-    running = start_system(database_url=new_database(postgres, "court_rules"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("court-rules"), start_clock=START)
-    yield running
-    running.system.stop()
-
-
-def ymd(d) -> date:
-    return date(d.year, d.month, d.day)
-
-
-def file_case(cf, n: int, filed: date) -> str:
-    seed = CaseSeed(request_id=f"rules-{n}", court_id=COURT, department_id="440101-civil1",
-                    case_number=f"（2026）示0101民初{8000 + n}号", case_type="civil",
-                    procedure="first_instance_ordinary", cause="借款合同纠纷", parties=("原告 甲", "被告 乙"),
-                    handler=JUDGE, filing_date=filed, custody=False)
-    return cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case.name
+def cf(start_system):
+    return start_system("court-rules", clock=START)
 
 
 def serve_node(cf, case: str) -> node_pb2.Node:
@@ -68,7 +51,7 @@ def rule(cf, name: str = SERVE, user: str = JUDGE) -> node_pb2.NodeRule:
 
 def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf):
     cf.set_clock(START)
-    before = file_case(cf, 1, date(2026, 3, 3))
+    before = file_case(cf, "rules", 8001, filed=date(2026, 3, 3)).name
     # Catalogue: five days from filing, 2026-03-03 → 03-08, a Sunday → Monday 03-09.
     assert ymd(serve_node(cf, before).due_date) == date(2026, 3, 9)
 
@@ -86,7 +69,7 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
                                     metadata=cf.md(TM)).node_rules
     assert [r.name for r in listed] == [SERVE]
 
-    after = file_case(cf, 2, date(2026, 3, 4))
+    after = file_case(cf, "rules", 8002, filed=date(2026, 3, 4)).name
     assert ymd(serve_node(cf, after).due_date) == date(2026, 3, 9)       # three days, Sat 03-07 → Monday
     assert ymd(serve_node(cf, before).due_date) == date(2026, 3, 9)      # running: unchanged
 
@@ -100,8 +83,7 @@ def test_overrides_nest_by_court_and_apply_to_new_nodes_then_by_reevaluation(cf)
     assert "（本院管理期限：3日；法定期间：5日）" in serve_node(cf, after).legal_basis
 
     def audited():
-        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(page_size=1000, filter=f'resource = "{SERVE}"'),
-                                            metadata=cf.md(AUDITOR)).audit_records
+        records = audit_records(cf, f'resource = "{SERVE}"')
         return {r.operation.action.rsplit("/", 1)[1] for r in records} >= {"UpdateNodeRule", "ReevaluateNodeRule"}
     eventually(audited, what="rule changes audited")
     # The chain that holds them verifies whole, for the province's auditors only.

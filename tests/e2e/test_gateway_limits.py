@@ -3,36 +3,29 @@ faster than its rate get RESOURCE_EXHAUSTED with a reason, and change nothing; o
 are not slowed down by one busy caller."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import grpc
 import pytest
 
-from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_grpc
+from courtflow.gateway.v1 import gateway_service_pb2 as gs
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 
-from conftest import new_database
-from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import JUDGE, OTHER_JUDGE, PRESIDENT, start_system
+from support import JUDGE, OTHER_JUDGE, PRESIDENT
+
+from .conftest import gateway_service
 
 pytestmark = pytest.mark.timeout(240)
 ADMIN = "admin"
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("limits")
-    running = start_system(database_url=new_database(postgres, "limits"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("limits"), start_clock=datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ),
-                           extra_env={"GATEWAY_RATE_LIMIT": "1", "GATEWAY_RATE_BURST": "5",
-                                      "GATEWAY_MAX_REQUEST_BYTES": "2048"})
-    yield running
-    running.system.stop()
+def cf(start_system):
+    return start_system("limits", env={"GATEWAY_RATE_LIMIT": "1", "GATEWAY_RATE_BURST": "5",
+                                       "GATEWAY_MAX_REQUEST_BYTES": "2048"})
 
 
 def test_a_caller_over_its_rate_is_told_when_to_retry(cf):
-    stub = gateway_service_pb2_grpc.GatewayServiceStub(cf.channel)
+    stub = gateway_service(cf)
     outcomes = []
     for _ in range(8):
         try:

@@ -14,9 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from openapi_spec_validator import validate
 
-from conftest import new_database
 from services.common.clock import LEGAL_TZ
-from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, PRESIDENT, eventually, start_system
+from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, PRESIDENT, eventually
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)
@@ -30,12 +29,8 @@ CASE = {
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("http")
-    running = start_system(database_url=new_database(postgres, "http"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("http"), start_clock=START)
-    yield running
-    running.system.stop()
+def cf(start_system):
+    return start_system("http", clock=START)
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import signal
 import time
-from datetime import datetime
-
 import urllib.request
 
 import grpc
@@ -13,10 +11,7 @@ import pytest
 from grpc_health.v1 import health_pb2
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from conftest import new_database
 from runtime.system import health_status
-from services.common.clock import LEGAL_TZ
-from support import start_system
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -29,10 +24,8 @@ def reflected_services(address: str) -> list[str]:
         return [s.name for reply in replies for s in reply.list_services_response.service]
 
 
-def test_health_serving_after_start_and_not_serving_while_shutting_down(postgres, nats_servers, tmp_path):
-    nats_url, _ = nats_servers.new("lifecycle")
-    cf = start_system(database_url=new_database(postgres, "lifecycle"), nats_url=nats_url, work=tmp_path,
-                      start_clock=datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ), extra_env={"COURTFLOW_SHUTDOWN_DRAIN": "2"})
+def test_health_serving_after_start_and_not_serving_while_shutting_down(start_system):
+    cf = start_system("lifecycle", env={"COURTFLOW_SHUTDOWN_DRAIN": "2"})
     try:
         components = cf.system.components
         for c in components.values():

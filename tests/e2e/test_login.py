@@ -20,13 +20,14 @@ from sqlalchemy import create_engine, text
 
 from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as aus
 from courtflow.common.v1.caller_pb2 import Role, ScopeLevel
-from courtflow.gateway.v1 import auth_service_pb2 as auths, auth_service_pb2_grpc
-from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_grpc
+from courtflow.gateway.v1 import auth_service_pb2 as auths
+from courtflow.gateway.v1 import gateway_service_pb2 as gs
 
-from conftest import new_database
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import AUDITOR, JUDGE, eventually, start_system
+from support import JUDGE, eventually
+
+from .conftest import audit_records, auth_service, gateway_service, refused
 
 pytestmark = pytest.mark.timeout(300)
 IDP = "https://idp.court44.example"
@@ -37,47 +38,34 @@ SUCCEEDED, DENIED, FAILED = (audit_pb2.AUDIT_RESULT_SUCCEEDED, audit_pb2.AUDIT_R
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    work = tmp_path_factory.mktemp("login")
-    jwks = work / "idp-jwks.json"
+def cf(start_system, tmp_path_factory):
+    jwks = tmp_path_factory.mktemp("idp") / "idp-jwks.json"
     jwks.write_text(json.dumps({"keys": [
         {**RSAAlgorithm.to_jwk(IDP_RSA.public_key(), as_dict=True), "kid": "idp-rsa", "use": "sig"},
         {**ECAlgorithm.to_jwk(IDP_EC.public_key(), as_dict=True), "kid": "idp-ec", "use": "sig"}]}))
-    nats_url, _ = nats_servers.new("login")
-    running = start_system(database_url=new_database(postgres, "login"), nats_url=nats_url, work=work,
-                           start_clock=datetime(2026, 3, 2, 9, tzinfo=LEGAL_TZ),
-                           extra_env={"GATEWAY_JWT_ISSUERS": json.dumps(
-                               [{"issuer": IDP, "audience": "courtflow", "jwks": str(jwks)}])})
-    yield running
-    running.system.stop()
-
-
-def auth(cf):
-    return auth_service_pb2_grpc.AuthServiceStub(cf.channel)
+    return start_system("login", clock=datetime(2026, 3, 2, 9, tzinfo=LEGAL_TZ), env={"GATEWAY_JWT_ISSUERS": json.dumps(
+        [{"issuer": IDP, "audience": "courtflow", "jwks": str(jwks)}])})
 
 
 def whoami(cf, access_token: str):
-    return gateway_service_pb2_grpc.GatewayServiceStub(cf.channel).GetCaller(
+    return gateway_service(cf).GetCaller(
         gs.GetCallerRequest(), metadata=[("authorization", f"Bearer {access_token}")], timeout=15).caller
 
 
 def refusal(call) -> tuple[grpc.StatusCode, str, str]:
-    with pytest.raises(grpc.RpcError) as exc:
-        call()
-    return exc.value.code(), details_of(exc.value)[0], exc.value.details()
+    err = refused(call)
+    return err.code(), details_of(err)[0], err.details()
 
 
 def login(cf, user: str, password: str | None = None):
-    return auth(cf).Login(auths.LoginRequest(username=user, password=password or cf.logins[user]["password"]),
-                          timeout=15)
+    return auth_service(cf).Login(auths.LoginRequest(username=user, password=password or cf.logins[user]["password"]),
+                                  timeout=15)
 
 
 def audit_trail(cf, user: str, last: tuple[str, int, str]) -> list[tuple[str, int, str]]:
     """(action, result, reason) of the user's sign-in records, oldest first, once `last` is the newest."""
     def trail():
-        found = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(filter=f'resource = "users/{user}"',
-                                                                      page_size=1000),
-                                          metadata=cf.md(AUDITOR)).audit_records
+        found = audit_records(cf, f'resource = "users/{user}"')
         steps = [(r.operation.action, r.operation.result, r.operation.error_reason) for r in reversed(found)]
         return steps if steps and steps[-1] == last else None
     return eventually(trail, what=f"audit records of {user} up to {last}")
@@ -91,27 +79,28 @@ def test_login_refresh_reuse_and_logout(cf):
     caller = whoami(cf, first.access_token)
     assert (caller.user, caller.role, caller.scope) == (f"users/{user}", Role.ROLE_JUDGE, ScopeLevel.SCOPE_LEVEL_OWN)
 
-    second = auth(cf).RefreshToken(auths.RefreshTokenRequest(refresh_token=first.refresh_token))
+    second = auth_service(cf).RefreshToken(auths.RefreshTokenRequest(refresh_token=first.refresh_token))
     assert second.refresh_token != first.refresh_token
     assert whoami(cf, second.access_token).user == f"users/{user}"
 
     # The first refresh token again: someone copied it. The whole session ends, for both holders.
-    code, reason, _ = refusal(lambda: auth(cf).RefreshToken(auths.RefreshTokenRequest(refresh_token=first.refresh_token)))
+    code, reason, _ = refusal(lambda: auth_service(cf).RefreshToken(
+        auths.RefreshTokenRequest(refresh_token=first.refresh_token)))
     assert (code, reason) == (grpc.StatusCode.UNAUTHENTICATED, "REFRESH_TOKEN_REUSED")
     assert refusal(lambda: whoami(cf, second.access_token))[1] == "SESSION_REVOKED"
-    assert refusal(lambda: auth(cf).RefreshToken(
+    assert refusal(lambda: auth_service(cf).RefreshToken(
         auths.RefreshTokenRequest(refresh_token=second.refresh_token)))[1] == "SESSION_REVOKED"
 
     # A new session, ended by logging out.
     third = login(cf, user)
     assert whoami(cf, third.access_token).user == f"users/{user}"
     md = [("authorization", f"Bearer {third.access_token}")]
-    auth(cf).Logout(auths.LogoutRequest(refresh_token=third.refresh_token), metadata=md)
+    auth_service(cf).Logout(auths.LogoutRequest(refresh_token=third.refresh_token), metadata=md)
     assert refusal(lambda: whoami(cf, third.access_token))[:2] == (grpc.StatusCode.UNAUTHENTICATED, "SESSION_REVOKED")
-    assert refusal(lambda: auth(cf).RefreshToken(
+    assert refusal(lambda: auth_service(cf).RefreshToken(
         auths.RefreshTokenRequest(refresh_token=third.refresh_token)))[1] == "SESSION_REVOKED"
     # Logout needs a token.
-    assert refusal(lambda: auth(cf).Logout(auths.LogoutRequest(refresh_token=third.refresh_token)))[0] == \
+    assert refusal(lambda: auth_service(cf).Logout(auths.LogoutRequest(refresh_token=third.refresh_token)))[0] == \
         grpc.StatusCode.UNAUTHENTICATED
 
     trail = audit_trail(cf, user, ("RefreshToken", DENIED, "SESSION_REVOKED"))
@@ -205,5 +194,4 @@ def test_an_identity_systems_token_gets_the_directorys_role(cf):
     assert refusal(lambda: whoami(cf, idp_token(cf, IDP_RSA, "idp-rsa", "RS256", sub="clerk.440101.civil1.1",
                                                 aud="another-system")))[1] == "TOKEN_INVALID"
     # The demo's opaque tokens keep working beside JWTs.
-    assert gateway_service_pb2_grpc.GatewayServiceStub(cf.channel).GetCaller(
-        gs.GetCallerRequest(), metadata=cf.md(JUDGE)).caller.user == f"users/{JUDGE}"
+    assert gateway_service(cf).GetCaller(gs.GetCallerRequest(), metadata=cf.md(JUDGE)).caller.user == f"users/{JUDGE}"

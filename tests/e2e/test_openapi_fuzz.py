@@ -6,19 +6,15 @@ Bounded so that the run takes well under two minutes on two cores: a few example
 operation, no shrinking. The live stream (StreamMessages) is left out: it never ends by itself."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from conftest import new_database
 from courtflow.common.v1.caller_pb2 import Role
-from gateway import permissions
-from services.common.clock import LEGAL_TZ
-from support import COURT_SYSTEM, start_system
+from gateway.access import permissions
+from support import COURT_SYSTEM
 
 pytestmark = pytest.mark.timeout(300)
 MAX_EXAMPLES = 12
@@ -30,15 +26,10 @@ STREAMS = ["AlertService_StreamMessages"]
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("fuzz")
-    running = start_system(database_url=new_database(postgres, "fuzz"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("fuzz"), start_clock=datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ),
-                           # The fuzzer is one fast caller: the rate limit would answer most of it with 429.
-                           extra_env={"GATEWAY_RATE_LIMIT": "100000", "GATEWAY_RATE_BURST": "100000",
-                                      "GATEWAY_COURT_SYSTEM_RATE_LIMIT": "100000"})
-    yield running
-    running.system.stop()
+def cf(start_system):
+    # The fuzzer is one fast caller: the rate limit would answer most of it with 429.
+    return start_system("fuzz", env={"GATEWAY_RATE_LIMIT": "100000", "GATEWAY_RATE_BURST": "100000",
+                                     "GATEWAY_COURT_SYSTEM_RATE_LIMIT": "100000"})
 
 
 @pytest.fixture(scope="module")

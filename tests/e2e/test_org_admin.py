@@ -10,19 +10,17 @@ import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 
-from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
-from courtflow.audit.v1 import audit_service_pb2 as aus
+from courtflow.alert.v1 import alert_pb2
 from courtflow.common.v1.caller_pb2 import Role
-from courtflow.gateway.v1 import org_service_pb2 as org, org_service_pb2_grpc
+from courtflow.gateway.v1 import org_service_pb2 as org
 from courtflow.gateway.v1.gateway_pb2 import Department, User
-from courtflow.node.v1 import node_service_pb2 as ns
 
-from conftest import new_database
 from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import AUDITOR, COURT_SYSTEM, alert_directory_entry, eventually, start_system
+from support import COURT_SYSTEM, alert_directory_entry, eventually, services_knowing
+
+from .conftest import audit_records, file_case, messages, org_service, refused, seed
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
@@ -30,23 +28,12 @@ ADMIN, OTHER_ADMIN, PRESIDENT = "admin.440101", "admin.440102", "president.44010
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("org-admin")
-    running = start_system(database_url=new_database(postgres, "org_admin"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("org-admin"), start_clock=START)
-    yield running
-    running.system.stop()
+def cf(start_system):
+    return start_system("org-admin", clock=START)
 
 
-def stub(cf):
-    return org_service_pb2_grpc.OrgServiceStub(cf.channel)
-
-
-def denied(fn, code=grpc.StatusCode.PERMISSION_DENIED):
-    with pytest.raises(grpc.RpcError) as err:
-        fn()
-    assert err.value.code() == code, err.value.details()
-    return err.value
+def denied(fn, code=grpc.StatusCode.PERMISSION_DENIED) -> grpc.RpcError:
+    return refused(fn, code)
 
 
 def new_judge(username: str, **more) -> User:
@@ -55,51 +42,48 @@ def new_judge(username: str, **more) -> User:
 
 
 def test_an_administrator_creates_a_judge_who_then_gets_reminders(cf):
-    created = stub(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.9")),
-                                  metadata=cf.md(ADMIN)).user
+    created = org_service(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.9")),
+                                         metadata=cf.md(ADMIN)).user
     assert created.name == "users/judge.440101.civil1.9" and created.role == Role.ROLE_JUDGE and not created.mobile
-    listed = stub(cf).ListUsers(org.ListUsersRequest(parent="courts/440101", filter="role = JUDGE", page_size=1000),
-                                metadata=cf.md(PRESIDENT)).users
+    listed = org_service(cf).ListUsers(org.ListUsersRequest(parent="courts/440101", filter="role = JUDGE",
+                                                            page_size=1000), metadata=cf.md(PRESIDENT)).users
     assert "users/judge.440101.civil1.9" in [u.name for u in listed]
-    # The directory reached the node and alert services: a case for the new judge reminds them.
-    seed = CaseSeed(request_id="org-admin-1", court_id="440101", department_id="440101-civil1",
-                    case_number="（2026）示0101民初801号", case_type="civil", procedure="first_instance_ordinary",
-                    cause="民间借贷纠纷", parties=("原告 张三", "被告 李四"), handler="judge.440101.civil1.9",
-                    filing_date=date(2026, 3, 2), custody=False)
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
-    eventually(lambda: cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name), metadata=cf.md(COURT_SYSTEM)).nodes,
-               what="nodes")
+    # The directory reaches the case, node and alert services a moment later; then a case for the
+    # new judge is accepted and reminds them.
+    eventually(lambda: services_knowing(cf.database_url, "users/judge.440101.civil1.9") == {"case", "node", "alert"},
+               what="the new judge in every service's copy of the directory")
+    file_case(cf, "org-admin", 801, filed=date(2026, 3, 2), handler="judge.440101.civil1.9")
     cf.set_clock(datetime(2026, 3, 7, 9, tzinfo=LEGAL_TZ))
     sms_log = cf.system.sms_log
     eventually(lambda: sms_log.exists() and "13912340001" in sms_log.read_text(), what="the new judge's SMS")
-    audit = eventually(lambda: cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(
-        filter='resource = "users/judge.440101.civil1.9"'), metadata=cf.md(AUDITOR)).audit_records,
-        what="the creation in the audit log")
+    audit = eventually(lambda: audit_records(cf, 'resource = "users/judge.440101.civil1.9"'),
+                       what="the creation in the audit log")
     assert audit[0].operation.action.endswith("OrgService/CreateUser") and audit[0].operation.actor == f"users/{ADMIN}"
 
 
 def test_bad_input_names_the_field_and_changes_nothing(cf):
-    err = denied(lambda: stub(cf).CreateUser(org.CreateUserRequest(user=new_judge(
+    err = denied(lambda: org_service(cf).CreateUser(org.CreateUserRequest(user=new_judge(
         "judge.440101.civil1.10", deputy="users/nobody")), metadata=cf.md(ADMIN)), grpc.StatusCode.INVALID_ARGUMENT)
     assert "user.deputy" in [f for f, _ in details_of(err)[1]]
-    err = denied(lambda: stub(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.9")),
-                                             metadata=cf.md(ADMIN)), grpc.StatusCode.INVALID_ARGUMENT)
+    err = denied(lambda: org_service(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.9")),
+                                                    metadata=cf.md(ADMIN)), grpc.StatusCode.INVALID_ARGUMENT)
     assert details_of(err)[0] == "USER_EXISTS"
-    denied(lambda: stub(cf).GetUser(org.GetUserRequest(name="users/judge.440101.civil1.10"),
-                                    metadata=cf.md(ADMIN)), grpc.StatusCode.PERMISSION_DENIED)
+    denied(lambda: org_service(cf).GetUser(org.GetUserRequest(name="users/judge.440101.civil1.10"),
+                                           metadata=cf.md(ADMIN)), grpc.StatusCode.PERMISSION_DENIED)
 
 
 def test_another_courts_administrator_can_neither_see_nor_change(cf):
-    denied(lambda: stub(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.11")),
-                                       metadata=cf.md(OTHER_ADMIN)))
-    denied(lambda: stub(cf).GetUser(org.GetUserRequest(name="users/judge.440101.civil1.1"),
-                                    metadata=cf.md(OTHER_ADMIN)))
-    denied(lambda: stub(cf).ListUsers(org.ListUsersRequest(parent="courts/440101"), metadata=cf.md(OTHER_ADMIN)))
-    denied(lambda: stub(cf).UpdateUser(org.UpdateUserRequest(
+    denied(lambda: org_service(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.11")),
+                                              metadata=cf.md(OTHER_ADMIN)))
+    denied(lambda: org_service(cf).GetUser(org.GetUserRequest(name="users/judge.440101.civil1.1"),
+                                           metadata=cf.md(OTHER_ADMIN)))
+    denied(lambda: org_service(cf).ListUsers(org.ListUsersRequest(parent="courts/440101"),
+                                             metadata=cf.md(OTHER_ADMIN)))
+    denied(lambda: org_service(cf).UpdateUser(org.UpdateUserRequest(
         user=User(name="users/judge.440101.civil1.1", absent=True), update_mask=FieldMask(paths=["absent"])),
         metadata=cf.md(OTHER_ADMIN)))
-    denied(lambda: stub(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.12")),
-                                       metadata=cf.md(PRESIDENT)))   # leaders read, administrators write
+    denied(lambda: org_service(cf).CreateUser(org.CreateUserRequest(user=new_judge("judge.440101.civil1.12")),
+                                              metadata=cf.md(PRESIDENT)))   # leaders read, administrators write
 
 
 IMPORT = """
@@ -114,58 +98,54 @@ users:
 
 def test_an_hr_file_is_imported_all_or_nothing(cf):
     bad = IMPORT + '  - {username: judge.440101.family.2, display_name: 郑, role: jugde, court: "440101", mobile: "123"}\n'
-    err = denied(lambda: stub(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
+    err = denied(lambda: org_service(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
         format=org.ORG_FILE_FORMAT_YAML, content=bad.encode()), metadata=cf.md(ADMIN)),
         grpc.StatusCode.INVALID_ARGUMENT)
     assert {"users[2].role", "users[2].mobile"} <= {f for f, _ in details_of(err)[1]}
-    checked = stub(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
+    checked = org_service(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
         format=org.ORG_FILE_FORMAT_YAML, content=IMPORT.encode(), validate_only=True), metadata=cf.md(ADMIN))
     assert (checked.departments_created, checked.users_created) == (1, 2)
-    departments = lambda: [d.name for d in stub(cf).ListDepartments(org.ListDepartmentsRequest(  # noqa: E731
+    departments = lambda: [d.name for d in org_service(cf).ListDepartments(org.ListDepartmentsRequest(  # noqa: E731
         parent="courts/440101"), metadata=cf.md(ADMIN)).departments]
     assert "courts/440101/departments/440101-family" not in departments()   # neither the bad file nor the check
-    denied(lambda: stub(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
+    denied(lambda: org_service(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
         format=org.ORG_FILE_FORMAT_YAML, content=IMPORT.encode()), metadata=cf.md(OTHER_ADMIN)))
     # (the file names a court its caller does not administer: refused as a whole)
-    done = stub(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
+    done = org_service(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
         format=org.ORG_FILE_FORMAT_YAML, content=IMPORT.encode()), metadata=cf.md(ADMIN))
     assert (done.departments_created, done.users_created, done.unchanged) == (1, 2, 0)
-    again = stub(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
+    again = org_service(cf).ImportOrgDirectory(org.ImportOrgDirectoryRequest(
         format=org.ORG_FILE_FORMAT_YAML, content=IMPORT.encode()), metadata=cf.md(ADMIN))
     assert again.unchanged == 3 and again.users_created == again.users_updated == 0
-    family = next(d for d in stub(cf).ListDepartments(org.ListDepartmentsRequest(parent="courts/440101"),
-                                                      metadata=cf.md(ADMIN)).departments if d.name.endswith("family"))
+    family = next(d for d in org_service(cf).ListDepartments(org.ListDepartmentsRequest(
+        parent="courts/440101"), metadata=cf.md(ADMIN)).departments if d.name.endswith("family"))
     assert family.vice_president == "users/vice_president.440101"
 
 
 def test_an_absence_set_by_the_administrator_sends_reminders_to_the_deputy(cf):
     judge, deputy = "judge.440101.civil2.1", "judge.440101.civil2.2"
-    updated = stub(cf).UpdateUser(org.UpdateUserRequest(
+    updated = org_service(cf).UpdateUser(org.UpdateUserRequest(
         user=User(name=f"users/{judge}", absent=True, deputy=f"users/{deputy}"),
         update_mask=FieldMask(paths=["absent", "deputy"])), metadata=cf.md(ADMIN)).user
     assert updated.absent and updated.deputy == f"users/{deputy}" and updated.display_name   # the rest kept
     eventually(lambda: (entry := alert_directory_entry(cf.database_url, f"users/{judge}")) and entry["absent"],
                what="the absence in the alert service's directory")
-    seed = CaseSeed(request_id="org-admin-2", court_id="440101", department_id="440101-civil2",
-                    case_number="（2026）示0101民初802号", case_type="civil", procedure="first_instance_ordinary",
-                    cause="民间借贷纠纷", parties=("原告 张三", "被告 李四"), handler=judge,
-                    filing_date=date(2026, 3, 9), custody=False)
     cf.set_clock(datetime(2026, 3, 9, 9, tzinfo=LEGAL_TZ))
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("org-admin", 802, filed=date(2026, 3, 9), handler=judge)),
+                               metadata=cf.md(COURT_SYSTEM)).case
     cf.set_clock(datetime(2026, 3, 14, 9, tzinfo=LEGAL_TZ))   # the complaint copy (due Mon 16th): its 2-day rung
-    inbox = lambda user: [m for m in cf.alerts.ListMessages(als.ListMessagesRequest(  # noqa: E731
-        parent="users/me", filter=f'case = "{case.name}"'), metadata=cf.md(user)).messages]
+    inbox = lambda user: messages(cf, user, case=case)  # noqa: E731
     warned = eventually(lambda: inbox(deputy), what="the warning in the deputy's inbox")
     assert warned[0].kind == alert_pb2.REMINDER_KIND_WARNING and inbox(judge) == []
 
 
 def test_a_department_names_its_vice_president_in_charge(cf):
     name = "courts/440101/departments/440101-civil2"
-    err = denied(lambda: stub(cf).UpdateDepartment(org.UpdateDepartmentRequest(
+    err = denied(lambda: org_service(cf).UpdateDepartment(org.UpdateDepartmentRequest(
         department=Department(name=name, vice_president="users/judge.440101.civil2.1"),
         update_mask=FieldMask(paths=["vice_president"])), metadata=cf.md(ADMIN)), grpc.StatusCode.INVALID_ARGUMENT)
     assert [f for f, _ in details_of(err)[1]] == ["department.vice_president"]
-    updated = stub(cf).UpdateDepartment(org.UpdateDepartmentRequest(
+    updated = org_service(cf).UpdateDepartment(org.UpdateDepartmentRequest(
         department=Department(name=name, vice_president="users/vice_president.440101", display_name="不改"),
         update_mask=FieldMask(paths=["vice_president"])), metadata=cf.md(ADMIN)).department
     assert updated.vice_president == "users/vice_president.440101" and updated.display_name != "不改"

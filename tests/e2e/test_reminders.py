@@ -2,26 +2,23 @@
 and applicants, deputies of absent people, and inboxes that are personal and can be marked read."""
 from __future__ import annotations
 
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
 
 import grpc
 import pytest
-import yaml
 from sqlalchemy import create_engine
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
 from courtflow.case.v1 import case_pb2
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 
-from conftest import new_database
-from gateway import org
+from gateway.directory import org
 from gateway.models import MESSAGING as GATEWAY_MESSAGING
-from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ, SystemClock
-from services.common.uow import UnitOfWork
-from support import COURT_SYSTEM, SLICE_CATALOG, alert_directory_entry, eventually, start_system
+from services.common.uow import uow_factory
+from support import alert_directory_entry, eventually
+
+from .conftest import at, file_case, messages
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
@@ -32,42 +29,14 @@ HIGHER_TMO = "trial_management.4401"
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    work = tmp_path_factory.mktemp("reminders")
-    catalog = yaml.safe_load(SLICE_CATALOG.read_text(encoding="utf-8"))
-    catalog["version"] = "test-reminders-1"
-    trial = next(n for n in catalog["nodes"] if n["code"] == "trial_time_limit")
-    trial["overdue_action"] = "lock"
-    trial["supervisors"] = ["division_head", "trial_management"]
-    (work / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
-    nats_url, _ = nats_servers.new("reminders")
-    running = start_system(database_url=new_database(postgres, "reminders"), nats_url=nats_url, work=work,
-                           start_clock=START, extra_env={"NODE_CATALOG": str(work / "catalog.yaml")})
-    yield running
-    running.system.stop()
-
-
-def at(d: date, hour: int = 9) -> datetime:
-    return datetime.combine(d, dtime(hour), tzinfo=LEGAL_TZ)
-
-
-def file_case(cf, n: int, judge: str, filed: date = FILED) -> case_pb2.Case:
-    _, court, department, _ = judge.split(".")
-    seed = CaseSeed(request_id=f"reminders-{n}", court_id=court, department_id=f"{court}-{department}",
-                    case_number=f"（2026）示0101民初{n}号", case_type="civil", procedure="first_instance_ordinary",
-                    cause="民间借贷纠纷", parties=("原告 张三", "被告 李四"), handler=judge, filing_date=filed,
-                    custody=False)
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
-    eventually(lambda: cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name), metadata=cf.md(COURT_SYSTEM)).nodes,
-               what="nodes opened by filing")
-    return case
+def cf(start_system):
+    return start_system("reminders", clock=START, catalog_version="test-reminders-1", node_changes={
+        "trial_time_limit": {"overdue_action": "lock", "supervisors": ["division_head", "trial_management"]}})
 
 
 def inbox(cf, user: str, case: case_pb2.Case, kind: int | None = None, node: str = "") -> list[alert_pb2.Message]:
-    messages = cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000,
-                                                              filter=f'case = "{case.name}"'),
-                                      metadata=cf.md(user)).messages
-    return [m for m in messages if (kind is None or m.kind == kind) and (not node or m.node.endswith(node))]
+    return [m for m in messages(cf, user, case=case)
+            if (kind is None or m.kind == kind) and (not node or m.node.endswith(node))]
 
 
 def told(cf, user: str, case, kind: int, node: str = "") -> alert_pb2.Message:
@@ -79,7 +48,7 @@ def told(cf, user: str, case, kind: int, node: str = "") -> alert_pb2.Message:
 
 def test_an_inbox_is_its_owners_and_can_be_marked_read(cf):
     judge = "judge.440101.civil1.1"
-    case = file_case(cf, 501, judge)
+    case = file_case(cf, "reminders", 501, handler=judge, filed=FILED)
     cf.set_clock(at(date(2026, 3, 7)))    # the complaint copy's warning rung
     message = told(cf, judge, case, K.REMINDER_KIND_WARNING)
     other = "judge.440101.civil1.2"
@@ -104,9 +73,7 @@ def test_an_absent_judges_reminders_go_to_the_deputy(cf, postgres):
     judge, deputy = "judge.440101.civil2.2", "judge.440101.civil2.1"
     engine = create_engine(cf.database_url)
     try:
-        with UnitOfWork(sessions=sessionmaker(engine, expire_on_commit=False, autobegin=False), producer="gateway",
-                        clock=SystemClock(), outbox=GATEWAY_MESSAGING.outbox,
-                        handled=GATEWAY_MESSAGING.handled) as uow:
+        with uow_factory(engine, producer="gateway", messaging=GATEWAY_MESSAGING, clock=SystemClock())() as uow:
             org.upsert_user(uow, org.UserSpec(username=judge, display_name="休假法官", role=org.role_from_name("judge"),
                                               court_id="440101", department="courts/440101/departments/440101-civil2",
                                               mobile="13900000002", absent=True, deputy=deputy))
@@ -117,7 +84,7 @@ def test_an_absent_judges_reminders_go_to_the_deputy(cf, postgres):
                    what="the absence in the alert service's directory")
     finally:
         engine.dispose()
-    case = file_case(cf, 502, judge)
+    case = file_case(cf, "reminders", 502, handler=judge, filed=FILED)
     cf.set_clock(at(date(2026, 8, 19)))   # the trial limit's 15-day rung
     reminder = told(cf, deputy, case, K.REMINDER_KIND_WARNING, "trial_time_limit")
     assert "休假法官承办的" in reminder.body      # the deputy reads whose case it is
@@ -126,7 +93,7 @@ def test_an_absent_judges_reminders_go_to_the_deputy(cf, postgres):
 
 def test_approvers_hear_of_applications_and_applicants_of_the_decision(cf):
     judge = "judge.440101.civil1.2"
-    case = file_case(cf, 503, judge)
+    case = file_case(cf, "reminders", 503, handler=judge, filed=FILED)
     node = f"{case.name}/nodes/trial_time_limit"
     app = cf.nodes.CreateApplication(ns.CreateApplicationRequest(
         parent=node, request_id="reminders-ext", application=node_pb2.Application(
@@ -143,7 +110,7 @@ def test_approvers_hear_of_applications_and_applicants_of_the_decision(cf):
 
 def test_an_overdue_limit_locks_and_climbs_the_ladder(cf):
     judge = "judge.440101.civil1.1"
-    case = file_case(cf, 504, judge)
+    case = file_case(cf, "reminders", 504, handler=judge, filed=FILED)
     trial = "trial_time_limit"
     cf.set_clock(at(date(2026, 9, 3)))    # the first day overdue
     for user in (judge, HEAD, "trial_management.440101"):
@@ -168,7 +135,7 @@ def test_an_overdue_limit_locks_and_climbs_the_ladder(cf):
 def test_a_live_stream_pushes_new_reminders_to_their_reader_only(cf):
     judge = "judge.440101.civil2.1"
     cf.set_clock(at(date(2026, 12, 2)))   # (where the ladder test left it)
-    case = file_case(cf, 505, judge, filed=date(2026, 12, 1))   # the complaint copy's rung: 5 December
+    case = file_case(cf, "reminders", 505, handler=judge, filed=date(2026, 12, 1))   # the complaint copy's rung: 5 December
     with pytest.raises(grpc.RpcError) as denied:
         next(cf.alerts.StreamMessages(als.StreamMessagesRequest(parent=f"users/{judge}"),
                                       metadata=cf.md("judge.440101.civil1.1"), timeout=10))

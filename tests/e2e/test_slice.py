@@ -4,56 +4,32 @@ deadlines; the shared clock moves past the warning point and the deadline; the j
 the SMS log, the statistics and the audit log show what a user would see."""
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
 
 import grpc
 import pytest
 
 from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
-from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as aus
+from courtflow.audit.v1 import audit_pb2
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
-from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
+from courtflow.node.v1 import node_pb2
 from courtflow.stats.v1 import stats_service_pb2 as ss
 
-from conftest import new_database
 from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
 from support import (AUDITOR, COURT, COURT_SYSTEM, DEPARTMENT, DIVISION_HEAD, JUDGE, OTHER_JUDGE, PRESIDENT,
-                     eventually, start_system)
+                     eventually)
+
+from .conftest import at, audit_records, messages, nodes_of, refused, seed, sms_lines
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)  # Monday
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("slice")
-    running = start_system(database_url=new_database(postgres, "slice"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("slice"), start_clock=START)
-    yield running
-    running.system.stop()
-
-
-def seed(n: int, *, filed: date, handler: str = JUDGE) -> CaseSeed:
-    return CaseSeed(request_id=f"slice-{n}", court_id=COURT, department_id="440101-civil1",
-                    case_number=f"（{filed.year}）示0101民初{n}号", case_type="civil",
-                    procedure="first_instance_ordinary", cause="民间借贷纠纷", parties=("原告 张三", "被告 李四"),
-                    handler=handler, filing_date=filed, custody=False)
-
-
-def at(d: date, hour: int = 9) -> datetime:
-    return datetime.combine(d, dtime(hour), tzinfo=LEGAL_TZ)
-
-
-def nodes_of(cf, case_name: str, user: str = JUDGE) -> dict[str, node_pb2.Node]:
-    return {n.node_type: n for n in cf.nodes.ListNodes(ns.ListNodesRequest(parent=case_name), metadata=cf.md(user)).nodes}
-
-
-def inbox(cf, user: str = JUDGE) -> als.ListMessagesResponse:
-    return cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000), metadata=cf.md(user))
+def cf(start_system):
+    return start_system("slice", clock=START)
 
 
 def stats_cell(cf, stage: int):
@@ -62,14 +38,9 @@ def stats_cell(cf, stage: int):
     return next((r for r in rows if r.department == DEPARTMENT and r.stage == stage), None)
 
 
-def sms_lines(cf) -> list[dict]:
-    path = cf.system.sms_log
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 def test_case_to_reminder_through_every_service(cf):
     cf.set_clock(START)
-    reply = cf.cases.CreateCase(create_request(seed(1, filed=date(2026, 3, 2))), metadata=cf.md(COURT_SYSTEM))
+    reply = cf.cases.CreateCase(create_request(seed("slice", 1, filed=date(2026, 3, 2))), metadata=cf.md(COURT_SYSTEM))
     case = reply.case
     assert case.name.startswith(f"courts/{COURT}/cases/")
 
@@ -85,7 +56,7 @@ def test_case_to_reminder_through_every_service(cf):
 
     # Past the warning point (two days before the due date): a warning, once.
     cf.set_clock(at(date(2026, 3, 7)))
-    warned = eventually(lambda: [m for m in inbox(cf).messages if m.node == serve.name], what="warning message")
+    warned = eventually(lambda: [m for m in messages(cf) if m.node == serve.name], what="warning message")
     assert len(warned) == 1 and warned[0].kind == alert_pb2.REMINDER_KIND_WARNING
     assert warned[0].case == case.name and case.case_number in warned[0].body and "2026年03月09日" in warned[0].body
     assert nodes_of(cf, case.name)["serve_complaint_copy"].state == node_pb2.NODE_STATE_WARNING
@@ -97,7 +68,7 @@ def test_case_to_reminder_through_every_service(cf):
 
     # Past the deadline: overdue, counted as overdue and no longer as warning.
     cf.set_clock(at(date(2026, 3, 10)))
-    overdue = eventually(lambda: [m for m in inbox(cf).messages if m.node == serve.name
+    overdue = eventually(lambda: [m for m in messages(cf) if m.node == serve.name
                                   and m.kind == alert_pb2.REMINDER_KIND_OVERDUE], what="overdue message")
     assert "超期1天" in overdue[0].body
     eventually(lambda: (c := stats_cell(cf, node_pb2.STAGE_PRE_TRIAL)) and c.overdue_count == 1
@@ -109,21 +80,20 @@ def test_case_to_reminder_through_every_service(cf):
     eventually(lambda: nodes_of(cf, case.name)["trial_time_limit"].state == node_pb2.NODE_STATE_WARNING,
                what="trial limit warning")
     cf.set_clock(at(date(2026, 9, 3)))
-    eventually(lambda: [m for m in inbox(cf).messages if m.node == trial.name
+    eventually(lambda: [m for m in messages(cf) if m.node == trial.name
                         and m.kind == alert_pb2.REMINDER_KIND_OVERDUE], what="trial limit overdue message")
     # The complaint copy, still not served, is 178 days overdue by now: past the ladder's 91st day
     # it is escalated once (the 31-day rung is superseded), and the judge is told so.
-    escalated = eventually(lambda: [m for m in inbox(cf).messages if m.node == serve.name
+    escalated = eventually(lambda: [m for m in messages(cf) if m.node == serve.name
                                     and m.kind == alert_pb2.REMINDER_KIND_ESCALATION], what="escalation message")
     assert len(escalated) == 1 and "已报院长及上级法院" in escalated[0].body, escalated
     # Every (node, rung) reached the inbox exactly once: 3 + 2 rungs fired, one message each.
-    mine = [m for m in inbox(cf).messages if m.case == case.name]
+    mine = [m for m in messages(cf) if m.case == case.name]
     assert len(mine) == 5 and len({(m.node, m.kind, m.title) for m in mine}) == 5
 
     # The registration is in the audit log, with who did it and the result.
     def audited():
-        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(
-            filter=f'resource = "{case.name}"'), metadata=cf.md(AUDITOR)).audit_records
+        records = audit_records(cf, f'resource = "{case.name}"')
         return [r for r in records if r.operation.action.endswith("CaseService/CreateCase")]
     record = eventually(audited, what="audit record")[0]
     assert record.operation.actor == f"users/{COURT_SYSTEM}"
@@ -132,7 +102,7 @@ def test_case_to_reminder_through_every_service(cf):
 
 
 def test_replayed_request_returns_the_same_case(cf):
-    req = create_request(seed(2, filed=cf.today()))
+    req = create_request(seed("slice", 2, filed=cf.today()))
     first = cf.cases.CreateCase(req, metadata=cf.md(COURT_SYSTEM)).case
     again = cf.cases.CreateCase(req, metadata=cf.md(COURT_SYSTEM)).case
     assert again.name == first.name
@@ -140,7 +110,7 @@ def test_replayed_request_returns_the_same_case(cf):
                                 metadata=cf.md(PRESIDENT)).cases
     assert [c.name for c in listed] == [first.name]
     # The same request id with another body is refused, not answered with the first case (AIP-155).
-    other = create_request(seed(2, filed=cf.today()))
+    other = create_request(seed("slice", 2, filed=cf.today()))
     other.case.cause = "买卖合同纠纷"
     with pytest.raises(grpc.RpcError) as reused:
         cf.cases.CreateCase(other, metadata=cf.md(COURT_SYSTEM))
@@ -162,7 +132,7 @@ def test_replayed_request_returns_the_same_case(cf):
     (lambda r: setattr(r.case.filing_date, "year", 2099), "case.filing_date"),
 ])
 def test_bad_registration_names_the_field_and_stores_nothing(cf, mutate, field):
-    req = create_request(seed(900 + len(field), filed=cf.today()))
+    req = create_request(seed("slice", 900 + len(field), filed=cf.today()))
     req.request_id = f"bad-{field}-{id(mutate)}"
     mutate(req)
     with pytest.raises(grpc.RpcError) as caught:
@@ -179,7 +149,7 @@ def test_bad_registration_names_the_field_and_stores_nothing(cf, mutate, field):
 
 
 def test_each_user_sees_only_what_their_scope_allows(cf):
-    case = cf.cases.CreateCase(create_request(seed(3, filed=cf.today())), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("slice", 3, filed=cf.today())), metadata=cf.md(COURT_SYSTEM)).case
     eventually(lambda: nodes_of(cf, case.name), what="nodes")
     assert nodes_of(cf, case.name, OTHER_JUDGE) == {}
     assert len(nodes_of(cf, case.name, DIVISION_HEAD)) == 2
@@ -187,10 +157,10 @@ def test_each_user_sees_only_what_their_scope_allows(cf):
         cf.alerts.ListMessages(als.ListMessagesRequest(parent=f"users/{JUDGE}"), metadata=cf.md(OTHER_JUDGE))
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as caught:
-        cf.cases.CreateCase(create_request(seed(4, filed=cf.today())), metadata=cf.md(JUDGE))
+        cf.cases.CreateCase(create_request(seed("slice", 4, filed=cf.today())), metadata=cf.md(JUDGE))
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as caught:
-        cf.cases.CreateCase(create_request(seed(5, filed=cf.today())), metadata=[("authorization", "Bearer nope")])
+        cf.cases.CreateCase(create_request(seed("slice", 5, filed=cf.today())), metadata=[("authorization", "Bearer nope")])
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
@@ -198,7 +168,7 @@ def test_case_event_completes_its_node_and_stops_its_reminders(cf):
     today = cf.today()
     before = stats_cell(cf, node_pb2.STAGE_PRE_TRIAL)
     open_before = before.open_count if before else 0
-    case = cf.cases.CreateCase(create_request(seed(6, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("slice", 6, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
     eventually(lambda: len(nodes_of(cf, case.name)) == 2, what="nodes opened")
     eventually(lambda: stats_cell(cf, node_pb2.STAGE_PRE_TRIAL).open_count == open_before + 1, what="counted open")
 
@@ -222,12 +192,12 @@ def test_case_event_completes_its_node_and_stops_its_reminders(cf):
     eventually(lambda: stats_cell(cf, node_pb2.STAGE_PRE_TRIAL).open_count == open_before, what="no longer open")
     # Its due date passes: no reminder for a node that is done. A case filed the same day whose
     # complaint was not served is the positive signal that the sweep got past that date.
-    sentinel = cf.cases.CreateCase(create_request(seed(61, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    sentinel = cf.cases.CreateCase(create_request(seed("slice", 61, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
     eventually(lambda: len(nodes_of(cf, sentinel.name)) == 2, what="the sentinel's nodes opened")
-    cf.set_clock(datetime.combine(today + timedelta(days=12), dtime(9), tzinfo=LEGAL_TZ))
-    eventually(lambda: [m for m in inbox(cf).messages if m.node == f"{sentinel.name}/nodes/serve_complaint_copy"
+    cf.set_clock(at(today + timedelta(days=12)))
+    eventually(lambda: [m for m in messages(cf) if m.node == f"{sentinel.name}/nodes/serve_complaint_copy"
                         and m.kind == alert_pb2.REMINDER_KIND_OVERDUE], what="the sentinel's overdue reminder")
-    assert not [m for m in inbox(cf).messages if m.node == f"{case.name}/nodes/serve_complaint_copy"]
+    assert not [m for m in messages(cf) if m.node == f"{case.name}/nodes/serve_complaint_copy"]
     assert nodes_of(cf, case.name)["serve_complaint_copy"].state == node_pb2.NODE_STATE_COMPLETED
 
 
@@ -239,7 +209,7 @@ def test_case_event_completes_its_node_and_stops_its_reminders(cf):
 ])
 def test_bad_case_event_names_the_field(cf, mutate, field):
     today = cf.today()
-    case = cf.cases.CreateCase(create_request(seed(7, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("slice", 7, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
     req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"bad-event-{field}-{id(mutate)}",
                                     case_event=case_pb2.CaseEvent(event_type=case_pb2.CASE_EVENT_TYPE_DOCUMENT_SERVED,
                                                                   document="complaint_copy"))
@@ -257,7 +227,7 @@ def test_bad_case_event_names_the_field(cf, mutate, field):
 
 def test_pronouncement_ends_the_trial_limit_and_opens_judgment_service(cf):
     today = cf.today()
-    case = cf.cases.CreateCase(create_request(seed(8, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("slice", 8, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
     eventually(lambda: len(nodes_of(cf, case.name)) == 2, what="nodes opened by filing")
     pronounced = cs.RecordCaseEventRequest(parent=case.name, request_id="pronounced-8", case_event=case_pb2.CaseEvent(
         event_type=case_pb2.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, detail="当庭宣判"))
@@ -277,8 +247,8 @@ def test_pronouncement_ends_the_trial_limit_and_opens_judgment_service(cf):
 
 def test_a_request_id_belongs_to_one_case_event(cf):
     today = cf.today()
-    first = cf.cases.CreateCase(create_request(seed(9, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
-    other = cf.cases.CreateCase(create_request(seed(10, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    first = cf.cases.CreateCase(create_request(seed("slice", 9, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    other = cf.cases.CreateCase(create_request(seed("slice", 10, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
     req = cs.RecordCaseEventRequest(parent=first.name, request_id="heard-9", case_event=case_pb2.CaseEvent(
         event_type=case_pb2.CASE_EVENT_TYPE_HEARING_HELD))
     req.case_event.occur_date.year, req.case_event.occur_date.month, req.case_event.occur_date.day = (
@@ -296,7 +266,7 @@ def test_a_case_follows_its_life_and_its_trial_ends_when_it_is_closed(cf):
     can no longer be scheduled, while what follows closing is accepted (issue 18, item 0: the
     case read FILED for ever)."""
     today = cf.today()
-    case = cf.cases.CreateCase(create_request(seed(11, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("slice", 11, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
 
     def record(event: str, n: int, document: str = "", hearing: date | None = None) -> None:
         req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"life-11-{n}", case_event=case_pb2.CaseEvent(
@@ -338,7 +308,7 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
 
     cf.set_clock(at(date(2026, 3, 9)))   # Monday
     new_judge, other_division = "judge.440101.civil1.2", "courts/440101/departments/440101-civil2"
-    case = cf.cases.CreateCase(create_request(seed(12, filed=cf.today())), metadata=cf.md(COURT_SYSTEM)).case
+    case = cf.cases.CreateCase(create_request(seed("slice", 12, filed=cf.today())), metadata=cf.md(COURT_SYSTEM)).case
     eventually(lambda: len(nodes_of(cf, case.name)) == 2, what="nodes opened by filing")
     serve = f"{case.name}/nodes/serve_complaint_copy"
 
@@ -346,11 +316,6 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
         return cf.cases.UpdateCase(cs.UpdateCaseRequest(
             case=case_pb2.Case(name=case.name, etag=etag, **fields), update_mask=FieldMask(paths=list(fields)),
             reason=reason, request_id=request_id), metadata=cf.md(COURT_SYSTEM)).case
-
-    def refused(call) -> grpc.RpcError:
-        with pytest.raises(grpc.RpcError) as caught:
-            call()
-        return caught.value
 
     stale = refused(lambda: update("move-12-stale", etag="0" * 20, handler=f"users/{new_judge}"))
     assert stale.code() == grpc.StatusCode.ABORTED and details_of(stale)[0] == "ETAG_MISMATCH"
@@ -365,7 +330,7 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
                what="the nodes with the new judge")
     assert set(nodes_of(cf, case.name, new_judge)) == {"serve_complaint_copy", "trial_time_limit"}
     # The new judge is told once, with the two nodes received; the old judge is told nothing.
-    told = eventually(lambda: [m for m in inbox(cf, new_judge).messages if m.case == case.name
+    told = eventually(lambda: [m for m in messages(cf, new_judge) if m.case == case.name
                                and m.kind == alert_pb2.REMINDER_KIND_CASE_ASSIGNED], what="the new judge told")
     assert len(told) == 1 and "转由您承办" in told[0].body and "随案转交未完成节点2个" in told[0].body, told
     assert "审理期限" in told[0].body
@@ -376,8 +341,8 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
     # The next rung's reminder (due Sat 03-14 → Mon 03-16; 2 days before: 03-14) reaches the new
     # judge, not the old.
     cf.set_clock(at(date(2026, 3, 14)))
-    eventually(lambda: [m for m in inbox(cf, new_judge).messages if m.node == serve], what="the new judge reminded")
-    assert [m for m in inbox(cf, JUDGE).messages if m.node == serve or m.case == case.name] == []
+    eventually(lambda: [m for m in messages(cf, new_judge) if m.node == serve], what="the new judge reminded")
+    assert [m for m in messages(cf, JUDGE) if m.node == serve or m.case == case.name] == []
 
     # A transfer to another division moves the case's open nodes in the counters.
     def open_in(department: str) -> int:
@@ -393,8 +358,7 @@ def test_a_reassigned_case_takes_its_nodes_reminders_scope_and_counts_with_it(cf
 
     # The audit log says what changed, from what to what, and why.
     def audited():
-        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(filter=f'resource = "{case.name}"'),
-                                            metadata=cf.md(AUDITOR)).audit_records
+        records = audit_records(cf, f'resource = "{case.name}"')
         return [r.operation.detail for r in records if r.operation.action.endswith("CaseService/UpdateCase")]
     details = eventually(lambda: len(audited()) == 2 and audited(), what="both changes audited")
     assert f"承办人：users/{JUDGE} → users/{new_judge}；原因：工作调整；生效日期：2026-03-09" in details
@@ -406,7 +370,7 @@ def test_a_case_team_is_of_its_court_and_department(cf):
     checked like the handler at registration and on change, and audited when changed."""
     from google.protobuf.field_mask_pb2 import FieldMask
 
-    request = create_request(seed(13, filed=cf.today()))
+    request = create_request(seed("slice", 13, filed=cf.today()))
     for bad, field in ((dict(assistant="users/clerk.440101.civil1.1"), "case.assistant"),
                        (dict(clerk="users/clerk.440101.civil2.1"), "case.clerk"),
                        (dict(panel=[f"users/{AUDITOR}"]), "case.panel[0]"),
@@ -433,7 +397,6 @@ def test_a_case_team_is_of_its_court_and_department(cf):
     assert changed.clerk == "users/clerk.440101.civil1.2" and list(changed.panel) == list(case.panel)
 
     def audited():
-        records = cf.audit.ListAuditRecords(aus.ListAuditRecordsRequest(filter=f'resource = "{case.name}"'),
-                                            metadata=cf.md(AUDITOR)).audit_records
+        records = audit_records(cf, f'resource = "{case.name}"')
         return [r.operation.detail for r in records if r.operation.action.endswith("CaseService/UpdateCase")]
     assert "书记员：users/clerk.440101.civil1.1 → users/clerk.440101.civil1.2" in eventually(audited, what="audited")[0]

@@ -17,25 +17,24 @@ post-judgment events: an overdue limit with the lock action would lock the case,
 accepts no events (S11)."""
 from __future__ import annotations
 
-import time
-import uuid
-from datetime import date, datetime, time as dtime
+import itertools
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import grpc
 import pytest
 from google.type import date_pb2
 
-from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
+from courtflow.alert.v1 import alert_pb2
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 
-from conftest import new_database
 from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import COURT_SYSTEM, eventually, start_system
+from support import COURT_SYSTEM, eventually
+
+from .conftest import at, file_case, messages, nodes_of, record, seed, ymd
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -56,77 +55,38 @@ S9_DELIVERY = {"criminal_delivery_for_execution", "criminal_execution_receipt"}
 S10_TRANSFER = {"criminal_property_transfer_for_execution", "transfer_for_execution",
                 "execution_filing_after_transfer"}
 
-TYPE_WORDS = {("civil", "first_instance_ordinary"): "民初", ("civil", "second_instance"): "民终",
-              ("criminal", "first_instance_ordinary"): "刑初", ("administrative", "first_instance_ordinary"): "行初"}
-CAUSES = {"civil": ("民间借贷纠纷", ("原告 张三", "被告 李四")),
-          "criminal": ("盗窃罪", ("被告 王五",)),
-          "administrative": ("行政处罚", ("原告 赵六", "被告 示范市云岫区市场监督管理局"))}
+# The sentinels of settle(cf): cases of their own judge, numbered apart from the tests' cases.
+SENTINEL_JUDGE = "judge.440101.civil2.2"
+SENTINELS = itertools.count(90001)
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    nats_url, _ = nats_servers.new("supervisions")
-    running = start_system(database_url=new_database(postgres, "supervisions"), nats_url=nats_url,
-                           work=tmp_path_factory.mktemp("supervisions"), start_clock=START,
-                           extra_env={"NODE_CATALOG": str(SHIPPED_CATALOG)})
-    yield running
-    running.system.stop()
+def cf(start_system):
+    return start_system("supervisions", clock=START, catalog=SHIPPED_CATALOG)
 
 
 # ── driving the system: only the court system's API and the clock ─────────────────────────────
-
-def at(d: date, hour: int = 9) -> datetime:
-    return datetime.combine(d, dtime(hour), tzinfo=LEGAL_TZ)
-
-
-def file_case(cf, n: int, *, case_type: str, handler: str, filed: date,
-              procedure: str = "first_instance_ordinary", custody: bool = False) -> case_pb2.Case:
-    """Register a case as the court system; court and department are the handler's
-    (judge.<court>.<department>.<k>)."""
-    _, court, department, _ = handler.split(".")
-    cause, parties = CAUSES[case_type]
-    seed = CaseSeed(request_id=f"supervision-{n}", court_id=court, department_id=f"{court}-{department}",
-                    case_number=f"（{filed.year}）示{court[2:]}{TYPE_WORDS[case_type, procedure]}{n}号",
-                    case_type=case_type, procedure=procedure, cause=cause, parties=parties, handler=handler,
-                    filing_date=filed, custody=custody)
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
-    eventually(lambda: nodes_of(cf, case), what=f"{case.case_number}: nodes opened by filing")
-    return case
-
-
-def record(cf, case: case_pb2.Case, event: str, on: date, document: str = "") -> None:
-    """Push one case event (事件日期 `on`) as the court system."""
-    req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"sv-{uuid.uuid4().hex}",
-                                    case_event=case_pb2.CaseEvent(
-                                        event_type=case_pb2.CaseEventType.Value(f"CASE_EVENT_TYPE_{event}"),
-                                        document=document))
-    req.case_event.occur_date.year, req.case_event.occur_date.month, req.case_event.occur_date.day = (
-        on.year, on.month, on.day)
-    cf.cases.RecordCaseEvent(req, metadata=cf.md(COURT_SYSTEM))
-
+# Cases are registered with file_case(cf, "supervision", n, ...) and their events pushed with
+# record(cf, case, event, on[, document]) (tests/e2e/conftest.py).
 
 def pronounce(cf, case: case_pb2.Case, on: date) -> None:
     """宣判: ends the trial time limit and starts the service of the judgment."""
     record(cf, case, "JUDGMENT_PRONOUNCED", on)
 
     def done():
-        nodes = nodes_of(cf, case)
+        nodes = nodes_of(cf, case, COURT_SYSTEM)
         return any(code.startswith("serve_judgment") for code in nodes) and all(
             n.state == COMPLETED for code, n in nodes.items() if code.startswith("trial_time_limit"))
     eventually(done, what=f"{case.case_number}: trial limit ended by the pronouncement")
 
 
 # ── what users see ────────────────────────────────────────────────────────────────────────────
-
-def nodes_of(cf, case: case_pb2.Case) -> dict[str, node_pb2.Node]:
-    """The case's nodes as the court system reads them out (node status for portals)."""
-    reply = cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name, page_size=1000), metadata=cf.md(COURT_SYSTEM))
-    return {n.node_type: n for n in reply.nodes}
-
+# A case's nodes are read as the court system reads them out (node status for portals):
+# nodes_of(cf, case, COURT_SYSTEM).
 
 def wait_node(cf, case: case_pb2.Case, code: str, state: int | None = None) -> node_pb2.Node:
     def check():
-        node = nodes_of(cf, case).get(code)
+        node = nodes_of(cf, case, COURT_SYSTEM).get(code)
         return node if node is not None and (state is None or node.state == state) else None
     return eventually(check, what=f"{case.case_number}: {code}"
                                   + (f" in {node_pb2.NodeState.Name(state)}" if state is not None else ""))
@@ -137,21 +97,15 @@ def get_case(cf, case: case_pb2.Case) -> case_pb2.Case:
 
 
 def due(node: node_pb2.Node) -> date:
-    return date(node.due_date.year, node.due_date.month, node.due_date.day)
+    return ymd(node.due_date)
 
 
 def anchor(node: node_pb2.Node) -> date:
-    return date(node.anchor_date.year, node.anchor_date.month, node.anchor_date.day)
-
-
-def inbox(cf, user: str, case: case_pb2.Case) -> list[alert_pb2.Message]:
-    return list(cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000,
-                                                               filter=f'case = "{case.name}"'),
-                                       metadata=cf.md(user)).messages)
+    return ymd(node.anchor_date)
 
 
 def reminders(cf, user: str, case: case_pb2.Case, node: node_pb2.Node, kind: int | None = None):
-    return [m for m in inbox(cf, user, case) if m.node == node.name and (kind is None or m.kind == kind)]
+    return [m for m in messages(cf, user, case=case) if m.node == node.name and (kind is None or m.kind == kind)]
 
 
 def expect_reminder(cf, user: str, case: case_pb2.Case, node: node_pb2.Node, kind: int, *texts: str):
@@ -166,9 +120,17 @@ def expect_reminder(cf, user: str, case: case_pb2.Case, node: node_pb2.Node, kin
     return found[0]
 
 
-def settle() -> None:
-    """Give the sweeper and the alert service time to act on a clock move (nothing is expected)."""
-    time.sleep(2)
+def settle(cf) -> None:
+    """Returns once every timer due by the clock has fired and the alert service has handled what
+    they sent: the positive signal before a check that nothing (more) was sent. A sentinel case is
+    filed two months late, so its service nodes open overdue; the ladder's 31-day rung of each is
+    armed only as its deadline fires, in a sweep that takes every timer then due (in one batch), so
+    the rung fires in a later sweep than any timer due now. The alert service handles node events
+    in order: once the sentinel's escalation is in the inbox, what the earlier sweeps sent is too."""
+    case = file_case(cf, "supervision", next(SENTINELS), case_type="civil", handler=SENTINEL_JUDGE,
+                     filed=cf.today() - timedelta(days=60))
+    eventually(lambda: [m for m in messages(cf, SENTINEL_JUDGE, case=case)
+                        if m.kind == alert_pb2.REMINDER_KIND_ESCALATION], what="the sentinel's escalation")
 
 
 def opened(nodes: dict[str, node_pb2.Node], family: set[str]) -> set[str]:
@@ -180,7 +142,7 @@ def opened(nodes: dict[str, node_pb2.Node], family: set[str]) -> set[str]:
 def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
     cf.set_clock(at(date(2026, 4, 28)))  # Tuesday
     judge = "judge.440101.civil1.1"
-    case = file_case(cf, 2001, case_type="civil", handler=judge, filed=date(2026, 1, 5))
+    case = file_case(cf, "supervision", 2001, case_type="civil", handler=judge, filed=date(2026, 1, 5))
     pronounce(cf, case, date(2026, 4, 15))
     record(cf, case, "DOCUMENT_SERVED", date(2026, 4, 20), "judgment")
     # S8 runs meanwhile: 20 Apr + 20 days (15-day appeal period + 5 days to register) = 10 May, a Sunday → 11 May.
@@ -189,7 +151,7 @@ def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
 
     record(cf, case, "APPEALED", date(2026, 4, 28))
     copy = wait_node(cf, case, "serve_appeal_copy_civil")
-    nodes = nodes_of(cf, case)
+    nodes = nodes_of(cf, case, COURT_SYSTEM)
     fee = nodes["appeal_fee_payment"]
     # Only the civil appeal nodes: no criminal forwarding, no administrative copy, and no file transfer
     # before the appeal copy is served or an answer comes in.
@@ -221,8 +183,8 @@ def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
     cf.set_clock(at(date(2026, 5, 7)))
     fee = wait_node(cf, case, "appeal_fee_payment", OVERDUE)
     expect_reminder(cf, judge, case, fee, OVERDUE_KIND, "超期1天")
-    settle()
-    assert nodes_of(cf, case)["serve_appeal_copy_civil"].state == COMPLETED
+    settle(cf)
+    assert nodes_of(cf, case, COURT_SYSTEM)["serve_appeal_copy_civil"].state == COMPLETED
     assert [m.kind for m in reminders(cf, judge, case, copy)] == [WARN_KIND]
 
     record(cf, case, "APPEAL_FEE_PAID", date(2026, 5, 7))
@@ -246,8 +208,8 @@ def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
         wait_node(cf, case, code, COMPLETED)
     # Past every due date (12 and 25 May): no further reminder for what was done.
     cf.set_clock(at(date(2026, 5, 26)))
-    settle()
-    nodes = nodes_of(cf, case)
+    settle(cf)
+    nodes = nodes_of(cf, case, COURT_SYSTEM)
     for node, kinds in ((transfer, [WARN_KIND]), (answer_copy, [WARN_KIND]), (after_period, [])):
         assert nodes[node.node_type].state == COMPLETED
         assert [m.kind for m in reminders(cf, judge, case, node)] == kinds, node.node_type
@@ -256,12 +218,12 @@ def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
 def test_s2_administrative_appeal_copy_and_transfer_after_the_answer_period(cf):
     cf.set_clock(at(date(2026, 6, 1)))  # Monday
     judge = "judge.440101.administrative.1"
-    case = file_case(cf, 2002, case_type="administrative", handler=judge, filed=date(2026, 2, 2))
+    case = file_case(cf, "supervision", 2002, case_type="administrative", handler=judge, filed=date(2026, 2, 2))
     pronounce(cf, case, date(2026, 5, 15))
     record(cf, case, "DOCUMENT_SERVED", date(2026, 5, 20), "judgment")
     record(cf, case, "APPEALED", date(2026, 6, 1))
     copy = wait_node(cf, case, "serve_appeal_copy_administrative")
-    nodes = nodes_of(cf, case)
+    nodes = nodes_of(cf, case, COURT_SYSTEM)
     assert opened(nodes, S2_APPEAL_TRANSFER) == {"serve_appeal_copy_administrative", "appeal_fee_payment"}
     # Administrative appeal copy within 5 days: 1 Jun + 5 = Sat 6 Jun → Mon 8 Jun.
     assert due(copy) == date(2026, 6, 8) and copy.responsible == f"users/{judge}"
@@ -283,7 +245,7 @@ def test_s2_administrative_appeal_copy_and_transfer_after_the_answer_period(cf):
     wait_node(cf, case, "serve_appeal_copy_administrative", COMPLETED)
     transfer = wait_node(cf, case, "appeal_file_transfer_after_answer_period")
     assert due(transfer) == date(2026, 6, 29)
-    assert opened(nodes_of(cf, case), S2_APPEAL_TRANSFER) == {
+    assert opened(nodes_of(cf, case, COURT_SYSTEM), S2_APPEAL_TRANSFER) == {
         "serve_appeal_copy_administrative", "appeal_fee_payment", "appeal_file_transfer_after_answer_period"}
 
     cf.set_clock(at(date(2026, 6, 24)))  # rung 5 of 29 Jun
@@ -293,22 +255,22 @@ def test_s2_administrative_appeal_copy_and_transfer_after_the_answer_period(cf):
     wait_node(cf, case, "appeal_file_transfer_after_answer_period", COMPLETED)
     # Past rung 2 (27 Jun) and the deadline: nothing more.
     cf.set_clock(at(date(2026, 6, 30)))
-    settle()
+    settle(cf)
     assert [m.kind for m in reminders(cf, judge, case, transfer)] == [WARN_KIND]
-    assert nodes_of(cf, case)["appeal_file_transfer_after_answer_period"].state == COMPLETED
+    assert nodes_of(cf, case, COURT_SYSTEM)["appeal_file_transfer_after_answer_period"].state == COMPLETED
 
 
 def test_s2_criminal_appeal_forwarded_within_three_days(cf):
     cf.set_clock(at(date(2026, 7, 2)))  # Thursday
     judge = "judge.440101.criminal.1"
     # Released on bail (取保候审): not in custody, so a last day on a rest day rolls over.
-    case = file_case(cf, 2003, case_type="criminal", handler=judge, filed=date(2026, 5, 11), custody=False)
+    case = file_case(cf, "supervision", 2003, case_type="criminal", handler=judge, filed=date(2026, 5, 11), custody=False)
     pronounce(cf, case, date(2026, 6, 26))
     record(cf, case, "DOCUMENT_SERVED", date(2026, 6, 29), "judgment")
     wait_node(cf, case, "effective_registration_criminal_judgment")
     record(cf, case, "APPEALED", date(2026, 7, 2))
     forward = wait_node(cf, case, "appeal_transfer_criminal")
-    nodes = nodes_of(cf, case)
+    nodes = nodes_of(cf, case, COURT_SYSTEM)
     copy = nodes["serve_appeal_copy_criminal"]
     # Criminal appeals: forwarded with the file and the copy sent within 3 days; no appeal fee and no
     # civil/administrative nodes.
@@ -328,15 +290,15 @@ def test_s2_criminal_appeal_forwarded_within_three_days(cf):
     record(cf, case, "DOCUMENT_SERVED", date(2026, 7, 6), "appeal_copy")
     wait_node(cf, case, "serve_appeal_copy_criminal", COMPLETED)
     # A served criminal appeal copy starts no civil-style answer period.
-    assert "appeal_file_transfer_after_answer_period" not in nodes_of(cf, case)
+    assert "appeal_file_transfer_after_answer_period" not in nodes_of(cf, case, COURT_SYSTEM)
 
     cf.set_clock(at(date(2026, 7, 7)))
     forward = wait_node(cf, case, "appeal_transfer_criminal", OVERDUE)
     expect_reminder(cf, judge, case, forward, OVERDUE_KIND, "超期1天")
     record(cf, case, "TRANSFERRED", date(2026, 7, 7))
     wait_node(cf, case, "appeal_transfer_criminal", COMPLETED)
-    settle()
-    assert nodes_of(cf, case)["serve_appeal_copy_criminal"].state == COMPLETED
+    settle(cf)
+    assert nodes_of(cf, case, COURT_SYSTEM)["serve_appeal_copy_criminal"].state == COMPLETED
     assert [m.kind for m in reminders(cf, judge, case, copy)] == [WARN_KIND]
 
 
@@ -346,12 +308,12 @@ def test_s3_incomplete_appeal_materials_are_supplemented_and_the_appeal_filed(cf
     cf.set_clock(at(date(2026, 7, 20)))  # Monday
     judge = "judge.440101.criminal.2"
     # Events about the appeal are recorded on the first-instance case (catalogue convention).
-    case = file_case(cf, 3001, case_type="criminal", handler=judge, filed=date(2026, 6, 1), custody=False)
+    case = file_case(cf, "supervision", 3001, case_type="criminal", handler=judge, filed=date(2026, 6, 1), custody=False)
     pronounce(cf, case, date(2026, 7, 3))
     record(cf, case, "APPEAL_MATERIALS_RECEIVED", date(2026, 7, 20))
     check = wait_node(cf, case, "appeal_materials_check")
-    filing = nodes_of(cf, case)["appeal_case_filing"]
-    assert opened(nodes_of(cf, case), S3_APPEAL_FILING) == {"appeal_materials_check", "appeal_case_filing"}
+    filing = nodes_of(cf, case, COURT_SYSTEM)["appeal_case_filing"]
+    assert opened(nodes_of(cf, case, COURT_SYSTEM), S3_APPEAL_FILING) == {"appeal_materials_check", "appeal_case_filing"}
     # Incomplete materials must be notified within 2 days: 20 Jul + 2 = Wed 22 Jul.
     assert due(check) == date(2026, 7, 22) and check.stage == node_pb2.STAGE_FILING
     # The appeal is filed within 5 days of receiving the materials: 20 Jul + 5 = Sat 25 Jul → Mon 27 Jul.
@@ -389,10 +351,10 @@ def test_s3_incomplete_appeal_materials_are_supplemented_and_the_appeal_filed(cf
     record(cf, case, "APPEAL_CASE_FILED", date(2026, 8, 3))  # on the last day
     wait_node(cf, case, "appeal_case_filing_after_supplement", COMPLETED)
     cf.set_clock(at(date(2026, 8, 5)))
-    settle()
+    settle(cf)
     assert [m.kind for m in reminders(cf, judge, case, refiling)] == [WARN_KIND]
     assert reminders(cf, judge, case, filing) == []
-    assert {code: n.state for code, n in nodes_of(cf, case).items() if code in S3_APPEAL_FILING} == {
+    assert {code: n.state for code, n in nodes_of(cf, case, COURT_SYSTEM).items() if code in S3_APPEAL_FILING} == {
         "appeal_materials_check": COMPLETED, "appeal_case_filing": COMPLETED,
         "appeal_materials_supplement": COMPLETED, "appeal_case_filing_after_supplement": COMPLETED}
 
@@ -401,11 +363,11 @@ def test_s3_appeal_filed_on_time_and_second_instance_file_returned(cf):
     cf.set_clock(at(date(2026, 8, 10)))  # Monday
     # Complete materials, filed the same day: both S3 filing nodes close, nothing else opens.
     admin_judge = "judge.440101.administrative.2"
-    first = file_case(cf, 3002, case_type="administrative", handler=admin_judge, filed=date(2026, 3, 2))
+    first = file_case(cf, "supervision", 3002, case_type="administrative", handler=admin_judge, filed=date(2026, 3, 2))
     pronounce(cf, first, date(2026, 7, 15))
     record(cf, first, "APPEAL_MATERIALS_RECEIVED", date(2026, 8, 10))
     check = wait_node(cf, first, "appeal_materials_check")
-    filing = nodes_of(cf, first)["appeal_case_filing"]
+    filing = nodes_of(cf, first, COURT_SYSTEM)["appeal_case_filing"]
     # 10 Aug + 2 = Wed 12 Aug; 10 Aug + 5 = Sat 15 Aug → Mon 17 Aug.
     assert due(check) == date(2026, 8, 12) and due(filing) == date(2026, 8, 17)
     record(cf, first, "APPEAL_CASE_FILED", date(2026, 8, 10))
@@ -415,17 +377,17 @@ def test_s3_appeal_filed_on_time_and_second_instance_file_returned(cf):
     # A second-instance case closes at the intermediate court: the first-instance file goes back within
     # 10 days (court rule): 10 Aug + 10 = Thu 20 Aug.
     appeal_judge = "judge.4401.civil1.1"
-    second = file_case(cf, 3003, case_type="civil", procedure="second_instance", handler=appeal_judge,
+    second = file_case(cf, "supervision", 3003, case_type="civil", procedure="second_instance", handler=appeal_judge,
                        filed=date(2026, 6, 1))
     # A first-instance case that closes returns no file (negative).
     civil_judge = "judge.440101.civil2.1"
-    closed_first = file_case(cf, 3004, case_type="civil", handler=civil_judge, filed=date(2026, 4, 1))
+    closed_first = file_case(cf, "supervision", 3004, case_type="civil", handler=civil_judge, filed=date(2026, 4, 1))
     record(cf, second, "CLOSED", date(2026, 8, 10))
     record(cf, closed_first, "CLOSED", date(2026, 8, 10))
     back = wait_node(cf, second, "case_file_return")
     assert due(back) == date(2026, 8, 20) and back.responsible == f"users/{appeal_judge}"
     wait_node(cf, closed_first, "archive_after_closing")  # the close was handled…
-    assert "case_file_return" not in nodes_of(cf, closed_first)  # …and returns no file
+    assert "case_file_return" not in nodes_of(cf, closed_first, COURT_SYSTEM)  # …and returns no file
 
     cf.set_clock(at(date(2026, 8, 17)))  # rung 3 of 20 Aug
     wait_node(cf, second, "case_file_return", WARNING)
@@ -434,7 +396,7 @@ def test_s3_appeal_filed_on_time_and_second_instance_file_returned(cf):
     wait_node(cf, second, "case_file_return", COMPLETED)
     # Past rung 1 (19 Aug) and the deadline: no further reminder; the filed appeal never had one.
     cf.set_clock(at(date(2026, 8, 21)))
-    settle()
+    settle(cf)
     assert [m.kind for m in reminders(cf, appeal_judge, second, back)] == [WARN_KIND]
     assert reminders(cf, admin_judge, first, check) == [] and reminders(cf, admin_judge, first, filing) == []
 
@@ -442,7 +404,7 @@ def test_s3_appeal_filed_on_time_and_second_instance_file_returned(cf):
 # ── S8 案件生效监督 ─────────────────────────────────────────────────────────────────────────────
 
 def effectiveness_nodes(cf, case) -> dict[str, node_pb2.Node]:
-    return {code: n for code, n in nodes_of(cf, case).items() if code.startswith("effective_registration")}
+    return {code: n for code, n in nodes_of(cf, case, COURT_SYSTEM).items() if code.startswith("effective_registration")}
 
 
 def test_s8_effectiveness_registered_in_time_by_case_type_and_instance(cf):
@@ -450,10 +412,10 @@ def test_s8_effectiveness_registered_in_time_by_case_type_and_instance(cf):
     cf.set_clock(at(served))
     civil_judge, admin_judge = "judge.440101.civil1.2", "judge.440101.administrative.1"
     criminal_judge, appeal_judge = "judge.440101.criminal.1", "judge.4401.civil1.2"
-    civil = file_case(cf, 8001, case_type="civil", handler=civil_judge, filed=date(2026, 5, 6))
-    admin = file_case(cf, 8002, case_type="administrative", handler=admin_judge, filed=date(2026, 5, 6))
-    criminal = file_case(cf, 8003, case_type="criminal", handler=criminal_judge, filed=date(2026, 7, 20))
-    final = file_case(cf, 8004, case_type="civil", procedure="second_instance", handler=appeal_judge,
+    civil = file_case(cf, "supervision", 8001, case_type="civil", handler=civil_judge, filed=date(2026, 5, 6))
+    admin = file_case(cf, "supervision", 8002, case_type="administrative", handler=admin_judge, filed=date(2026, 5, 6))
+    criminal = file_case(cf, "supervision", 8003, case_type="criminal", handler=criminal_judge, filed=date(2026, 7, 20))
+    final = file_case(cf, "supervision", 8004, case_type="civil", procedure="second_instance", handler=appeal_judge,
                       filed=date(2026, 7, 1))
     for case in (civil, admin, criminal, final):
         pronounce(cf, case, date(2026, 9, 8))
@@ -501,7 +463,7 @@ def test_s8_effectiveness_registered_in_time_by_case_type_and_instance(cf):
     expect_reminder(cf, criminal_judge, criminal, k, OVERDUE_KIND, "超期1天")
     record(cf, criminal, "EFFECTIVE", date(2026, 9, 29))
     wait_node(cf, criminal, "effective_registration_criminal_judgment", COMPLETED)
-    settle()
+    settle(cf)
     assert [m.kind for m in reminders(cf, admin_judge, admin, a)] == [WARN_KIND]
 
     cf.set_clock(at(date(2026, 10, 5)))  # rung 3 of 8 Oct
@@ -510,16 +472,16 @@ def test_s8_effectiveness_registered_in_time_by_case_type_and_instance(cf):
     record(cf, civil, "EFFECTIVE", date(2026, 10, 5))
     wait_node(cf, civil, "effective_registration_civil_judgment", COMPLETED)
     cf.set_clock(at(date(2026, 10, 9)))  # past rung 1 (7 Oct) and the deadline
-    settle()
+    settle(cf)
     assert [m.kind for m in reminders(cf, civil_judge, civil, c)] == [WARN_KIND]
-    assert nodes_of(cf, civil)["effective_registration_civil_judgment"].state == COMPLETED
+    assert nodes_of(cf, civil, COURT_SYSTEM)["effective_registration_civil_judgment"].state == COMPLETED
 
 
 def test_in_custody_only_the_custody_term_keeps_its_day(cf):
     """刑事诉讼法「期间」条: while the defendant is held, a custody term ending on a rest day is not
     extended; every other period of the same case rolls as usual (issue 19, item 3)."""
     cf.set_clock(at(date(2026, 9, 28)))  # Monday
-    case = file_case(cf, 9201, case_type="criminal", handler="judge.440101.criminal.2", filed=date(2026, 9, 28),
+    case = file_case(cf, "supervision", 9201, case_type="criminal", handler="judge.440101.criminal.2", filed=date(2026, 9, 28),
                      custody=True)
     # The trial limit is the court-phase custody term: 28 Sep + 2 months = Sat 28 Nov, kept.
     limit = wait_node(cf, case, "trial_time_limit_criminal_first_instance")
@@ -536,17 +498,17 @@ def test_a_defendant_detained_later_makes_the_custody_term_keep_its_day(cf):
     from google.protobuf.field_mask_pb2 import FieldMask
 
     cf.set_clock(at(date(2026, 9, 28)))
-    case = file_case(cf, 9203, case_type="criminal", handler="judge.440101.criminal.2", filed=date(2026, 9, 28))
+    case = file_case(cf, "supervision", 9203, case_type="criminal", handler="judge.440101.criminal.2", filed=date(2026, 9, 28))
     limit = wait_node(cf, case, "trial_time_limit_criminal_first_instance")
     assert due(limit) == date(2026, 11, 30)   # at liberty: Sat 11-28 rolls to Monday
     notify = wait_node(cf, case, "notify_defense_rights")
     cf.cases.UpdateCase(cs.UpdateCaseRequest(
         case=case_pb2.Case(name=case.name, custody=True), update_mask=FieldMask(paths=["custody"]),
         reason=case_pb2.CASE_CHANGE_REASON_CUSTODY, request_id="custody-9203"), metadata=cf.md(COURT_SYSTEM))
-    held = eventually(lambda: (n := nodes_of(cf, case)["trial_time_limit_criminal_first_instance"]) and
+    held = eventually(lambda: (n := nodes_of(cf, case, COURT_SYSTEM)["trial_time_limit_criminal_first_instance"]) and
                       due(n) == date(2026, 11, 28) and n, what="the custody term re-derived")
     assert "羁押期间不因节假日顺延（刑事诉讼法）" in held.explanation and any("羁押状态变更" in x for x in held.explanation)
-    assert due(nodes_of(cf, case)["notify_defense_rights"]) == due(notify)   # not a custody term: as it was
+    assert due(nodes_of(cf, case, COURT_SYSTEM)["notify_defense_rights"]) == due(notify)   # not a custody term: as it was
 
 
 def test_the_handler_checks_a_hearing_date_on_a_case_with_nodes_of_others(cf):
@@ -555,8 +517,8 @@ def test_the_handler_checks_a_hearing_date_on_a_case_with_nodes_of_others(cf):
     item 4: it was refused when the first node read was not theirs)."""
     cf.set_clock(at(date(2026, 9, 28)))
     judge = "judge.440101.civil1.2"
-    case = file_case(cf, 9202, case_type="civil", handler=judge, filed=date(2026, 9, 28))
-    owners = {n.responsible for n in nodes_of(cf, case).values()}
+    case = file_case(cf, "supervision", 9202, case_type="civil", handler=judge, filed=date(2026, 9, 28))
+    owners = {n.responsible for n in nodes_of(cf, case, COURT_SYSTEM).values()}
     assert f"users/{judge}" in owners and len(owners) > 1, owners
     # Answered (it raised PERMISSION_DENIED 无权操作该案件 before), and as for the court system.
     mine = cf.nodes.ValidateHearing(ns.ValidateHearingRequest(
@@ -573,9 +535,9 @@ def test_s9_criminal_judgment_delivered_for_execution_within_ten_days(cf):
     custody_judge, bail_judge, civil_judge = "judge.440101.criminal.2", "judge.440101.criminal.1", "judge.440101.civil2.2"
     # A prison sentence, defendant in custody; a suspended sentence (缓刑), defendant at liberty;
     # and a civil case, which is never delivered for execution.
-    prison = file_case(cf, 9001, case_type="criminal", handler=custody_judge, filed=date(2026, 8, 20), custody=True)
-    probation = file_case(cf, 9002, case_type="criminal", handler=bail_judge, filed=date(2026, 8, 20))
-    civil = file_case(cf, 9003, case_type="civil", handler=civil_judge, filed=date(2026, 7, 1))
+    prison = file_case(cf, "supervision", 9001, case_type="criminal", handler=custody_judge, filed=date(2026, 8, 20), custody=True)
+    probation = file_case(cf, "supervision", 9002, case_type="criminal", handler=bail_judge, filed=date(2026, 8, 20))
+    civil = file_case(cf, "supervision", 9003, case_type="civil", handler=civil_judge, filed=date(2026, 7, 1))
     for case in (prison, probation, civil):
         pronounce(cf, case, date(2026, 9, 18))
     record(cf, prison, "EFFECTIVE", date(2026, 10, 12))
@@ -590,7 +552,7 @@ def test_s9_criminal_judgment_delivered_for_execution_within_ten_days(cf):
     b = wait_node(cf, probation, "criminal_delivery_for_execution")
     assert due(b) == date(2026, 10, 26) and any("顺延" in line for line in b.explanation)
     wait_node(cf, civil, "judgment_publication_online")  # the civil effectiveness was handled…
-    assert opened(nodes_of(cf, civil), S9_DELIVERY) == set()  # …and opens no delivery node
+    assert opened(nodes_of(cf, civil, COURT_SYSTEM), S9_DELIVERY) == set()  # …and opens no delivery node
 
     cf.set_clock(at(date(2026, 10, 19)))  # rung 3 of 22 Oct
     wait_node(cf, prison, "criminal_delivery_for_execution", WARNING)
@@ -615,8 +577,8 @@ def test_s9_criminal_judgment_delivered_for_execution_within_ten_days(cf):
         record(cf, probation, "DELIVERED_FOR_EXECUTION", date(2026, 10, 27))
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert details_of(refused.value)[0] == "CASE_LOCKED"
-    settle()
-    assert nodes_of(cf, probation)["criminal_delivery_for_execution"].state == OVERDUE
+    settle(cf)
+    assert nodes_of(cf, probation, COURT_SYSTEM)["criminal_delivery_for_execution"].state == OVERDUE
     # The delivered prison sentence: only its one warning, no rung-1 or overdue reminder after delivery,
     # and no lock.
     assert [m.kind for m in reminders(cf, custody_judge, prison, p)] == [WARN_KIND]
@@ -630,9 +592,9 @@ def test_s10_effective_judgments_transferred_for_execution_and_filed(cf):
     fine_judge, no_fine_judge, civil_judge = ("judge.440101.criminal.1", "judge.440101.criminal.2",
                                               "judge.440101.civil1.1")
     # A criminal judgment with a fine and confiscation (涉财产部分), one without, and a civil judgment.
-    fined = file_case(cf, 10001, case_type="criminal", handler=fine_judge, filed=date(2026, 9, 7))
-    unfined = file_case(cf, 10002, case_type="criminal", handler=no_fine_judge, filed=date(2026, 9, 7))
-    civil = file_case(cf, 10003, case_type="civil", handler=civil_judge, filed=date(2026, 6, 1))
+    fined = file_case(cf, "supervision", 10001, case_type="criminal", handler=fine_judge, filed=date(2026, 9, 7))
+    unfined = file_case(cf, "supervision", 10002, case_type="criminal", handler=no_fine_judge, filed=date(2026, 9, 7))
+    civil = file_case(cf, "supervision", 10003, case_type="civil", handler=civil_judge, filed=date(2026, 6, 1))
     for case in (fined, unfined, civil):
         pronounce(cf, case, date(2026, 10, 16))
     record(cf, fined, "EFFECTIVE", date(2026, 11, 2))
@@ -651,12 +613,12 @@ def test_s10_effective_judgments_transferred_for_execution_and_filed(cf):
     # A civil judgment is transferred only once the judge registers that it must be (移送执行):
     # effectiveness alone opens no transfer node.
     wait_node(cf, civil, "judgment_publication_online")
-    assert opened(nodes_of(cf, civil), S10_TRANSFER) == set()
+    assert opened(nodes_of(cf, civil, COURT_SYSTEM), S10_TRANSFER) == set()
     record(cf, civil, "EXECUTION_TRANSFER_REQUIRED", date(2026, 10, 29))
     c = wait_node(cf, civil, "transfer_for_execution")
     # 29 Oct + 7 = Thu 5 Nov.
     assert due(c) == date(2026, 11, 5) and c.responsible == f"users/{civil_judge}"
-    assert opened(nodes_of(cf, civil), S10_TRANSFER) == {"transfer_for_execution"}
+    assert opened(nodes_of(cf, civil, COURT_SYSTEM), S10_TRANSFER) == {"transfer_for_execution"}
 
     # 7 Nov: rung 2 of the criminal transfer (9 Nov); the civil transfer is 2 days over, its rung
     # (3 Nov) superseded by its deadline.
@@ -675,7 +637,7 @@ def test_s10_effective_judgments_transferred_for_execution_and_filed(cf):
     e = wait_node(cf, fined, "execution_filing_after_transfer")
     ce = wait_node(cf, civil, "execution_filing_after_transfer")
     assert due(e) == date(2026, 11, 16) and due(ce) == date(2026, 11, 16) and e.stage == node_pb2.STAGE_EXECUTION
-    assert opened(nodes_of(cf, unfined), S10_TRANSFER) == {"criminal_property_transfer_for_execution"}
+    assert opened(nodes_of(cf, unfined, COURT_SYSTEM), S10_TRANSFER) == {"criminal_property_transfer_for_execution"}
 
     cf.set_clock(at(date(2026, 11, 10)))
     record(cf, fined, "EXECUTION_CASE_FILED", date(2026, 11, 10))
@@ -683,11 +645,11 @@ def test_s10_effective_judgments_transferred_for_execution_and_filed(cf):
     # 17 Nov: the civil execution case was never filed; the criminal one was.
     cf.set_clock(at(date(2026, 11, 17)))
     wait_node(cf, civil, "execution_filing_after_transfer", OVERDUE)
-    settle()
+    settle(cf)
     assert [m.kind for m in reminders(cf, fine_judge, fined, t)] == [WARN_KIND]
-    assert nodes_of(cf, fined)["execution_filing_after_transfer"].state == COMPLETED
+    assert nodes_of(cf, fined, COURT_SYSTEM)["execution_filing_after_transfer"].state == COMPLETED
     assert reminders(cf, fine_judge, fined, e) == []
-    assert reminders(cf, no_fine_judge, unfined, nodes_of(cf, unfined)["criminal_property_transfer_for_execution"]) == []
+    assert reminders(cf, no_fine_judge, unfined, nodes_of(cf, unfined, COURT_SYSTEM)["criminal_property_transfer_for_execution"]) == []
 
 
 # ── S7 提交审委会讨论监督 ──────────────────────────────────────────────────────────────────────
@@ -695,8 +657,8 @@ def test_s10_effective_judgments_transferred_for_execution_and_filed(cf):
 def test_s7_committee_submission_reminded_and_checked_at_closing(cf):
     cf.set_clock(at(date(2026, 11, 30)))  # Monday
     judge = "judge.440101.civil1.2"
-    submitted = file_case(cf, 7001, case_type="civil", handler=judge, filed=date(2026, 11, 2))
-    skipped = file_case(cf, 7002, case_type="civil", handler=judge, filed=date(2026, 11, 2))
+    submitted = file_case(cf, "supervision", 7001, case_type="civil", handler=judge, filed=date(2026, 11, 2))
+    skipped = file_case(cf, "supervision", 7002, case_type="civil", handler=judge, filed=date(2026, 11, 2))
     for case in (submitted, skipped):
         record(cf, case, "COMMITTEE_REFERRAL_DECIDED", date(2026, 11, 30))
     # Submit within 10 days of the decision (court policy): 30 Nov + 10 = Thu 10 Dec.
@@ -717,11 +679,11 @@ def test_s7_committee_submission_reminded_and_checked_at_closing(cf):
     record(cf, submitted, "CLOSED", date(2026, 12, 7))
     pronounce(cf, skipped, date(2026, 12, 7))
     record(cf, skipped, "CLOSED", date(2026, 12, 7))
-    skipped_node = nodes_of(cf, skipped)["committee_submission"]
+    skipped_node = nodes_of(cf, skipped, COURT_SYSTEM)["committee_submission"]
     check = expect_reminder(cf, judge, skipped, skipped_node, alert_pb2.REMINDER_KIND_CLOSING_CHECK,
                             "2026年12月07日结案", "没有办理记录")
     assert "结案检查" in check.title
-    assert nodes_of(cf, skipped)["committee_submission"].state != COMPLETED
+    assert nodes_of(cf, skipped, COURT_SYSTEM)["committee_submission"].state != COMPLETED
     assert reminders(cf, judge, submitted, node, alert_pb2.REMINDER_KIND_CLOSING_CHECK) == []
 
 
@@ -730,12 +692,7 @@ def test_s7_committee_submission_reminded_and_checked_at_closing(cf):
 def test_s1_filing_review_runs_from_receipt_until_the_filing_decision(cf):
     cf.set_clock(at(date(2026, 12, 14)))  # Monday
     judge = "judge.440101.civil2.1"
-    _, court, department, _ = judge.split(".")
-    seed = CaseSeed(request_id="supervision-s1", court_id=court, department_id=f"{court}-{department}",
-                    case_number="（2026）示0101民初1101号", case_type="civil", procedure="first_instance_ordinary",
-                    cause=CAUSES["civil"][0], parties=CAUSES["civil"][1], handler=judge,
-                    filing_date=date(2026, 12, 14), custody=False)
-    request = create_request(seed)
+    request = create_request(seed("supervision", 1101, filed=date(2026, 12, 14), handler=judge))
     request.case.ClearField("filing_date")  # registered at receipt: no filing decision yet
     request.case.receive_date.year, request.case.receive_date.month, request.case.receive_date.day = 2026, 12, 14
     case = cf.cases.CreateCase(request, metadata=cf.md(COURT_SYSTEM)).case
@@ -745,7 +702,7 @@ def test_s1_filing_review_runs_from_receipt_until_the_filing_decision(cf):
     # counted from filing opens before there is a filing.
     review = wait_node(cf, case, "filing_review_civil")
     assert due(review) == date(2026, 12, 21) and anchor(review) == date(2026, 12, 14)
-    assert "trial_time_limit" not in nodes_of(cf, case)
+    assert "trial_time_limit" not in nodes_of(cf, case, COURT_SYSTEM)
     with pytest.raises(grpc.RpcError) as early:
         record(cf, case, "COMPLAINT_RECEIVED", date(2026, 12, 13))
     assert early.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # before receipt
@@ -769,7 +726,7 @@ def test_s1_filing_review_runs_from_receipt_until_the_filing_decision(cf):
 def test_every_hearing_gets_its_own_summons_node(cf):
     cf.set_clock(at(date(2026, 12, 21)))  # Monday
     judge = "judge.440101.civil2.1"
-    case = file_case(cf, 1201, case_type="civil", handler=judge, filed=date(2026, 12, 1))
+    case = file_case(cf, "supervision", 1201, case_type="civil", handler=judge, filed=date(2026, 12, 1))
     for request_id, hearing in (("first", date(2026, 12, 24)), ("second", date(2026, 12, 31))):
         req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"repeat-{request_id}", case_event=case_pb2.CaseEvent(
             event_type=case_pb2.CASE_EVENT_TYPE_HEARING_SCHEDULED))
@@ -802,7 +759,7 @@ def test_s9_overdue_delivery_also_reminds_the_division_head(cf):
     today = date(2026, 11, 23)
     judge = "judge.440101.criminal.1"
     cf.set_clock(at(today))
-    case = file_case(cf, 9101, case_type="criminal", handler=judge, filed=date(2026, 10, 1), custody=True)
+    case = file_case(cf, "supervision", 9101, case_type="criminal", handler=judge, filed=date(2026, 10, 1), custody=True)
     pronounce(cf, case, date(2026, 11, 2))
     record(cf, case, "EFFECTIVE", date(2026, 11, 7))  # due 17 Nov: overdue when it opens
     node = wait_node(cf, case, "criminal_delivery_for_execution", OVERDUE)
@@ -819,7 +776,7 @@ def test_s9_overdue_delivery_also_reminds_the_division_head(cf):
 def test_s10_execution_filing_is_the_responsible_roles_not_the_trial_judges(cf):
     judge = "judge.440101.criminal.2"
     cf.set_clock(at(date(2026, 11, 25)))
-    case = file_case(cf, 10101, case_type="criminal", handler=judge, filed=date(2026, 10, 1))
+    case = file_case(cf, "supervision", 10101, case_type="criminal", handler=judge, filed=date(2026, 10, 1))
     pronounce(cf, case, date(2026, 11, 2))
     record(cf, case, "EFFECTIVE", date(2026, 11, 20))
     wait_node(cf, case, "criminal_property_transfer_for_execution")

@@ -4,23 +4,20 @@ rules; the date moves as DOMAIN §2–§3 count it, with its history and supervi
 overdue limit with the lock action locks the case until an approved unlock."""
 from __future__ import annotations
 
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
 
 import grpc
 import pytest
-import yaml
 
-from courtflow.alert.v1 import alert_pb2, alert_service_pb2 as als
+from courtflow.alert.v1 import alert_pb2
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
-from google.type import date_pb2
 
-from conftest import new_database
-from runtime.demo import create_request
-from runtime.synthetic import CaseSeed
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import COURT, COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, SLICE_CATALOG, eventually, start_system
+from support import COURT, COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, eventually
+
+from .conftest import at, file_case, messages, pb, record, ymd
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)  # Monday
@@ -33,41 +30,15 @@ S = node_pb2.ApplicationState
 
 
 @pytest.fixture(scope="module")
-def cf(postgres, nats_servers, tmp_path_factory):
-    work = tmp_path_factory.mktemp("time-limits")
+def cf(start_system):
     # The test catalogue, with the trial limit locking when overdue (as most shipped limits do).
-    catalog = yaml.safe_load(SLICE_CATALOG.read_text(encoding="utf-8"))
-    catalog["version"] = "test-limits-1"
-    next(n for n in catalog["nodes"] if n["code"] == "trial_time_limit")["overdue_action"] = "lock"
-    (work / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
-    nats_url, _ = nats_servers.new("time-limits")
-    running = start_system(database_url=new_database(postgres, "time_limits"), nats_url=nats_url, work=work,
-                           start_clock=START, extra_env={"NODE_CATALOG": str(work / "catalog.yaml")})
-    yield running
-    running.system.stop()
+    return start_system("time-limits", clock=START, catalog_version="test-limits-1",
+                        node_changes={"trial_time_limit": {"overdue_action": "lock"}})
 
 
-def at(d: date, hour: int = 9) -> datetime:
-    return datetime.combine(d, dtime(hour), tzinfo=LEGAL_TZ)
-
-
-def pb(d: date) -> date_pb2.Date:
-    return date_pb2.Date(year=d.year, month=d.month, day=d.day)
-
-
-def ymd(d: date_pb2.Date) -> date:
-    return date(d.year, d.month, d.day)
-
-
-def file_case(cf, n: int) -> str:
-    seed = CaseSeed(request_id=f"limits-{n}", court_id=COURT, department_id="440101-civil1",
-                    case_number=f"（2026）示0101民初{7000 + n}号", case_type="civil",
-                    procedure="first_instance_ordinary", cause="买卖合同纠纷", parties=("原告 王五", "被告 赵六"),
-                    handler=JUDGE, filing_date=FILED, custody=False)
-    case = cf.cases.CreateCase(create_request(seed), metadata=cf.md(COURT_SYSTEM)).case
-    eventually(lambda: cf.nodes.ListNodes(ns.ListNodesRequest(parent=case.name, filter='node_type = "trial_time_limit"'),
-                                          metadata=cf.md(JUDGE)).nodes, what="trial limit opened")
-    return case.name
+def new_case(cf, n: int) -> str:
+    """The module's case 7000 + n, filed on FILED: its name, once filing has opened its nodes."""
+    return file_case(cf, "limits", 7000 + n, filed=FILED).name
 
 
 def trial(cf, case_name: str, user: str = JUDGE) -> node_pb2.Node:
@@ -93,7 +64,7 @@ def history(cf, node: str, user: str = JUDGE) -> list[node_pb2.Application]:
 
 def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
     cf.set_clock(at(date(2026, 8, 20)))
-    case = file_case(cf, 1)
+    case = new_case(cf, 1)
     node = f"{case}/nodes/trial_time_limit"
     # The 15-day rung (2026-08-18) has fired: the limit is in its warning period.
     eventually(lambda: trial(cf, case).state == node_pb2.NODE_STATE_WARNING, what="warning")
@@ -140,9 +111,7 @@ def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
     assert not warned.HasField("lock") and warned.clock_generation == 1
     # The judge is told again: two 15-day warnings, one for each date.
     def warnings_in_inbox():
-        messages = cf.alerts.ListMessages(als.ListMessagesRequest(parent="users/me", page_size=1000,
-                                                                  filter=f'case = "{case}"'), metadata=cf.md(JUDGE)).messages
-        return [m for m in messages if m.kind == alert_pb2.REMINDER_KIND_WARNING]
+        return [m for m in messages(cf, JUDGE, case=case) if m.kind == alert_pb2.REMINDER_KIND_WARNING]
     told = eventually(lambda: len(warnings_in_inbox()) == 2 and warnings_in_inbox(), what="second warning")
     assert sorted("2027年03月02日" in m.body for m in told) == [False, True]
 
@@ -162,7 +131,7 @@ def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
 
 def test_deduction_suspension_and_resumption_are_not_counted(cf):
     cf.set_clock(at(date(2026, 4, 2)))
-    case = file_case(cf, 2)
+    case = new_case(cf, 2)
     node = f"{case}/nodes/trial_time_limit"
     deduction = apply(cf, node, "ded-1", kind=K.APPLICATION_KIND_DEDUCTION, reason_code="public_notice",
                       reason="被告下落不明，公告送达", materials=["公告"], start_date=pb(date(2026, 3, 10)),
@@ -183,7 +152,7 @@ def test_deduction_suspension_and_resumption_are_not_counted(cf):
 
     # While suspended the clock stands still: long past the old date, nothing warns or overdues.
     # A sentinel case with the same dates shows that the sweeper has been through them.
-    sentinel = file_case(cf, 5)
+    sentinel = new_case(cf, 5)
     cf.set_clock(at(date(2026, 9, 20)))
     eventually(lambda: trial(cf, sentinel).state == node_pb2.NODE_STATE_OVERDUE, what="sentinel overdue")
     assert trial(cf, case).state == node_pb2.NODE_STATE_RUNNING
@@ -202,7 +171,7 @@ def test_deduction_suspension_and_resumption_are_not_counted(cf):
 
 def test_bad_applications_name_the_field_and_change_nothing(cf):
     cf.set_clock(at(date(2026, 4, 2)))
-    case = file_case(cf, 3)
+    case = new_case(cf, 3)
     node = f"{case}/nodes/trial_time_limit"
     cases = [
         (dict(kind=K.APPLICATION_KIND_DEDUCTION, reason_code="public_notice", reason="x", materials=["a"],
@@ -248,7 +217,7 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
     assert reused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "request_id" in [f for f, _ in details_of(reused.value)[1]]
     assert [a.name for a in history(cf, node)] == [waiting.name]
-    record(cf, case, "bad-pronounce", case_pb2.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, date(2026, 4, 2))
+    record(cf, case, "JUDGMENT_PRONOUNCED", date(2026, 4, 2), request_id="bad-pronounce")
     eventually(lambda: trial(cf, case).state == node_pb2.NODE_STATE_COMPLETED, what="limit ended")
     with pytest.raises(grpc.RpcError) as moot:
         approve(cf, waiting.name, PRESIDENT)
@@ -259,7 +228,7 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
 
 def test_overdue_limit_locks_the_case_until_an_unlock_is_approved(cf):
     cf.set_clock(at(date(2026, 8, 30)))
-    case = file_case(cf, 4)
+    case = new_case(cf, 4)
     node = f"{case}/nodes/trial_time_limit"
     cf.set_clock(at(date(2026, 9, 3)))  # the limit ended on 2026-09-02
     locked = eventually(lambda: (n := trial(cf, case)).lock.locked and n, what="node locked")
@@ -296,11 +265,6 @@ def test_overdue_limit_locks_the_case_until_an_unlock_is_approved(cf):
     assert ymd(done.lock.lock_date) == date(2026, 9, 3)  # the lock stays on record
 
 
-def record(cf, case: str, request_id: str, event_type: int, on: date, **fields) -> case_pb2.CaseEvent:
-    return cf.cases.RecordCaseEvent(cs.RecordCaseEventRequest(parent=case, request_id=request_id, case_event=case_pb2.CaseEvent(
-        event_type=event_type, occur_date=pb(on), **fields)), metadata=cf.md(COURT_SYSTEM)).case_event
-
-
 def validate(cf, case: str, hearing: date) -> ns.ValidateHearingResponse:
     return cf.nodes.ValidateHearing(ns.ValidateHearingRequest(parent=case, hearing_date=pb(hearing)),
                                     metadata=cf.md(JUDGE))
@@ -314,22 +278,22 @@ def test_hearing_dates_are_checked_when_scheduled_and_an_exception_needs_approva
     """S5: after the answer and evidence periods, inside the limit, apart from other hearings;
     outside the rules only with an approved 开庭排期流程."""
     cf.set_clock(at(date(2026, 3, 10)))
-    case = file_case(cf, 6)
-    served = dict(event_type=case_pb2.CASE_EVENT_TYPE_DOCUMENT_SERVED, on=date(2026, 3, 5))
-    record(cf, case, "s5-complaint", document="complaint_copy", **served)
-    record(cf, case, "s5-evidence", document="evidence_notice", **served)
+    case = new_case(cf, 6)
+    served = dict(event="DOCUMENT_SERVED", on=date(2026, 3, 5))
+    record(cf, case, request_id="s5-complaint", document="complaint_copy", **served)
+    record(cf, case, request_id="s5-evidence", document="evidence_notice", **served)
     # Both periods: 15 days from 2026-03-05 → 2026-03-20, a Friday. A hearing on 03-19 is too early.
     too_early = eventually(lambda: (r := validate(cf, case, date(2026, 3, 19))) and len(r.violations) >= 2 and r,
                            what="service dates known")
     assert rules_broken(too_early) == {"ANSWER_PERIOD", "EVIDENCE_PERIOD"} and not too_early.accepted
-    scheduled = dict(event_type=case_pb2.CASE_EVENT_TYPE_HEARING_SCHEDULED, on=date(2026, 3, 10))
+    scheduled = dict(event="HEARING_SCHEDULED", on=date(2026, 3, 10))
     with pytest.raises(grpc.RpcError) as refused:
-        record(cf, case, "s5-early", hearing_date=pb(date(2026, 3, 19)), **scheduled)
+        record(cf, case, request_id="s5-early", hearing_date=pb(date(2026, 3, 19)), **scheduled)
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert details_of(refused.value)[0] == "HEARING_OUTSIDE_RULES" and "开庭排期流程" in refused.value.details()
 
     assert validate(cf, case, date(2026, 3, 23)).accepted      # Monday after both periods
-    record(cf, case, "s5-first", hearing_date=pb(date(2026, 3, 23)), **scheduled)
+    record(cf, case, request_id="s5-first", hearing_date=pb(date(2026, 3, 23)), **scheduled)
     # A second hearing two days later breaks the seven-day interval (court policy); so does one
     # after the limit's last day (2026-09-02).
     close = eventually(lambda: (r := validate(cf, case, date(2026, 3, 25))) and r.violations and r,
@@ -337,7 +301,7 @@ def test_hearing_dates_are_checked_when_scheduled_and_an_exception_needs_approva
     assert rules_broken(close) == {"HEARING_INTERVAL"}
     assert "TIME_LIMIT" in rules_broken(validate(cf, case, date(2026, 9, 3)))
     with pytest.raises(grpc.RpcError):
-        record(cf, case, "s5-second", hearing_date=pb(date(2026, 3, 25)), **scheduled)
+        record(cf, case, request_id="s5-second", hearing_date=pb(date(2026, 3, 25)), **scheduled)
 
     exception = apply(cf, f"{case}/nodes/trial_time_limit", "s5-exception", kind=K.APPLICATION_KIND_HEARING_EXCEPTION,
                       reason="证人3月25日后出国，需提前续开庭", start_date=pb(date(2026, 3, 25)))
@@ -346,5 +310,5 @@ def test_hearing_dates_are_checked_when_scheduled_and_an_exception_needs_approva
     allowed = validate(cf, case, date(2026, 3, 25))
     assert allowed.accepted and allowed.exception_application == exception.name
     assert rules_broken(allowed) == {"HEARING_INTERVAL"}  # still shown: the exception allows, it does not hide
-    record(cf, case, "s5-second", hearing_date=pb(date(2026, 3, 25)), **scheduled)
+    record(cf, case, request_id="s5-second", hearing_date=pb(date(2026, 3, 25)), **scheduled)
     assert trial(cf, case).change_count == 0  # an exception is no change of the limit

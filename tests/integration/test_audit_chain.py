@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.audit.v1.audit_pb2 import AuditResult, Operation
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
@@ -19,7 +18,7 @@ from services.audit.models import MESSAGING, SCHEMA
 from services.common.clock import ManualClock
 from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.migrate import upgrade
-from services.common.uow import UnitOfWork
+from services.common.uow import uow_factory
 
 pytestmark = pytest.mark.timeout(120)
 MIGRATIONS = Path(service.__file__).parent / "migrations"
@@ -34,10 +33,8 @@ def audit_db(postgres):
     url = new_database(postgres, "audit_chain")
     upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
     engine = create_engine(url)
-    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
-    factory = lambda: UnitOfWork(sessions=sessions, producer="audit",  # noqa: E731
-                                 clock=ManualClock(datetime(2026, 11, 27, 2, tzinfo=timezone.utc)),
-                                 outbox=MESSAGING.outbox, handled=MESSAGING.handled)
+    factory = uow_factory(engine, producer="audit", messaging=MESSAGING,
+                          clock=ManualClock(datetime(2026, 11, 27, 2, tzinfo=timezone.utc)))
     for start in range(0, RECORDS, 7):  # batches of 7: checkpoints fall inside batches
         with factory() as uow:
             service.append(uow, [op(i) for i in range(start, min(start + 7, RECORDS))], checkpoint_key=KEY,
@@ -199,9 +196,7 @@ def purge_later(factory, days: int):
 @pytest.fixture
 def clocked(audit_db):
     engine, factory = audit_db
-    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
-    return engine, lambda clock: UnitOfWork(sessions=sessions, producer="audit", clock=clock,
-                                            outbox=MESSAGING.outbox, handled=MESSAGING.handled)
+    return engine, lambda clock: uow_factory(engine, producer="audit", messaging=MESSAGING, clock=clock)()
 
 
 def test_retention_keeps_the_period_and_the_rest_verifies_from_a_signed_anchor(clocked):

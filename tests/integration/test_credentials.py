@@ -13,21 +13,21 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import create_engine, select
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.audit.v1.audit_events_pb2 import OperationRecorded
 from courtflow.common.v1.caller_pb2 import Caller, Role
 from courtflow.common.v1.envelope_pb2 import EventEnvelope
 
 from conftest import new_database
-from gateway import credentials, org
-from gateway.jwt_auth import JwtVerifier
+from gateway.directory import org
+from gateway.identity import credentials
+from gateway.identity.jwt_auth import JwtVerifier
+from gateway.identity.signing import Signer
 from gateway.models import MESSAGING, SCHEMA, SessionRow, UserRow
-from gateway.signing import Signer
 from services.common.clock import ManualClock
 from services.common.errors import DomainError, NotFound
 from services.common.migrate import upgrade
-from services.common.uow import UnitOfWork
+from services.common.uow import uow_factory
 
 pytestmark = pytest.mark.timeout(120)
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,8 +44,7 @@ def gw(postgres):
     upgrade(url, schema=SCHEMA, migrations=ROOT / "gateway" / "migrations")
     engine = create_engine(url)
     clock = ManualClock(T0)
-    factory = lambda: UnitOfWork(sessions=sessionmaker(engine, expire_on_commit=False, autobegin=False),  # noqa: E731
-                                 producer="gateway", clock=clock, outbox=MESSAGING.outbox, handled=MESSAGING.handled)
+    factory = uow_factory(engine, producer="gateway", messaging=MESSAGING, clock=clock)
     with factory() as uow:
         org.upsert_court(uow, court_id="44", display_name="高院", level="high", parent_id=None, abbreviation="粤")
         org.upsert_court(uow, court_id="440101", display_name="一区法院", level="basic", parent_id="44",

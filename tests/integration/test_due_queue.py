@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_DOCUMENT_SERVED, CASE_EVENT_TYPE_FILED
 from courtflow.node.v1.node_events_pb2 import NodeOverdue, NodeWarned
@@ -19,7 +18,7 @@ from conftest import new_database
 from support import SLICE_CATALOG
 from services.common.clock import LEGAL_TZ, ManualClock
 from services.common.migrate import upgrade
-from services.common.uow import UnitOfWork
+from services.common import uow as units
 from services.node import catalog, service
 from services.node.calendar import HolidayCalendar
 from services.node.due_queue import sweep_batch
@@ -32,9 +31,7 @@ CIVIL, ORDINARY = 1, 1
 
 def uow_factory(url: str, clock) -> callable:
     engine = create_engine(url, pool_size=4)
-    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
-    return lambda: UnitOfWork(sessions=sessions, producer="node", clock=clock, outbox=MESSAGING.outbox,
-                              handled=MESSAGING.handled)
+    return units.uow_factory(engine, producer="node", messaging=MESSAGING, clock=clock)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from conftest import new_database
-from gateway.org_import import load_demo
+from runtime.demo_directory import load_demo
 
 pytestmark = pytest.mark.timeout(180)
 ROOT = Path(__file__).resolve().parents[2]

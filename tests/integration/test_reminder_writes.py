@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.alert.v1.alert_events_pb2 import ReminderDelivered
 from courtflow.alert.v1.alert_pb2 import ReminderKind
@@ -20,7 +19,7 @@ from services.alert import recipients, service, templates
 from services.alert.models import MESSAGING, SCHEMA, MessageRow, RecipientRow, SmsDeliveryRow
 from services.common.clock import LEGAL_TZ, ManualClock
 from services.common.migrate import upgrade
-from services.common.uow import UnitOfWork
+from services.common.uow import UnitOfWork, uow_factory
 
 pytestmark = pytest.mark.timeout(120)
 MIGRATIONS = Path(service.__file__).parent / "migrations"
@@ -33,10 +32,8 @@ def alerts(postgres):
     url = new_database(postgres, "alertwrites")
     upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
     engine = create_engine(url, pool_size=2)
-    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
     clock = ManualClock(datetime(2026, 9, 3, 9, tzinfo=LEGAL_TZ))
-    factory = lambda: UnitOfWork(sessions=sessions, producer="alert", clock=clock,  # noqa: E731
-                                 outbox=MESSAGING.outbox, handled=MESSAGING.handled)
+    factory = uow_factory(engine, producer="alert", messaging=MESSAGING, clock=clock)
     with factory() as uow:
         for user, name, role in ((JUDGE, "张法官", 1), (HEAD, "王庭长", 4), (CLERK, "李书记员", 2)):
             uow.session.add(RecipientRow(user=user, display_name=name, mobile="13800000000", court="440101",

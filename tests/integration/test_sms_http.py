@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, update
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
@@ -35,7 +34,7 @@ from services.alert.sms_http import AliyunSmsProvider, canonical_query
 from services.common.clock import LEGAL_TZ, ManualClock
 from services.common.migrate import upgrade
 from services.common.settings import Env, SettingsError
-from services.common.uow import UnitOfWork
+from services.common.uow import uow_factory
 
 pytestmark = pytest.mark.timeout(120)
 FAKE = Path(__file__).parents[1] / "fakes" / "sms_provider.py"
@@ -308,10 +307,7 @@ def alerts(postgres):
     url = new_database(postgres, "smshttp")
     upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
     engine = create_engine(url, pool_size=4)
-    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
-    clock = ManualClock(NOW)
-    yield lambda: UnitOfWork(sessions=sessions, producer="alert", clock=clock, outbox=MESSAGING.outbox,
-                             handled=MESSAGING.handled)
+    yield uow_factory(engine, producer="alert", messaging=MESSAGING, clock=ManualClock(NOW))
     engine.dispose()
 
 
@@ -532,5 +528,9 @@ def test_settings_choose_the_provider():
     ({"ALERT_SMS_PROVIDER": "tencent"}, "supported: log, aliyun"),
 ])
 def test_incomplete_aliyun_settings_stop_start_up(change, message):
+    # Settings read the values; the composition root checks them against the sender (the lease,
+    # the template kinds) before anything starts.
+    from services.alert.app import build_with
+
     with pytest.raises(SettingsError, match=message):
-        Settings.from_env(Env({**ALIYUN_ENV, **change}))
+        build_with(Settings.from_env(Env({**ALIYUN_ENV, **change})))

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, update
-from sqlalchemy.orm import sessionmaker
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
@@ -19,7 +18,7 @@ from services.alert.pacing import Pacing, QuietHours
 from services.common.clock import LEGAL_TZ, ManualClock
 from services.common.events import new_event_id
 from services.common.migrate import upgrade
-from services.common.uow import UnitOfWork
+from services.common.uow import uow_factory
 
 pytestmark = pytest.mark.timeout(120)
 MIGRATIONS = Path(sms.__file__).parent / "migrations"
@@ -36,10 +35,8 @@ def alerts(postgres):
     url = new_database(postgres, "smspace")
     upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
     engine = create_engine(url, pool_size=2)
-    sessions = sessionmaker(engine, expire_on_commit=False, autobegin=False)
     clock = ManualClock(at(27, 23))
-    factory = lambda: UnitOfWork(sessions=sessions, producer="alert", clock=clock,  # noqa: E731
-                                 outbox=MESSAGING.outbox, handled=MESSAGING.handled)
+    factory = uow_factory(engine, producer="alert", messaging=MESSAGING, clock=clock)
     with factory() as uow:
         for user, name, mobile in ((JUDGE, "张法官", "13800000001"), (OTHER, "李法官", "13800000002")):
             uow.session.add(RecipientRow(user=user, display_name=name, mobile=mobile, court="440101",

@@ -9,11 +9,11 @@ from google.rpc import error_details_pb2
 from grpc.aio import AioRpcError
 from grpc_status import rpc_status
 
-from gateway.backends import backend_error, component_of, translated
+from gateway.edge.backends import backend_error, component_of, translated
 from services.common.components import label
 from services.common.errors import has_chinese
-from gateway.proxy import Outcome
-from gateway.transcode import error_of
+from gateway.edge.proxy import Outcome
+from gateway.edge.transcode import error_of
 from services.common.errors import DOMAIN, DomainError, FieldViolation, NotFound, to_status
 
 C = grpc.StatusCode

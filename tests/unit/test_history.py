@@ -1,10 +1,14 @@
 """The demo province's case history (runtime/history.py): a pure plan, checked against the
-catalogue and against the rules the case and node services enforce, without any server."""
+catalogue and against the rules the case and node services enforce, without any server.
+
+The plan predicts no node states (the start command asks the node service what it made of the
+events); `nodes_of` below follows a case's nodes through its events to check the plan with."""
 import os
 import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -16,8 +20,11 @@ from runtime.history import ANSWER_PERIOD, EVIDENCE_PERIOD, plan_history
 from runtime.synthetic import generate_province
 from services.node import catalog as node_catalog
 from services.node.calendar import HolidayCalendar
+from services.node.catalog import NodeRule
+from services.node.deadlines import fire_time, legal_date
 from services.node.hearing import HearingFacts, HearingRules, check_hearing
 from services.node.periods import compute_deadline
+from services.node.service import COMPLETES_EVERY_INSTANCE
 
 TODAY = date(2026, 11, 27)
 CALENDAR = HolidayCalendar.builtin()
@@ -50,10 +57,60 @@ def by_case(history):
     return out
 
 
+@dataclass
+class Node:
+    rule: NodeRule
+    due: date
+    opened: date                  # record day of the event that opened it
+    wave: int                     # that event's wave (the filing: 0)
+    completed_by: object = None   # the PlannedEvent that completed it
+
+    @property
+    def completed(self) -> date | None:
+        return self.completed_by.record_date if self.completed_by else None
+
+
+def nodes_of(case, events, catalog) -> list[Node]:
+    """The case's nodes as the node service opens and completes them for these events: the
+    catalogue's triggers and anchors, compute_deadline, and of a repeating node the oldest open
+    instance (every instance on CLOSED), in opening order."""
+    ct = CaseType.Value(f"CASE_TYPE_{case.case_type.upper()}")
+    pr = Procedure.Value(f"PROCEDURE_{case.procedure.upper()}")
+    rules = [r for r in catalog.rules if r.applies(ct, pr)]
+    nodes: list[Node] = []
+
+    def open_for(trigger, on: date, recorded: date, wave: int) -> None:
+        have = {n.rule.code for n in nodes}
+        for r in rules:
+            if r.opens_on(trigger) and (r.code not in have or r.repeats):
+                anchor = on if r.anchor == "event_date" else case.filing_date
+                due = compute_deadline(start=anchor, period=r.period, calendar=CALENDAR,
+                                       custody=case.custody and r.custody_term).due
+                nodes.append(Node(r, due, recorded, wave))
+
+    open_for((CaseEventType.CASE_EVENT_TYPE_FILED, ""), case.filing_date, case.filing_date, 0)
+    for e in sorted(events, key=lambda e: e.seq):
+        trigger, once = (e.event_type, e.document), set()
+        for n in nodes:
+            if n.completed_by is None and n.rule.completed_by_event(trigger):
+                if n.rule.repeats and e.event_type not in COMPLETES_EVERY_INSTANCE:
+                    if n.rule.code in once:
+                        continue
+                    once.add(n.rule.code)
+                n.completed_by = e
+        open_for(trigger, e.occur_date, e.record_date, e.wave)
+    return nodes
+
+
+def all_nodes(province, history, catalog) -> dict[str, list[Node]]:
+    events = by_case(history)
+    return {c.request_id: nodes_of(c, events[c.request_id], catalog) for c in province.cases}
+
+
 def test_same_arguments_give_the_same_plan_and_another_seed_another(catalog, demo):
     province, history = demo
     again = plan_history(province.cases, seed=1, today=TODAY, catalog=catalog)
-    assert again.events == history.events and again.outcomes == history.outcomes and again.locked == history.locked
+    assert again.events == history.events and again.locked == history.locked
     other = plan_history(province.cases, seed=2, today=TODAY, catalog=catalog)
     assert other.events != history.events
 
@@ -132,20 +189,20 @@ def test_no_event_of_the_trial_follows_the_closing(which, request):
 
 
 @pytest.mark.parametrize("which", ["demo", "finished"])
-def test_hearing_dates_keep_the_scheduling_rules(which, request):
+def test_hearing_dates_keep_the_scheduling_rules(which, request, catalog):
     """Every HEARING_SCHEDULED passes the node service's own check (services/node/hearing.py) on the
     facts it will have when the event is recorded: the services and hearings recorded before, the
     trial time limit, and the record day as today."""
-    _, history = request.getfixturevalue(which)
-    limits = {(o.case.request_id, o.code): o.due for o in history.outcomes if o.code.startswith("trial_time_limit")}
+    province, history = request.getfixturevalue(which)
+    nodes = all_nodes(province, history, catalog)
     scheduled = 0
     for rid, events in by_case(history).items():
         served: dict[str, date] = {}
         hearings: list[date] = []
+        limit = min((n.due for n in nodes[rid] if n.rule.code.startswith("trial_time_limit")), default=None)
         for e in sorted(events, key=lambda e: e.seq):
             if e.event == "HEARING_SCHEDULED":
                 scheduled += 1
-                limit = min((due for (r, _), due in limits.items() if r == rid), default=None)
                 facts = HearingFacts(
                     proposed=e.hearing_date, today=e.record_date,
                     answer_period_end=compute_deadline(start=served["complaint_copy"], period=ANSWER_PERIOD,
@@ -170,14 +227,10 @@ def test_events_complete_every_node_of_finished_cases(finished, catalog):
     province, history = finished
     kinds = Counter((c.case_type, c.procedure) for c in province.cases)
     assert len(kinds) == 4
-    open_nodes = [(o.case.case_number, o.code, o.state) for o in history.outcomes
-                  if o.state != "completed" and o.case.request_id not in history.locked]
+    nodes = all_nodes(province, history, catalog)
+    open_nodes = [(c.case_number, n.rule.code) for c in province.cases if c.request_id not in history.locked
+                  for n in nodes[c.request_id] if n.completed is None]
     assert open_nodes == []
-    rules = {r.code: r for r in catalog.rules}
-    for o in history.outcomes:
-        ct = CaseType.Value(f"CASE_TYPE_{o.case.case_type.upper()}")
-        pr = Procedure.Value(f"PROCEDURE_{o.case.procedure.upper()}")
-        assert rules[o.code].applies(ct, pr)
     # every case went through the stages the catalogue monitors
     events = by_case(history)
     for case in province.cases:
@@ -192,13 +245,17 @@ def test_events_complete_every_node_of_finished_cases(finished, catalog):
     assert ended["JUDGMENT_PRONOUNCED"] > ended["MEDIATION_CONCLUDED"] > 0 and ended["RULING_ISSUED"] > 0
 
 
-def test_a_locked_case_has_no_events_from_its_lock_day(finished, demo):
-    for _, history in (finished, demo):
+def test_a_locked_case_has_no_events_from_its_lock_day(finished, demo, catalog):
+    """A case stops where a node with the lock action ran out before its event came: from the day
+    after its due date, the node service locks the case and the case service refuses its events."""
+    for province, history in (finished, demo):
+        assert history.locked
         events = by_case(history)
-        outcomes = {(o.case.request_id, o.node_id): o for o in history.outcomes}
+        cases = {c.request_id: c for c in province.cases}
         for rid, (code, lock_day) in history.locked.items():
-            node = outcomes[(rid, code)]
-            assert node.lock and node.state == "overdue" and lock_day == node.due + timedelta(days=1)
+            node = next(n for n in nodes_of(cases[rid], events[rid], catalog) if n.rule.code == code)
+            assert node.rule.overdue_action == "lock" and node.completed is None
+            assert lock_day == node.due + timedelta(days=1)
             assert all(e.record_date < lock_day for e in events[rid])
 
 
@@ -209,20 +266,33 @@ def test_an_earlier_today_gives_a_prefix_of_the_same_history(catalog, demo):
     assert before.events == tuple(e for e in history.events if e.record_date <= earlier)
 
 
-def test_the_demo_shows_a_realistic_mix(demo):
-    """Most nodes completed on time, some running and in warning, a few overdue (some without a
-    warning first) and a handful of locked cases."""
+def state_at(node: Node, today: date) -> str:
+    """As the node service shows it at `today`: a warning or the deadline fires at 00:00 of its
+    day (services/node/deadlines.py), and a node opened after its due date gets no warning."""
+    if node.completed is not None:
+        return "completed_late" if node.completed > node.due else "completed"
+    rungs = node.rule.warning_rungs
+    warned = bool(rungs) and legal_date(fire_time(node.due, max(rungs))) <= today and node.opened <= node.due
+    if today > node.due:
+        return "overdue" if warned else "overdue_without_warning"
+    return "warning" if warned else "running"
+
+
+def test_the_demo_shows_a_realistic_mix(demo, catalog):
+    """Pushed as planned, the events leave most nodes completed on time, some running and in
+    warning, a few overdue (some without a warning first) and a handful of locked cases."""
     province, history = demo
-    s = history.summary()
-    total = sum(s[state] for state in ("running", "warning", "overdue", "completed"))
-    assert s["completed"] - s["completed_late"] > 0.85 * total
+    nodes = all_nodes(province, history, catalog)
+    s = Counter(state_at(n, TODAY) for case_nodes in nodes.values() for n in case_nodes)
+    total = sum(s.values())
+    assert s["completed"] > 0.85 * total
     assert 0.01 * total < s["running"] < 0.1 * total
     assert s["warning"] >= 3
-    assert 3 <= s["overdue"] < 0.01 * total
+    assert 3 <= s["overdue"] + s["overdue_without_warning"] < 0.01 * total
     assert s["overdue_without_warning"] >= 1
-    assert 1 <= s["locked_cases"] <= 15
-    assert 20 < s["events"] / len(province.cases) < 35
-    kinds = {(o.case.case_type, o.state) for o in history.outcomes}
+    assert 1 <= len(history.locked) <= 15
+    assert 20 < len(history.events) / len(province.cases) < 35
+    kinds = {(c.case_type, state_at(n, TODAY)) for c in province.cases for n in nodes[c.request_id]}
     assert {("civil", "running"), ("criminal", "completed"), ("administrative", "completed")} <= kinds
 
 
@@ -240,21 +310,10 @@ def test_an_event_completing_a_node_opened_the_same_day_comes_in_a_later_wave(de
     filing, wave 0) of a day must exist before the event that completes it the same day arrives."""
     province, history = demo
     checked = 0
-    for case in province.cases:
-        ct = CaseType.Value(f"CASE_TYPE_{case.case_type.upper()}")
-        pr = Procedure.Value(f"PROCEDURE_{case.procedure.upper()}")
-        rules = [r for r in catalog.rules if r.applies(ct, pr)]
-        opened = [[r, case.filing_date, 0, False] for r in rules if r.opens_on((CaseEventType.CASE_EVENT_TYPE_FILED, ""))]
-        for e in sorted(by_case(history)[case.request_id], key=lambda e: e.seq):
-            trigger = (e.event_type, e.document)
-            for node in opened:
-                rule, day, wave, done = node
-                if not done and rule.completed_by_event(trigger):
-                    node[3] = True
-                    if day == e.record_date:
-                        assert e.wave > wave, (case.case_number, e, rule.code)
-                        checked += 1
-            have = {n[0].code for n in opened}
-            opened += [[r, e.record_date, e.wave, False] for r in rules
-                       if r.opens_on(trigger) and (r.code not in have or getattr(r, "repeats", False))]
+    for case, nodes in zip(province.cases, all_nodes(province, history, catalog).values()):
+        for n in nodes:
+            e = n.completed_by
+            if e is not None and n.opened == e.record_date:
+                assert e.wave > n.wave, (case.case_number, e, n.rule.code)
+                checked += 1
     assert checked > len(province.cases)  # at least the filing-day assignments

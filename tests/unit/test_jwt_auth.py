@@ -1,4 +1,4 @@
-"""Bearer JWT verification (gateway/jwt_auth.py): RS256 and ES256 from a JWKS, nothing else; the
+"""Bearer JWT verification (gateway/identity/jwt_auth.py): RS256 and ES256 from a JWKS, nothing else; the
 issuer, audience and times checked against the business clock; unknown key ids reload the JWKS,
 at a bounded rate; the gateway's own tokens go through the same path."""
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from gateway.jwt_auth import Issuer, JwtVerifier, KeySet, jwks_loader, looks_like_jwt, parse_issuers
-from gateway.signing import Signer
+from gateway.identity.jwt_auth import Issuer, JwtVerifier, KeySet, jwks_loader, looks_like_jwt, parse_issuers
+from gateway.identity.signing import Signer
 from services.common.errors import Unauthenticated, Unavailable
 from services.common.settings import SettingsError
 

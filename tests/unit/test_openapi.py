@@ -1,21 +1,18 @@
-"""The OpenAPI document of the HTTP-JSON API (gateway/openapi.py), generated from the protos'
+"""The OpenAPI document of the HTTP-JSON API (gateway/edge/openapi.py), generated from the protos'
 descriptors and http rules: valid OpenAPI 3.0, one operation per rule, path parameters per
 resource-name segment with the field's pattern, proto3 JSON types, constraints from buf.validate."""
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 from openapi_spec_validator import validate
 
-import gateway.app  # noqa: F401  (registers every service the gateway serves)
-from gateway.http_server import api_document
-from gateway.openapi import json_schema_pattern
+from gateway.edge.descriptors import register_descriptors, service_names
+from gateway.edge.http_server import api_document
+from gateway.edge.openapi import json_schema_pattern
 
-SERVICES = sorted(s.full_name for name, module in list(sys.modules.items())
-                  if name.startswith("courtflow.") and name.endswith("_service_pb2")
-                  for s in module.DESCRIPTOR.services_by_name.values())
+SERVICES = service_names(register_descriptors())
 
 
 @pytest.fixture(scope="module")

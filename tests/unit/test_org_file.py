@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from courtflow.common.v1.caller_pb2 import Role
 
-from gateway.org_file import CSV_COLUMNS, parse
+from gateway.directory.file import CSV_COLUMNS, parse
 
 KNOWN = dict(known_courts={"44", "4401", "440101"}, known_departments={"440101-civil1"},
              known_users={"vice_president.440101": "440101", "judge.440101.civil1.1": "440101",

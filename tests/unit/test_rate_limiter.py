@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.limits import RateLimiter
+from gateway.access.limits import RateLimiter
 
 
 def test_a_burst_then_the_rate():

@@ -1,4 +1,4 @@
-"""HTTP-JSON transcoding (gateway/transcode.py): path templates, routes, binding path variables,
+"""HTTP-JSON transcoding (gateway/edge/transcode.py): path templates, routes, binding path variables,
 query parameters and bodies to request fields, the inverse encoding, and error bodies."""
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from hypothesis import given, settings, strategies as st
 
-import gateway.app  # noqa: F401  (registers every service the gateway serves)
-from gateway.http_routes import MethodNotAllowed, NoRoute, PathTemplate, RouteTable, routes_of
-from gateway.transcode import HTTP_STATUS, decode_request, decode_response, encode_request, error_of
+from gateway.edge.descriptors import register_descriptors
+from gateway.edge.http_routes import MethodNotAllowed, NoRoute, PathTemplate, RouteTable, routes_of
+from gateway.edge.transcode import HTTP_STATUS, decode_request, decode_response, encode_request, error_of
 from services.common.errors import InvalidArgument
 
 F = descriptor_pb2.FieldDescriptorProto
@@ -66,6 +66,7 @@ def _test_file() -> descriptor_pb2.FileDescriptorProto:
     return fd
 
 
+register_descriptors()   # every service the gateway serves, in the default pool
 POOL = descriptor_pool.Default()
 try:
     POOL.FindFileByName("transcode_test/things.proto")
@@ -137,10 +138,7 @@ def test_the_route_table_finds_the_rpc_and_tells_404_from_405():
 
 
 def test_every_rpc_the_gateway_serves_has_an_http_rule():
-    import sys
-    services = [s for name, module in list(sys.modules.items())
-                if name.startswith("courtflow.") and name.endswith("_service_pb2")
-                for s in module.DESCRIPTOR.services_by_name.values()]
+    services = [s for f in register_descriptors() for s in f.services_by_name.values()]
     assert len(services) >= 7
     missing = [f"{s.full_name}.{m.name}" for s in services for m in s.methods if not routes_of(m)]
     assert missing == []

@@ -3,7 +3,7 @@
 A login session is a family of refresh tokens: each refresh retires the token it was given and
 issues the next (rotation); a retired token presented again must have been copied, so the whole
 family is revoked. Access tokens are short-lived JWTs naming their family (`sid`), accepted only
-while the family is live (gateway/auth.py).
+while the family is live (gateway/identity/auth.py).
 
 Every outcome is an audit event written in the same transaction as the state it changes; a
 failed attempt commits its failure count and its audit record, and only then raises. Time is the
@@ -23,10 +23,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller
 
-from gateway import passwords
-from gateway.auth import directory_caller, province_id, token_digest
+from gateway.identity import passwords
+from gateway.identity.auth import directory_caller, province_id, token_digest
+from gateway.identity.signing import Signer
 from gateway.models import LoginFailureRow, SessionRow, UserRow
-from gateway.signing import Signer
 from services.common.audit import record_operation
 from services.common.clock import LEGAL_TZ
 from services.common.errors import DomainError, FailedPrecondition, NotFound, Unauthenticated

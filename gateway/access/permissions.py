@@ -86,7 +86,7 @@ TABLE: dict[str, Permission] = {
     "/courtflow.audit.v1.AuditService/ExportAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
     # The org directory: read within one's scope by those who supervise or administer people;
-    # changed by system administrators of the court or a court above (org_admin checks which).
+    # changed by system administrators of the court or a court above (directory/admin.py checks which).
     "/courtflow.gateway.v1.OrgService/ListCourts": Permission(PEOPLE),
     "/courtflow.gateway.v1.OrgService/ListDepartments": Permission(DIRECTORY_READERS),
     "/courtflow.gateway.v1.OrgService/ListUsers": Permission(DIRECTORY_READERS),

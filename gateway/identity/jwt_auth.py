@@ -1,12 +1,12 @@
 """Verification of bearer JWTs from the configured issuers (issue 4, item 2).
 
 A court's identity system signs tokens with RS256 or ES256 and publishes its public keys as a
-JWKS (a file or an https URL); the gateway's own login (gateway/signing.py) is one more issuer
+JWKS (a file or an https URL); the gateway's own login (gateway/identity/signing.py) is one more issuer
 whose key set is its own public key. A token names its issuer (`iss`), which selects the keys
 and the audience to check; nothing else in the token is trusted until its signature holds.
 
 Only the identity comes from the token (the username claim): role, court, department and scope
-come from the org directory (gateway/auth.py), so an identity system cannot grant itself a role.
+come from the org directory (gateway/identity/auth.py), so an identity system cannot grant itself a role.
 
 Time is read from the business clock passed in, not from PyJWT's wall clock: tokens the gateway
 issues under the shared clock of a test or demo must expire by that clock.

@@ -1,6 +1,6 @@
 """Administering the org directory (OrgService): reads within the caller's scope, changes by the
 system administrators of a court or a court above, each checked like an imported row
-(org_file.py), published for the projections (org.py) and audited in the same transaction."""
+(file.py), published for the projections (org.py) and audited in the same transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 from courtflow.gateway.v1.gateway_pb2 import Department, User
 
-from gateway import org, org_file
+from gateway.directory import file, org
 from gateway.models import CourtRow, DepartmentRow, UserRow
 from services.common import scope
 from services.common.audit import record_operation
@@ -125,7 +125,7 @@ def _save(uow: UnitOfWork, caller: Caller, row: dict, *, action: str) -> UserRow
     require_admin_of(caller, court)
     known = _known(uow, court)
     problems: list[FieldViolation] = []
-    spec = org_file.check_user("user", row, known.courts, known.departments, known.users, problems)
+    spec = file.check_user("user", row, known.courts, known.departments, known.users, problems)
     if spec is None:
         raise _invalid(problems)
     org.upsert_user(uow, _user_spec(spec))
@@ -175,7 +175,7 @@ def import_directory(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
     nothing changes; rows equal to the directory are left alone (nothing published)."""
     with uow_factory() as uow:
         known = _known(uow, None)
-        parsed, problems = org_file.parse(content, fmt, known_courts=known.courts,
+        parsed, problems = file.parse(content, fmt, known_courts=known.courts,
                                           known_departments=known.departments, known_users=known.users)
         # Permission before the rows' problems: a file naming a court the caller does not administer
         # is refused as a whole, and says nothing about that court's departments and people.
@@ -228,7 +228,7 @@ def _known(uow: UnitOfWork, court: str | None) -> _Known:
     return _Known(courts, departments, dict(uow.session.execute(uq).all()))
 
 
-def _user_spec(u: org_file.UserRowSpec) -> org.UserSpec:
+def _user_spec(u: file.UserRowSpec) -> org.UserSpec:
     return org.UserSpec(username=u.username, display_name=u.display_name, role=u.role, court_id=u.court,
                         department=org.department_name(u.court, u.department_id) if u.department_id else "",
                         mobile=u.mobile, active=u.active, absent=u.absent, deputy=u.deputy)

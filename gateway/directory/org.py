@@ -3,12 +3,11 @@
 Every user and department change is published (UserChanged, DepartmentChanged) so
 services that need people keep a projection: the alert service for names, mobile
 numbers, deputies and who is in charge of a department, the node service for who
-holds a responsible role. Administration (checks, scope, audit) is org_admin.py.
+holds a responsible role. Administration (checks, scope, audit) is admin.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -16,8 +15,7 @@ from courtflow.common.v1.caller_pb2 import Role
 from courtflow.gateway.v1.gateway_events_pb2 import DepartmentChanged, UserChanged
 from courtflow.gateway.v1.gateway_pb2 import Court, CourtLevel, Department, User
 
-from gateway.auth import new_token, token_digest
-from gateway.models import ApiTokenRow, CourtRow, DepartmentRow, UserRow
+from gateway.models import CourtRow, DepartmentRow, UserRow
 from services.common.uow import UnitOfWork
 
 LEVELS = {"high": CourtLevel.COURT_LEVEL_HIGH, "intermediate": CourtLevel.COURT_LEVEL_INTERMEDIATE,
@@ -83,14 +81,6 @@ def upsert_user(uow: UnitOfWork, spec: UserSpec) -> None:
     user = user_to_proto(UserRow(username=spec.username, **values))
     uow.publish(UserChanged(user=user, mobile=spec.mobile), court=spec.court_id, aggregate_type="user",
                 aggregate_id=user.name)
-
-
-def issue_token(uow: UnitOfWork, *, username: str, label: str, expire_time: datetime | None = None) -> str:
-    """A new bearer token for a user; only its digest is stored, so it is shown once."""
-    token = new_token()
-    uow.session.add(ApiTokenRow(token_hash=token_digest(token), username=username, label=label,
-                                create_time=uow.clock.now(), expire_time=expire_time))
-    return token
 
 
 def role_from_name(name: str) -> int:

@@ -1,6 +1,6 @@
 """The gateway's AuthService (built-in login), served through the proxy like GatewayService.
 
-Proto ↔ use cases only (gateway/credentials.py). Login and RefreshToken are public (no token);
+Proto ↔ use cases only (gateway/identity/credentials.py). Login and RefreshToken are public (no token);
 every outcome, a malformed request included, is recorded in the audit log by this service, since
 the proxy leaves these methods' auditing to it (permissions.SIGN_IN).
 """
@@ -14,9 +14,9 @@ from google.protobuf.message import DecodeError, Message
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.gateway.v1 import auth_service_pb2 as pb
 
-from gateway import credentials
-from gateway.auth import Authenticator
-from gateway.signing import Signer
+from gateway.identity import credentials
+from gateway.identity.auth import Authenticator
+from gateway.identity.signing import Signer
 from services.common.errors import FailedPrecondition, InvalidArgument, from_validation_error
 from services.common.server import Runtime
 

@@ -1,4 +1,4 @@
-"""The gateway's OrgService, served through the proxy like GatewayService: proto ↔ org_admin only.
+"""The gateway's OrgService, served through the proxy like GatewayService: proto ↔ admin.py only.
 
 Local handlers are not behind the services' guard, so requests are validated here as the guard
 would; the proxy has already checked the permission table and the rate limits.
@@ -13,7 +13,7 @@ from google.protobuf.message import DecodeError, Message
 from courtflow.common.v1.caller_pb2 import Caller, Role
 from courtflow.gateway.v1 import org_service_pb2 as pb
 
-from gateway import org, org_admin
+from gateway.directory import admin, org
 from services.common.errors import InvalidArgument, from_validation_error
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
@@ -38,20 +38,20 @@ class OrgServicer:
     async def list_courts(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.ListCourtsRequest, request)
         page = page_request(req.page_size, req.page_token)
-        rows = await self._rt.db(org_admin.list_courts, self._rt.uow, caller=caller, page=page)
+        rows = await self._rt.db(admin.list_courts, self._rt.uow, caller=caller, page=page)
         rows, token = split_page(rows, page, lambda c: c.id)
         return pb.ListCourtsResponse(courts=[org.court_to_proto(c) for c in rows],
                                      next_page_token=token).SerializeToString()
 
     async def list_departments(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.ListDepartmentsRequest, request)
-        rows = await self._rt.db(org_admin.list_departments, self._rt.uow, caller=caller,
+        rows = await self._rt.db(admin.list_departments, self._rt.uow, caller=caller,
                                  court=req.parent.removeprefix("courts/"))
         return pb.ListDepartmentsResponse(departments=[org.department_to_proto(d) for d in rows]).SerializeToString()
 
     async def update_department(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.UpdateDepartmentRequest, request)
-        row = await self._rt.db(org_admin.update_department, self._rt.uow, caller=caller,
+        row = await self._rt.db(admin.update_department, self._rt.uow, caller=caller,
                                 department=req.department, paths=list(req.update_mask.paths))
         return pb.UpdateDepartmentResponse(department=org.department_to_proto(row)).SerializeToString()
 
@@ -59,7 +59,7 @@ class OrgServicer:
         req = _parse(pb.ListUsersRequest, request)
         filters = parse_filter(req.filter, USER_FILTERS)
         page = page_request(req.page_size, req.page_token, filter_text=req.filter, parent=req.parent)
-        rows = await self._rt.db(org_admin.list_users, self._rt.uow, caller=caller,
+        rows = await self._rt.db(admin.list_users, self._rt.uow, caller=caller,
                                  court=req.parent.removeprefix("courts/"), filters=filters, page=page)
         rows, token = split_page(rows, page, lambda u: u.username)
         return pb.ListUsersResponse(users=[org.user_to_proto(u) for u in rows],
@@ -67,23 +67,23 @@ class OrgServicer:
 
     async def get_user(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.GetUserRequest, request)
-        row = await self._rt.db(org_admin.get_user, self._rt.uow, caller=caller, name=req.name)
+        row = await self._rt.db(admin.get_user, self._rt.uow, caller=caller, name=req.name)
         return pb.GetUserResponse(user=org.user_to_proto(row)).SerializeToString()
 
     async def create_user(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.CreateUserRequest, request)
-        row = await self._rt.db(org_admin.create_user, self._rt.uow, caller=caller, user=req.user)
+        row = await self._rt.db(admin.create_user, self._rt.uow, caller=caller, user=req.user)
         return pb.CreateUserResponse(user=org.user_to_proto(row)).SerializeToString()
 
     async def update_user(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.UpdateUserRequest, request)
-        row = await self._rt.db(org_admin.update_user, self._rt.uow, caller=caller, user=req.user,
+        row = await self._rt.db(admin.update_user, self._rt.uow, caller=caller, user=req.user,
                                 paths=list(req.update_mask.paths))
         return pb.UpdateUserResponse(user=org.user_to_proto(row)).SerializeToString()
 
     async def import_directory(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.ImportOrgDirectoryRequest, request)
-        counts = await self._rt.db(org_admin.import_directory, self._rt.uow, caller=caller, content=req.content,
+        counts = await self._rt.db(admin.import_directory, self._rt.uow, caller=caller, content=req.content,
                                    fmt=FORMATS[req.format], validate_only=req.validate_only)
         return pb.ImportOrgDirectoryResponse(**counts.__dict__).SerializeToString()
 

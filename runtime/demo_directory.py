@@ -1,7 +1,7 @@
-"""Importing an organisation into the org directory: `python -m gateway load-demo`.
+"""The demo province into the gateway's org directory: `python -m runtime load-demo`.
 
-The demo province comes from the synthetic generator (runtime/synthetic.py); the
-same path will take a court's YAML or CSV export. Run before or beside the
+The province comes from the synthetic generator (runtime/synthetic.py); a court's own
+directory file goes through `python -m gateway import-org` instead. Run before or beside the
 gateway: it only needs the database (users reach other services through the
 outbox the gateway relays). Tokens are issued once per user and written to a
 JSON file, since only their digests are stored; so are the demo users' passwords
@@ -18,7 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from gateway import org, passwords
+from gateway.directory import org
+from gateway.identity import auth, passwords
 from gateway.models import ApiTokenRow, UserRow
 from gateway.offline import directory_database
 from runtime import synthetic
@@ -50,7 +51,7 @@ def import_province(uow: UnitOfWork, province: synthetic.Province) -> None:
 
 def issue_missing_tokens(uow: UnitOfWork, usernames: list[str], label: str) -> dict[str, str]:
     have = set(uow.session.scalars(select(ApiTokenRow.username).where(ApiTokenRow.username.in_(usernames))))
-    return {u: org.issue_token(uow, username=u, label=label) for u in usernames if u not in have}
+    return {u: auth.issue_token(uow, username=u, label=label) for u in usernames if u not in have}
 
 
 def set_missing_passwords(uow: UnitOfWork, usernames: list[str]) -> dict[str, str]:
@@ -87,7 +88,7 @@ def load_demo(database_url: str, *, out: Path, seed: int, cases: int, reference:
 
 
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m gateway load-demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m runtime load-demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="JSON file receiving the demo logins")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reference", type=date.fromisoformat, default=legal_today(SystemClock()))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 
-from gateway import org_admin
+from gateway.directory import admin
 from gateway.models import CourtRow
 from gateway.offline import directory_database
 from services.common.errors import DomainError
@@ -35,11 +35,11 @@ def main(argv: list[str]) -> None:
             with uow() as u:
                 province = u.session.scalar(select(CourtRow.id).where(CourtRow.parent_id.is_(None)))
             if province is None:
-                raise SystemExit("目录中还没有法院：先登记全省法院（python -m gateway load-demo 或部署时的法院清单）")
+                raise SystemExit("目录中还没有法院：先登记全省法院（python -m runtime load-demo 或部署时的法院清单）")
             operator = Caller(user="services/import-org", display_name="组织机构导入（命令行）",
                               role=Role.ROLE_SYSTEM_ADMIN, court=province, scope=ScopeLevel.SCOPE_LEVEL_PROVINCE,
                               scope_prefix=province)
-            counts = org_admin.import_directory(uow, caller=operator, content=ns.file.read_bytes(), fmt=fmt,
+            counts = admin.import_directory(uow, caller=operator, content=ns.file.read_bytes(), fmt=fmt,
                                                 validate_only=ns.validate_only)
     except DomainError as err:
         for v in err.violations:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-from gateway.jwt_auth import Issuer, KeySet, PublicKey
+from gateway.identity.jwt_auth import Issuer, KeySet, PublicKey
 from services.common.settings import SettingsError
 
 

@@ -3,7 +3,7 @@
 Two kinds of bearer token, told apart by shape:
 - opaque API tokens (`cf_…`, for court systems and scripts), stored as SHA-256 digests;
 - JWTs (three dot-separated parts) from a configured identity system or from the gateway's own
-  login, verified by gateway/jwt_auth.py; a gateway token also needs its login session live.
+  login, verified by gateway/identity/jwt_auth.py; a gateway token also needs its login session live.
 Either way the Caller is built from the org directory (role, court, department, scope), never
 from claims in the token.
 """
@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from courtflow.common.v1.caller_pb2 import Caller
 
-from gateway.jwt_auth import JwtVerifier, looks_like_jwt
+from gateway.access.permissions import scope_of
+from gateway.identity.jwt_auth import JwtVerifier, looks_like_jwt
 from gateway.models import ApiTokenRow, CourtRow, SessionRow, UserRow
-from gateway.permissions import scope_of
 from services.common.clock import Clock
 from services.common.errors import Unauthenticated
 from services.common.uow import UnitOfWork
@@ -38,6 +38,14 @@ def token_digest(token: str) -> str:
 
 def new_token() -> str:
     return "cf_" + secrets.token_urlsafe(32)
+
+
+def issue_token(uow: UnitOfWork, *, username: str, label: str, expire_time: datetime | None = None) -> str:
+    """A new bearer token for a user; only its digest is stored, so it is shown once."""
+    token = new_token()
+    uow.session.add(ApiTokenRow(token_hash=token_digest(token), username=username, label=label,
+                                create_time=uow.clock.now(), expire_time=expire_time))
+    return token
 
 
 def bearer(metadata) -> str:

@@ -2,7 +2,7 @@
 
 Reads the password from standard input (one line; asked twice at a terminal), so it appears in
 no command line or shell history. Setting a password also unlocks the account and ends the user's
-login sessions. Needs only DATABASE_URL (like `load-demo`); the audit event goes out through the
+login sessions. Needs only DATABASE_URL (like `import-org`); the audit event goes out through the
 gateway's outbox.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import getpass
 import sys
 
-from gateway import credentials
+from gateway.identity import credentials
 from gateway.offline import directory_database
 from services.common.errors import DomainError
 from services.common.settings import Env

@@ -1,6 +1,6 @@
 """The HTTP-JSON front door for court portals and browsers (aiohttp, in the gateway's event loop).
 
-Each request is matched to an RPC by its `google.api.http` rule (gateway/transcode.py) and handed
+Each request is matched to an RPC by its `google.api.http` rule (gateway/edge/transcode.py) and handed
 to the same `Proxy.unary` / `Proxy.stream` as a gRPC call: authentication, the permission table,
 rate and size limits, forwarding with the signed caller context and auditing are one code path.
 The body is read and transcoded only once the caller is admitted, so that a request that is
@@ -36,10 +36,12 @@ from google.protobuf import descriptor_pool
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
-from gateway import openapi, permissions, transcode
-from gateway.backends import Backend, Health, readiness
-from gateway.proxy import Call, CallFailed, Proxy, trace_id, request_too_large
-from gateway.http_routes import HttpRoute, MethodNotAllowed, NoRoute, RouteTable
+from gateway.access import permissions
+from gateway.edge import openapi, transcode
+from gateway.edge.backends import Backend, Health, readiness
+from gateway.edge.descriptors import register_descriptors, service_names
+from gateway.edge.http_routes import HttpRoute, MethodNotAllowed, NoRoute, RouteTable
+from gateway.edge.proxy import Call, CallFailed, Proxy, request_too_large, trace_id
 from services.common.components import label
 from services.common.errors import DOMAIN
 
@@ -57,12 +59,7 @@ def api_document(services: list[str]) -> tuple[RouteTable, dict]:
 
 def print_openapi(argv: list[str]) -> None:
     """`python -m gateway openapi`: the document the gateway serves at /openapi.json, on standard output."""
-    import gateway.app  # noqa: F401  (imports the generated module of every service the gateway serves)
-
-    services = sorted(s.full_name for name, module in list(sys.modules.items())
-                      if name.startswith("courtflow.") and name.endswith("_service_pb2")
-                      for s in module.DESCRIPTOR.services_by_name.values())
-    _, document = api_document(services)
+    _, document = api_document(service_names(register_descriptors()))
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 

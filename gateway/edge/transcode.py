@@ -1,4 +1,4 @@
-"""HTTP-JSON ↔ gRPC transcoding along the protos' `google.api.http` rules (gateway/http_routes.py).
+"""HTTP-JSON ↔ gRPC transcoding along the protos' `google.api.http` rules (gateway/edge/http_routes.py).
 Pure: no I/O.
 
 A request's message is built from, in order, its body, its query parameters (every field not
@@ -23,7 +23,7 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2  # noqa: F401  (details' types for JSON)
 
-from gateway.http_routes import HttpRoute
+from gateway.edge.http_routes import HttpRoute
 from services.common.errors import FieldViolation, InvalidArgument
 
 # google.rpc.Code -> HTTP status, as google/rpc/code.proto and AIP-193 give them.

@@ -9,9 +9,9 @@ the error (status, message and details) unchanged; report the call to the audit
 log unless the owning service already did so in its own transaction.
 
 `Proxy.unary` and `Proxy.stream` do all of that for both front doors: the gRPC handler below
-and the HTTP-JSON server (gateway/http_server.py), which only transcodes. A service that cannot be
+and the HTTP-JSON server (gateway/edge/http_server.py), which only transcodes. A service that cannot be
 reached is answered at once with UNAVAILABLE naming it, and gRPC's own (English) errors get
-Chinese messages: gateway/backends.py.
+Chinese messages: gateway/edge/backends.py.
 """
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ from opentelemetry import trace
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller, Role
 
-from gateway import permissions
-from gateway.backends import Backend, translated
-from gateway.permissions import Permission
-from gateway.auth import Authenticator, bearer
-from gateway.limits import RateLimiter
+from gateway.access import permissions
+from gateway.access.limits import RateLimiter
+from gateway.access.permissions import Permission
+from gateway.edge.backends import Backend, translated
+from gateway.identity.auth import Authenticator, bearer
 from services.common import caller as caller_ctx, metrics
 from services.common.audit import record_operation
 from services.common.errors import DomainError, ResourceExhausted, details_of, to_status

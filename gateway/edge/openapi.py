@@ -2,7 +2,7 @@
 `google.api.http` rules (the same route table the gateway serves). Pure: no I/O.
 
 Schemas are the messages' proto3 JSON mapping with their buf.validate constraints
-(gateway/json_schemas.py). A resource name in the path is split into one parameter per
+(gateway/edge/json_schemas.py). A resource name in the path is split into one parameter per
 wildcard, with that segment's part of the field's pattern: `/v1/{name=courts/*/cases/*}` is
 `/v1/courts/{court}/cases/{case}`. Query parameters are the fields bound neither by the path
 nor by the body (nested ones as `a.b`); a server stream answers newline-delimited JSON.
@@ -14,9 +14,9 @@ from typing import Any, Iterable
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor as F
 
-from gateway.http_routes import HttpRoute, RouteTable
-from gateway.json_schemas import Schemas, json_schema_pattern, ref, required, string_rules
-from gateway.transcode import DATE, WRAPPERS
+from gateway.edge.http_routes import HttpRoute, RouteTable
+from gateway.edge.json_schemas import Schemas, json_schema_pattern, ref, required, string_rules
+from gateway.edge.transcode import DATE, WRAPPERS
 
 OPENAPI_VERSION = "3.0.3"
 NDJSON = "application/x-ndjson"

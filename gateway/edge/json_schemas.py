@@ -14,7 +14,7 @@ from buf.validate import validate_pb2
 from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor as F
 
-from gateway.transcode import WRAPPERS
+from gateway.edge.transcode import WRAPPERS
 
 _INT32 = {F.TYPE_INT32, F.TYPE_SINT32, F.TYPE_SFIXED32}
 _UINT32 = {F.TYPE_UINT32, F.TYPE_FIXED32}
