@@ -80,6 +80,11 @@ TABLE: dict[str, Permission] = {
     # Delivery counts of the people in the caller's scope.
     "/courtflow.alert.v1.AlertService/GetDeliveryStats": Permission(LEADERS | {R.ROLE_SYSTEM_ADMIN}),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": Permission(LEADERS),
+    # The supervision platform: leaders and the trial management office over their scope, judges
+    # and their staff over their own cases, court systems over the province (the stats service applies the scope).
+    "/courtflow.stats.v1.StatsService/SummarizeSupervision": Permission(CASE_READERS),
+    "/courtflow.stats.v1.StatsService/ListSupervisedCases": Permission(CASE_READERS),
+    "/courtflow.stats.v1.StatsService/ListSupervisedNodes": Permission(CASE_READERS),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),

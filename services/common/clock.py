@@ -34,7 +34,12 @@ class Clock(Protocol):
 
 def legal_today(clock: Clock) -> date:
     """Today's date where the courts are."""
-    return clock.now().astimezone(LEGAL_TZ).date()
+    return legal_date(clock.now())
+
+
+def legal_date(at: datetime) -> date:
+    """The legal date (Asia/Shanghai) an instant falls on."""
+    return at.astimezone(LEGAL_TZ).date()
 
 
 def legal_minute(at: datetime) -> str:

@@ -59,6 +59,10 @@ class Subscription:
     # database while the next is computed. Only for handlers that do not depend on the order of
     # events across batches (as with several replicas, batches then commit in any order).
     workers: int = 1
+    # A second read model of the same producer gets a durable consumer of its own ("stats-
+    # supervision-node"): new, it starts at the head of the stream, so it is built from all the
+    # events the stream keeps, not only from those after it was added.
+    view: str = ""
 
     def __post_init__(self) -> None:
         if bool(self.handlers) == (self.batch_handler is not None):
@@ -68,7 +72,7 @@ class Subscription:
 
     @property
     def durable(self) -> str:
-        return f"{self.consumer}-{self.producer}"
+        return f"{self.consumer}-{self.view}-{self.producer}" if self.view else f"{self.consumer}-{self.producer}"
 
     @property
     def subjects(self) -> list[str]:

@@ -6,10 +6,11 @@ One table per enum, used by every service that shows the value to a person: an a
 
 from __future__ import annotations
 
-from courtflow.case.v1.case_pb2 import CaseState, CaseType, Procedure
+from courtflow.case.v1.case_pb2 import CaseState, CaseType, PartyRole, Procedure
 from courtflow.node.v1.node_pb2 import ApplicationKind, NodeState, Stage
 
-__all__ = ["APPLICATION_KINDS", "CASE_STATES", "CASE_TYPES", "NODE_STATES", "PROCEDURES", "STAGES", "word"]
+__all__ = ["APPLICATION_KINDS", "CASE_STATES", "CASE_TYPES", "NODE_STATES", "PARTY_ROLES", "PROCEDURES", "STAGES",
+           "word"]
 
 # Verb–object, so that a sentence reads 「不能申请延长审限」 and 「延长审限申请未附证明材料」.
 APPLICATION_KINDS = {
@@ -64,6 +65,16 @@ PROCEDURES = {
     Procedure.PROCEDURE_SPECIAL: "特别程序",
     Procedure.PROCEDURE_EXECUTION: "执行实施",
     Procedure.PROCEDURE_EXECUTION_OBJECTION: "执行异议",
+}
+
+PARTY_ROLES = {
+    PartyRole.PARTY_ROLE_PLAINTIFF: "原告",
+    PartyRole.PARTY_ROLE_DEFENDANT: "被告",
+    PartyRole.PARTY_ROLE_THIRD_PARTY: "第三人",
+    PartyRole.PARTY_ROLE_APPELLANT: "上诉人",
+    PartyRole.PARTY_ROLE_APPELLEE: "被上诉人",
+    PartyRole.PARTY_ROLE_EXECUTION_APPLICANT: "申请执行人",
+    PartyRole.PARTY_ROLE_EXECUTION_RESPONDENT: "被执行人",
 }
 
 

@@ -65,21 +65,21 @@ def split_page(rows: list, page: Page, key_of: Callable[[Any], Any]) -> tuple[li
     return rows, page.token_for(key_of(rows[-1]))
 
 
-def parse_filter(text: str, allowed: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
+def parse_filter(text: str, allowed: dict[str, Callable[[str], Any]], field_name: str = "filter") -> dict[str, Any]:
     result: dict[str, Any] = {}
     pos, text = 0, text.strip()
     while pos < len(text):
         # Term by term from the left, so a quoted value may itself contain " AND ".
         m = _TERM.match(text, pos)
         if not m:
-            raise invalid_field("filter", f"无法解析的条件 {text[pos:]!r}: 仅支持 field = \"value\"，以 AND 连接")
+            raise invalid_field(field_name, f"无法解析的条件 {text[pos:]!r}: 仅支持 field = \"value\"，以 AND 连接")
         field, quoted, bare = m.group(1), m.group(2), m.group(3)
         if field not in allowed:
-            raise invalid_field("filter", f"不支持按 {field} 过滤; 可用字段: {', '.join(sorted(allowed))}")
+            raise invalid_field(field_name, f"不支持按 {field} 过滤; 可用字段: {', '.join(sorted(allowed))}")
         value = quoted.replace('\\"', '"') if quoted is not None else bare
         try:
             result[field] = allowed[field](value)
         except (ValueError, KeyError):
-            raise invalid_field("filter", f"{field} 的值 {value!r} 无效") from None
+            raise invalid_field(field_name, f"{field} 的值 {value!r} 无效") from None
         pos = m.end()
     return result

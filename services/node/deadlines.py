@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from enum import Enum
 
-from services.common.clock import LEGAL_TZ, start_of_legal_day
+from services.common.clock import legal_date, start_of_legal_day
 from services.node.calendar import HolidayCalendar
 from services.node.periods import Deadline, Exclusion, Extension, Period, compute_deadline
 
@@ -74,10 +74,6 @@ def decide(*, rung: int, due: date, rungs: list[int], completed: bool, now: date
     if any(fire_time(due, r) <= now for r in later):
         return Firing.SKIP
     return Firing.WARN
-
-
-def legal_date(at: datetime) -> date:
-    return at.astimezone(LEGAL_TZ).date()
 
 
 def days_remaining(due: date, now: datetime) -> int:

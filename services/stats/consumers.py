@@ -1,10 +1,14 @@
-"""Bus handlers of the stats service: node events move the counters."""
+"""Bus handlers of the stats service: node events move the counters; case and node events keep
+the supervision platform's read model (projection.py)."""
 from __future__ import annotations
 
+from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
 from courtflow.node.v1.node_events_pb2 import (ApplicationDecided, NodeCompleted, NodeDeadlineChanged,
-                                               NodeOpened, NodeOverdue, NodeReassigned, NodeWarned)
+                                               NodeEscalated, NodeLocked, NodeOpenAtClosing, NodeOpened,
+                                               NodeOverdue, NodeReassigned, NodeUnlocked, NodeWarned)
 
 from services.common.consumer import Subscription
+from services.common.dates import instant
 from services.common.events import Event
 from services.common.uow import UnitOfWork
 from services.stats import service
@@ -16,10 +20,28 @@ def on_node_events(uow: UnitOfWork, events: list[Event]) -> None:
          isinstance(e.payload, NodeReassigned)) for e in events])
 
 
+def on_node_changes(uow: UnitOfWork, events: list[Event]) -> None:
+    service.keep_nodes(uow, [(e.payload.node, instant(e.envelope, "occurred_at")) for e in events])
+
+
+def on_case_changes(uow: UnitOfWork, events: list[Event]) -> None:
+    service.keep_cases(uow, [e.payload.case for e in events])
+
+
+# Every node event that carries the node as it is after the event.
+NODE_CHANGES = (NodeOpened, NodeWarned, NodeOverdue, NodeEscalated, NodeCompleted, NodeDeadlineChanged,
+                ApplicationDecided, NodeLocked, NodeUnlocked, NodeReassigned, NodeOpenAtClosing)
+
+
 def subscriptions() -> list[Subscription]:
     # A decided application and a moved deadline carry the node as it is after the change: the
     # counters follow a clock that runs again. A reassigned node moves to its new department's cell.
     return [Subscription(consumer="stats", producer="node",
                          types=(NodeOpened, NodeWarned, NodeOverdue, NodeCompleted, NodeDeadlineChanged,
                                 ApplicationDecided, NodeReassigned),
-                         batch_handler=on_node_events, batch=500)]
+                         batch_handler=on_node_events, batch=500),
+            Subscription(consumer="stats", producer="node", view="supervision", types=NODE_CHANGES,
+                         batch_handler=on_node_changes, batch=500),
+            Subscription(consumer="stats", producer="case", types=(CaseReceived, CaseFiled, CaseEventRecorded,
+                                                                   CaseUpdated),
+                         batch_handler=on_case_changes, batch=500)]

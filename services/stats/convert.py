@@ -1,8 +1,16 @@
 """Proto ↔ domain for the stats service."""
 from __future__ import annotations
 
-from courtflow.stats.v1 import stats_pb2
+import dataclasses
+from datetime import date
 
+from courtflow.node.v1.node_pb2 import NodeState
+from courtflow.stats.v1 import stats_pb2, stats_service_pb2, supervision_pb2
+from courtflow.stats.v1.supervision_pb2 import NodeStatus
+
+from services.common.dates import from_date
+from services.common.names import CaseName
+from services.stats import supervision
 from services.stats.models import NodeCountRow
 
 
@@ -10,3 +18,73 @@ def statistic_to_proto(r: NodeCountRow) -> stats_pb2.NodeStatistic:
     return stats_pb2.NodeStatistic(court=r.court, department=r.department, stage=r.stage, open_count=r.open_count,
                                    warning_count=r.warning_count, overdue_count=r.overdue_count,
                                    overdue_without_warning_count=r.overdue_without_warning_count)
+
+
+def _measures(row, prefix: str, message):
+    fields = [f.name for f in message.DESCRIPTOR.fields]
+    values = {f: getattr(row, f"{prefix}_{f}") for f in fields if hasattr(row, f"{prefix}_{f}")}
+    return message(**values)
+
+
+def _case_measures(row) -> supervision_pb2.CaseMeasures:
+    m = _measures(row, "cases", supervision_pb2.CaseMeasures)
+    m.normal = m.total - m.abnormal
+    return m
+
+
+def _node_measures(row) -> supervision_pb2.NodeMeasures:
+    m = _measures(row, "nodes", supervision_pb2.NodeMeasures)
+    m.finished = m.total - m.open
+    return m
+
+
+def summary_to_proto(summary) -> stats_service_pb2.SummarizeSupervisionResponse:
+    out = stats_service_pb2.SummarizeSupervisionResponse(
+        case_totals=_case_measures(summary.totals), node_totals=_node_measures(summary.totals),
+        measure_filters=supervision.MEASURE_FILTERS, as_of=from_date(summary.as_of))
+    for row in summary.rows:
+        cell = out.cells.add(cases=_case_measures(row), nodes=_node_measures(row))
+        terms = dict(summary.query.terms)
+        for i, dimension in enumerate(summary.dimensions):
+            value, text, label = supervision.group_value(dimension, getattr(row, f"g{i}"))
+            cell.group.add(dimension=dimension, value=text, label=label)
+            terms[supervision.DIMENSION_TERMS[dimension]] = value
+        drill = dataclasses.replace(summary.query, terms=terms)
+        cell.drill_down.CopyFrom(supervision.to_proto_query(drill, as_of=summary.as_of))
+    return out
+
+
+def supervised_case(row) -> supervision_pb2.SupervisedCase:
+    return supervision_pb2.SupervisedCase(
+        name=str(CaseName(row.court, row.case_id)), case_number=row.case_number, state=row.state,
+        case_type=row.case_type, procedure=row.procedure, cause=row.cause, parties=row.parties, court=row.court,
+        department=row.department, handler=row.handler, receive_date=_date(row.receive_date),
+        filing_date=_date(row.filing_date), close_date=_date(row.close_date), archive_date=_date(row.archive_date),
+        locked=row.locked_nodes > 0, warning_nodes=row.warning_nodes, overdue_nodes=row.overdue_nodes,
+        locked_nodes=row.locked_nodes)
+
+
+def supervised_node(row, *, as_of: date) -> supervision_pb2.SupervisedNode:
+    days_overdue = 0
+    if row.status == NodeStatus.NODE_STATUS_OVERDUE and row.due_date is not None:
+        days_overdue = ((row.complete_date or as_of) - row.due_date).days
+    days_remaining = 0
+    if row.state == NodeState.NODE_STATE_WARNING and row.due_date is not None:
+        days_remaining = max((row.due_date - as_of).days, 0)
+    case = supervision_pb2.SupervisedCase(
+        name=str(CaseName(row.case_court, row.case_case_id)), case_number=row.case_case_number,
+        state=row.case_state, case_type=row.case_case_type, procedure=row.case_procedure, cause=row.case_cause,
+        parties=row.case_parties, court=row.case_court, department=row.case_department, handler=row.case_handler,
+        receive_date=_date(row.case_receive_date), filing_date=_date(row.case_filing_date),
+        close_date=_date(row.case_close_date), archive_date=_date(row.case_archive_date))
+    return supervision_pb2.SupervisedNode(
+        name=row.node, display_name=row.display_name, stage=row.stage, category=row.category,
+        node_type=row.node_type, state=row.state, status=row.status, department=row.department,
+        responsible=row.responsible, due_date=_date(row.due_date), days_overdue=max(days_overdue, 0),
+        days_remaining=days_remaining, warning_date=_date(row.warning_date), overdue_date=_date(row.overdue_date),
+        lock_date=_date(row.lock_date), lock_reason=row.lock_reason, lock_type=row.lock_type,
+        unlock_date=_date(row.unlock_date) if not row.locked else None, locked=row.locked, case=case)
+
+
+def _date(d: date | None):
+    return from_date(d) if d is not None else None

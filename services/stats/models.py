@@ -1,7 +1,12 @@
-"""Tables of the `stats` schema: per-node state and counters per (court, department, stage)."""
+"""Tables of the `stats` schema: the supervision platform's read model (a row per case and per
+node, and each node's history) and the older counters per (court, department, stage)."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Integer, MetaData, SmallInteger, String
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, MetaData, SmallInteger, String
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import messaging
@@ -35,6 +40,93 @@ class NodeCountRow(Base):
     warning_count: Mapped[int] = mapped_column(BigInteger)
     overdue_count: Mapped[int] = mapped_column(BigInteger)
     overdue_without_warning_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class CaseViewRow(Base):
+    """A case as the supervision platform reads it, from the case service's events. `version` is
+    the case's update time: an older snapshot arriving late changes nothing."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("cases_court_department", "court", "department"),
+        Index("cases_court_filing", "court", "filing_date"),
+    )
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12))
+    region: Mapped[str] = mapped_column(String(12))       # the intermediate court above (片区)
+    department: Mapped[str] = mapped_column(String(120))
+    handler: Mapped[str] = mapped_column(String(80))
+    case_number: Mapped[str] = mapped_column(String(80))
+    case_type: Mapped[int] = mapped_column(SmallInteger)
+    procedure: Mapped[int] = mapped_column(SmallInteger)
+    cause: Mapped[str] = mapped_column(String(200))
+    parties: Mapped[str] = mapped_column(String(1000))    # for display: 原告：张三；被告：李四
+    state: Mapped[int] = mapped_column(SmallInteger)
+    custody: Mapped[bool]
+    receive_date: Mapped[date | None] = mapped_column(Date)
+    filing_date: Mapped[date | None] = mapped_column(Date)
+    judgment_date: Mapped[date | None] = mapped_column(Date)
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    close_date: Mapped[date | None] = mapped_column(Date)
+    archive_date: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When the case entered CourtFlow: a question about a past day leaves out the cases registered
+    # after it, even those whose filing date (recorded late) is earlier.
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class _NodeStatus:
+    """What a node event says of the node at its time: the part of a node that changes."""
+
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))   # when the change happened
+    generation: Mapped[int] = mapped_column(Integer)                # clock generation (counting.py)
+    state: Mapped[int] = mapped_column(SmallInteger)                # NodeState
+    status: Mapped[int] = mapped_column(SmallInteger)               # NodeStatus (worst of the generation)
+    overdue_without_warning: Mapped[bool]
+    locked: Mapped[bool]
+    ever_locked: Mapped[bool]
+    department: Mapped[str] = mapped_column(String(120))
+    responsible: Mapped[str] = mapped_column(String(80))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    warning_date: Mapped[date | None] = mapped_column(Date)
+    overdue_date: Mapped[date | None] = mapped_column(Date)
+    complete_date: Mapped[date | None] = mapped_column(Date)
+    lock_date: Mapped[date | None] = mapped_column(Date)
+    unlock_date: Mapped[date | None] = mapped_column(Date)
+    lock_reason: Mapped[str] = mapped_column(String(500))
+    lock_type: Mapped[int] = mapped_column(SmallInteger)
+
+
+class NodeViewRow(_NodeStatus, Base):
+    """A node as it stands now: what does not change (its case, court, stage, type) and its latest
+    status, the one whose (generation, at, state rank, locked) is greatest (projection.py)."""
+
+    __tablename__ = "nodes"
+    __table_args__ = (
+        Index("nodes_view_case", "case_id"),
+        Index("nodes_view_court_department", "court", "department"),
+    )
+    node: Mapped[str] = mapped_column(String(300), primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    court: Mapped[str] = mapped_column(String(12))
+    region: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[int] = mapped_column(SmallInteger)
+    category: Mapped[str] = mapped_column(String(60))
+    node_type: Mapped[str] = mapped_column(String(60))
+    display_name: Mapped[str] = mapped_column(String(100))
+
+
+class NodeHistoryRow(_NodeStatus, Base):
+    """Every status a node has had, at the time it had it: a question about a past day ("as of
+    30 September") reads the last status before that day ended, and gets the same answer later.
+    A redelivered event writes the same row again, which is refused (the primary key)."""
+
+    __tablename__ = "node_history"
+    node: Mapped[str] = mapped_column(String(300), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    locked: Mapped[bool] = mapped_column(primary_key=True)
 
 
 def cell_key(court: str, department: str, stage: int) -> str:

@@ -1,23 +1,32 @@
 """Use cases of the stats service."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Callable
 
 from sqlalchemy import text
 
+from courtflow.case.v1.case_pb2 import Case
 from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
 from courtflow.node.v1.node_pb2 import Node
+from courtflow.stats.v1.supervision_pb2 import SupervisionQuery
 
 from services.common import scope
+from services.common.clock import legal_today
 from services.common.db import bool_array, int_array, text_array
 from services.common.names import court_of
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
-from services.stats import repository
+from services.stats import projection, repository, supervision
 from services.stats.counting import Known, transition
 from services.stats.errors import StatisticsNotOpen
 from services.stats.models import NodeCountRow, NodeStateRow, cell_key
 
+
+# Dimensions of the node, not the case: grouping by one counts a case once per group of its nodes.
+NODE_DIMENSIONS = {supervision.D.DIMENSION_DEPARTMENT, supervision.D.DIMENSION_STAGE, supervision.D.DIMENSION_CATEGORY,
+                   supervision.D.DIMENSION_NODE_TYPE}
 
 COUNTERS = ("open_count", "warning_count", "overdue_count", "overdue_without_warning_count")
 
@@ -112,3 +121,71 @@ def list_node_statistics(uow_factory: Callable[[], UnitOfWork], *, caller: Calle
     scope.require_court(caller, court)
     with uow_factory() as uow:
         return repository.node_counts_page(uow.session, caller=caller, court=court, filters=filters, page=page)
+
+
+def keep_nodes(uow: UnitOfWork, changes: list[tuple[Node, datetime]]) -> None:
+    """The supervision read model's nodes: every status into the history, the latest of each node
+    (over what is stored, if later) as its current row."""
+    rows = [projection.node_row(node, at) for node, at in changes]
+    repository.keep_node_history(uow.session, rows)
+    by_node: dict[str, list[dict]] = {}
+    for row in rows:
+        by_node.setdefault(row["node"], []).append(row)
+    repository.keep_nodes(uow.session, [projection.latest(same) for same in by_node.values()])
+
+
+def keep_cases(uow: UnitOfWork, cases: list[Case]) -> None:
+    """The supervision read model's cases: the newest snapshot of each."""
+    newest: dict = {}
+    for row in map(projection.case_row, cases):
+        if row["case_id"] not in newest or row["version"] > newest[row["case_id"]]["version"]:
+            newest[row["case_id"]] = row
+    repository.keep_cases(uow.session, list(newest.values()))
+
+
+@dataclass(frozen=True)
+class Summary:
+    query: supervision.Query
+    as_of: date
+    dimensions: list[int]
+    rows: list          # group values g0…, then the measures (repository.SupervisionSql.measures)
+    totals: object      # the measures over everything
+
+
+def summarize_supervision(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
+                          query: SupervisionQuery, group_by) -> Summary:
+    """P1–P6: the cases and nodes a query covers in the caller's scope, counted per group."""
+    scope.require_court(caller, court)
+    dims = supervision.parse_dimensions(group_by)
+    node_dims = any(d in NODE_DIMENSIONS for d in dims)
+    with uow_factory() as uow:
+        today = legal_today(uow.clock)
+        q = supervision.parse_query(query, today=today)
+        sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=node_dims)
+        rows = repository.summarize(uow.session, sql, dims)
+        totals = repository.summarize(uow.session, sql, [])[0]
+    return Summary(q, q.as_of or today, dims, rows, totals)
+
+
+def list_supervised_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
+                          query: SupervisionQuery, page: Page) -> tuple[list, date]:
+    """A page of the cases a query covers (P1, P5 drill-down), and the day it is for."""
+    return _supervised(uow_factory, repository.supervised_cases, caller=caller, court=court, query=query, page=page,
+                       with_nodes=False)
+
+
+def list_supervised_nodes(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
+                          query: SupervisionQuery, page: Page) -> tuple[list, date]:
+    """A page of the nodes a query covers (P2, P5 drill-down), and the day it is for."""
+    return _supervised(uow_factory, repository.supervised_nodes, caller=caller, court=court, query=query, page=page,
+                       with_nodes=True)
+
+
+def _supervised(uow_factory, read, *, caller: Caller, court: str, query: SupervisionQuery, page: Page,
+                with_nodes: bool) -> tuple[list, date]:
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        today = legal_today(uow.clock)
+        q = supervision.parse_query(query, today=today)
+        sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=with_nodes)
+        return read(uow.session, sql, page), q.as_of or today

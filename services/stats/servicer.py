@@ -1,6 +1,8 @@
 """gRPC StatsService: proto ↔ domain only."""
 from __future__ import annotations
 
+import uuid
+
 from courtflow.node.v1.node_pb2 import Stage
 from courtflow.stats.v1 import stats_service_pb2 as pb, stats_service_pb2_grpc
 
@@ -26,3 +28,33 @@ class StatsServicer(stats_service_pb2_grpc.StatsServiceServicer):
         rows, token = split_page(rows, page, lambda r: r.cell)
         return pb.ListNodeStatisticsResponse(node_statistics=[convert.statistic_to_proto(r) for r in rows],
                                              next_page_token=token)
+
+    async def SummarizeSupervision(self, request: pb.SummarizeSupervisionRequest, context):
+        court = CourtName.parse(request.parent, "parent", wildcard=True).court
+        summary = await self._rt.db(service.summarize_supervision, self._rt.uow, caller=caller.current(),
+                                    court=court, query=request.query, group_by=request.group_by)
+        return convert.summary_to_proto(summary)
+
+    async def ListSupervisedCases(self, request: pb.ListSupervisedCasesRequest, context):
+        court = CourtName.parse(request.parent, "parent", wildcard=True).court
+        page = page_request(request.page_size, request.page_token, parent=request.parent, key_type=uuid.UUID,
+                            filter_text=_fingerprint(request.query))
+        rows, as_of = await self._rt.db(service.list_supervised_cases, self._rt.uow, caller=caller.current(),
+                                        court=court, query=request.query, page=page)
+        rows, token = split_page(rows, page, lambda r: r.case_id)
+        return pb.ListSupervisedCasesResponse(cases=[convert.supervised_case(r) for r in rows], next_page_token=token)
+
+    async def ListSupervisedNodes(self, request: pb.ListSupervisedNodesRequest, context):
+        court = CourtName.parse(request.parent, "parent", wildcard=True).court
+        page = page_request(request.page_size, request.page_token, parent=request.parent,
+                            filter_text=_fingerprint(request.query))
+        rows, as_of = await self._rt.db(service.list_supervised_nodes, self._rt.uow, caller=caller.current(),
+                                        court=court, query=request.query, page=page)
+        rows, token = split_page(rows, page, lambda r: r.node)
+        return pb.ListSupervisedNodesResponse(nodes=[convert.supervised_node(r, as_of=as_of) for r in rows],
+                                              next_page_token=token)
+
+
+def _fingerprint(query) -> str:
+    """A page token belongs to one query: all of it, not only its filter."""
+    return query.SerializeToString(deterministic=True).hex()

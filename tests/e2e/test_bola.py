@@ -26,7 +26,7 @@ from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_
 from courtflow.gateway.v1 import org_service_pb2 as orgs, org_service_pb2_grpc
 from courtflow.gateway.v1.gateway_pb2 import Department, User
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2_grpc
-from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc
+from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc, supervision_pb2 as sv
 
 from gateway.edge.http_routes import RouteTable
 from gateway.edge.transcode import encode_request
@@ -129,6 +129,12 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
         parent=f"users/{JUDGE}")),
     "/courtflow.alert.v1.AlertService/GetDeliveryStats": ("read", lambda v: als.GetDeliveryStatsRequest()),
     "/courtflow.stats.v1.StatsService/ListNodeStatistics": ("read", lambda v: ss.ListNodeStatisticsRequest(
+        parent="courts/-", page_size=1000)),
+    "/courtflow.stats.v1.StatsService/SummarizeSupervision": ("read", lambda v: ss.SummarizeSupervisionRequest(
+        parent="courts/-", group_by=[sv.DIMENSION_COURT, sv.DIMENSION_DEPARTMENT, sv.DIMENSION_HANDLER])),
+    "/courtflow.stats.v1.StatsService/ListSupervisedCases": ("read", lambda v: ss.ListSupervisedCasesRequest(
+        parent="courts/-", page_size=1000)),
+    "/courtflow.stats.v1.StatsService/ListSupervisedNodes": ("read", lambda v: ss.ListSupervisedNodesRequest(
         parent="courts/-", page_size=1000)),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": ("read", lambda v: aus.ListAuditRecordsRequest(page_size=1000)),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": ("read", lambda v: aus.VerifyAuditChainRequest()),

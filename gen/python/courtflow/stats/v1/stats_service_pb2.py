@@ -24,11 +24,13 @@ _sym_db = _symbol_database.Default()
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from courtflow.stats.v1 import stats_pb2 as courtflow_dot_stats_dot_v1_dot_stats__pb2
+from courtflow.stats.v1 import supervision_pb2 as courtflow_dot_stats_dot_v1_dot_supervision__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/stats/v1/stats_service.proto\x12\x12\x63ourtflow.stats.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/stats/v1/stats.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"\xa7\x01\n\x19ListNodeStatisticsRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"q\n\x1aListNodeStatisticsResponse\x12:\n\x0fnode_statistics\x18\x01 \x03(\x0b\x32!.courtflow.stats.v1.NodeStatistic\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xb2\x01\n\x0cStatsService\x12\xa1\x01\n\x12ListNodeStatistics\x12-.courtflow.stats.v1.ListNodeStatisticsRequest\x1a..courtflow.stats.v1.ListNodeStatisticsResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=courts/*}/nodeStatisticsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/stats/v1/stats_service.proto\x12\x12\x63ourtflow.stats.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1e\x63ourtflow/stats/v1/stats.proto\x1a$courtflow/stats/v1/supervision.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16google/type/date.proto\"\xa7\x01\n\x19ListNodeStatisticsRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"q\n\x1aListNodeStatisticsResponse\x12:\n\x0fnode_statistics\x18\x01 \x03(\x0b\x32!.courtflow.stats.v1.NodeStatistic\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc4\x01\n\x1bSummarizeSupervisionRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12;\n\x08group_by\x18\x03 \x03(\x0e\x32\x1d.courtflow.stats.v1.DimensionB\n\xbaH\x07\x92\x01\x04\x10\x04\x18\x01\"\xf8\x02\n\x1cSummarizeSupervisionResponse\x12\x32\n\x05\x63\x65lls\x18\x01 \x03(\x0b\x32#.courtflow.stats.v1.SupervisionCell\x12\x35\n\x0b\x63\x61se_totals\x18\x02 \x01(\x0b\x32 .courtflow.stats.v1.CaseMeasures\x12\x35\n\x0bnode_totals\x18\x03 \x01(\x0b\x32 .courtflow.stats.v1.NodeMeasures\x12]\n\x0fmeasure_filters\x18\x04 \x03(\x0b\x32\x44.courtflow.stats.v1.SummarizeSupervisionResponse.MeasureFiltersEntry\x12 \n\x05\x61s_of\x18\x05 \x01(\x0b\x32\x11.google.type.Date\x1a\x35\n\x13MeasureFiltersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xc3\x01\n\x1aListSupervisedCasesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12\x1d\n\tpage_size\x18\x03 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"i\n\x1bListSupervisedCasesResponse\x12\x31\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\".courtflow.stats.v1.SupervisedCase\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc3\x01\n\x1aListSupervisedNodesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12\x1d\n\tpage_size\x18\x03 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"i\n\x1bListSupervisedNodesResponse\x12\x31\n\x05nodes\x18\x01 \x03(\x0b\x32\".courtflow.stats.v1.SupervisedNode\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xb3\x05\n\x0cStatsService\x12\xa1\x01\n\x12ListNodeStatistics\x12-.courtflow.stats.v1.ListNodeStatisticsRequest\x1a..courtflow.stats.v1.ListNodeStatisticsResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=courts/*}/nodeStatistics\x12\xae\x01\n\x14SummarizeSupervision\x12/.courtflow.stats.v1.SummarizeSupervisionRequest\x1a\x30.courtflow.stats.v1.SummarizeSupervisionResponse\"3\x82\xd3\xe4\x93\x02-\x12+/v1/{parent=courts/*}/supervision:summarize\x12\xa5\x01\n\x13ListSupervisedCases\x12..courtflow.stats.v1.ListSupervisedCasesRequest\x1a/.courtflow.stats.v1.ListSupervisedCasesResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/supervisedCases\x12\xa5\x01\n\x13ListSupervisedNodes\x12..courtflow.stats.v1.ListSupervisedNodesRequest\x1a/.courtflow.stats.v1.ListSupervisedNodesResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/supervisedNodesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,12 +45,50 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTNODESTATISTICSREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
   _globals['_LISTNODESTATISTICSREQUEST'].fields_by_name['filter']._loaded_options = None
   _globals['_LISTNODESTATISTICSREQUEST'].fields_by_name['filter']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_SUMMARIZESUPERVISIONREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_SUMMARIZESUPERVISIONREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\034r\0322\030^courts/([0-9]{2,12}|-)$'
+  _globals['_SUMMARIZESUPERVISIONREQUEST'].fields_by_name['group_by']._loaded_options = None
+  _globals['_SUMMARIZESUPERVISIONREQUEST'].fields_by_name['group_by']._serialized_options = b'\272H\007\222\001\004\020\004\030\001'
+  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._loaded_options = None
+  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._serialized_options = b'8\001'
+  _globals['_LISTSUPERVISEDCASESREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_LISTSUPERVISEDCASESREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\034r\0322\030^courts/([0-9]{2,12}|-)$'
+  _globals['_LISTSUPERVISEDCASESREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTSUPERVISEDCASESREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\007\032\005\030\350\007(\000'
+  _globals['_LISTSUPERVISEDCASESREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_LISTSUPERVISEDCASESREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
+  _globals['_LISTSUPERVISEDNODESREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_LISTSUPERVISEDNODESREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\034r\0322\030^courts/([0-9]{2,12}|-)$'
+  _globals['_LISTSUPERVISEDNODESREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTSUPERVISEDNODESREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\007\032\005\030\350\007(\000'
+  _globals['_LISTSUPERVISEDNODESREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_LISTSUPERVISEDNODESREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
   _globals['_STATSSERVICE'].methods_by_name['ListNodeStatistics']._loaded_options = None
   _globals['_STATSSERVICE'].methods_by_name['ListNodeStatistics']._serialized_options = b'\202\323\344\223\002&\022$/v1/{parent=courts/*}/nodeStatistics'
-  _globals['_LISTNODESTATISTICSREQUEST']._serialized_start=187
-  _globals['_LISTNODESTATISTICSREQUEST']._serialized_end=354
-  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_start=356
-  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_end=469
-  _globals['_STATSSERVICE']._serialized_start=472
-  _globals['_STATSSERVICE']._serialized_end=650
+  _globals['_STATSSERVICE'].methods_by_name['SummarizeSupervision']._loaded_options = None
+  _globals['_STATSSERVICE'].methods_by_name['SummarizeSupervision']._serialized_options = b'\202\323\344\223\002-\022+/v1/{parent=courts/*}/supervision:summarize'
+  _globals['_STATSSERVICE'].methods_by_name['ListSupervisedCases']._loaded_options = None
+  _globals['_STATSSERVICE'].methods_by_name['ListSupervisedCases']._serialized_options = b'\202\323\344\223\002\'\022%/v1/{parent=courts/*}/supervisedCases'
+  _globals['_STATSSERVICE'].methods_by_name['ListSupervisedNodes']._loaded_options = None
+  _globals['_STATSSERVICE'].methods_by_name['ListSupervisedNodes']._serialized_options = b'\202\323\344\223\002\'\022%/v1/{parent=courts/*}/supervisedNodes'
+  _globals['_LISTNODESTATISTICSREQUEST']._serialized_start=249
+  _globals['_LISTNODESTATISTICSREQUEST']._serialized_end=416
+  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_start=418
+  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_end=531
+  _globals['_SUMMARIZESUPERVISIONREQUEST']._serialized_start=534
+  _globals['_SUMMARIZESUPERVISIONREQUEST']._serialized_end=730
+  _globals['_SUMMARIZESUPERVISIONRESPONSE']._serialized_start=733
+  _globals['_SUMMARIZESUPERVISIONRESPONSE']._serialized_end=1109
+  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._serialized_start=1056
+  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._serialized_end=1109
+  _globals['_LISTSUPERVISEDCASESREQUEST']._serialized_start=1112
+  _globals['_LISTSUPERVISEDCASESREQUEST']._serialized_end=1307
+  _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_start=1309
+  _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_end=1414
+  _globals['_LISTSUPERVISEDNODESREQUEST']._serialized_start=1417
+  _globals['_LISTSUPERVISEDNODESREQUEST']._serialized_end=1612
+  _globals['_LISTSUPERVISEDNODESRESPONSE']._serialized_start=1614
+  _globals['_LISTSUPERVISEDNODESRESPONSE']._serialized_end=1719
+  _globals['_STATSSERVICE']._serialized_start=1722
+  _globals['_STATSSERVICE']._serialized_end=2413
 # @@protoc_insertion_point(module_scope)

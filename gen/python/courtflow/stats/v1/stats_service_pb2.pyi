@@ -1,7 +1,9 @@
 from buf.validate import validate_pb2 as _validate_pb2
 from courtflow.stats.v1 import stats_pb2 as _stats_pb2
+from courtflow.stats.v1 import supervision_pb2 as _supervision_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.type import date_pb2 as _date_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -29,3 +31,74 @@ class ListNodeStatisticsResponse(_message.Message):
     node_statistics: _containers.RepeatedCompositeFieldContainer[_stats_pb2.NodeStatistic]
     next_page_token: str
     def __init__(self, node_statistics: _Optional[_Iterable[_Union[_stats_pb2.NodeStatistic, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class SummarizeSupervisionRequest(_message.Message):
+    __slots__ = ("parent", "query", "group_by")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    query: _supervision_pb2.SupervisionQuery
+    group_by: _containers.RepeatedScalarFieldContainer[_supervision_pb2.Dimension]
+    def __init__(self, parent: _Optional[str] = ..., query: _Optional[_Union[_supervision_pb2.SupervisionQuery, _Mapping]] = ..., group_by: _Optional[_Iterable[_Union[_supervision_pb2.Dimension, str]]] = ...) -> None: ...
+
+class SummarizeSupervisionResponse(_message.Message):
+    __slots__ = ("cells", "case_totals", "node_totals", "measure_filters", "as_of")
+    class MeasureFiltersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    CELLS_FIELD_NUMBER: _ClassVar[int]
+    CASE_TOTALS_FIELD_NUMBER: _ClassVar[int]
+    NODE_TOTALS_FIELD_NUMBER: _ClassVar[int]
+    MEASURE_FILTERS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    cells: _containers.RepeatedCompositeFieldContainer[_supervision_pb2.SupervisionCell]
+    case_totals: _supervision_pb2.CaseMeasures
+    node_totals: _supervision_pb2.NodeMeasures
+    measure_filters: _containers.ScalarMap[str, str]
+    as_of: _date_pb2.Date
+    def __init__(self, cells: _Optional[_Iterable[_Union[_supervision_pb2.SupervisionCell, _Mapping]]] = ..., case_totals: _Optional[_Union[_supervision_pb2.CaseMeasures, _Mapping]] = ..., node_totals: _Optional[_Union[_supervision_pb2.NodeMeasures, _Mapping]] = ..., measure_filters: _Optional[_Mapping[str, str]] = ..., as_of: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+
+class ListSupervisedCasesRequest(_message.Message):
+    __slots__ = ("parent", "query", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    query: _supervision_pb2.SupervisionQuery
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., query: _Optional[_Union[_supervision_pb2.SupervisionQuery, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSupervisedCasesResponse(_message.Message):
+    __slots__ = ("cases", "next_page_token")
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[_supervision_pb2.SupervisedCase]
+    next_page_token: str
+    def __init__(self, cases: _Optional[_Iterable[_Union[_supervision_pb2.SupervisedCase, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListSupervisedNodesRequest(_message.Message):
+    __slots__ = ("parent", "query", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    query: _supervision_pb2.SupervisionQuery
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., query: _Optional[_Union[_supervision_pb2.SupervisionQuery, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSupervisedNodesResponse(_message.Message):
+    __slots__ = ("nodes", "next_page_token")
+    NODES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    nodes: _containers.RepeatedCompositeFieldContainer[_supervision_pb2.SupervisedNode]
+    next_page_token: str
+    def __init__(self, nodes: _Optional[_Iterable[_Union[_supervision_pb2.SupervisedNode, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -40,6 +40,21 @@ class StatsServiceStub:
                 request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListNodeStatisticsRequest.SerializeToString,
                 response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListNodeStatisticsResponse.FromString,
                 _registered_method=True)
+        self.SummarizeSupervision = channel.unary_unary(
+                '/courtflow.stats.v1.StatsService/SummarizeSupervision',
+                request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.SummarizeSupervisionRequest.SerializeToString,
+                response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.SummarizeSupervisionResponse.FromString,
+                _registered_method=True)
+        self.ListSupervisedCases = channel.unary_unary(
+                '/courtflow.stats.v1.StatsService/ListSupervisedCases',
+                request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedCasesRequest.SerializeToString,
+                response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedCasesResponse.FromString,
+                _registered_method=True)
+        self.ListSupervisedNodes = channel.unary_unary(
+                '/courtflow.stats.v1.StatsService/ListSupervisedNodes',
+                request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesRequest.SerializeToString,
+                response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesResponse.FromString,
+                _registered_method=True)
 
 
 class StatsServiceServicer:
@@ -53,6 +68,30 @@ class StatsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SummarizeSupervision(self, request, context):
+        """Counts the cases and nodes in the caller's scope that a query covers, grouped by the
+        dimensions asked (流程节点监督管理平台 P1–P6). Every cell carries the query that lists its cases
+        and nodes (drill-down). Node statuses follow events asynchronously: a node event is counted
+        a moment after it happened.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSupervisedCases(self, request, context):
+        """Lists the cases a supervision query covers, in the caller's scope (P1, P5 drill-down).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSupervisedNodes(self, request, context):
+        """Lists the nodes a supervision query covers, in the caller's scope (P2, P5 drill-down).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StatsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +99,21 @@ def add_StatsServiceServicer_to_server(servicer, server):
                     servicer.ListNodeStatistics,
                     request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListNodeStatisticsRequest.FromString,
                     response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListNodeStatisticsResponse.SerializeToString,
+            ),
+            'SummarizeSupervision': grpc.unary_unary_rpc_method_handler(
+                    servicer.SummarizeSupervision,
+                    request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.SummarizeSupervisionRequest.FromString,
+                    response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.SummarizeSupervisionResponse.SerializeToString,
+            ),
+            'ListSupervisedCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSupervisedCases,
+                    request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedCasesRequest.FromString,
+                    response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedCasesResponse.SerializeToString,
+            ),
+            'ListSupervisedNodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSupervisedNodes,
+                    request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesRequest.FromString,
+                    response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +144,87 @@ class StatsService:
             '/courtflow.stats.v1.StatsService/ListNodeStatistics',
             courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListNodeStatisticsRequest.SerializeToString,
             courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListNodeStatisticsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SummarizeSupervision(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.stats.v1.StatsService/SummarizeSupervision',
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.SummarizeSupervisionRequest.SerializeToString,
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.SummarizeSupervisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSupervisedCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.stats.v1.StatsService/ListSupervisedCases',
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedCasesRequest.SerializeToString,
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSupervisedNodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.stats.v1.StatsService/ListSupervisedNodes',
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesRequest.SerializeToString,
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesResponse.FromString,
             options,
             channel_credentials,
             insecure,

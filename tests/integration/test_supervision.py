@@ -1,0 +1,336 @@
+"""The supervision platform's read model and query (services/stats: projection.py, supervision.py)
+against a real PostgreSQL: events applied as the stats service's consumers apply them, in any
+order and any number of times, answer the same; an extension moves an overdue node back to
+running; a past day's answer does not change after later events; each caller sees exactly their
+scope; and every cell's drill-down lists exactly what the cell counts."""
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from datetime import date, datetime
+
+import pytest
+from google.protobuf import any_pb2
+from sqlalchemy import create_engine, select
+
+from courtflow.case.v1.case_events_pb2 import CaseFiled, CaseUpdated
+from courtflow.case.v1.case_pb2 import Case, CaseState, CaseType, Party, PartyRole, Procedure
+from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
+from courtflow.common.v1.envelope_pb2 import EventEnvelope
+from courtflow.node.v1.node_events_pb2 import (ApplicationDecided, NodeCompleted, NodeLocked, NodeOpened,
+                                               NodeOverdue, NodeUnlocked, NodeWarned)
+from courtflow.node.v1.node_pb2 import LockType, Node, NodeLock, NodeState, Stage
+from courtflow.stats.v1 import supervision_pb2 as pb
+
+from conftest import new_database
+from services.common.clock import LEGAL_TZ, ManualClock
+from services.common.dates import from_date
+from services.common.errors import InvalidArgument
+from services.common.events import Event
+from services.common.migrate import upgrade
+from services.common.paging import page_request, split_page
+from services.common.uow import uow_factory
+from services.stats import consumers, convert, service
+from services.stats.models import MESSAGING, SCHEMA, NodeViewRow
+
+pytestmark = pytest.mark.timeout(120)
+MIGRATIONS = Path(service.__file__).parent / "migrations"
+D = pb.Dimension
+NOW = datetime(2026, 10, 20, 10, tzinfo=LEGAL_TZ)
+CIVIL1, CIVIL2 = "courts/440101/departments/440101-civil1", "courts/440101/departments/440101-civil2"
+JUDGE, OTHER_JUDGE = "users/judge.440101.civil1.1", "users/judge.440101.civil2.1"
+
+
+def at(month: int, day: int, hour: int = 9) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=LEGAL_TZ)
+
+
+def caller(user: str, scope: int, prefix: str, *, department: str = "", court: str = "440101") -> Caller:
+    return Caller(user=user, role=Role.ROLE_JUDGE, court=court, department=department, scope=scope,
+                  scope_prefix=prefix)
+
+
+JUDGE_CALLER = caller(JUDGE, ScopeLevel.SCOPE_LEVEL_OWN, "440101", department=CIVIL1)
+HEAD = caller("users/head.440101.civil1", ScopeLevel.SCOPE_LEVEL_DEPARTMENT, "440101", department=CIVIL1)
+COURT = caller("users/president.440101", ScopeLevel.SCOPE_LEVEL_COURT, "440101")
+REGION = caller("users/tmo.4401", ScopeLevel.SCOPE_LEVEL_REGION, "4401", court="4401")
+PROVINCE = caller("users/tmo.44", ScopeLevel.SCOPE_LEVEL_PROVINCE, "44", court="44")
+
+
+@dataclass
+class Bus:
+    """Events as the stats service's consumers receive them (envelope time = when it happened)."""
+
+    events: list
+
+    def node(self, payload, when: datetime) -> None:
+        self.events.append(("node", payload, when))
+
+    def case(self, payload, when: datetime) -> None:
+        self.events.append(("case", payload, when))
+
+
+def envelope(payload, when: datetime) -> Event:
+    env = EventEnvelope(id=str(uuid.uuid4()), type=payload.DESCRIPTOR.full_name)
+    env.occurred_at.FromDatetime(when)
+    packed = any_pb2.Any()
+    packed.Pack(payload)
+    env.payload.CopyFrom(packed)
+    return Event(envelope=env, payload=payload, subject="test")
+
+
+def apply(factory, events: list) -> None:
+    """Apply events as the consumers do, one batch per producer in the order given."""
+    with factory() as uow:
+        for producer, handler in (("case", consumers.on_case_changes), ("node", consumers.on_node_changes)):
+            batch = [envelope(p, when) for kind, p, when in events if kind == producer]
+            if batch:
+                handler(uow, batch)
+        uow.commit()
+
+
+def a_case(court: str, n: int, *, filed: date, department: str = CIVIL1, handler: str = JUDGE,
+           case_type=CaseType.CASE_TYPE_CIVIL, updated: datetime | None = None, **more) -> Case:
+    case = Case(name=f"courts/{court}/cases/{uuid.UUID(int=n)}", case_number=f"（2026）示{court[2:]}民初{n}号",
+                case_type=case_type, procedure=Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY, cause="买卖合同纠纷",
+                parties=[Party(role=PartyRole.PARTY_ROLE_PLAINTIFF, display_name="张三"),
+                         Party(role=PartyRole.PARTY_ROLE_DEFENDANT, display_name="李四")],
+                department=department, handler=handler, filing_date=from_date(filed), receive_date=from_date(filed),
+                state=CaseState.CASE_STATE_FILED, **more)
+    registered = datetime(filed.year, filed.month, filed.day, 9, tzinfo=LEGAL_TZ)
+    case.create_time.FromDatetime(registered)
+    case.update_time.FromDatetime(updated or registered)
+    return case
+
+
+def a_node(case: Case, code: str, *, stage=Stage.STAGE_FILING, due: date, state=NodeState.NODE_STATE_RUNNING,
+           generation: int = 0, warned: datetime | None = None, overdue: datetime | None = None,
+           completed: datetime | None = None, lock: NodeLock | None = None) -> Node:
+    node = Node(name=f"{case.name}/nodes/{code}", node_type=code, display_name=code, stage=stage,
+                category="审限", case_number=case.case_number, department=case.department,
+                responsible=case.handler, state=state, due_date=from_date(due), clock_generation=generation)
+    for field, value in (("warning_time", warned), ("overdue_time", overdue), ("complete_time", completed)):
+        if value is not None:
+            getattr(node, field).FromDatetime(value)
+    if lock is not None:
+        node.lock.CopyFrom(lock)
+    return node
+
+
+@pytest.fixture
+def factory(postgres):
+    url = new_database(postgres, "supervision")
+    upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
+    engine = create_engine(url, pool_size=2)
+    yield uow_factory(engine, producer="stats", messaging=MESSAGING, clock=ManualClock(NOW))
+    engine.dispose()
+
+
+def summarize(factory, who: Caller, court: str = "-", *, group_by=(), as_of: date | None = None, **query):
+    q = pb.SupervisionQuery(**query)
+    if as_of is not None:
+        q.as_of.CopyFrom(from_date(as_of))
+    return convert.summary_to_proto(service.summarize_supervision(factory, caller=who, court=court, query=q,
+                                                                  group_by=list(group_by)))
+
+
+def listed(factory, who: Caller, query: pb.SupervisionQuery, what: str, court: str = "-") -> list:
+    """Every row of ListSupervisedCases / ListSupervisedNodes for a query, across pages of 2."""
+    use = service.list_supervised_cases if what == "cases" else service.list_supervised_nodes
+    rows, token = [], ""
+    while True:
+        page = page_request(2, token, parent=court, key_type=uuid.UUID if what == "cases" else str,
+                            filter_text=query.SerializeToString(deterministic=True).hex())
+        found, as_of = use(factory, caller=who, court=court, query=query, page=page)
+        found, token = split_page(found, page, (lambda r: r.case_id) if what == "cases" else (lambda r: r.node))
+        rows += [convert.supervised_case(r) if what == "cases" else convert.supervised_node(r, as_of=as_of)
+                 for r in found]
+        if not token:
+            return rows
+
+
+def history(bus: Bus) -> None:
+    """A small province: two courts of region 4401, one of region 4402, in September–October 2026."""
+    c1 = a_case("440101", 1, filed=date(2026, 9, 1))                       # overdue without warning, locked
+    c2 = a_case("440101", 2, filed=date(2026, 9, 2))                       # warned, then extended
+    c3 = a_case("440101", 3, filed=date(2026, 9, 3), department=CIVIL2, handler=OTHER_JUDGE)   # normal
+    c4 = a_case("440102", 4, filed=date(2026, 9, 4), handler="users/judge.440102.civil1.1",
+                department="courts/440102/departments/440102-civil1", case_type=CaseType.CASE_TYPE_CRIMINAL)
+    c5 = a_case("440201", 5, filed=date(2026, 10, 8), handler="users/judge.440201.civil1.1",
+                department="courts/440201/departments/440201-civil1")
+    for c in (c1, c2, c3, c4, c5):
+        bus.case(CaseFiled(case=c), c.update_time.ToDatetime(tzinfo=LEGAL_TZ))
+    # c1: its service node runs 5 days and goes overdue on 9-7 without a warning, locking the case;
+    # unlocked on 10-10.
+    n1 = dict(case=c1, code="service", due=date(2026, 9, 6))
+    bus.node(NodeOpened(node=a_node(**n1)), at(9, 1))
+    overdue = a_node(**n1, state=NodeState.NODE_STATE_OVERDUE, overdue=at(9, 7, 0))
+    bus.node(NodeOverdue(node=overdue, warned_before=False), at(9, 7, 0))
+    lock = NodeLock(locked=True, lock_type=LockType.LOCK_TYPE_OVERDUE, reason="送达超期", lock_date=from_date(date(2026, 9, 7)))
+    bus.node(NodeLocked(node=a_node(**n1, state=NodeState.NODE_STATE_OVERDUE, overdue=at(9, 7, 0), lock=lock)),
+             at(9, 7, 0))
+    released = NodeLock(locked=False, lock_type=LockType.LOCK_TYPE_OVERDUE, reason="送达超期",
+                        lock_date=from_date(date(2026, 9, 7)), unlock_date=from_date(date(2026, 10, 10)))
+    bus.node(NodeUnlocked(node=a_node(**n1, state=NodeState.NODE_STATE_OVERDUE, overdue=at(9, 7, 0), lock=released)),
+             at(10, 10))
+    # c2: trial limit warned 9-20, overdue 9-30, extended on 10-5 (generation 1: running again).
+    n2 = dict(case=c2, code="trial", stage=Stage.STAGE_ADJUDICATION)
+    bus.node(NodeOpened(node=a_node(**n2, due=date(2026, 9, 29))), at(9, 2))
+    bus.node(NodeWarned(node=a_node(**n2, due=date(2026, 9, 29), state=NodeState.NODE_STATE_WARNING,
+                                    warned=at(9, 20))), at(9, 20))
+    bus.node(NodeOverdue(node=a_node(**n2, due=date(2026, 9, 29), state=NodeState.NODE_STATE_OVERDUE,
+                                     warned=at(9, 20), overdue=at(9, 30, 0)), warned_before=True), at(9, 30, 0))
+    bus.node(ApplicationDecided(node=a_node(**n2, due=date(2026, 12, 29), generation=1)), at(10, 5))
+    # c3: a node completed in time.
+    n3 = dict(case=c3, code="service", due=date(2026, 9, 8))
+    bus.node(NodeOpened(node=a_node(**n3)), at(9, 3))
+    bus.node(NodeCompleted(node=a_node(**n3, state=NodeState.NODE_STATE_COMPLETED, completed=at(9, 5))), at(9, 5))
+    # c4: completed late (超期完成) on 9-12 after going overdue on 9-11.
+    n4 = dict(case=c4, code="service", due=date(2026, 9, 10))
+    bus.node(NodeOpened(node=a_node(**n4)), at(9, 4))
+    bus.node(NodeOverdue(node=a_node(**n4, state=NodeState.NODE_STATE_OVERDUE, overdue=at(9, 11, 0))), at(9, 11, 0))
+    bus.node(NodeCompleted(node=a_node(**n4, state=NodeState.NODE_STATE_COMPLETED, overdue=at(9, 11, 0),
+                                       completed=at(9, 12))), at(9, 12))
+    # c5: running in another region.
+    bus.node(NodeOpened(node=a_node(c5, "service", due=date(2026, 10, 14))), at(10, 8))
+
+
+def counts(summary) -> tuple:
+    c, n = summary.case_totals, summary.node_totals
+    return (c.total, c.abnormal, c.normal, c.warning, c.overdue, c.overdue_without_warning, c.locked, c.unlocked,
+            n.total, n.open, n.finished, n.normal, n.warning, n.overdue, n.locked, n.unlocked)
+
+
+def test_the_counts_mean_what_the_platform_says(factory):
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    now = summarize(factory, PROVINCE)
+    # Today (10-20): c1 overdue without warning and unlocked; c2 running again; c4 completed late.
+    c, n = now.case_totals, now.node_totals
+    assert (c.total, c.abnormal, c.normal) == (5, 2, 3)
+    assert (c.warning, c.overdue, c.overdue_without_warning, c.locked, c.unlocked) == (0, 2, 2, 0, 1)
+    assert (n.total, n.open, n.finished) == (5, 3, 2)
+    assert (n.normal, n.warning, n.overdue, n.locked, n.unlocked) == (3, 0, 2, 0, 1)
+    # On 30 September: c1 locked, c2 overdue (with a warning before), c4 completed late; c5 not yet filed.
+    then = summarize(factory, PROVINCE, as_of=date(2026, 9, 30))
+    c, n = then.case_totals, then.node_totals
+    assert (c.total, c.abnormal, c.warning, c.overdue, c.overdue_without_warning, c.locked, c.unlocked) == \
+        (4, 3, 0, 3, 2, 1, 0)
+    assert (n.total, n.open, n.overdue, n.locked) == (4, 2, 3, 1)
+    # On 25 September c2 was in warning.
+    assert summarize(factory, PROVINCE, as_of=date(2026, 9, 25)).node_totals.warning == 1
+
+
+def test_redelivered_and_reordered_events_give_the_same_figures(factory, postgres):
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    expected = [counts(summarize(factory, PROVINCE, as_of=d)) for d in (date(2026, 9, 25), date(2026, 9, 30), None)]
+    with factory() as uow:
+        rows = {r.node: (r.state, r.generation, r.status, r.locked, r.department)
+                for r in uow.session.scalars(select(NodeViewRow))}
+    # The same events again, shuffled, in batches of any size, twice over.
+    rng = random.Random(7)
+    again = bus.events * 2
+    rng.shuffle(again)
+    while again:
+        size = rng.randint(1, 5)
+        apply(factory, again[:size])
+        again = again[size:]
+    assert [counts(summarize(factory, PROVINCE, as_of=d))
+            for d in (date(2026, 9, 25), date(2026, 9, 30), None)] == expected
+    with factory() as uow:
+        assert {r.node: (r.state, r.generation, r.status, r.locked, r.department)
+                for r in uow.session.scalars(select(NodeViewRow))} == rows
+
+
+def test_an_extension_moves_an_overdue_node_back_to_running(factory):
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    trial = f"courts/440101/cases/{uuid.UUID(int=2)}/nodes/trial"
+    nodes = {r.name: r for r in listed(factory, COURT, pb.SupervisionQuery(), "nodes")}
+    assert nodes[trial].state == NodeState.NODE_STATE_RUNNING and nodes[trial].status == pb.NODE_STATUS_NORMAL
+    assert nodes[trial].due_date == from_date(date(2026, 12, 29))
+    before = {r.name: r for r in listed(factory, COURT, pb.SupervisionQuery(as_of=from_date(date(2026, 10, 1))),
+                                        "nodes")}
+    assert before[trial].status == pb.NODE_STATUS_OVERDUE and before[trial].days_overdue == 2
+
+
+def test_a_past_days_answer_does_not_change_after_later_events(factory):
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    asked = summarize(factory, PROVINCE, as_of=date(2026, 10, 12), group_by=[D.DIMENSION_COURT])
+    # Later: c5's node goes overdue and locks; c3 moves department.
+    c5 = a_case("440201", 5, filed=date(2026, 10, 8), handler="users/judge.440201.civil1.1",
+                department="courts/440201/departments/440201-civil1")
+    lock = NodeLock(locked=True, lock_type=LockType.LOCK_TYPE_OVERDUE, reason="送达超期",
+                    lock_date=from_date(date(2026, 10, 15)))
+    late = Bus([])
+    late.node(NodeLocked(node=a_node(c5, "service", due=date(2026, 10, 14), state=NodeState.NODE_STATE_OVERDUE,
+                                     overdue=at(10, 15, 0), lock=lock)), at(10, 15, 0))
+    moved = a_case("440101", 3, filed=date(2026, 9, 3), department=CIVIL1, handler=JUDGE, updated=at(10, 16))
+    late.case(CaseUpdated(case=moved), at(10, 16))
+    # And a case registered on 10-17 with a filing date of 10-2 (recorded late) was not there on 10-12.
+    backdated = a_case("440101", 6, filed=date(2026, 10, 2))
+    backdated.create_time.FromDatetime(at(10, 17))
+    backdated.update_time.FromDatetime(at(10, 17))
+    late.case(CaseFiled(case=backdated), at(10, 17))
+    apply(factory, late.events)
+    assert summarize(factory, PROVINCE, as_of=date(2026, 10, 12), group_by=[D.DIMENSION_COURT]) == asked
+    assert summarize(factory, PROVINCE).case_totals.total == 6
+    assert summarize(factory, PROVINCE).case_totals.locked == 1
+
+
+def test_each_caller_sees_exactly_their_scope(factory):
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    seen = {name: {c.name for c in listed(factory, who, pb.SupervisionQuery(), "cases")}
+            for name, who in (("judge", JUDGE_CALLER), ("head", HEAD), ("court", COURT), ("region", REGION),
+                              ("province", PROVINCE))}
+    case = lambda court, n: f"courts/{court}/cases/{uuid.UUID(int=n)}"  # noqa: E731
+    assert seen["judge"] == {case("440101", 1), case("440101", 2)}
+    assert seen["head"] == {case("440101", 1), case("440101", 2)}
+    assert seen["court"] == {case("440101", 1), case("440101", 2), case("440101", 3)}
+    assert seen["region"] == seen["court"] | {case("440102", 4)}
+    assert seen["province"] == seen["region"] | {case("440201", 5)}
+    assert summarize(factory, JUDGE_CALLER).case_totals.total == 2
+    with pytest.raises(Exception) as refused:
+        summarize(factory, COURT, "440102")
+    assert getattr(refused.value, "reason", "") == "OUT_OF_SCOPE"
+
+
+@pytest.mark.parametrize("group_by", [
+    [D.DIMENSION_REGION], [D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT], [D.DIMENSION_STAGE],
+    [D.DIMENSION_CASE_TYPE, D.DIMENSION_MONTH], [D.DIMENSION_HANDLER, D.DIMENSION_NODE_TYPE]])
+@pytest.mark.parametrize("as_of", [None, date(2026, 9, 30)])
+def test_every_number_drills_down_to_exactly_its_cases_and_nodes(factory, group_by, as_of):
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    summary = summarize(factory, PROVINCE, group_by=group_by, as_of=as_of)
+    assert summary.cells
+    for cell in summary.cells:
+        for measure, term in summary.measure_filters.items():
+            kind, name = measure.split(".")
+            query = pb.SupervisionQuery()
+            query.CopyFrom(cell.drill_down)
+            query.filter = " AND ".join(t for t in (query.filter, term) if t)
+            expected = getattr(getattr(cell, kind), name)
+            assert len(listed(factory, PROVINCE, query, kind)) == expected, (measure, cell.group, query.filter)
+
+
+def test_bad_queries_are_refused_naming_the_field(factory):
+    for query, field in ((dict(filter="stage = NOWHERE"), "query.filter"), (dict(filter="court ~ 44"), "query.filter"),
+                         (dict(start_date=from_date(date(2026, 10, 2)), end_date=from_date(date(2026, 10, 1))),
+                          "query.end_date"),
+                         (dict(as_of=from_date(date(2026, 10, 21))), "query.as_of")):
+        with pytest.raises(InvalidArgument) as refused:
+            summarize(factory, PROVINCE, **query)
+        assert refused.value.violations[0].field == field
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in refused.value.violations[0].description)

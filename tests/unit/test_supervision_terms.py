@@ -1,0 +1,100 @@
+"""The supervision platform's definitions on small hand-checked cases (services/stats/projection.py,
+supervision.py): a node's status, which of two statuses is the later, and the query's terms."""
+from datetime import date, datetime
+
+import pytest
+
+from courtflow.node.v1.node_pb2 import Node, NodeState
+from courtflow.stats.v1 import supervision_pb2 as pb
+
+from services.common.clock import LEGAL_TZ
+from services.common.dates import from_date
+from services.common.errors import InvalidArgument
+from services.stats import projection, supervision
+
+TODAY = date(2026, 10, 20)
+
+
+def node(state, *, due=date(2026, 9, 10), warned=None, completed=None, generation=0) -> Node:
+    n = Node(name="courts/440101/cases/0b7e7a4e-3c1f-4f55-9d0e-6f4b1d2c3a4b/nodes/service", state=state,
+             due_date=from_date(due), clock_generation=generation)
+    if warned:
+        n.warning_time.FromDatetime(warned)
+    if completed:
+        n.complete_time.FromDatetime(completed)
+    return n
+
+
+def t(month, day, hour=9) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=LEGAL_TZ)
+
+
+@pytest.mark.parametrize("n, status", [
+    (node(NodeState.NODE_STATE_RUNNING), pb.NODE_STATUS_NORMAL),
+    (node(NodeState.NODE_STATE_WARNING, warned=t(9, 8)), pb.NODE_STATUS_WARNING),
+    (node(NodeState.NODE_STATE_OVERDUE), pb.NODE_STATUS_OVERDUE),
+    # Completed on its due date (Beijing time, even late in the evening): in time.
+    (node(NodeState.NODE_STATE_COMPLETED, completed=t(9, 10, 23)), pb.NODE_STATUS_NORMAL),
+    # Completed the day after: 超期完成, overdue.
+    (node(NodeState.NODE_STATE_COMPLETED, completed=t(9, 11, 0)), pb.NODE_STATUS_OVERDUE),
+    # Completed in time after a warning: a warning.
+    (node(NodeState.NODE_STATE_COMPLETED, warned=t(9, 8), completed=t(9, 9)), pb.NODE_STATUS_WARNING),
+])
+def test_a_nodes_status(n, status):
+    assert projection.status_of(n) == status
+
+
+def test_overdue_without_warning_only_when_no_warning_came_first():
+    assert projection.node_row(node(NodeState.NODE_STATE_OVERDUE), t(9, 11))["overdue_without_warning"]
+    assert not projection.node_row(node(NodeState.NODE_STATE_OVERDUE, warned=t(9, 8)), t(9, 11))[
+        "overdue_without_warning"]
+
+
+def test_the_later_status_wins_by_generation_then_time_then_state_then_lock():
+    overdue = projection.node_row(node(NodeState.NODE_STATE_OVERDUE), t(9, 11))
+    extended = projection.node_row(node(NodeState.NODE_STATE_RUNNING, due=date(2026, 12, 10), generation=1), t(9, 5))
+    assert projection.latest([overdue, extended]) is extended    # a new generation, even if stamped earlier
+    warned = projection.node_row(node(NodeState.NODE_STATE_WARNING, warned=t(9, 8)), t(9, 8))
+    assert projection.latest([overdue, warned]) is overdue
+    same_time_running = projection.node_row(node(NodeState.NODE_STATE_RUNNING), t(9, 11))
+    assert projection.latest([same_time_running, overdue]) is overdue
+
+
+def test_regions_follow_the_court_ids():
+    assert [projection.region_of(c) for c in ("440101", "4401", "44")] == ["4401", "4401", "44"]
+
+
+def query(**fields) -> supervision.Query:
+    return supervision.parse_query(pb.SupervisionQuery(**fields), today=TODAY)
+
+
+def test_terms_are_read_and_written_back_alike():
+    text = 'court = "440101" AND stage = FILING AND status = OVERDUE AND locked = true AND month = "2026-09"'
+    q = query(filter=text)
+    assert q.case_terms() == {"court": "440101", "month": "2026-09"}
+    assert set(q.node_terms()) == {"stage", "status", "locked"}
+    assert query(filter=supervision.filter_text(q.terms)).terms == q.terms
+
+
+def test_today_is_the_live_answer_and_the_future_is_refused():
+    assert query(as_of=from_date(TODAY)).as_of is None
+    assert query(as_of=from_date(date(2026, 9, 30))).as_of == date(2026, 9, 30)
+    with pytest.raises(InvalidArgument) as refused:
+        query(as_of=from_date(date(2026, 10, 21)))
+    assert refused.value.violations[0].field == "query.as_of" and "晚于今天" in refused.value.violations[0].description
+
+
+@pytest.mark.parametrize("text, said", [
+    ("stage = SOMEWHERE", "stage"), ("locked = yes", "locked"), ("month = 2026-13", "month"),
+    ("court = 44x", "court"), ("judge = x", "不支持按 judge 过滤"), ("court 440101", "无法解析"),
+])
+def test_a_bad_term_is_refused_in_chinese_naming_the_field(text, said):
+    with pytest.raises(InvalidArgument) as refused:
+        query(filter=text)
+    violation = refused.value.violations[0]
+    assert violation.field == "query.filter" and said in violation.description
+
+
+def test_month_labels_and_stage_words():
+    assert supervision.group_value(pb.DIMENSION_MONTH, "2026-09")[2] == "2026年9月"
+    assert supervision.group_value(pb.DIMENSION_STAGE, 3)[1:] == ("FILING", "立案登记")
