@@ -85,6 +85,10 @@ TABLE: dict[str, Permission] = {
     "/courtflow.stats.v1.StatsService/SummarizeSupervision": Permission(CASE_READERS),
     "/courtflow.stats.v1.StatsService/ListSupervisedCases": Permission(CASE_READERS),
     "/courtflow.stats.v1.StatsService/ListSupervisedNodes": Permission(CASE_READERS),
+    # Work reports (P7) are the court's: its leaders and trial management office over their scope,
+    # a division head over their department (the stats service applies it).
+    "/courtflow.stats.v1.StatsService/ExportSupervisionReport": Permission(LEADERS),
+    "/courtflow.stats.v1.StatsService/AnalyzeQuality": Permission(CASE_READERS),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),

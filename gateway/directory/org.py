@@ -1,9 +1,10 @@
 """The org directory (R2): courts, departments and users, owned by the gateway.
 
-Every user and department change is published (UserChanged, DepartmentChanged) so
-services that need people keep a projection: the alert service for names, mobile
-numbers, deputies and who is in charge of a department, the node service for who
-holds a responsible role. Administration (checks, scope, audit) is admin.py.
+Every court, department and user change is published (CourtChanged, DepartmentChanged,
+UserChanged) so services that need them keep a projection: the alert service for names, mobile
+numbers, deputies and who is in charge of a department, the node service for who holds a
+responsible role, the stats service for the names and levels of courts and departments that its
+answers and reports show. Administration (checks, scope, audit) is admin.py.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from courtflow.common.v1.caller_pb2 import Role
-from courtflow.gateway.v1.gateway_events_pb2 import DepartmentChanged, UserChanged
+from courtflow.gateway.v1.gateway_events_pb2 import CourtChanged, DepartmentChanged, UserChanged
 from courtflow.gateway.v1.gateway_pb2 import Court, CourtLevel, Department, User
 
 from gateway.models import CourtRow, DepartmentRow, UserRow
@@ -44,6 +45,8 @@ def upsert_court(uow: UnitOfWork, *, court_id: str, display_name: str, level: st
     values = dict(display_name=display_name, level=LEVELS[level], parent_id=parent_id, abbreviation=abbreviation)
     uow.session.execute(pg_insert(CourtRow).values(id=court_id, **values)
                         .on_conflict_do_update(index_elements=[CourtRow.id], set_=values))
+    uow.publish(CourtChanged(court=court_to_proto(CourtRow(id=court_id, **values))), court=court_id,
+                aggregate_type="court", aggregate_id=f"courts/{court_id}")
 
 
 def upsert_department(uow: UnitOfWork, *, court_id: str, department_id: str, display_name: str, kind: str,

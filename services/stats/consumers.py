@@ -1,11 +1,15 @@
 """Bus handlers of the stats service: node events move the counters; case and node events keep
-the supervision platform's read model (projection.py)."""
+the supervision platform's read model (projection.py); the gateway's court and department events
+its copy of the org directory (directory.py)."""
 from __future__ import annotations
 
 from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
+from courtflow.gateway.v1.gateway_events_pb2 import CourtChanged, DepartmentChanged
 from courtflow.node.v1.node_events_pb2 import (ApplicationDecided, NodeCompleted, NodeDeadlineChanged,
                                                NodeEscalated, NodeLocked, NodeOpenAtClosing, NodeOpened,
                                                NodeOverdue, NodeReassigned, NodeUnlocked, NodeWarned)
+
+from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState
 
 from services.common.consumer import Subscription
 from services.common.dates import instant
@@ -21,11 +25,28 @@ def on_node_events(uow: UnitOfWork, events: list[Event]) -> None:
 
 
 def on_node_changes(uow: UnitOfWork, events: list[Event]) -> None:
-    service.keep_nodes(uow, [(e.payload.node, instant(e.envelope, "occurred_at")) for e in events])
+    service.keep_nodes(uow, [(e.payload.node, instant(e.envelope, "occurred_at"), _extends(e.payload))
+                             for e in events])
+
+
+def _extends(payload) -> bool:
+    """An approved application to extend the node's limit (延长审限)."""
+    return (isinstance(payload, ApplicationDecided)
+            and payload.application.kind == ApplicationKind.APPLICATION_KIND_EXTENSION
+            and payload.application.state == ApplicationState.APPLICATION_STATE_APPROVED)
 
 
 def on_case_changes(uow: UnitOfWork, events: list[Event]) -> None:
     service.keep_cases(uow, [e.payload.case for e in events])
+
+
+def on_directory_changes(uow: UnitOfWork, events: list[Event]) -> None:
+    """Courts and departments of the org directory, for the names answers and reports show."""
+    service.keep_directory(
+        uow, courts=[(e.payload.court, instant(e.envelope, "occurred_at")) for e in events
+                     if isinstance(e.payload, CourtChanged)],
+        departments=[(e.payload.department, instant(e.envelope, "occurred_at")) for e in events
+                     if isinstance(e.payload, DepartmentChanged)])
 
 
 # Every node event that carries the node as it is after the event.
@@ -44,4 +65,6 @@ def subscriptions() -> list[Subscription]:
                          batch_handler=on_node_changes, batch=500),
             Subscription(consumer="stats", producer="case", types=(CaseReceived, CaseFiled, CaseEventRecorded,
                                                                    CaseUpdated),
-                         batch_handler=on_case_changes, batch=500)]
+                         batch_handler=on_case_changes, batch=500),
+            Subscription(consumer="stats", producer="gateway", types=(CourtChanged, DepartmentChanged),
+                         batch_handler=on_directory_changes)]

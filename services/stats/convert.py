@@ -5,12 +5,12 @@ import dataclasses
 from datetime import date
 
 from courtflow.node.v1.node_pb2 import NodeState
-from courtflow.stats.v1 import stats_pb2, stats_service_pb2, supervision_pb2
+from courtflow.stats.v1 import quality_pb2, stats_pb2, stats_service_pb2, supervision_pb2
 from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common.dates import from_date
 from services.common.names import CaseName
-from services.stats import supervision
+from services.stats import quality, supervision
 from services.stats.models import NodeCountRow
 
 
@@ -46,7 +46,7 @@ def summary_to_proto(summary) -> stats_service_pb2.SummarizeSupervisionResponse:
         cell = out.cells.add(cases=_case_measures(row), nodes=_node_measures(row))
         terms = dict(summary.query.terms)
         for i, dimension in enumerate(summary.dimensions):
-            value, text, label = supervision.group_value(dimension, getattr(row, f"g{i}"))
+            value, text, label = supervision.group_value(dimension, getattr(row, f"g{i}"), summary.names)
             cell.group.add(dimension=dimension, value=text, label=label)
             terms[supervision.DIMENSION_TERMS[dimension]] = value
         drill = dataclasses.replace(summary.query, terms=terms)
@@ -88,3 +88,37 @@ def supervised_node(row, *, as_of: date) -> supervision_pb2.SupervisedNode:
 
 def _date(d: date | None):
     return from_date(d) if d is not None else None
+
+
+def _indicators(row) -> quality_pb2.QualityIndicators:
+    q = quality_pb2.QualityIndicators(
+        received=row.received, closed=row.closed, closed_with_limit=row.closed_with_limit,
+        closed_within_limit=row.closed_within_limit, open=row.open, open_over_12_months=row.open_over_12_months,
+        extended=row.extended,
+        average_trial_days=round(float(row.average_trial_days), 1) if row.average_trial_days is not None else 0.0)
+    q.closed_to_received = quality.ratio(q.closed, q.received)
+    q.within_limit_rate = quality.ratio(q.closed_within_limit, q.closed_with_limit)
+    q.over_12_months_ratio = quality.ratio(q.open_over_12_months, q.open)
+    q.extension_rate = quality.ratio(q.extended, q.closed_with_limit)
+    return q
+
+
+def quality_to_proto(result) -> stats_service_pb2.AnalyzeQualityResponse:
+    a = result.analysis
+    out = stats_service_pb2.AnalyzeQualityResponse(
+        totals=_indicators(result.totals), definitions=quality.DEFINITIONS, start_date=from_date(a.start),
+        end_date=from_date(a.end), months=a.months)
+    for row in result.rows:
+        indicators = out.indicators.add()
+        indicators.CopyFrom(_indicators(row))
+        for i, dimension in enumerate(a.dimensions):
+            _, text, label = supervision.group_value(dimension, getattr(row, f"g{i}"), result.names)
+            indicators.group.add(dimension=dimension, value=text, label=label)
+    for row in result.stages:
+        out.stage_durations.add(stage=row.stage, cases=row.cases, median_days=round(float(row.median_days), 1),
+                                p90_days=round(float(row.p90_days), 1))
+    for dimension, value, series in result.recurring:
+        _, text, label = supervision.group_value(dimension, value, result.names)
+        out.recurring_problems.add(dimension=dimension, value=text, label=label, monthly_overdue=series,
+                                   months_with_overdue=sum(1 for n in series if n))
+    return out

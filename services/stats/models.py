@@ -114,6 +114,7 @@ class NodeViewRow(_NodeStatus, Base):
     category: Mapped[str] = mapped_column(String(60))
     node_type: Mapped[str] = mapped_column(String(60))
     display_name: Mapped[str] = mapped_column(String(100))
+    open_date: Mapped[date | None] = mapped_column(Date)   # the legal date the node opened
 
 
 class NodeHistoryRow(_NodeStatus, Base):
@@ -127,6 +128,33 @@ class NodeHistoryRow(_NodeStatus, Base):
     generation: Mapped[int] = mapped_column(Integer, primary_key=True)
     state: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     locked: Mapped[bool] = mapped_column(primary_key=True)
+    # This change approved an extension of the node's limit (延长审限, Q2's 延长审限率).
+    extended: Mapped[bool] = mapped_column(default=False)
+
+
+class CourtViewRow(Base):
+    """A court of the org directory (CourtChanged): its name and level, and the court above it, for
+    answers and reports that name courts. `version` is when the change happened: a late or
+    redelivered event changes nothing."""
+
+    __tablename__ = "courts"
+    court: Mapped[str] = mapped_column(String(12), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int] = mapped_column(SmallInteger)      # courtflow.gateway.v1.CourtLevel
+    parent: Mapped[str] = mapped_column(String(12))       # court id, "" for the high court
+    version: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DepartmentViewRow(Base):
+    """A department of the org directory (DepartmentChanged), as CourtViewRow."""
+
+    __tablename__ = "departments"
+    __table_args__ = (Index("departments_court", "court"),)
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)   # courts/{court}/departments/{id}
+    court: Mapped[str] = mapped_column(String(12))
+    display_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    version: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 def cell_key(court: str, department: str, stage: int) -> str:

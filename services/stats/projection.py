@@ -26,7 +26,7 @@ from services.common.names import CaseName, NodeName
 from services.stats.counting import RANK
 
 # The node's columns that do not change over its life, and those each event may change.
-NODE_FIXED = ("case_id", "court", "region", "stage", "category", "node_type", "display_name")
+NODE_FIXED = ("case_id", "court", "region", "stage", "category", "node_type", "display_name", "open_date")
 NODE_STATUS = ("at", "generation", "state", "status", "overdue_without_warning", "locked", "ever_locked",
                "department", "responsible", "due_date", "warning_date", "overdue_date", "complete_date",
                "lock_date", "unlock_date", "lock_reason", "lock_type")
@@ -82,15 +82,16 @@ def status_of(node: Node) -> int:
     return NodeStatus.NODE_STATUS_NORMAL
 
 
-def node_row(node: Node, at: datetime) -> dict:
-    """The node as an event of time ``at`` carries it: its fixed columns and its status."""
+def node_row(node: Node, at: datetime, *, extended: bool = False) -> dict:
+    """The node as an event of time ``at`` carries it: its fixed columns and its status;
+    ``extended`` when the event is the approval of an extension of its limit."""
     name = NodeName.parse(node.name)
     status = status_of(node)
     lock = node.lock if node.HasField("lock") else None
     return dict(
         node=node.name, case_id=name.case_id, court=name.court, region=region_of(name.court), stage=node.stage,
         category=node.category[:60], node_type=node.node_type[:60], display_name=node.display_name[:100],
-        at=at, generation=node.clock_generation, state=node.state, status=status,
+        open_date=_day(node, "open_time"), extended=extended, at=at, generation=node.clock_generation, state=node.state, status=status,
         overdue_without_warning=status == NodeStatus.NODE_STATUS_OVERDUE and not node.HasField("warning_time"),
         locked=bool(lock and lock.locked), ever_locked=lock is not None, department=node.department,
         responsible=node.responsible, due_date=_date(node.due_date), warning_date=_day(node, "warning_time"),

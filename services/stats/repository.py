@@ -12,11 +12,11 @@ from courtflow.node.v1.node_pb2 import NodeState
 from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common import scope
-from services.common.clock import start_of_legal_day
+from services.common.clock import LEGAL_TZ, start_of_legal_day
 from services.common.db import text_array
 from services.common.paging import Page, page_of
 from services.stats.models import CaseViewRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow
-from services.stats import supervision
+from services.stats import quality, supervision
 from services.stats.projection import NODE_FIXED, NODE_STATUS
 
 _STATES = NodeStateRow.__table__.fullname
@@ -51,7 +51,8 @@ def keep_cases(session: Session, rows: list[dict]) -> None:
 def keep_node_history(session: Session, rows: list[dict]) -> None:
     """Every status of every node, once: a redelivered event's row is already there."""
     if rows:
-        session.execute(pg_insert(NodeHistoryRow).values([{c: r[c] for c in ("node", *NODE_STATUS)} for r in rows])
+        session.execute(pg_insert(NodeHistoryRow).values([{c: r[c] for c in ("node", "extended", *NODE_STATUS)}
+                                                          for r in rows])
                         .on_conflict_do_nothing())
 
 
@@ -110,12 +111,16 @@ class SupervisionSql:
     """The query's relations: its cases (scoped, selected by the case terms and the date range)
     joined with their nodes as of the day asked (selected by the node terms)."""
 
-    def __init__(self, caller: Caller, court: str, q: supervision.Query, *, today: date, with_nodes: bool) -> None:
+    def __init__(self, caller: Caller, court: str, q: supervision.Query, *, today: date, with_nodes: bool,
+                 dated: bool = True) -> None:
+        """``dated``: only cases whose date on the query's basis is set and on or before as_of (the
+        supervision query); the quality analysis, whose indicators each pick their date, takes all."""
         self.q, self.as_of = q, q.as_of or today
         self.ns = _node_status(q.as_of)
         basis = _C.c[q.basis_column]
-        cases = [scope.condition(caller, court=_C.c.court, department=_C.c.department, owner=_C.c.handler),
-                 basis.is_not(None), basis <= self.as_of]
+        cases = [scope.condition(caller, court=_C.c.court, department=_C.c.department, owner=_C.c.handler)]
+        if dated:
+            cases += [basis.is_not(None), basis <= self.as_of]
         if court != "-":
             cases.append(_C.c.court == court)
         if q.as_of is not None:   # a past day: only the cases CourtFlow had by its end
@@ -213,3 +218,81 @@ def supervised_nodes(session: Session, sql: SupervisionSql, page: Page) -> list:
     if page.after is not None:
         query = query.where(ns.c.node > page.after)
     return list(session.execute(query.order_by(ns.c.node).limit(page.size + 1)))
+
+
+# ── Q2 质效分析 (quality.py says what each figure means) ─────────────────────────────────────────
+
+def quality_sql(caller: Caller, court: str, a: quality.Analysis, *, today: date) -> SupervisionSql:
+    """The analysis's cases (scope, case terms; registered by the end of the period when it is
+    past) and their nodes as they stood at the end of the period."""
+    period = supervision.Query(terms=a.query.terms, as_of=a.end if a.end < today else None)
+    return SupervisionSql(caller, court, period, today=today, with_nodes=False, dated=False)
+
+
+def quality_indicators(session: Session, sql: SupervisionSql, a: quality.Analysis, dimensions: list[int]) -> list:
+    ns = sql.ns
+    limits = (select(ns.c.case_id, func.bool_or(ns.c.status == _OVERDUE).label("overdue"))
+              .where(ns.c.category == quality.TRIAL_LIMIT_CATEGORY).group_by(ns.c.case_id).subquery("limits"))
+    cutoff = start_of_legal_day(supervision.cutoff_day(a.end))
+    extended = (select(_H.c.node).join(_N, _N.c.node == _H.c.node)
+                .where(_N.c.case_id == _C.c.case_id, _N.c.category == quality.TRIAL_LIMIT_CATEGORY,
+                       _H.c.extended, _H.c.at < cutoff).exists())
+    received = _C.c.receive_date.between(a.start, a.end)
+    closed = _C.c.close_date.between(a.start, a.end)
+    with_limit = and_(closed, limits.c.case_id.is_not(None))
+    filed = and_(_C.c.filing_date.is_not(None), _C.c.filing_date <= a.end)
+    still_open = and_(filed, or_(_C.c.close_date.is_(None), _C.c.close_date > a.end))
+    groups = [sql.dimension(d) if d != supervision.D.DIMENSION_DEPARTMENT else _C.c.department
+              for d in dimensions]
+    labelled = [g.label(f"g{i}") for i, g in enumerate(groups)]
+    query = (select(*labelled,
+                    func.count().filter(received).label("received"),
+                    func.count().filter(closed).label("closed"),
+                    func.count().filter(with_limit).label("closed_with_limit"),
+                    func.count().filter(with_limit, not_(limits.c.overdue)).label("closed_within_limit"),
+                    func.avg(_C.c.close_date - _C.c.filing_date).filter(closed, _C.c.filing_date.is_not(None))
+                    .label("average_trial_days"),
+                    func.count().filter(still_open).label("open"),
+                    func.count().filter(still_open, _C.c.filing_date < quality.twelve_months_before(a.end))
+                    .label("open_over_12_months"),
+                    func.count().filter(with_limit, extended).label("extended"))
+             .select_from(_C.outerjoin(limits, limits.c.case_id == _C.c.case_id))
+             .where(*sql.case_conditions))
+    if groups:
+        query = query.group_by(*groups).order_by(*groups)
+    return list(session.execute(query))
+
+
+def stage_durations(session: Session, sql: SupervisionSql, a: quality.Analysis) -> list:
+    ns = sql.ns
+    per_case = (select(ns.c.stage, (func.max(ns.c.complete_date) - func.min(_N.c.open_date)).label("days"))
+                .select_from(_C.join(ns, ns.c.case_id == _C.c.case_id).join(_N, _N.c.node == ns.c.node))
+                .where(*sql.case_conditions)
+                .group_by(ns.c.case_id, ns.c.stage)
+                .having(func.bool_and(ns.c.state == _COMPLETED),
+                        func.max(ns.c.complete_date).between(a.start, a.end),
+                        func.min(_N.c.open_date).is_not(None))
+                .subquery("stages"))
+    return list(session.execute(
+        select(per_case.c.stage, func.count().label("cases"),
+               func.percentile_cont(0.5).within_group(per_case.c.days).label("median_days"),
+               func.percentile_cont(0.9).within_group(per_case.c.days).label("p90_days"))
+        .group_by(per_case.c.stage).order_by(per_case.c.stage)))
+
+
+def overdue_by_month(session: Session, sql: SupervisionSql, a: quality.Analysis, dimension: int) -> list:
+    """(value, month, nodes that became overdue in that month) over the window: a node counts in the
+    month of the first time it was overdue in each clock generation."""
+    first = (select(_H.c.node, _H.c.generation, func.min(_H.c.at).label("at"))
+             .where(_H.c.state == NodeState.NODE_STATE_OVERDUE,
+                    _H.c.at >= start_of_legal_day(date.fromisoformat(f"{a.months[0]}-01")),
+                    _H.c.at < start_of_legal_day(supervision.cutoff_day(a.end)))
+             .group_by(_H.c.node, _H.c.generation).subquery("first_overdue"))
+    value = {supervision.D.DIMENSION_NODE_TYPE: _N.c.node_type, supervision.D.DIMENSION_COURT: _N.c.court,
+             supervision.D.DIMENSION_DEPARTMENT: _N.c.department}[dimension]
+    month = func.to_char(func.timezone(LEGAL_TZ.key, first.c.at), "YYYY-MM")
+    return list(session.execute(
+        select(value.label("value"), month.label("month"), func.count().label("overdue"))
+        .select_from(first.join(_N, _N.c.node == first.c.node).join(_C, _C.c.case_id == _N.c.case_id))
+        .where(*sql.case_conditions)
+        .group_by(value, month).order_by(value, month)))

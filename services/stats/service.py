@@ -1,7 +1,7 @@
 """Use cases of the stats service."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
@@ -9,16 +9,18 @@ from sqlalchemy import text
 
 from courtflow.case.v1.case_pb2 import Case
 from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
+from courtflow.gateway.v1.gateway_pb2 import Court, Department
 from courtflow.node.v1.node_pb2 import Node
 from courtflow.stats.v1.supervision_pb2 import SupervisionQuery
 
 from services.common import scope
-from services.common.clock import legal_today
+from services.common.clock import legal_minute, legal_today
 from services.common.db import bool_array, int_array, text_array
 from services.common.names import court_of
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
-from services.stats import projection, repository, supervision
+from services.stats import (directory, projection, quality, report_files, reports, repository,
+                            supervision)
 from services.stats.counting import Known, transition
 from services.stats.errors import StatisticsNotOpen
 from services.stats.models import NodeCountRow, NodeStateRow, cell_key
@@ -123,10 +125,10 @@ def list_node_statistics(uow_factory: Callable[[], UnitOfWork], *, caller: Calle
         return repository.node_counts_page(uow.session, caller=caller, court=court, filters=filters, page=page)
 
 
-def keep_nodes(uow: UnitOfWork, changes: list[tuple[Node, datetime]]) -> None:
+def keep_nodes(uow: UnitOfWork, changes: list[tuple[Node, datetime, bool]]) -> None:
     """The supervision read model's nodes: every status into the history, the latest of each node
-    (over what is stored, if later) as its current row."""
-    rows = [projection.node_row(node, at) for node, at in changes]
+    (over what is stored, if later) as its current row. The flag: the change approved an extension."""
+    rows = [projection.node_row(node, at, extended=extended) for node, at, extended in changes]
     repository.keep_node_history(uow.session, rows)
     by_node: dict[str, list[dict]] = {}
     for row in rows:
@@ -150,6 +152,8 @@ class Summary:
     dimensions: list[int]
     rows: list          # group values g0…, then the measures (repository.SupervisionSql.measures)
     totals: object      # the measures over everything
+    # Court ids and department names of the groups → their names in the org directory (directory.py).
+    names: dict = field(default_factory=dict)
 
 
 def summarize_supervision(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
@@ -164,7 +168,9 @@ def summarize_supervision(uow_factory: Callable[[], UnitOfWork], *, caller: Call
         sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=node_dims)
         rows = repository.summarize(uow.session, sql, dims)
         totals = repository.summarize(uow.session, sql, [])[0]
-    return Summary(q, q.as_of or today, dims, rows, totals)
+        named = [i for i, d in enumerate(dims) if d in supervision.NAMED_DIMENSIONS]
+        names = directory.names(uow.session, {getattr(r, f"g{i}") for r in rows for i in named})
+    return Summary(q, q.as_of or today, dims, rows, totals, names)
 
 
 def list_supervised_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
@@ -189,3 +195,83 @@ def _supervised(uow_factory, read, *, caller: Caller, court: str, query: Supervi
         q = supervision.parse_query(query, today=today)
         sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=with_nodes)
         return read(uow.session, sql, page), q.as_of or today
+
+
+def keep_directory(uow: UnitOfWork, *, courts: list[tuple[Court, datetime]],
+                   departments: list[tuple[Department, datetime]]) -> None:
+    """The org directory's courts and departments (directory.py): each change over an older one."""
+    directory.keep(uow.session, courts=[directory.court_row(c, at) for c, at in courts],
+                   departments=[directory.department_row(d, at) for d, at in departments])
+
+
+SCOPE_WORDS = {ScopeLevel.SCOPE_LEVEL_COURT: "本院", ScopeLevel.SCOPE_LEVEL_REGION: "本片区（中级法院及其辖区法院）",
+               ScopeLevel.SCOPE_LEVEL_PROVINCE: "全省法院"}
+
+
+def export_supervision_report(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, period: str,
+                              region: str = "", items=()) -> report_files.Report:
+    """P7: a court's work report for a period (reports.py), over the caller's scope: the court's
+    leaders and trial management office, and those of the courts above it, get the whole report;
+    a division head their department's; judges and their staff none."""
+    if caller.scope not in (ScopeLevel.SCOPE_LEVEL_DEPARTMENT, *scope.WIDE):
+        raise StatisticsNotOpen("工作报表仅向庭室及以上管理角色开放")
+    scope.require_court(caller, court)
+    department = caller.department if caller.scope == ScopeLevel.SCOPE_LEVEL_DEPARTMENT else ""
+    with uow_factory() as uow:
+        today = legal_today(uow.clock)
+        when = reports.parse_period(period, today=today)
+        known = directory.under(uow.session, court)
+        info = known.courts.get(court)
+        kind = reports.kind_of(court, info.level if info else None, department_scope=bool(department))
+        plan = reports.plan(court=court, kind=kind, period=when, region=region, items=items, today=today)
+        summaries = {}
+        for key, q in plan.queries.items():
+            for grouping in (*plan.definition.groupings, ()):
+                sql = repository.SupervisionSql(caller, plan.parent, q, today=today,
+                                                with_nodes=any(d in NODE_DIMENSIONS for d in grouping))
+                summaries[key, grouping] = repository.summarize(uow.session, sql, list(grouping))
+        made_at = legal_minute(uow.clock.now())
+    rows = reports.build_rows(plan, summaries, known, department=department)
+    who = caller.user.removeprefix("users/")
+    within = (f"本部门（{known.names().get(department, department)}）" if department
+              else SCOPE_WORDS.get(caller.scope, ""))
+    return report_files.Report(plan, info.display_name if info else court, rows,
+                               made_by=f"{caller.display_name}（{who}）" if caller.display_name else who,
+                               made_at=made_at, scope_words=within)
+
+
+@dataclass(frozen=True)
+class QualityAnalysis:
+    analysis: quality.Analysis
+    rows: list
+    totals: object
+    stages: list
+    recurring: list     # (dimension, value, counts by month of the window)
+    names: dict = field(default_factory=dict)   # court ids and department names → their names
+
+
+def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
+                    request) -> QualityAnalysis:
+    """Q2: the efficiency indicators, time per stage and recurring problems (quality.py)."""
+    scope.require_court(caller, court)
+    with uow_factory() as uow:
+        today = legal_today(uow.clock)
+        a = quality.parse(request, today=today)
+        sql = repository.quality_sql(caller, court, a, today=today)
+        rows = repository.quality_indicators(uow.session, sql, a, a.dimensions)
+        totals = repository.quality_indicators(uow.session, sql, a, [])[0]
+        stages = repository.stage_durations(uow.session, sql, a)
+        recurring = []
+        for dimension in quality.RECURRING_DIMENSIONS:
+            by_value: dict[str, dict[str, int]] = {}
+            for value, month, overdue in repository.overdue_by_month(uow.session, sql, a, dimension):
+                by_value.setdefault(value, {})[month] = overdue
+            for value, months in by_value.items():
+                series = [months.get(m, 0) for m in a.months]
+                if sum(1 for n in series if n) >= a.threshold:
+                    recurring.append((dimension, value, series))
+        named = [i for i, d in enumerate(a.dimensions) if d in supervision.NAMED_DIMENSIONS]
+        names = directory.names(uow.session, {getattr(r, f"g{i}") for r in rows for i in named}
+                                | {value for dimension, value, _ in recurring
+                                   if dimension in supervision.NAMED_DIMENSIONS})
+    return QualityAnalysis(a, rows, totals, stages, recurring, names)

@@ -1,16 +1,17 @@
 """gRPC StatsService: proto ↔ domain only."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from courtflow.node.v1.node_pb2 import Stage
-from courtflow.stats.v1 import stats_service_pb2 as pb, stats_service_pb2_grpc
+from courtflow.stats.v1 import report_pb2, stats_service_pb2 as pb, stats_service_pb2_grpc
 
 from services.common import caller
 from services.common.names import CourtName
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
-from services.stats import convert, service
+from services.stats import convert, report_files, service
 
 FILTERS = {"department": str, "stage": lambda v: Stage.Value(f"STAGE_{v}")}
 
@@ -53,6 +54,22 @@ class StatsServicer(stats_service_pb2_grpc.StatsServiceServicer):
         rows, token = split_page(rows, page, lambda r: r.node)
         return pb.ListSupervisedNodesResponse(nodes=[convert.supervised_node(r, as_of=as_of) for r in rows],
                                               next_page_token=token)
+
+    async def ExportSupervisionReport(self, request: report_pb2.ExportSupervisionReportRequest, context):
+        court = CourtName.parse(request.parent, "parent").court
+        report = await self._rt.db(service.export_supervision_report, self._rt.uow, caller=caller.current(),
+                                   court=court, period=request.period, region=request.region, items=request.items)
+        # The file is built off the event loop, like the queries.
+        content, media, name = await asyncio.to_thread(report_files.render, report,
+                                                       as_csv=request.format == report_pb2.REPORT_FORMAT_CSV)
+        return report_pb2.ExportSupervisionReportResponse(content=content, content_type=media, file_name=name,
+                                                          kind=report.plan.definition.kind, row_count=len(report.rows))
+
+    async def AnalyzeQuality(self, request: pb.AnalyzeQualityRequest, context):
+        court = CourtName.parse(request.parent, "parent", wildcard=True).court
+        analysis = await self._rt.db(service.analyze_quality, self._rt.uow, caller=caller.current(), court=court,
+                                     request=request)
+        return convert.quality_to_proto(analysis)
 
 
 def _fingerprint(query) -> str:

@@ -18,6 +18,7 @@ query with the group's values added as terms, and each measure adds one term mor
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -162,8 +163,14 @@ def to_proto_query(q: Query, *, as_of: date) -> pb.SupervisionQuery:
     return out
 
 
-def group_value(dimension: int, raw) -> tuple[object, str, str]:
-    """(term value, value as text, label) of one group value read from the database."""
+# Dimensions whose values are courts or departments of the org directory: labelled by their names.
+NAMED_DIMENSIONS = (D.DIMENSION_REGION, D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT)
+
+
+def group_value(dimension: int, raw, names: Mapping[str, str] | None = None) -> tuple[object, str, str]:
+    """(term value, value as text, label) of one group value read from the database. `names` maps
+    court ids and department names to their names in the org directory (a region is its
+    intermediate court): the label of a region, court or department, which falls back to the id."""
     if raw is None:
         return None, "", "（无）"
     if dimension == D.DIMENSION_STAGE:
@@ -174,6 +181,8 @@ def group_value(dimension: int, raw) -> tuple[object, str, str]:
         return raw, Procedure.Name(raw).removeprefix("PROCEDURE_"), word(PROCEDURES, raw)
     if dimension == D.DIMENSION_MONTH:
         return raw, raw, f"{int(raw[:4])}年{int(raw[5:])}月"
+    if names and dimension in NAMED_DIMENSIONS:
+        return raw, str(raw), names.get(str(raw)) or str(raw)
     return raw, str(raw), str(raw)
 
 

@@ -26,7 +26,8 @@ from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_
 from courtflow.gateway.v1 import org_service_pb2 as orgs, org_service_pb2_grpc
 from courtflow.gateway.v1.gateway_pb2 import Department, User
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2_grpc
-from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc, supervision_pb2 as sv
+from courtflow.stats.v1 import report_pb2 as rp, stats_service_pb2 as ss, stats_service_pb2_grpc
+from courtflow.stats.v1 import supervision_pb2 as sv
 
 from gateway.edge.http_routes import RouteTable
 from gateway.edge.transcode import encode_request
@@ -136,6 +137,11 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
         parent="courts/-", page_size=1000)),
     "/courtflow.stats.v1.StatsService/ListSupervisedNodes": ("read", lambda v: ss.ListSupervisedNodesRequest(
         parent="courts/-", page_size=1000)),
+    # The victim's court's work report, as CSV so that nothing hides in a compressed file.
+    "/courtflow.stats.v1.StatsService/ExportSupervisionReport": ("read", lambda v: rp.ExportSupervisionReportRequest(
+        parent=f"courts/{COURT}", period="2026-03", format=rp.REPORT_FORMAT_CSV)),
+    "/courtflow.stats.v1.StatsService/AnalyzeQuality": ("read", lambda v: ss.AnalyzeQualityRequest(
+        parent="courts/-", group_by=[sv.DIMENSION_COURT, sv.DIMENSION_HANDLER], recurring_threshold=1)),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": ("read", lambda v: aus.ListAuditRecordsRequest(page_size=1000)),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": ("read", lambda v: aus.VerifyAuditChainRequest()),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": ("read", lambda v: aus.ListAuditUsageRequest(

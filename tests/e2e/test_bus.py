@@ -202,11 +202,16 @@ def test_poison_message_is_dead_lettered_and_the_consumer_goes_on(cf, capsys):
         row = conn.execute(text("SELECT subject, error FROM nodes.dead_letters WHERE event_id = 'poison-1'")).one()
     engine.dispose()
     assert row.subject == "courtflow.case.v1.case_filed" and "undecodable" in row.error
-    # An operator sees it: `courtflow verify` lists it and fails (it would pass unseen otherwise).
-    code, found = verify(cf, capsys)
-    listed = [d for d in found["dead_letters"] if d["event_id"] == "poison-1"]
-    assert code == 1 and [(d["schema"], d["consumer"], d["subject"]) for d in listed] == [
-        ("nodes", "node-case", "courtflow.case.v1.case_filed")] and "undecodable" in listed[0]["error"]
+    # An operator sees it: `courtflow verify` lists it and fails (it would pass unseen otherwise) —
+    # once for each consumer of the case stream, the node service's and the stats service's.
+    def listed():
+        code, found = verify(cf, capsys)
+        return code, sorted((d["schema"], d["consumer"], d["subject"], "undecodable" in d["error"])
+                            for d in found["dead_letters"] if d["event_id"] == "poison-1")
+
+    expected = (1, [("nodes", "node-case", "courtflow.case.v1.case_filed", True),
+                    ("stats", "stats-case", "courtflow.case.v1.case_filed", True)])
+    eventually(lambda: listed() == expected, what="the poison message dead-lettered by both consumers")
     # The consumer did not stop at the poison message.
     case = cf.cases.CreateCase(create_request(seed("after-poison", 4500, filed=date(2026, 2, 2))),
                                metadata=cf.md(COURT_SYSTEM)).case

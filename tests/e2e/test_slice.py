@@ -210,6 +210,8 @@ def test_case_event_completes_its_node_and_stops_its_reminders(cf):
 def test_bad_case_event_names_the_field(cf, mutate, field):
     today = cf.today()
     case = cf.cases.CreateCase(create_request(seed("slice", 7, filed=today)), metadata=cf.md(COURT_SYSTEM)).case
+    # The node service opens the case's nodes a moment after the filing (CI once looked too soon).
+    eventually(lambda: "serve_complaint_copy" in nodes_of(cf, case.name), what="the case's nodes opened")
     req = cs.RecordCaseEventRequest(parent=case.name, request_id=f"bad-event-{field}-{id(mutate)}",
                                     case_event=case_pb2.CaseEvent(event_type=case_pb2.CASE_EVENT_TYPE_DOCUMENT_SERVED,
                                                                   document="complaint_copy"))

@@ -144,3 +144,19 @@ def test_a_past_days_answer_is_the_same_after_later_events(cf, filed):
     file_case(cf, "platform", 6, filed=date(2026, 3, 3))
     eventually(lambda: summary(cf, COURT_SYSTEM).node_totals.total == 12, timeout=60, what="the later case's nodes")
     assert summary(cf, PROVINCE_TMO, group_by=[sv.DIMENSION_COURT], as_of=pb(date(2026, 3, 8))) == asked
+
+
+def test_quality_indicators_over_http(cf, filed):
+    # 质效分析 of the president's court over HTTP-JSON, as a portal asks: this year's cases received
+    # (as many as the supervision summary counts by 收案日期) and none closed yet; the definitions
+    # come with the answer, in Chinese.
+    received = summary(cf, PRESIDENT, date_basis=sv.DATE_BASIS_RECEIVE, start_date=pb(date(2026, 1, 1)))
+    reply = cf.http("GET", "/v1/courts/440101/quality:analyze", user=PRESIDENT,
+                    query=[("query.startDate", "2026-01-01"), ("groupBy", "DIMENSION_HANDLER")])
+    assert reply.status == 200, reply.error
+    body = reply.json()
+    assert int(body["totals"]["received"]) == received.case_totals.total >= 3
+    assert int(body["totals"].get("closed", 0)) == 0
+    assert {g["group"][0]["value"] for g in body["indicators"]} == {
+        "users/judge.440101.civil1.1", "users/judge.440101.civil2.1"}
+    assert body["definitions"]["closed_to_received"].startswith("结收比")

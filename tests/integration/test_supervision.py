@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from datetime import date, datetime
@@ -119,13 +120,22 @@ def a_node(case: Case, code: str, *, stage=Stage.STAGE_FILING, due: date, state=
     return node
 
 
-@pytest.fixture
-def factory(postgres):
-    url = new_database(postgres, "supervision")
+@contextmanager
+def stats_database(postgres, name: str):
+    """Units of work on a new database with the stats schema, on a clock standing at NOW."""
+    url = new_database(postgres, name)
     upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
     engine = create_engine(url, pool_size=2)
-    yield uow_factory(engine, producer="stats", messaging=MESSAGING, clock=ManualClock(NOW))
-    engine.dispose()
+    try:
+        yield uow_factory(engine, producer="stats", messaging=MESSAGING, clock=ManualClock(NOW))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def factory(postgres):
+    with stats_database(postgres, "supervision") as units:
+        yield units
 
 
 def summarize(factory, who: Caller, court: str = "-", *, group_by=(), as_of: date | None = None, **query):

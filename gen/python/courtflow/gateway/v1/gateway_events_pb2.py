@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from courtflow.gateway.v1 import gateway_pb2 as courtflow_dot_gateway_dot_v1_dot_gateway__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)courtflow/gateway/v1/gateway_events.proto\x12\x14\x63ourtflow.gateway.v1\x1a\"courtflow/gateway/v1/gateway.proto\"G\n\x0bUserChanged\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\x12\x0e\n\x06mobile\x18\x02 \x01(\t\"I\n\x11\x44\x65partmentChanged\x12\x34\n\ndepartment\x18\x01 \x01(\x0b\x32 .courtflow.gateway.v1.Departmentb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)courtflow/gateway/v1/gateway_events.proto\x12\x14\x63ourtflow.gateway.v1\x1a\"courtflow/gateway/v1/gateway.proto\"G\n\x0bUserChanged\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\x12\x0e\n\x06mobile\x18\x02 \x01(\t\"I\n\x11\x44\x65partmentChanged\x12\x34\n\ndepartment\x18\x01 \x01(\x0b\x32 .courtflow.gateway.v1.Department\":\n\x0c\x43ourtChanged\x12*\n\x05\x63ourt\x18\x01 \x01(\x0b\x32\x1b.courtflow.gateway.v1.Courtb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,4 +36,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USERCHANGED']._serialized_end=174
   _globals['_DEPARTMENTCHANGED']._serialized_start=176
   _globals['_DEPARTMENTCHANGED']._serialized_end=249
+  _globals['_COURTCHANGED']._serialized_start=251
+  _globals['_COURTCHANGED']._serialized_end=309
 # @@protoc_insertion_point(module_scope)

@@ -19,3 +19,9 @@ class DepartmentChanged(_message.Message):
     DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
     department: _gateway_pb2.Department
     def __init__(self, department: _Optional[_Union[_gateway_pb2.Department, _Mapping]] = ...) -> None: ...
+
+class CourtChanged(_message.Message):
+    __slots__ = ("court",)
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    court: _gateway_pb2.Court
+    def __init__(self, court: _Optional[_Union[_gateway_pb2.Court, _Mapping]] = ...) -> None: ...

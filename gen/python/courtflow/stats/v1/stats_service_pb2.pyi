@@ -1,4 +1,6 @@
 from buf.validate import validate_pb2 as _validate_pb2
+from courtflow.stats.v1 import quality_pb2 as _quality_pb2
+from courtflow.stats.v1 import report_pb2 as _report_pb2
 from courtflow.stats.v1 import stats_pb2 as _stats_pb2
 from courtflow.stats.v1 import supervision_pb2 as _supervision_pb2
 from google.api import annotations_pb2 as _annotations_pb2
@@ -102,3 +104,44 @@ class ListSupervisedNodesResponse(_message.Message):
     nodes: _containers.RepeatedCompositeFieldContainer[_supervision_pb2.SupervisedNode]
     next_page_token: str
     def __init__(self, nodes: _Optional[_Iterable[_Union[_supervision_pb2.SupervisedNode, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class AnalyzeQualityRequest(_message.Message):
+    __slots__ = ("parent", "query", "group_by", "recurring_months", "recurring_threshold")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    RECURRING_MONTHS_FIELD_NUMBER: _ClassVar[int]
+    RECURRING_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    query: _supervision_pb2.SupervisionQuery
+    group_by: _containers.RepeatedScalarFieldContainer[_supervision_pb2.Dimension]
+    recurring_months: int
+    recurring_threshold: int
+    def __init__(self, parent: _Optional[str] = ..., query: _Optional[_Union[_supervision_pb2.SupervisionQuery, _Mapping]] = ..., group_by: _Optional[_Iterable[_Union[_supervision_pb2.Dimension, str]]] = ..., recurring_months: _Optional[int] = ..., recurring_threshold: _Optional[int] = ...) -> None: ...
+
+class AnalyzeQualityResponse(_message.Message):
+    __slots__ = ("indicators", "totals", "stage_durations", "recurring_problems", "definitions", "start_date", "end_date", "months")
+    class DefinitionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    INDICATORS_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    STAGE_DURATIONS_FIELD_NUMBER: _ClassVar[int]
+    RECURRING_PROBLEMS_FIELD_NUMBER: _ClassVar[int]
+    DEFINITIONS_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    MONTHS_FIELD_NUMBER: _ClassVar[int]
+    indicators: _containers.RepeatedCompositeFieldContainer[_quality_pb2.QualityIndicators]
+    totals: _quality_pb2.QualityIndicators
+    stage_durations: _containers.RepeatedCompositeFieldContainer[_quality_pb2.StageDuration]
+    recurring_problems: _containers.RepeatedCompositeFieldContainer[_quality_pb2.RecurringProblem]
+    definitions: _containers.ScalarMap[str, str]
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    months: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, indicators: _Optional[_Iterable[_Union[_quality_pb2.QualityIndicators, _Mapping]]] = ..., totals: _Optional[_Union[_quality_pb2.QualityIndicators, _Mapping]] = ..., stage_durations: _Optional[_Iterable[_Union[_quality_pb2.StageDuration, _Mapping]]] = ..., recurring_problems: _Optional[_Iterable[_Union[_quality_pb2.RecurringProblem, _Mapping]]] = ..., definitions: _Optional[_Mapping[str, str]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., months: _Optional[_Iterable[str]] = ...) -> None: ...

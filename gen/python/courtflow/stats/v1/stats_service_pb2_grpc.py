@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from courtflow.stats.v1 import report_pb2 as courtflow_dot_stats_dot_v1_dot_report__pb2
 from courtflow.stats.v1 import stats_service_pb2 as courtflow_dot_stats_dot_v1_dot_stats__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.4'
@@ -55,6 +56,16 @@ class StatsServiceStub:
                 request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesRequest.SerializeToString,
                 response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesResponse.FromString,
                 _registered_method=True)
+        self.ExportSupervisionReport = channel.unary_unary(
+                '/courtflow.stats.v1.StatsService/ExportSupervisionReport',
+                request_serializer=courtflow_dot_stats_dot_v1_dot_report__pb2.ExportSupervisionReportRequest.SerializeToString,
+                response_deserializer=courtflow_dot_stats_dot_v1_dot_report__pb2.ExportSupervisionReportResponse.FromString,
+                _registered_method=True)
+        self.AnalyzeQuality = channel.unary_unary(
+                '/courtflow.stats.v1.StatsService/AnalyzeQuality',
+                request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.AnalyzeQualityRequest.SerializeToString,
+                response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.AnalyzeQualityResponse.FromString,
+                _registered_method=True)
 
 
 class StatsServiceServicer:
@@ -92,6 +103,25 @@ class StatsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportSupervisionReport(self, request, context):
+        """A work report (三级法院工作报表, P7) of a court for a month, quarter or year, as an XLSX (merged
+        headers, totals, the query on a second sheet) or CSV file: a high court's by region and court,
+        an intermediate court's by court, a basic court's by department. Every number is a measure of
+        SummarizeSupervision, asked as the file's query sheet says. For court leaders and the trial
+        management office over their scope; a division head gets their department's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnalyzeQuality(self, request, context):
+        """The efficiency indicators (质效分析, Q2) of the cases a query covers over its period, per group;
+        time per stage; and the node types, courts and departments whose overdue nodes keep coming back.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StatsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -114,6 +144,16 @@ def add_StatsServiceServicer_to_server(servicer, server):
                     servicer.ListSupervisedNodes,
                     request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesRequest.FromString,
                     response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesResponse.SerializeToString,
+            ),
+            'ExportSupervisionReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportSupervisionReport,
+                    request_deserializer=courtflow_dot_stats_dot_v1_dot_report__pb2.ExportSupervisionReportRequest.FromString,
+                    response_serializer=courtflow_dot_stats_dot_v1_dot_report__pb2.ExportSupervisionReportResponse.SerializeToString,
+            ),
+            'AnalyzeQuality': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnalyzeQuality,
+                    request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.AnalyzeQualityRequest.FromString,
+                    response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.AnalyzeQualityResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -225,6 +265,60 @@ class StatsService:
             '/courtflow.stats.v1.StatsService/ListSupervisedNodes',
             courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesRequest.SerializeToString,
             courtflow_dot_stats_dot_v1_dot_stats__service__pb2.ListSupervisedNodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportSupervisionReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.stats.v1.StatsService/ExportSupervisionReport',
+            courtflow_dot_stats_dot_v1_dot_report__pb2.ExportSupervisionReportRequest.SerializeToString,
+            courtflow_dot_stats_dot_v1_dot_report__pb2.ExportSupervisionReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnalyzeQuality(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.stats.v1.StatsService/AnalyzeQuality',
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.AnalyzeQualityRequest.SerializeToString,
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.AnalyzeQualityResponse.FromString,
             options,
             channel_credentials,
             insecure,
