@@ -1,6 +1,7 @@
 """`courtflow verify`: what an operator must know is wrong, each check with its findings.
 
     courtflow verify [--json] [--database URL] [--data DIR]
+    courtflow verify --supervision [--court 440101] [--gateway HOST:PORT] [--token T | --user U]
 
 Checks:
 - dead letters: events a service's consumer gave up on after its retries (a bug, or an event it
@@ -8,6 +9,10 @@ Checks:
   dead letter is work that silently did not happen — a node not opened, a reminder not sent —
   until someone reads it here (they are also counted in each service's metrics,
   courtflow_events_consumed_total{outcome="dead_letter"}).
+
+- with --supervision, the supervision platform's read model against the case and node services'
+  own data (StatsService.VerifySupervision, through the gateway as a trial management officer or
+  leader, in their scope): every case or node whose figures differ, with both values.
 
 Exit 0 when every check is clean, 1 when any finding is listed, 2 on a usage error.
 PostgreSQL is found from --database, DATABASE_URL, or the env file the start command writes.
@@ -19,6 +24,8 @@ import json
 import os
 from pathlib import Path
 
+from services.common.components import default_address
+
 # Every schema that consumes events keeps its dead letters in its own table (DESIGN rule 2).
 CONSUMING_SCHEMAS = ("cases", "nodes", "alerts", "stats", "audit", "gateway")
 
@@ -28,6 +35,12 @@ def add_verify(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--json", action="store_true", help="print the findings as JSON")
     cmd.add_argument("--database", help="PostgreSQL URL (default: $DATABASE_URL or the --data env file)")
     cmd.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent / ".data")
+    cmd.add_argument("--supervision", action="store_true",
+                     help="also recount the supervision platform's figures from the case and node services")
+    cmd.add_argument("--court", default="-", help="with --supervision: one court's id (default: all in scope)")
+    cmd.add_argument("--gateway", default=default_address("gateway"))
+    cmd.add_argument("--token", help="with --supervision: bearer token of a trial management officer or leader")
+    cmd.add_argument("--user", default="trial_management.44", help="take the token of this demo user from --data")
     cmd.set_defaults(handler=run_verify)
 
 
@@ -44,8 +57,15 @@ def run_verify(args: argparse.Namespace) -> int:
         letters = dead_letters(url)
     except (SQLAlchemyError, ModuleNotFoundError) as exc:
         raise _UsageError(f"--database: 无法连接 PostgreSQL（{type(exc).__name__}）：{str(exc).splitlines()[0]}") from None
+    differences = supervision_differences(args) if args.supervision else []
     if args.json:
-        print(json.dumps({"dead_letters": letters}, ensure_ascii=False, indent=2))
+        print(json.dumps({"dead_letters": letters, **({"supervision": differences} if args.supervision else {})},
+                         ensure_ascii=False, indent=2))
+        return 1 if letters or differences else 0
+    if args.supervision:
+        print(f"统计数据核对：{'不一致 ' + str(len(differences)) + ' 处' if differences else '一致'}")
+        for d in differences:
+            print(f"  {d['name']}  {d['field']}：统计为「{d['read_model']}」，业务数据为「{d['source']}」")
     elif letters:
         print(f"死信事件：{len(letters)} 个（消费者多次处理失败后放弃的事件，其后续工作未发生，须排查处理）")
         for d in letters:
@@ -53,7 +73,29 @@ def run_verify(args: argparse.Namespace) -> int:
                   f"已投递 {d['deliveries']} 次\n    错误：{d['error']}")
     else:
         print("死信事件：无")
-    return 1 if letters else 0
+    return 1 if letters or differences else 0
+
+
+def supervision_differences(args: argparse.Namespace) -> list[dict]:
+    """StatsService.VerifySupervision through the gateway: the differences, as dicts."""
+    import grpc
+
+    from courtflow.stats.v1 import stats_service_pb2 as pb, stats_service_pb2_grpc
+    from runtime.calendar_cli import _demo_token
+    from runtime.cli import _UsageError
+
+    token = args.token or _demo_token(args.data, args.user)
+    if not token:
+        raise _UsageError(f"--token: none given and no demo login for {args.user!r} in {args.data}")
+    with grpc.insecure_channel(args.gateway) as channel:
+        try:
+            reply = stats_service_pb2_grpc.StatsServiceStub(channel).VerifySupervision(
+                pb.VerifySupervisionRequest(parent=f"courts/{args.court}"),
+                metadata=[("authorization", f"Bearer {token}")], timeout=600)
+        except grpc.RpcError as err:
+            raise _UsageError(f"统计数据核对失败：{err.details()}") from None
+    return [{"name": d.name, "field": d.field, "read_model": d.read_model, "source": d.source}
+            for d in reply.differences]
 
 
 def dead_letters(database_url: str) -> list[dict]:

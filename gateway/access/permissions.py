@@ -89,6 +89,8 @@ TABLE: dict[str, Permission] = {
     # a division head over their department (the stats service applies it).
     "/courtflow.stats.v1.StatsService/ExportSupervisionReport": Permission(LEADERS),
     "/courtflow.stats.v1.StatsService/AnalyzeQuality": Permission(CASE_READERS),
+    # The recount of the read model: the trial management office and leaders (department and up).
+    "/courtflow.stats.v1.StatsService/VerifySupervision": Permission(LEADERS),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),

@@ -5,9 +5,10 @@ import sys
 from pathlib import Path
 
 from services.common.server import run_main
-from services.stats.app import build
+from services.stats.app import build_with
 from services.stats.config import Settings
 from services.stats.models import MESSAGING, SCHEMA
 
-run_main(sys.argv[1:], settings=Settings.from_env().common, schema=SCHEMA,
-         migrations=Path(__file__).parent / "migrations", messaging=MESSAGING, build=build)
+settings = Settings.from_env()
+run_main(sys.argv[1:], settings=settings.common, schema=SCHEMA, migrations=Path(__file__).parent / "migrations",
+         messaging=MESSAGING, build=build_with(settings))

@@ -10,7 +10,7 @@ from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common.dates import from_date
 from services.common.names import CaseName
-from services.stats import quality, supervision
+from services.stats import integrity, quality, supervision
 from services.stats.models import NodeCountRow
 
 
@@ -122,3 +122,10 @@ def quality_to_proto(result) -> stats_service_pb2.AnalyzeQualityResponse:
         out.recurring_problems.add(dimension=dimension, value=text, label=label, monthly_overdue=series,
                                    months_with_overdue=sum(1 for n in series if n))
     return out
+
+
+def verification_to_proto(found) -> stats_service_pb2.VerifySupervisionResponse:
+    return stats_service_pb2.VerifySupervisionResponse(
+        consistent=not found.differences, cases_checked=found.cases_checked, nodes_checked=found.nodes_checked,
+        differences=[supervision_pb2.SupervisionDifference(name=n, field=f, read_model=ours, source=theirs)
+                     for n, f, ours, theirs in found.differences[:integrity.MAX_LISTED]])

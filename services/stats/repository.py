@@ -13,6 +13,7 @@ from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common import scope
 from services.common.clock import LEGAL_TZ, start_of_legal_day
+from services.common.names import CaseName
 from services.common.db import text_array
 from services.common.paging import Page, page_of
 from services.stats.models import CaseViewRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow
@@ -296,3 +297,19 @@ def overdue_by_month(session: Session, sql: SupervisionSql, a: quality.Analysis,
         .select_from(first.join(_N, _N.c.node == first.c.node).join(_C, _C.c.case_id == _N.c.case_id))
         .where(*sql.case_conditions)
         .group_by(value, month).order_by(value, month)))
+
+
+def read_model_in_scope(session: Session, caller: Caller, court: str, *, names: set[str] | None = None
+                        ) -> tuple[dict, dict]:
+    """The read model's cases and nodes the caller may see (as their services scope them: a case
+    by its handler, a node by its responsible person), as dicts by name; only `names` if given."""
+    cases_query = scope.scoped_select(CaseViewRow, caller, court, owner="handler")
+    nodes_query = scope.scoped_select(NodeViewRow, caller, court, owner="responsible")
+    if names is not None:
+        ids = [CaseName.parse(n).case_id for n in names if "/nodes/" not in n]
+        cases_query = cases_query.where(CaseViewRow.case_id.in_(ids))
+        nodes_query = nodes_query.where(NodeViewRow.node.in_([n for n in names if "/nodes/" in n]))
+    cases = {str(CaseName(r.court, r.case_id)): {c: getattr(r, c) for c in r.__table__.columns.keys()}
+             for r in session.scalars(cases_query)}
+    nodes = {r.node: {c: getattr(r, c) for c in r.__table__.columns.keys()} for r in session.scalars(nodes_query)}
+    return cases, nodes

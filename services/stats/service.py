@@ -1,6 +1,7 @@
 """Use cases of the stats service."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
@@ -19,7 +20,7 @@ from services.common.db import bool_array, int_array, text_array
 from services.common.names import court_of
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
-from services.stats import (directory, projection, quality, report_files, reports, repository,
+from services.stats import (directory, integrity, projection, quality, report_files, reports, repository,
                             supervision)
 from services.stats.counting import Known, transition
 from services.stats.errors import StatisticsNotOpen
@@ -275,3 +276,52 @@ def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, co
                                 | {value for dimension, value, _ in recurring
                                    if dimension in supervision.NAMED_DIMENSIONS})
     return QualityAnalysis(a, rows, totals, stages, recurring, names)
+
+
+@dataclass(frozen=True)
+class Verification:
+    cases_checked: int
+    nodes_checked: int
+    differences: list   # (name, field, read model, source)
+
+
+# A difference may be an event still on its way to the read model: it is looked at again this
+# many times, this long apart, before it is reported.
+RECHECKS, RECHECK_SECONDS = 3, 1.0
+
+
+def verify_supervision(uow_factory: Callable[[], UnitOfWork], sources, *, caller: Caller, court: str,
+                       sleep: Callable[[float], None] = time.sleep) -> Verification:
+    """Recount the read model from the case and node services (integrity.py): every case and node
+    the caller may see, read from its service first (no database connection is held meanwhile)."""
+    scope.require_court(caller, court)
+    if caller.scope == ScopeLevel.SCOPE_LEVEL_OWN:
+        raise StatisticsNotOpen("统计数据核对仅向庭室及以上管理角色开放")
+    cases = {c.name: c for c in sources.cases(caller, court)}
+    nodes = {n.name: n for n in sources.nodes(caller, court)}
+    with uow_factory() as uow:
+        ours_cases, ours_nodes = repository.read_model_in_scope(uow.session, caller, court)
+    differences = _differences(ours_cases, cases, ours_nodes, nodes)
+    for _ in range(RECHECKS):
+        if not differences:
+            break
+        sleep(RECHECK_SECONDS)
+        names = {d[0] for d in differences}
+        case_names = {n for n in names if "/nodes/" not in n}
+        node_names = names - case_names
+        again_cases = {n: sources.case(caller, n) for n in case_names}
+        again_nodes = {n: sources.node(caller, n) for n in node_names}
+        with uow_factory() as uow:
+            ours_cases, ours_nodes = repository.read_model_in_scope(uow.session, caller, court, names=names)
+        differences = _differences(ours_cases, {n: c for n, c in again_cases.items() if c is not None},
+                                   ours_nodes, {n: c for n, c in again_nodes.items() if c is not None})
+    return Verification(len(cases), len(nodes), differences)
+
+
+def _differences(ours_cases: dict, cases: dict, ours_nodes: dict, nodes: dict) -> list:
+    found = []
+    for name in sorted(set(ours_cases) | set(cases)):
+        found += integrity.case_differences(name, ours_cases.get(name), cases.get(name))
+    for name in sorted(set(ours_nodes) | set(nodes)):
+        found += integrity.node_differences(name, ours_nodes.get(name), nodes.get(name))
+    return found

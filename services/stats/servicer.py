@@ -17,8 +17,9 @@ FILTERS = {"department": str, "stage": lambda v: Stage.Value(f"STAGE_{v}")}
 
 
 class StatsServicer(stats_service_pb2_grpc.StatsServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, sources) -> None:
         self._rt = rt
+        self._sources = sources   # the case and node services, for VerifySupervision (sources.py)
 
     async def ListNodeStatistics(self, request: pb.ListNodeStatisticsRequest, context):
         filters = parse_filter(request.filter, FILTERS)
@@ -70,6 +71,12 @@ class StatsServicer(stats_service_pb2_grpc.StatsServiceServicer):
         analysis = await self._rt.db(service.analyze_quality, self._rt.uow, caller=caller.current(), court=court,
                                      request=request)
         return convert.quality_to_proto(analysis)
+
+    async def VerifySupervision(self, request: pb.VerifySupervisionRequest, context):
+        court = CourtName.parse(request.parent, "parent", wildcard=True).court
+        found = await self._rt.db(service.verify_supervision, self._rt.uow, self._sources, caller=caller.current(),
+                                  court=court)
+        return convert.verification_to_proto(found)
 
 
 def _fingerprint(query) -> str:

@@ -140,6 +140,8 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
     # The victim's court's work report, as CSV so that nothing hides in a compressed file.
     "/courtflow.stats.v1.StatsService/ExportSupervisionReport": ("read", lambda v: rp.ExportSupervisionReportRequest(
         parent=f"courts/{COURT}", period="2026-03", format=rp.REPORT_FORMAT_CSV)),
+    "/courtflow.stats.v1.StatsService/VerifySupervision": ("read", lambda v: ss.VerifySupervisionRequest(
+        parent="courts/-")),
     "/courtflow.stats.v1.StatsService/AnalyzeQuality": ("read", lambda v: ss.AnalyzeQualityRequest(
         parent="courts/-", group_by=[sv.DIMENSION_COURT, sv.DIMENSION_HANDLER], recurring_threshold=1)),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": ("read", lambda v: aus.ListAuditRecordsRequest(page_size=1000)),

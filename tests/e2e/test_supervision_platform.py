@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import json
+
+import grpc
 import pytest
+from sqlalchemy import create_engine, text
+
 from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc, supervision_pb2 as sv
 
 from gateway.edge.http_routes import RouteTable
 from gateway.edge.transcode import encode_request
+from runtime import cli
 from services.common.clock import LEGAL_TZ
 from support import COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, eventually
 
@@ -160,3 +166,36 @@ def test_quality_indicators_over_http(cf, filed):
     assert {g["group"][0]["value"] for g in body["indicators"]} == {
         "users/judge.440101.civil1.1", "users/judge.440101.civil2.1"}
     assert body["definitions"]["closed_to_received"].startswith("结收比")
+
+
+def test_the_read_model_is_verified_against_the_services(cf, filed, capsys):
+    # Run last in this module: it damages the read model on purpose.
+    verify = lambda user, parent="courts/-": stats(cf).VerifySupervision(  # noqa: E731
+        ss.VerifySupervisionRequest(parent=parent), metadata=cf.md(user))
+    clean = verify(PROVINCE_TMO)
+    assert clean.consistent and not clean.differences
+    totals = summary(cf, COURT_SYSTEM)
+    assert (clean.cases_checked, clean.nodes_checked) == (totals.case_totals.total, totals.node_totals.total)
+    # A node whose state the read model lost, and a case it never heard of: both are named.
+    node = f"{filed['judge-old'].name}/nodes/serve_complaint_copy"
+    engine = create_engine(cf.database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE stats.nodes SET state = 1 WHERE node = :n"), {"n": node})
+        conn.execute(text("DELETE FROM stats.cases WHERE case_id = :c"), {"c": filed["civil2"].name.rsplit("/", 1)[1]})
+    engine.dispose()
+    damaged = verify(PROVINCE_TMO)
+    found = {(d.name, d.field, d.read_model, d.source) for d in damaged.differences}
+    assert not damaged.consistent
+    assert (node, "state", "1", "3") in found                       # running in the read model, overdue in fact
+    assert (filed["civil2"].name, "exists", "", "true") in found
+    # The operator's command says the same and fails.
+    capsys.readouterr()
+    code = cli.main(["verify", "--supervision", "--json", "--database", cf.database_url,
+                     "--gateway", cf.system.components["gateway"].address, "--token", cf.logins[PROVINCE_TMO]["token"]])
+    listed = json.loads(capsys.readouterr().out)["supervision"]
+    assert code == 1 and {"name": node, "field": "state", "read_model": "1", "source": "3"} in listed
+    # Scoped like everything else: the president of 440102 sees nothing of 440101's damage.
+    assert verify("president.440102").consistent
+    with pytest.raises(grpc.RpcError) as refused:
+        verify(JUDGE)
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED

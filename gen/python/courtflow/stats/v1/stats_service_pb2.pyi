@@ -145,3 +145,21 @@ class AnalyzeQualityResponse(_message.Message):
     end_date: _date_pb2.Date
     months: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, indicators: _Optional[_Iterable[_Union[_quality_pb2.QualityIndicators, _Mapping]]] = ..., totals: _Optional[_Union[_quality_pb2.QualityIndicators, _Mapping]] = ..., stage_durations: _Optional[_Iterable[_Union[_quality_pb2.StageDuration, _Mapping]]] = ..., recurring_problems: _Optional[_Iterable[_Union[_quality_pb2.RecurringProblem, _Mapping]]] = ..., definitions: _Optional[_Mapping[str, str]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., months: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class VerifySupervisionRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class VerifySupervisionResponse(_message.Message):
+    __slots__ = ("consistent", "cases_checked", "nodes_checked", "differences")
+    CONSISTENT_FIELD_NUMBER: _ClassVar[int]
+    CASES_CHECKED_FIELD_NUMBER: _ClassVar[int]
+    NODES_CHECKED_FIELD_NUMBER: _ClassVar[int]
+    DIFFERENCES_FIELD_NUMBER: _ClassVar[int]
+    consistent: bool
+    cases_checked: int
+    nodes_checked: int
+    differences: _containers.RepeatedCompositeFieldContainer[_supervision_pb2.SupervisionDifference]
+    def __init__(self, consistent: _Optional[bool] = ..., cases_checked: _Optional[int] = ..., nodes_checked: _Optional[int] = ..., differences: _Optional[_Iterable[_Union[_supervision_pb2.SupervisionDifference, _Mapping]]] = ...) -> None: ...

@@ -224,3 +224,15 @@ class SupervisedNode(_message.Message):
     locked: bool
     case: SupervisedCase
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[_node_pb2.Stage, str]] = ..., category: _Optional[str] = ..., node_type: _Optional[str] = ..., state: _Optional[_Union[_node_pb2.NodeState, str]] = ..., status: _Optional[_Union[NodeStatus, str]] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., days_overdue: _Optional[int] = ..., days_remaining: _Optional[int] = ..., warning_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., overdue_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., lock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., lock_reason: _Optional[str] = ..., lock_type: _Optional[_Union[_node_pb2.LockType, str]] = ..., unlock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., locked: _Optional[bool] = ..., case: _Optional[_Union[SupervisedCase, _Mapping]] = ...) -> None: ...
+
+class SupervisionDifference(_message.Message):
+    __slots__ = ("name", "field", "read_model", "source")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    READ_MODEL_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    field: str
+    read_model: str
+    source: str
+    def __init__(self, name: _Optional[str] = ..., field: _Optional[str] = ..., read_model: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
