@@ -1,6 +1,8 @@
 """Composition root of the gateway."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from courtflow.gateway.v1 import auth_service_pb2, gateway_service_pb2, org_service_pb2
 
 from gateway import servicer
@@ -9,6 +11,7 @@ from gateway.config import Settings
 from gateway.directory.servicer import OrgServicer
 from gateway.edge import http_server
 from gateway.edge.backends import Backend
+from gateway.edge.console import ConsoleSettings
 from gateway.edge.descriptors import register_descriptors
 from gateway.edge.proxy import Limits, Proxy, Route
 from gateway.identity import credentials
@@ -52,9 +55,11 @@ def build_with(settings: Settings):
                         max_request_bytes=settings.max_request_bytes)
         proxy = Proxy(rt, routes, authenticator, limits)
         # HTTP-JSON: the same proxy behind the protos' google.api.http rules (its port taken now).
+        console = (ConsoleSettings(Path(settings.console_dir), access_ttl=settings.access_token_ttl)
+                   if settings.console_dir else None)
         http = http_server.build(proxy, port=settings.http_port, max_request_bytes=settings.max_request_bytes,
-                                 shutdown_grace=rt.settings.shutdown_grace,
-                                 ready=[itself, *backends.values()]) if settings.http_port else None
+                                 shutdown_grace=rt.settings.shutdown_grace, ready=[itself, *backends.values()],
+                                 console=console) if settings.http_port else None
         purging = Periodic(lambda: credentials.purge_expired(rt.uow), interval=PURGE_INTERVAL,
                            name="purging expired login sessions")
 

@@ -12,6 +12,7 @@ from services.common.settings import CommonSettings, Env, SettingsError
 
 DEFAULT_PORT = DEFAULT_PORTS["gateway"]
 HTTP_PORT_OFFSET = 30   # HTTP-JSON on 50080 beside gRPC on 50050
+CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console"   # in a checkout; the image sets its own
 BACKENDS = {  # service full name -> (environment variable, default address)
     "courtflow.case.v1.CaseService": ("CASE_ADDR", default_address("case")),
     "courtflow.node.v1.NodeService": ("NODE_ADDR", default_address("node")),
@@ -46,6 +47,9 @@ class Settings:
     # After this many consecutive wrong passwords the account is locked for `lockout`.
     login_max_failures: int
     lockout: timedelta
+    # The web console's files (index.html, app/, vendor/), served at /console/; "" serves none
+    # (GATEWAY_CONSOLE_DIR=off, or a folder without index.html).
+    console_dir: str
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
@@ -57,6 +61,7 @@ class Settings:
                    court_system_rate_limit=env.float("GATEWAY_COURT_SYSTEM_RATE_LIMIT", 1000.0),
                    max_request_bytes=env.int("GATEWAY_MAX_REQUEST_BYTES", 1024 * 1024),
                    http_port=env.int("GATEWAY_HTTP_PORT", common.grpc_port + HTTP_PORT_OFFSET),
+                   console_dir=_console_dir(env.optional("GATEWAY_CONSOLE_DIR") or str(CONSOLE_DIR)),
                    **_login_settings(env))
 
 
@@ -76,6 +81,17 @@ def _login_settings(env: Env) -> dict:
     if values["login_max_failures"] < 1:
         raise SettingsError("配置错误: GATEWAY_LOGIN_MAX_FAILURES must be at least 1")
     return values
+
+
+def _console_dir(path: str) -> str:
+    """The console's folder, or "" (no console) when it has no index.html: an install without
+    the checkout's console/ serves the API alone rather than failing to start."""
+    if path == "off":
+        return ""
+    if not (Path(path) / "index.html").is_file():
+        logging.getLogger(__name__).warning("GATEWAY_CONSOLE_DIR %s has no index.html: web console not served", path)
+        return ""
+    return path
 
 
 def _signing_key(path: str) -> str:

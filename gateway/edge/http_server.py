@@ -18,6 +18,9 @@ answers 200 while the process serves, touching nothing else; `GET /readyz` answe
 gateway and every service behind it answer their gRPC health check SERVING, else 503 naming, in
 Chinese and by component, what is not ready. It answers within about a second whatever the
 services do, and concurrent probes share one round of checks.
+
+The web console is served beside the API at /console/ (gateway/edge/console.py), with its
+cookie sign-in calling AuthService through the same proxy.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ from opentelemetry.trace import SpanKind
 from gateway.access import permissions
 from gateway.edge import openapi, transcode
 from gateway.edge.backends import Backend, Health, readiness
+from gateway.edge.console import ConsoleSettings, mount as mount_console
 from gateway.edge.descriptors import register_descriptors, service_names
 from gateway.edge.http_routes import HttpRoute, MethodNotAllowed, NoRoute, RouteTable
 from gateway.edge.proxy import Call, CallFailed, Proxy, request_too_large, trace_id
@@ -64,19 +68,22 @@ def print_openapi(argv: list[str]) -> None:
 
 
 def build(proxy: Proxy, *, port: int, max_request_bytes: int, shutdown_grace: float,
-          ready: list[Backend] = ()) -> HttpServer:
-    """The HTTP-JSON server for every service the proxy serves, its port taken; /readyz checks `ready`."""
+          ready: list[Backend] = (), console: ConsoleSettings | None = None) -> HttpServer:
+    """The HTTP-JSON server for every service the proxy serves, its port taken; /readyz checks
+    `ready`; the web console at /console/ when given."""
     table, document = api_document(proxy.services)
     server = HttpServer(proxy, table, document, port=port, max_request_bytes=max_request_bytes,
-                        shutdown_grace=shutdown_grace, ready=ready)
+                        shutdown_grace=shutdown_grace, ready=ready, console=console)
     server.bind()
     return server
 
 
 class HttpServer:
     def __init__(self, proxy: Proxy, table: RouteTable, openapi: dict, *, port: int, host: str = "0.0.0.0",
-                 max_request_bytes: int, shutdown_grace: float, ready: list[Backend] = ()) -> None:
+                 max_request_bytes: int, shutdown_grace: float, ready: list[Backend] = (),
+                 console: ConsoleSettings | None = None) -> None:
         self._proxy = proxy
+        self._console = console
         self._ready = list(ready)
         self._readiness: tuple[float, asyncio.Future] | None = None   # (when started, the round of checks)
         self._table = table
@@ -105,6 +112,8 @@ class HttpServer:
         app.router.add_get("/openapi.json", self._openapi_document)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
+        if self._console is not None:   # the web console and its cookie sign-in (gateway/edge/console.py)
+            mount_console(app, self._console, forward=self._forward, error=_error)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         app.on_shutdown.append(self._end_streams)
         return app
@@ -133,6 +142,10 @@ class HttpServer:
         self._closing = True
         for task in list(self._streams):
             task.cancel()
+
+    async def _forward(self, method: str, data: bytes, request: web.Request) -> bytes:
+        """One unary call of the console's sign-in, through the proxy as if it came over HTTP-JSON."""
+        return await self._proxy.unary(Call(method, _metadata(request), _peer(request)), data)
 
     async def _openapi_document(self, _request: web.Request) -> web.Response:
         return web.Response(body=self._openapi, content_type="application/json", charset="utf-8")

@@ -198,6 +198,10 @@ def test_the_image_migrates_and_serves_the_gateway(image: str, containers, postg
             assert response.status == 200 and json.load(response)["paths"]
         with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
             assert response.status == 200
+        # The web console ships in the image and is served with its strict headers.
+        with urllib.request.urlopen(f"{base}/console/", timeout=10) as response:
+            assert response.status == 200 and "全流程节点管控系统" in response.read().decode("utf-8")
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     except BaseException:
         print(_podman("logs", "--tail", "60", name, check=False).stderr)
         raise

@@ -1,0 +1,110 @@
+// The frame around every page: the system's name, who is signed in, the menu of their role, and
+// the page. The menu is a list of links (keyboard and screen readers take it as navigation).
+import { EP, h, ref, watch, defineComponent } from './lib.js';
+import { get, logout } from './api.js';
+import { route, link, go } from './router.js';
+import { session, STAFF, LEADERS, CASE_READERS, PEOPLE } from './session.js';
+import { ROLES, SCOPES, word } from './labels.js';
+import { courtName, loadCourts } from './names.js';
+import { CasesPage } from './pages/p1_cases.js';
+import { WarningsPage } from './pages/p2_warnings.js';
+import { StatisticsPage } from './pages/p4_statistics.js';
+import { LocksPage } from './pages/p5_locks.js';
+import { QualityPage } from './pages/q2_quality.js';
+import { DrillPage } from './pages/drill.js';
+import { CasePage } from './pages/case.js';
+import { MyNodesPage } from './pages/my_nodes.js';
+import { MessagesPage } from './pages/messages.js';
+
+const { ElButton, ElBadge } = EP;
+
+// path, menu group and title, who sees it in the menu, who may open it, the page.
+export const ROUTES = [
+  { path: '/supervision/cases', group: '监督平台', title: '案件信息', menu: LEADERS, roles: CASE_READERS, page: CasesPage },
+  { path: '/supervision/warnings', group: '监督平台', title: '流程节点预警', menu: LEADERS, roles: CASE_READERS, page: WarningsPage },
+  { path: '/supervision/statistics', group: '监督平台', title: '流程节点监督统计', menu: LEADERS, roles: CASE_READERS, page: StatisticsPage },
+  { path: '/supervision/locks', group: '监督平台', title: '案件锁定情况', menu: LEADERS, roles: CASE_READERS, page: LocksPage },
+  { path: '/supervision/quality', group: '监督平台', title: '质效分析', menu: LEADERS, roles: CASE_READERS, page: QualityPage },
+  { path: '/supervision/drill', title: '明细', menu: [], roles: CASE_READERS, page: DrillPage },
+  { path: '/my/nodes', group: '我的工作', title: '我的节点', menu: [...STAFF, 'ROLE_DIVISION_HEAD'], roles: CASE_READERS, page: MyNodesPage },
+  { path: '/messages', group: '我的工作', title: '消息', menu: PEOPLE, roles: PEOPLE, page: MessagesPage },
+  { prefix: '/case/', title: '案件', menu: [], roles: CASE_READERS, page: CasePage },
+];
+
+export function resolve(path) {
+  return ROUTES.find((r) => r.path === path || (r.prefix && path.startsWith(r.prefix))) || null;
+}
+
+export function home(role) {
+  if (LEADERS.includes(role)) return '/supervision/cases';
+  if (STAFF.includes(role)) return '/my/nodes';
+  return '/messages';
+}
+
+const NotFound = defineComponent({
+  props: { text: String },
+  setup(props) {
+    return () => h('section', { class: 'cf-page' }, [h('h1', null, '页面不存在'), h('p', null, props.text),
+      link(home(session.caller.role), {}, '返回首页')]);
+  },
+});
+
+export const Shell = defineComponent({
+  name: 'CfShell',
+  props: { page: Object },
+  setup(props) {
+    const unread = ref(0);
+    loadCourts().catch(() => {});
+    async function countUnread() {
+      try {
+        unread.value = (await get('/v1/users/me/messages', [['pageSize', 1], ['filter', 'read = false']])).unreadCount || 0;
+      } catch { /* the badge is a convenience */ }
+    }
+    watch(() => route.path, countUnread, { immediate: true });
+    window.addEventListener('courtflow:unread', (e) => { unread.value = e.detail; });
+
+    async function signOut() {
+      await logout().catch(() => {});
+      go('/login', {}, { replace: true });
+    }
+
+    function menu(caller) {
+      const groups = new Map();
+      for (const r of ROUTES) {
+        if (!r.menu.includes(caller.role)) continue;
+        if (!groups.has(r.group)) groups.set(r.group, []);
+        const current = route.path === r.path;
+        const label = r.path === '/messages' && unread.value
+          ? [r.title, h('span', { class: 'cf-unread', 'aria-label': `${unread.value} 条未读` }, String(unread.value))] : r.title;
+        groups.get(r.group).push(h('li', { key: r.path }, link(r.path, {}, label, { 'aria-current': current ? 'page' : undefined, class: current ? 'active' : '' })));
+      }
+      return h('nav', { class: 'cf-menu', 'aria-label': '主菜单' }, [...groups].map(([group, items]) => h('div', { class: 'cf-menu-group' }, [
+        h('h2', null, group), h('ul', null, items)])));
+    }
+
+    return () => {
+      const caller = session.caller;
+      const page = props.page;
+      let body;
+      if (!page) body = h(NotFound, { text: '地址有误：本系统没有这个页面。' });
+      else if (!page.roles.includes(caller.role)) {
+        body = h(NotFound, { text: `您的角色（${word(ROLES, caller.role, 'ROLE_')}）不能使用“${page.title}”。` });
+      } else body = h(page.page, { key: route.path });
+      return h('div', { class: 'cf-layout' }, [
+        h('a', { class: 'cf-skip', href: '#cf-main' }, '跳到正文'),
+        h('header', { class: 'cf-topbar' }, [
+          h('div', { class: 'cf-brand' }, [h('span', { class: 'cf-logo', 'aria-hidden': 'true' }, '法'), '全流程节点管控系统']),
+          h('div', { class: 'cf-user' }, [
+            h('span', null, `${caller.displayName}（${word(ROLES, caller.role, 'ROLE_')}）`),
+            h('span', { class: 'cf-muted' }, `${courtName(caller.court)} · 范围：${word(SCOPES, caller.scope, 'SCOPE_LEVEL_')}`),
+            h(ElButton, { size: 'small', onClick: signOut }, () => '退出登录'),
+          ]),
+        ]),
+        h('div', { class: 'cf-body' }, [
+          h('aside', { class: 'cf-aside' }, menu(caller)),
+          h('main', { id: 'cf-main', class: 'cf-main', tabindex: '-1' }, body),
+        ]),
+      ]);
+    };
+  },
+});

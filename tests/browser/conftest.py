@@ -1,0 +1,70 @@
+"""What the browser tests share: the whole system (tests/e2e's `start_system`), Chromium driven
+by Playwright, and the `e2e` marker (they start every component: `-m "not e2e"` leaves them out).
+
+They need Debian's `chromium` at /usr/bin/chromium (Playwright's own browser download cannot be
+used here) and a CJK font (`fonts-wqy-microhei`), or every Chinese character is drawn as a box:
+as root, `apt-get install -y chromium fonts-wqy-microhei` (.ci/run does it). Without them each
+test is skipped and says which is missing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from e2e.conftest import start_system  # noqa: F401  (the fixture, shared with the e2e modules)
+
+HERE = Path(__file__).parent
+CHROMIUM = os.environ.get("COURTFLOW_CHROMIUM", "/usr/bin/chromium")
+# Every screenshot is also copied here, so that a developer can look at them after a run.
+SHOTS_COPY = Path(os.environ.get("COURTFLOW_CONSOLE_SHOTS", "/tmp/console-shots"))
+
+
+@pytest.hookimpl(tryfirst=True)   # before `-m` selects on the marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _missing() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+        import axe_playwright_python  # noqa: F401
+    except ImportError as exc:
+        return f"Python package missing ({exc.name}): scripts/setup --group dev installs playwright and axe-playwright-python"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM}: as root, apt-get install -y chromium fonts-wqy-microhei"
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
+    if not fonts.strip():
+        return "no CJK font (Chinese would render as boxes): as root, apt-get install -y fonts-wqy-microhei"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Chromium, for one module. Playwright's sync API keeps an event loop running while it is
+    open, where asyncio.run (the system's start and stop) cannot run: ask for it after the
+    system, so that it is closed first."""
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    """The screenshots' folder of this run (and SHOTS_COPY, emptied, gets a copy of each)."""
+    folder = tmp_path_factory.mktemp("console-shots")
+    shutil.rmtree(SHOTS_COPY, ignore_errors=True)
+    SHOTS_COPY.mkdir(parents=True, exist_ok=True)
+    return folder

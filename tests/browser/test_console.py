@@ -1,0 +1,236 @@
+"""The web console in a real browser (Chromium through Playwright) against the whole system:
+the trial management office of the high court goes from a province-wide overdue count to the
+node and its case; a president sees their court only; a judge who edits the address to another
+court's view gets the API's refusal in Chinese with its trace id; a reload keeps the session
+through the HttpOnly refresh cookie while no token is in localStorage or sessionStorage; every
+page of every role passes axe-core without a serious or critical violation and breaks no rule of
+the Content-Security-Policy, and is saved as a screenshot (the run's folder and /tmp/console-shots/).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, datetime
+
+import pytest
+
+from services.common.clock import LEGAL_TZ
+from support import COURT_SYSTEM, PRESIDENT, JUDGE, eventually
+
+from e2e.conftest import file_case
+from .conftest import SHOTS_COPY
+
+pytestmark = pytest.mark.timeout(600)
+START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)
+PROVINCE_TMO = "trial_management.44"
+CONSOLE = "/console/"
+
+
+@pytest.fixture(scope="module")
+def cf(start_system):
+    return start_system("console", clock=START)
+
+
+@pytest.fixture(scope="module")
+def filed(cf):
+    """Cases in three courts of two regions; the two filed in January have an overdue node."""
+    made = {
+        "old-440101": file_case(cf, "console", 1, filed=date(2026, 1, 5)),
+        "new-440101": file_case(cf, "console", 2, filed=date(2026, 3, 2)),
+        "old-440102": file_case(cf, "console", 3, filed=date(2026, 1, 6), handler="judge.440102.civil1.1"),
+        "new-440201": file_case(cf, "console", 4, filed=date(2026, 3, 2), handler="judge.440201.civil1.1"),
+    }
+    summary = lambda: cf.http("GET", "/v1/courts/-/supervision:summarize", user=COURT_SYSTEM).json()  # noqa: E731
+    eventually(lambda: summary().get("nodeTotals", {}).get("total") == "8", timeout=60, what="eight nodes in the read model")
+    eventually(lambda: summary().get("nodeTotals", {}).get("overdue") == "2", timeout=60, what="two overdue nodes")
+    return made
+
+
+class Console:
+    """One signed-in browser context: the page, what the console logged, and helpers."""
+
+    def __init__(self, browser, cf, user: str, shots) -> None:
+        self.base = cf.system.gateway_http
+        self.user, self.shots = user, shots
+        self.context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
+                                           timezone_id="Asia/Shanghai")
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.password = cf.logins[user]["password"]
+
+    def _console(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.problems.append(f"CSP: {text}")
+        elif message.type == "error" and "401" not in text and "403" not in text:
+            self.problems.append(f"console error: {text}")
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + CONSOLE.rstrip("/") + path)
+
+    def sign_in(self, then: str = "") -> None:
+        self.open(then or "/")
+        self.page.get_by_label("用户名").fill(self.user)
+        self.page.get_by_label("密码").fill(self.password)
+        self.page.get_by_role("button", name="登录").click()
+        self.page.get_by_role("button", name="退出登录").wait_for()
+
+    def settled(self) -> None:
+        """Wait until the page has loaded and shows no skeleton (the inbox's live stream stays open,
+        so the network is never idle there)."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_timeout(200)
+        self.page.wait_for_function("() => !document.querySelector('[aria-busy=true]')", timeout=15000)
+
+    def check(self, name: str) -> None:
+        """The page as it is now: a screenshot (kept and copied), axe-core, the CSP, no errors."""
+        self.settled()
+        self.page.wait_for_timeout(300)   # charts draw after their data
+        path = self.shots / f"{self.user}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        shutil.copy(path, SHOTS_COPY / path.name)
+        from axe_playwright_python.sync_playwright import Axe
+        results = Axe().run(self.page)
+        bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, f"{name}: accessibility violations\n" + "\n".join(bad)
+        assert not self.problems, f"{name}: " + "\n".join(self.problems)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def console(cf, filed, browser, shots):
+    opened: list[Console] = []
+
+    def open_as(user: str) -> Console:
+        c = Console(browser, cf, user, shots)
+        opened.append(c)
+        return c
+    yield open_as
+    for c in opened:
+        c.close()
+
+
+def card(page, title: str):
+    return page.locator(".cf-card", has=page.locator(".cf-card-title", has_text=re.compile(f"^{title}$")))
+
+
+def test_the_province_tmo_goes_from_the_overdue_count_to_the_node_and_its_case(console, filed):
+    c = console(PROVINCE_TMO)
+    c.sign_in()
+    page = c.page
+    assert page.url.endswith("/console/supervision/cases")
+    page.get_by_role("heading", name="案件信息").wait_for()
+    c.settled()
+    # Province-wide: the four cases of three courts in two regions, two of them overdue.
+    assert card(page, "本年收案").locator(".cf-card-value").inner_text() == "4"
+    assert card(page, "超期").locator(".cf-card-value").inner_text() == "2"
+    assert page.get_by_role("cell", name="东江市青山区人民法院").count() or page.get_by_text("440101").count()
+    c.check("p1-cases")
+
+    card(page, "超期").click()
+    page.get_by_role("heading", name=re.compile("明细：超期")).wait_for()
+    c.settled()
+    assert page.locator(".el-table__body tr.el-table__row").count() == 2   # the two overdue cases
+    c.check("drill-cases")
+    page.get_by_role("radio", name="节点").check(force=True)
+    page.get_by_role("columnheader", name="超期天数").first.wait_for()
+    c.settled()
+    rows = page.locator(".el-table__body tr.el-table__row")
+    assert rows.count() == 2   # their two overdue nodes
+    assert "超期" in rows.first.inner_text()
+    c.check("drill-nodes")
+    number = filed["old-440101"].case_number
+    page.get_by_role("link", name=number).first.click()
+    page.get_by_role("heading", name=number).wait_for()
+    c.settled()
+    assert page.get_by_text("流程节点（2 个）").is_visible()
+    c.check("case")
+
+    for path, name, heading in [("/supervision/warnings", "p2-warnings", "流程节点预警"),
+                                ("/supervision/statistics", "p4-statistics", "流程节点监督统计"),
+                                ("/supervision/locks", "p5-locks", "案件锁定情况"),
+                                ("/supervision/quality", "q2-quality", "质效分析"),
+                                ("/messages", "messages", "消息")]:
+        c.open(path)
+        page.get_by_role("heading", name=heading, exact=True).wait_for()
+        c.check(name)
+    # P2: a stage's count shows its nodes; the tab and stage are kept in the address.
+    c.open("/supervision/warnings?tab=overdue")
+    c.settled()
+    page.get_by_role("button", name=re.compile("庭前准备|立案登记|裁判阶段")).filter(has_text=re.compile("[1-9]")).first.click()
+    c.settled()
+    assert "stage=" in page.url
+    c.check("p2-stage")
+
+
+def test_a_president_sees_only_their_court(console, cf, filed):
+    c = console(PRESIDENT)
+    c.sign_in()
+    page = c.page
+    page.get_by_role("heading", name="案件信息").wait_for()
+    c.settled()
+    assert card(page, "本年收案").locator(".cf-card-value").inner_text() == "2"   # 440101's two cases
+    assert card(page, "超期").locator(".cf-card-value").inner_text() == "1"
+    assert "东江市白沙区" not in page.locator("main").inner_text()   # 440102 is not theirs
+    c.check("p1-cases")
+    # The API's scope, not the console's menu, decides: another court is refused.
+    c.open("/supervision/cases?court=440102")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "无权访问该法院的数据" in alert.inner_text()
+
+
+def test_a_judge_editing_the_address_gets_the_api_refusal_in_chinese(console, cf, filed):
+    c = console(JUDGE)
+    c.sign_in()
+    page = c.page
+    assert page.url.endswith("/console/my/nodes")
+    page.get_by_role("heading", name="我的节点").wait_for()
+    c.settled()
+    assert filed["old-440101"].case_number in page.locator("main").inner_text()   # their own overdue node
+    c.check("my-nodes")
+    c.open("/messages")
+    page.get_by_role("heading", name="消息", exact=True).wait_for()
+    c.check("messages")
+
+    c.open("/supervision/cases?court=440201")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "无权访问该法院的数据" in text
+    assert re.search(r"追踪编号 [0-9a-f]{32}", text), text
+    c.check("refused-court")
+
+    other = filed["new-440201"].name.removeprefix("courts/")
+    c.open(f"/case/{other}")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "HTTP 403" in alert.inner_text() and "追踪编号" in alert.inner_text()
+    assert filed["new-440201"].case_number not in page.locator("main").inner_text()
+    c.check("refused-case")
+
+
+def test_a_reload_keeps_the_session_through_the_cookie_and_no_token_is_stored(console, cf, filed):
+    c = console(PROVINCE_TMO)
+    c.sign_in("/supervision/statistics?by=department")
+    page = c.page
+    assert "/console/supervision/statistics?by=department" in page.url   # back where the address said
+    page.reload()
+    page.get_by_role("heading", name="流程节点监督统计").wait_for()   # no sign-in page in between
+    assert page.get_by_role("radio", name="按部门").is_checked()
+    stored = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+    assert stored == "[[],[]]", stored
+    assert "courtflow" not in page.evaluate("() => document.cookie")   # HttpOnly: not for scripts
+    cookie = next(x for x in c.context.cookies() if x["name"].endswith("courtflow_console_refresh"))
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/console/auth/"
+    # Signing out ends the session: a reload shows the sign-in page.
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="登录").wait_for()
+    page.reload()
+    page.get_by_role("button", name="登录").wait_for()
+    c.check("sign-in")
