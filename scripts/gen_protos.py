@@ -4,6 +4,10 @@ The buf.validate descriptors are not vendored: they come from the installed
 protovalidate package, fed to protoc as a descriptor set, and gen/python/buf is a
 small loader module that registers them at import time.
 
+Beside the code it writes courtflow/docs.json: every comment of CourtFlow's protos (services,
+methods, messages, fields, enums and their values) by full name, which the gateway's OpenAPI
+document turns into descriptions (generated descriptors carry no comments).
+
 Usage: python scripts/gen_protos.py [--out DIR] [--image FILE] [--protos DIR]
   --out    where to write (default gen/python); the drift test writes to a temp dir
   --image  also write a FileDescriptorSet with imports and source info (for buf lint)
@@ -72,10 +76,10 @@ def generate(out: Path, image: Path | None = None, protos: Path = PROTOS) -> Non
         validate_descriptor_set(validate_set)
         staging = Path(tmp) / "out"
         staging.mkdir()
+        described = image if image is not None else Path(tmp) / "image.binpb"
         args = ["protoc", *include_paths(protos), f"--descriptor_set_in={validate_set}",
-                f"--python_out={staging}", f"--pyi_out={staging}", f"--grpc_python_out={staging}"]
-        if image is not None:
-            args += [f"--descriptor_set_out={image}", "--include_imports", "--include_source_info"]
+                f"--python_out={staging}", f"--pyi_out={staging}", f"--grpc_python_out={staging}",
+                f"--descriptor_set_out={described}", "--include_imports", "--include_source_info"]
         if protoc.main([*args, *sources]) != 0:
             raise SystemExit("protoc failed")
         # Event and resource files define no services; drop their empty *_grpc.py.
@@ -84,6 +88,7 @@ def generate(out: Path, image: Path | None = None, protos: Path = PROTOS) -> Non
                 empty.unlink()
         for pkg in [staging / "courtflow", *(p for p in (staging / "courtflow").rglob("*") if p.is_dir())]:
             (pkg / "__init__.py").touch()
+        (staging / "courtflow" / "docs.json").write_text(docs_json(described), encoding="utf-8")
         buf_pkg = staging / "buf" / "validate"
         buf_pkg.mkdir(parents=True)
         (staging / "buf" / "__init__.py").touch()
@@ -93,6 +98,51 @@ def generate(out: Path, image: Path | None = None, protos: Path = PROTOS) -> Non
         for name in ("courtflow", "buf"):
             shutil.rmtree(out / name, ignore_errors=True)
             shutil.copytree(staging / name, out / name)
+
+
+def docs_json(descriptor_set: Path) -> str:
+    """The leading comments (else trailing) of every courtflow definition, by full name:
+    "courtflow.case.v1.Case", "courtflow.case.v1.Case.case_number", "courtflow.case.v1.CaseType.
+    CASE_TYPE_CIVIL", "courtflow.case.v1.CaseService.CreateCase"."""
+    import json
+
+    from google.protobuf import descriptor_pb2
+
+    fds = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set.read_bytes())
+    docs: dict[str, str] = {}
+    for file in fds.file:
+        if not file.package.startswith("courtflow."):
+            continue
+        comments = {tuple(loc.path): (loc.leading_comments or loc.trailing_comments).strip()
+                    for loc in file.source_code_info.location if loc.leading_comments or loc.trailing_comments}
+
+        def note(name: str, path: tuple) -> None:
+            if comments.get(path):
+                docs[name] = " ".join(line.strip() for line in comments[path].splitlines()).strip()
+
+        def message(m, name: str, path: tuple) -> None:
+            note(name, path)
+            for i, f in enumerate(m.field):
+                note(f"{name}.{f.name}", (*path, 2, i))
+            for i, nested in enumerate(m.nested_type):
+                message(nested, f"{name}.{nested.name}", (*path, 3, i))
+            for i, e in enumerate(m.enum_type):
+                enum(e, f"{name}.{e.name}", (*path, 4, i))
+
+        def enum(e, name: str, path: tuple) -> None:
+            note(name, path)
+            for i, v in enumerate(e.value):
+                note(f"{name}.{v.name}", (*path, 2, i))
+
+        for i, m in enumerate(file.message_type):
+            message(m, f"{file.package}.{m.name}", (4, i))
+        for i, e in enumerate(file.enum_type):
+            enum(e, f"{file.package}.{e.name}", (5, i))
+        for i, svc in enumerate(file.service):
+            note(f"{file.package}.{svc.name}", (6, i))
+            for j, method in enumerate(svc.method):
+                note(f"{file.package}.{svc.name}.{method.name}", (6, i, 2, j))
+    return json.dumps(dict(sorted(docs.items())), ensure_ascii=False, indent=0) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

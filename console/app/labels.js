@@ -20,6 +20,18 @@ export const APPLICATION_KINDS = {
   EXTENSION: '延长审限', SUSPENSION: '中止审限', RESUMPTION: '恢复审限', DEDUCTION: '扣除审限',
   UNLOCK: '解锁', HEARING_EXCEPTION: '开庭排期例外',
 };
+export const APPLICATION_STATES = { PENDING: '待审批', APPROVED: '已批准', REJECTED: '未批准' };
+// The supervision warnings an application carries (ApplicationWarning.code), as a short tag; the
+// API's own message says the rule in full.
+export const APPLICATION_WARNINGS = {
+  SECOND_CHANGE: '第二次变更', MISSING_MATERIAL: '缺少材料', EXCEEDS_RULES: '超出规定', BEYOND_AUTHORITY: '超出审批权限',
+  LATE_APPLICATION: '逾期申请', NOT_ALLOWED: '不允许',
+};
+export const AUDIT_RESULTS = { SUCCEEDED: '成功', DENIED: '拒绝', FAILED: '失败' };
+export const CHAIN_PROBLEMS = {
+  MISSING: '记录缺失', BROKEN_LINK: '链接断裂', ALTERED: '记录被篡改', REWRITTEN: '链被改写',
+  CHECKPOINT_FORGED: '检查点伪造', ANCHOR_FORGED: '保留锚点伪造',
+};
 export const PARTY_ROLES = {
   PLAINTIFF: '原告', DEFENDANT: '被告', THIRD_PARTY: '第三人', APPELLANT: '上诉人', APPELLEE: '被上诉人',
   EXECUTION_APPLICANT: '申请执行人', EXECUTION_RESPONDENT: '被执行人',

@@ -8,7 +8,11 @@ export const session = reactive({ caller: null });
 export const STAFF = ['ROLE_JUDGE', 'ROLE_JUDGE_ASSISTANT', 'ROLE_CLERK'];
 export const LEADERS = ['ROLE_DIVISION_HEAD', 'ROLE_VICE_PRESIDENT', 'ROLE_PRESIDENT', 'ROLE_TRIAL_MANAGEMENT'];
 export const CASE_READERS = [...STAFF, ...LEADERS];
-export const PEOPLE = [...CASE_READERS, 'ROLE_AUDITOR', 'ROLE_SYSTEM_ADMIN'];
+export const AUDITORS = ['ROLE_AUDITOR'];
+export const PEOPLE = [...CASE_READERS, ...AUDITORS, 'ROLE_SYSTEM_ADMIN'];
+// Who may approve applications (services/node/time_limits.py approver_level): the division head
+// of the node's department, the court's vice presidents and president, and those of a court above.
+export const APPROVERS = ['ROLE_DIVISION_HEAD', 'ROLE_VICE_PRESIDENT', 'ROLE_PRESIDENT'];
 
 export async function loadCaller() {
   const reply = await get('/v1/caller');

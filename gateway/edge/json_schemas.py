@@ -14,6 +14,7 @@ from buf.validate import validate_pb2
 from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor as F
 
+from gateway.edge.docs import comment
 from gateway.edge.transcode import WRAPPERS
 
 _INT32 = {F.TYPE_INT32, F.TYPE_SINT32, F.TYPE_SFIXED32}
@@ -29,6 +30,49 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def enum_schema(values) -> dict:
+    """An enum's values by name, each value's comment (its Chinese label, and what it means) in
+    `x-enum-descriptions`, in the same order, as generators and documentation tools read them."""
+    names = [v.name for v in values]
+    described = [comment(f"{v.type.full_name}.{v.name}") for v in values]
+    schema: dict[str, Any] = {"type": "string", "enum": names}
+    if any(described):
+        schema["x-enum-descriptions"] = described
+    return schema
+
+
+# Fields that mean the same in every message, described once (AIP-158 paging, AIP-148 times).
+COMMON_FIELDS = {
+    "next_page_token": "下一页的分页标记（page_token）；为空表示没有更多结果",
+    "page_token": "上一次回答的 next_page_token，取下一页；须与首页的其他查询条件相同",
+    "page_size": "每页条数，默认 50，最多 1000",
+    "create_time": "创建时间（UTC，RFC 3339）",
+    "update_time": "最后修改时间（UTC，RFC 3339）",
+}
+
+
+def field_comment(f: F) -> str:
+    """What a field means: its own comment, else the one its paging or time name always has, else
+    the comment of its type (Case.case_type is what CaseType says)."""
+    own = comment(f"{f.containing_type.full_name}.{f.name}") or COMMON_FIELDS.get(f.name, "")
+    if own:
+        return own
+    if f.enum_type is not None:
+        return comment(f.enum_type.full_name)
+    if f.message_type is not None and not f.message_type.GetOptions().map_entry:
+        return comment(f.message_type.full_name)
+    return ""
+
+
+def _described(schema: dict, text: str) -> dict:
+    """The schema with a description (beside a $ref, in an allOf: OpenAPI 3.0 ignores a $ref's siblings)."""
+    if not text:
+        return schema
+    if "$ref" in schema:
+        return {"allOf": [schema], "description": text}
+    return {**schema, "description": text}
+
+
 class Schemas:
     """Component schemas, one per message and enum reached, and the schemas of fields."""
 
@@ -39,12 +83,12 @@ class Schemas:
         name = message.full_name
         if name not in self.schemas:
             self.schemas[name] = {}   # placeholder: recursive messages refer to themselves
-            self.schemas[name] = self.object(message)
+            self.schemas[name] = _described(self.object(message), comment(name))
         return ref(name)
 
     def enum_ref(self, enum: EnumDescriptor) -> dict:
         if enum.full_name not in self.schemas:
-            self.schemas[enum.full_name] = {"type": "string", "enum": [v.name for v in enum.values]}
+            self.schemas[enum.full_name] = _described(enum_schema(enum.values), comment(enum.full_name))
         return ref(enum.full_name)
 
     def object(self, message: Descriptor, skip: set[str] = frozenset()) -> dict:
@@ -52,7 +96,7 @@ class Schemas:
         for f in message.fields:
             if f.name in skip:
                 continue
-            properties[f.json_name] = self.field(f)
+            properties[f.json_name] = _described(self.field(f), field_comment(f))
             if required(f):
                 names.append(f.json_name)
         schema: dict[str, Any] = {"type": "object", "properties": properties}
@@ -96,7 +140,7 @@ class Schemas:
                 enum_rules.not_in or enum_rules.HasField("const") or getattr(enum_rules, "in"))
             if restricted:
                 allowed = [v for v in f.enum_type.values if _enum_allowed(v.number, enum_rules)]
-                return {"type": "string", "enum": [v.name for v in allowed]}
+                return enum_schema(allowed)
             return self.enum_ref(f.enum_type)
         if t == F.TYPE_STRING:
             return _string_schema(rules.string if rules is not None and rules.HasField("string") else None)

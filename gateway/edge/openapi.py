@@ -14,8 +14,9 @@ from typing import Any, Iterable
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor as F
 
+from gateway.edge.docs import comment
 from gateway.edge.http_routes import HttpRoute, RouteTable
-from gateway.edge.json_schemas import Schemas, json_schema_pattern, ref, required, string_rules
+from gateway.edge.json_schemas import Schemas, field_comment, json_schema_pattern, ref, required, string_rules
 from gateway.edge.transcode import DATE, WRAPPERS
 
 OPENAPI_VERSION = "3.0.3"
@@ -26,6 +27,7 @@ ERROR_SCHEMA = {
     "required": ["error"],
     "properties": {"error": {
         "type": "object",
+        "description": "What went wrong: the HTTP status, a message in Chinese, the gRPC code and details",
         "required": ["code", "message", "status"],
         "properties": {
             "code": {"type": "integer", "description": "HTTP status"},
@@ -88,6 +90,8 @@ class _Operations:
             "summary": method.name,
             "x-courtflow-grpc-method": route.grpc_method,
         }
+        if comment(method.full_name):
+            op["description"] = comment(method.full_name)
         excluded = {p[0] for p in route.path_fields}
         if route.body not in ("", "*"):
             excluded.add(route.body)
@@ -135,8 +139,10 @@ class _Operations:
                 taken.add(name)
                 parts.append("{" + name + "}")
                 pattern = segment_patterns[k] if segment_patterns else "^[^/]+$"
+                whole = ".".join(var.field_path)
+                said = comment(f"{route.method.input_type.full_name}.{var.field_path[0]}") if field else ""
                 params.append({"name": name, "in": "path", "required": True,
-                               "description": f"A segment of {'.'.join(var.field_path)}",
+                               "description": f"{name}: one segment of {whole}" + (f" ({said})" if said else ""),
                                "schema": {"type": "string", "minLength": 1, "pattern": pattern}})
             i = var.end
         parts += template.segments[i:]
@@ -159,6 +165,8 @@ class _Operations:
                 schema = self.schemas.value(f)
             schema = {k: v for k, v in schema.items() if k not in ("readOnly", "writeOnly")}
             param = {"name": name, "in": "query", "schema": schema}
+            if field_comment(f):
+                param["description"] = field_comment(f)
             if f.is_repeated:
                 param.update(schema={"type": "array", "items": schema}, style="form", explode=True)
             if required(f) and not prefix:

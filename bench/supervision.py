@@ -1,0 +1,212 @@
+"""The supervision platform's queries on a generated province, read straight from the read model.
+
+    .venv/bin/python bench/supervision.py [--cases 100000] [--nodes-per-case 25] [--runs 15]
+
+A province of 1 high court, 20 intermediate courts and 5 basic courts under each (100 basic
+courts), 6 departments each, is loaded into the stats schema's read model (cases, nodes, each
+node's history) by PostgreSQL itself (generate_series), with realistic shares: 60 % of cases
+closed, nodes completed in closed cases, about 5 % of open nodes in warning, 3 % overdue, a third
+of overdue ones locked. Then each P1–P6 preset, a past day's answer, both drill-down lists and
+the Q2 analysis are asked as a province-wide caller through the stats service's own use cases
+(services/stats/service.py: parsing, scope, SQL, rows — no gRPC), warm, `--runs` times each, and
+again at a tenth of the cases, to see whether the times stay flat with size.
+
+Prints JSON: load time and rows per second, disk size per million nodes, and per query p50/p95
+milliseconds at both sizes, beside the floor on the same machine in the same run (one
+`count(*)` over all nodes: a query that reads every node cannot be faster), with the ratios.
+Not a test. Goals of issue 13 (p95 ≤ 50 ms province-wide at 1,000,000 cases) need a
+pre-aggregated cube; this measures the direct queries the platform has today.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel  # noqa: E402
+from courtflow.stats.v1 import stats_service_pb2 as ss, supervision_pb2 as sv  # noqa: E402
+
+from runtime.system import Infrastructure  # noqa: E402
+from services.common.clock import ManualClock  # noqa: E402
+from services.common.dates import from_date  # noqa: E402
+from services.common.migrate import upgrade  # noqa: E402
+from services.common.paging import page_request  # noqa: E402
+from services.common.uow import uow_factory  # noqa: E402
+from services.stats import service  # noqa: E402
+from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
+
+NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
+PROVINCE = Caller(user="users/trial_management.44", role=Role.ROLE_TRIAL_MANAGEMENT, court="44",
+                  scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, scope_prefix="44")
+
+# Court i (0–99) is basic court 44RRBB of intermediate court 44RR (RR = 1–20, BB = 1–5).
+COURT = "'44' || lpad((1 + ({i} % 100) / 5)::text, 2, '0') || lpad((1 + ({i} % 100) % 5)::text, 2, '0')"
+LOAD = [
+    f"""INSERT INTO {SCHEMA}.cases (case_id, court, region, department, handler, case_number, case_type,
+                                   procedure, cause, parties, state, custody, receive_date, filing_date,
+                                   judgment_date, effective_date, close_date, archive_date, version, create_time)
+        SELECT uuid_in(md5('case' || i)::cstring), court, left(court, 4),
+               'courts/' || court || '/departments/' || court || '-d' || (i % 6),
+               'users/judge.' || court || '.d' || (i % 6) || '.' || (i % 8),
+               '（2025）示' || court || '民初' || i || '号', 1 + (i % 3), 1, '买卖合同纠纷', '原告：甲；被告：乙',
+               CASE WHEN i % 10 < 6 THEN 2 ELSE 1 END, false,
+               filed, filed, NULL, NULL,
+               CASE WHEN i % 10 < 6 THEN filed + 30 + (i % 270) END,
+               CASE WHEN i % 10 < 3 THEN filed + 60 + (i % 270) END,
+               filed::timestamptz, filed::timestamptz
+        FROM (SELECT i, {COURT.format(i='i')} AS court, date '2025-01-01' + (i % 700) AS filed
+              FROM generate_series(1, :cases) AS i) AS c""",
+    f"""INSERT INTO {SCHEMA}.nodes (node, case_id, court, region, stage, category, node_type, display_name,
+                                   open_date, at, generation, state, status, overdue_without_warning, locked,
+                                   ever_locked, department, responsible, due_date, warning_date, overdue_date,
+                                   complete_date, lock_date, unlock_date, lock_reason, lock_type)
+        SELECT c.name || '/nodes/t' || k, c.case_id, c.court, c.region, 1 + (k % 7), 'cat' || (k % 12),
+               't' || k, '节点' || k, c.filing_date + k,
+               (c.filing_date + k)::timestamptz, 0, s.state, s.status,
+               s.status = 3 AND h % 2 = 0, s.state = 3 AND h % 3 = 0, s.state = 3 AND h % 3 = 0,
+               c.department, c.handler, c.filing_date + k + 30,
+               CASE WHEN s.status >= 2 THEN c.filing_date + k + 25 END,
+               CASE WHEN s.status = 3 THEN c.filing_date + k + 31 END,
+               CASE WHEN s.state = 4 THEN c.filing_date + k + 20 END,
+               CASE WHEN s.state = 3 AND h % 3 = 0 THEN c.filing_date + k + 31 END, NULL, '', 0
+        FROM (SELECT case_id, 'courts/' || court || '/cases/' || case_id AS name, court, region, filing_date,
+                     department, handler, close_date FROM {SCHEMA}.cases) AS c
+        CROSS JOIN generate_series(1, :per_case) AS k
+        CROSS JOIN LATERAL (SELECT abs(hashtext(c.name || k)) % 100 AS h) AS hh
+        CROSS JOIN LATERAL (SELECT
+            CASE WHEN c.close_date IS NOT NULL OR h >= 30 THEN 4 WHEN h < 5 THEN 2 WHEN h < 8 THEN 3 ELSE 1 END
+                AS state,
+            CASE WHEN h < 5 THEN 2 WHEN h < 8 OR h % 17 = 0 THEN 3 ELSE 1 END AS status) AS s""",
+    f"""INSERT INTO {SCHEMA}.node_history (node, at, generation, state, locked, extended, department, responsible,
+                                          status, overdue_without_warning, ever_locked, due_date, warning_date,
+                                          overdue_date, complete_date, lock_date, unlock_date, lock_reason, lock_type)
+        SELECT node, open_date::timestamptz, 0, 1, false, false, department, responsible, 1, false, false,
+               due_date, NULL, NULL, NULL, NULL, NULL, '', 0 FROM {SCHEMA}.nodes
+        UNION ALL
+        SELECT node, at + interval '20 days', generation, state, locked, false, department, responsible, status,
+               overdue_without_warning, ever_locked, due_date, warning_date, overdue_date, complete_date,
+               lock_date, unlock_date, lock_reason, lock_type FROM {SCHEMA}.nodes WHERE state <> 1""",
+]
+
+
+def load(url: str, cases: int, per_case: int) -> dict:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {SCHEMA}.cases, {SCHEMA}.nodes, {SCHEMA}.node_history"))
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        for statement in LOAD:
+            conn.execute(text(statement), {"cases": cases, "per_case": per_case})
+    loaded = time.perf_counter() - started
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+        nodes = conn.execute(text(f"SELECT count(*) FROM {SCHEMA}.nodes")).scalar_one()
+        history = conn.execute(text(f"SELECT count(*) FROM {SCHEMA}.node_history")).scalar_one()
+        size = conn.execute(text("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+                                 "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"),
+                            {"s": SCHEMA}).scalar_one()
+    engine.dispose()
+    return {"cases": cases, "nodes": nodes, "history_rows": history, "load_seconds": round(loaded, 1),
+            "rows_per_second": round((cases + nodes + history) / loaded),
+            "disk_mb_per_million_nodes": round(float(size) / 1e6 / (nodes / 1e6), 1)}
+
+
+def query(**fields) -> sv.SupervisionQuery:
+    as_of = fields.pop("as_of", None)
+    start = fields.pop("start", None)
+    q = sv.SupervisionQuery(**fields)
+    if as_of:
+        q.as_of.CopyFrom(from_date(as_of))
+    if start:
+        q.start_date.CopyFrom(from_date(start))
+    return q
+
+
+def asks(factory) -> dict:
+    summarize = lambda q, dims=(): lambda: service.summarize_supervision(  # noqa: E731
+        factory, caller=PROVINCE, court="-", query=q, group_by=list(dims))
+    page = lambda: page_request(50, "", parent="courts/-")  # noqa: E731
+    D = sv.Dimension
+    return {
+        "P1_cases_this_year": summarize(query(date_basis=sv.DATE_BASIS_RECEIVE, start=date(2026, 1, 1))),
+        "P2_overdue_by_stage": summarize(query(filter="status = OVERDUE"), [D.DIMENSION_STAGE]),
+        "P3_by_court_and_department": summarize(query(), [D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT]),
+        "P4_closed_by_court": summarize(query(date_basis=sv.DATE_BASIS_CLOSE), [D.DIMENSION_COURT]),
+        "P5_locked_by_region_court": summarize(query(filter="locked = true"), [D.DIMENSION_REGION, D.DIMENSION_COURT]),
+        "P6_locked_by_case_type": summarize(query(filter="locked = true"), [D.DIMENSION_CASE_TYPE]),
+        "P1_as_of_a_past_day": summarize(query(date_basis=sv.DATE_BASIS_RECEIVE, as_of=date(2026, 6, 30))),
+        "drill_overdue_nodes_page": lambda: service.list_supervised_nodes(
+            factory, caller=PROVINCE, court="-", query=query(filter="status = OVERDUE"), page=page()),
+        "drill_abnormal_cases_page": lambda: service.list_supervised_cases(
+            factory, caller=PROVINCE, court="-", query=query(filter="abnormal = true"), page=page()),
+        "Q2_by_court": lambda: service.analyze_quality(factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
+            parent="courts/-", group_by=[D.DIMENSION_COURT])),
+    }
+
+
+def timed(fn, runs: int) -> dict:
+    fn()   # warm
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"p50_ms": round(statistics.median(samples), 1),
+            "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 1)}
+
+
+def floor(url: str, runs: int) -> dict:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        return timed(lambda: conn.execute(text(f"SELECT count(*) FROM {SCHEMA}.nodes")).scalar_one(), runs)
+
+
+def measure(url: str, cases: int, per_case: int, runs: int) -> dict:
+    loaded = load(url, cases, per_case)
+    engine = create_engine(url, pool_size=2)
+    factory = uow_factory(engine, producer="stats", messaging=MESSAGING, clock=ManualClock(NOW))
+    limit = floor(url, runs)
+    queries = {name: timed(fn, runs) for name, fn in asks(factory).items()}
+    for q in queries.values():
+        q["ratio_to_floor"] = round(q["p95_ms"] / max(limit["p95_ms"], 0.1), 2)
+    engine.dispose()
+    return {**loaded, "floor_count_all_nodes": limit, "queries": queries}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--nodes-per-case", type=int, default=25)
+    ap.add_argument("--runs", type=int, default=15)
+    ns = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="courtflow-supervision-"))
+    infra = Infrastructure.start(work)
+    try:
+        upgrade(infra.database_url, schema=SCHEMA, migrations=ROOT / "services" / "stats" / "migrations")
+        small = measure(infra.database_url, max(ns.cases // 10, 1000), ns.nodes_per_case, ns.runs)
+        large = measure(infra.database_url, ns.cases, ns.nodes_per_case, ns.runs)
+        flat = {name: round(large["queries"][name]["p95_ms"] / max(small["queries"][name]["p95_ms"], 0.1), 2)
+                for name in large["queries"]}
+        print(json.dumps({"date": date.today().isoformat(), "small": small, "large": large,
+                          "p95_growth_large_over_small": flat,
+                          "goal": {"p95_ms_at_most": 50, "growth_at_most": 1.5,
+                                   "met": all(q["p95_ms"] <= 50 for q in large["queries"].values())
+                                   and all(g <= 1.5 for g in flat.values())}},
+                         ensure_ascii=False, indent=2))
+    finally:
+        infra.stop()
+
+
+if __name__ == "__main__":
+    main()
