@@ -6,6 +6,7 @@ input, BadRequest field violations that name the field and the rule.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import grpc
@@ -111,6 +112,52 @@ MAX_VIOLATIONS = 20
 MESSAGE_VIOLATIONS = 5
 
 
+_NUMBERS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def validation_words(v) -> str:
+    """A protovalidate violation in Chinese: protovalidate words its messages in English ("does
+    not match regex pattern …"), which a court's user should not have to read."""
+    rule, message = v.proto.rule_id, v.proto.message
+    value = getattr(v, "rule_value", None)
+    numbers = _NUMBERS.findall(message)
+    kind = rule.rsplit(".", 1)[-1]
+    if rule == "required":
+        return "必须填写"
+    if kind == "in" and isinstance(value, (list, tuple)):
+        shown = [f"「{x}」" if x != "" else "空" for x in value]
+        if len(shown) > 8:   # a long list (document codes) is in the API document; name a few
+            return f"取值无效，只能是 API 文档所列 {len(shown)} 个取值之一（如 {'、'.join(shown[:4])} …）"
+        return f"取值无效，只能是：{'、'.join(shown)}"
+    if kind == "not_in":
+        return "不能取该值"
+    if kind == "pattern":
+        return f"格式不正确（须符合 {value}）"
+    if kind in ("min_len", "min_bytes") and numbers:
+        return f"长度至少为 {numbers[0]}"
+    if kind in ("max_len", "max_bytes") and numbers:
+        return f"长度至多为 {numbers[0]}"
+    if kind == "len" and numbers:
+        return f"长度须为 {numbers[0]}"
+    if kind == "defined_only":
+        return "不是已定义的取值"
+    if kind == "min_items" and numbers:
+        return f"至少 {numbers[0]} 项"
+    if kind == "max_items" and numbers:
+        return f"至多 {numbers[0]} 项"
+    if kind == "unique":
+        return "各项不能重复"
+    if kind in ("gte_lte", "gt_lt", "gte_lt", "gt_lte") and len(numbers) >= 2:
+        low = "不小于" if kind.startswith("gte") else "大于"
+        high = "不大于" if kind.endswith("lte") else "小于"
+        return f"须{low} {numbers[0]} 且{high} {numbers[1]}"
+    if kind in ("gte", "gt", "lte", "lt") and numbers:
+        return {"gte": "须不小于", "gt": "须大于", "lte": "须不大于", "lt": "须小于"}[kind] + f" {numbers[0]}"
+    if kind == "const":
+        return "取值无效"
+    return f"不符合规则（{message}）"
+
+
 def from_validation_error(exc, prefix: str = "") -> InvalidArgument:
     """A protovalidate ValidationError (or its list of violations) as INVALID_ARGUMENT naming the
     bad fields and rules (the first MAX_VIOLATIONS of them); `prefix` names the message checked
@@ -119,7 +166,7 @@ def from_validation_error(exc, prefix: str = "") -> InvalidArgument:
     violations = []
     for v in found[:MAX_VIOLATIONS]:
         path = prefix + (".".join(e.field_name for e in v.proto.field.elements) or "(message)")
-        violations.append(FieldViolation(path, f"{v.proto.rule_id}: {v.proto.message}"[:300]))
+        violations.append(FieldViolation(path, f"{v.proto.rule_id}: {validation_words(v)}"[:300]))
     text = "; ".join(f"{fv.field}: {fv.description}" for fv in violations[:MESSAGE_VIOLATIONS])
     if len(found) > MESSAGE_VIOLATIONS:
         text += f"（等共 {len(found)} 项）"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from courtflow.case.v1.case_pb2 import CaseEventType, CaseType, Procedure
+from courtflow.case.v1.case_pb2 import CaseEvent, CaseEventType, CaseType, Procedure
 from courtflow.node.v1.node_pb2 import Stage
 
 from services.common.roles import CATALOG_ROLES, SUPERVISOR_ROLES
@@ -23,6 +23,16 @@ ANY = 0  # in applies_to: every case type, or every procedure
 
 # How the catalogue marks a rule that is court management policy, not law.
 COURT_POLICY_BASIS = "（法院管理规定）"
+def _document_codes() -> frozenset[str]:
+    """The document codes a case event may carry: CaseEvent.document's buf.validate `in` list."""
+    from buf.validate import validate_pb2
+
+    field = CaseEvent.DESCRIPTOR.fields_by_name["document"]
+    return frozenset(getattr(field.GetOptions().Extensions[validate_pb2.field].string, "in"))
+
+
+DOCUMENT_CODES = _document_codes()
+
 # A case event as node rules see it: (CaseEventType, document code or "" for any document).
 Trigger = tuple[int, str]
 OVERDUE_ACTIONS = {"warn", "lock"}
@@ -138,7 +148,12 @@ def _rule(e: dict, where: str) -> NodeRule:
     def trigger(key: str, item) -> Trigger:
         if not isinstance(item, dict) or "event" not in item:
             raise CatalogError(f"{where}: {key} needs 'event' (and for DOCUMENT_SERVED, 'document')")
-        return (enum(item["event"], CaseEventType, "CASE_EVENT_TYPE", f"{key}.event"), str(item.get("document", "")))
+        document = str(item.get("document", ""))
+        if document not in DOCUMENT_CODES:
+            # A document no case event can name would never complete the node: the list is the
+            # case API's (CaseEvent.document), which court systems send.
+            raise CatalogError(f"{where}: {key}.document {document!r} is not a document code of CaseEvent.document")
+        return (enum(item["event"], CaseEventType, "CASE_EVENT_TYPE", f"{key}.event"), document)
 
     period_text = str(need("period"))
     try:
