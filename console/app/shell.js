@@ -3,7 +3,7 @@
 import { EP, h, ref, watch, defineComponent } from './lib.js';
 import { get, logout } from './api.js';
 import { route, link, go } from './router.js';
-import { session, STAFF, LEADERS, CASE_READERS, PEOPLE } from './session.js';
+import { session, STAFF, LEADERS, CASE_READERS, PEOPLE, AUDITORS, APPROVERS } from './session.js';
 import { ROLES, SCOPES, word } from './labels.js';
 import { courtName, loadCourts } from './names.js';
 import { CasesPage } from './pages/p1_cases.js';
@@ -15,6 +15,9 @@ import { DrillPage } from './pages/drill.js';
 import { CasePage } from './pages/case.js';
 import { MyNodesPage } from './pages/my_nodes.js';
 import { MessagesPage } from './pages/messages.js';
+import { ApplyPage, MyApplicationsPage } from './pages/apply.js';
+import { ApprovalsPage } from './pages/approvals.js';
+import { AuditRecordsPage, AuditUsagePage, AuditVerifyPage } from './pages/audit.js';
 
 const { ElButton, ElBadge } = EP;
 
@@ -27,7 +30,13 @@ export const ROUTES = [
   { path: '/supervision/quality', group: '监督平台', title: '质效分析', menu: LEADERS, roles: CASE_READERS, page: QualityPage },
   { path: '/supervision/drill', title: '明细', menu: [], roles: CASE_READERS, page: DrillPage },
   { path: '/my/nodes', group: '我的工作', title: '我的节点', menu: [...STAFF, 'ROLE_DIVISION_HEAD'], roles: CASE_READERS, page: MyNodesPage },
+  { path: '/applications', group: '我的工作', title: '我的申请', menu: STAFF, roles: CASE_READERS, page: MyApplicationsPage },
+  { path: '/applications/new', title: '申请', menu: [], roles: CASE_READERS, page: ApplyPage },
+  { path: '/approvals', group: '我的工作', title: '待审批', menu: APPROVERS, roles: APPROVERS, page: ApprovalsPage },
   { path: '/messages', group: '我的工作', title: '消息', menu: PEOPLE, roles: PEOPLE, page: MessagesPage },
+  { path: '/audit/records', group: '审计', title: '日志查询', menu: AUDITORS, roles: AUDITORS, page: AuditRecordsPage },
+  { path: '/audit/usage', group: '审计', title: '使用统计', menu: AUDITORS, roles: AUDITORS, page: AuditUsagePage },
+  { path: '/audit/verify', group: '审计', title: '日志链校验', menu: AUDITORS, roles: AUDITORS, page: AuditVerifyPage },
   { prefix: '/case/', title: '案件', menu: [], roles: CASE_READERS, page: CasePage },
 ];
 
@@ -38,6 +47,7 @@ export function resolve(path) {
 export function home(role) {
   if (LEADERS.includes(role)) return '/supervision/cases';
   if (STAFF.includes(role)) return '/my/nodes';
+  if (AUDITORS.includes(role)) return '/audit/records';
   return '/messages';
 }
 

@@ -68,3 +68,62 @@ def shots(tmp_path_factory) -> Path:
     shutil.rmtree(SHOTS_COPY, ignore_errors=True)
     SHOTS_COPY.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+CONSOLE = "/console/"
+
+
+class Console:
+    """One signed-in browser context: the page, what the console logged, and helpers."""
+
+    def __init__(self, browser, cf, user: str, shots) -> None:
+        self.base = cf.system.gateway_http
+        self.user, self.shots = user, shots
+        self.context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
+                                           timezone_id="Asia/Shanghai")
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.password = cf.logins[user]["password"]
+
+    def _console(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.problems.append(f"CSP: {text}")
+        elif message.type == "error" and "401" not in text and "403" not in text:
+            self.problems.append(f"console error: {text}")
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + CONSOLE.rstrip("/") + path)
+
+    def sign_in(self, then: str = "") -> None:
+        self.open(then or "/")
+        self.page.get_by_label("用户名").fill(self.user)
+        self.page.get_by_label("密码").fill(self.password)
+        self.page.get_by_role("button", name="登录").click()
+        self.page.get_by_role("button", name="退出登录").wait_for()
+
+    def settled(self) -> None:
+        """Wait until the page has loaded and shows no skeleton (the inbox's live stream stays open,
+        so the network is never idle there)."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_timeout(200)
+        self.page.wait_for_function("() => !document.querySelector('[aria-busy=true]')", timeout=15000)
+
+    def check(self, name: str) -> None:
+        """The page as it is now: a screenshot (kept and copied), axe-core, the CSP, no errors."""
+        self.settled()
+        self.page.wait_for_timeout(300)   # charts draw after their data
+        path = self.shots / f"{self.user}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        shutil.copy(path, SHOTS_COPY / path.name)
+        from axe_playwright_python.sync_playwright import Axe
+        results = Axe().run(self.page)
+        bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, f"{name}: accessibility violations\n" + "\n".join(bad)
+        assert not self.problems, f"{name}: " + "\n".join(self.problems)
+
+    def close(self) -> None:
+        self.context.close()

@@ -89,3 +89,19 @@ def test_the_vendored_files_are_the_lock_tarballs(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor_console"), "--check"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_consoles_time_limit_rules_are_the_shipped_ones():
+    """console/app/rules.js (what the 申请 form says the rules allow) is services/node/time_limits.yaml."""
+    import yaml
+    text = (ROOT / "console" / "app" / "rules.js").read_text(encoding="utf-8")
+    block = re.search(r"export const TIME_LIMIT_RULES = (\{.*?\n\});", text, re.S)
+    assert block
+    shipped = yaml.safe_load((ROOT / "services" / "node" / "time_limits.yaml").read_text(encoding="utf-8"))
+    assert json.loads(block.group(1)) == {
+        "version": shipped["version"],
+        "approvers": {kind.upper(): rule["approver"] for kind, rule in shipped["defaults"].items()},
+        "reasons": {code: {"label": r["label"], "max": r.get("max")} for code, r in shipped["deduction_reasons"].items()},
+        "limits": {code: [{"max": s.get("max"), "approver": s["approver"], "leadDays": s.get("lead_days", 0)}
+                          for s in limit["extensions"]] for code, limit in shipped["limits"].items()},
+    }

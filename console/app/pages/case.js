@@ -2,7 +2,8 @@
 // explanation. The address is the case's name, /console/case/<court>/cases/<id>: a case outside
 // the caller's scope is refused by the API, and the refusal is shown as it came.
 import { EP, h, defineComponent } from '../lib.js';
-import { route } from '../router.js';
+import { route, link } from '../router.js';
+import { session, STAFF } from '../session.js';
 import { get } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader } from '../ui.js';
 import { date, dateTime } from '../format.js';
@@ -54,6 +55,8 @@ export const CasePage = defineComponent({
           col('起算日', (n) => date(n.anchorDate), { minWidth: 130 }),
           col('到期日', (n) => date(n.dueDate), { minWidth: 130 }),
           col('完成时间', (n) => dateTime(n.completeTime), { minWidth: 170 }),
+          STAFF.includes(session.caller.role) ? col('操作', (n) => (String(n.state).endsWith('COMPLETED') ? '—'
+            : link('/applications/new', { node: n.name }, '申请', { 'aria-label': `申请：${n.displayName}` })), { width: 80 }) : null,
         ]) : emptyState('这个案件还没有流程节点：立案后节点会自动生成。'),
       ]);
     }

@@ -2,7 +2,7 @@
 // urgent first: overdue, then warning, then running, each by due date; a row opens the node's
 // date explanation (NodeService.GetNode).
 import { EP, h, ref, defineComponent } from '../lib.js';
-import { route, setQuery } from '../router.js';
+import { route, setQuery, link } from '../router.js';
 import { get } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader } from '../ui.js';
 import { listNodes } from '../supervision.js';
@@ -75,6 +75,7 @@ export const MyNodesPage = defineComponent({
           col('超期 / 剩余', (n) => (n.daysOverdue ? `已超期 ${n.daysOverdue} 天` : String(n.state).endsWith('WARNING') ? `剩余 ${n.daysRemaining} 天` : '—'), { minWidth: 120 }),
           col('案号', (n) => caseLink(n.case), { minWidth: 190 }),
           col('案由', (n) => (n.case ? n.case.cause : '—'), { minWidth: 140 }),
+          col('操作', (n) => link('/applications/new', { node: n.name }, '申请', { 'aria-label': `申请：${n.case ? n.case.caseNumber : ''} ${n.displayName}` }), { width: 80, fixed: 'right' }),
         ]) : null,
         data.value && !rows.length ? emptyState(all.length ? '这一类没有节点。选择“全部”查看其他节点。' : '您目前没有未完成的流程节点。新案件分给您后，节点会在立案时自动出现在这里。') : null,
       ]);
