@@ -120,6 +120,7 @@ def _banner(system: System, logins_path: Path, data: Path, province) -> None:
              "trial_management.44", "auditor.44", "court-system"]
     print(f"\nCourtFlow is running. Gateway (gRPC): {system.gateway}   "
           f"HTTP-JSON: {system.gateway_http} (OpenAPI: {system.gateway_http}/openapi.json)")
+    print(f"网页控制台（Web console）: {system.gateway_http}/console/  — 用演示用户的用户名和密码登录")
     print(f"Logs: {data / 'logs'}   All demo logins (bearer tokens, passwords): {logins_path}")
     print("Some demo users (send `authorization: Bearer <token>`, or sign in with AuthService.Login and the password):")
     for username in shown:
