@@ -220,9 +220,9 @@ def _check_hearing(hearing: Callable[[], ValidateHearingResponse] | None, occur_
                    hearing_date: date | None) -> None:
     if hearing_date is None:
         raise invalid_field("case_event.hearing_date", "开庭排期事件须填写开庭日期")
-    if hearing_date < occur_date or hearing is None:
+    if hearing_date < occur_date:
         raise invalid_field("case_event.hearing_date", f"开庭日期 {hearing_date} 早于排期日 {occur_date}")
-    verdict = hearing()
+    verdict = hearing()   # asked whenever both dates stand (_ask_hearing)
     if not verdict.accepted:
         broken = "；".join(v.message for v in verdict.violations)
         raise FailedPrecondition(

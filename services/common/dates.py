@@ -15,7 +15,8 @@ from google.type import date_pb2
 
 from services.common.errors import invalid_field
 
-__all__ = ["from_date", "instant", "optional_date", "set_instant", "to_date", "to_dates", "event_date"]
+__all__ = ["from_date", "instant", "optional_date", "set_instant", "to_date", "to_dates", "event_date",
+           "optional_event_date"]
 
 
 def from_date(d: date) -> date_pb2.Date:
@@ -42,6 +43,11 @@ def to_dates(values: Iterable[date_pb2.Date], field: str) -> list[date]:
 def event_date(d: date_pb2.Date) -> date:
     """A date from an event CourtFlow published itself: already checked when it was written."""
     return date(d.year, d.month, d.day)
+
+
+def optional_event_date(d: date_pb2.Date) -> date | None:
+    """An event's date that may be unset (all zero)."""
+    return None if (d.year, d.month, d.day) == (0, 0, 0) else event_date(d)
 
 
 def instant(message, field: str) -> datetime | None:

@@ -54,14 +54,20 @@ def summary_to_proto(summary) -> stats_service_pb2.SummarizeSupervisionResponse:
     return out
 
 
-def supervised_case(row) -> supervision_pb2.SupervisedCase:
+def _case(row, prefix: str = "", **counts) -> supervision_pb2.SupervisedCase:
+    """The case columns of a row (named `prefix` + column, as a node row carries its case's)."""
+    c = lambda column: getattr(row, prefix + column)  # noqa: E731
     return supervision_pb2.SupervisedCase(
-        name=str(CaseName(row.court, row.case_id)), case_number=row.case_number, state=row.state,
-        case_type=row.case_type, procedure=row.procedure, cause=row.cause, parties=row.parties, court=row.court,
-        department=row.department, handler=row.handler, receive_date=_date(row.receive_date),
-        filing_date=_date(row.filing_date), close_date=_date(row.close_date), archive_date=_date(row.archive_date),
-        locked=row.locked_nodes > 0, warning_nodes=row.warning_nodes, overdue_nodes=row.overdue_nodes,
-        locked_nodes=row.locked_nodes)
+        name=str(CaseName(c("court"), c("case_id"))), case_number=c("case_number"), state=c("state"),
+        case_type=c("case_type"), procedure=c("procedure"), cause=c("cause"), parties=c("parties"),
+        court=c("court"), department=c("department"), handler=c("handler"),
+        receive_date=_date(c("receive_date")), filing_date=_date(c("filing_date")),
+        close_date=_date(c("close_date")), archive_date=_date(c("archive_date")), **counts)
+
+
+def supervised_case(row) -> supervision_pb2.SupervisedCase:
+    return _case(row, locked=row.locked_nodes > 0, warning_nodes=row.warning_nodes,
+                 overdue_nodes=row.overdue_nodes, locked_nodes=row.locked_nodes)
 
 
 def supervised_node(row, *, as_of: date) -> supervision_pb2.SupervisedNode:
@@ -71,12 +77,7 @@ def supervised_node(row, *, as_of: date) -> supervision_pb2.SupervisedNode:
     days_remaining = 0
     if row.state == NodeState.NODE_STATE_WARNING and row.due_date is not None:
         days_remaining = max((row.due_date - as_of).days, 0)
-    case = supervision_pb2.SupervisedCase(
-        name=str(CaseName(row.case_court, row.case_case_id)), case_number=row.case_case_number,
-        state=row.case_state, case_type=row.case_case_type, procedure=row.case_procedure, cause=row.case_cause,
-        parties=row.case_parties, court=row.case_court, department=row.case_department, handler=row.case_handler,
-        receive_date=_date(row.case_receive_date), filing_date=_date(row.case_filing_date),
-        close_date=_date(row.case_close_date), archive_date=_date(row.case_archive_date))
+    case = _case(row, "case_")
     return supervision_pb2.SupervisedNode(
         name=row.node, display_name=row.display_name, stage=row.stage, category=row.category,
         node_type=row.node_type, state=row.state, status=row.status, department=row.department,

@@ -20,7 +20,7 @@ from courtflow.node.v1.node_pb2 import Node, NodeState
 from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common.clock import legal_date
-from services.common.dates import event_date, instant
+from services.common.dates import instant, optional_event_date
 from services.common.labels import PARTY_ROLES, word
 from services.common.names import CaseName, NodeName
 from services.stats.counting import RANK
@@ -30,6 +30,9 @@ NODE_FIXED = ("case_id", "court", "region", "stage", "category", "node_type", "d
 NODE_STATUS = ("at", "generation", "state", "status", "overdue_without_warning", "locked", "ever_locked",
                "department", "responsible", "due_date", "warning_date", "overdue_date", "complete_date",
                "lock_date", "unlock_date", "lock_reason", "lock_type")
+
+
+CASE_DATES = ("receive_date", "filing_date", "judgment_date", "effective_date", "close_date", "archive_date")
 
 
 def region_of(court: str) -> str:
@@ -44,10 +47,6 @@ def parties_text(case: Case) -> str:
     return "；".join(f"{word(PARTY_ROLES, p.role, '当事人')}：{p.display_name}" for p in case.parties)
 
 
-def _date(d) -> date | None:
-    return None if (d.year, d.month, d.day) == (0, 0, 0) else event_date(d)
-
-
 def _day(message, field: str) -> date | None:
     at = instant(message, field)
     return legal_date(at) if at is not None else None
@@ -59,9 +58,7 @@ def case_row(case: Case) -> dict:
         case_id=name.case_id, court=name.court, region=region_of(name.court), department=case.department,
         handler=case.handler, case_number=case.case_number, case_type=case.case_type, procedure=case.procedure,
         cause=case.cause[:200], parties=parties_text(case)[:1000], state=case.state, custody=case.custody,
-        receive_date=_date(case.receive_date), filing_date=_date(case.filing_date),
-        judgment_date=_date(case.judgment_date), effective_date=_date(case.effective_date),
-        close_date=_date(case.close_date), archive_date=_date(case.archive_date),
+        **{f: optional_event_date(getattr(case, f)) for f in CASE_DATES},
         version=instant(case, "update_time"), create_time=instant(case, "create_time") or instant(case, "update_time"))
 
 
@@ -74,7 +71,7 @@ def status_of(node: Node) -> int:
     if node.state == NodeState.NODE_STATE_WARNING:
         return NodeStatus.NODE_STATUS_WARNING
     if node.state == NodeState.NODE_STATE_COMPLETED:
-        due, done = _date(node.due_date), _day(node, "complete_time")
+        due, done = optional_event_date(node.due_date), _day(node, "complete_time")
         if due is not None and done is not None and done > due:
             return NodeStatus.NODE_STATUS_OVERDUE
         if node.HasField("warning_time"):
@@ -91,12 +88,15 @@ def node_row(node: Node, at: datetime, *, extended: bool = False) -> dict:
     return dict(
         node=node.name, case_id=name.case_id, court=name.court, region=region_of(name.court), stage=node.stage,
         category=node.category[:60], node_type=node.node_type[:60], display_name=node.display_name[:100],
-        open_date=_day(node, "open_time"), extended=extended, at=at, generation=node.clock_generation, state=node.state, status=status,
+        open_date=_day(node, "open_time"), extended=extended, at=at, generation=node.clock_generation,
+        state=node.state, status=status,
         overdue_without_warning=status == NodeStatus.NODE_STATUS_OVERDUE and not node.HasField("warning_time"),
         locked=bool(lock and lock.locked), ever_locked=lock is not None, department=node.department,
-        responsible=node.responsible, due_date=_date(node.due_date), warning_date=_day(node, "warning_time"),
+        responsible=node.responsible, due_date=optional_event_date(node.due_date),
+        warning_date=_day(node, "warning_time"),
         overdue_date=_day(node, "overdue_time"), complete_date=_day(node, "complete_time"),
-        lock_date=_date(lock.lock_date) if lock else None, unlock_date=_date(lock.unlock_date) if lock else None,
+        lock_date=optional_event_date(lock.lock_date) if lock else None,
+        unlock_date=optional_event_date(lock.unlock_date) if lock else None,
         lock_reason=(lock.reason if lock else "")[:500], lock_type=lock.lock_type if lock else 0)
 
 

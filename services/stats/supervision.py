@@ -135,20 +135,24 @@ def parse_dimensions(values) -> list[int]:
     return dims
 
 
+# Terms whose values are enum values, written by name without the enum's prefix (FILING, CIVIL).
+ENUM_TERMS = {"stage": (Stage, "STAGE_"), "case_type": (CaseType, "CASE_TYPE_"),
+              "procedure": (Procedure, "PROCEDURE_"), "status": (pb.NodeStatus, "NODE_STATUS_")}
+
+
+def enum_text(term: str, value: int) -> str:
+    enum, prefix = ENUM_TERMS[term]
+    return enum.Name(value).removeprefix(prefix)
+
+
 def filter_text(terms: dict) -> str:
     """Terms as a filter the query parses back: `court = "440101" AND stage = FILING`."""
     parts = []
     for name, value in terms.items():
         if isinstance(value, bool):
             parts.append(f"{name} = {'true' if value else 'false'}")
-        elif name == "stage":
-            parts.append(f"stage = {Stage.Name(value).removeprefix('STAGE_')}")
-        elif name == "case_type":
-            parts.append(f"case_type = {CaseType.Name(value).removeprefix('CASE_TYPE_')}")
-        elif name == "procedure":
-            parts.append(f"procedure = {Procedure.Name(value).removeprefix('PROCEDURE_')}")
-        elif name == "status":
-            parts.append(f"status = {pb.NodeStatus.Name(value).removeprefix('NODE_STATUS_')}")
+        elif name in ENUM_TERMS:
+            parts.append(f"{name} = {enum_text(name, value)}")
         else:
             parts.append(f'{name} = "{str(value).replace(chr(34), chr(92) + chr(34))}"')
     return " AND ".join(parts)
@@ -173,12 +177,9 @@ def group_value(dimension: int, raw, names: Mapping[str, str] | None = None) -> 
     intermediate court): the label of a region, court or department, which falls back to the id."""
     if raw is None:
         return None, "", "（无）"
-    if dimension == D.DIMENSION_STAGE:
-        return raw, Stage.Name(raw).removeprefix("STAGE_"), word(STAGES, raw)
-    if dimension == D.DIMENSION_CASE_TYPE:
-        return raw, CaseType.Name(raw).removeprefix("CASE_TYPE_"), word(CASE_TYPES, raw)
-    if dimension == D.DIMENSION_PROCEDURE:
-        return raw, Procedure.Name(raw).removeprefix("PROCEDURE_"), word(PROCEDURES, raw)
+    words = {D.DIMENSION_STAGE: STAGES, D.DIMENSION_CASE_TYPE: CASE_TYPES, D.DIMENSION_PROCEDURE: PROCEDURES}
+    if dimension in words:
+        return raw, enum_text(DIMENSION_TERMS[dimension], raw), word(words[dimension], raw)
     if dimension == D.DIMENSION_MONTH:
         return raw, raw, f"{int(raw[:4])}年{int(raw[5:])}月"
     if names and dimension in NAMED_DIMENSIONS:
