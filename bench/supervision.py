@@ -11,11 +11,17 @@ the Q2 analysis are asked as a province-wide caller through the stats service's 
 (services/stats/service.py: parsing, scope, SQL, rows — no gRPC), warm, `--runs` times each, and
 again at a tenth of the cases, to see whether the times stay flat with size.
 
-Prints JSON: load time and rows per second, disk size per million nodes, and per query p50/p95
-milliseconds at both sizes, beside the floor on the same machine in the same run (one
-`count(*)` over all nodes: a query that reads every node cannot be faster), with the ratios.
-Not a test. Goals of issue 13 (p95 ≤ 50 ms province-wide at 1,000,000 cases) need a
-pre-aggregated cube; this measures the direct queries the platform has today.
+After loading, the cube (services/stats/cube.py) is counted from the read model as the
+migration does; today's P1–P6 answers then come from it, the past day's, the drill-down pages and
+Q2 from the read model. Finally the projection's own pace: batches of 500 node changes applied
+as the stats consumer applies them (read model, history and cube), in events per second.
+
+Prints JSON: load time and rows per second, disk size per million nodes (read model, and the
+cube apart), and per query p50/p95 milliseconds at both sizes, beside the floor on the same
+machine in the same run (one `count(*)` over all nodes: a query that reads every node cannot be
+faster), with the ratios. Not a test. Goals of issue 13: p95 ≤ 50 ms province-wide at 1,000,000
+cases, flat with size (≤ 1.5× from a tenth), the projection faster than the reminder burst's
+node events.
 """
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel  # noqa: E402
+from courtflow.node.v1.node_pb2 import Node, NodeState  # noqa: E402
 from courtflow.stats.v1 import stats_service_pb2 as ss, supervision_pb2 as sv  # noqa: E402
 
 from runtime.system import Infrastructure  # noqa: E402
@@ -42,7 +49,7 @@ from services.common.dates import from_date  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.paging import page_request  # noqa: E402
 from services.common.uow import uow_factory  # noqa: E402
-from services.stats import service  # noqa: E402
+from services.stats import repository, service  # noqa: E402
 from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
@@ -102,7 +109,8 @@ LOAD = [
 def load(url: str, cases: int, per_case: int) -> dict:
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {SCHEMA}.cases, {SCHEMA}.nodes, {SCHEMA}.node_history"))
+        conn.execute(text(f"TRUNCATE {SCHEMA}.cases, {SCHEMA}.nodes, {SCHEMA}.node_history, {SCHEMA}.cube_cases, "
+                          f"{SCHEMA}.cube_nodes"))
     started = time.perf_counter()
     with engine.begin() as conn:
         for statement in LOAD:
@@ -115,10 +123,49 @@ def load(url: str, cases: int, per_case: int) -> dict:
         size = conn.execute(text("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
                                  "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"),
                             {"s": SCHEMA}).scalar_one()
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        repository.rebuild_cube(conn)
+    counted = time.perf_counter() - started
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text(f"VACUUM ANALYZE {SCHEMA}.cube_cases, "
+                                                                          f"{SCHEMA}.cube_nodes"))
+        cube_rows = conn.execute(text(f"SELECT (SELECT count(*) FROM {SCHEMA}.cube_cases) + "
+                                      f"(SELECT count(*) FROM {SCHEMA}.cube_nodes)")).scalar_one()
+        cube_size = conn.execute(text(f"SELECT pg_total_relation_size('{SCHEMA}.cube_cases') + "
+                                      f"pg_total_relation_size('{SCHEMA}.cube_nodes')")).scalar_one()
     engine.dispose()
     return {"cases": cases, "nodes": nodes, "history_rows": history, "load_seconds": round(loaded, 1),
             "rows_per_second": round((cases + nodes + history) / loaded),
-            "disk_mb_per_million_nodes": round(float(size) / 1e6 / (nodes / 1e6), 1)}
+            "disk_mb_per_million_nodes": round(float(size) / 1e6 / (nodes / 1e6), 1),
+            "cube_rows": cube_rows, "cube_mb": round(cube_size / 1e6, 1), "cube_count_seconds": round(counted, 1)}
+
+
+def projection_pace(factory, url: str, batches: int = 10, size: int = 500) -> dict:
+    """Node changes applied as the stats consumer applies them (service.keep_nodes: history, read
+    model, cube), in batches of `size` nodes of different cases: each node goes overdue."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(f"""SELECT DISTINCT ON (case_id) node, stage, category, node_type, department,
+                                            responsible, due_date FROM {SCHEMA}.nodes WHERE state = 1
+                                     ORDER BY case_id LIMIT :n"""), {"n": batches * size}).all()
+    engine.dispose()
+    at = NOW + timedelta(hours=1)
+    changes = []
+    for r in rows:
+        node = Node(name=r.node, stage=r.stage, category=r.category, node_type=r.node_type, department=r.department,
+                    responsible=r.responsible, state=NodeState.NODE_STATE_OVERDUE, due_date=from_date(r.due_date))
+        node.overdue_time.FromDatetime(at)
+        changes.append((node, at, False))
+    samples = []
+    for i in range(0, len(changes), size):
+        started = time.perf_counter()
+        with factory() as uow:
+            service.keep_nodes(uow, changes[i:i + size])
+            uow.commit()
+        samples.append(time.perf_counter() - started)
+    return {"batches": len(samples), "batch_size": size, "p50_batch_ms": round(statistics.median(samples) * 1000),
+            "events_per_second": round(len(changes) / sum(samples))}
 
 
 def query(**fields) -> sv.SupervisionQuery:
@@ -180,8 +227,9 @@ def measure(url: str, cases: int, per_case: int, runs: int) -> dict:
     queries = {name: timed(fn, runs) for name, fn in asks(factory).items()}
     for q in queries.values():
         q["ratio_to_floor"] = round(q["p95_ms"] / max(limit["p95_ms"], 0.1), 2)
+    pace = projection_pace(factory, url)
     engine.dispose()
-    return {**loaded, "floor_count_all_nodes": limit, "queries": queries}
+    return {**loaded, "floor_count_all_nodes": limit, "queries": queries, "projection": pace}
 
 
 def main() -> None:

@@ -157,6 +157,41 @@ class DepartmentViewRow(Base):
     version: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class _CubeKey:
+    """The key of a cube row (cube.py): a rollup, the court and date bases, and the columns the
+    rollup keeps (the others hold cube.ANY). The region is the court's, kept for grouping."""
+
+    rollup: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    # The date bases (bit 1 << DateBasis) the case has a date on: one in a rollup that keeps the
+    # month (of that basis's date), all of the case's otherwise.
+    bases: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    court: Mapped[str] = mapped_column(String(12), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)         # YYYY-MM of the basis date
+    closed: Mapped[int] = mapped_column(SmallInteger, primary_key=True)     # 0, 1
+    case_type: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    procedure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    department: Mapped[str] = mapped_column(String(120), primary_key=True)  # the node's
+    stage: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    region: Mapped[str] = mapped_column(String(12))
+
+
+class CubeCaseRow(_CubeKey, Base):
+    """How many cases (and of them closed) fall in a cube row with the same mask of node classes."""
+
+    __tablename__ = "cube_cases"
+    mask: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    cases: Mapped[int] = mapped_column(BigInteger)
+    closed_cases: Mapped[int] = mapped_column(BigInteger)
+
+
+class CubeNodeRow(_CubeKey, Base):
+    """How many nodes of one class fall in a cube row."""
+
+    __tablename__ = "cube_nodes"
+    node_class: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    nodes: Mapped[int] = mapped_column(BigInteger)
+
+
 def cell_key(court: str, department: str, stage: int) -> str:
     return f"{court}|{department}|{stage}"
 

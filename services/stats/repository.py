@@ -1,9 +1,12 @@
 """Queries of the stats service (select()-based, keyset pages)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from types import SimpleNamespace
 
-from sqlalchemy import and_, distinct, func, not_, or_, select, text, tuple_
+from sqlalchemy import BigInteger, and_, cast, distinct, func, not_, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on, insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -16,8 +19,9 @@ from services.common.clock import LEGAL_TZ, start_of_legal_day
 from services.common.names import CaseName
 from services.common.db import text_array
 from services.common.paging import Page, page_of
-from services.stats.models import CaseViewRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow
-from services.stats import quality, supervision
+from services.stats.models import (CaseViewRow, CubeCaseRow, CubeNodeRow, NodeCountRow, NodeHistoryRow, NodeStateRow,
+                                   NodeViewRow)
+from services.stats import cube, quality, supervision
 from services.stats.projection import NODE_FIXED, NODE_STATUS
 
 _STATES = NodeStateRow.__table__.fullname
@@ -313,3 +317,210 @@ def read_model_in_scope(session: Session, caller: Caller, court: str, *, names: 
              for r in session.scalars(cases_query)}
     nodes = {r.node: {c: getattr(r, c) for c in r.__table__.columns.keys()} for r in session.scalars(nodes_query)}
     return cases, nodes
+
+
+# ── the cube (cube.py says what it counts) ───────────────────────────────────────────────────────
+
+_CUBE_CASES, _CUBE_NODES = CubeCaseRow.__table__, CubeNodeRow.__table__
+_KEY = ("rollup", "bases", "court", "month", "closed", "case_type", "procedure", "department", "stage")
+_KEPT_SQL = {"month": "month", "closed": "closed", "case_type": "case_type", "procedure": "procedure",
+             "department": "department", "stage": "stage"}
+
+
+def _any(column: str) -> str:
+    value = cube.ANY[column]
+    return f"'{value}'" if isinstance(value, str) else f"CAST({value} AS smallint)"
+
+
+def _contributions(cases_where: str, nodes_where: str) -> tuple[str, str]:
+    """SELECTs of what the cases `cases_where` selects add to the cube: (case rows, node rows),
+    each as key columns, region, then mask, cases, closed_cases / node_class, nodes.
+
+    The nodes are first summed per case, partition and class, and a case's dates spread over the
+    four bases, so that each rollup joins a few rows per case instead of every node four times."""
+    node_class = cube.CLASS_SQL.format(status="status", without_warning="overdue_without_warning",
+                                       state="state", locked="locked", ever_locked="ever_locked")
+    ctes = [f"""classes AS MATERIALIZED (
+            SELECT case_id, department, stage, ({node_class})::smallint AS node_class, count(*) AS nodes
+            FROM {_N.fullname} WHERE {nodes_where} GROUP BY 1, 2, 3, 4)""",
+            f"""dated AS MATERIALIZED (
+            SELECT c.case_id, c.court, c.region, b.basis, to_char(b.day, 'YYYY-MM') AS month,
+                   CAST((c.close_date IS NOT NULL) AS int)::smallint AS closed, c.case_type, c.procedure
+            FROM {_C.fullname} AS c
+            CROSS JOIN LATERAL (VALUES (CAST(1 AS smallint), c.receive_date), (CAST(2 AS smallint), c.filing_date),
+                                       (CAST(3 AS smallint), c.close_date), (CAST(4 AS smallint), c.archive_date))
+                 AS b(basis, day)
+            WHERE b.day IS NOT NULL AND {cases_where})""",
+            # A rollup without the month counts a case once, under every basis it has a date on.
+            """undated AS MATERIALIZED (
+            SELECT case_id, court, region, '' AS month, closed, case_type, procedure,
+                   CAST(bit_or(1 << basis) AS smallint) AS bases
+            FROM dated GROUP BY case_id, court, region, closed, case_type, procedure)"""]
+    # Per case, for each way of partitioning it (none, department, stage, both): its classes with
+    # their node counts, and the mask of its classes.
+    for parts in ((), ("department",), ("stage",), ("department", "stage")):
+        name = "_".join(parts) or "whole"
+        columns = ", ".join(("case_id", *parts))
+        ctes.append(f"""classes_{name} AS MATERIALIZED (
+            SELECT {columns}, node_class, sum(nodes) AS nodes FROM classes GROUP BY {columns}, node_class)""")
+        ctes.append(f"""masks_{name} AS MATERIALIZED (
+            SELECT {columns}, bit_or(CAST(1 AS bigint) << node_class) AS mask FROM classes_{name}
+            GROUP BY {columns})""")
+    case_parts, node_parts = [], []
+    for rollup, kept in cube.ROLLUPS.items():
+        parts = sorted(kept & cube.PARTITIONS, key=("department", "stage").index)
+        name = "_".join(parts) or "whole"
+        columns = ", ".join(f"{'p.' if c in cube.PARTITIONS else 'd.'}{c}" if c in kept else f"{_any(c)} AS {c}"
+                            for c in _KEPT_SQL)
+        join = "JOIN" if parts else "LEFT JOIN"
+        dates, bases = ("dated", "CAST(1 << d.basis AS smallint)") if "month" in kept else ("undated", "d.bases")
+        case_parts.append(f"""SELECT CAST({rollup} AS smallint) AS rollup, {bases} AS bases, d.court, {columns},
+                   d.region, COALESCE(p.mask, 0) AS mask, d.closed AS is_closed
+            FROM {dates} AS d {join} masks_{name} AS p ON p.case_id = d.case_id""")
+        grouped = ", ".join(["d.court", "d.region", bases,
+                             *[f"{'p.' if c in cube.PARTITIONS else 'd.'}{c}" for c in sorted(kept)]])
+        node_parts.append(f"""SELECT CAST({rollup} AS smallint) AS rollup, {bases} AS bases, d.court, {columns},
+                   d.region, p.node_class, sum(p.nodes) AS nodes
+            FROM {dates} AS d JOIN classes_{name} AS p ON p.case_id = d.case_id GROUP BY {grouped}, p.node_class""")
+    key = ", ".join(_KEY)
+    with_ = "WITH " + ",\n".join(ctes)
+    cases = f"""{with_}
+        SELECT {key}, region, mask, count(*) AS cases, count(*) FILTER (WHERE is_closed = 1) AS closed_cases
+        FROM ({" UNION ALL ".join(case_parts)}) AS per_case GROUP BY {key}, region, mask"""
+    nodes = f"{with_}\n" + " UNION ALL ".join(node_parts)
+    return cases, nodes
+
+
+_CASES = "c.case_id = ANY(CAST(:ids AS uuid[]))"
+_CASE_CONTRIBUTIONS, _NODE_CONTRIBUTIONS = _contributions(_CASES, "case_id = ANY(CAST(:ids AS uuid[]))")
+# A node counts in the node cube by itself: what a batch of node changes moves there is what those
+# nodes added before and add after. (A case's mask needs all its nodes.)
+_CHANGED_NODE_CONTRIBUTIONS = _contributions(_CASES, "node = ANY(CAST(:nodes AS text[]))")[1]
+_DELTA_TABLES = text(f"""
+    CREATE TEMP TABLE IF NOT EXISTS cube_case_delta (LIKE {_CUBE_CASES.fullname}) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS cube_node_delta (LIKE {_CUBE_NODES.fullname}) ON COMMIT DELETE ROWS""")
+_KEEP_CASE_DELTA = "INSERT INTO cube_case_delta ({key}, region, mask, cases, closed_cases) " \
+                   "SELECT {key}, region, mask, {sign} cases, {sign} closed_cases FROM ({select}) AS x"
+_KEEP_NODE_DELTA = "INSERT INTO cube_node_delta ({key}, region, node_class, nodes) " \
+                   "SELECT {key}, region, node_class, {sign} nodes FROM ({select}) AS x"
+_CASE_DELTAS = [text(_KEEP_CASE_DELTA.format(key=", ".join(_KEY), sign=sign, select=_CASE_CONTRIBUTIONS))
+                for sign in ("-", "")]
+_NODE_DELTAS = {changed: [text(_KEEP_NODE_DELTA.format(key=", ".join(_KEY), sign=sign, select=select))
+                          for sign in ("-", "")]
+                for changed, select in ((False, _NODE_CONTRIBUTIONS), (True, _CHANGED_NODE_CONTRIBUTIONS))}
+_APPLY = [text(sql) for sql in f"""
+    INSERT INTO {_CUBE_CASES.fullname} AS t ({", ".join(_KEY)}, region, mask, cases, closed_cases)
+    SELECT {", ".join(_KEY)}, min(region), mask, sum(cases), sum(closed_cases) FROM cube_case_delta
+    GROUP BY {", ".join(_KEY)}, mask HAVING sum(cases) <> 0 OR sum(closed_cases) <> 0
+    ORDER BY {", ".join(_KEY)}, mask
+    ON CONFLICT ({", ".join(_KEY)}, mask) DO UPDATE
+        SET cases = t.cases + excluded.cases, closed_cases = t.closed_cases + excluded.closed_cases;
+    INSERT INTO {_CUBE_NODES.fullname} AS t ({", ".join(_KEY)}, region, node_class, nodes)
+    SELECT {", ".join(_KEY)}, min(region), node_class, sum(nodes) FROM cube_node_delta
+    GROUP BY {", ".join(_KEY)}, node_class HAVING sum(nodes) <> 0
+    ORDER BY {", ".join(_KEY)}, node_class
+    ON CONFLICT ({", ".join(_KEY)}, node_class) DO UPDATE SET nodes = t.nodes + excluded.nodes;
+    DELETE FROM {_CUBE_CASES.fullname} WHERE cases = 0;
+    DELETE FROM {_CUBE_NODES.fullname} WHERE nodes = 0;
+    DELETE FROM cube_case_delta;
+    DELETE FROM cube_node_delta""".split(";")]
+# One lock per case while its contribution is taken out and put back, so that two batches (the
+# case consumer's and the node consumer's, or two replicas) never count one case from states
+# neither of them sees whole. Taken in one order: no deadlock.
+_LOCK_CASES = text("SELECT pg_advisory_xact_lock(7001, hashtext(id)) FROM unnest(CAST(:ids AS text[])) AS id "
+                   "ORDER BY hashtext(id)")
+
+
+@contextmanager
+def cube_follows(session: Session, case_ids, *, nodes=None) -> Iterator[None]:
+    """Inside: change these cases and their nodes in the read model (only the nodes `nodes`, if
+    given); the cube follows — what they added before is taken out and what they add afterwards
+    put in, in this transaction."""
+    ids = sorted({str(i) for i in case_ids})
+    if not ids:
+        yield
+        return
+    params = {"ids": text_array(ids), "nodes": text_array(sorted(nodes or ()))}
+    node_deltas = _NODE_DELTAS[nodes is not None]
+    session.execute(_LOCK_CASES, params)
+    session.execute(_DELTA_TABLES)
+    for statement in (_CASE_DELTAS[0], node_deltas[0]):
+        session.execute(statement, params)
+    yield
+    for statement in (_CASE_DELTAS[1], node_deltas[1]):
+        session.execute(statement, params)
+    for statement in _APPLY:
+        session.execute(statement)
+
+
+def rebuild_cube(connection) -> None:
+    """The cube counted again from the whole read model (migration; `courtflow verify` compares)."""
+    cases, nodes = _contributions("true", "true")
+    connection.execute(text(f"TRUNCATE {_CUBE_CASES.fullname}, {_CUBE_NODES.fullname}"))
+    connection.execute(text(f"INSERT INTO {_CUBE_CASES.fullname} ({', '.join(_KEY)}, region, mask, cases, "
+                            f"closed_cases) SELECT {', '.join(_KEY)}, region, mask, cases, closed_cases FROM ({cases}) AS x"))
+    connection.execute(text(f"INSERT INTO {_CUBE_NODES.fullname} ({', '.join(_KEY)}, region, node_class, nodes) "
+                            f"SELECT {', '.join(_KEY)}, region, node_class, nodes FROM ({nodes}) AS x"))
+
+
+def _cube_where(table, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query, rollup: int) -> list:
+    where = [table.c.rollup == rollup, table.c.bases.op("&")(1 << q.basis) != 0,
+             scope.condition(caller, court=table.c.court, department=None, owner=None)]
+    if court != "-":
+        where.append(table.c.court == court)
+    for name, value in plan.key_terms.items():
+        where.append(table.c[name] == value)
+    if q.start:
+        where.append(table.c.month >= q.start.strftime("%Y-%m"))
+    if q.end:
+        where.append(table.c.month <= q.end.strftime("%Y-%m"))
+    return where
+
+
+_CUBE_DIMENSIONS = {supervision.D.DIMENSION_REGION: "region", supervision.D.DIMENSION_COURT: "court",
+                    supervision.D.DIMENSION_DEPARTMENT: "department", supervision.D.DIMENSION_STAGE: "stage",
+                    supervision.D.DIMENSION_CASE_TYPE: "case_type", supervision.D.DIMENSION_PROCEDURE: "procedure",
+                    supervision.D.DIMENSION_MONTH: "month"}
+
+
+def _count(total):
+    """A sum of counts as the count it is (bigint, 0 over no rows), not PostgreSQL's numeric."""
+    return cast(func.coalesce(total, 0), BigInteger)
+
+
+def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query,
+                 dimensions: list[int], *, totals: bool = False) -> list:
+    """The summary's rows (or, ``totals``, its one row over everything) from the cube: the same
+    columns as summarize() gives from the read model."""
+    rollup = plan.totals_rollup if totals else plan.rollup
+    dims = [] if totals else dimensions
+    cases = _CUBE_CASES.c
+    counted = lambda bits: _count(func.sum(cases.cases).filter(cases.mask.op("&")(bits) != 0))  # noqa: E731
+    base = [cases.mask.op("&")(plan.selected) != 0] if plan.with_nodes else []
+    case_groups = [cases[_CUBE_DIMENSIONS[d]].label(f"g{i}") for i, d in enumerate(dims)]
+    total = _count(func.sum(cases.cases).filter(*base) if base else func.sum(cases.cases))
+    closed = _count(func.sum(cases.closed_cases).filter(*base) if base else func.sum(cases.closed_cases))
+    case_query = (select(*case_groups, total.label("cases_total"),
+                         *[counted(plan.measure_mask(m)).label(f"cases_{m}") for m in cube.CASE_MEASURES[1:]],
+                         closed.label("cases_closed"))
+                  .where(*_cube_where(_CUBE_CASES, caller, court, plan, q, rollup)))
+    nodes = _CUBE_NODES.c
+    node_groups = [nodes[_CUBE_DIMENSIONS[d]].label(f"g{i}") for i, d in enumerate(dims)]
+    node_query = (select(*node_groups, *[
+        _count(func.sum(nodes.nodes).filter(
+            nodes.node_class.in_([c for c in range(64) if plan.measure_mask(m) >> c & 1]))).label(f"nodes_{m}")
+        for m in cube.NODE_MEASURES]).where(*_cube_where(_CUBE_NODES, caller, court, plan, q, rollup)))
+    if dims:
+        case_query = case_query.group_by(*[g.element for g in case_groups]).having(total > 0)
+        node_query = node_query.group_by(*[g.element for g in node_groups])
+    node_rows = {tuple(r[:len(dims)]): r for r in session.execute(node_query)}
+    out = []
+    for row in session.execute(case_query):
+        group = tuple(row[:len(dims)])
+        node_row = node_rows.get(group)
+        values = {f"g{i}": v for i, v in enumerate(group)}
+        values.update(row._mapping)
+        values.update({f"nodes_{m}": node_row._mapping[f"nodes_{m}"] if node_row is not None else 0
+                       for m in cube.NODE_MEASURES})
+        out.append(SimpleNamespace(**values))
+    return sorted(out, key=lambda r: tuple(getattr(r, f"g{i}") for i in range(len(dims))))

@@ -20,7 +20,7 @@ from services.common.db import bool_array, int_array, text_array
 from services.common.names import court_of
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
-from services.stats import (directory, integrity, projection, quality, report_files, reports, repository,
+from services.stats import (cube, directory, integrity, projection, quality, report_files, reports, repository,
                             supervision)
 from services.stats.counting import Known, transition
 from services.stats.errors import StatisticsNotOpen
@@ -134,7 +134,8 @@ def keep_nodes(uow: UnitOfWork, changes: list[tuple[Node, datetime, bool]]) -> N
     by_node: dict[str, list[dict]] = {}
     for row in rows:
         by_node.setdefault(row["node"], []).append(row)
-    repository.keep_nodes(uow.session, [projection.latest(same) for same in by_node.values()])
+    with repository.cube_follows(uow.session, {row["case_id"] for row in rows}, nodes=by_node):
+        repository.keep_nodes(uow.session, [projection.latest(same) for same in by_node.values()])
 
 
 def keep_cases(uow: UnitOfWork, cases: list[Case]) -> None:
@@ -143,7 +144,8 @@ def keep_cases(uow: UnitOfWork, cases: list[Case]) -> None:
     for row in map(projection.case_row, cases):
         if row["case_id"] not in newest or row["version"] > newest[row["case_id"]]["version"]:
             newest[row["case_id"]] = row
-    repository.keep_cases(uow.session, list(newest.values()))
+    with repository.cube_follows(uow.session, newest):
+        repository.keep_cases(uow.session, list(newest.values()))
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,14 @@ def summarize_supervision(uow_factory: Callable[[], UnitOfWork], *, caller: Call
     with uow_factory() as uow:
         today = legal_today(uow.clock)
         q = supervision.parse_query(query, today=today)
-        sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=node_dims)
-        rows = repository.summarize(uow.session, sql, dims)
-        totals = repository.summarize(uow.session, sql, [])[0]
+        plan = cube.plan(q, dims, scope=caller.scope, with_nodes=node_dims)
+        if plan is not None:   # today's figures on the pages' questions: already counted
+            rows = repository.cube_summary(uow.session, caller, court, plan, q, dims)
+            totals = repository.cube_summary(uow.session, caller, court, plan, q, dims, totals=True)[0]
+        else:
+            sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=node_dims)
+            rows = repository.summarize(uow.session, sql, dims)
+            totals = repository.summarize(uow.session, sql, [])[0]
         named = [i for i, d in enumerate(dims) if d in supervision.NAMED_DIMENSIONS]
         names = directory.names(uow.session, {getattr(r, f"g{i}") for r in rows for i in named})
     return Summary(q, q.as_of or today, dims, rows, totals, names)

@@ -1,0 +1,174 @@
+"""The supervision platform's pre-aggregated cube, without I/O: which questions it answers and how.
+
+The direct query (repository.SupervisionSql) reads every case and node a question covers; a
+province-wide answer then costs a scan of millions of rows. The cube keeps the same figures
+already counted, small enough to sum in milliseconds and fine enough for the pages' questions
+(P1–P6, live):
+
+- a case is counted by its court (and region), the date bases it has a date on, and, as each
+  rollup keeps them (ROLLUPS), closed or not, case type and procedure, its nodes' department or
+  stage, and the month of a basis's date — a rollup that keeps the month counts a case once per
+  basis, in that basis's month, because a question picks one basis;
+- a node by the same columns and its *class*: its supervision flags in one small number
+  (status, open, overdue without warning, locked / unlocked).
+
+Cases are counted distinct. A case with nodes in three stages is one case in a court's total
+but one in each of three stages' rows; so a rollup that keeps the stage counts each case once
+per stage of its nodes, and one that does not, once. Each case row carries the *mask* of the
+classes its nodes there have (bit c for class c): whether a case counts under a node filter and
+a measure is then `mask & bits <> 0`, summed without reading a node.
+
+Questions the cube cannot answer this way — a past day (as_of), a handler, responsible person,
+category or node type, a date range not on whole months, a caller narrower than a court, the
+`abnormal` term — are answered by the direct query, which is fast for them (narrow, indexed) or
+rare. `plan()` says which; an integration test asks both ways and compares.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from itertools import product
+
+from courtflow.common.v1.caller_pb2 import ScopeLevel
+from courtflow.stats.v1.supervision_pb2 import NodeStatus
+
+from services.stats import supervision
+
+D = supervision.D
+
+# Node classes: status (normal, warning, overdue) × overdue without warning × open × lock state
+# (never locked, locked, unlocked = locked once and released). The SQL in repository.py computes
+# the same number from a node row (CLASS_SQL); keep the two together.
+STATUSES = (NodeStatus.NODE_STATUS_NORMAL, NodeStatus.NODE_STATUS_WARNING, NodeStatus.NODE_STATUS_OVERDUE)
+LOCK_NONE, LOCK_LOCKED, LOCK_UNLOCKED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class NodeClass:
+    status: int
+    overdue_without_warning: bool
+    open: bool
+    lock: int
+
+    @property
+    def number(self) -> int:
+        return ((STATUSES.index(self.status) * 2 + self.overdue_without_warning) * 2 + self.open) * 3 + self.lock
+
+
+CLASSES = [NodeClass(s, w, o, lock) for s, w, o, lock in product(STATUSES, (False, True), (False, True), range(3))
+           if not (w and s != NodeStatus.NODE_STATUS_OVERDUE)]
+assert max(c.number for c in CLASSES) < 63, "node classes must fit a bigint mask"
+
+CLASS_SQL = """((({status} - 1) * 2 + {without_warning}::int) * 2 + ({state} <> 4)::int) * 3
+               + CASE WHEN {locked} THEN 1 WHEN {ever_locked} THEN 2 ELSE 0 END"""
+
+# A node term's condition on a class (the node terms of supervision.NODE_TERMS that are flags).
+FLAG_TERMS = {
+    "status": lambda c, v: c.status == v,
+    "open": lambda c, v: c.open == v,
+    "locked": lambda c, v: (c.lock == LOCK_LOCKED) == v,
+    "unlocked": lambda c, v: (c.lock == LOCK_UNLOCKED) == v,
+    "overdue_without_warning": lambda c, v: c.overdue_without_warning == v,
+}
+# Each measure's condition on a class (a node counts in it; a case counts when a node of it does).
+MEASURES = {
+    "total": lambda c: True,
+    "abnormal": lambda c: c.status != NodeStatus.NODE_STATUS_NORMAL or c.lock == LOCK_LOCKED,
+    "warning": lambda c: c.status == NodeStatus.NODE_STATUS_WARNING,
+    "overdue": lambda c: c.status == NodeStatus.NODE_STATUS_OVERDUE,
+    "overdue_without_warning": lambda c: c.overdue_without_warning,
+    "locked": lambda c: c.lock == LOCK_LOCKED,
+    "unlocked": lambda c: c.lock == LOCK_UNLOCKED,
+    "open": lambda c: c.open,
+    "normal": lambda c: c.status == NodeStatus.NODE_STATUS_NORMAL,
+}
+CASE_MEASURES = ("total", "abnormal", "warning", "overdue", "overdue_without_warning", "locked", "unlocked")
+NODE_MEASURES = ("total", "open", "normal", "warning", "overdue", "overdue_without_warning", "locked", "unlocked")
+
+# The cube's rollups: which optional key columns each keeps (the others are summed over). Every
+# row also keeps the court (scope, the court and region dimensions) and the date basis (a case
+# counts on a basis only with a date on it). A case is counted once per rollup row it falls in:
+# with `department` or `stage` kept, once per department or stage of its nodes. A question reads
+# the smallest rollup that keeps every column it groups or filters by (the first that does, in
+# this order); one that none keeps goes to the direct query. Ids are stored: append, never renumber.
+ROLLUPS = {
+    1: frozenset(),
+    2: frozenset({"case_type", "procedure"}),
+    3: frozenset({"stage"}),
+    4: frozenset({"department"}),
+    5: frozenset({"closed", "case_type", "procedure"}),
+    6: frozenset({"month"}),
+    7: frozenset({"department", "stage"}),
+    8: frozenset({"month", "case_type", "procedure"}),
+    9: frozenset({"month", "stage"}),
+    10: frozenset({"month", "department"}),
+}
+PARTITIONS = frozenset({"department", "stage"})   # node columns: a case is in one row per value
+# A column a rollup sums over holds this value in its rows.
+ANY = {"month": "", "closed": 2, "case_type": -1, "procedure": -1, "department": "*", "stage": -1}
+
+CUBE_DIMENSIONS = {D.DIMENSION_REGION, D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT, D.DIMENSION_STAGE,
+                   D.DIMENSION_CASE_TYPE, D.DIMENSION_PROCEDURE, D.DIMENSION_MONTH}
+KEY_TERMS = ("region", "court", "case_type", "procedure", "month", "closed", "department", "stage")
+
+
+def mask(condition) -> int:
+    """The classes that meet a condition, as bits."""
+    return sum(1 << c.number for c in CLASSES if condition(c))
+
+
+def classes(condition) -> list[int]:
+    return [c.number for c in CLASSES if condition(c)]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the cube answers a question: the rollups to read (for the groups, for the totals), the
+    key terms to match, and the classes the node filter selects."""
+
+    rollup: int                # of the grouped question
+    totals_rollup: int         # of its totals (no groups)
+    key_terms: dict            # key column = value (closed as 0/1)
+    selected: int              # mask of the classes the node terms select (all when none)
+    with_nodes: bool           # cases count only with a selected node (as the direct query's join)
+
+    def measure_mask(self, measure: str) -> int:
+        return self.selected & mask(MEASURES[measure])
+
+
+def rollup_for(columns: set[str]) -> int | None:
+    return next((r for r, kept in ROLLUPS.items() if columns <= kept), None)
+
+
+def _whole_months(q: supervision.Query) -> bool:
+    if q.start is not None and q.start.day != 1:
+        return False
+    return q.end is None or q.end.day == calendar.monthrange(q.end.year, q.end.month)[1]
+
+
+def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes: bool) -> Plan | None:
+    """The cube's plan for a question, or None when the direct query must answer it."""
+    if q.as_of is not None or not _whole_months(q):
+        return None
+    if scope not in (ScopeLevel.SCOPE_LEVEL_COURT, ScopeLevel.SCOPE_LEVEL_REGION, ScopeLevel.SCOPE_LEVEL_PROVINCE):
+        return None   # department and own scopes select by the case's department or handler
+    if not set(dimensions) <= CUBE_DIMENSIONS:
+        return None
+    key_terms, flags = {}, {}
+    for name, value in q.terms.items():
+        if name in KEY_TERMS:
+            key_terms[name] = int(value) if name == "closed" else value
+        elif name in FLAG_TERMS:
+            flags[name] = value
+        else:
+            return None   # handler, responsible, category, node_type, abnormal
+    needed = set(key_terms) - {"court", "region"}
+    if q.start is not None or q.end is not None:
+        needed.add("month")
+    grouped = {supervision.DIMENSION_TERMS[d] for d in dimensions} - {"court", "region"}
+    rollup, totals_rollup = rollup_for(needed | grouped), rollup_for(needed)
+    if rollup is None or totals_rollup is None:
+        return None
+    selected = mask(lambda c: all(FLAG_TERMS[k](c, v) for k, v in flags.items()))
+    return Plan(rollup=rollup, totals_rollup=totals_rollup, key_terms=key_terms, selected=selected,
+                with_nodes=with_nodes or bool(flags) or bool(PARTITIONS & set(key_terms)))
