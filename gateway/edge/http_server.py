@@ -5,7 +5,8 @@ to the same `Proxy.unary` / `Proxy.stream` as a gRPC call: authentication, the p
 rate and size limits, forwarding with the signed caller context and auditing are one code path.
 The body is read and transcoded only once the caller is admitted, so that a request that is
 refused is refused exactly as over gRPC. Answers are proto3 JSON; errors are AIP-193 bodies
-(`{"error": {"code", "message", "status", "details"}}`) with the HTTP status of their
+(`{"error": {"code", "message", "status", "details"}}`, a bad field named as the client sent it:
+`caseNumber` in the body, `pageSize` in the query, `case` in the path) with the HTTP status of their
 google.rpc code (413 for REQUEST_TOO_LARGE, `Retry-After` whenever the ErrorInfo has
 `retry_after_ms`: RATE_LIMITED, SERVICE_UNAVAILABLE). A server stream
 is newline-delimited JSON (`application/x-ndjson`): one `{"result": …}` line per message, and an
@@ -45,6 +46,7 @@ from gateway.edge.backends import Backend, Health, readiness
 from gateway.edge.console import ConsoleSettings, mount as mount_console
 from gateway.edge.descriptors import register_descriptors, service_names
 from gateway.edge.http_routes import HttpRoute, MethodNotAllowed, NoRoute, RouteTable
+from gateway.edge.json_names import http_field
 from gateway.edge.proxy import Call, CallFailed, Proxy, request_too_large, trace_id
 from services.common.components import label
 from services.common.errors import DOMAIN
@@ -203,7 +205,7 @@ class HttpServer:
                     data = await self._proxy.unary(call, decode)
                     response = _json(200, transcode.decode_response(route, data), headers)
             except CallFailed as failed:
-                response = _error(failed, headers)
+                response = _error(failed, headers, lambda field: http_field(route, field, values))
             except Exception:
                 error_id = uuid.uuid4().hex[:12]
                 log.exception("HTTP-JSON transcoding failed on %s (error id %s)", route.grpc_method, error_id)
@@ -259,8 +261,9 @@ def _peer(request: web.Request) -> str:
     return f"ipv6:[{host}]:{port}" if ":" in host else f"ipv4:{host}:{port}"
 
 
-def _error(failed: CallFailed, headers: dict) -> web.Response:
-    err = transcode.error_of(failed.outcome.rpc_status())
+def _error(failed: CallFailed, headers: dict, field_name=None) -> web.Response:
+    """The AIP-193 answer of a failed call; `field_name` names bad fields as the client sent them."""
+    err = transcode.error_of(failed.outcome.rpc_status(), field_name)
     extra = dict(headers)
     if err.reason == "REQUEST_TOO_LARGE":
         err.status = err.body["error"]["code"] = 413

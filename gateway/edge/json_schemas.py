@@ -4,6 +4,13 @@ Timestamp as an RFC 3339 string, google.type.Date as {year, month, day}, FieldMa
 comma-separated string. OUTPUT_ONLY fields are readOnly, INPUT_ONLY ones writeOnly; REQUIRED
 fields and buf.validate rules (patterns, lengths, ranges, item counts, enum values) become
 constraints. Pure: no I/O.
+
+Component names are what generators turn into class names, so they are short and stable: a
+type's own name (`Case`), a nested type's joined to its parents' with the word they share said
+once (`CaseEvent.EventType` is `CaseEventType`), never the package. Two types with one name stop
+the document from being made (a test makes it); COMPONENT_NAMES then names one of them. Enums are
+named schemas; a field of an enum type also takes a string it does not know (`anyOf`), so that a
+value added later does not break a client generated before it.
 """
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor as F
 
 from gateway.edge.docs import comment
-from gateway.edge.transcode import WRAPPERS
+from gateway.edge.transcode import DATE, WRAPPERS
 
 _INT32 = {F.TYPE_INT32, F.TYPE_SINT32, F.TYPE_SFIXED32}
 _UINT32 = {F.TYPE_UINT32, F.TYPE_FIXED32}
@@ -24,6 +31,33 @@ _UINT64 = {F.TYPE_UINT64, F.TYPE_FIXED64}
 _RULES_OF = {F.TYPE_INT32: "int32", F.TYPE_SINT32: "sint32", F.TYPE_SFIXED32: "sfixed32", F.TYPE_UINT32: "uint32",
              F.TYPE_FIXED32: "fixed32", F.TYPE_INT64: "int64", F.TYPE_SINT64: "sint64", F.TYPE_SFIXED64: "sfixed64",
              F.TYPE_UINT64: "uint64", F.TYPE_FIXED64: "fixed64", F.TYPE_DOUBLE: "double", F.TYPE_FLOAT: "float"}
+
+
+# Types whose short name another type has, named here (full name -> component name).
+COMPONENT_NAMES: dict[str, str] = {}
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9]|$)|[A-Z]?[a-z0-9]+|[A-Z]+")
+
+
+def component_name(descriptor: Descriptor | EnumDescriptor) -> str:
+    """`CaseEvent.EventType` -> `CaseEventType`; a top-level type's own name."""
+    if descriptor.full_name in COMPONENT_NAMES:
+        return COMPONENT_NAMES[descriptor.full_name]
+    chain = []
+    while descriptor is not None:
+        chain.insert(0, descriptor.name)
+        descriptor = descriptor.containing_type
+    words: list[str] = []
+    for name in chain:
+        inner = _WORDS.findall(name)
+        overlap = next((n for n in range(min(len(words), len(inner)), 0, -1) if words[-n:] == inner[:n]), 0)
+        words += inner[overlap:]
+    return "".join(words)
+
+
+def open_enum(schema: dict) -> dict:
+    """An enum field's schema that also takes values added after this document: generators type
+    it as the enum or a string, and an old client reads a new value instead of failing."""
+    return {"anyOf": [schema, {"type": "string", "description": "本文档之后新增的取值（旧客户端应当容忍）"}]}
 
 
 def ref(name: str) -> dict:
@@ -48,6 +82,10 @@ COMMON_FIELDS = {
     "page_size": "每页条数，默认 50，最多 1000",
     "create_time": "创建时间（UTC，RFC 3339）",
     "update_time": "最后修改时间（UTC，RFC 3339）",
+    "start_time": "起始时间（含，UTC，RFC 3339）；不填为不限",
+    "end_time": "截止时间（不含，UTC，RFC 3339）；不填为不限",
+    "password": "密码",
+    "refresh_token": "登录时得到的刷新令牌",
 }
 
 
@@ -64,12 +102,18 @@ def field_comment(f: F) -> str:
     return ""
 
 
+INT64_WORDS = "64 位整数，按 proto3 JSON 写作十进制字符串，因 JavaScript 的数字装不下"
+
+
 def _described(schema: dict, text: str) -> dict:
-    """The schema with a description (beside a $ref, in an allOf: OpenAPI 3.0 ignores a $ref's siblings)."""
+    """The schema with a description (beside a $ref, in an allOf: OpenAPI 3.0 ignores a $ref's
+    siblings); a description the type already has (64-bit integers) follows the field's."""
     if not text:
         return schema
     if "$ref" in schema:
         return {"allOf": [schema], "description": text}
+    if schema.get("description"):
+        text = f"{text}（{schema['description']}）"
     return {**schema, "description": text}
 
 
@@ -78,18 +122,30 @@ class Schemas:
 
     def __init__(self) -> None:
         self.schemas: dict[str, dict] = {}
+        self.owners: dict[str, str] = {}   # component name -> the full name of the type it is
+
+    def claim(self, name: str, owner: str) -> bool:
+        """Whether `name` is still to be made for `owner`; ValueError if another type has it."""
+        if self.owners.setdefault(name, owner) != owner:
+            raise ValueError(f"OpenAPI component name {name} is both {self.owners[name]} and {owner}: "
+                             f"name one of them in gateway/edge/json_schemas.py COMPONENT_NAMES")
+        return name not in self.schemas
 
     def message_ref(self, message: Descriptor) -> dict:
-        name = message.full_name
-        if name not in self.schemas:
+        name = component_name(message)
+        if self.claim(name, message.full_name):
             self.schemas[name] = {}   # placeholder: recursive messages refer to themselves
-            self.schemas[name] = _described(self.object(message), comment(name))
+            schema = self.object(message)
+            if message.full_name == DATE:   # a date is whole or absent
+                schema["required"] = ["year", "month", "day"]
+            self.schemas[name] = _described(schema, comment(message.full_name))
         return ref(name)
 
     def enum_ref(self, enum: EnumDescriptor) -> dict:
-        if enum.full_name not in self.schemas:
-            self.schemas[enum.full_name] = _described(enum_schema(enum.values), comment(enum.full_name))
-        return ref(enum.full_name)
+        name = component_name(enum)
+        if self.claim(name, enum.full_name):
+            self.schemas[name] = _described(enum_schema(enum.values), comment(enum.full_name))
+        return ref(name)
 
     def object(self, message: Descriptor, skip: set[str] = frozenset()) -> dict:
         properties, names = {}, []
@@ -108,9 +164,9 @@ class Schemas:
         behaviors = set(f.GetOptions().Extensions[field_behavior_pb2.field_behavior])
         rules = rules_of(f)
         if f.message_type is not None and f.message_type.GetOptions().map_entry:
-            schema = {"type": "object", "additionalProperties": self.value(f.message_type.fields_by_name["value"])}
+            schema = {"type": "object", "additionalProperties": self._open(f.message_type.fields_by_name["value"])}
         elif f.is_repeated:
-            schema = {"type": "array", "items": self.value(f, rules.repeated.items if rules else None)}
+            schema = {"type": "array", "items": self._open(f, rules.repeated.items if rules else None)}
             if rules and rules.HasField("repeated"):
                 r = rules.repeated
                 if r.HasField("min_items"):
@@ -120,11 +176,33 @@ class Schemas:
                 if r.unique:
                     schema["uniqueItems"] = True
         else:
-            schema = self.value(f, rules)
+            schema = self._open(f, rules)
         if field_behavior_pb2.OUTPUT_ONLY in behaviors or field_behavior_pb2.INPUT_ONLY in behaviors:
             if "$ref" in schema:
                 schema = {"allOf": [schema]}   # OpenAPI 3.0 ignores keywords beside a $ref
             schema["readOnly" if field_behavior_pb2.OUTPUT_ONLY in behaviors else "writeOnly"] = True
+        return schema
+
+    def _open(self, f: F, rules: validate_pb2.FieldRules | None = None) -> dict:
+        """A field's value as a property has it: enums (and strings limited to a list, such as
+        document codes) named and open."""
+        value = self.value(f, rules)
+        if rules is None and not f.is_repeated:
+            rules = rules_of(f)
+        if f.type == F.TYPE_STRING and "enum" in value:
+            name = component_name(f.containing_type) + f.json_name[:1].upper() + f.json_name[1:]
+            if self.claim(name, f.full_name):
+                self.schemas[name] = _described(value, field_comment(f))
+            return open_enum(ref(name))
+        if f.type != F.TYPE_ENUM:
+            return value
+        schema = open_enum(value)
+        if rules is not None and rules.HasField("enum"):
+            allowed = [v.name for v in f.enum_type.values if _enum_allowed(v.number, rules.enum)]
+            refused = [v.name for v in f.enum_type.values if v.name not in allowed]
+            if refused:
+                schema["description"] = ("不能取：" + "、".join(refused)) if len(refused) <= len(allowed) \
+                    else ("只能取：" + "、".join(allowed))
         return schema
 
     def value(self, f: F, rules: validate_pb2.FieldRules | None = None) -> dict:
@@ -135,12 +213,8 @@ class Schemas:
         if t == F.TYPE_MESSAGE:
             return self._message_value(f.message_type)
         if t == F.TYPE_ENUM:
-            enum_rules = rules.enum if rules is not None and rules.HasField("enum") else None
-            restricted = enum_rules is not None and (
-                enum_rules.not_in or enum_rules.HasField("const") or getattr(enum_rules, "in"))
-            if restricted:
-                allowed = [v for v in f.enum_type.values if _enum_allowed(v.number, enum_rules)]
-                return enum_schema(allowed)
+            # The named enum, whatever values buf.validate allows here (the description says;
+            # the service refuses the others naming the field).
             return self.enum_ref(f.enum_type)
         if t == F.TYPE_STRING:
             return _string_schema(rules.string if rules is not None and rules.HasField("string") else None)
@@ -154,9 +228,9 @@ class Schemas:
         elif t in _UINT32:
             schema = {"type": "integer", "format": "int64", "minimum": 0}
         elif t in _INT64:
-            return {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$"}
+            return {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$", "description": INT64_WORDS}
         elif t in _UINT64:
-            return {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}
+            return {"type": "string", "format": "uint64", "pattern": "^[0-9]+$", "description": INT64_WORDS}
         else:
             schema = {"type": "number", "format": "double" if t == F.TYPE_DOUBLE else "float"}
         kind = _RULES_OF.get(t)

@@ -16,9 +16,9 @@ import json
 import math
 import re
 from dataclasses import dataclass, field as dc_field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from google.protobuf import json_format, message_factory
+from google.protobuf import any_pb2, json_format, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2  # noqa: F401  (details' types for JSON)
@@ -81,7 +81,7 @@ def decode_request(route: HttpRoute, path_values: dict[tuple[str, ...], str],
     try:
         json_format.ParseDict(data, message)
     except json_format.ParseError as exc:
-        raise _parse_failure(descriptor, str(exc)) from None
+        raise _parse_failure(descriptor, data, str(exc)) from None
     return message
 
 
@@ -196,18 +196,58 @@ def _bool(key: str, value: str) -> bool:
 _FAILED_FIELD = re.compile(r"Failed to parse (\w+) field")
 
 
-def _parse_failure(descriptor: Descriptor, text: str) -> InvalidArgument:
-    """json_format's ParseError (English, names the fields on the way) as a field violation, the
-    field named by its proto path like the services' own violations (`case.case_number`)."""
-    fields = _FAILED_FIELD.findall(text)
-    unknown = re.search(r'no field named "([^"]+)"', text)
-    names = fields + ([unknown.group(1)] if unknown else [])
-    path = []
-    for name in names:
+def _parse_failure(descriptor: Descriptor, data: Any, text: str) -> InvalidArgument:
+    """json_format's ParseError (English, names the fields on the way) as a field violation in
+    Chinese, the field named by its proto path like the services' own violations
+    (`case.case_number`; the HTTP server names it as the client sent it)."""
+    path: list[str] = []
+    f, value = None, data
+    for name in _FAILED_FIELD.findall(text):
         f = _field_named(descriptor, name) if descriptor is not None else None
         path.append(f.name if f is not None else name)
+        value = value.get(name) if isinstance(value, dict) else None
         descriptor = f.message_type if f is not None else None
-    return _bad(".".join(path) or "body", f"无法解析: {text}")
+    unknown = re.search(r'no field named "([^"]+)"', text)
+    if unknown and isinstance(value, dict):
+        path.append(unknown.group(1))
+        words = "没有这个字段"
+    else:
+        words = _expected(f, value, text)
+    return _bad(".".join(path) or "body", words)
+
+
+def _expected(f: FieldDescriptor | None, value: Any, text: str) -> str:
+    """What a field's JSON value must be, in Chinese."""
+    if f is None:
+        return "取值无效"
+    if "out of range" in text:
+        return "数值超出范围"
+    if f.message_type is not None and f.message_type.GetOptions().map_entry:
+        return "须为 JSON 对象"
+    if f.is_repeated and not isinstance(value, list):
+        return "须为数组"
+    item = "各项" if f.is_repeated else ""
+    if f.message_type is not None:
+        full = f.message_type.full_name
+        if full in WRAPPERS:
+            f = f.message_type.fields_by_name["value"]
+        else:
+            return item + {"google.protobuf.Timestamp": "须为 RFC 3339 时间，如 2026-03-02T10:00:00+08:00",
+                           "google.protobuf.Duration": "须为时长（秒），如 3.5s",
+                           "google.protobuf.FieldMask": "须为逗号分隔的字段名",
+                           DATE: "须为日期 {\"year\", \"month\", \"day\"}"}.get(full, "须为 JSON 对象")
+    t = f.type
+    if t == FieldDescriptor.TYPE_ENUM:
+        return item + f"须为 {f.enum_type.name} 的取值之一（见 API 文档）"
+    if t == FieldDescriptor.TYPE_BOOL:
+        return item + "须为 true 或 false"
+    if t in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
+        return item + "须为数字"
+    if t == FieldDescriptor.TYPE_STRING:
+        return item + "须为字符串"
+    if t == FieldDescriptor.TYPE_BYTES:
+        return item + "须为 base64 编码"
+    return item + "须为整数"
 
 
 def _bad(field: str, description: str) -> InvalidArgument:
@@ -301,19 +341,36 @@ class HttpError:
     metadata: dict = dc_field(default_factory=dict)
 
 
-def error_of(status: status_pb2.Status) -> HttpError:
-    """An AIP-193 error: {"error": {"code": HTTP status, "message", "status": "NOT_FOUND", "details": [...]}}."""
+def error_of(status: status_pb2.Status, field_name: Callable[[str], str] | None = None) -> HttpError:
+    """An AIP-193 error: {"error": {"code": HTTP status, "message", "status": "NOT_FOUND", "details": [...]}}.
+    Details are the ErrorInfo and the BadRequest (the two types the OpenAPI document declares);
+    `field_name` gives each bad field the name the HTTP client knows (gateway/edge/json_names.py),
+    in the violations and in the message alike."""
     http = HTTP_STATUS.get(status.code, 500)
-    reason, metadata, details = "", {}, []
+    reason, metadata, details, renamed = "", {}, [], {}
     for any_detail in status.details:
-        try:
-            details.append(json_format.MessageToDict(any_detail))
-        except (json_format.SerializeToJsonError, TypeError, KeyError):
-            continue   # a detail type this gateway does not know is left out
         if any_detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             any_detail.Unpack(info)
             reason, metadata = info.reason, dict(info.metadata)
+        elif any_detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            any_detail.Unpack(bad)
+            for v in bad.field_violations:
+                renamed[v.field] = v.field = field_name(v.field) if field_name else v.field
+            any_detail = any_pb2.Any()
+            any_detail.Pack(bad)
+        else:
+            continue   # a detail type the document does not declare is left out
+        detail = json_format.MessageToDict(any_detail)
+        for v in detail.get("fieldViolations", []):   # proto3 JSON leaves out an empty name, the document not
+            v.setdefault("field", "")
+            v.setdefault("description", "")
+        details.append(detail)
+    message = status.message
+    for old, new in renamed.items():
+        if old != new:   # "参数错误: case.case_number: …" names the field as the violation does
+            message = re.sub(r"(?<![\w.\[\]])" + re.escape(old) + r"(?=[:：])", new, message)
     name = code_pb2.Code.Name(status.code) if status.code in code_pb2.Code.values() else "UNKNOWN"
-    body = {"error": {"code": http, "message": status.message, "status": name, "details": details}}
+    body = {"error": {"code": http, "message": message, "status": name, "details": details}}
     return HttpError(http, body, reason, metadata)

@@ -158,6 +158,17 @@ def validation_words(v) -> str:
     return f"不符合规则（{message}）"
 
 
+def field_path(elements) -> str:
+    """A protovalidate field path as AIP-193 writes it: which item of a list or map is bad
+    (`parties[1].display_name`, `labels["k"]`), not only which field."""
+    out = []
+    for e in elements:
+        sub = e.subscript   # None, or a oneof: (field, value), field one of index / *_key
+        out.append(e.field_name + ("" if sub is None else f'["{sub.value}"]' if sub.field == "string_key"
+                                   else f"[{str(sub.value).lower() if sub.field == 'bool_key' else sub.value}]"))
+    return ".".join(out)
+
+
 def from_validation_error(exc, prefix: str = "") -> InvalidArgument:
     """A protovalidate ValidationError (or its list of violations) as INVALID_ARGUMENT naming the
     bad fields and rules (the first MAX_VIOLATIONS of them); `prefix` names the message checked
@@ -165,7 +176,7 @@ def from_validation_error(exc, prefix: str = "") -> InvalidArgument:
     found = exc if isinstance(exc, list) else exc.violations
     violations = []
     for v in found[:MAX_VIOLATIONS]:
-        path = prefix + (".".join(e.field_name for e in v.proto.field.elements) or "(message)")
+        path = prefix + (field_path(v.proto.field.elements) or "(message)")
         violations.append(FieldViolation(path, f"{v.proto.rule_id}: {validation_words(v)}"[:300]))
     text = "; ".join(f"{fv.field}: {fv.description}" for fv in violations[:MESSAGE_VIOLATIONS])
     if len(found) > MESSAGE_VIOLATIONS:

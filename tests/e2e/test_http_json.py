@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
 import uuid
 from datetime import datetime
@@ -95,16 +96,34 @@ def test_errors_have_the_status_of_their_code_and_name_the_problem(cf, case):
     missing = cf.http("GET", f"/v1/courts/{COURT}/cases/{uuid.uuid4()}", user=PRESIDENT)
     assert missing.status == 404 and missing.error["status"] == "NOT_FOUND" and "不存在" in missing.error["message"]
 
+    # A bad field is named as the client sent it (issue 20 item 3): the path parameter, not the
+    # request's internal `name`; the body's JSON names, not the proto paths; the query parameter.
     bad_name = cf.http("GET", f"/v1/courts/{COURT}/cases/not-a-case-id", user=JUDGE)
     assert bad_name.status == 400 and bad_name.error["status"] == "INVALID_ARGUMENT"
-    assert [f for f, _ in bad_name.violations()] == ["name"]
+    assert [f for f, _ in bad_name.violations()] == ["case"] and "case: " in bad_name.error["message"]
 
     bad_page = cf.http("GET", f"/v1/courts/{COURT}/cases", user=JUDGE, query=[("pageSize", "many")])
-    assert bad_page.status == 400 and bad_page.violations()[0][0] == "page_size"   # as the services name fields
+    assert bad_page.status == 400 and bad_page.violations() == [("pageSize", "须为整数")]
     bad_case = cf.http("POST", f"/v1/courts/{COURT}/cases", user=COURT_SYSTEM, query=[("requestId", "http-bad")],
-                       body={**CASE, "caseNumber": "x", "parties": []})
+                       body={**CASE, "caseNumber": "x", "parties": [], "cause": ""})
     assert bad_case.status == 400
-    assert {"case.case_number", "case.parties"} <= {f for f, _ in bad_case.violations()}
+    assert {"caseNumber", "parties", "cause"} <= {f for f, _ in bad_case.violations()}
+    assert "case.case_number" not in bad_case.error["message"] and "caseNumber: " in bad_case.error["message"]
+    bad_party = cf.http("POST", f"/v1/courts/{COURT}/cases", user=COURT_SYSTEM, query=[("requestId", "http-bad-3")],
+                        body={**CASE, "parties": [CASE["parties"][0], {**CASE["parties"][1], "displayName": ""}]})
+    assert [f for f, _ in bad_party.violations()] == ["parties[1].displayName"]   # which party, in JSON names
+    # Every rule's words are Chinese: a range, a pattern, a required field, a wrong type, an enum.
+    too_many = cf.http("GET", f"/v1/courts/{COURT}/cases", user=JUDGE, query=[("pageSize", "5000")])
+    wrong_type = cf.http("POST", f"/v1/courts/{COURT}/cases", user=COURT_SYSTEM, query=[("requestId", "http-bad-2")],
+                         body={**CASE, "custody": "yes", "caseType": "CASE_TYPE_MARITIME"})
+    no_date = cf.http("POST", f"/v1/{case['name']}:validateHearing", user=JUDGE, body={})
+    for bad in (bad_name, bad_page, bad_case, bad_party, too_many, wrong_type, no_date):
+        assert bad.status == 400 and bad.violations(), bad.body
+        for field, words in bad.violations():
+            assert not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", words), (field, words)
+        assert not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", bad.error["message"]), bad.error["message"]
+    assert [f for f, _ in too_many.violations()] == ["pageSize"] and "1000" in too_many.violations()[0][1]
+    assert [f for f, _ in no_date.violations()] == ["hearingDate"]
 
     not_json = cf.http("POST", f"/v1/courts/{COURT}/cases", user=COURT_SYSTEM, raw=b'{"caseNumber": ',
                        query=[("requestId", "http-bad-json")])

@@ -32,8 +32,10 @@ def test_the_openapi_document_lists_the_codes_and_says_when_required():
     from gateway.edge.http_server import api_document
 
     _, doc = api_document(service_names(register_descriptors()))
-    document = doc["components"]["schemas"]["courtflow.case.v1.CaseEvent"]["properties"]["document"]
-    assert "complaint_copy" in document["enum"] and "" in document["enum"]
+    document = doc["components"]["schemas"]["CaseEvent"]["properties"]["document"]
+    codes = doc["components"]["schemas"]["CaseEventDocument"]   # a named list, open to codes added later
+    assert document["anyOf"][0] == {"$ref": "#/components/schemas/CaseEventDocument"}
+    assert "complaint_copy" in codes["enum"] and "" in codes["enum"]
     assert "required for DOCUMENT_SERVED" in document["description"] and "起诉状副本" in document["description"]
 
 
@@ -55,3 +57,19 @@ def test_validation_errors_are_worded_in_chinese():
     assert said["parent"].startswith("string.pattern: 格式不正确")
     assert said["page_size"] == "int32.gte_lte: 须不小于 0 且不大于 1000"
     assert not any(word in text for text in said.values() for word in ("must", "does not", "value is"))
+
+
+def test_a_bad_item_of_a_list_is_named_with_its_index():
+    """Issue 20, item 3: `parties[1].display_name`, not `parties.display_name` (which party?); over
+    HTTP-JSON the gateway names it `parties[1].displayName`."""
+    import protovalidate
+
+    from courtflow.case.v1 import case_pb2
+    from services.common.errors import from_validation_error
+
+    case = case_pb2.Case(parties=[case_pb2.Party(role=1, display_name="甲"), case_pb2.Party(role=2, display_name="")])
+    with pytest.raises(protovalidate.ValidationError) as refused:
+        protovalidate.validate(case)
+    fields = [v.field for v in from_validation_error(refused.value, prefix="case.").violations]
+    assert "case.parties[1].display_name" in fields and "case.parties[0].display_name" not in fields
+

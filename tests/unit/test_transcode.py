@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -211,15 +212,25 @@ def test_a_whole_body_takes_both_name_forms_and_no_query():
     ("POST", "/v1/shelves/s1:act", b'{"tags": [', "body", "不是有效的 JSON"),
     ("POST", "/v1/shelves/s1:act", b"\xff\xfe", "body", "UTF-8"),
     ("POST", "/v1/shelves/s1:act", b"[1, 2]", "body", "JSON 对象"),
-    ("POST", "/v1/shelves/s1:act", b'{"colour": "COLOUR_BLUE"}', "colour", "COLOUR_BLUE"),
-    ("POST", "/v1/shelves/s1:act", b'{"innerThing": {"numbers": ["x"]}}', "inner_thing.numbers", "x"),
-    ("POST", "/v1/shelves/s1:act", b'{"shape": 1}', "shape", "shape"),
+    ("POST", "/v1/shelves/s1:act", b'{"colour": "COLOUR_BLUE"}', "colour", "须为 Colour 的取值之一"),
+    ("POST", "/v1/shelves/s1:act", b'{"innerThing": {"numbers": ["x"]}}', "inner_thing.numbers", "各项须为整数"),
+    ("POST", "/v1/shelves/s1:act", b'{"innerThing": {"numbers": 3}}', "inner_thing.numbers", "须为数组"),
+    ("POST", "/v1/shelves/s1:act", b'{"innerThing": "x"}', "inner_thing", "须为 JSON 对象"),
+    ("POST", "/v1/shelves/s1:act", b'{"big": "99999999999999999999"}', "big", "超出范围"),
+    ("POST", "/v1/shelves/s1:act", b'{"on": "yes"}', "on", "true 或 false"),
+    ("POST", "/v1/shelves/s1:act", b'{"atTime": "tuesday"}', "at_time", "RFC 3339"),
+    ("POST", "/v1/shelves/s1:act", b'{"day": "2026-08-25"}', "day", "须为日期"),
+    ("POST", "/v1/shelves/s1:act", b'{"tags": [1]}', "tags", "各项须为字符串"),
+    ("POST", "/v1/shelves/s1:act", b'{"shape": 1}', "shape", "没有这个字段"),
+    ("POST", "/v1/shelves/s1:act", b'{"innerThing": {"shape": 1}}', "inner_thing.shape", "没有这个字段"),
     ("GET", "/v1/shelves/s1/things", b'{"tags": []}', "body", "不接受请求体"),
 ])
 def test_a_bad_body_is_invalid_argument_naming_the_field(method, path, body, field, text):
+    """In Chinese, whatever json_format said in English (issue 20 item 3)."""
     with pytest.raises(InvalidArgument) as bad:
         decode(method, path, body=body)
     assert bad.value.violations[0].field == field and text in bad.value.message
+    assert not re.search(r"[A-Za-z]+ [a-z]+ [a-z]+", bad.value.message), bad.value.message
 
 
 # -- the inverse, and answers ------------------------------------------------------------------
@@ -297,3 +308,27 @@ def test_errors_are_aip_193_bodies():
     unknown = status_pb2.Status(code=code_pb2.INTERNAL, message="x")
     unknown.details.add(type_url="type.googleapis.com/some.Unknown", value=b"")
     assert error_of(unknown).body["error"]["details"] == []
+    # Only the two detail types the OpenAPI document declares, known or not to this gateway.
+    retry = status_pb2.Status(code=code_pb2.UNAVAILABLE, message="稍后重试")
+    retry.details.add().Pack(error_details_pb2.RetryInfo())
+    assert error_of(retry).body["error"]["details"] == []
+
+
+def test_an_error_names_fields_as_the_http_client_sent_them():
+    """Issue 20 item 3: the services name fields by their proto paths; the HTTP answer by the
+    client's names, in the violations and the message alike."""
+    bad = error_details_pb2.BadRequest(field_violations=[
+        error_details_pb2.BadRequest.FieldViolation(field="inner_thing.numbers", description="至多 3 项"),
+        error_details_pb2.BadRequest.FieldViolation(field="thing", description="必须填写")])
+    status = status_pb2.Status(code=code_pb2.INVALID_ARGUMENT,
+                               message="参数错误: inner_thing.numbers: 至多 3 项; thing: 必须填写")
+    status.details.add().Pack(bad)
+    err = error_of(status, {"inner_thing.numbers": "innerThing.numbers", "thing": "thing"}.__getitem__)
+    assert [v["field"] for v in err.body["error"]["details"][0]["fieldViolations"]] == ["innerThing.numbers", "thing"]
+    assert err.body["error"]["message"] == "参数错误: innerThing.numbers: 至多 3 项; thing: 必须填写"
+    # An empty name (a query parameter `=x`) is still there: the document requires field and description.
+    nameless = status_pb2.Status(code=code_pb2.INVALID_ARGUMENT, message="参数错误: : 未知的查询参数")
+    nameless.details.add().Pack(error_details_pb2.BadRequest(field_violations=[
+        error_details_pb2.BadRequest.FieldViolation(field="", description="未知的查询参数")]))
+    assert error_of(nameless).body["error"]["details"][0]["fieldViolations"] == [
+        {"field": "", "description": "未知的查询参数"}]
