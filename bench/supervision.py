@@ -49,16 +49,28 @@ from services.common.dates import from_date  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.paging import page_request  # noqa: E402
 from services.common.uow import uow_factory  # noqa: E402
-from services.stats import repository, service  # noqa: E402
+from services.stats import report_files, repository, service  # noqa: E402
 from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
+BASIC_COURT = Caller(user="users/president.440101", role=Role.ROLE_PRESIDENT, court="440101",
+                     scope=ScopeLevel.SCOPE_LEVEL_COURT, scope_prefix="440101")
 PROVINCE = Caller(user="users/trial_management.44", role=Role.ROLE_TRIAL_MANAGEMENT, court="44",
                   scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, scope_prefix="44")
 
 # Court i (0–99) is basic court 44RRBB of intermediate court 44RR (RR = 1–20, BB = 1–5).
 COURT = "'44' || lpad((1 + ({i} % 100) / 5)::text, 2, '0') || lpad((1 + ({i} % 100) % 5)::text, 2, '0')"
 LOAD = [
+    f"""INSERT INTO {SCHEMA}.courts (court, display_name, level, parent, version)
+        SELECT '44', '省高级人民法院', 1, '', now()
+        UNION ALL SELECT '44' || lpad(r::text, 2, '0'), '第' || r || '中级人民法院', 2, '44', now()
+                  FROM generate_series(1, 20) AS r
+        UNION ALL SELECT '44' || lpad(r::text, 2, '0') || lpad(b::text, 2, '0'), '第' || r || '-' || b || '基层人民法院', 3,
+                         '44' || lpad(r::text, 2, '0'), now()
+                  FROM generate_series(1, 20) AS r CROSS JOIN generate_series(1, 5) AS b""",
+    f"""INSERT INTO {SCHEMA}.departments (name, court, display_name, kind, version)
+        SELECT 'courts/' || court || '/departments/' || court || '-d' || d, court, '审判庭' || d, 'trial', now()
+        FROM {SCHEMA}.courts CROSS JOIN generate_series(0, 5) AS d""",
     f"""INSERT INTO {SCHEMA}.cases (case_id, court, region, department, handler, case_number, case_type,
                                    procedure, cause, parties, state, custody, receive_date, filing_date,
                                    judgment_date, effective_date, close_date, archive_date, version, create_time)
@@ -110,7 +122,7 @@ def load(url: str, cases: int, per_case: int) -> dict:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {SCHEMA}.cases, {SCHEMA}.nodes, {SCHEMA}.node_history, {SCHEMA}.cube_cases, "
-                          f"{SCHEMA}.cube_nodes"))
+                          f"{SCHEMA}.cube_nodes, {SCHEMA}.courts, {SCHEMA}.departments"))
     started = time.perf_counter()
     with engine.begin() as conn:
         for statement in LOAD:
@@ -196,6 +208,8 @@ def asks(factory) -> dict:
             factory, caller=PROVINCE, court="-", query=query(filter="status = OVERDUE"), page=page()),
         "drill_abnormal_cases_page": lambda: service.list_supervised_cases(
             factory, caller=PROVINCE, court="-", query=query(filter="abnormal = true"), page=page()),
+        "P7_basic_court_month_xlsx": lambda: report_files.render(service.export_supervision_report(
+            factory, caller=BASIC_COURT, court="440101", period="2026-10"), as_csv=False),
         "Q2_by_court": lambda: service.analyze_quality(factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
             parent="courts/-", group_by=[D.DIMENSION_COURT])),
     }

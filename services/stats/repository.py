@@ -81,13 +81,18 @@ _WARNING, _OVERDUE = NodeStatus.NODE_STATUS_WARNING, NodeStatus.NODE_STATUS_OVER
 _COMPLETED = NodeState.NODE_STATE_COMPLETED
 
 
-def _node_status(as_of: date | None):
+def _node_status(as_of: date | None, courts=()):
     """Each node's status: as it is now (as_of None), or the last one recorded before the end of
-    as_of (Asia/Shanghai), with the node's fixed columns."""
+    as_of (Asia/Shanghai), with the node's fixed columns. ``courts``: conditions on the nodes'
+    court that the question implies (its court, the caller's), so that a past day's question
+    about one court reads that court's history, not the province's."""
     fixed = [_N.c.node, _N.c.case_id, _N.c.stage, _N.c.category, _N.c.node_type, _N.c.display_name]
     if as_of is None:
         return select(*fixed, *[_N.c[c] for c in NODE_STATUS]).subquery("ns")
-    last = (select(_H).where(_H.c.at < start_of_legal_day(supervision.cutoff_day(as_of)))
+    history = _H.c.at < start_of_legal_day(supervision.cutoff_day(as_of))
+    if courts:
+        history = and_(history, _H.c.node.in_(select(_N.c.node).where(*courts)))
+    last = (select(_H).where(history)
             .ext(distinct_on(_H.c.node))
             .order_by(_H.c.node, _H.c.generation.desc(), _H.c.at.desc(), _H.c.state.desc(), _H.c.locked.desc())
             .subquery("last"))
@@ -121,7 +126,10 @@ class SupervisionSql:
         """``dated``: only cases whose date on the query's basis is set and on or before as_of (the
         supervision query); the quality analysis, whose indicators each pick their date, takes all."""
         self.q, self.as_of = q, q.as_of or today
-        self.ns = _node_status(q.as_of)
+        courts = [_N.c.court.startswith(caller.scope_prefix, autoescape=True)] if caller.scope_prefix else []
+        if court != "-":
+            courts.append(_N.c.court == court)
+        self.ns = _node_status(q.as_of, courts)
         basis = _C.c[q.basis_column]
         cases = [scope.condition(caller, court=_C.c.court, department=_C.c.department, owner=_C.c.handler)]
         if dated:
