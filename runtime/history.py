@@ -54,7 +54,7 @@ from runtime.synthetic import CaseSeed
 from services.case.lifecycle import TRIAL_DOCUMENTS, TRIAL_EVENTS
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog, NodeRule
-from services.node.deadlines import DEADLINE_RUNG, fire_time, legal_date
+from services.node.deadlines import DEADLINE_RUNG, fire_time, for_rule, legal_date, opening_anchor
 from services.node.periods import Period, Unit, compute_deadline
 from services.node.scheduling import ANSWER_PERIOD, EVIDENCE_PERIOD
 from services.node.scheduling import RULES as SCHEDULING_RULES
@@ -191,10 +191,14 @@ def _trigger(event: str, document: str = "") -> tuple[int, str]:
     return CaseEventType.Value(f"CASE_EVENT_TYPE_{event}"), document
 
 
+def _anchor(rule: NodeRule, on: date, filing: date, calendar: HolidayCalendar, held: dict[str, date]) -> date:
+    # as the node service counts it (deadlines.opening_anchor); `held`: the anchors of the case's nodes
+    return opening_anchor(rule, event_date=on, filing_date=filing, calendar=calendar, anchors=held)
+
+
 def _due(rule: NodeRule, anchor: date, calendar: HolidayCalendar, custody: bool) -> date:
     # as the node service counts it: only a custody term keeps its day in a custody case
-    return compute_deadline(start=anchor, period=rule.period, calendar=calendar,
-                            custody=custody and rule.custody_term).due
+    return for_rule(rule, anchor=anchor, calendar=calendar, held=custody).due
 
 
 def _fires_on(due: date, rung: int) -> date:
@@ -211,6 +215,7 @@ class _CaseScript:
         self.out: list[_Draft] = []
         self.hearings: list[date] = []          # scheduled hearing dates
         self.served: dict[str, date] = {}       # document -> service date
+        self.anchors: dict[str, date] = {}      # node code -> the day it counts from
         self.emit("FILED", case.filing_date)
 
     # -- primitives --------------------------------------------------------------------------------
@@ -235,7 +240,7 @@ class _CaseScript:
         have = {n.rule.code for n in self.nodes}
         for rule in self.rules:
             if rule.opens_on(trigger) and (rule.code not in have or rule.repeats):
-                anchor = on if rule.anchor == "event_date" else self.case.filing_date
+                anchor = self.anchors[rule.code] = _anchor(rule, on, self.case.filing_date, self.calendar, self.anchors)
                 self.nodes.append(_Node(rule, _due(rule, anchor, self.calendar, self.case.custody), on))
         if event != "FILED":
             self.out.append(_Draft(event, on, document, hearing, lag, len(self.out)))
@@ -395,7 +400,9 @@ class _CaseScript:
         pronounced = self.step("JUDGMENT_PRONOUNCED", signed, cap=4, required=True, lag=lag)
         served = self.step("DOCUMENT_SERVED", pronounced, "judgment", cap=6, required=True)
         self.closing(served)
-        if rng.random() < P_APPEAL[c.case_type]:
+        # No appeal lies from a final decision (small claims, special procedure, second instance):
+        # the catalogue opens no appeal node there, and the node service flags one as suspicious.
+        if rng.random() < P_APPEAL[c.case_type] and self.opens("APPEALED"):
             self.appeal(served)
             return
         appeal_end = compute_deadline(start=served, period=APPEAL_PERIOD[c.case_type], calendar=self.calendar).due
@@ -469,12 +476,13 @@ def _replay(case: CaseSeed, drafts: Iterable[_Draft], rules: tuple[NodeRule, ...
     # [rule, due, opened (record day), completed (record day) or None, wave that opened it], in
     # opening order (the node service completes the oldest instance of a repeating node first)
     nodes: list[list] = []
+    anchors: dict[str, date] = {}
 
     def open_for(trigger, on: date, recorded: date, wave: int) -> None:
         have = {n[0].code for n in nodes}
         for rule in rules:
             if rule.opens_on(trigger) and (rule.code not in have or rule.repeats):
-                anchor = on if rule.anchor == "event_date" else case.filing_date
+                anchor = anchors[rule.code] = _anchor(rule, on, case.filing_date, calendar, anchors)
                 nodes.append([rule, _due(rule, anchor, calendar, case.custody), recorded, None, wave])
 
     def lock_before(day: date) -> tuple[str, date] | None:

@@ -6,7 +6,7 @@
 // that the two agree). A deployment with other rules (NODE_TIME_LIMITS) is judged by its own: the
 // form says so, and the application's warnings and required approver are the API's.
 export const TIME_LIMIT_RULES = {
- "version": "2026.1",
+ "version": "2026.2",
  "approvers": {
   "SUSPENSION": "vice_president",
   "RESUMPTION": "vice_president",
@@ -28,8 +28,8 @@ export const TIME_LIMIT_RULES = {
    "max": "1m"
   },
   "prosecutor_file_review": {
-   "label": "二审检察院阅卷超过七日的时间",
-   "max": null
+   "label": "二审检察院查阅案卷的时间",
+   "max": "1m"
   },
   "adjournment": {
    "label": "因通知新的证人到庭、调取新的证据、重新鉴定或者勘验而延期审理",
@@ -41,6 +41,14 @@ export const TIME_LIMIT_RULES = {
   },
   "appraisal": {
    "label": "鉴定",
+   "max": null
+  },
+  "settlement": {
+   "label": "双方当事人和解期间",
+   "max": null
+  },
+  "administrative_mediation": {
+   "label": "行政案件调解期间",
    "max": null
   },
   "jurisdiction_objection": {
@@ -76,9 +84,9 @@ export const TIME_LIMIT_RULES = {
     "leadDays": 10
    },
    {
-    "max": null,
+    "max": "3m",
     "approver": "higher_court",
-    "leadDays": 15
+    "leadDays": 10
    }
   ],
   "trial_time_limit_civil_converted_ordinary": [
@@ -88,9 +96,9 @@ export const TIME_LIMIT_RULES = {
     "leadDays": 10
    },
    {
-    "max": null,
+    "max": "3m",
     "approver": "higher_court",
-    "leadDays": 15
+    "leadDays": 10
    }
   ],
   "trial_time_limit_civil_simplified": [
@@ -116,7 +124,7 @@ export const TIME_LIMIT_RULES = {
   ],
   "trial_time_limit_civil_second_instance": [
    {
-    "max": null,
+    "max": "3m",
     "approver": "president",
     "leadDays": 10
    }
@@ -124,7 +132,7 @@ export const TIME_LIMIT_RULES = {
   "trial_time_limit_civil_ruling_appeal": [],
   "trial_time_limit_civil_special": [
    {
-    "max": null,
+    "max": "30d",
     "approver": "president",
     "leadDays": 10
    }
@@ -138,12 +146,12 @@ export const TIME_LIMIT_RULES = {
    {
     "max": "3m",
     "approver": "higher_court",
-    "leadDays": 15
+    "leadDays": 7
    },
    {
     "max": null,
     "approver": "supreme_court",
-    "leadDays": 15
+    "leadDays": 7
    }
   ],
   "trial_time_limit_criminal_converted_ordinary": [
@@ -155,27 +163,33 @@ export const TIME_LIMIT_RULES = {
    {
     "max": "3m",
     "approver": "higher_court",
-    "leadDays": 15
+    "leadDays": 7
    },
    {
     "max": null,
     "approver": "supreme_court",
-    "leadDays": 15
+    "leadDays": 7
    }
   ],
   "trial_time_limit_criminal_simplified": [],
   "trial_time_limit_criminal_converted_simplified": [],
-  "trial_time_limit_criminal_fast_track": [],
+  "trial_time_limit_criminal_fast_track": [
+   {
+    "max": "5d",
+    "approver": "president",
+    "leadDays": 0
+   }
+  ],
   "trial_time_limit_criminal_second_instance": [
    {
     "max": "2m",
     "approver": "high_court",
-    "leadDays": 15
+    "leadDays": 7
    },
    {
     "max": null,
     "approver": "supreme_court",
-    "leadDays": 15
+    "leadDays": 7
    }
   ],
   "trial_time_limit_administrative_first_instance": [
@@ -211,14 +225,14 @@ export const TIME_LIMIT_RULES = {
    {
     "max": null,
     "approver": "vice_president",
-    "leadDays": 0
+    "leadDays": 5
    }
   ],
   "execution_time_limit_non_litigation": [
    {
     "max": null,
     "approver": "vice_president",
-    "leadDays": 0
+    "leadDays": 5
    }
   ],
   "judicial_confirmation_time_limit": [

@@ -47,6 +47,11 @@ TABLE: dict[str, Permission] = {
     # 分案、变更承办人、移交: the court system, or the leaders who assign cases (in their scope).
     "/courtflow.case.v1.CaseService/UpdateCase": Permission(frozenset({
         R.ROLE_COURT_SYSTEM, R.ROLE_DIVISION_HEAD, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT}), audited_by_service=True),
+    # 撤销结案: undoing a closing changes the court's closed-case figures and re-opens clocks, so it
+    # is the trial management office's (which checks closings, 结案扎口) or the court leaders', in
+    # their scope, as a named person: not the handler, the division head or a court system.
+    "/courtflow.case.v1.CaseService/RevokeCaseClosing": Permission(frozenset({
+        R.ROLE_TRIAL_MANAGEMENT, R.ROLE_VICE_PRESIDENT, R.ROLE_PRESIDENT}), audited_by_service=True),
     "/courtflow.case.v1.CaseService/GetCase": Permission(CASE_READERS),
     "/courtflow.case.v1.CaseService/ListCases": Permission(CASE_READERS),
     "/courtflow.node.v1.NodeService/GetNode": Permission(CASE_READERS),

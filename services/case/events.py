@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
+from courtflow.case.v1.case_events_pb2 import (CaseClosingRevoked, CaseEventRecorded, CaseFiled, CaseReceived,
+                                              CaseUpdated)
 
 from services.case.convert import case_event_to_proto, case_to_proto, from_date
 from services.case.domain import Case
@@ -24,3 +25,9 @@ def case_event_recorded(case: Case, event_row) -> CaseEventRecorded:
 def case_updated(case: Case, previous: Case, changed: list[str], reason: int, effective: date) -> CaseUpdated:
     return CaseUpdated(case=case_to_proto(case), previous=case_to_proto(previous), changed_fields=changed,
                        reason=reason, effective_date=from_date(effective))
+
+
+def case_closing_revoked(case: Case, previous: Case, *, closing_event: str, reason: str,
+                         corrector: str) -> CaseClosingRevoked:
+    return CaseClosingRevoked(case=case_to_proto(case), previous=case_to_proto(previous), closing_event=closing_event,
+                              reason=reason, corrector=corrector)

@@ -10,6 +10,9 @@ Pure: it reads and sets attributes of a case row; the use cases (service.py) do 
   trial's documents, suspending the clock, pronouncing, closing again are refused. What belongs
   after closing is accepted: serving the judgment or ruling, appeals, effectiveness, publication,
   transfer for execution, archiving and the file's loans, execution, petitions, retrial.
+- A wrongly recorded closing is undone only by a correction (RevokeCaseClosing, service.py): the
+  case returns to the state it had before (FILED, or RECEIVED if it was never filed) without its
+  closing date; its other dates stand, being those of events that did happen.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from datetime import date, datetime
 from courtflow.case.v1.case_pb2 import CaseEventType as E, CaseState as S
 
 from services.common.errors import FailedPrecondition
+from services.common.labels import CASE_STATES, word
 
 # Events of the trial itself, which cannot follow its closing.
 TRIAL_EVENTS = frozenset({
@@ -78,3 +82,25 @@ def apply_event(row, event_type: int, on: date, *, now: datetime) -> bool:
         return False
     row.update_time = now
     return filed_now
+
+
+def revoke_closing(row, *, now: datetime) -> dict:
+    """Undo the case's closing; returns the fields changed with their old values. Only a closed
+    case can be corrected so: an archived one has left the court's hands, an open one has nothing
+    to undo."""
+    if row.state == S.CASE_STATE_ARCHIVED:
+        raise FailedPrecondition(f"案件已于 {row.archive_date} 归档，不能撤销结案", reason="CASE_ARCHIVED",
+                                 metadata={"state": S.Name(row.state)})
+    if row.state != S.CASE_STATE_CLOSED:
+        raise FailedPrecondition(f"案件{word(CASE_STATES, row.state)}，尚未结案，无结案可撤销", reason="CASE_NOT_CLOSED",
+                                 metadata={"state": S.Name(row.state)})
+    before = {"state": row.state, "close_date": row.close_date}
+    row.state = S.CASE_STATE_FILED if row.filing_date is not None else S.CASE_STATE_RECEIVED
+    row.close_date, row.update_time = None, now
+    return before
+
+
+def describe_revocation(before: dict, row, *, reason: str, closing_event: str) -> str:
+    """The audit log's account of a revoked closing: each field old → new, the closing undone, why."""
+    return (f"撤销结案；状态：{word(CASE_STATES, before['state'])} → {word(CASE_STATES, row.state)}；"
+            f"结案日期：{before['close_date']} → 无；撤销的结案事件：{closing_event or '无'}；原因：{reason}")

@@ -25,6 +25,10 @@ class CaseRow(Base):
         UniqueConstraint("court", "request_id", name="cases_court_request_id"),
         Index("cases_court_handler", "court", "handler"),
         Index("cases_court_department", "court", "department"),
+        # The team sees its cases too (scope.py): assistant, clerk, panel member.
+        Index("cases_court_assistant", "court", "assistant"),
+        Index("cases_court_clerk", "court", "clerk"),
+        Index("cases_panel", "panel", postgresql_using="gin", postgresql_ops={"panel": "jsonb_path_ops"}),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -80,8 +84,8 @@ class CaseEventRow(Base):
 
 
 class CaseChangeRow(Base):
-    """One UpdateCase: what changed from what to what, why and by whom (its request id makes a
-    retry answer with the case instead of changing it twice)."""
+    """One UpdateCase or RevokeCaseClosing: what changed from what to what, why and by whom (its
+    request id makes a retry answer with the case instead of changing it twice)."""
 
     __tablename__ = "case_changes"
     __table_args__ = (
@@ -98,6 +102,8 @@ class CaseChangeRow(Base):
     after: Mapped[dict] = mapped_column(JSONB)    # and their new ones
     effective_date: Mapped[date] = mapped_column(Date)
     changer: Mapped[str] = mapped_column(String(80))
+    # A revoked closing's stated reason (why the closing was wrong); "" for UpdateCase.
+    note: Mapped[str] = mapped_column(String(500), default="")
     change_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

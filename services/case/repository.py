@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import ColumnElement, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,15 @@ from courtflow.common.v1.caller_pb2 import Caller
 from services.case.models import CaseChangeRow, CaseEventRow, CaseLockRow, CaseRow
 from services.common import scope
 from services.common.paging import Page, page_of
+
+
+# Besides the handler, whose own a case is too (scope.py): its judge assistant, clerk and panel.
+TEAM = ("assistant", "clerk", "panel")
+
+
+def on_team(user: str) -> ColumnElement[bool]:
+    """The cases whose team `user` is on (indexes of migration 0011)."""
+    return or_(CaseRow.assistant == user, CaseRow.clerk == user, CaseRow.panel.contains([user]))
 
 
 def by_request(session: Session, court: str, request_id: str) -> CaseRow | None:
@@ -31,7 +40,7 @@ def get(session: Session, court: str, case_id: uuid.UUID, *, for_update: bool = 
 
 
 def list_visible(session: Session, *, caller: Caller, court: str, filters: dict[str, str], page: Page) -> list[CaseRow]:
-    query = scope.scoped_select(CaseRow, caller, court, owner="handler", equal=filters)
+    query = scope.scoped_select(CaseRow, caller, court, owner="handler", equal=filters, team=on_team)
     return page_of(session, query, key=CaseRow.id, page=page)
 
 
@@ -53,6 +62,13 @@ def first_lock(session: Session, case_id: uuid.UUID) -> CaseLockRow | None:
 def event_by_request(session: Session, court: str, request_id: str) -> CaseEventRow | None:
     return session.scalars(select(CaseEventRow).where(CaseEventRow.court == court,
                                                       CaseEventRow.request_id == request_id)).first()
+
+
+def last_event(session: Session, case_id: uuid.UUID, event_type: int) -> CaseEventRow | None:
+    """The case's latest event of a type (by its date, then when it was recorded)."""
+    return session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id,
+                                                      CaseEventRow.event_type == event_type)
+                           .order_by(CaseEventRow.occur_date.desc(), CaseEventRow.record_time.desc())).first()
 
 
 def change_by_request(session: Session, court: str, request_id: str) -> CaseChangeRow | None:

@@ -8,7 +8,7 @@ from typing import Callable
 from sqlalchemy.exc import IntegrityError
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
-from courtflow.case.v1.case_pb2 import CaseEventType, CaseState
+from courtflow.case.v1.case_pb2 import CaseChangeReason, CaseEventType, CaseState
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
@@ -31,6 +31,7 @@ CREATE_CASE = "/courtflow.case.v1.CaseService/CreateCase"
 HearingCheck = Callable[[Caller, str, date], ValidateHearingResponse]
 RECORD_CASE_EVENT = "/courtflow.case.v1.CaseService/RecordCaseEvent"
 UPDATE_CASE = "/courtflow.case.v1.CaseService/UpdateCase"
+REVOKE_CASE_CLOSING = "/courtflow.case.v1.CaseService/RevokeCaseClosing"
 
 
 def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: NewCase) -> Case:
@@ -82,7 +83,7 @@ def get_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: st
     with uow_factory() as uow:
         row = repository.get(uow.session, court, case_id)
         locks = repository.locking_nodes(uow.session, [row.id]).get(row.id, ()) if row is not None else ()
-    scope.check_visible(caller, row, court=court, owner="handler", denial="无权查看该案件",
+    scope.check_visible(caller, row, court=court, owner="handler", team=repository.TEAM, denial="无权查看该案件",
                         missing=CaseNotFound(f"案件 {CaseName(court, case_id)} 不存在"))
     return to_domain(row, locked_nodes=locks)
 
@@ -140,6 +141,52 @@ def update_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, change
                          result=AuditResult.AUDIT_RESULT_SUCCEEDED,
                          detail=describe_change(before, changed, reason=change.reason, effective=effective))
         uow.commit()
+        return case
+
+
+def revoke_closing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
+                   reason: str, etag: str, request_id: str) -> Case:
+    """Undo a wrongly recorded closing (lifecycle.revoke_closing): an audited correction, kept in
+    the change log with its reason, published for the node service (which re-opens the nodes the
+    closing completed) and the statistics. A replay of the same request_id returns the case."""
+    scope.require_court(caller, court)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise invalid_field("reason", "撤销结案须说明结案错误的原因（至少2个字）")
+    with uow_factory() as uow:
+        replay = repository.change_by_request(uow.session, court, request_id)
+        if replay is not None:
+            if (replay.case_id, replay.note, "close_date" in replay.after) != (case_id, reason, True):
+                raise request_id_reused(str(CaseName(court, replay.case_id)))
+            return to_domain(repository.get(uow.session, court, case_id))
+        row = repository.get(uow.session, court, case_id, for_update=True)
+        scope.check_visible(caller, row, court=court, owner="handler", denial="无权撤销该案件的结案",
+                            missing=CaseNotFound(f"案件 {CaseName(court, case_id)} 不存在"))
+        if etag and etag != etag_of(row):
+            raise Aborted("案件已被他人修改，请重新读取后再撤销结案（etag 已过期）", reason="ETAG_MISMATCH")
+        previous = to_domain(row)
+        before = lifecycle.revoke_closing(row, now=uow.clock.now())
+        closing = repository.last_event(uow.session, row.id, CaseEventType.CASE_EVENT_TYPE_CLOSED)
+        closing_event = closing.name if closing is not None else ""
+        after = {"state": row.state, "close_date": None}
+        uow.session.add(CaseChangeRow(id=new_event_id(), court=row.court, case_id=row.id, request_id=request_id,
+                                      reason=CaseChangeReason.CASE_CHANGE_REASON_CORRECTION, before=_json(before),
+                                      after=after, effective_date=legal_today(uow.clock), changer=caller.user,
+                                      note=reason, change_time=row.update_time))
+        case = to_domain(row)
+        uow.publish(events.case_closing_revoked(case, previous, closing_event=closing_event, reason=reason,
+                                                corrector=caller.user),
+                    court=case.court, aggregate_type="case", aggregate_id=case.name)
+        record_operation(uow, reporter="case", caller=caller, action=REVOKE_CASE_CLOSING, resource=case.name,
+                         result=AuditResult.AUDIT_RESULT_SUCCEEDED,
+                         detail=lifecycle.describe_revocation(before, row, reason=reason, closing_event=closing_event))
+        try:
+            uow.commit()
+        except IntegrityError:
+            # A concurrent replay of the same request won the race: answer as a replay does.
+            uow.session.rollback()
+            return revoke_closing(uow_factory, caller=caller, court=court, case_id=case_id, reason=reason,
+                                  etag="", request_id=request_id)
         return case
 
 

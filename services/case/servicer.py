@@ -48,6 +48,14 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
                                  change=convert.case_change(request))
         return pb.UpdateCaseResponse(case=convert.case_to_proto(case))
 
+    async def RevokeCaseClosing(self, request: pb.RevokeCaseClosingRequest,
+                                context) -> pb.RevokeCaseClosingResponse:
+        name = CaseName.parse(request.name)
+        case = await self._rt.db(service.revoke_closing, self._rt.uow, caller=caller.current(), court=name.court,
+                                 case_id=name.case_id, reason=request.reason, etag=request.etag,
+                                 request_id=request.request_id)
+        return pb.RevokeCaseClosingResponse(case=convert.case_to_proto(case))
+
     async def RecordCaseEvent(self, request: pb.RecordCaseEventRequest, context) -> pb.RecordCaseEventResponse:
         name = CaseName.parse(request.parent, "parent")
         e = request.case_event

@@ -17,8 +17,13 @@ from services.common.roles import CATALOG_ROLES, SUPERVISOR_ROLES
 from services.node.periods import Period
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.yaml")
-# event_date: the date of the event that opened the node; filing_date: the case's 立案日期.
-ANCHORS = {"event_date", "filing_date"}
+# event_date: the date of the event that opened the node; filing_date: the case's 立案日期;
+# period_end: the end of `anchor_period` counted from the opening event, rolled as periods roll,
+# and of every later opening event the latest (each party's appeal period runs from its own
+# service, and the judgment is effective after the last one ends); node_anchor: the anchor of the
+# first of `anchor_nodes` the case has (the criminal appeal's forwarding counts from the end of
+# the appeal and protest periods that the effectiveness node holds).
+ANCHORS = {"event_date", "filing_date", "period_end", "node_anchor"}
 ANY = 0  # in applies_to: every case type, or every procedure
 
 # How the catalogue marks a rule that is court management policy, not law.
@@ -68,6 +73,12 @@ class NodeRule:
     # when that is a rest day (刑事诉讼法「期间」条). Every other period of a custody case — an
     # appeal, a service, archiving — rolls as usual (DOMAIN.md: a property of the rule).
     custody_term: bool = False
+    # Whether the last day rolls over rest days (民法典第二百零三条). False where the law's period
+    # is not one a party acts within but the life of a measure: a seizure or freeze must be renewed
+    # before it lapses (民诉法解释第四百八十五条), and a holiday does not keep it alive.
+    rollover: bool = True
+    anchor_period: Period | None = None      # anchor period_end: the other period whose end is the anchor
+    anchor_nodes: tuple[str, ...] = ()       # anchor node_anchor: whose anchor this node counts from
 
     @property
     def statutory(self) -> bool:
@@ -121,6 +132,11 @@ def load(path: Path = DEFAULT_PATH) -> Catalog:
             raise CatalogError(f"{where}: duplicate code")
         seen.add(rule.code)
         rules.append(rule)
+    by_code = {r.code: r for r in rules}
+    for rule in rules:
+        for code in rule.anchor_nodes:
+            if code not in by_code or by_code[code].anchor not in ("period_end", "event_date", "filing_date"):
+                raise CatalogError(f"{path}: {rule.code}: anchor_nodes {code!r} is not a node with its own anchor")
     return Catalog(version=str(data["version"]), rules=tuple(rules))
 
 
@@ -178,18 +194,35 @@ def _rule(e: dict, where: str) -> NodeRule:
     if not isinstance(supervisors, list) or any(s not in SUPERVISOR_ROLES for s in supervisors):
         raise CatalogError(f"{where}: supervisors {supervisors!r} must be a list of {sorted(SUPERVISOR_ROLES)}")
     applies = frozenset(applicability(j, a) for j, a in enumerate(need("applies_to")))
+    anchor_period, anchor_nodes = None, ()
+    if e["anchor"] == "period_end":
+        try:
+            anchor_period = Period.parse(str(e.get("anchor_period")))
+        except ValueError as exc:
+            raise CatalogError(f"{where}: anchor period_end needs anchor_period: {exc}") from None
+    elif "anchor_period" in e:
+        raise CatalogError(f"{where}: anchor_period belongs to anchor period_end")
+    if e["anchor"] == "node_anchor":
+        anchor_nodes = e.get("anchor_nodes")
+        if not isinstance(anchor_nodes, list) or not anchor_nodes or not all(isinstance(c, str) for c in anchor_nodes):
+            raise CatalogError(f"{where}: anchor node_anchor needs anchor_nodes, a list of node codes")
+        anchor_nodes = tuple(anchor_nodes)
+    elif "anchor_nodes" in e:
+        raise CatalogError(f"{where}: anchor_nodes belongs to anchor node_anchor")
 
     completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
     flags = {}
-    for flag in ("check_at_closing", "repeats", "custody_term"):
-        flags[flag] = e.get(flag, False)
+    for flag, default in (("check_at_closing", False), ("repeats", False), ("custody_term", False),
+                          ("rollover", True)):
+        flags[flag] = e.get(flag, default)
         if not isinstance(flags[flag], bool):
             raise CatalogError(f"{where}: {flag} must be true or false")
     return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
                     stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
                     process=str(need("process")), applies_to=applies, opened_by=trigger("opened_by", need("opened_by")),
                     completed_by=completed_by,
-                    anchor=need("anchor"), period=period, warning_rungs=rungs,
+                    anchor=need("anchor"), anchor_period=anchor_period, anchor_nodes=anchor_nodes,
+                    period=period, warning_rungs=rungs,
                     overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),
                     supervisors=tuple(supervisors), legal_basis=str(need("legal_basis")),
                     **flags)

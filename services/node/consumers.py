@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
+from courtflow.case.v1.case_events_pb2 import (CaseClosingRevoked, CaseEventRecorded, CaseFiled, CaseReceived,
+                                              CaseUpdated)
 from courtflow.case.v1.case_pb2 import (CASE_EVENT_TYPE_CLOSED, CASE_EVENT_TYPE_COMPLAINT_RECEIVED,
                                         CASE_EVENT_TYPE_FILED, Case)
 from courtflow.gateway.v1.gateway_events_pb2 import UserChanged
@@ -14,10 +15,11 @@ from services.common.directory import upsert_person
 from services.common.events import Event
 from services.common.names import CaseName
 from services.common.uow import UnitOfWork
-from services.node import reassignment, repository, scheduling, service
+from services.node import reassignment, reopening, repository, scheduling, service
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
 from services.node.models import PersonRow
+from services.node.people import case_team
 
 
 def _anchors(case: Case, on: date) -> dict[str, date]:
@@ -29,7 +31,7 @@ def _anchors(case: Case, on: date) -> dict[str, date]:
 
 
 def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscription:
-    def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date) -> None:
+    def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date, event: str = "") -> None:
         name = CaseName.parse(case.name, "case.name")
         if not catalog.opened_by(trigger, case_type=case.case_type, procedure=case.procedure):
             return  # most events open nothing: spare the override lookup
@@ -37,7 +39,8 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
                            court=name.court, case_id=name.case_id, case_number=case.case_number,
                            case_type=case.case_type, procedure=case.procedure, department=case.department,
                            handler=case.handler, anchors=_anchors(case, on),
-                           custody=case.custody, overrides=repository.overrides_in(uow.session, name.court))
+                           custody=case.custody, overrides=repository.overrides_in(uow.session, name.court),
+                           assistant=case.assistant, clerk=case.clerk, team=case_team(case), event=event)
 
     def on_case_received(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
@@ -53,10 +56,10 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
         # Completions first: an event that ends one step often starts the next (宣判 ends the trial
         # limit and starts the judgment-service period).
         case_id = CaseName.parse(case.name, "case.name").case_id
-        service.complete_nodes(uow, catalog=catalog, case_id=case_id, trigger=trigger, on=on)
+        service.complete_nodes(uow, catalog=catalog, case_id=case_id, trigger=trigger, on=on, event=e.name)
         if e.event_type == CASE_EVENT_TYPE_CLOSED:
             service.check_at_closing(uow, catalog=catalog, case_id=case_id, on=on)
-        open_for(uow, case, trigger, on)
+        open_for(uow, case, trigger, on, e.name)
         scheduling.record_case_date(uow, event_id=event.id, case_id=case_id, event_type=e.event_type,
                                     document=e.document, occur=on,
                                     hearing=event_date(e.hearing_date) if e.HasField("hearing_date") else None)
@@ -67,10 +70,16 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
                                         previous_handler=e.previous.handler, changed=list(e.changed_fields),
                                         effective=str(event_date(e.effective_date)))
 
+    def on_closing_revoked(uow: UnitOfWork, event: Event) -> None:
+        e = event.payload
+        reopening.revoke_closing(uow, case_id=CaseName.parse(e.case.name, "case.name").case_id,
+                                 closing_event=e.closing_event, reason=e.reason)
+
     return Subscription(consumer="node", producer="case",
-                        types=(CaseReceived, CaseFiled, CaseEventRecorded, CaseUpdated),
+                        types=(CaseReceived, CaseFiled, CaseEventRecorded, CaseUpdated, CaseClosingRevoked),
                         handlers={CaseReceived: on_case_received, CaseFiled: on_case_filed,
-                                  CaseEventRecorded: on_case_event, CaseUpdated: on_case_updated})
+                                  CaseEventRecorded: on_case_event, CaseUpdated: on_case_updated,
+                                  CaseClosingRevoked: on_closing_revoked})
 
 
 def org_subscription() -> Subscription:

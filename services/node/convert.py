@@ -26,7 +26,8 @@ def node_to_proto(n: NodeRow) -> node_pb2.Node:
         case_number=n.case_number, department=n.department, responsible=n.responsible, state=n.state,
         calendar_known=n.calendar_known, explanation=list(n.explanation), legal_basis=n.legal_basis,
         overdue_action=OVERDUE_ACTIONS[n.overdue_action], clock_generation=n.clock_generation,
-        change_count=n.change_count, responsible_role=n.responsible_role, supervisors=list(n.supervisors))
+        change_count=n.change_count, responsible_role=n.responsible_role, supervisors=list(n.supervisors),
+        withdrawn=bool(n.withdrawn))
     if n.suspended_since is not None:
         msg.suspended_since.CopyFrom(from_date(n.suspended_since))
     if n.lock_time is not None:

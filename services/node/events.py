@@ -6,7 +6,7 @@ from datetime import date, datetime
 from courtflow.node.v1.node_events_pb2 import (ApplicationCreated, ApplicationDecided, CalendarYearImported,
                                                CaseHandedOver, NodeCompleted, NodeDeadlineChanged, NodeEscalated,
                                                NodeLocked, NodeOpenAtClosing, NodeOpened, NodeOverdue, NodeReassigned,
-                                               NodeUnlocked, NodeWarned)
+                                               NodeReopened, NodeUnlocked, NodeWarned)
 
 from services.common.dates import from_date
 from services.node import deadlines
@@ -64,6 +64,10 @@ def node_open_at_closing(node: NodeRow, *, on: date) -> NodeOpenAtClosing:
 def node_reassigned(node: NodeRow, *, previous_department: str, previous_responsible: str) -> NodeReassigned:
     return NodeReassigned(node=node_to_proto(node), previous_department=previous_department,
                           previous_responsible=previous_responsible)
+
+
+def node_reopened(node: NodeRow, *, closing_event: str, reason: str) -> NodeReopened:
+    return NodeReopened(node=node_to_proto(node), closing_event=closing_event, reason=reason)
 
 
 def case_handed_over(case: str, case_number: str, *, handler: str, previous_handler: str,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (ARRAY, Date, DateTime, Index, Integer, MetaData, SmallInteger, String, Text,
                         UniqueConstraint, text)
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import messaging
@@ -38,6 +38,7 @@ class NodeRow(Base):
         Index("nodes_court_responsible", "court", "responsible"),
         Index("nodes_calendar_unknown", "due_date", postgresql_where=text("NOT calendar_known")),
         Index("nodes_locked_case", "case_id", postgresql_where=text("locked")),
+        Index("nodes_team", "team", postgresql_using="gin"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -54,9 +55,12 @@ class NodeRow(Base):
     catalog_version: Mapped[str] = mapped_column(String(40))
     state: Mapped[int] = mapped_column(SmallInteger)
     anchor_date: Mapped[date] = mapped_column(Date)
-    # The deadline's inputs besides the anchor: the rule's period ("6m") and the custody flag.
+    # The deadline's inputs besides the anchor: the rule's period ("6m"), the custody flag (a
+    # custody term held in custody, which does not roll) and the rule's own rollover (false for a
+    # measure that must be renewed before it lapses, 民诉法解释 485).
     period: Mapped[str] = mapped_column(String(10))
     custody: Mapped[bool]
+    rollover: Mapped[bool]
     due_date: Mapped[date] = mapped_column(Date)
     calendar_known: Mapped[bool]
     explanation: Mapped[list] = mapped_column(JSONB)
@@ -94,6 +98,18 @@ class NodeRow(Base):
     # The catalogue's responsible role and supervisors at opening; `responsible` holds the role.
     responsible_role: Mapped[str] = mapped_column(String(30))
     supervisors: Mapped[list[str]] = mapped_column(ARRAY(String(30)))
+    # The case's people (handler, judge assistant, clerk, panel), kept on every node of the case
+    # as the case changes: each sees the case's nodes within their own scope (scope.py).
+    # (PostgreSQL's ARRAY: its @> finds a person's nodes through the GIN index nodes_team.)
+    team: Mapped[list[str]] = mapped_column(PG_ARRAY(String(80)), default=list)
+    # The case events that opened and completed the node ("courts/…/events/…"; NULL for the
+    # filing, or before migration 0009): a revoked closing re-opens the nodes its CLOSED event
+    # completed and withdraws those it opened (reopening.py).
+    opened_by: Mapped[str | None] = mapped_column(String(200))
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+    # Ended because the event that opened it was undone; it no longer counts as opened (a later
+    # closing opens its rule anew).
+    withdrawn: Mapped[bool] = mapped_column(default=False)
 
     @property
     def node_id(self) -> str:

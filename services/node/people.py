@@ -1,29 +1,41 @@
 """Who holds a node's responsible role: a projection of the gateway's org directory.
 
-Most nodes are the case handler's; some are a role's (the division head approves a filing, the
-trial management office checks the archive). Such a node is put on the person who holds the
+Most nodes are the case handler's; some are the case's judge assistant's or clerk's (the case
+names them: the clerk serves the documents), some a role's (the division head approves a filing,
+the trial management office checks the archive). A role's node is put on the person who holds the
 role in the case's department or court when it opens, so that it shows in their lists and their
-reminders. When nobody holds it yet (or the directory has not reached this service), the node
-stays with the handler rather than with nobody.
+reminders. When nobody holds it yet (or the directory has not reached this service, or the case
+has no assistant or clerk), the node stays with the handler rather than with nobody.
 """
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from courtflow.case.v1.case_pb2 import Case
+
 from services.common.roles import COURT_ROLES, DEPARTMENT_ROLES, HANDLER
 from services.node import repository
+
+
+def case_team(case: Case) -> list[str]:
+    """The case's people, each once: handler, judge assistant, clerk, panel members."""
+    return list(dict.fromkeys(p for p in (case.handler, case.assistant, case.clerk, *case.panel) if p))
 
 
 class ResponsibleResolver:
     """Resolves roles for one case event; the few lookups a filing needs are cached."""
 
-    def __init__(self, session: Session, *, court: str, department: str, handler: str) -> None:
+    def __init__(self, session: Session, *, court: str, department: str, handler: str, assistant: str = "",
+                 clerk: str = "") -> None:
         self._session, self._court, self._department, self._handler = session, court, department, handler
+        self._case_people = {"assistant": assistant, "clerk": clerk}
         self._cache: dict[str, str | None] = {}
 
     def __call__(self, role: str) -> str:
         if role == HANDLER or not role:
             return self._handler
+        if role in self._case_people:
+            return self._case_people[role] or self._handler
         if role not in self._cache:
             self._cache[role] = self._holder(role)
         return self._cache[role] or self._handler

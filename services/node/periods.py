@@ -7,17 +7,22 @@ Steps, in this order, each leaving one line of explanation for users:
 3. approved extensions lengthen the period: months and years join the period's own count from
    the anchor (a six-month limit extended by six months is twelve months from filing, so the
    month-end rule applies once), days are added to that last day;
-4. every deducted or suspended span [A, B] moves that unrolled end later by B − A days (§3);
+4. the deducted or suspended spans move that unrolled end later by the days of their union
+   (§3): a day two spans cover is removed once. A span that starts after the limit has run out
+   (after its last day, rolled as the limit rolls) cannot revive it: refused (LateSpan), or, when
+   re-deriving a clock stored before that was refused, left out with a line saying so;
 5. the roll, applied once to the final last day: a statutory rest day moves to the next working
-   day (民法典第二百零三条), except in custody (刑事诉讼法) or when the rule disables it.
+   day (民法典第二百零三条), except for a custody term (刑事诉讼法) or when the rule disables it
+   (a seizure or freeze must be renewed before it lapses, 民诉法解释 485).
 Working-day periods count N working days after the start day and end on a working day, so they
 never roll.
 
-Hour periods (compute_hour_deadline) start at an instant, not a date: the procedure laws do not
-count the hour in which the period starts (民事诉讼法、刑事诉讼法「期间」条), so counting begins at
-the next full hour, and the period ends N hours later, without a rest-day roll (the roll speaks of
-a last *day*). Nodes count legal dates only, because case events carry dates; the catalogue
-writes statutory hour periods (48 小时) in days.
+Hour periods (``48h``, compute_hour_deadline) start at an instant, not a date: the procedure laws
+do not count the hour in which the period starts (民事诉讼法、刑事诉讼法「期间」条), so counting
+begins at the next full hour, and the period ends N hours later, without a rest-day roll (the roll
+speaks of a last *day*). Case events carry dates only, so compute_deadline counts an hour period
+from the last hour of its start day — the latest the starting hour can have been, which never
+ends it earlier than the law does: ``48h`` from a date then ends at 24:00 of the second day after.
 """
 
 from __future__ import annotations
@@ -26,12 +31,12 @@ import re
 from dataclasses import dataclass
 from datetime import MAXYEAR, date, datetime, timedelta
 from enum import Enum
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from services.node.calendar import HolidayCalendar
 
-__all__ = ["Deadline", "Exclusion", "Extension", "HourDeadline", "Period", "Unit", "compute_deadline",
-           "compute_hour_deadline"]
+__all__ = ["Deadline", "Exclusion", "Extension", "HourDeadline", "LateSpan", "Period", "Unit",
+           "compute_deadline", "compute_hour_deadline", "exclusion_union"]
 
 _ONE_DAY = timedelta(days=1)
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -44,6 +49,7 @@ class Unit(Enum):
     MONTHS = "m"
     YEARS = "y"
     WORKING_DAYS = "wd"
+    HOURS = "h"
 
     @property
     def label(self) -> str:
@@ -55,18 +61,22 @@ _UNIT_LABELS = {
     Unit.MONTHS: "个月",
     Unit.YEARS: "年",
     Unit.WORKING_DAYS: "个工作日",
+    Unit.HOURS: "小时",
 }
-_PERIOD_RE = re.compile(r"([0-9]+)(wd|d|m|y)")
+_PERIOD_RE = re.compile(r"([0-9]+)(wd|d|m|y|h)")
 # No period CourtFlow counts is longer than five years: the catalogue's longest is three (3y), and
 # a court's override, an extension or a typo ("9999y") beyond that is refused where it is entered,
 # not discovered later as a date past the calendar's end in the middle of an event (issue 19).
 MAX_YEARS = 5
-_MAX_AMOUNT = {"d": MAX_YEARS * 366, "wd": MAX_YEARS * 250, "m": MAX_YEARS * 12, "y": MAX_YEARS}
+_MAX_AMOUNT = {"d": MAX_YEARS * 366, "wd": MAX_YEARS * 250, "m": MAX_YEARS * 12, "y": MAX_YEARS,
+               "h": MAX_YEARS * 366 * 24}
 # The fewest and the most calendar days one unit of a period can span (a month is 28 to 31 days;
 # a working day, with weekends and the longest holiday, at most about 1.4 days and a week more),
 # so that a warning rung can be checked to fall inside its period and two periods compared.
+# Hours count in whole days: at least N // 24, and from a date-only event at most N / 24 rounded up.
 _SHORTEST_DAYS = {"d": 1, "wd": 1, "m": 28, "y": 365}
 _LONGEST_DAYS = {"d": 1, "wd": 2, "m": 31, "y": 366}
+_HOURS_A_DAY = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +99,7 @@ class Period:
         for users: they end up in INVALID_ARGUMENT answers and the command line."""
         match = _PERIOD_RE.fullmatch(text) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(f"「{text}」不是期间写法 N{{d|m|y|wd}}（如 15d、6m、1y、7wd）")
+            raise ValueError(f"「{text}」不是期间写法 N{{d|m|y|wd|h}}（如 15d、6m、1y、7wd、48h）")
         amount, unit = int(match.group(1)), match.group(2)
         if amount < 1:
             raise ValueError(f"「{text}」：期间至少为 1")
@@ -100,13 +110,23 @@ class Period:
     @property
     def shortest_days(self) -> int:
         """The fewest calendar days this period can span."""
+        if self.unit is Unit.HOURS:
+            return self.amount // _HOURS_A_DAY
         return self.amount * _SHORTEST_DAYS[self.unit.value]
+
+    @property
+    def longest_days(self) -> int:
+        """The most calendar days this period can reach into (an hour period counted from a date
+        ends at 24:00 of its last day, so 48h reaches two days after the start day)."""
+        if self.unit is Unit.HOURS:
+            return -(-self.amount // _HOURS_A_DAY)
+        return self.amount * _LONGEST_DAYS[self.unit.value]
 
     def never_longer_than(self, other: Period) -> bool:
         """Whether this period ends no later than `other` from any start (same unit: by amount)."""
         if self.unit is other.unit:
             return self.amount <= other.amount
-        return self.amount * _LONGEST_DAYS[self.unit.value] <= other.shortest_days
+        return self.longest_days <= other.shortest_days
 
     @property
     def label(self) -> str:
@@ -134,6 +154,22 @@ class Exclusion:
     @property
     def days(self) -> int:
         return (self.end - self.start).days
+
+
+class LateSpan(ValueError):
+    """A deducted or suspended span that starts after the limit has run out (DOMAIN §3): it cannot
+    revive the limit. The message is for users."""
+
+
+def exclusion_union(exclusions: Iterable[Exclusion]) -> list[tuple[date, date]]:
+    """The spans merged where they overlap or touch, earliest first: each day is removed once."""
+    merged: list[tuple[date, date]] = []
+    for ex in sorted(exclusions, key=lambda x: (x.start, x.end)):
+        if merged and ex.start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], ex.end))
+        else:
+            merged.append((ex.start, ex.end))
+    return merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,22 +203,36 @@ def compute_deadline(
     extensions: Sequence[Extension] = (),
     rollover: bool = True,
     basis: str = "",
+    late_spans: str = "refuse",
 ) -> Deadline:
-    """The last day of ``period`` counted from the event on ``start``, with its explanation."""
+    """The last day of ``period`` counted from the event on ``start``, with its explanation.
+
+    ``late_spans``: what a span starting after the limit ran out does — ``refuse`` (LateSpan, for
+    what is being entered) or ``ignore`` (left out with a line, for clocks stored before such a
+    span was refused, so that re-deriving them never fails).
+    """
+    if late_spans not in ("refuse", "ignore"):
+        raise ValueError(f"late_spans must be 'refuse' or 'ignore', got {late_spans!r}")
     lines: list[str] = [f"依据：{basis}"] if basis else []
     lines.append(f"起算：{start} 当日不计入，自次日起算（民法典第二百零一条）")
+    rolls = rollover and not custody
     try:
-        if period.unit is Unit.WORKING_DAYS:
+        if period.unit in (Unit.WORKING_DAYS, Unit.HOURS):
             if exclusions or extensions:
                 # §3 deductions and extensions change trial limits counted in calendar time; how
-                # they would change a working-day count is not settled, so refuse rather than guess.
-                raise ValueError("exclusions and extensions do not apply to a working-day period")
-            due, consulted = _count_working_days(start, period.amount, calendar, lines)
+                # they would change a working-day or hour count is not settled: refuse, not guess.
+                kind = "a working-day" if period.unit is Unit.WORKING_DAYS else "an hour"
+                raise ValueError(f"exclusions and extensions do not apply to {kind} period")
+            if period.unit is Unit.HOURS:
+                due, consulted = _hours_from_date(start, period, lines), ()
+            else:
+                due, consulted = _count_working_days(start, period.amount, calendar, lines)
             unrolled = due
         else:
             unrolled = _unrolled_end(start, _with_months(period, extensions, lines), lines)
             unrolled = _add_extension_days(unrolled, extensions, lines)
-            unrolled = _apply_exclusions(unrolled, exclusions, lines)
+            unrolled = _apply_exclusions(unrolled, exclusions, lines, late_spans=late_spans,
+                                         last_day=lambda end: _roll(end, calendar, [])[0] if rolls else end)
             if custody:
                 due, consulted = unrolled, ()
                 lines.append("羁押期间不因节假日顺延（刑事诉讼法）")
@@ -256,17 +306,32 @@ def _add_extension_days(end: date, extensions: Sequence[Extension], lines: list[
     return moved
 
 
-def _apply_exclusions(end: date, exclusions: Iterable[Exclusion], lines: list[str]) -> date:
-    total = 0
+def _apply_exclusions(end: date, exclusions: Sequence[Exclusion], lines: list[str], *, late_spans: str,
+                      last_day: Callable[[date], date]) -> date:
+    """Move ``end`` by the days of the spans' union; ``last_day`` gives the day the limit runs out
+    on for an unrolled end (rolled as the limit rolls), against which a span is late."""
     for ex in exclusions:
         reason = f"审限扣除：{ex.reason}" if ex.reason else "审限扣除"
         lines.append(f"扣除：{ex.start} 至 {ex.end}，共{ex.days}日（{reason}）")
-        total += ex.days
+    moved, counted = end, 0
+    for first, last in exclusion_union(exclusions):
+        # Earliest first, so the end a span is judged against already counts every earlier span.
+        runs_out = last_day(moved)
+        if first > runs_out:
+            message = (f"{first} 至 {last} 的期间开始时，期限已于 {runs_out} 届满，"
+                       "届满后的扣除或中止不能使期限恢复计算")
+            if late_spans == "refuse":
+                raise LateSpan(message)
+            lines.append(f"不计入：{message}")
+            continue
+        moved += timedelta(days=(last - first).days)
+        counted += sum(ex.days for ex in exclusions if first <= ex.start <= last)
+    total = (moved - end).days
+    if counted > total:
+        lines.append(f"各期间重叠的{counted - total}日只扣除一次")
     if total:
-        moved = end + timedelta(days=total)
         lines.append(f"扣除合计{total}日，期间最后一日由 {end} 后移至 {moved}")
-        return moved
-    return end
+    return moved
 
 
 def _roll(end: date, calendar: HolidayCalendar, lines: list[str]) -> tuple[date, tuple[int, ...]]:
@@ -285,6 +350,16 @@ def _roll(end: date, calendar: HolidayCalendar, lines: list[str]) -> tuple[date,
     lines.append(f"期间届满日 {end} 为法定休假日，顺延至 {due}（民法典第二百零三条）")
     # A roll lasts days, not years: it consults at most the end's year and the next.
     return due, ((end.year,) if due.year == end.year else (end.year, due.year))
+
+
+def _hours_from_date(start: date, period: Period, lines: list[str]) -> date:
+    # The event's hour is unknown: counted from the last hour of its day, the latest it can have
+    # been, so the period never ends before the law's; the period ends at 24:00 of its last day.
+    due = start + timedelta(days=period.longest_days)
+    lines.append(f"期间：{period.label}；事件只记载日期，按 {start} 最后一小时起算，"
+                 f"至迟于 {due} 24:00 届满（民事诉讼法、刑事诉讼法「期间」条）")
+    lines.append("以小时计算的期间不因节假日顺延")
+    return due
 
 
 def _count_working_days(

@@ -1,9 +1,12 @@
 """A case's open nodes follow a change of the case (UpdateCase, issue 18).
 
-- The nodes whose responsible role is the handler go to the new handler; those held by a
+- The nodes whose responsible role is the handler go to the new handler, the judge assistant's
+  and clerk's to the new assistant and clerk (the handler's when the case has none); those held by a
   department role (the division head) to its holder in the case's new department; a court
   role's holder stays. Every open node takes the new department (scope and counters follow it)
   and case number. Completed nodes stay where they were: the history keeps who did what, where.
+- Every node of the case, completed ones too, takes the case's people (handler, assistant, clerk,
+  panel): who sees the case's nodes follows the case's team at once.
 - The clock does not change (a reassignment is not an extension), except that a custody change
   re-derives the custody terms (catalogue `custody_term`), whose last day rolls or not with it.
 - Each node that moved is published (NodeReassigned); a re-derived one as NodeDeadlineChanged.
@@ -20,7 +23,7 @@ from services.common.uow import UnitOfWork
 from services.node import events, repository
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import Catalog
-from services.node.people import ResponsibleResolver
+from services.node.people import ResponsibleResolver, case_team
 from services.node.service import reschedule
 
 # Most urgent first in what the new handler is told.
@@ -32,12 +35,15 @@ def follow_case_change(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCa
     """Move the case's open nodes with it; returns how many moved or were re-derived."""
     name = CaseName.parse(case.name, "case.name")
     nodes = repository.open_nodes_for_update(uow.session, name.case_id)
-    holder = ResponsibleResolver(uow.session, court=name.court, department=case.department, handler=case.handler)
+    team = case_team(case)
+    repository.set_team(uow.session, name.case_id, team)
+    holder = ResponsibleResolver(uow.session, court=name.court, department=case.department, handler=case.handler,
+                                 assistant=case.assistant, clerk=case.clerk)
     touched = 0
     received = []   # the nodes the new handler now holds and did not before
     for node in nodes:
         before = (node.department, node.responsible)
-        node.department, node.case_number = case.department, case.case_number
+        node.department, node.case_number, node.team = case.department, case.case_number, team
         node.responsible = holder(node.responsible_role)
         rederived = False
         if "custody" in changed:

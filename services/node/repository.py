@@ -37,9 +37,10 @@ def node(session: Session, court: str, case_id: uuid.UUID, code: str, instance: 
     return session.scalars(query).first()
 
 
-def node_types_of_case(session: Session, case_id: uuid.UUID) -> list[str]:
-    """The rule code of every node of the case, once per instance."""
-    return list(session.scalars(select(NodeRow.node_type).where(NodeRow.case_id == case_id)))
+def node_types_of_case(session: Session, case_id: uuid.UUID) -> list[tuple[str, bool]]:
+    """The rule code of every node of the case, once per instance, and whether it was withdrawn."""
+    return [(code, withdrawn) for code, withdrawn in session.execute(
+        select(NodeRow.node_type, NodeRow.withdrawn).where(NodeRow.case_id == case_id))]
 
 
 def nodes_of_case(session: Session, court: str, case_id: uuid.UUID) -> list[NodeRow]:
@@ -67,6 +68,21 @@ def open_nodes_for_update(session: Session, case_id: uuid.UUID) -> list[NodeRow]
     return list(session.scalars(select(NodeRow).where(
         NodeRow.case_id == case_id, NodeRow.state != NodeState.NODE_STATE_COMPLETED)
         .order_by(NodeRow.id).with_for_update()))
+
+
+def nodes_of_event(session: Session, case_id: uuid.UUID, event: str) -> list[NodeRow]:
+    """The case's nodes that a case event completed or opened (and that are still open), locked
+    in id order, their timers first."""
+    query = select(NodeRow).where(NodeRow.case_id == case_id, (NodeRow.completed_by == event) | (
+        (NodeRow.opened_by == event) & (NodeRow.state != NodeState.NODE_STATE_COMPLETED)))
+    lock_clocks(session, query.with_only_columns(NodeRow.id).scalar_subquery())
+    return list(session.scalars(query.order_by(NodeRow.id).with_for_update()))
+
+
+def set_team(session: Session, case_id: uuid.UUID, team: list[str]) -> None:
+    """Every node of the case, open or completed, gets the case's people (scope follows them)."""
+    session.execute(update(NodeRow).where(NodeRow.case_id == case_id, NodeRow.team != team)
+                    .values(team=team).execution_options(synchronize_session=False))
 
 
 def nodes_for_update(session: Session, ids: list[uuid.UUID]) -> list[NodeRow]:
@@ -106,8 +122,13 @@ def node_ids_to_recompute(session: Session, *, changed_year: int | None, after: 
 def visible_nodes(session: Session, *, caller: Caller, court: str, equal: dict, page: Page) -> list[NodeRow]:
     """A page of the nodes the caller may see, in one court or with court "-" in all the caller's;
     `equal` values of None are no condition."""
-    return page_of(session, scope.scoped_select(NodeRow, caller, court, owner="responsible", equal=equal),
-                   key=NodeRow.id, page=page)
+    return page_of(session, scope.scoped_select(NodeRow, caller, court, owner="responsible", equal=equal,
+                                                team=on_team), key=NodeRow.id, page=page)
+
+
+def on_team(user: str) -> ColumnElement[bool]:
+    """The nodes of the cases whose people `user` is one of (the GIN index nodes_team)."""
+    return NodeRow.team.contains([user])
 
 
 # --- timers --------------------------------------------------------------------------------------

@@ -2,15 +2,18 @@
 checked against, gathered from the node service's own data, and the approved exceptions.
 
 The parties' periods count like any period (DOMAIN §1): the defendant answers within fifteen
-days of receiving the complaint copy (民事诉讼法：审理前的准备); the evidence period of the first
-instance is at least fifteen days from the evidence notice (民诉法解释：举证期限). Courts that set
-other evidence periods change EVIDENCE_PERIOD as data in a later catalogue version.
+days of receiving the complaint copy (民事诉讼法：审理前的准备); the evidence period runs from the
+evidence notice and depends on the procedure (民诉法解释第九十九条: at least fifteen days in the
+ordinary first instance, at least ten for new evidence on appeal; 第二百六十六条: at most fifteen
+in the simplified procedure; 第二百七十五条: at most seven in small claims). The court sets it in
+the notice, which case events do not carry yet, so the check uses the procedure's figure, known
+from the case's trial limit.
 """
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Callable
+from typing import Callable, Iterable
 
 from courtflow.case.v1.case_pb2 import CaseEventType
 from courtflow.common.v1.caller_pb2 import Caller
@@ -30,6 +33,12 @@ from services.node.time_limits import TimeLimitRules
 
 ANSWER_PERIOD = Period(15, Unit.DAYS)
 EVIDENCE_PERIOD = Period(15, Unit.DAYS)
+# The evidence period by the case's trial limit (its procedure); EVIDENCE_PERIOD for any other.
+EVIDENCE_PERIODS = {
+    "trial_time_limit_civil_small_claims": Period(7, Unit.DAYS),
+    "trial_time_limit_civil_second_instance": Period(10, Unit.DAYS),
+    "trial_time_limit_civil_ruling_appeal": Period(10, Unit.DAYS),
+}
 RULES = HearingRules()
 
 E = CaseEventType
@@ -62,10 +71,11 @@ def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
         nodes = repository.nodes_of_case(uow.session, court, case_id)
         # Whoever sees any of the case's nodes sees the case: its handler owns the handler's nodes,
         # whatever the division head's or the trial management office's nodes are (the rows come
-        # in no order). A case without nodes (none of the catalogue's rules applies to it) is
+        # in no order), and its assistant and clerk, who start a hearing exception (S5), are on
+        # every node's team. A case without nodes (none of the catalogue's rules applies to it) is
         # checked on the calendar alone, but only for those who see the whole court: nobody
         # narrower learns that it exists.
-        visible = any(scope.can_see(caller, court=court, department=n.department, owner=n.responsible)
+        visible = any(scope.can_see(caller, court=court, department=n.department, owner=n.responsible, team=n.team)
                       for n in nodes) if nodes else scope.sees_whole_court(caller, court)
         if not visible:
             raise OutOfScope("无权操作该案件")
@@ -76,13 +86,19 @@ def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
         facts = HearingFacts(
             proposed=proposed, today=legal_today(uow.clock),
             answer_period_end=_period_end(dates.get("complaint_served"), ANSWER_PERIOD, calendar),
-            evidence_period_end=_period_end(dates.get("evidence_notice_served"), EVIDENCE_PERIOD, calendar),
+            evidence_period_end=_period_end(dates.get("evidence_notice_served"),
+                                            evidence_period(n.node_type for n in nodes), calendar),
             notice_served=notice_served, time_limit_end=limit.due_date if limit else None,
             other_hearings=tuple(d for d in dates.get("hearing_scheduled", []) + dates.get("hearing_held", [])
                                  if d != proposed))
         violations = check_hearing(facts, RULES, calendar)
         exception = repository.approved_hearing_exception(uow.session, case_id, proposed) if violations else None
         return violations, exception
+
+
+def evidence_period(node_types: Iterable[str]) -> Period:
+    """The evidence period of a case with nodes of these types (see the module's docstring)."""
+    return next((EVIDENCE_PERIODS[t] for t in node_types if t in EVIDENCE_PERIODS), EVIDENCE_PERIOD)
 
 
 def _period_end(served: list[date] | None, period: Period, calendar: HolidayCalendar) -> date | None:

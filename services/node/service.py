@@ -25,7 +25,6 @@ from services.node.errors import NodeNotFound
 from services.node.models import DueTimerRow, NodeRow, split_node_id
 from services.node.overrides import Override, effective
 from services.node.people import ResponsibleResolver
-from services.node.periods import compute_deadline
 
 
 log = logging.getLogger(__name__)
@@ -37,30 +36,47 @@ NODE_COLUMNS = tuple(c.key for c in NodeRow.__table__.columns)
 def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, trigger: Trigger, court: str,
                case_id: uuid.UUID, case_number: str, case_type: int, procedure: int, department: str,
                handler: str, anchors: dict[str, date], custody: bool,
-               overrides: Sequence[Override] = ()) -> list[NodeRow]:
+               overrides: Sequence[Override] = (), assistant: str = "", clerk: str = "",
+               team: Sequence[str] = (), event: str = "") -> list[NodeRow]:
     """Open the catalogue's nodes for a case event, with their deadlines and timers, under the
-    rules in force in the court (the catalogue with the court's overrides)."""
+    rules in force in the court (the catalogue with the court's overrides). `team`: the case's
+    people (people.case_team), who see its nodes; `event`: the case event's name, if one opens them."""
     now = uow.clock.now()
     opened = []
     rules = [effective(r, court, overrides).rule
              for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure)]
+    if trigger[0] == CaseEventType.CASE_EVENT_TYPE_APPEALED and not rules:
+        # No appeal lies from a final decision (民事诉讼法第一百六十五、一百八十二、一百八十五条,
+        # 刑事诉讼法第二百四十四条) and the catalogue opens no appeal node there: suspicious input.
+        log.warning("APPEALED recorded on case %s (%s), whose decisions are final: no appeal node opened",
+                    case_id, case_number)
     # No autoflush: the nodes of a whole consumer batch are written together at commit.
     with uow.session.no_autoflush:
-        existing = Counter(repository.node_types_of_case(uow.session, case_id))
+        kinds = repository.node_types_of_case(uow.session, case_id)
     # ... and those an earlier event of the same batch opened, still held for the bulk insert.
-    existing.update(r["node_type"] for r in uow.pending_rows(NodeRow) if r["case_id"] == case_id)
-    responsible = ResponsibleResolver(uow.session, court=court, department=department, handler=handler)
+    kinds += [(r["node_type"], False) for r in uow.pending_rows(NodeRow) if r["case_id"] == case_id]
+    # Instances are numbered after every one so far; a withdrawn one (its opening undone) does not
+    # keep its rule from opening again.
+    existing = Counter(code for code, _ in kinds)
+    live = Counter(code for code, withdrawn in kinds if not withdrawn)
+    responsible = ResponsibleResolver(uow.session, court=court, department=department, handler=handler,
+                                      assistant=assistant, clerk=clerk)
     for rule in rules:
-        if existing[rule.code] and not rule.repeats:
+        if live[rule.code] and not rule.repeats:
+            if rule.anchor == "period_end":
+                _later_period_end(uow, rule, calendar=calendar, court=court, case_id=case_id, on=anchors["event_date"],
+                                  instance=existing[rule.code])  # the live one: instances before it were withdrawn
             continue
-        if rule.anchor not in anchors:
+        anchor = _anchor(uow, rule, calendar=calendar, court=court, case_id=case_id, anchors=anchors)
+        if anchor is None:
             # Counted from the filing date on a case not filed yet: it opens with the filing.
             log.warning("node %s of case %s not opened: no %s yet", rule.code, case_id, rule.anchor)
             continue
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
                          case_number=case_number, department=department,
-                         responsible=responsible(rule.responsible_role), anchor=anchors[rule.anchor],
-                         custody=custody and rule.custody_term, instance=existing[rule.code] + 1)
+                         responsible=responsible(rule.responsible_role), anchor=anchor,
+                         custody=custody and rule.custody_term, instance=existing[rule.code] + 1,
+                         team=list(team) or [handler], event=event)
         # A filing opens a dozen nodes with several timers each: bulk rows, not ORM objects.
         uow.insert_later(NodeRow, [{c: getattr(node, c) for c in NODE_COLUMNS}])
         uow.insert_later(DueTimerRow, [dict(node_id=node.id, rung=rung, fire_at=at, fired_at=None, outcome=None)
@@ -70,13 +86,38 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
     return opened
 
 
+def _anchor(uow: UnitOfWork, rule: NodeRule, *, calendar: HolidayCalendar, court: str, case_id: uuid.UUID,
+            anchors: dict[str, date]) -> date | None:
+    """The day a new node of `rule` counts from (deadlines.opening_anchor), None if not known yet."""
+    held: dict[str, date] = {}
+    if rule.anchor == "node_anchor":
+        uow.flush_later()  # an earlier event of this batch may have opened the node it counts from
+        held = {n.node_type: n.anchor_date for n in repository.nodes_of_case(uow.session, court, case_id)}
+    return deadlines.opening_anchor(rule, event_date=anchors["event_date"], filing_date=anchors.get("filing_date"),
+                                    calendar=calendar, anchors=held)
+
+
+def _later_period_end(uow: UnitOfWork, rule: NodeRule, *, calendar: HolidayCalendar, court: str,
+                      case_id: uuid.UUID, on: date, instance: int) -> None:
+    """Another opening event of a node counted from the end of a period (another party served):
+    the node counts from the latest end (民事诉讼法第一百七十一条、刑事诉讼法第二百三十条: each
+    party's appeal period runs from its own service), so a later end moves it; an earlier one not."""
+    end = deadlines.opening_anchor(rule, event_date=on, filing_date=None, calendar=calendar, anchors={})
+    uow.flush_later()
+    node = repository.node(uow.session, court, case_id, rule.code, instance, lock=True)
+    if node is None or end <= node.anchor_date:
+        return
+    previous, node.anchor_date = node.anchor_date, end
+    reschedule(uow, node, calendar, reason=f"另一当事人于 {on} 收到，其{rule.anchor_period.label}期间至 {end} 届满，"
+                                          f"起算日由 {previous} 后移至 {end}")
+
+
 def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, now, court: str,
               case_id: uuid.UUID, case_number: str, department: str, responsible: str, anchor: date,
-              custody: bool, instance: int) -> NodeRow:
+              custody: bool, instance: int, team: list[str], event: str) -> NodeRow:
     """`custody`: the node's own period is a custody term running while the defendant is held
     (it does not roll over rest days); the case's custody alone does not make it one."""
-    deadline = compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=custody,
-                                basis=rule.legal_basis)
+    deadline = deadlines.for_rule(rule, anchor=anchor, calendar=calendar, held=custody)
     trace_context: dict[str, str] = {}
     propagate.inject(trace_context)
     return NodeRow(
@@ -84,6 +125,7 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         responsible=responsible, node_type=rule.code, display_name=rule.display_name, stage=rule.stage,
         category=rule.category, legal_basis=rule.legal_basis, catalog_version=catalog.version,
         state=NodeState.NODE_STATE_RUNNING, anchor_date=anchor, period=str(rule.period), custody=custody,
+        rollover=rule.rollover,
         due_date=deadline.due,
         calendar_known=deadline.calendar_known, explanation=list(deadline.explanation),
         warning_rungs=list(rule.warning_rungs), deadline_time=deadlines.deadline_time(deadline.due),
@@ -91,12 +133,14 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         extensions=[], exclusions=[], suspended_since=None, suspension_application=None, clock_generation=0,
         change_count=0, locked=False, lock_type=None, lock_reason=None, lock_date=None, lock_time=None,
         unlock_date=None, unlock_time=None, unlock_user=None, unlock_application=None, instance=instance,
-        responsible_role=rule.responsible_role, supervisors=list(rule.supervisors))
+        responsible_role=rule.responsible_role, supervisors=list(rule.supervisors), team=team,
+        opened_by=event or None, completed_by=None, withdrawn=False)
 
 
 def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, trigger: Trigger,
-                   on: date) -> list[NodeRow]:
-    """Complete the case's open nodes that this event completes; their pending timers are cancelled."""
+                   on: date, event: str = "") -> list[NodeRow]:
+    """Complete the case's open nodes that this event completes; their pending timers are cancelled.
+    Each keeps the name of the case event that completed it (`event`), for a revoked closing."""
     now = uow.clock.now()
     completed = []
     if any(r["case_id"] == case_id for r in uow.pending_rows(NodeRow)):
@@ -111,7 +155,7 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
             if node.node_type in done_once:
                 continue
             done_once.add(node.node_type)
-        node.state, node.complete_time = NodeState.NODE_STATE_COMPLETED, now
+        node.state, node.complete_time, node.completed_by = NodeState.NODE_STATE_COMPLETED, now, event or None
         repository.cancel_timers(uow.session, node.id, now)
         uow.publish(events.node_completed(node, on=on), court=node.court, aggregate_type="node",
                     aggregate_id=node.name)
@@ -168,7 +212,7 @@ def visible_node(uow: UnitOfWork, caller: Caller, court: str, case_id: uuid.UUID
     narrow caller cannot probe which nodes exist. With `lock`, its clock is locked for a change."""
     code, instance = split_node_id(node_id)
     node = repository.node(uow.session, court, case_id, code, instance, lock=lock)
-    scope.check_visible(caller, node, court=court, owner="responsible", denial="无权查看该节点",
+    scope.check_visible(caller, node, court=court, owner="responsible", team=("team",), denial="无权查看该节点",
                         missing=NodeNotFound(f"节点 {NodeName(court, case_id, node_id)} 不存在"))
     return node
 

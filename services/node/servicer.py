@@ -68,7 +68,7 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
             start=optional_date(a.start_date, "application.start_date"),
             end=optional_date(a.end_date, "application.end_date"), request_id=request.request_id)
         row = await self._rt.db(applications.create, self._rt.uow, caller=caller.current(), rules=self._rules,
-                                new=new)
+                                calendars=self._calendars, new=new)
         return pb.CreateApplicationResponse(application=convert.application_to_proto(row))
 
     async def GetApplication(self, request: pb.GetApplicationRequest, context):

@@ -69,6 +69,8 @@ class DeductionReason:
     code: str
     label: str
     max: Period | None
+    # The limit is counted again from the span's end (刑事诉讼法第二百零八条第三款), not moved by it.
+    restarts: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,22 @@ def approval_warnings(rules: TimeLimitRules, facts: ClockFacts, approver: Level)
     return []
 
 
+def unextended(rules: TimeLimitRules, facts: ClockFacts, approver: Level) -> Warning | None:
+    """Why an approved extension leaves the statutory limit where it was, or None when it moves it.
+    The procedure laws give the power to extend to a named authority (民事诉讼法第一百五十二、一百六十四、
+    一百八十三条，行政诉讼法第八十一、八十八条，刑事诉讼法第二百零八、二百四十三条) and no more than
+    they allow: an approval below that authority, or of an extension the law does not allow, is
+    recorded with its warning and changes no date until an approver with the authority approves."""
+    if facts.kind != K.APPLICATION_KIND_EXTENSION:
+        return None
+    if extension_step(rules, facts) is None:
+        return Warning("LIMIT_NOT_EXTENDED", "依照规定该期限不得（再）延长，批准不改变法定期限，届满日不变")
+    if approval_warnings(rules, facts, approver):
+        required = required_level(rules, facts)
+        return Warning("LIMIT_NOT_EXTENDED", f"超出审批权限的批准不延长法定期限，届满日不变；须经{required.label}批准")
+    return None
+
+
 def approver_level(caller: Caller, *, node_court: str, node_department: str) -> Level | None:
     """The caller's approval level for a node of `node_court`, or None: no approval power there."""
     if caller.court == node_court:
@@ -254,8 +272,11 @@ def load(catalog: Catalog, path: Path = DEFAULT_PATH) -> TimeLimitRules:
     for code, entry in (data["deduction_reasons"] or {}).items():
         if not isinstance(entry, dict) or not entry.get("label"):
             raise TimeLimitRulesError(f"{path}: deduction_reasons.{code}: needs 'label'")
+        restarts = entry.get("restarts", False)
+        if not isinstance(restarts, bool):
+            raise TimeLimitRulesError(f"{path}: deduction_reasons.{code}: restarts must be true or false")
         reasons[code] = DeductionReason(code=code, label=str(entry["label"]),
-                                        max=period(entry.get("max"), f"deduction_reasons.{code}"))
+                                        max=period(entry.get("max"), f"deduction_reasons.{code}"), restarts=restarts)
     extensions = {}
     for code, entry in (data["limits"] or {}).items():
         where = f"limits.{code}"

@@ -3,11 +3,12 @@ the supervision platform's read model (projection.py); the gateway's court and d
 its copy of the org directory (directory.py)."""
 from __future__ import annotations
 
-from courtflow.case.v1.case_events_pb2 import CaseEventRecorded, CaseFiled, CaseReceived, CaseUpdated
+from courtflow.case.v1.case_events_pb2 import (CaseClosingRevoked, CaseEventRecorded, CaseFiled, CaseReceived,
+                                              CaseUpdated)
 from courtflow.gateway.v1.gateway_events_pb2 import CourtChanged, DepartmentChanged
 from courtflow.node.v1.node_events_pb2 import (ApplicationDecided, NodeCompleted, NodeDeadlineChanged,
                                                NodeEscalated, NodeLocked, NodeOpenAtClosing, NodeOpened,
-                                               NodeOverdue, NodeReassigned, NodeUnlocked, NodeWarned)
+                                               NodeOverdue, NodeReassigned, NodeReopened, NodeUnlocked, NodeWarned)
 
 from courtflow.node.v1.node_pb2 import ApplicationKind, ApplicationState
 
@@ -51,20 +52,22 @@ def on_directory_changes(uow: UnitOfWork, events: list[Event]) -> None:
 
 # Every node event that carries the node as it is after the event.
 NODE_CHANGES = (NodeOpened, NodeWarned, NodeOverdue, NodeEscalated, NodeCompleted, NodeDeadlineChanged,
-                ApplicationDecided, NodeLocked, NodeUnlocked, NodeReassigned, NodeOpenAtClosing)
+                ApplicationDecided, NodeLocked, NodeUnlocked, NodeReassigned, NodeOpenAtClosing, NodeReopened)
 
 
 def subscriptions() -> list[Subscription]:
     # A decided application and a moved deadline carry the node as it is after the change: the
     # counters follow a clock that runs again. A reassigned node moves to its new department's cell.
+    # A node a revoked closing re-opened runs again in a new generation: open once more.
     return [Subscription(consumer="stats", producer="node",
                          types=(NodeOpened, NodeWarned, NodeOverdue, NodeCompleted, NodeDeadlineChanged,
-                                ApplicationDecided, NodeReassigned),
+                                ApplicationDecided, NodeReassigned, NodeReopened),
                          batch_handler=on_node_events, batch=500),
             Subscription(consumer="stats", producer="node", view="supervision", types=NODE_CHANGES,
                          batch_handler=on_node_changes, batch=500),
+            # A revoked closing: the case is no longer closed (its snapshot has no closing date).
             Subscription(consumer="stats", producer="case", types=(CaseReceived, CaseFiled, CaseEventRecorded,
-                                                                   CaseUpdated),
+                                                                   CaseUpdated, CaseClosingRevoked),
                          batch_handler=on_case_changes, batch=500),
             Subscription(consumer="stats", producer="gateway", types=(CourtChanged, DepartmentChanged),
                          batch_handler=on_directory_changes)]

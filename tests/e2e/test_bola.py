@@ -85,6 +85,10 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
     "/courtflow.case.v1.CaseService/UpdateCase": ("write", lambda v: cs.UpdateCaseRequest(
         case=case_pb2.Case(name=v.case, handler="users/judge.440101.civil1.2"), update_mask=FieldMask(paths=["handler"]),
         reason=case_pb2.CASE_CHANGE_REASON_REASSIGNMENT, request_id="bola-update")),
+    # Refused before the case's state is looked at: the victim's case is not closed, and an
+    # attacker must not learn even that (FAILED_PRECONDITION would fail this test).
+    "/courtflow.case.v1.CaseService/RevokeCaseClosing": ("write", lambda v: cs.RevokeCaseClosingRequest(
+        name=v.case, reason="结案信息录入错误", request_id="bola-revoke-closing")),
     "/courtflow.case.v1.CaseService/RecordCaseEvent": ("write", lambda v: cs.RecordCaseEventRequest(
         parent=v.case, request_id="bola-event", case_event=case_pb2.CaseEvent(
             event_type=case_pb2.CASE_EVENT_TYPE_CLOSED, occur_date=pb(date(2026, 8, 19))))),

@@ -145,9 +145,10 @@ def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
     case = file_case(cf, "supervision", 2001, case_type="civil", handler=judge, filed=date(2026, 1, 5))
     pronounce(cf, case, date(2026, 4, 15))
     record(cf, case, "DOCUMENT_SERVED", date(2026, 4, 20), "judgment")
-    # S8 runs meanwhile: 20 Apr + 20 days (15-day appeal period + 5 days to register) = 10 May, a Sunday → 11 May.
+    # S8 runs meanwhile: the 15-day appeal period from 20 Apr ends 5 May, in the 1–5 May holiday →
+    # Wed 6 May; registered within 5 days after: Mon 11 May.
     effective = wait_node(cf, case, "effective_registration_civil_judgment")
-    assert due(effective) == date(2026, 5, 11)
+    assert (anchor(effective), due(effective)) == (date(2026, 5, 6), date(2026, 5, 11))
 
     record(cf, case, "APPEALED", date(2026, 4, 28))
     copy = wait_node(cf, case, "serve_appeal_copy_civil")
@@ -161,17 +162,16 @@ def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
     assert any("顺延" in line for line in copy.explanation) and copy.calendar_known
     assert copy.state == RUNNING and copy.responsible == f"users/{judge}"
     assert copy.stage == node_pb2.STAGE_POST_JUDGMENT and "五日内" in copy.legal_basis
-    # Appeal fee within 7 days: 28 Apr + 7 = 5 May, a holiday → Wed 6 May.
-    assert due(fee) == date(2026, 5, 6)
+    # Appeal fee (诉讼费用交纳办法第二十二条): unpaid when the appeal period ends (6 May), the court
+    # gives 7 days: Wed 13 May — not 7 days from the appeal.
+    assert (anchor(fee), due(fee)) == (date(2026, 5, 6), date(2026, 5, 13))
     # The appeal stops the judgment from becoming effective: no effectiveness reminder.
     assert nodes["effective_registration_civil_judgment"].state == COMPLETED
 
     # Rung 2 of 6 May fires at 00:00 on 4 May.
     cf.set_clock(at(date(2026, 5, 4)))
     wait_node(cf, case, "serve_appeal_copy_civil", WARNING)
-    wait_node(cf, case, "appeal_fee_payment", WARNING)
     expect_reminder(cf, judge, case, copy, WARN_KIND, "剩余2天")
-    expect_reminder(cf, judge, case, fee, WARN_KIND)
 
     record(cf, case, "DOCUMENT_SERVED", date(2026, 5, 4), "appeal_copy")
     wait_node(cf, case, "serve_appeal_copy_civil", COMPLETED)
@@ -179,13 +179,13 @@ def test_s2_civil_appeal_copy_fee_answer_and_file_transfer(cf):
     after_period = wait_node(cf, case, "appeal_file_transfer_after_answer_period")
     assert due(after_period) == date(2026, 5, 25)
 
-    # 7 May: the fee is overdue (unpaid); the served appeal copy gets no overdue reminder.
+    # 7 May: the served appeal copy gets no overdue reminder; the fee, due 13 May, none at all yet.
     cf.set_clock(at(date(2026, 5, 7)))
-    fee = wait_node(cf, case, "appeal_fee_payment", OVERDUE)
-    expect_reminder(cf, judge, case, fee, OVERDUE_KIND, "超期1天")
     settle(cf)
     assert nodes_of(cf, case, COURT_SYSTEM)["serve_appeal_copy_civil"].state == COMPLETED
     assert [m.kind for m in reminders(cf, judge, case, copy)] == [WARN_KIND]
+    assert nodes_of(cf, case, COURT_SYSTEM)["appeal_fee_payment"].state == RUNNING
+    assert reminders(cf, judge, case, fee) == []
 
     record(cf, case, "APPEAL_FEE_PAID", date(2026, 5, 7))
     record(cf, case, "APPEAL_ANSWER_RECEIVED", date(2026, 5, 7))
@@ -227,8 +227,8 @@ def test_s2_administrative_appeal_copy_and_transfer_after_the_answer_period(cf):
     assert opened(nodes, S2_APPEAL_TRANSFER) == {"serve_appeal_copy_administrative", "appeal_fee_payment"}
     # Administrative appeal copy within 5 days: 1 Jun + 5 = Sat 6 Jun → Mon 8 Jun.
     assert due(copy) == date(2026, 6, 8) and copy.responsible == f"users/{judge}"
-    # Fee within 7 days: 1 Jun + 7 = Mon 8 Jun, a working day.
-    assert due(nodes["appeal_fee_payment"]) == date(2026, 6, 8)
+    # Fee within 7 days of the end of the 15-day appeal period (20 May + 15 = Thu 4 Jun): Thu 11 Jun.
+    assert due(nodes["appeal_fee_payment"]) == date(2026, 6, 11)
     record(cf, case, "APPEAL_FEE_PAID", date(2026, 6, 1))  # paid with the appeal
     wait_node(cf, case, "appeal_fee_payment", COMPLETED)
 
@@ -266,36 +266,46 @@ def test_s2_criminal_appeal_forwarded_within_three_days(cf):
     # Released on bail (取保候审): not in custody, so a last day on a rest day rolls over.
     case = file_case(cf, "supervision", 2003, case_type="criminal", handler=judge, filed=date(2026, 5, 11), custody=False)
     pronounce(cf, case, date(2026, 6, 26))
+    # Each party's period runs from its own receipt (刑事诉讼法第二百三十条): the defendant's 10 days
+    # from 29 Jun end Thu 9 Jul; the procuratorate's protest period from 1 Jul ends Sat 11 Jul → Mon
+    # 13 Jul. The judgment is effective after the later one: registered by 13 Jul + 5 = Sat 18 Jul →
+    # Mon 20 Jul (a single 15-day period from the first service said Tue 14 Jul).
     record(cf, case, "DOCUMENT_SERVED", date(2026, 6, 29), "judgment")
-    wait_node(cf, case, "effective_registration_criminal_judgment")
+    effective = wait_node(cf, case, "effective_registration_criminal_judgment")
+    assert (anchor(effective), due(effective)) == (date(2026, 7, 9), date(2026, 7, 14))
+    record(cf, case, "DOCUMENT_SERVED", date(2026, 7, 1), "judgment")
+    effective = eventually(lambda: (n := wait_node(cf, case, "effective_registration_criminal_judgment"))
+                           and due(n) == date(2026, 7, 20) and n, what="effectiveness after the protest period")
+    assert anchor(effective) == date(2026, 7, 13)
     record(cf, case, "APPEALED", date(2026, 7, 2))
     forward = wait_node(cf, case, "appeal_transfer_criminal")
     nodes = nodes_of(cf, case, COURT_SYSTEM)
     copy = nodes["serve_appeal_copy_criminal"]
-    # Criminal appeals: forwarded with the file and the copy sent within 3 days; no appeal fee and no
+    # Criminal appeals: forwarded with the file and the copy sent; no appeal fee and no
     # civil/administrative nodes.
     assert opened(nodes, S2_APPEAL_TRANSFER) == {"appeal_transfer_criminal", "serve_appeal_copy_criminal"}
-    # 2 Jul + 3 = Sun 5 Jul → Mon 6 Jul.
-    assert due(forward) == date(2026, 7, 6) and due(copy) == date(2026, 7, 6)
-    assert any("顺延" in line for line in forward.explanation) and "三日以内" in forward.legal_basis
+    # 法释〔2000〕29号第十五条: within 3 days after the appeal and protest periods expire for the last
+    # party (13 Jul), not 3 days from the appeal: Thu 16 Jul.
+    assert (anchor(forward), due(forward)) == (date(2026, 7, 13), date(2026, 7, 16)) and due(copy) == date(2026, 7, 16)
+    assert "上诉期限届满后三日内" in forward.legal_basis
     assert forward.responsible == f"users/{judge}"
     assert nodes["effective_registration_criminal_judgment"].state == COMPLETED
 
-    cf.set_clock(at(date(2026, 7, 5)))  # rung 1 of 6 Jul
+    cf.set_clock(at(date(2026, 7, 15)))  # rung 1 of 16 Jul
     wait_node(cf, case, "appeal_transfer_criminal", WARNING)
     expect_reminder(cf, judge, case, forward, WARN_KIND, "剩余1天")
     expect_reminder(cf, judge, case, copy, WARN_KIND)
 
-    cf.set_clock(at(date(2026, 7, 6)))
-    record(cf, case, "DOCUMENT_SERVED", date(2026, 7, 6), "appeal_copy")
+    cf.set_clock(at(date(2026, 7, 16)))
+    record(cf, case, "DOCUMENT_SERVED", date(2026, 7, 16), "appeal_copy")
     wait_node(cf, case, "serve_appeal_copy_criminal", COMPLETED)
     # A served criminal appeal copy starts no civil-style answer period.
     assert "appeal_file_transfer_after_answer_period" not in nodes_of(cf, case, COURT_SYSTEM)
 
-    cf.set_clock(at(date(2026, 7, 7)))
+    cf.set_clock(at(date(2026, 7, 17)))
     forward = wait_node(cf, case, "appeal_transfer_criminal", OVERDUE)
     expect_reminder(cf, judge, case, forward, OVERDUE_KIND, "超期1天")
-    record(cf, case, "TRANSFERRED", date(2026, 7, 7))
+    record(cf, case, "TRANSFERRED", date(2026, 7, 17))
     wait_node(cf, case, "appeal_transfer_criminal", COMPLETED)
     settle(cf)
     assert nodes_of(cf, case, COURT_SYSTEM)["serve_appeal_copy_criminal"].state == COMPLETED

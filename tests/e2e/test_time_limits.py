@@ -115,18 +115,30 @@ def test_extensions_approved_by_authority_move_the_limit_and_warn_again(cf):
     told = eventually(lambda: len(warnings_in_inbox()) == 2 and warnings_in_inbox(), what="second warning")
     assert sorted("2027年03月02日" in m.body for m in told) == [False, True]
 
-    # A second extension: the higher court's step, asked for late (15-day lead: by 2027-02-15),
-    # without material, approved by this court's president — each is a supervision warning (S4, S6).
+    # A second extension: the higher court's step, asked for late (10-day lead, 法释〔2000〕29号第十二条:
+    # by 2027-02-20), without material, approved by this court's president — each is a supervision
+    # warning (S4, S6).
+    cf.set_clock(at(date(2027, 2, 21)))
     second = apply(cf, node, "ext-2", kind=K.APPLICATION_KIND_EXTENSION, extension="3m", reason="仍需补充鉴定")
     assert codes(second) == {"SECOND_CHANGE", "MISSING_MATERIAL", "LATE_APPLICATION"}
     assert second.required_approver == "上一级人民法院"
     decided = approve(cf, second.name, PRESIDENT)
-    assert codes(decided.application) == {"SECOND_CHANGE", "MISSING_MATERIAL", "LATE_APPLICATION", "BEYOND_AUTHORITY"}
+    assert codes(decided.application) == {"SECOND_CHANGE", "MISSING_MATERIAL", "LATE_APPLICATION", "BEYOND_AUTHORITY",
+                                          "LIMIT_NOT_EXTENDED"}
+    # Beyond the president's authority (民事诉讼法第一百五十二条): recorded, but the legal limit stays.
+    assert ymd(decided.node.due_date) == date(2027, 3, 2) and decided.node.change_count == 1
+    assert ymd(decided.application.due_date_after) == date(2027, 3, 2)
+    # The higher court's president approves it again: now it moves.
+    third = apply(cf, node, "ext-3", kind=K.APPLICATION_KIND_EXTENSION, extension="3m", reason="仍需补充鉴定",
+                  materials=["延长审限审批表"])
+    decided = approve(cf, third.name, HIGHER_COURT_PRESIDENT)
+    assert "BEYOND_AUTHORITY" not in codes(decided.application)
     assert ymd(decided.node.due_date) == date(2027, 6, 2)  # fifteen months from filing, a Wednesday
 
     clock_history = history(cf, node)
     assert [(a.kind, a.state, a.approver) for a in sorted(clock_history, key=lambda a: a.create_time.ToDatetime())] \
-        == [(K.APPLICATION_KIND_EXTENSION, S.APPLICATION_STATE_APPROVED, f"users/{PRESIDENT}")] * 2
+        == [(K.APPLICATION_KIND_EXTENSION, S.APPLICATION_STATE_APPROVED, f"users/{user}")
+            for user in (PRESIDENT, PRESIDENT, HIGHER_COURT_PRESIDENT)]
 
 
 def test_deduction_suspension_and_resumption_are_not_counted(cf):
@@ -191,12 +203,16 @@ def test_bad_applications_name_the_field_and_change_nothing(cf):
          "application.extension"),
         (dict(kind=K.APPLICATION_KIND_SUSPENSION, reason="x", start_date=pb(date(2026, 5, 1))),
          "application.start_date"),
+        # Issue 15, item 2: a span that starts after the limit ran out (2026-09-02) would revive it.
+        (dict(kind=K.APPLICATION_KIND_DEDUCTION, reason_code="appraisal", reason="x", materials=["a"],
+              start_date=pb(date(2026, 9, 3)), end_date=pb(date(2026, 9, 30))), "application.start_date"),
     ]
     for i, (fields, field) in enumerate(cases):
         with pytest.raises(grpc.RpcError) as bad:
             apply(cf, node, f"bad-{i}", **fields)
         assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT, fields
         assert field in [f for f, _ in details_of(bad.value)[1]], (fields, details_of(bad.value))
+    assert "期限已于 2026-09-02 届满，届满后的扣除或中止不能使期限恢复计算" in bad.value.details()
     with pytest.raises(grpc.RpcError) as not_suspended:
         apply(cf, node, "bad-resume", kind=K.APPLICATION_KIND_RESUMPTION, reason="x", end_date=pb(date(2026, 4, 1)))
     assert not_suspended.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -312,3 +328,21 @@ def test_hearing_dates_are_checked_when_scheduled_and_an_exception_needs_approva
     assert rules_broken(allowed) == {"HEARING_INTERVAL"}  # still shown: the exception allows, it does not hide
     record(cf, case, request_id="s5-second", hearing_date=pb(date(2026, 3, 25)), **scheduled)
     assert trial(cf, case).change_count == 0  # an exception is no change of the limit
+
+
+def test_a_restarting_reason_counts_the_limit_again(cf):
+    """刑事诉讼法第二百零八条第三款: once the procuratorate's supplementary investigation is done and
+    the case is back, the court counts its limit again — a fresh period from that day, not the
+    deduction of the days it was away (issue 15, item 12). The module's catalogue has the civil
+    limit only; the reason's `restarts` is the same on the criminal limits it is meant for."""
+    cf.set_clock(at(date(2026, 4, 20)))
+    case = new_case(cf, 6)
+    node = f"{case}/nodes/trial_time_limit"
+    restart = apply(cf, node, "restart-1", kind=K.APPLICATION_KIND_DEDUCTION, reason_code="supplementary_investigation",
+                    reason="补充侦查完毕移送", materials=["补充侦查决定书"], start_date=pb(date(2026, 3, 20)),
+                    end_date=pb(date(2026, 4, 15)))
+    decided = approve(cf, restart.name, VICE_PRESIDENT)
+    # Six months from 15 Apr: Thu 15 Oct — a deduction of the 26 days away said 28 Sep.
+    assert ymd(decided.node.due_date) == date(2026, 10, 15) and ymd(decided.node.anchor_date) == date(2026, 4, 15)
+    assert any("自 2026-04-15 起重新计算审理期限" in line for line in decided.node.explanation)
+    assert not any(line.startswith("扣除：") for line in decided.node.explanation)

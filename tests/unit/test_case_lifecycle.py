@@ -8,7 +8,7 @@ import pytest
 
 from courtflow.case.v1.case_pb2 import CaseEventType as E, CaseState as S
 
-from services.case.lifecycle import apply_event, check_allowed
+from services.case.lifecycle import apply_event, check_allowed, describe_revocation, revoke_closing
 from services.common.errors import FailedPrecondition
 
 NOW = datetime(2026, 9, 1, 2, tzinfo=timezone.utc)
@@ -70,3 +70,30 @@ def test_archived_only_once_and_only_after_closing():
     with pytest.raises(FailedPrecondition) as twice:
         check_allowed(case(S.CASE_STATE_ARCHIVED, archive_date=date(2026, 9, 20)), E.CASE_EVENT_TYPE_ARCHIVED, "")
     assert twice.value.reason == "CASE_ARCHIVED"
+
+
+def test_a_revoked_closing_returns_the_case_to_its_state_before_without_its_closing_date():
+    """RevokeCaseClosing (issue 18): FILED again (RECEIVED if never filed); the other dates stand."""
+    c = case(filing_date=date(2026, 3, 2))
+    apply_event(c, E.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, date(2026, 8, 3), now=NOW)
+    apply_event(c, E.CASE_EVENT_TYPE_CLOSED, date(2026, 8, 10), now=NOW)
+    before = revoke_closing(c, now=NOW)
+    assert (c.state, c.close_date, c.judgment_date) == (S.CASE_STATE_FILED, None, date(2026, 8, 3))
+    assert before == {"state": S.CASE_STATE_CLOSED, "close_date": date(2026, 8, 10)}
+    text = describe_revocation(before, c, reason="误点结案", closing_event="courts/440101/cases/x/events/y")
+    assert "状态：已结案 → 已立案" in text and "结案日期：2026-08-10 → 无" in text and "原因：误点结案" in text
+    received = case(state=S.CASE_STATE_CLOSED, close_date=date(2026, 8, 10))
+    revoke_closing(received, now=NOW)
+    assert received.state == S.CASE_STATE_RECEIVED
+
+
+@pytest.mark.parametrize("state, reason", [(S.CASE_STATE_FILED, "CASE_NOT_CLOSED"),
+                                           (S.CASE_STATE_RECEIVED, "CASE_NOT_CLOSED"),
+                                           (S.CASE_STATE_ARCHIVED, "CASE_ARCHIVED")])
+def test_only_a_closed_case_has_a_closing_to_revoke(state, reason):
+    c = case(state=state, close_date=date(2026, 8, 10) if state == S.CASE_STATE_ARCHIVED else None,
+             archive_date=date(2026, 9, 1) if state == S.CASE_STATE_ARCHIVED else None)
+    with pytest.raises(FailedPrecondition) as refused:
+        revoke_closing(c, now=NOW)
+    assert refused.value.reason == reason
+    assert c.state == state

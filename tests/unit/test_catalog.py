@@ -263,3 +263,176 @@ def test_a_warning_as_early_as_the_period_is_long_is_refused(tmp_path):
         load(write(tmp_path, [entry(warning_rungs=[15, 3])]))
     with pytest.raises(CatalogError, match="period: 「9999y」：期间不能超过 5 年"):
         load(write(tmp_path, [entry(period="9999y")]))
+
+
+# -- issue 15, item 4: whether a last day rolls is a property of the rule ------------------------------
+
+def _opened(code: str, anchor: str, custody: bool = False):
+    """The deadline a node of `code` opens with (deadlines.for_rule, as the node service counts it)."""
+    from datetime import date
+
+    from services.node.calendar import HolidayCalendar
+    from services.node.deadlines import for_rule
+
+    return for_rule(SHIPPED.rule(code), anchor=date.fromisoformat(anchor), calendar=HolidayCalendar.builtin(),
+                    held=custody)
+
+
+@pytest.mark.parametrize("code, anchor, due", [
+    # 民诉法解释第四百八十五条: a freeze or seizure must be renewed before it lapses; its last day
+    # does not roll. Frozen 2025-10-01: lapses 2026-10-01, National Day — due that day, not 10-08.
+    ("funds_freeze_renewal", "2025-10-01", "2026-10-01"),
+    # Real estate seized 2023-02-15: three years end 2026-02-15, Spring Festival — not 02-24.
+    ("real_estate_seizure_renewal", "2023-02-15", "2026-02-15"),
+    # A period a party or the court acts within still rolls: serving a judgment from 2026-09-21
+    # (10 days → National Day 2026-10-01) is due 2026-10-08.
+    ("serve_judgment_civil", "2026-09-21", "2026-10-08"),
+])
+def test_renewals_are_due_on_the_lapse_day_civil_interpretation_485(code, anchor, due):
+    from datetime import date
+
+    deadline = _opened(code, anchor)
+    assert deadline.due == date.fromisoformat(due)
+    assert ("本期间按规则不适用节假日顺延" in deadline.explanation) is (not SHIPPED.rule(code).rollover)
+
+
+def test_rollover_is_a_flag_and_only_measures_that_lapse_disable_it(tmp_path):
+    assert load(write(tmp_path, [entry(rollover=False)])).rules[0].rollover is False
+    assert load(write(tmp_path, [entry()])).rules[0].rollover is True
+    assert "rollover must be true or false" in refused(write(tmp_path, [entry(rollover="no")]))
+    assert {r.code for r in SHIPPED.rules if not r.rollover} == {"funds_freeze_renewal", "real_estate_seizure_renewal"}
+
+
+def test_a_detained_defendants_other_periods_roll_criminal_procedure_law_105():
+    """刑事诉讼法第一百零五条's exception covers the custody terms only: in a custody case the trial
+    limit keeps its day, every other period — serving the judgment, the appeal steps — rolls."""
+    from datetime import date
+
+    assert _opened("trial_time_limit_criminal_simplified", "2026-09-11", custody=True).due == date(2026, 10, 1)
+    assert _opened("serve_judgment_criminal", "2026-09-26", custody=True).due == date(2026, 10, 8)
+    assert all(not r.custody_term for r in SHIPPED.rules if "appeal" in r.code or r.code.startswith("effective_"))
+
+
+def test_the_urgent_preservation_rulings_count_hours_civil_procedure_law_104():
+    rule = SHIPPED.rule("pre_litigation_preservation_ruling")
+    assert str(rule.period) == "48h"
+    from datetime import date
+
+    # Applied for on 2025-09-29: 48 hours from that day's last hour end at 24:00 on 10-01, a holiday.
+    assert _opened("pre_litigation_preservation_ruling", "2025-09-29").due == date(2025, 10, 1)
+
+
+# -- issue 15, item 10: no appeal nodes on final decisions ---------------------------------------------
+
+APPEALED = (CaseEventType.CASE_EVENT_TYPE_APPEALED, "")
+
+
+@pytest.mark.parametrize("case_type, procedure, appealable", [
+    (CaseType.CASE_TYPE_CIVIL, Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY, True),
+    (CaseType.CASE_TYPE_CIVIL, Procedure.PROCEDURE_SIMPLIFIED, True),
+    (CaseType.CASE_TYPE_CIVIL, Procedure.PROCEDURE_SMALL_CLAIMS, False),      # 民事诉讼法第一百六十五条
+    (CaseType.CASE_TYPE_CIVIL, Procedure.PROCEDURE_SPECIAL, False),           # 第一百八十五条
+    (CaseType.CASE_TYPE_CIVIL, Procedure.PROCEDURE_SECOND_INSTANCE, False),   # 第一百八十二条
+    (CaseType.CASE_TYPE_ADMINISTRATIVE, Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY, True),
+    (CaseType.CASE_TYPE_ADMINISTRATIVE, Procedure.PROCEDURE_SECOND_INSTANCE, False),
+    (CaseType.CASE_TYPE_CRIMINAL, Procedure.PROCEDURE_FAST_TRACK, True),       # 速裁 judgments are appealable
+    (CaseType.CASE_TYPE_CRIMINAL, Procedure.PROCEDURE_SECOND_INSTANCE, False),  # 刑事诉讼法第二百四十四条
+    (CaseType.CASE_TYPE_EXECUTION, Procedure.PROCEDURE_EXECUTION_OBJECTION, False),  # 复议 or 异议之诉
+])
+def test_appeal_nodes_open_only_where_an_appeal_lies_civil_procedure_law_165_182_185(case_type, procedure,
+                                                                                     appealable):
+    opened = SHIPPED.opened_by(APPEALED, case_type=case_type, procedure=procedure)
+    assert bool(opened) is appealable, [r.code for r in opened]
+
+
+# -- issue 15, items 6–8: counted from the end of other periods ----------------------------------------
+
+@pytest.mark.parametrize("code, served, anchor, due", [
+    # 民事诉讼法第一百七十一条、民诉法解释第二百四十四条: 15 days from this party's service, rolled,
+    # then 5 days to register. Served 2026-02-01: 02-16 is Spring Festival → 02-24; + 5 = 03-01, a
+    # Sunday → 03-02. A single 20-day period said 02-21 → 02-24: the last day of the appeal itself.
+    ("effective_registration_civil_judgment", "2026-02-01", "2026-02-24", "2026-03-02"),
+    # 行政诉讼法第八十五条: a ruling, 10 days. Served 2025-09-21: 10-01 → 10-09; + 5 = 10-14.
+    ("effective_registration_administrative_ruling", "2025-09-21", "2025-10-09", "2025-10-14"),
+    # 刑事诉讼法第二百三十条: a ruling, 5 days from receipt. Served 2026-02-10: 02-15 → 02-24; + 5.
+    ("effective_registration_criminal_ruling", "2026-02-10", "2026-02-24", "2026-03-02"),
+    # A criminal judgment, 10 days: 2024-09-21 → 10-01 (National Day 2024, rest to 10-07) → 10-08; + 5.
+    ("effective_registration_criminal_judgment", "2024-09-21", "2024-10-08", "2024-10-14"),
+])
+def test_effectiveness_counts_from_the_rolled_end_of_the_appeal_period_civil_procedure_law_171(code, served,
+                                                                                               anchor, due):
+    from datetime import date
+
+    from services.node.calendar import HolidayCalendar
+    from services.node.deadlines import for_rule, opening_anchor
+
+    rule, calendar = SHIPPED.rule(code), HolidayCalendar.builtin()
+    start = opening_anchor(rule, event_date=date.fromisoformat(served), filing_date=None, calendar=calendar, anchors={})
+    assert start == date.fromisoformat(anchor)
+    assert for_rule(rule, anchor=start, calendar=calendar, held=True).due == date.fromisoformat(due)
+
+
+@pytest.mark.parametrize("code, nodes, appealed, anchor", [
+    # 法释〔2000〕29号第十五条: forwarded 3 days after the last appeal or protest period expires.
+    ("appeal_transfer_criminal", {"effective_registration_criminal_judgment": "2026-07-13"}, "2026-07-02", "2026-07-13"),
+    ("serve_appeal_copy_criminal", {"effective_registration_criminal_ruling": "2026-07-06"}, "2026-07-02", "2026-07-06"),
+    # 诉讼费用交纳办法第二十二条: the 7 days to pay run from the notice sent as the appeal period ends.
+    ("appeal_fee_payment", {"effective_registration_civil_judgment": "2026-05-06"}, "2026-04-28", "2026-05-06"),
+    # An appeal recorded before any service: counted from the appeal, as before.
+    ("appeal_fee_payment", {}, "2026-04-28", "2026-04-28"),
+])
+def test_appeal_steps_count_from_the_end_of_the_appeal_period_fashi_2000_29_art_15(code, nodes, appealed, anchor):
+    from datetime import date
+
+    from services.node.calendar import HolidayCalendar
+    from services.node.deadlines import opening_anchor
+
+    held = {c: date.fromisoformat(d) for c, d in nodes.items()}
+    assert opening_anchor(SHIPPED.rule(code), event_date=date.fromisoformat(appealed), filing_date=None,
+                          calendar=HolidayCalendar.builtin(), anchors=held) == date.fromisoformat(anchor)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"anchor": "period_end"}, "anchor period_end needs anchor_period"),
+    ({"anchor": "period_end", "anchor_period": "15x"}, "anchor period_end needs anchor_period"),
+    ({"anchor_period": "15d"}, "anchor_period belongs to anchor period_end"),
+    ({"anchor": "node_anchor"}, "anchor node_anchor needs anchor_nodes"),
+    ({"anchor": "node_anchor", "anchor_nodes": ["no_such_node"]}, "anchor_nodes 'no_such_node'"),
+    ({"anchor_nodes": ["answer_period"]}, "anchor_nodes belongs to anchor node_anchor"),
+])
+def test_anchors_on_other_periods_are_checked(tmp_path, overrides, message):
+    assert message in refused(write(tmp_path, [entry(code="x", **overrides)]))
+
+
+def test_the_execution_notice_counts_from_receipt_of_the_application_civil_interpretation_480():
+    """民诉法解释第四百八十条: within ten days of receiving the application, not of filing it."""
+    from datetime import date
+
+    from services.node.calendar import HolidayCalendar
+    from services.node.deadlines import for_rule, opening_anchor
+
+    rule, calendar = SHIPPED.rule("serve_execution_notice"), HolidayCalendar.builtin()
+    # Received Fri 2026-09-18, filed Fri 09-25: 09-18 + 10 = Mon 09-28, not 10-05 → 10-08.
+    start = opening_anchor(rule, event_date=date(2026, 9, 25), filing_date=date(2026, 9, 25), calendar=calendar,
+                           anchors={"filing_review_execution": date(2026, 9, 18)})
+    assert for_rule(rule, anchor=start, calendar=calendar, held=False).due == date(2026, 9, 28)
+    # Handed over for execution (no application received): from the filing.
+    assert opening_anchor(rule, event_date=date(2026, 9, 25), filing_date=date(2026, 9, 25), calendar=calendar,
+                          anchors={}) == date(2026, 9, 25)
+
+
+def test_a_creditors_petition_is_decided_ten_days_after_the_objection_period_bankruptcy_law_10():
+    """企业破产法第十条: the debtor objects within 7 days of the notice; the court decides within 10
+    days after that period ends. Notified 2025-09-26: 10-03 is National Day → 10-09; + 10 = Sun
+    10-19 → Mon 10-20. The 15-day review of a debtor's own petition gives way to it."""
+    from datetime import date
+
+    from services.node.calendar import HolidayCalendar
+    from services.node.deadlines import for_rule, opening_anchor
+
+    rule, calendar = SHIPPED.rule("bankruptcy_acceptance_review_creditor"), HolidayCalendar.builtin()
+    start = opening_anchor(rule, event_date=date(2025, 9, 26), filing_date=None, calendar=calendar, anchors={})
+    assert (start, for_rule(rule, anchor=start, calendar=calendar, held=False).due) == (date(2025, 10, 9),
+                                                                                       date(2025, 10, 20))
+    notice = (CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED, "bankruptcy_application_notice")
+    assert rule.opens_on(notice) and SHIPPED.rule("bankruptcy_acceptance_review").completed_by_event(notice)

@@ -82,7 +82,7 @@ def _covers(rule: NodeRule, case_type: int, procedure: int | None) -> bool:
 
 
 def test_catalogue_size():
-    assert CATALOG.version == "2026.2"
+    assert CATALOG.version == "2026.3"
     assert len(RULES) >= 122
 
 
@@ -161,7 +161,8 @@ def test_rule_is_complete(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_warning_rungs_fit_the_period(rule):
     shortest = {Unit.DAYS: rule.period.amount, Unit.WORKING_DAYS: rule.period.amount,
-                Unit.MONTHS: 28 * rule.period.amount, Unit.YEARS: 365 * rule.period.amount}[rule.period.unit]
+                Unit.MONTHS: 28 * rule.period.amount, Unit.YEARS: 365 * rule.period.amount,
+                Unit.HOURS: rule.period.amount // 24}[rule.period.unit]
     assert all(rung < shortest for rung in rule.warning_rungs)
 
 

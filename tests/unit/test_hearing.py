@@ -427,3 +427,17 @@ def test_not_served_is_the_same_as_served_today(f, rules):
     assert [v.rule for v in check_hearing(unserved, rules, CAL)] == [
         v.rule for v in check_hearing(served_today, rules, CAL)
     ]
+
+
+@pytest.mark.parametrize("node_types, days", [
+    (["trial_time_limit", "serve_complaint_copy"], 15),                 # 民诉法解释第九十九条: at least 15
+    (["trial_time_limit_civil_simplified"], 15),                         # 第二百六十六条: at most 15
+    (["serve_complaint_copy", "trial_time_limit_civil_small_claims"], 7),  # 第二百七十五条: at most 7
+    (["trial_time_limit_civil_second_instance"], 10),                    # 第九十九条: new evidence on appeal
+    ([], 15),
+])
+def test_the_evidence_period_follows_the_procedure_civil_interpretation_99_275(node_types, days):
+    from services.node.periods import Period, Unit
+    from services.node.scheduling import evidence_period
+
+    assert evidence_period(node_types) == Period(days, Unit.DAYS)

@@ -21,7 +21,7 @@ from runtime.synthetic import generate_province
 from services.node import catalog as node_catalog
 from services.node.calendar import HolidayCalendar
 from services.node.catalog import NodeRule
-from services.node.deadlines import fire_time, legal_date
+from services.node.deadlines import fire_time, legal_date, opening_anchor
 from services.node.hearing import HearingFacts, HearingRules, check_hearing
 from services.node.periods import compute_deadline
 from services.node.service import COMPLETES_EVERY_INSTANCE
@@ -78,14 +78,16 @@ def nodes_of(case, events, catalog) -> list[Node]:
     pr = Procedure.Value(f"PROCEDURE_{case.procedure.upper()}")
     rules = [r for r in catalog.rules if r.applies(ct, pr)]
     nodes: list[Node] = []
+    anchors: dict[str, date] = {}
 
     def open_for(trigger, on: date, recorded: date, wave: int) -> None:
         have = {n.rule.code for n in nodes}
         for r in rules:
             if r.opens_on(trigger) and (r.code not in have or r.repeats):
-                anchor = on if r.anchor == "event_date" else case.filing_date
+                anchor = anchors[r.code] = opening_anchor(r, event_date=on, filing_date=case.filing_date,
+                                                          calendar=CALENDAR, anchors=anchors)
                 due = compute_deadline(start=anchor, period=r.period, calendar=CALENDAR,
-                                       custody=case.custody and r.custody_term).due
+                                       custody=case.custody and r.custody_term, rollover=r.rollover).due
                 nodes.append(Node(r, due, recorded, wave))
 
     open_for((CaseEventType.CASE_EVENT_TYPE_FILED, ""), case.filing_date, case.filing_date, 0)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from services.common.clock import LEGAL_TZ
 from services.node.calendar import HolidayCalendar, YearSchedule
-from services.node.periods import Exclusion, Period, Unit, compute_deadline, compute_hour_deadline
+from services.node.periods import Exclusion, LateSpan, Period, Unit, compute_deadline, compute_hour_deadline
 
 CAL = HolidayCalendar.builtin()
 D = date.fromisoformat
@@ -253,13 +253,38 @@ def test_roll_only_moves_forward_across_rest_days(start, period, custody, rollov
             crossed += timedelta(days=1)
 
 
-@given(starts, calendar_periods, exclusion_lists)
-def test_exclusions_shift_the_unrolled_end_by_their_total(start, period, exclusions):
+def _union_days(exclusions) -> int:
+    return len({ex.start + timedelta(days=i) for ex in exclusions for i in range(ex.days)})
+
+
+@given(starts, calendar_periods, st.data())
+def test_exclusions_shift_the_unrolled_end_by_the_days_of_their_union(start, period, data):
+    """DOMAIN §3: a day two spans cover is removed once, whatever order they were entered in."""
     plain = _compute(start, period)
+    inside = st.dates(min_value=start, max_value=plain.unrolled_due)
+    exclusions = data.draw(st.lists(st.tuples(inside, st.integers(0, 120)).map(
+        lambda t: Exclusion(t[0], t[0] + timedelta(days=t[1]))), max_size=4))
     excluded = _compute(start, period, exclusions=exclusions)
-    total = sum(ex.days for ex in exclusions)
-    assert excluded.unrolled_due == plain.unrolled_due + timedelta(days=total)
+    assert excluded.unrolled_due == plain.unrolled_due + timedelta(days=_union_days(exclusions))
     assert excluded.due >= plain.due
+    assert _compute(start, period, exclusions=exclusions[::-1]).unrolled_due == excluded.unrolled_due
+    assert _compute(start, period, exclusions=exclusions + exclusions).due == excluded.due
+
+
+@given(starts, calendar_periods, exclusion_lists, st.booleans())
+def test_a_span_never_revives_a_limit_that_ran_out(start, period, exclusions, custody):
+    """Every span is either counted, starting on or before the day the limit then ran out, or
+    refused; when stored spans are re-derived the late ones are left out, never counted."""
+    try:
+        counted = _compute(start, period, exclusions=exclusions, custody=custody)
+    except LateSpan:
+        kept = _compute(start, period, exclusions=exclusions, custody=custody, late_spans="ignore")
+        assert kept.unrolled_due <= _compute(start, period, custody=custody).unrolled_due + \
+            timedelta(days=_union_days(exclusions))
+        assert any(line.startswith("不计入：") for line in kept.explanation)
+    else:
+        assert counted.unrolled_due == _compute(start, period, custody=custody).unrolled_due + \
+            timedelta(days=_union_days(exclusions))
 
 
 @given(starts, st.integers(1, 400))
@@ -316,3 +341,94 @@ def test_hour_period_refuses_naive_starts_and_bad_counts():
     for bad in (0, -1, True, 1.5):
         with pytest.raises(ValueError):
             compute_hour_deadline(start=datetime(2026, 3, 2, 9, tzinfo=LEGAL_TZ), hours=bad)
+
+
+# -- issue 15: spans, late spans and hour periods ---------------------------------------------------
+
+@pytest.mark.parametrize("spans,unrolled,due", [
+    # The review's example: 6 months from 2025-01-06 (unrolled 2025-07-06), two overlapping spans
+    # of 31 and 30 days whose union is 39 days: 08-14, not 61 days to 09-05.
+    ([("2025-03-01", "2025-04-01"), ("2025-03-10", "2025-04-09")], "2025-08-14", "2025-08-14"),
+    # One span inside another removes only the outer one's days.
+    ([("2025-03-01", "2025-04-01"), ("2025-03-05", "2025-03-20")], "2025-08-06", "2025-08-06"),
+    # Spans that touch are one span; disjoint ones add up.
+    ([("2025-03-01", "2025-03-11"), ("2025-03-11", "2025-03-21")], "2025-07-26", "2025-07-28"),
+    ([("2025-03-01", "2025-03-11"), ("2025-05-01", "2025-05-11")], "2025-07-26", "2025-07-28"),
+])
+def test_overlapping_spans_are_deducted_once_domain_3(spans, unrolled, due):
+    """审限扣除 (最高人民法院关于严格执行案件审理期限制度的若干规定): a day is either counted in the
+    limit or not; two spans covering it do not remove it twice (issue 15, item 1)."""
+    result = deadline("2025-01-06", "6m", exclusions=[Exclusion(D(a), D(b), "鉴定") for a, b in spans])
+    assert (result.unrolled_due, result.due) == (D(unrolled), D(due))
+
+
+def test_the_overlap_is_explained():
+    result = deadline("2025-01-06", "6m", exclusions=[Exclusion(D("2025-03-01"), D("2025-04-01")),
+                                                      Exclusion(D("2025-03-10"), D("2025-04-09"))])
+    assert "各期间重叠的22日只扣除一次" in result.explanation
+    assert "扣除合计39日，期间最后一日由 2025-07-06 后移至 2025-08-14" in result.explanation
+
+
+@pytest.mark.parametrize("span,kw,outcome", [
+    # 6 months from 2025-04-01: unrolled 2025-10-01, rolled over National Day to 10-09. A span
+    # starting during the roll starts while the limit still runs (民法典第二百零三条) and counts:
+    # 10-05→10-15 moves the end to 10-11, a make-up Saturday, a working day.
+    (("2025-10-05", "2025-10-15"), {}, "2025-10-11"),
+    (("2025-10-09", "2025-10-10"), {}, "2025-10-09"),  # on the last day: 1 day, 10-02 rolls to 10-09
+    (("2025-10-10", "2025-10-20"), {}, LateSpan),       # the day after it ran out
+    # A custody term does not roll (刑事诉讼法「期间」条): it ran out on 10-01.
+    (("2025-10-01", "2025-10-03"), {"custody": True}, "2025-10-03"),
+    (("2025-10-02", "2025-10-03"), {"custody": True}, LateSpan),
+    # Spring Festival 2026: 3 months from 2025-11-15 end 2026-02-15 and roll to 02-24.
+    (("2026-02-24", "2026-03-10"), {}, "2026-03-02"),  # 14 days: Sunday 03-01, rolled
+    (("2026-02-25", "2026-03-01"), {}, LateSpan),
+])
+def test_a_span_after_the_limit_ran_out_is_refused(span, kw, outcome):
+    """A deduction or suspension that starts after the limit has run out cannot revive it
+    (DOMAIN §3; issue 15, item 2)."""
+    start, period = ("2025-11-15", "3m") if span[0].startswith("2026") else ("2025-04-01", "6m")
+    exclusions = [Exclusion(D(span[0]), D(span[1]), "中止")]
+    if outcome is LateSpan:
+        with pytest.raises(LateSpan, match="届满后的扣除或中止不能使期限恢复计算"):
+            deadline(start, period, exclusions=exclusions, **kw)
+        kept = deadline(start, period, exclusions=exclusions, late_spans="ignore", **kw)
+        assert kept.due == deadline(start, period, **kw).due
+        assert any(line.startswith("不计入：") for line in kept.explanation)
+    else:
+        assert deadline(start, period, exclusions=exclusions, **kw).due == D(outcome)
+
+
+@pytest.mark.parametrize("start,period,due", [
+    # 48 hours from a date-only event: counted from that day's last hour, ending 24:00 of the
+    # second day after; hours never roll, not even into National Day or Spring Festival.
+    ("2025-09-29", "48h", "2025-10-01"),
+    ("2026-02-13", "48h", "2026-02-15"),
+    ("2026-02-13", "24h", "2026-02-14"),
+    ("2026-02-13", "25h", "2026-02-15"),
+])
+def test_hour_periods_from_a_date_do_not_roll_civil_procedure_law_103_104(start, period, due):
+    """民事诉讼法第一百零三、一百零四条: a preservation ruling within 48 hours; 「期间」条: the
+    starting hour is not counted and an hour period is no day period, so it does not roll."""
+    result = deadline(start, period)
+    assert result.due == result.unrolled_due == D(due)
+    assert "以小时计算的期间不因节假日顺延" in result.explanation
+
+
+def test_hour_periods_parse_and_refuse_spans():
+    assert Period.parse("48h") == Period(48, Unit.HOURS)
+    assert Period.parse("48h").label == "48小时"
+    assert (Period.parse("48h").shortest_days, Period.parse("48h").longest_days) == (2, 2)
+    assert Period.parse("25h").longest_days == 2 and Period.parse("24h").never_longer_than(Period.parse("1d"))
+    with pytest.raises(ValueError):
+        deadline("2026-02-13", "48h", exclusions=[Exclusion(D("2026-02-14"), D("2026-02-15"))])
+
+
+@given(starts, st.integers(1, 24 * 400))
+def test_an_hour_period_from_a_date_never_ends_before_the_law_and_never_rolls(start, hours):
+    """Counted from the last hour of the event's day: the end (24:00 of the due day) is at least N
+    hours after any hour of that day, and less than a day later than from its last hour."""
+    result = _compute(start, Period(hours, Unit.HOURS))
+    ends = datetime.combine(result.due + timedelta(days=1), datetime.min.time())
+    from_last_hour = datetime.combine(start, datetime.min.time()) + timedelta(hours=24 + hours)
+    assert timedelta(0) <= ends - from_last_hour < timedelta(days=1)
+    assert result.due == result.unrolled_due

@@ -132,3 +132,23 @@ def test_require_court_allows_a_court_in_scope(c, court):
 def test_require_court_allows_the_wildcard(c):
     """'-' means every court in reach; rows are limited by the query condition instead."""
     assert require_court(c, "-") is None
+
+
+# -- a case's team (issue 18, item 2) ---------------------------------------------------------------
+
+CLERK = caller(L.SCOPE_LEVEL_OWN, "440101", user="users/clerk.440101.civil1.1")
+
+
+def test_own_scope_sees_the_cases_whose_team_it_is_on():
+    team = ["users/assistant.440101.civil1.1", CLERK.user, "users/judge.440101.civil1.3"]
+    assert can_see(CLERK, court="440101", department=CIVIL1, owner=OTHER, team=team)
+    assert not can_see(CLERK, court="440101", department=CIVIL1, owner=OTHER, team=team[:1])
+    assert not can_see(CLERK, court="440102", department=CIVIL1, owner=OTHER, team=team)   # same name, other court
+    assert can_see(OWN, court="440101", department=CIVIL1, owner=OTHER, team=[ME])         # a panel member
+    # No user (a court system's own scope is the province, never this): an empty name is no one's team.
+    assert not can_see(caller(L.SCOPE_LEVEL_OWN, "440101", user=""), court="440101", department=CIVIL1,
+                       owner=OTHER, team=[""])
+
+
+def test_the_team_does_not_widen_a_division_heads_department():
+    assert not can_see(DEPARTMENT, court="440101", department=CIVIL2, owner=OTHER, team=[DEPARTMENT.user])

@@ -44,7 +44,8 @@ def test_shipped_rules_load_against_the_shipped_catalogue():
 @pytest.mark.parametrize("node_type, approved, court, expected", [
     ("trial_time_limit", 0, "440101", Level.PRESIDENT),              # +6 months: this court's president
     ("trial_time_limit", 1, "440101", Level.HIGHER_COURT),           # more: the higher court
-    ("trial_time_limit", 5, "440101", Level.HIGHER_COURT),           # the open-ended last step repeats
+    ("trial_time_limit_criminal_first_instance", 5, "440101", Level.SUPREME_COURT),  # the open-ended last step repeats
+    ("trial_time_limit", 2, "440101", Level.SUPREME_COURT),          # the higher court's 3 months, once (法释〔2000〕29号)
     ("trial_time_limit", 1, "44", Level.SUPREME_COURT),              # tried at the high court: the SPC
     ("trial_time_limit_criminal_second_instance", 0, "4401", Level.HIGH_COURT),
     ("trial_time_limit_administrative_first_instance", 0, "44", Level.SUPREME_COURT),
@@ -169,3 +170,111 @@ def test_extensions_refuse_working_day_periods_and_years():
                          extensions=[Extension(Period(3, Unit.DAYS))])
     with pytest.raises(ValueError):
         Extension(Period(1, Unit.YEARS))
+
+
+# -- issue 15: caps, lead times and deduction reasons of 法释〔2000〕29号 and the procedure laws ---------
+
+@pytest.mark.parametrize("node_type, approved, extension, exceeds", [
+    # 法释〔2000〕29号第二条: civil first instance +6 months, then the higher court +3 months, no more.
+    ("trial_time_limit", 1, Period(3, Unit.MONTHS), False),
+    ("trial_time_limit", 1, Period(4, Unit.MONTHS), True),
+    ("trial_time_limit", 2, Period(1, Unit.MONTHS), True),
+    # civil second instance: +3 months by this court's president, once.
+    ("trial_time_limit_civil_second_instance", 0, Period(3, Unit.MONTHS), False),
+    ("trial_time_limit_civil_second_instance", 0, Period(4, Unit.MONTHS), True),
+    ("trial_time_limit_civil_second_instance", 1, Period(1, Unit.MONTHS), True),
+    # special procedure: +30 days.
+    ("trial_time_limit_civil_special", 0, Period(30, Unit.DAYS), False),
+    ("trial_time_limit_civil_special", 0, Period(31, Unit.DAYS), True),
+    # 刑事诉讼法第二百二十五条: fast-track 10 days, up to 15.
+    ("trial_time_limit_criminal_fast_track", 0, Period(5, Unit.DAYS), False),
+    ("trial_time_limit_criminal_fast_track", 0, Period(6, Unit.DAYS), True),
+    ("trial_time_limit_criminal_fast_track", 1, Period(1, Unit.DAYS), True),
+])
+def test_extension_caps_of_the_time_limit_rules_fashi_2000_29_art_2(node_type, approved, extension, exceeds):
+    f = facts(node_type=node_type, approved_extensions=approved, extension=extension, today=date(2026, 3, 1),
+              due_date=date(2026, 9, 2))
+    assert ("EXCEEDS_RULES" in warning_codes(f)) is exceeds
+
+
+@pytest.mark.parametrize("node_type, today, late", [
+    # 执行案件: apply five days before the limit ends (法发〔2006〕35号); due 2026-09-02.
+    ("execution_time_limit", date(2026, 8, 28), False),
+    ("execution_time_limit", date(2026, 8, 29), True),
+    ("execution_time_limit_non_litigation", date(2026, 8, 29), True),
+])
+def test_execution_extensions_are_applied_for_five_days_ahead(node_type, today, late):
+    f = facts(node_type=node_type, extension=Period(3, Unit.MONTHS), today=today, due_date=date(2026, 9, 2))
+    assert ("LATE_APPLICATION" in warning_codes(f)) is late
+
+
+def test_deduction_reasons_of_criminal_procedure_law_235_and_civil_interpretation_243():
+    """刑事诉讼法第二百三十五条: the prosecutor's file review is excluded whole, up to one month;
+    民诉法解释第二百四十三条: the parties' settlement period is excluded; administrative mediation too."""
+    review = RULES.reasons["prosecutor_file_review"]
+    assert "超过七日" not in review.label and review.max == Period(1, Unit.MONTHS)
+    assert {"settlement", "administrative_mediation"} <= RULES.reasons.keys()
+    base = dict(kind=K.APPLICATION_KIND_DEDUCTION, extension=None, reason_code="prosecutor_file_review",
+                start=date(2026, 3, 31), materials=("阅卷函",))
+    assert "EXCEEDS_RULES" not in warning_codes(facts(**base, end=date(2026, 4, 30)))
+    assert "EXCEEDS_RULES" in warning_codes(facts(**base, end=date(2026, 5, 1)))
+
+
+@pytest.mark.parametrize("node_type, approved, court, approver, extends", [
+    # 民事诉讼法第一百五十二条: this court's president extends the first six months.
+    ("trial_time_limit", 0, "440101", Level.PRESIDENT, True),
+    ("trial_time_limit", 0, "440101", Level.VICE_PRESIDENT, False),
+    ("trial_time_limit", 0, "440101", Level.HIGHER_COURT, False),       # not this court's president
+    # ... and the higher court the next step: this court's president cannot.
+    ("trial_time_limit", 1, "440101", Level.PRESIDENT, False),
+    ("trial_time_limit", 1, "440101", Level.HIGHER_COURT, True),
+    # 刑事诉讼法第二百四十三条: the high court extends a criminal appeal.
+    ("trial_time_limit_criminal_second_instance", 0, "4401", Level.HIGHER_COURT, False),
+    ("trial_time_limit_criminal_second_instance", 0, "4401", Level.HIGH_COURT, True),
+    # 行政诉讼法第八十一条: the high court, or the SPC for a case the high court tries.
+    ("trial_time_limit_administrative_first_instance", 0, "440101", Level.HIGH_COURT, True),
+    ("trial_time_limit_administrative_first_instance", 0, "44", Level.HIGH_COURT, False),
+    # A limit the law does not let be extended stays, whoever approves.
+    ("trial_time_limit_civil_ruling_appeal", 0, "440101", Level.SUPREME_COURT, False),
+    ("trial_time_limit_civil_simplified", 1, "440101", Level.SUPREME_COURT, False),
+])
+def test_an_approval_beyond_authority_does_not_extend_civil_procedure_law_152(node_type, approved, court, approver,
+                                                                             extends):
+    extension = Period(10, Unit.DAYS) if node_type.endswith("ruling_appeal") else Period(1, Unit.MONTHS)
+    f = facts(node_type=node_type, approved_extensions=approved, node_court=court, extension=extension)
+    found = time_limits.unextended(RULES, f, approver)
+    assert (found is None) is extends
+    if found:
+        assert found.code == "LIMIT_NOT_EXTENDED" and "届满日不变" in found.message
+
+
+def test_other_kinds_are_not_judged_as_extensions():
+    f = facts(kind=K.APPLICATION_KIND_SUSPENSION, extension=None)
+    assert time_limits.unextended(RULES, f, Level.DIVISION_HEAD) is None
+
+
+def test_supplementary_investigation_restarts_the_limit_criminal_procedure_law_208(tmp_path: Path):
+    """刑事诉讼法第二百零八条第三款: counted again, not deducted; the flag is checked on load."""
+    assert RULES.reasons["supplementary_investigation"].restarts
+    assert not any(r.restarts for code, r in RULES.reasons.items() if code != "supplementary_investigation")
+    text = time_limits.DEFAULT_PATH.read_text(encoding="utf-8").replace(
+        "max: 1m, restarts: true}", "max: 1m, restarts: sometimes}")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(time_limits.TimeLimitRulesError, match="restarts must be true or false"):
+        time_limits.load(catalog.load(), path)
+
+
+@pytest.mark.parametrize("node_type, approved, court, late_on, in_time_on", [
+    # 法释〔2000〕29号第十二条: civil, ten days before the limit ends, to the president and to the
+    # higher court alike (the review's "15 days" has no basis there). The limit ends 2026-09-02.
+    ("trial_time_limit", 0, "440101", date(2026, 8, 24), date(2026, 8, 23)),
+    ("trial_time_limit", 1, "440101", date(2026, 8, 24), date(2026, 8, 23)),
+    # 第十一条: criminal, seven days before, to the high court (here the higher court's step).
+    ("trial_time_limit_criminal_first_instance", 1, "440101", date(2026, 8, 27), date(2026, 8, 26)),
+    ("trial_time_limit_criminal_second_instance", 0, "4401", date(2026, 8, 27), date(2026, 8, 26)),
+])
+def test_lead_times_of_fashi_2000_29_art_11_12(node_type, approved, court, late_on, in_time_on):
+    base = dict(node_type=node_type, approved_extensions=approved, node_court=court, extension=Period(1, Unit.MONTHS))
+    assert "LATE_APPLICATION" in warning_codes(facts(**base, today=late_on))
+    assert "LATE_APPLICATION" not in warning_codes(facts(**base, today=in_time_on))

@@ -26,7 +26,7 @@ from courtflow.case.v1 import case_pb2 as courtflow_dot_case_dot_v1_dot_case__pb
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/case/v1/case_events.proto\x12\x11\x63ourtflow.case.v1\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x16google/type/date.proto\"5\n\x0c\x43\x61seReceived\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"2\n\tCaseFiled\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"l\n\x11\x43\x61seEventRecorded\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12\x30\n\ncase_event\x18\x02 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEvent\"\xd7\x01\n\x0b\x43\x61seUpdated\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12)\n\x08previous\x18\x02 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12\x16\n\x0e\x63hanged_fields\x18\x03 \x03(\t\x12\x33\n\x06reason\x18\x04 \x01(\x0e\x32#.courtflow.case.v1.CaseChangeReason\x12)\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x05 \x01(\x0b\x32\x11.google.type.Dateb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/case/v1/case_events.proto\x12\x11\x63ourtflow.case.v1\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x16google/type/date.proto\"5\n\x0c\x43\x61seReceived\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"2\n\tCaseFiled\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\"l\n\x11\x43\x61seEventRecorded\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12\x30\n\ncase_event\x18\x02 \x01(\x0b\x32\x1c.courtflow.case.v1.CaseEvent\"\xd7\x01\n\x0b\x43\x61seUpdated\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12)\n\x08previous\x18\x02 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12\x16\n\x0e\x63hanged_fields\x18\x03 \x03(\t\x12\x33\n\x06reason\x18\x04 \x01(\x0e\x32#.courtflow.case.v1.CaseChangeReason\x12)\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x05 \x01(\x0b\x32\x11.google.type.Date\"\xa0\x01\n\x12\x43\x61seClosingRevoked\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12)\n\x08previous\x18\x02 \x01(\x0b\x32\x17.courtflow.case.v1.Case\x12\x15\n\rclosing_event\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x11\n\tcorrector\x18\x05 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,4 +41,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CASEEVENTRECORDED']._serialized_end=327
   _globals['_CASEUPDATED']._serialized_start=330
   _globals['_CASEUPDATED']._serialized_end=545
+  _globals['_CASECLOSINGREVOKED']._serialized_start=548
+  _globals['_CASECLOSINGREVOKED']._serialized_end=708
 # @@protoc_insertion_point(module_scope)

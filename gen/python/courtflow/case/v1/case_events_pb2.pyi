@@ -41,3 +41,17 @@ class CaseUpdated(_message.Message):
     reason: _case_pb2.CaseChangeReason
     effective_date: _date_pb2.Date
     def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., previous: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., changed_fields: _Optional[_Iterable[str]] = ..., reason: _Optional[_Union[_case_pb2.CaseChangeReason, str]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+
+class CaseClosingRevoked(_message.Message):
+    __slots__ = ("case", "previous", "closing_event", "reason", "corrector")
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_FIELD_NUMBER: _ClassVar[int]
+    CLOSING_EVENT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CORRECTOR_FIELD_NUMBER: _ClassVar[int]
+    case: _case_pb2.Case
+    previous: _case_pb2.Case
+    closing_event: str
+    reason: str
+    corrector: str
+    def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., previous: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., closing_event: _Optional[str] = ..., reason: _Optional[str] = ..., corrector: _Optional[str] = ...) -> None: ...

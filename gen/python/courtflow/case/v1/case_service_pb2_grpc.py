@@ -55,6 +55,11 @@ class CaseServiceStub:
                 request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseRequest.SerializeToString,
                 response_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseResponse.FromString,
                 _registered_method=True)
+        self.RevokeCaseClosing = channel.unary_unary(
+                '/courtflow.case.v1.CaseService/RevokeCaseClosing',
+                request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RevokeCaseClosingRequest.SerializeToString,
+                response_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RevokeCaseClosingResponse.FromString,
+                _registered_method=True)
         self.RecordCaseEvent = channel.unary_unary(
                 '/courtflow.case.v1.CaseService/RecordCaseEvent',
                 request_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RecordCaseEventRequest.SerializeToString,
@@ -96,6 +101,16 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RevokeCaseClosing(self, request, context):
+        """Undoes a wrongly recorded closing (撤销结案, an audited correction): the case is FILED again
+        (RECEIVED if it was never filed), without its closing date, and the nodes the closing
+        completed run again on their old clocks. For the trial management office and the court's
+        leaders in their scope, not for the handler. Idempotent on request_id; a stale etag is ABORTED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RecordCaseEvent(self, request, context):
         """Records a business event of a case (送达、开庭、宣判、结案…). Idempotent on request_id.
         """
@@ -125,6 +140,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.UpdateCase,
                     request_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseRequest.FromString,
                     response_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseResponse.SerializeToString,
+            ),
+            'RevokeCaseClosing': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeCaseClosing,
+                    request_deserializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RevokeCaseClosingRequest.FromString,
+                    response_serializer=courtflow_dot_case_dot_v1_dot_case__service__pb2.RevokeCaseClosingResponse.SerializeToString,
             ),
             'RecordCaseEvent': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordCaseEvent,
@@ -241,6 +261,33 @@ class CaseService:
             '/courtflow.case.v1.CaseService/UpdateCase',
             courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseRequest.SerializeToString,
             courtflow_dot_case_dot_v1_dot_case__service__pb2.UpdateCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeCaseClosing(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.case.v1.CaseService/RevokeCaseClosing',
+            courtflow_dot_case_dot_v1_dot_case__service__pb2.RevokeCaseClosingRequest.SerializeToString,
+            courtflow_dot_case_dot_v1_dot_case__service__pb2.RevokeCaseClosingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -133,3 +133,13 @@ class NodeOpenAtClosing(_message.Message):
     node: _node_pb2.Node
     closed_on: _date_pb2.Date
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., closed_on: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+
+class NodeReopened(_message.Message):
+    __slots__ = ("node", "closing_event", "reason")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    CLOSING_EVENT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    node: _node_pb2.Node
+    closing_event: str
+    reason: str
+    def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., closing_event: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
