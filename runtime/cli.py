@@ -14,14 +14,16 @@ import argparse
 import json
 import re
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Callable, Sequence
 
+from services.common.clock import LEGAL_TZ
 from services.node.calendar import HolidayCalendar
-from services.node.periods import Deadline, Exclusion, Period, Unit, compute_deadline
+from services.node.periods import Deadline, Exclusion, LateSpan, Period, Unit, compute_deadline, compute_hour_deadline
 
 USAGE_ERROR = 2
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MINUTE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 
 
 class _UsageError(Exception):
@@ -64,10 +66,10 @@ def _add_deadline(subparsers: argparse._SubParsersAction) -> None:
         help="计算期间届满日",
         description="按民法典第二百零一至二百零三条计算期间届满日，并说明每一步。",
     )
-    cmd.add_argument("--start", required=True, type=_date_arg, metavar="YYYY-MM-DD",
-                     help="引起期间的事件发生日（当日不计入）")
-    cmd.add_argument("--period", required=True, type=_period_arg, metavar="N{d|m|y|wd}",
-                     help="期间，如 15d、6m、1y、7wd（工作日）")
+    cmd.add_argument("--start", required=True, type=_start_arg, metavar="YYYY-MM-DD[THH:MM]",
+                     help="引起期间的事件发生日（当日不计入）；以小时计算的期间给出时刻（北京时间，该小时不计入）")
+    cmd.add_argument("--period", required=True, type=_period_arg, metavar="N{d|m|y|wd|h}",
+                     help="期间，如 15d、6m、1y、7wd（工作日）、48h（小时）")
     cmd.add_argument("--custody", action="store_true",
                      help="在押：期间届满日遇节假日不顺延（刑事诉讼法）")
     cmd.add_argument("--exclude", action="append", default=[], type=_exclusion_arg,
@@ -82,6 +84,12 @@ def _add_deadline(subparsers: argparse._SubParsersAction) -> None:
 def _run_deadline(args: argparse.Namespace) -> int:
     if args.exclude and args.period.unit is Unit.WORKING_DAYS:
         raise _UsageError("--exclude: not allowed with a working-day period")
+    if args.exclude and args.period.unit is Unit.HOURS:
+        raise _UsageError("--exclude: 以小时计算的期间不适用扣除")
+    if isinstance(args.start, datetime) and args.period.unit is not Unit.HOURS:
+        raise _UsageError(f"--start: {args.period} 按日计算，起算只写日期 YYYY-MM-DD（当日不计入）")
+    if isinstance(args.start, datetime):
+        return _print_deadline(args, *_hour_deadline(args))
     try:
         deadline = compute_deadline(
             start=args.start,
@@ -91,26 +99,45 @@ def _run_deadline(args: argparse.Namespace) -> int:
             exclusions=args.exclude,
             rollover=args.rollover,
         )
+    except LateSpan as exc:  # a span after the limit ran out cannot revive it (DOMAIN §3)
+        raise _UsageError(f"--exclude: {exc}") from None
     except ValueError as exc:  # only the date range is left to fail here
         raise _UsageError(f"--period: {exc}") from None
+    # An hour period counted from a date ends at 24:00 of its last day.
+    ends = datetime.combine(deadline.due + timedelta(days=1), datetime.min.time()) \
+        if args.period.unit is Unit.HOURS else None
+    return _print_deadline(args, deadline, ends)
+
+
+def _hour_deadline(args: argparse.Namespace) -> tuple[Deadline, datetime]:
+    hours = compute_hour_deadline(start=args.start, hours=args.period.amount)
+    # The last day the period reaches into: one ending at 00:00 ended with the day before.
+    due = (hours.ends_at - timedelta(minutes=1)).date()
+    lines = (*hours.explanation, f"届满日：{due}（{hours.ends_at:%Y-%m-%d %H:%M} 届满）")
+    return Deadline(due=due, unrolled_due=due, calendar_known=True, explanation=lines, basis=""), hours.ends_at
+
+
+def _print_deadline(args: argparse.Namespace, deadline: Deadline, ends: datetime | None) -> int:
     if args.json:
-        print(json.dumps(_deadline_json(args, deadline), ensure_ascii=False))
+        print(json.dumps(_deadline_json(args, deadline, ends), ensure_ascii=False))
     else:
-        print(f"期限届满日：{deadline.due}")
+        print(f"期限届满日：{deadline.due}" + (f"（{ends:%Y-%m-%d %H:%M} 届满）" if ends else ""))
         for line in deadline.explanation:
             print(f"  {line}")
     return 0
 
 
-def _deadline_json(args: argparse.Namespace, deadline: Deadline) -> dict[str, object]:
+def _deadline_json(args: argparse.Namespace, deadline: Deadline, ends: datetime | None) -> dict[str, object]:
+    start = f"{args.start:%Y-%m-%dT%H:%M}" if isinstance(args.start, datetime) else args.start.isoformat()
     return {
-        "start": args.start.isoformat(),
+        "start": start,
         "period": str(args.period),
         "due": deadline.due.isoformat(),
+        **({"due_time": f"{ends:%Y-%m-%dT%H:%M}"} if ends else {}),
         "unrolled_due": deadline.unrolled_due.isoformat(),
         "calendar_known": deadline.calendar_known,
         "custody": args.custody,
-        "rollover": args.rollover,
+        "rollover": args.rollover and args.period.unit is not Unit.HOURS,  # hours never roll
         "exclusions": [
             {"start": ex.start.isoformat(), "end": ex.end.isoformat(), "days": ex.days}
             for ex in args.exclude
@@ -132,6 +159,17 @@ def _date_arg(text: str) -> date:
     raise argparse.ArgumentTypeError(f'"{text}" is not a date YYYY-MM-DD')
 
 
+def _start_arg(text: str) -> date | datetime:
+    """A date, or for an hour period a minute in Beijing time (the courts' time zone)."""
+    if _ISO_MINUTE.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text).replace(tzinfo=LEGAL_TZ)
+        except ValueError:
+            pass
+        raise argparse.ArgumentTypeError(f'"{text}" is not a time YYYY-MM-DDTHH:MM')
+    return _date_arg(text)
+
+
 def _period_arg(text: str) -> Period:
     try:
         return Period.parse(text)
@@ -151,10 +189,11 @@ def _exclusion_arg(text: str) -> Exclusion:
 
 from runtime.calendar_cli import add_calendar  # noqa: E402  (after the helpers they use)
 from runtime.clock_cli import add_clock  # noqa: E402
+from runtime.dead_letters_cli import add_dead_letters  # noqa: E402
 from runtime.verify_cli import add_verify  # noqa: E402
 
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadline, add_calendar,
-                                                                          add_clock, add_verify)
+                                                                          add_clock, add_verify, add_dead_letters)
 
 
 if __name__ == "__main__":

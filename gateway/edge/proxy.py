@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import time
 import uuid
@@ -167,6 +168,17 @@ class Proxy(grpc.GenericRpcHandler):
 
     async def unary(self, call: Call, request: Request) -> bytes:
         """Admit, forward and audit one unary call; its answer's bytes, or CallFailed."""
+        started, code = time.perf_counter(), "OK"
+        try:
+            return await self._unary(call, request)
+        except CallFailed as failed:
+            code = failed.outcome.code.name
+            raise
+        finally:
+            metrics.GATEWAY_REQUESTS.labels(call.method, code).inc()
+            metrics.GATEWAY_SECONDS.labels(call.method).observe(time.perf_counter() - started)
+
+    async def _unary(self, call: Call, request: Request) -> bytes:
         method, route = call.method, self._routes[call.method.split("/")[1]]
         caller = permission = None
         data = request if isinstance(request, bytes) else b""
@@ -211,7 +223,27 @@ class Proxy(grpc.GenericRpcHandler):
     async def stream(self, call: Call, request: Request) -> AsyncIterator[bytes | None]:
         """A server stream (live push of inbox messages): the same checks as a unary call, then
         None once the service has accepted the subscription, then the service's messages as they
-        come, until either side ends it. Audited once, when it ends, with how it ended."""
+        come, until either side ends it. Audited once, when it ends, with how it ended (and
+        counted then; its duration is the subscription's, not a latency)."""
+        code = "OK"
+        try:
+            # aclosing: a client hanging up closes the inner generator now, so it audits now.
+            async with contextlib.aclosing(self._stream(call, request)) as chunks:
+                async for chunk in chunks:
+                    yield chunk
+        except CallFailed as failed:
+            code = failed.outcome.code.name
+            raise
+        except (asyncio.CancelledError, GeneratorExit):   # the client hung up
+            code = "CANCELLED"
+            raise
+        except Exception:
+            code = "INTERNAL"
+            raise
+        finally:
+            metrics.GATEWAY_REQUESTS.labels(call.method, code).inc()
+
+    async def _stream(self, call: Call, request: Request) -> AsyncIterator[bytes | None]:
         route = self._routes[call.method.split("/")[1]]
         caller, reason, denied, backend = None, "", False, None
         data = request if isinstance(request, bytes) else b""

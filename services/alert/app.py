@@ -12,7 +12,7 @@ from services.alert.court_templates import CourtTemplates, TemplateError
 from services.alert.feed import InboxFeed
 from services.alert.pacing import Pacing, QuietHours
 from services.alert.servicer import AlertServicer
-from services.alert.sms import LEASE_SECONDS, LoggingProvider, SmsProvider, SmsSender
+from services.alert.sms import LEASE_SECONDS, LoggingProvider, SmsProvider, SmsSender, sample_deliveries
 from services.alert.sms_http import TEMPLATE_KINDS, AliyunSmsProvider
 from services.common.server import Runtime, ServiceApp
 from services.common.settings import SettingsError
@@ -73,5 +73,6 @@ def build_with(settings: Settings):
             subscriptions=subscriptions(wording),
             loops=[sender.run, feed.run],
             on_stop=[sender.stop, feed.stop],
+            probes=[lambda: sample_deliveries(rt.uow)],
         )
     return build

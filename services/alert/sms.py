@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
-from sqlalchemy import func, text
+from sqlalchemy import func, select, text
 
 from courtflow.alert.v1.alert_pb2 import DeliveryState
 
@@ -165,6 +165,25 @@ WAIT = text(f"""
 SENT = text(f"""
     UPDATE {_TABLE} SET state = :sent, send_time = :now, failure_reason = NULL, provider = :provider,
         claimed_until = NULL WHERE id = ANY(CAST(:ids AS uuid[]))""")
+
+
+def sample_deliveries(uow_factory: Callable[[], UnitOfWork]) -> None:
+    """The SMS gauges: deliveries still to send (never tried, or to be tried again after an error)
+    and those given up for good, with how long the oldest still to send has waited (quiet hours
+    hold them back up to a night: the alert rules allow for that)."""
+    pending_state, failed_state = DeliveryState.DELIVERY_STATE_PENDING, DeliveryState.DELIVERY_STATE_FAILED
+    row = SmsDeliveryRow
+    with uow_factory() as uow:
+        now = uow.clock.now()
+        counts = uow.session.execute(select(
+            func.count().filter(row.state == pending_state, row.failure_reason.is_(None)),
+            func.count().filter(row.state == pending_state, row.failure_reason.is_not(None)),
+            func.count().filter(row.state == failed_state),
+            func.min(row.create_time).filter(row.state == pending_state))
+            .where(row.state.in_([pending_state, failed_state]))).one()
+    for state, n in zip(("pending", "retrying", "failed"), counts[:3]):
+        metrics.SMS_DELIVERIES.labels(state).set(n)
+    metrics.SMS_OLDEST_PENDING.set(metrics.age(now, counts[3]))
 
 
 def claim(uow_factory: Callable[[], UnitOfWork], *, batch: int, pacing: Pacing = NO_PACING,

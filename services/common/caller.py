@@ -27,14 +27,18 @@ def sign(caller: Caller, key: str) -> list[tuple[str, str | bytes]]:
     return [(CALLER_KEY, blob), (SIGNATURE_KEY, _mac(blob, key))]
 
 
-def verify(metadata: Iterable[tuple[str, str | bytes]], key: str) -> Caller:
+def verify(metadata: Iterable[tuple[str, str | bytes]], keys: str | Iterable[str]) -> Caller:
+    """The caller the metadata carries, signed with one of `keys` (two while the key is rotated:
+    the gateway replicas of the old release sign with one, those of the new with the other)."""
     entries = dict(metadata or ())
     blob, signature = entries.get(CALLER_KEY), entries.get(SIGNATURE_KEY)
     if not blob or not signature:
         raise Unauthenticated("未认证: 缺少经网关验证的调用者身份", reason="CALLER_MISSING")
     if isinstance(signature, bytes):
         signature = signature.decode()
-    if not hmac.compare_digest(_mac(blob, key), signature):
+    keys = (keys,) if isinstance(keys, str) else tuple(keys)
+    # Every key is tried (no early exit), so the time taken does not tell which one matched.
+    if not [k for k in keys if hmac.compare_digest(_mac(blob, k), signature)]:
         raise Unauthenticated("未认证: 调用者身份签名无效", reason="CALLER_SIGNATURE_INVALID")
     return Caller.FromString(blob)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from google.protobuf.message import Message
@@ -20,7 +21,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import propagate, trace
-from sqlalchemy import Table
+from sqlalchemy import Engine, Table, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common import metrics
@@ -76,11 +77,23 @@ class Subscription:
 
     @property
     def subjects(self) -> list[str]:
-        return sorted({f"courtflow.{self.producer}.v1.{event_snake(t.DESCRIPTOR.name)}" for t in self.types})
+        return sorted({f"courtflow.{self.producer}.v1.{event_snake(t.DESCRIPTOR.name)}" for t in self.types}
+                      | {replay_subject(self.producer, self.durable)})
 
     @property
     def type_names(self) -> dict[str, type[Message]]:
         return {t.DESCRIPTOR.full_name: t for t in self.types}
+
+
+def replay_subject(producer: str, durable: str) -> str:
+    """Where `courtflow dead-letters replay` puts a dead letter back: in its producer's stream, on a
+    subject only the consumer that gave up on it reads (the others applied it already)."""
+    return f"courtflow.{producer}.v1.replay.{durable}"
+
+
+# A replayed message's header naming the event id it was dead-lettered under (its Nats-Msg-Id is
+# new, or the stream would drop it as a duplicate within its window).
+REPLAY_OF = "Courtflow-Replay-Of"
 
 
 class ConsumerRunner:
@@ -208,7 +221,8 @@ class ConsumerRunner:
 
     async def _dead_letter(self, msg, error: str) -> None:
         metrics.EVENTS_CONSUMED.labels(self.sub.durable, "dead_letter").inc()
-        event_id = (msg.headers or {}).get("Nats-Msg-Id", f"seq-{msg.metadata.sequence.stream}")
+        headers = msg.headers or {}
+        event_id = headers.get(REPLAY_OF) or headers.get("Nats-Msg-Id", f"seq-{msg.metadata.sequence.stream}")
         log.error("dead-lettering %s from %s: %s", event_id, self.sub.durable, error)
         await asyncio.to_thread(self._store_dead_letter, msg, event_id, error)
         await self._js.publish(f"{DEAD_LETTER_PREFIX}.{self.sub.durable}", msg.data,
@@ -223,3 +237,26 @@ class ConsumerRunner:
                 error=error[:2000], deliveries=msg.metadata.num_delivered, failed_at=uow.clock.now(),
             ).on_conflict_do_nothing())
             uow.commit()
+
+
+def prune_handled(engine: Engine, handled: Table, *, retention_days: int, now: datetime | None = None,
+                  batch: int = 10_000, max_batches: int = 100) -> int:
+    """Forget the handled-event ids older than the retention, in short transactions of `batch` rows
+    so that consumers writing to the table are never held up for long; at most `max_batches` a
+    turn. Returns how many went. Old by the database's time and by the service's clock (`now`,
+    which stamped them) both: a demo's shared clock may stand months away from the streams' time."""
+    t = handled.fullname
+    delete = text(f"""DELETE FROM {t} WHERE ctid = ANY(ARRAY(
+                          SELECT ctid FROM {t} WHERE handled_at < least(now(), coalesce(:now, now()))
+                                                                 - make_interval(days => :days)
+                          LIMIT :batch))""")
+    removed = 0
+    for _ in range(max_batches):
+        with engine.begin() as conn:
+            n = conn.execute(delete, {"days": retention_days, "batch": batch, "now": now}).rowcount
+        removed += n
+        if n < batch:
+            break
+    if removed:
+        log.info("forgot %d handled events older than %d days (%s)", removed, retention_days, t)
+    return removed

@@ -25,8 +25,8 @@ OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
 
 class Guard(grpc.aio.ServerInterceptor):
-    def __init__(self, internal_key: str) -> None:
-        self._key = internal_key
+    def __init__(self, internal_keys: tuple[str, ...]) -> None:
+        self._keys = internal_keys
 
     async def intercept_service(self, continuation, details):
         handler = await continuation(details)
@@ -45,7 +45,7 @@ class Guard(grpc.aio.ServerInterceptor):
         return handler
 
     def _enter(self, request, context):
-        caller = caller_ctx.verify(context.invocation_metadata(), self._key)
+        caller = caller_ctx.verify(context.invocation_metadata(), self._keys)
         span = trace.get_current_span()
         span.set_attribute("courtflow.caller.user", caller.user)
         span.set_attribute("courtflow.caller.court", caller.court)

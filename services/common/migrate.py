@@ -6,6 +6,7 @@ advisory lock keeps replicas that start together from migrating twice.
 """
 from __future__ import annotations
 
+import time
 import zlib
 from pathlib import Path
 
@@ -17,9 +18,24 @@ from sqlalchemy import create_engine, text
 # A replica waits this long for another one's migration of the same schema (the advisory lock),
 # then fails and is restarted, rather than hanging an init container for ever.
 MIGRATION_LOCK_TIMEOUT = "120s"
+# Once migrating, a DDL statement waits at most this long for a table lock (seconds). An ALTER
+# queued behind a long transaction would otherwise hold up every query queued behind *it* — the
+# whole service; failing and trying again (the Job or init container is restarted) is harmless,
+# as each migration is its own transaction.
+DDL_LOCK_TIMEOUT = 10.0
+# And no statement of a migration runs longer than this (seconds): a backfill that needs more is
+# written in batches, or run with COURTFLOW_MIGRATION_STATEMENT_TIMEOUT raised for that release.
+STATEMENT_TIMEOUT = 900.0
 
 
-def upgrade(database_url: str, *, schema: str, migrations: Path) -> None:
+class SchemaBehind(Exception):
+    """The schema is older than this release's code, and this process may not migrate it."""
+
+
+def upgrade(database_url: str, *, schema: str, migrations: Path, lock_timeout: float = DDL_LOCK_TIMEOUT,
+            statement_timeout: float = STATEMENT_TIMEOUT, dml_role: str = "") -> None:
+    """Migrate `schema` to head (as its owner: the DDL role), and give `dml_role`, the role the
+    services run as, the right to read and write its tables and nothing more."""
     # connect_timeout: a PostgreSQL that accepts and never answers fails in seconds, not never.
     engine = create_engine(database_url, connect_args={"connect_timeout": 10})
     lock_id = zlib.crc32(f"courtflow-migrate-{schema}".encode())
@@ -28,6 +44,8 @@ def upgrade(database_url: str, *, schema: str, migrations: Path) -> None:
             conn.execute(text(f"SET lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'"))
             conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})
             try:
+                conn.execute(text(f"SET lock_timeout = '{int(lock_timeout * 1000)}ms'"))
+                conn.execute(text(f"SET statement_timeout = '{int(statement_timeout * 1000)}ms'"))
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
                 conn.commit()
                 cfg = Config()
@@ -35,10 +53,55 @@ def upgrade(database_url: str, *, schema: str, migrations: Path) -> None:
                 cfg.attributes["connection"] = conn
                 cfg.attributes["schema"] = schema
                 command.upgrade(cfg, "head")
+                if dml_role:
+                    grant_dml(conn, schema, dml_role)
                 conn.commit()
             finally:
+                conn.rollback()   # a failed migration leaves its transaction aborted
                 conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": lock_id})
                 conn.commit()
+    finally:
+        engine.dispose()
+
+
+def grant_dml(conn, schema: str, role: str) -> None:
+    """Every table and sequence of the schema, to the services' role: rows only, no DDL (again after
+    each migration, so that new tables are covered). TRUNCATE is a row operation here (the stats
+    service empties its cube tables); temporary tables need only PostgreSQL's default TEMP right."""
+    role_q, schema_q = (conn.dialect.identifier_preparer.quote(n) for n in (role, schema))
+    conn.execute(text(f"GRANT USAGE ON SCHEMA {schema_q} TO {role_q}"))
+    conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {schema_q} TO {role_q}"))
+    conn.execute(text(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema_q} TO {role_q}"))
+
+
+def wait_for_head(database_url: str, *, schema: str, migrations: Path, timeout: float, poll: float = 1.0) -> str:
+    """For a process that may not migrate (COURTFLOW_MIGRATE=wait, services with DML rights only):
+    wait until the migrations Job has brought `schema` to this release's head, or to a later
+    release's (a revision this code does not know: migrations only go forward). Returns the
+    revision found; raises SchemaBehind after `timeout` seconds."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations))
+    scripts = ScriptDirectory.from_config(cfg)
+    head = scripts.get_current_head()
+    known = {rev.revision for rev in scripts.walk_revisions()}
+    engine = create_engine(database_url, connect_args={"connect_timeout": 10})
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with engine.connect() as conn:
+                found = conn.execute(text(
+                    "SELECT CASE WHEN to_regclass(:table) IS NULL THEN NULL ELSE 1 END"),
+                    {"table": f'"{schema}".alembic_version'}).scalar()
+                current = conn.execute(text(f'SELECT version_num FROM "{schema}".alembic_version')).scalar() \
+                    if found else None
+            if current == head or (current is not None and current not in known):
+                return current
+            if time.monotonic() >= deadline:
+                raise SchemaBehind(f"数据库模式 {schema} 处于 {current or '空'}，本版本需要 {head}："
+                                   f"请先运行迁移任务（Job courtflow-migrate，deploy/k8s/README.md 升级一节）")
+            time.sleep(poll)
     finally:
         engine.dispose()
 

@@ -33,10 +33,12 @@ from sqlalchemy.exc import DBAPIError
 
 from services.common import metrics
 from services.common.clock import Clock, SharedClock, SystemClock
-from services.common.consumer import ConsumerRunner, Subscription
+from services.common.consumer import ConsumerRunner, Subscription, prune_handled
 from services.common.db import Messaging, make_engine
+from services.common.events import stream_name
 from services.common.guard import Guard
-from services.common.migrate import upgrade
+from services.common.migrate import SchemaBehind, upgrade, wait_for_head
+from services.common.periodic import Periodic
 from services.common.relay import OutboxRelay
 from services.common.settings import CommonSettings
 from services.common.streams import StreamPolicy, ensure_dead_letter_stream, ensure_producer_stream
@@ -44,6 +46,7 @@ from services.common.telemetry import setup_logging, setup_tracing
 from services.common.uow import UnitOfWork, uow_factory
 
 log = logging.getLogger(__name__)
+PRUNE_HANDLED_INTERVAL = 3600.0
 
 
 @dataclass
@@ -87,6 +90,8 @@ class ServiceApp:
     subscriptions: list[Subscription] = field(default_factory=list)
     loops: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Gauges of the service's own tables (its outbox and dead letters are sampled for every service).
+    probes: list[metrics.Probe] = field(default_factory=list)
     # Services verify the caller context the gateway signed; the gateway itself authenticates instead.
     guarded: bool = True
 
@@ -109,6 +114,8 @@ async def _starting(stop: asyncio.Event, step: Awaitable, *, what: str, setting:
     if task in done:
         try:
             return task.result()
+        except SchemaBehind as exc:   # reached PostgreSQL; the migrations Job has not run
+            raise StartupFailed(f"启动失败: {exc}（COURTFLOW_MIGRATE=wait）") from None
         except Exception as exc:   # one line, not a traceback a second
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
             raise StartupFailed(f"启动失败: 无法连接{what}（{setting}）: {type(exc).__name__}: {first}") from None
@@ -142,7 +149,7 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
         loop.add_signal_handler(sig, stop.set)
 
     deadline = dict(timeout=settings.startup_timeout)
-    await _starting(stop, asyncio.to_thread(upgrade, settings.database_url, schema=schema, migrations=migrations),
+    await _starting(stop, asyncio.to_thread(prepare_schema, settings, schema=schema, migrations=migrations),
                     what=" PostgreSQL", setting="DATABASE_URL", **deadline)
     engine = make_engine(settings.database_url, pool_size=settings.db_threads,
                          application_name=f"courtflow-{settings.service}")
@@ -161,13 +168,22 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     relay = OutboxRelay(engine=engine, outbox=messaging.outbox, js=js)
     rt = Runtime(settings=settings, engine=engine, clock=clock, nc=nc, js=js, relay=relay, messaging=messaging)
     app = build(rt)
+    metrics.build_info(settings.service)
+    sampler = metrics.Sampler(
+        interval=settings.metrics_interval, js=js,
+        probes=[metrics.messaging_probe(settings.service, rt.uow, messaging), *app.probes],
+        consumers=[(stream_name(s.producer), s.durable) for s in app.subscriptions])
 
+    # Housekeeping of the consumers' redelivery guard (COURTFLOW_HANDLED_EVENTS_RETENTION_DAYS).
+    pruning = Periodic(lambda: prune_handled(engine, messaging.handled, now=clock.now(),
+                                             retention_days=settings.handled_events_retention_days),
+                       interval=PRUNE_HANDLED_INTERVAL, name="pruning handled events")
     runners = [ConsumerRunner(s, js=js, uow_factory=rt.uow, dead_letters=messaging.dead_letters, streams=streams)
                for s in app.subscriptions for _ in range(s.workers)]
     for runner in runners:
         await runner.start()
 
-    interceptors = [aio_server_interceptor()] + ([Guard(settings.internal_key)] if app.guarded else [])
+    interceptors = [aio_server_interceptor()] + ([Guard(settings.verification_keys)] if app.guarded else [])
     server = grpc.aio.server(interceptors=interceptors,
                              options=[("grpc.max_receive_message_length", 4 * 1024 * 1024), ("grpc.so_reuseport", 0),
                                       # Clients reconnect now and then, so new replicas get a share of the calls.
@@ -190,7 +206,8 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
                             f"（{prefix}_METRICS_PORT）: {exc.strerror or exc}") from None
     await server.start()
 
-    tasks = [asyncio.create_task(relay.run(), name="relay")]
+    tasks = [asyncio.create_task(relay.run(), name="relay"), asyncio.create_task(sampler.run(), name="metrics"),
+             asyncio.create_task(pruning.run(), name="pruning handled events")]
     tasks += [asyncio.create_task(r.run(), name=r.sub.durable) for r in runners]
     tasks += [asyncio.create_task(fn(), name=getattr(fn, "__name__", "loop")) for fn in app.loops]
     for name in ["", *app.service_names]:
@@ -211,6 +228,8 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     await asyncio.sleep(shutdown_drain)
     await server.stop(settings.shutdown_grace)
     await relay.stop()
+    await sampler.stop()
+    await pruning.stop()
     for runner in runners:
         await runner.stop()
     for fn in app.on_stop:
@@ -230,6 +249,17 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     log.info("%s stopped", settings.service)
     if failed:
         raise SystemExit(1)
+
+
+def prepare_schema(settings: CommonSettings, *, schema: str, migrations: Path) -> None:
+    """Migrate the schema, or (COURTFLOW_MIGRATE=wait) wait for the migrations Job to have done so."""
+    if settings.migrate == "wait":
+        # Within the start-up deadline, so that its own message (not the deadline's) is the one logged.
+        wait_for_head(settings.database_url, schema=schema, migrations=migrations,
+                      timeout=settings.startup_timeout * 0.8)
+    else:
+        upgrade(settings.database_url, schema=schema, migrations=migrations, dml_role=settings.dml_role,
+                lock_timeout=settings.migration_lock_timeout, statement_timeout=settings.migration_statement_timeout)
 
 
 _nats_errors_logged: dict[str, float] = {}
@@ -254,12 +284,16 @@ def run_main(argv: list[str], *, settings: CommonSettings, schema: str, migratio
     if command == "migrate":
         setup_logging(settings.service, settings.log_level)
         try:
-            upgrade(settings.database_url, schema=schema, migrations=migrations)
+            prepare_schema(settings, schema=schema, migrations=migrations)
         except DBAPIError as exc:   # one line naming the setting (an init container's whole log)
             first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0][:300]
             log.error("迁移失败: PostgreSQL（DATABASE_URL）: %s: %s", type(exc.orig).__name__, first)
             raise SystemExit(1) from None
-        log.info("%s schema %s migrated", settings.service, schema)
+        except SchemaBehind as exc:
+            log.error("%s", exc)
+            raise SystemExit(1) from None
+        log.info("%s schema %s %s", settings.service, schema,
+                 "is at this release" if settings.migrate == "wait" else "migrated")
     elif command == "serve":
         serve(settings, schema=schema, migrations=migrations, messaging=messaging, build=build)
     else:

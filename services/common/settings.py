@@ -94,6 +94,26 @@ class CommonSettings:
     # Seconds each start-up step (the migration, the NATS connection) may take before start-up
     # fails with a line naming the setting; SIGTERM stops it at any time.
     startup_timeout: float = 60.0
+    # Seconds between two samplings of the gauges only a query can answer (services/common/metrics.py).
+    metrics_interval: float = 15.0
+    # During a rotation of the internal key, a second key the services also accept (never used to
+    # sign): first the new key here while the old one signs, then the other way round, then none
+    # (deploy/k8s/README.md, Key rotation).
+    internal_key_accepted: str = ""
+    # Days a consumer remembers the events it handled (its redelivery guard): at least as long as
+    # the streams keep events, or a consumer created again from a stream's head would apply old
+    # events a second time.
+    handled_events_retention_days: int = 45
+    # Seconds a migration's DDL waits for a table lock, and any of its statements may run
+    # (services/common/migrate.py says why).
+    migration_lock_timeout: float = 10.0
+    migration_statement_timeout: float = 900.0
+    # "apply": migrate the schema at start (DATABASE_URL's role may change it). "wait": the
+    # migrations Job does that under a DDL role; this process, with DML rights only, waits for the
+    # schema to reach its release (deploy/k8s/components/migrations-job).
+    migrate: str = "apply"
+    # When migrating: the role the services run as, granted DML rights on the schema.
+    dml_role: str = ""
 
     @classmethod
     def from_env(cls, service: str, default_port: int, env: Env | None = None) -> "CommonSettings":
@@ -114,6 +134,19 @@ class CommonSettings:
         if len(internal_key) < 16:
             # It signs every caller context the gateway hands the services: a guessable one is none.
             raise SettingsError("配置错误: COURTFLOW_INTERNAL_KEY must be at least 16 characters")
+        accepted = env.optional("COURTFLOW_INTERNAL_KEY_ACCEPTED")
+        if accepted and (len(accepted) < 16 or accepted == internal_key):
+            raise SettingsError("配置错误: COURTFLOW_INTERNAL_KEY_ACCEPTED must be at least 16 characters and "
+                                "differ from COURTFLOW_INTERNAL_KEY (it is the other key of a rotation)")
+        migrate = env.str("COURTFLOW_MIGRATE", "apply")
+        if migrate not in ("apply", "wait"):
+            raise SettingsError(f"配置错误: COURTFLOW_MIGRATE={migrate!r} must be 'apply' or 'wait'")
+        stream_max_age_days = within(env, "COURTFLOW_STREAM_MAX_AGE_DAYS", 30, 1, 3650)
+        handled_days = within(env, "COURTFLOW_HANDLED_EVENTS_RETENTION_DAYS", 45, 1, 3650)
+        if handled_days <= stream_max_age_days:
+            raise SettingsError(f"配置错误: COURTFLOW_HANDLED_EVENTS_RETENTION_DAYS={handled_days} must be more than "
+                                f"COURTFLOW_STREAM_MAX_AGE_DAYS={stream_max_age_days} (a consumer made again from a "
+                                "stream's head would apply events it has forgotten a second time)")
         return cls(
             service=service,
             grpc_port=env.int(f"{prefix}_GRPC_PORT", default_port),
@@ -129,9 +162,23 @@ class CommonSettings:
             shutdown_grace=float_within(env, "COURTFLOW_SHUTDOWN_GRACE", 5.0, 0.0, 300.0),
             db_threads=within(env, "COURTFLOW_DB_THREADS", 8, 1, 64),
             stream_replicas=within(env, "COURTFLOW_STREAM_REPLICAS", 1, 1, 5),
-            stream_max_age_days=within(env, "COURTFLOW_STREAM_MAX_AGE_DAYS", 30, 1, 3650),
+            stream_max_age_days=stream_max_age_days,
             startup_timeout=float_within(env, "COURTFLOW_STARTUP_TIMEOUT", 60.0, 1.0, 600.0),
+            metrics_interval=float_within(env, "COURTFLOW_METRICS_INTERVAL", 15.0, 0.1, 600.0),
+            internal_key_accepted=accepted,
+            handled_events_retention_days=handled_days,
+            migration_lock_timeout=float_within(env, "COURTFLOW_MIGRATION_LOCK_TIMEOUT", 10.0, 0.1, 600.0),
+            migration_statement_timeout=float_within(env, "COURTFLOW_MIGRATION_STATEMENT_TIMEOUT", 900.0, 1.0,
+                                                     86400.0),
+            migrate=migrate,
+            dml_role=env.optional("COURTFLOW_DML_ROLE"),
         )
+
+
+    @property
+    def verification_keys(self) -> tuple[str, ...]:
+        """The keys a caller context may be signed with: the internal key, and during a rotation the other."""
+        return (self.internal_key, self.internal_key_accepted) if self.internal_key_accepted else (self.internal_key,)
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

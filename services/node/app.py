@@ -11,7 +11,7 @@ from services.node.calendar_service import recompute
 from services.node.calendars import CalendarStore
 from services.node.config import Settings
 from services.node.consumers import case_subscription, org_subscription
-from services.node.due_queue import Sweeper
+from services.node.due_queue import Sweeper, sample_backlog
 from services.node.servicer import NodeServicer
 
 
@@ -32,6 +32,7 @@ def build_with(settings: Settings):
             subscriptions=[case_subscription(catalog=rules, calendars=calendars), org_subscription()],
             loops=[sweeper.run, reevaluation.run],
             on_stop=[sweeper.stop, reevaluation.stop],
+            probes=[lambda: sample_backlog(rt.uow)],
         )
     return build
 

@@ -13,7 +13,7 @@ import time
 from typing import Callable
 
 from opentelemetry import propagate, trace
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import defer
 
 from courtflow.node.v1.node_pb2 import LockType, NodeState
@@ -69,6 +69,20 @@ def sweep_batch(uow_factory: Callable[[], UnitOfWork], *, batch: int,
                                          "outcomes": text_array(f[2] for f in fired)})
         uow.commit()
         return len(timers)
+
+
+def sample_backlog(uow_factory: Callable[[], UnitOfWork]) -> None:
+    """The due-queue's gauges: timers armed, and those whose time has come but that have not fired
+    (the sweepers are behind or stopped) with how long the oldest has waited."""
+    with uow_factory() as uow:
+        now = uow.clock.now()
+        pending, late, oldest = uow.session.execute(
+            select(func.count(), func.count().filter(DueTimerRow.fire_at <= now),
+                   func.min(DueTimerRow.fire_at).filter(DueTimerRow.fire_at <= now))
+            .where(DueTimerRow.fired_at.is_(None))).one()
+    metrics.DUE_TIMERS_PENDING.set(pending)
+    metrics.DUE_TIMERS_LATE.set(late)
+    metrics.DUE_TIMERS_LATE_AGE.set(metrics.age(now, oldest))
 
 
 def seconds_to_next_timer(uow_factory: Callable[[], UnitOfWork]) -> float | None:

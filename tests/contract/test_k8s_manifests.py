@@ -630,7 +630,9 @@ def test_services_accept_grpc_only_from_their_callers(overlay: str, component: s
     pods = {o["metadata"]["name"]: pod_labels(o) for o in objs if "template" in o.get("spec", {})}
     assert any(np["metadata"]["name"] == component for np in _policies(objs, labels, "Ingress")), \
         f"no NetworkPolicy of its own for {component}"
-    rules = [r for np in _policies(objs, labels, "Ingress") for r in np["spec"].get("ingress") or []]
+    # The metrics port's own rule (Prometheus, tests/contract/test_monitoring.py) aside.
+    rules = [r for np in _policies(objs, labels, "Ingress") for r in np["spec"].get("ingress") or []
+             if [p.get("port") for p in r.get("ports") or []] != ["metrics"]]
     assert rules, f"nothing may reach {component}"
     for rule in rules:
         assert rule.get("from"), f"{component}: an ingress rule without `from` admits every source"

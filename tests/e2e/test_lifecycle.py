@@ -2,6 +2,7 @@
 NOT_SERVING while it shuts down (so load balancers stop sending it work), then exits cleanly."""
 from __future__ import annotations
 
+import re
 import signal
 import time
 import urllib.request
@@ -11,7 +12,10 @@ import pytest
 from grpc_health.v1 import health_pb2
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from courtflow.case.v1 import case_service_pb2 as cs
+
 from runtime.system import health_status
+from support import JUDGE, eventually
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -24,15 +28,33 @@ def reflected_services(address: str) -> list[str]:
         return [s.name for reply in replies for s in reply.list_services_response.service]
 
 
+def scrape(port: int) -> str:
+    return urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+
+
 def test_health_serving_after_start_and_not_serving_while_shutting_down(start_system):
-    cf = start_system("lifecycle", env={"COURTFLOW_SHUTDOWN_DRAIN": "2"})
+    cf = start_system("lifecycle", env={"COURTFLOW_SHUTDOWN_DRAIN": "2", "COURTFLOW_METRICS_INTERVAL": "0.5"})
     try:
         components = cf.system.components
         for c in components.values():
             assert health_status(c.address) == health_pb2.HealthCheckResponse.SERVING, c.name
             assert any(name.startswith("courtflow.") for name in reflected_services(c.address)), c.name
-            metrics = urllib.request.urlopen(f"http://127.0.0.1:{c.metrics_port}/metrics", timeout=5).read().decode()
+            metrics = scrape(c.metrics_port)
             assert "courtflow_rpcs_total" in metrics and "courtflow_events_published_total" in metrics, c.name
+            assert re.search(rf'^courtflow_build_info{{[^}}]*service="{c.name}"[^}}]*}} 1\.0$', metrics, re.M), c.name
+            # What an operator watches for work that is not happening, sampled in every process.
+            eventually(lambda: f'courtflow_outbox_unpublished_events{{service="{c.name}"}}' in scrape(c.metrics_port),
+                       what=f"{c.name}'s outbox gauge")
+        # The gateway counts and times what its callers get, by method and status code.
+        with pytest.raises(grpc.RpcError) as refused:
+            cf.cases.GetCase(cs.GetCaseRequest(name="courts/440101/cases/00000000-0000-0000-0000-000000000000"),
+                             metadata=cf.md(JUDGE), timeout=10)
+        code = refused.value.code().name
+        gateway = scrape(components["gateway"].metrics_port)
+        method = 'method="/courtflow.case.v1.CaseService/GetCase"'
+        assert re.search(rf'^courtflow_gateway_requests_total{{code="{code}",{method}}} 1\.0$', gateway, re.M), gateway
+        assert re.search(rf'^courtflow_gateway_request_duration_seconds_count{{{method}}} 1\.0$', gateway, re.M)
+        assert "courtflow_consumer_pending_messages{consumer=\"node-case\"}" in scrape(components["node"].metrics_port)
         for name, c in components.items():
             c.proc.send_signal(signal.SIGTERM)
             seen = []

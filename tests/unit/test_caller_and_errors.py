@@ -32,6 +32,27 @@ def test_sign_then_verify_returns_the_same_caller():
     assert verify(sign(JUDGE, KEY), KEY) == JUDGE
 
 
+def test_during_a_key_rotation_either_key_is_accepted_and_no_other():
+    """deploy/k8s/README.md's rotation: (1) the new key accepted while the old signs, (2) the new
+    signs and the old is accepted, (3) the new alone. Pods of two neighbouring steps run together
+    during each rolling update, and every caller context one signs, the other accepts."""
+    from services.common.settings import CommonSettings, Env
+
+    old, new = "o" * 32, "n" * 32
+    base = {"DATABASE_URL": "postgresql://u@db/c", "NATS_URL": "nats://n:4222"}
+    steps = [CommonSettings.from_env("case", 50051, Env({**base, "COURTFLOW_INTERNAL_KEY": key,
+                                                         "COURTFLOW_INTERNAL_KEY_ACCEPTED": accepted}))
+             for key, accepted in ((old, ""), (old, new), (new, old), (new, ""))]
+    for before, after in zip(steps, steps[1:]):
+        for signer in (before, after):
+            for service in (before, after):
+                assert verify(sign(JUDGE, signer.internal_key), service.verification_keys) == JUDGE
+    assert verify(sign(JUDGE, old), (old, new)) == verify(sign(JUDGE, new), (old, new)) == JUDGE
+    assert unauthenticated(sign(JUDGE, old), key=(new,)).reason == "CALLER_SIGNATURE_INVALID"
+    assert unauthenticated(sign(JUDGE, "a third key of 32 characters...."), key=(old, new)).reason == \
+        "CALLER_SIGNATURE_INVALID"
+
+
 def test_metadata_keys_are_the_documented_ones_and_the_caller_travels_binary():
     entries = dict(sign(JUDGE, KEY))
     assert set(entries) == {CALLER_KEY, SIGNATURE_KEY}

@@ -23,6 +23,10 @@ GOOD = {"DATABASE_URL": "postgresql+psycopg2://u@db:5432/courtflow", "NATS_URL":
     ("DATABASE_URL", "db:5432", "is not a URL"),
     ("NATS_URL", "http://nats:4222", "must start with nats://"),
     ("NATS_URL", "nats://a:4222,b:4222", "must start with nats://"),
+    ("COURTFLOW_INTERNAL_KEY_ACCEPTED", "short", "at least 16 characters"),
+    ("COURTFLOW_INTERNAL_KEY_ACCEPTED", "k" * 32, "differ from COURTFLOW_INTERNAL_KEY"),
+    ("COURTFLOW_HANDLED_EVENTS_RETENTION_DAYS", "30", "must be more than COURTFLOW_STREAM_MAX_AGE_DAYS=30"),
+    ("COURTFLOW_METRICS_INTERVAL", "0", "must be from 0.1 to 600"),
 ])
 def test_a_bad_common_setting_stops_start_up_naming_it(name, value, rule):
     with pytest.raises(SettingsError) as stopped:
@@ -60,3 +64,12 @@ def test_otlp_export_without_its_extra_stops_start_up_before_anything_runs():
         return
     with pytest.raises(SettingsError, match="COURTFLOW_SPAN_EXPORT=otlp needs the otlp extra"):
         CommonSettings.from_env("case", 50051, env)
+
+
+def test_a_rotation_accepts_both_keys_and_signs_with_the_internal_key():
+    settings = CommonSettings.from_env("case", 50051, Env({**GOOD, "COURTFLOW_INTERNAL_KEY_ACCEPTED": "n" * 32}))
+    assert settings.verification_keys == ("k" * 32, "n" * 32) and settings.internal_key == "k" * 32
+    assert CommonSettings.from_env("case", 50051, Env(GOOD)).verification_keys == ("k" * 32,)
+    longer = CommonSettings.from_env("case", 50051, Env({**GOOD, "COURTFLOW_STREAM_MAX_AGE_DAYS": "90",
+                                                          "COURTFLOW_HANDLED_EVENTS_RETENTION_DAYS": "120"}))
+    assert (longer.stream_max_age_days, longer.handled_events_retention_days) == (90, 120)
