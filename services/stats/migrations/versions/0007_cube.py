@@ -39,6 +39,10 @@ def upgrade() -> None:
     # runs the code of the version that added the cube; a later change of the definition comes
     # with a migration that rebuilds it.
     from services.stats import repository
+    # Counting a province's read model takes minutes (bench/supervision.py: cube_count_seconds),
+    # longer than the statement bound migrations run under (COURTFLOW_MIGRATION_STATEMENT_TIMEOUT),
+    # which guards against DDL stuck behind a lock; the new tables are this migration's own.
+    op.execute("SET LOCAL statement_timeout = 0")
     repository.rebuild_cube(op.get_bind())
 
 
