@@ -146,6 +146,8 @@ export async function call(method, path, options = {}) {
 
 export const get = (path, query, options = {}) => call('GET', path, { ...options, query });
 export const post = (path, body, options = {}) => call('POST', path, { ...options, body });
+/** An update (AIP-134): `mask` names the fields the body sets, the others keep their values. */
+export const patch = (path, body, mask, options = {}) => call('PATCH', path, { ...options, body, query: [['updateMask', mask.join(',')]] });
 
 /**
  * A server stream (newline-delimited JSON): calls `onResult` with each line's result until

@@ -25,7 +25,13 @@ export const APPLICATION_STATES = { PENDING: '待审批', APPROVED: '已批准',
 // API's own message says the rule in full.
 export const APPLICATION_WARNINGS = {
   SECOND_CHANGE: '第二次变更', MISSING_MATERIAL: '缺少材料', EXCEEDS_RULES: '超出规定', BEYOND_AUTHORITY: '超出审批权限',
-  LATE_APPLICATION: '逾期申请', NOT_ALLOWED: '不允许',
+  LATE_APPLICATION: '逾期申请', NOT_ALLOWED: '不允许', LIMIT_NOT_EXTENDED: '期限未延长',
+};
+// The scheduling rules a proposed hearing date can break (HearingViolation.rule, services/node/hearing.py),
+// as a short tag; the API's message says the dates and the basis.
+export const HEARING_RULES = {
+  PAST_DATE: '早于今日', ANSWER_PERIOD: '答辩期未满', EVIDENCE_PERIOD: '举证期未满', NOTICE_PERIOD: '通知不足三日',
+  TIME_LIMIT: '超出审限', HEARING_INTERVAL: '开庭间隔过短', REST_DAY: '法定休息日', CALENDAR_UNKNOWN: '节假日安排未导入',
 };
 export const AUDIT_RESULTS = { SUCCEEDED: '成功', DENIED: '拒绝', FAILED: '失败' };
 export const CHAIN_PROBLEMS = {

@@ -6,7 +6,7 @@
 // that the two agree). A deployment with other rules (NODE_TIME_LIMITS) is judged by its own: the
 // form says so, and the application's warnings and required approver are the API's.
 export const TIME_LIMIT_RULES = {
- "version": "2026.2",
+ "version": "2026.3",
  "approvers": {
   "SUSPENSION": "vice_president",
   "RESUMPTION": "vice_president",
@@ -171,8 +171,22 @@ export const TIME_LIMIT_RULES = {
     "leadDays": 7
    }
   ],
-  "trial_time_limit_criminal_simplified": [],
-  "trial_time_limit_criminal_converted_simplified": [],
+  "trial_time_limit_criminal_simplified": [
+   {
+    "max": null,
+    "to": "1m15d",
+    "approver": "president",
+    "leadDays": 0
+   }
+  ],
+  "trial_time_limit_criminal_converted_simplified": [
+   {
+    "max": null,
+    "to": "1m15d",
+    "approver": "president",
+    "leadDays": 0
+   }
+  ],
   "trial_time_limit_criminal_fast_track": [
    {
     "max": "5d",

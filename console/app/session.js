@@ -13,6 +13,10 @@ export const PEOPLE = [...CASE_READERS, ...AUDITORS, 'ROLE_SYSTEM_ADMIN'];
 // Who may approve applications (services/node/time_limits.py approver_level): the division head
 // of the node's department, the court's vice presidents and president, and those of a court above.
 export const APPROVERS = ['ROLE_DIVISION_HEAD', 'ROLE_VICE_PRESIDENT', 'ROLE_PRESIDENT'];
+// Who changes the org directory (OrgService's writes), and who changes node rules, stage views and
+// holiday calendars (gateway/access/permissions.py RULE_MANAGERS).
+export const ADMINS = ['ROLE_SYSTEM_ADMIN'];
+export const RULE_MANAGERS = ['ROLE_TRIAL_MANAGEMENT', 'ROLE_SYSTEM_ADMIN'];
 
 export async function loadCaller() {
   const reply = await get('/v1/caller');

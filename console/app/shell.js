@@ -3,13 +3,16 @@
 import { EP, h, ref, watch, defineComponent } from './lib.js';
 import { get, logout } from './api.js';
 import { route, link, go } from './router.js';
-import { session, STAFF, LEADERS, CASE_READERS, PEOPLE, AUDITORS, APPROVERS } from './session.js';
+import { session, STAFF, LEADERS, CASE_READERS, PEOPLE, AUDITORS, APPROVERS, ADMINS, RULE_MANAGERS } from './session.js';
 import { ROLES, SCOPES, word } from './labels.js';
 import { courtName, loadCourts } from './names.js';
 import { CasesPage } from './pages/p1_cases.js';
 import { WarningsPage } from './pages/p2_warnings.js';
+import { DepartmentsPage } from './pages/p3_departments.js';
 import { StatisticsPage } from './pages/p4_statistics.js';
 import { LocksPage } from './pages/p5_locks.js';
+import { LockTypesPage } from './pages/p6_lock_types.js';
+import { ReportsPage } from './pages/p7_reports.js';
 import { QualityPage } from './pages/q2_quality.js';
 import { DrillPage } from './pages/drill.js';
 import { CasePage } from './pages/case.js';
@@ -18,6 +21,8 @@ import { MessagesPage } from './pages/messages.js';
 import { ApplyPage, MyApplicationsPage } from './pages/apply.js';
 import { ApprovalsPage } from './pages/approvals.js';
 import { AuditRecordsPage, AuditUsagePage, AuditVerifyPage } from './pages/audit.js';
+import { OrgPage, ImportPage } from './pages/admin_org.js';
+import { CalendarsPage, RulesPage, StageViewsPage } from './pages/admin_rules.js';
 
 const { ElButton, ElBadge } = EP;
 
@@ -25,8 +30,11 @@ const { ElButton, ElBadge } = EP;
 export const ROUTES = [
   { path: '/supervision/cases', group: '监督平台', title: '案件信息', menu: LEADERS, roles: CASE_READERS, page: CasesPage },
   { path: '/supervision/warnings', group: '监督平台', title: '流程节点预警', menu: LEADERS, roles: CASE_READERS, page: WarningsPage },
+  { path: '/supervision/departments', group: '监督平台', title: '部门预警情况', menu: LEADERS, roles: CASE_READERS, page: DepartmentsPage },
   { path: '/supervision/statistics', group: '监督平台', title: '流程节点监督统计', menu: LEADERS, roles: CASE_READERS, page: StatisticsPage },
   { path: '/supervision/locks', group: '监督平台', title: '案件锁定情况', menu: LEADERS, roles: CASE_READERS, page: LocksPage },
+  { path: '/supervision/lock-types', group: '监督平台', title: '被锁定案件类型统计', menu: LEADERS, roles: CASE_READERS, page: LockTypesPage },
+  { path: '/supervision/reports', group: '监督平台', title: '三级法院工作报表', menu: LEADERS, roles: LEADERS, page: ReportsPage },
   { path: '/supervision/quality', group: '监督平台', title: '质效分析', menu: LEADERS, roles: CASE_READERS, page: QualityPage },
   { path: '/supervision/drill', title: '明细', menu: [], roles: CASE_READERS, page: DrillPage },
   { path: '/my/nodes', group: '我的工作', title: '我的节点', menu: [...STAFF, 'ROLE_DIVISION_HEAD'], roles: CASE_READERS, page: MyNodesPage },
@@ -37,6 +45,11 @@ export const ROUTES = [
   { path: '/audit/records', group: '审计', title: '日志查询', menu: AUDITORS, roles: AUDITORS, page: AuditRecordsPage },
   { path: '/audit/usage', group: '审计', title: '使用统计', menu: AUDITORS, roles: AUDITORS, page: AuditUsagePage },
   { path: '/audit/verify', group: '审计', title: '日志链校验', menu: AUDITORS, roles: AUDITORS, page: AuditVerifyPage },
+  { path: '/admin/org', group: '系统管理', title: '组织机构', menu: ADMINS, roles: ADMINS, page: OrgPage },
+  { path: '/admin/import', group: '系统管理', title: '人事导入', menu: ADMINS, roles: ADMINS, page: ImportPage },
+  { path: '/admin/calendars', group: '系统管理', title: '节假日安排', menu: RULE_MANAGERS, roles: PEOPLE, page: CalendarsPage },
+  { path: '/admin/rules', group: '系统管理', title: '节点规则', menu: RULE_MANAGERS, roles: PEOPLE, page: RulesPage },
+  { path: '/admin/stages', group: '系统管理', title: '阶段视图', menu: RULE_MANAGERS, roles: PEOPLE, page: StageViewsPage },
   { prefix: '/case/', title: '案件', menu: [], roles: CASE_READERS, page: CasePage },
 ];
 
@@ -48,6 +61,7 @@ export function home(role) {
   if (LEADERS.includes(role)) return '/supervision/cases';
   if (STAFF.includes(role)) return '/my/nodes';
   if (AUDITORS.includes(role)) return '/audit/records';
+  if (ADMINS.includes(role)) return '/admin/org';
   return '/messages';
 }
 

@@ -164,3 +164,59 @@ export const FilterBar = defineComponent({
       h(ElForm, { inline: true, labelPosition: 'left', onSubmit: (e) => e.preventDefault() }, items));
   },
 });
+
+/**
+ * Saves a file the API answered (`content` base64 in JSON, `contentType`, `fileName`) as a
+ * download. Returns the object URL when `keep` (a link to save it again), else revokes it soon.
+ */
+export function saveFile(reply, fallbackName, { keep = false } = {}) {
+  const bytes = Uint8Array.from(atob(reply.content || ''), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: reply.contentType || 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url; a.download = reply.fileName || fallbackName;
+  document.body.append(a); a.click(); a.remove();
+  if (!keep) setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return keep ? url : '';
+}
+
+/**
+ * The one court an administration page works on (`court` in the address; default the caller's
+ * own): the courts of the caller's scope, as ListCourts gives them.
+ */
+export const CourtPicker = defineComponent({
+  name: 'CfCourtPicker',
+  props: { own: { type: String, required: true } },
+  setup(props) {
+    const loaded = ref(false);
+    loadCourts().then(() => { loaded.value = true; }).catch(() => { loaded.value = true; });
+    return () => h('section', { class: 'cf-filters', 'aria-label': '选择法院' }, h(ElForm, { inline: true, onSubmit: (e) => e.preventDefault() }, () => [
+      h(ElFormItem, { label: '法院' }, () => h(ElSelect, {
+        modelValue: route.query.court || props.own, ariaLabel: '法院', filterable: true, style: { width: '18rem' },
+        'onUpdate:modelValue': (v) => setQuery({ court: v === props.own ? '' : v }),
+      }, () => Object.entries(courts()).map(([id, c]) => h(ElOption, { key: id, value: id, label: c.name })))),
+    ]));
+  },
+});
+
+/**
+ * An editing form shown in the page (not a modal: the form stays in the document's order for
+ * keyboard and screen-reader users, and nothing is hidden behind an overlay). It takes the focus
+ * when it opens, so that a keyboard user lands on it; Escape closes it.
+ */
+export const EditorPanel = defineComponent({
+  name: 'CfEditorPanel',
+  props: { title: { type: String, required: true } },
+  emits: ['close'],
+  setup(props, { emit, slots }) {
+    const el = ref(null);
+    onMounted(() => {
+      el.value?.scrollIntoView({ block: 'nearest' });
+      el.value?.focus({ preventScroll: true });
+    });
+    return () => h('section', { ref: el, class: 'cf-panel cf-editor', role: 'region', 'aria-label': props.title, tabindex: '-1',
+      onKeydown: (e) => { if (e.key === 'Escape') emit('close'); } }, [
+      h('div', { class: 'cf-panel-head' }, [h('h2', null, props.title), h(ElButton, { size: 'small', onClick: () => emit('close') }, () => '关闭')]),
+      slots.default && slots.default(),
+    ]);
+  },
+});

@@ -4,13 +4,13 @@
 // supervision warnings the application is likely to carry; after submitting, the warnings and the
 // required approver exactly as the API returned them. Below: the node's applications so far.
 // 我的申请 (/applications) lists the caller's own applications.
-import { EP, h, ref, reactive, defineComponent } from '../lib.js';
+import { EP, h, ref, reactive, watch, defineComponent } from '../lib.js';
 import { route, link } from '../router.js';
 import { get, post } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader } from '../ui.js';
 import { session } from '../session.js';
 import { date, dateTime, isoDate } from '../format.js';
-import { APPLICATION_KINDS, word } from '../labels.js';
+import { APPLICATION_KINDS, HEARING_RULES, word } from '../labels.js';
 import { TIME_LIMIT_RULES, LEVELS, periodLabel, extensionStep, isTimeLimit } from '../rules.js';
 import { reasonLabel, stepText } from '../rules_text.js';
 import { kindTag, applicationStateTag, warningList, applied, applicationFacts, nodeOf, caseOf, nodesOf } from '../applications.js';
@@ -59,7 +59,26 @@ const ApplyForm = defineComponent({
   setup(props, { emit }) {
     const kinds = kindsFor(props.node);
     const wanted = String(route.query.kind || '').toUpperCase();
-    const form = reactive({ kind: kinds.includes(wanted) ? wanted : kinds[0], amount: 1, unit: 'm', reasonCode: '', start: '', end: '', reason: '', materials: '' });
+    const form = reactive({ kind: kinds.includes(wanted) ? wanted : kinds[0], amount: 1, unit: 'm', reasonCode: '', start: '', end: '', notice: '', reason: '', materials: '' });
+    // 开庭排期例外: the proposed date checked against the scheduling rules (ValidateHearing) as
+    // soon as it is picked, so that the judge sees which rules it breaks before submitting.
+    const hearing = reactive({ busy: false, answer: null, error: null, date: '' });
+    let hearingSerial = 0;
+    async function checkHearing() {
+      const mine = ++hearingSerial;
+      hearing.answer = null; hearing.error = null;
+      if (form.kind !== 'HEARING_EXCEPTION' || !form.start) { hearing.busy = false; return; }
+      hearing.busy = true;
+      try {
+        const answer = await post(`/v1/${caseOf(props.node.name)}:validateHearing`, { hearingDate: pbDate(form.start), noticeServedDate: pbDate(form.notice) });
+        if (mine === hearingSerial) { hearing.answer = answer; hearing.date = form.start; }
+      } catch (e) {
+        if (mine === hearingSerial) hearing.error = e;
+      } finally {
+        if (mine === hearingSerial) hearing.busy = false;
+      }
+    }
+    watch(() => [form.kind, form.start, form.notice], checkHearing, { immediate: true });
     const busy = ref(false);
     const error = ref(null);
     let requestId = crypto.randomUUID();   // a retry after a lost answer is the same request (idempotent)
@@ -151,6 +170,25 @@ const ApplyForm = defineComponent({
       }
     }
 
+    /** What ValidateHearing said of the proposed date: each rule it breaks in the API's words. */
+    function hearingCheck() {
+      const body = [];
+      if (!form.start) body.push(h('p', { class: 'cf-muted' }, '选择开庭日期后，系统按排期规则（答辩期、举证期、提前三日通知、审限、开庭间隔、法定休息日）检查。'));
+      else if (hearing.busy) body.push(h('p', { class: 'cf-muted', 'aria-busy': 'true' }, '正在检查排期规则…'));
+      else if (hearing.error) body.push(errorNotice(hearing.error, checkHearing));
+      else if (hearing.answer) {
+        const violations = hearing.answer.violations || [];
+        if (!violations.length) body.push(h('p', { class: 'cf-ok' }, `${date(hearing.date)}开庭符合全部排期规则，无需申请例外，可直接排期。`));
+        else {
+          body.push(h('p', null, `${date(hearing.date)}开庭不符合以下 ${violations.length} 项排期规则，需经批准方可在该日开庭：`));
+          body.push(h('ul', { class: 'cf-warnings cf-hearing-violations' }, violations.map((v, i) => h('li', { key: `${v.rule}-${i}` }, [
+            h('span', { class: 'cf-warning-code' }, word(HEARING_RULES, v.rule)), h('span', null, v.message)]))));
+        }
+        if (hearing.answer.exceptionApplication) body.push(h('p', { class: 'cf-muted' }, '该日期已有批准的开庭排期例外，排期时将被接受。'));
+      }
+      return h('div', { role: 'status', 'aria-live': 'polite' }, [h('h2', null, '排期规则检查'), ...body]);
+    }
+
     return () => {
       const item = (label, child, extra = {}) => h(ElFormItem, { label, ...extra }, () => child);
       const picker = (key, label) => h(ElDatePicker, { type: 'date', modelValue: form[key] || null, valueFormat: 'YYYY-MM-DD', format: 'YYYY年M月D日',
@@ -171,7 +209,10 @@ const ApplyForm = defineComponent({
           h(ElOption, { key: code, value: code, label: `${r.label}${r.max ? `（至多${periodLabel(r.max)}）` : ''}` }))), { required: true }));
       }
       if (['DEDUCTION', 'SUSPENSION'].includes(form.kind)) fields.push(item(form.kind === 'DEDUCTION' ? '扣除起始日' : '中止日', picker('start', form.kind === 'DEDUCTION' ? '扣除起始日' : '中止日'), { required: true }));
-      if (form.kind === 'HEARING_EXCEPTION') fields.push(item('开庭日期', picker('start', '开庭日期'), { required: true }));
+      if (form.kind === 'HEARING_EXCEPTION') {
+        fields.push(item('开庭日期', picker('start', '开庭日期'), { required: true }));
+        fields.push(item('传票送达日', picker('notice', '传票送达日（未送达的留空）')));
+      }
       if (form.kind === 'DEDUCTION') fields.push(item('扣除终止日', picker('end', '扣除终止日'), { required: true }));
       if (form.kind === 'RESUMPTION') fields.push(item('恢复日', picker('end', '恢复日'), { required: true }));
       fields.push(item('申请理由', h(ElInput, { modelValue: form.reason, type: 'textarea', rows: 3, maxlength: 1000, showWordLimit: true, ariaLabel: '申请理由',
@@ -194,6 +235,7 @@ const ApplyForm = defineComponent({
           h('ul', null, allowed().map((line) => h('li', null, line))),
           form.kind === 'DEDUCTION' ? h('ul', { class: 'cf-reasons' }, Object.values(TIME_LIMIT_RULES.reasons).map((r) =>
             h('li', null, `${r.label}：${r.max ? `至多${periodLabel(r.max)}` : '以事由持续的期间为限'}`))) : null,
+          form.kind === 'HEARING_EXCEPTION' ? hearingCheck() : null,
           h('h2', null, '提交后可能带有的监督提示'),
           hints.length ? h('ul', { class: 'cf-warnings' }, hints.map(([code, text]) => h('li', { key: code }, [
             h('span', { class: 'cf-warning-code' }, word({ SECOND_CHANGE: '第二次变更', MISSING_MATERIAL: '缺少材料', EXCEEDS_RULES: '超出规定' }, code)), h('span', null, text)])))

@@ -4,7 +4,7 @@
 import { EP, h, ref, defineComponent } from '../lib.js';
 import { route, setQuery } from '../router.js';
 import { get, post } from '../api.js';
-import { pageHeader, errorNotice, emptyState, loading, useLoader } from '../ui.js';
+import { pageHeader, errorNotice, emptyState, loading, useLoader, saveFile } from '../ui.js';
 import { dateTime, number } from '../format.js';
 import { AUDIT_RESULTS, CHAIN_PROBLEMS, ROLES, word } from '../labels.js';
 import { courtName, departmentName } from '../names.js';
@@ -70,13 +70,8 @@ export const AuditRecordsPage = defineComponent({
       try {
         const reply = await post('/v1/auditRecords:export', { format: `EXPORT_FORMAT_${format}`, filter: recordFilter(route.query),
           startTime: instant(route.query.from) || undefined, endTime: instant(route.query.to, true) || undefined });
-        const bytes = Uint8Array.from(atob(reply.content || ''), (c) => c.charCodeAt(0));
-        const url = URL.createObjectURL(new Blob([bytes], { type: reply.contentType }));
-        const a = document.createElement('a');
-        a.href = url; a.download = reply.fileName || `操作日志.${format.toLowerCase()}`;
-        document.body.append(a); a.click(); a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
-        exported.value = `已导出 ${number(reply.recordCount)} 条记录：${a.download}`;
+        saveFile(reply, `操作日志.${format.toLowerCase()}`);
+        exported.value = `已导出 ${number(reply.recordCount)} 条记录：${reply.fileName || `操作日志.${format.toLowerCase()}`}`;
       } catch (e) {
         exportError.value = e;
       } finally {

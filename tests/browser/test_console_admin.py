@@ -1,0 +1,251 @@
+"""The administrators' pages in a real browser (issue 14): a court's administrator imports an HR
+file whose bad rows are all listed (and nothing imported) until they are fixed, then finds the new
+judge in the org directory and marks them absent with a deputy; the province's administrator sees
+the holiday calendars and imports a year, a mistake in it refused with the API's words; the
+court's trial management office shortens a node rule (lengthening it is refused), re-evaluates the
+running nodes and sees how many due dates moved, and chooses a stage's categories (none at all is
+refused). Every page passes axe-core and the CSP and is saved as a screenshot.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pytest
+
+from services.common.clock import LEGAL_TZ
+from support import COURT_SYSTEM, eventually
+
+from e2e.conftest import file_case
+from .conftest import Console
+
+pytestmark = pytest.mark.timeout(600)
+START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)   # a Monday
+ADMIN = "admin.440101"
+PROVINCE_ADMIN = "admin"
+TM = "trial_management.440101"
+SERVE = "courts/440101/nodeRules/serve_complaint_copy"
+
+HEADER = "username,display_name,role,court,department,mobile,active,absent,deputy"
+GOOD = "judge.440101.civil1.77,测试法官,judge,440101,440101-civil1,13800000077,true,false,"
+BAD = [
+    "clerk.440101.civil1.77,测试书记员,secretary,440101,440101-nowhere,13800000078,true,false,",
+    "judge.440101.civil1.78,,judge,440101,440101-civil1,13800000079,true,false,",
+]
+
+
+@pytest.fixture(scope="module")
+def cf(start_system):
+    return start_system("console-admin", clock=START)
+
+
+@pytest.fixture(scope="module")
+def filed(cf):
+    """A case filed today in 440101: its complaint copy is due in five days (03-07, a Saturday → 03-09)."""
+    made = file_case(cf, "console-admin", 1, filed=date(2026, 3, 2))
+    node = cf.http("GET", f"/v1/{made.name}/nodes/serve_complaint_copy", user=COURT_SYSTEM).json()["node"]
+    assert node["dueDate"] == {"year": 2026, "month": 3, "day": 9}
+    return made
+
+
+@pytest.fixture
+def console(cf, filed, browser, shots):
+    opened: list[Console] = []
+
+    def open_as(user: str) -> Console:
+        c = Console(browser, cf, user, shots)
+        opened.append(c)
+        return c
+    yield open_as
+    for c in opened:
+        c.close()
+
+
+def rows(page):
+    return page.locator(".el-table__body-wrapper tr.el-table__row")
+
+
+def choose(page, form, label: str, option: str) -> None:
+    """Picks an option of an Element Plus select (its value is drawn over its input) and waits
+    until the list has faded out, so that the next click lands on the form."""
+    form.get_by_label(label).click(force=True)
+    item = page.get_by_role("option", name=option, exact=True)
+    item.click()
+    item.wait_for(state="hidden")
+
+
+def test_an_administrator_imports_hr_rows_then_edits_the_new_person(console, cf):
+    c = console(ADMIN)
+    c.refusals.add(400)   # the bad file, on purpose
+    c.sign_in()
+    page = c.page
+    assert page.url.endswith("/console/admin/org")   # an administrator's home
+    page.get_by_role("heading", name="组织机构").wait_for()
+    c.settled()
+    assert "民事审判第一庭" in page.locator("main").inner_text()
+    c.check("org")
+
+    c.open("/admin/import")
+    page.get_by_role("heading", name="人事导入").wait_for()
+    page.get_by_label("文件内容").fill("\n".join([HEADER, GOOD, *BAD]) + "\n")
+    page.get_by_role("button", name="校验").click()
+    problems = page.get_by_role("heading", name=re.compile(r"文件有 \d+ 处问题，未导入任何内容"))
+    problems.wait_for()
+    table = page.locator(".cf-import-problems")
+    text = table.inner_text()
+    # Every bad row at once, each with its line and field: line 3 twice (role, department), line 4 once.
+    assert text.count("第3行") >= 2 and "第4行" in text, text
+    assert "role" in text and "department" in text and "display_name" in text, text
+    c.check("import-problems")
+    # Nothing was imported.
+    users = lambda: [u["name"] for u in cf.http("GET", "/v1/courts/440101/users", user=ADMIN,  # noqa: E731
+                                                 query=[("pageSize", "1000")]).json()["users"]]
+    assert "users/judge.440101.civil1.77" not in users()
+
+    page.get_by_label("文件内容").fill(f"{HEADER}\n{GOOD}\n")
+    page.get_by_role("button", name="校验").click()
+    page.get_by_text(re.compile("校验通过，尚未导入：导入后将新增部门 0 个.*新增人员 1 人")).wait_for()
+    assert "users/judge.440101.civil1.77" not in users()
+    page.get_by_role("button", name="导入").click()
+    page.get_by_text(re.compile("已导入：.*新增人员 1 人")).wait_for()
+    assert "users/judge.440101.civil1.77" in users()
+    c.check("import-done")
+
+    c.open("/admin/org")
+    c.settled()
+    page.get_by_label("查找人员").fill("测试法官")
+    assert rows(page).filter(has_text="judge.440101.civil1.77").count() == 1
+    page.get_by_role("button", name="编辑 测试法官").click()
+    dialog = page.get_by_role("region", name="编辑人员：测试法官")
+    dialog.get_by_label("姓名").wait_for()
+    dialog.get_by_role("switch", name=re.compile("不在岗")).focus()   # by keyboard, as the switch is a hidden input
+    page.keyboard.press("Space")
+    dialog.get_by_label("代理人").click()
+    deputy = page.get_by_role("option", name=re.compile(r"（法官）")).first
+    deputy.click()
+    deputy.wait_for(state="hidden")   # the list has faded out (axe would read the text through it)
+    page.mouse.move(0, 0)
+    c.check("org-edit-user")
+    dialog.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存人员：测试法官（judge.440101.civil1.77）").wait_for()
+    c.settled()
+    row = rows(page).filter(has_text="judge.440101.civil1.77")
+    assert "不在岗" in row.inner_text()
+    saved = cf.http("GET", "/v1/users/judge.440101.civil1.77", user=ADMIN).json()["user"]
+    assert saved["absent"] and saved["deputy"].startswith("users/judge.440101.")
+    c.check("org-saved")
+
+    # A clerk added by hand, and the civil division given its vice-president in charge.
+    page.get_by_role("button", name="新增人员").click()
+    form = page.get_by_role("region", name="新增人员")
+    form.get_by_label("用户名").fill("clerk.440101.civil1.77")
+    form.get_by_label("姓名").fill("测试书记员")
+    choose(page, form, "角色", "书记员")
+    choose(page, form, "部门", "民事审判第一庭")
+    form.get_by_role("button", name="新增").click()
+    page.get_by_text("已新增人员：测试书记员（clerk.440101.civil1.77）").wait_for()
+    assert cf.http("GET", "/v1/users/clerk.440101.civil1.77", user=ADMIN).json()["user"]["department"] \
+        == "courts/440101/departments/440101-civil1"
+    page.get_by_role("button", name="编辑 民事审判第一庭").click()
+    form = page.get_by_role("region", name="编辑部门：民事审判第一庭")
+    form.get_by_label("分管院领导").click(force=True)
+    vice = page.get_by_role("option").filter(has_text=re.compile(".")).first
+    vice.click()
+    vice.wait_for(state="hidden")
+    form.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存部门：民事审判第一庭").wait_for()
+    c.settled()
+    departments = cf.http("GET", "/v1/courts/440101/departments", user=ADMIN).json()["departments"]
+    civil = next(d for d in departments if d["name"] == "courts/440101/departments/440101-civil1")
+    assert civil["vicePresident"].startswith("users/")
+    row = rows(page).filter(has_text="440101-civil1")
+    assert "未指定" not in row.inner_text()
+    c.check("org-department-saved")
+
+
+def test_the_province_administrator_imports_a_holiday_year(console, cf):
+    c = console(PROVINCE_ADMIN)
+    c.refusals.add(400)   # the mistaken year, on purpose
+    c.sign_in("/admin/calendars")
+    page = c.page
+    page.get_by_role("heading", name="节假日安排").wait_for()
+    c.settled()
+    assert rows(page).filter(has_text="2026年").count() == 1
+    c.check("calendars")
+    page.get_by_label("年度", exact=True).fill("2027")
+    page.get_by_label("依据", exact=True).fill("国务院办公厅关于2027年部分节假日安排的通知")
+    page.get_by_label("法定节假日", exact=True).fill("2027-01-01\n2027-02-08、2027-02-09")
+    # A date read wrong, then the same day as both a holiday and a make-up working day.
+    page.get_by_label("调休上班日", exact=True).fill("2027-02-30")
+    page.get_by_role("button", name="导入").click()
+    page.get_by_text("调休上班日：2027-02-30 不是日期（应为 2027-02-07）").wait_for()
+    page.get_by_label("调休上班日", exact=True).fill("2027-02-08")
+    page.get_by_role("button", name="导入").click()
+    alert = page.get_by_role("alert").filter(has_text="同时列为节假日和调休工作日")
+    alert.wait_for()
+    assert "追踪编号" in alert.inner_text()
+    c.check("calendars-refused")
+    page.get_by_label("调休上班日", exact=True).fill("2027-02-06")
+    page.get_by_role("button", name="导入").click()
+    page.get_by_text(re.compile("已导入 2027 年节假日安排：3 个法定节假日、1 个调休上班日")).wait_for()
+    c.settled()
+    assert rows(page).filter(has_text="2027年").filter(has_text="国务院办公厅关于2027年").count() == 1
+    c.check("calendars-imported")
+
+
+def test_the_trial_management_office_shortens_a_rule_reevaluates_and_chooses_stage_views(console, cf, filed):
+    c = console(TM)
+    c.refusals.add(400)   # a lengthened period and an empty stage, on purpose
+    c.sign_in("/admin/rules?stage=PRE_TRIAL")
+    page = c.page
+    page.get_by_role("heading", name="节点规则").wait_for()
+    c.settled()
+    row = rows(page).filter(has_text="送达起诉状副本")
+    assert "5日" in row.inner_text() and "目录默认" in row.inner_text()
+    c.check("rules")
+    page.get_by_role("button", name="调整 送达起诉状副本").click()
+    dialog = page.get_by_role("region", name="调整规则：送达起诉状副本")
+    # A statutory period may be shortened, never lengthened: the API says so and nothing changes.
+    dialog.get_by_label("期限（数量）").fill("10")
+    dialog.get_by_role("button", name="保存").click()
+    refusal = dialog.get_by_role("alert")
+    refusal.wait_for()
+    assert "追踪编号" in refusal.inner_text()
+    c.check("rules-refused")
+    dialog.get_by_label("期限（数量）").fill("3")
+    dialog.get_by_role("button", name="保存").click()
+    page.get_by_text(re.compile("已调整「送达起诉状副本」：期限 3日")).wait_for()
+    c.settled()
+    row = rows(page).filter(has_text="送达起诉状副本")
+    assert "3日" in row.inner_text() and "目录：5日" in row.inner_text() and "东江市青山区人民法院" in row.inner_text()
+
+    page.get_by_role("button", name="重新评估 送达起诉状副本").click()
+    page.get_by_role("region", name="重新评估：送达起诉状副本").get_by_role("button", name="确认重新评估").click()
+    page.get_by_text(re.compile(r"已重新评估「送达起诉状副本」：1 个运行中节点采用现行规则，其中 1 个到期日改变")).wait_for()
+    node = cf.http("GET", f"/v1/{filed.name}/nodes/serve_complaint_copy", user=COURT_SYSTEM).json()["node"]
+    assert node["dueDate"] == {"year": 2026, "month": 3, "day": 5}   # 03-02 + 3 days, a Thursday
+    c.check("rules-reevaluated")
+
+    c.open("/admin/stages")
+    page.get_by_role("heading", name="阶段视图").wait_for()
+    c.settled()
+    panel = page.locator("section.cf-panel", has=page.get_by_role("heading", name="庭前准备"))
+    category = panel.get_by_role("checkbox", name="立案文书送达")
+    assert category.is_checked()
+    c.check("stage-views")
+    box = panel.locator("label.el-checkbox", has_text="立案文书送达")
+    box.click()   # unchecked: a stage that shows nothing would hide its overdue nodes
+    assert not category.is_checked()
+    panel.get_by_role("button", name="保存庭前准备").click()
+    refused = panel.get_by_role("alert")
+    refused.wait_for()
+    assert "至少显示一个" in refused.inner_text()
+    box.click()
+    assert category.is_checked()
+    panel.get_by_role("button", name="保存庭前准备").click()
+    page.get_by_text("已保存「庭前准备」显示的节点类别：立案文书送达").wait_for()
+    c.settled()
+    panel = page.locator("section.cf-panel", has=page.get_by_role("heading", name="庭前准备"))
+    assert "由东江市青山区人民法院选定" in panel.inner_text()
+    eventually(lambda: cf.http("GET", "/v1/courts/440101/stageViews", user=TM).json()["stageViews"], what="views")
+    c.check("stage-views-saved")
