@@ -353,7 +353,9 @@ def test_a_case_is_given_only_to_a_judge_of_its_court_and_department(cf, outside
                                   handler=OUTSIDERS[outsider], department=f"{COURT}-civil1"))
     number = request.case.case_number   # （2026）示0101民初97ij号
     details = _refused_naming(lambda: TRANSPORTS[transport](cf, "/courtflow.case.v1.CaseService/CreateCase",
-                                                            request, COURT_SYSTEM), "case.handler")
+                                                            request, COURT_SYSTEM),
+                              # over HTTP-JSON the body is the case: its errors name the JSON field
+                              "case.handler" if transport == "gRPC" else "参数错误: handler:")
     assert "440102" not in details.replace(OUTSIDERS[outsider], "")  # names no other court
     listed = cf.cases.ListCases(cs.ListCasesRequest(parent=f"courts/{COURT}", filter=f'case_number = "{number}"'),
                                 metadata=cf.md(COURT_SYSTEM)).cases
