@@ -125,15 +125,17 @@ def plan_history(cases: Sequence[CaseSeed], *, seed: int, today: date, catalog: 
                  calendar: HolidayCalendar | None = None) -> History:
     """The events of every case up to ``today``, and the cases whose events stop at a lock."""
     calendar = calendar or HolidayCalendar.builtin()
-    rules_of: dict[tuple[str, str], tuple[NodeRule, ...]] = {}
+    rules_of: dict[tuple[str, str, bool], tuple[NodeRule, ...]] = {}
     per_case: list[list[PlannedEvent]] = []
     locked: dict[str, tuple[str, date]] = {}
     for case in cases:
-        kind = (case.case_type, case.procedure)
+        kind = (case.case_type, case.procedure, case.custody)
         if kind not in rules_of:
             ct = CaseType.Value(f"CASE_TYPE_{case.case_type.upper()}")
             pr = Procedure.Value(f"PROCEDURE_{case.procedure.upper()}")
-            rules_of[kind] = tuple(r for r in catalog.rules if r.applies(ct, pr))
+            # as the node service selects them (catalog.ATTRIBUTES): demo cases are neither
+            # foreign-related nor private prosecutions
+            rules_of[kind] = tuple(r for r in catalog.rules if r.applies(ct, pr, {"custody": case.custody}))
         script = _CaseScript(case, rules_of[kind], calendar, random.Random(f"courtflow-history:{seed}:{case.request_id}"))
         script.run()
         events, lock = _replay(case, script.drafts(), rules_of[kind], calendar, today)
@@ -196,9 +198,15 @@ def _anchor(rule: NodeRule, on: date, filing: date, calendar: HolidayCalendar, h
     return opening_anchor(rule, event_date=on, filing_date=filing, calendar=calendar, anchors=held)
 
 
-def _due(rule: NodeRule, anchor: date, calendar: HolidayCalendar, custody: bool) -> date:
-    # as the node service counts it: only a custody term keeps its day in a custody case
-    return for_rule(rule, anchor=anchor, calendar=calendar, held=custody).due
+def _due(rule: NodeRule, anchor: date, calendar: HolidayCalendar, custody: bool, case: CaseSeed,
+         hearing: date | None) -> date:
+    # as the node service counts it: only a custody term keeps its day in a custody case, and a
+    # summons is due at the latest three days before the hearing (catalog.DueBefore)
+    before = rule.due_before
+    exempt = before is None or not before.applies(CaseType.Value(f"CASE_TYPE_{case.case_type.upper()}"),
+                                                  Procedure.Value(f"PROCEDURE_{case.procedure.upper()}"))
+    latest = None if exempt or hearing is None else before.latest({"hearing_date": hearing})
+    return for_rule(rule, anchor=anchor, calendar=calendar, held=custody, latest=latest).due
 
 
 def _fires_on(due: date, rung: int) -> date:
@@ -241,7 +249,8 @@ class _CaseScript:
         for rule in self.rules:
             if rule.opens_on(trigger) and (rule.code not in have or rule.repeats):
                 anchor = self.anchors[rule.code] = _anchor(rule, on, self.case.filing_date, self.calendar, self.anchors)
-                self.nodes.append(_Node(rule, _due(rule, anchor, self.calendar, self.case.custody), on))
+                self.nodes.append(_Node(rule, _due(rule, anchor, self.calendar, self.case.custody, self.case, hearing),
+                                        on))
         if event != "FILED":
             self.out.append(_Draft(event, on, document, hearing, lag, len(self.out)))
         if event == "DOCUMENT_SERVED":
@@ -341,6 +350,7 @@ class _CaseScript:
         self.step("COURTROOM_BOOKED", scheduled_on, cap=1)
         self.step("HEARING_ANNOUNCED", scheduled_on, cap=2)
         self.step("DOCUMENT_SERVED", scheduled_on, "hearing_notice", cap=2)
+        self.step("DOCUMENT_SERVED", scheduled_on, "indictment_copy", cap=2)   # criminal ordinary only
         self.emit("HEARING_HELD", hearing, lag=lag)
         self.step("HEARING_RECORDING_UPLOADED", hearing, cap=1)
         self.step("HEARING_RECORDING_BURNED", hearing, cap=2)
@@ -478,12 +488,12 @@ def _replay(case: CaseSeed, drafts: Iterable[_Draft], rules: tuple[NodeRule, ...
     nodes: list[list] = []
     anchors: dict[str, date] = {}
 
-    def open_for(trigger, on: date, recorded: date, wave: int) -> None:
+    def open_for(trigger, on: date, recorded: date, wave: int, hearing: date | None = None) -> None:
         have = {n[0].code for n in nodes}
         for rule in rules:
             if rule.opens_on(trigger) and (rule.code not in have or rule.repeats):
                 anchor = anchors[rule.code] = _anchor(rule, on, case.filing_date, calendar, anchors)
-                nodes.append([rule, _due(rule, anchor, calendar, case.custody), recorded, None, wave])
+                nodes.append([rule, _due(rule, anchor, calendar, case.custody, case, hearing), recorded, None, wave])
 
     def lock_before(day: date) -> tuple[str, date] | None:
         locks = [(_fires_on(n[1], DEADLINE_RUNG), n[0].code) for n in nodes
@@ -516,7 +526,7 @@ def _replay(case: CaseSeed, drafts: Iterable[_Draft], rules: tuple[NodeRule, ...
             n[3] = recorded
             if n[2] == recorded:
                 wave = max(wave, n[4] + 1)
-        open_for(trigger, draft.occur, recorded, wave)
+        open_for(trigger, draft.occur, recorded, wave, draft.hearing)
         events.append(PlannedEvent(case, len(events), draft.event, draft.occur, recorded, draft.document,
                                    draft.hearing, wave))
     lock = lock or lock_before(today)   # a limit due today runs out at midnight, not yet

@@ -171,6 +171,14 @@ export const TIME_LIMIT_RULES = {
     "leadDays": 7
    }
   ],
+  "trial_time_limit_criminal_private_prosecution": [],
+  "trial_time_limit_civil_special_after_notice": [
+   {
+    "max": "30d",
+    "approver": "president",
+    "leadDays": 10
+   }
+  ],
   "trial_time_limit_criminal_simplified": [
    {
     "max": null,

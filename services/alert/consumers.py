@@ -16,6 +16,7 @@ from services.common.dates import event_date
 from services.common.events import Event
 from services.common.labels import APPLICATION_KINDS, word
 from services.common.names import court_of
+from services.common.roles import HANDLER
 from services.common.uow import UnitOfWork
 
 # Reminder keys within a node's clock generation. The overdue reminder is rung 0 and warnings
@@ -118,15 +119,22 @@ class Reminders:
 
 
     def on_case_handed_over(self, uow: UnitOfWork, event: Event) -> None:
-        """One message to a case's new handler, listing the open nodes received (issue 18)."""
+        """One message to a person joining a case (its new handler, judge assistant or clerk, or
+        the assistant and clerk it was registered with), listing the open nodes received, in the
+        words of their place on the case (issue 18)."""
         p = event.payload
         first = p.nodes[0]
-        previous = service.display_name(uow, p.previous_handler) if p.previous_handler else "原承办人"
+        place = p.role or HANDLER   # events written before `role` were the handler's
+        previous = service.display_name(uow, p.previous_handler) if p.previous_handler else ""
+        if place == HANDLER and not previous:
+            previous = "原承办人"
         received = [(n.display_name, NODE_STATE_WORDS.get(n.state, "运行中"), event_date(n.due_date)) for n in p.nodes]
-        self._notify(uow, node=first, kind=K.REMINDER_KIND_CASE_ASSIGNED, key=f"{p.case}|assigned|{event.id}",
+        # A registration tells each of them once, however many of its events open their nodes.
+        key = f"{p.case}|assigned|{event.id}" if p.previous_handler or place == HANDLER else f"{p.case}|joined|{place}"
+        self._notify(uow, node=first, kind=K.REMINDER_KIND_CASE_ASSIGNED, key=key,
                      recipients=recipients.directory(uow.session).resolve(
                          responsible=[p.handler], roles=[], court=court_of(first.name), department=first.department),
-                     render=lambda a: templates.case_assigned(a, previous=previous, nodes=received))
+                     render=lambda a: templates.case_assigned(a, place=place, previous=previous, nodes=received))
 
 
 def on_user_changed(uow: UnitOfWork, event: Event) -> None:

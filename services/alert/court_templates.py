@@ -23,7 +23,8 @@ import yaml
 from services.alert.templates import KINDS, Reminder, sms_text
 
 # What a body may use: the reminder's parameters and the reader.
-VARIABLES = frozenset({"case_number", "node", "due_date", "days", "handler", "kind", "addressee", "whose"})
+VARIABLES = frozenset({"case_number", "node", "due_date", "days", "handler", "kind", "addressee", "whose", "count",
+                       "previous"})
 
 
 class TemplateError(ValueError):

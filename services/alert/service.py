@@ -74,7 +74,8 @@ def notify(uow: UnitOfWork, *, node: Node, kind: int, key: str, recipients: list
         told.keys.add(dedupe_key)
         person = people.person(user)
         about = templates.About(case_number=node.case_number, node=node.display_name, due=due, handler=handler,
-                                addressee=people.display_name(user), own=user == node.responsible)
+                                addressee=people.display_name(user), own=user == node.responsible,
+                                role=node.responsible_role)
         text = wording.apply(court, render(about), addressee=about.addressee, whose=about.whose)
         rows.append((
             dict(id=new_event_id(), dedupe_key=dedupe_key, recipient=user, kind=kind, title=text.title,

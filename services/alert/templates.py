@@ -1,8 +1,11 @@
 """Reminder texts in Chinese. Variables: 案号, 节点, 到期日, 剩余或超期天数, 承办人.
 
-Each reminder is addressed to its reader: the responsible person reads 「您承办的…」, a
-supervisor reads whose case it is. Template-based SMS APIs get the template code (the kind)
-and the same variables as parameters instead of the text.
+Each reminder is addressed to its reader in the words of the responsible person's place on the
+case: the handler reads 「您承办的…」, the clerk holding a clerk's node 「您担任书记员的…」, the
+judge assistant 「您担任法官助理的…」; a supervisor reads whose it is (「张法官承办的…」). A person
+joining a case is told so in their own place's words, each place with its own template code.
+Template-based SMS APIs get the template code (the kind) and the same variables as parameters
+instead of the text.
 """
 from __future__ import annotations
 
@@ -16,7 +19,13 @@ SIGNATURE = "【法院审判管理】"
 LEVEL_LABELS = {2: "分管院领导", 3: "院长及上级法院"}
 # Template codes: one per kind of reminder, and the digest that lists several (pacing.py).
 KINDS = ("WARNING", "OVERDUE", "ESCALATION", "CLOSING_CHECK", "APPROVAL_REQUESTED", "APPLICATION_DECIDED",
-         "NODE_LOCKED", "NODE_UNLOCKED", "CASE_ASSIGNED", "DIGEST")
+         "NODE_LOCKED", "NODE_UNLOCKED", "CASE_ASSIGNED", "CASE_ASSIGNED_ASSISTANT", "CASE_ASSIGNED_CLERK", "DIGEST")
+# A person's place on a case as a sentence says it: 「您承办的」「由您担任书记员」. A node held by a
+# role outside the case's team (the division head's approval) reads as the handler's always has.
+PLACES = {"handler": "承办", "assistant": "担任法官助理", "clerk": "担任书记员"}
+# The message to a person joining a case: its template code and title, per place.
+ASSIGNED = {"handler": ("CASE_ASSIGNED", "新承办案件"), "assistant": ("CASE_ASSIGNED_ASSISTANT", "新担任法官助理案件"),
+            "clerk": ("CASE_ASSIGNED_CLERK", "新担任书记员案件")}
 
 
 @dataclass(frozen=True)
@@ -38,10 +47,15 @@ class About:
     handler: str       # display name of the responsible person
     addressee: str     # display name of the reader
     own: bool          # the reader is the responsible person
+    role: str = ""     # the node's responsible role (catalogue: "handler", "assistant", "clerk", …)
+
+    @property
+    def place(self) -> str:
+        return PLACES.get(self.role, PLACES["handler"])
 
     @property
     def whose(self) -> str:
-        return "您承办的" if self.own else f"{self.handler}承办的"
+        return f"您{self.place}的" if self.own else f"{self.handler}{self.place}的"
 
     def params(self, **more) -> dict[str, str]:
         return {"case_number": self.case_number, "node": self.node, "due_date": f"{self.due:%Y年%m月%d日}",
@@ -99,12 +113,19 @@ def node_unlocked(a: About, *, approver: str) -> Reminder:
     return _reminder("NODE_UNLOCKED", f"案件已解锁：{a.node}", body, a.params(days=0))
 
 
-def case_assigned(a: About, *, previous: str, nodes: list[tuple[str, str, date]]) -> Reminder:
-    """To the new handler of a case: the open nodes received, (name, state word, due), most urgent first."""
+def case_assigned(a: About, *, place: str, previous: str, nodes: list[tuple[str, str, date]]) -> Reminder:
+    """To a person joining a case as its handler, judge assistant or clerk (`place`): the open
+    nodes they now hold, (name, state word, due), most urgent first. `previous`: who held the
+    place before, empty for a case registered with them."""
     listed = "；".join(f"“{name}”{state}（{due:%Y年%m月%d日}届满）" for name, state, due in nodes)
-    body = (f"{a.addressee}：{a.case_number}案件已由{previous}转由您承办，随案转交未完成节点{len(nodes)}个：{listed}。"
-            "请及时办理。")
-    return _reminder("CASE_ASSIGNED", f"新承办案件：{a.case_number}", body,
+    template, title = ASSIGNED.get(place, ASSIGNED["handler"])
+    if template == "CASE_ASSIGNED":
+        told = f"已由{previous}转由您承办，随案转交" if previous else "由您承办，"
+    else:
+        before = f"（原为{previous}）" if previous else ""
+        told = f"{'改' if previous else ''}由您{PLACES[place]}{before}，由您办理的"
+    body = f"{a.addressee}：{a.case_number}案件{told}未完成节点{len(nodes)}个：{listed}。请及时办理。"
+    return _reminder(template, f"{title}：{a.case_number}", body,
                      a.params(days=0, count=len(nodes), previous=previous))
 
 

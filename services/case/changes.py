@@ -16,10 +16,12 @@ from datetime import date
 from courtflow.case.v1.case_pb2 import CaseState
 
 from services.common.errors import FailedPrecondition, invalid_field
+from services.case.domain import check_private_prosecution
 from services.common.names import CourtName, DepartmentName
 
 # What UpdateCase may change, by the Case field's name.
-CHANGEABLE = ("handler", "assistant", "clerk", "panel", "department", "custody", "cause", "parties", "case_number")
+CHANGEABLE = ("handler", "assistant", "clerk", "panel", "department", "custody", "cause", "parties", "case_number",
+              "foreign_related", "private_prosecution")
 # A case whose life is over changes no more; a closed one may still be corrected or reassigned
 # (the post-closing steps — service, archiving — are still someone's).
 FROZEN_STATES = {CaseState.CASE_STATE_ARCHIVED: "已归档", CaseState.CASE_STATE_NOT_FILED: "已不予立案"}
@@ -38,7 +40,7 @@ class CaseChange:
 
 # What a case's etag covers: everything about it that a change or an event can alter.
 ETAG_FIELDS = ("case_number", "cause", "parties", "department", "handler", "assistant", "clerk", "panel", "custody",
-               "state", "locked",
+               "foreign_related", "private_prosecution", "state", "locked",
                "filing_date", "judgment_date", "effective_date", "close_date", "archive_date")
 
 
@@ -72,6 +74,7 @@ def check_change(row, change: CaseChange, *, today: date) -> dict:
     numbered = row.filing_date or row.receive_date
     if "case_number" in change.values and f"（{numbered.year}）" not in number:
         raise invalid_field("case.case_number", f"案号年份应为立案年份 {numbered.year}")
+    check_private_prosecution(row.case_type, change.values.get("private_prosecution", False))
     changed = {f: v for f, v in change.values.items() if current(row, [f])[f] != v}
     if not changed:
         raise FailedPrecondition("所列字段与案件现有内容相同，没有需要修改的内容", reason="NOTHING_CHANGED")
@@ -80,16 +83,20 @@ def check_change(row, change: CaseChange, *, today: date) -> dict:
 
 REASON_WORDS = {1: "分案", 2: "工作调整", 3: "回避", 4: "移交", 5: "羁押变化", 6: "更正"}
 FIELD_WORDS = {"handler": "承办人", "assistant": "法官助理", "clerk": "书记员", "panel": "合议庭成员",
-               "department": "承办部门", "custody": "羁押", "cause": "案由", "parties": "当事人", "case_number": "案号"}
+               "department": "承办部门", "custody": "羁押", "cause": "案由", "parties": "当事人", "case_number": "案号",
+               "foreign_related": "涉外", "private_prosecution": "自诉"}
+# How a yes/no field reads in the audit log.
+FLAG_WORDS = {"custody": ("在押", "未羁押"), "foreign_related": ("涉外", "非涉外"),
+              "private_prosecution": ("自诉", "公诉")}
 
 
 def describe_change(before: dict, after: dict, *, reason: int, effective) -> str:
     """The audit log's account of a change: each field old → new, why, from when."""
-    def word(v) -> str:
+    def word(v, field: str) -> str:
         if isinstance(v, bool):
-            return "在押" if v else "未羁押"
+            return FLAG_WORDS[field][0 if v else 1]
         if isinstance(v, list):
             return "、".join(p["display_name"] if isinstance(p, dict) else p for p in v) or "无"
         return str(v) or "无"
-    fields = "；".join(f"{FIELD_WORDS[f]}：{word(before[f])} → {word(after[f])}" for f in sorted(after))
+    fields = "；".join(f"{FIELD_WORDS[f]}：{word(before[f], f)} → {word(after[f], f)}" for f in sorted(after))
     return f"{fields}；原因：{REASON_WORDS.get(reason, reason)}；生效日期：{effective}"

@@ -20,7 +20,8 @@ def new_case(request: case_service_pb2.CreateCaseRequest) -> NewCase:
                    department=c.department, handler=c.handler,
                    filing_date=optional_date(c.filing_date, "case.filing_date"),
                    receive_date=optional_date(c.receive_date, "case.receive_date"), custody=c.custody,
-                   request_id=request.request_id, assistant=c.assistant, clerk=c.clerk, panel=tuple(c.panel))
+                   request_id=request.request_id, assistant=c.assistant, clerk=c.clerk, panel=tuple(c.panel),
+                   foreign_related=c.foreign_related, private_prosecution=c.private_prosecution)
 
 
 def case_event_to_proto(row) -> case_pb2.CaseEvent:
@@ -29,6 +30,8 @@ def case_event_to_proto(row) -> case_pb2.CaseEvent:
     msg.occur_date.CopyFrom(from_date(row.occur_date))
     if row.hearing_date is not None:
         msg.hearing_date.CopyFrom(from_date(row.hearing_date))
+    if row.posted_date is not None:
+        msg.posted_date.CopyFrom(from_date(row.posted_date))
     msg.record_time.FromDatetime(row.record_time)
     return msg
 
@@ -45,6 +48,7 @@ def case_to_proto(case: Case) -> case_pb2.Case:
     msg.etag = case.etag
     msg.assistant, msg.clerk = case.assistant, case.clerk
     msg.panel.extend(case.panel)
+    msg.foreign_related, msg.private_prosecution = case.foreign_related, case.private_prosecution
     for field in ("judgment_date", "effective_date", "close_date", "archive_date"):
         if (day := getattr(case, field)) is not None:
             getattr(msg, field).CopyFrom(from_date(day))

@@ -5,6 +5,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from courtflow.case.v1.case_pb2 import CaseType
+
 from services.common.errors import invalid_field
 from services.common.names import CaseName, CourtName, DepartmentName
 
@@ -34,6 +36,8 @@ class NewCase:
     assistant: str = ""
     clerk: str = ""
     panel: tuple[str, ...] = ()
+    foreign_related: bool = False      # 涉外
+    private_prosecution: bool = False  # 自诉 (criminal only)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class Case:
     assistant: str = ""
     clerk: str = ""
     panel: tuple[str, ...] = ()
+    foreign_related: bool = False
+    private_prosecution: bool = False
 
     @property
     def name(self) -> str:
@@ -88,6 +94,23 @@ def check_new_case(new: NewCase, *, today: date) -> None:
     if f"（{numbered.year}）" not in new.case_number:
         word = "立案" if new.filing_date else "收案"
         raise invalid_field("case.case_number", f"案号年份应为{word}年份 {numbered.year}")
+    check_private_prosecution(new.case_type, new.private_prosecution)
+
+
+def check_private_prosecution(case_type: int, private_prosecution: bool) -> None:
+    """自诉 is a kind of criminal case (刑事诉讼法第二百一十条)."""
+    if private_prosecution and case_type != CaseType.CASE_TYPE_CRIMINAL:
+        raise invalid_field("case.private_prosecution", "只有刑事案件可以是自诉案件")
+
+
+def check_posted_date(posted: date | None, *, occur_date: date, receive_date: date) -> None:
+    """A document posted (交邮) arrives on or after the day it was posted, which is in the case's life."""
+    if posted is None:
+        return
+    if posted > occur_date:
+        raise invalid_field("case_event.posted_date", f"交邮日期 {posted} 晚于事件日期 {occur_date}")
+    if posted < receive_date:
+        raise invalid_field("case_event.posted_date", f"交邮日期 {posted} 早于收案日期 {receive_date}")
 
 
 def check_event_date(occur: date, *, receive_date: date, today: date) -> None:

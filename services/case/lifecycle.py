@@ -26,6 +26,7 @@ from services.common.labels import CASE_STATES, word
 # Events of the trial itself, which cannot follow its closing.
 TRIAL_EVENTS = frozenset({
     E.CASE_EVENT_TYPE_ASSIGNED, E.CASE_EVENT_TYPE_HEARING_SCHEDULED, E.CASE_EVENT_TYPE_HEARING_HELD,
+    E.CASE_EVENT_TYPE_HEARING_ADJOURNED,
     E.CASE_EVENT_TYPE_HEARING_ANNOUNCED, E.CASE_EVENT_TYPE_COURTROOM_BOOKED, E.CASE_EVENT_TYPE_PANEL_FORMED,
     E.CASE_EVENT_TYPE_HEARING_SCHEDULE_EXCEPTION_REQUESTED, E.CASE_EVENT_TYPE_HEARING_SCHEDULE_EXCEPTION_DECIDED,
     E.CASE_EVENT_TYPE_JUDGMENT_PRONOUNCED, E.CASE_EVENT_TYPE_MEDIATION_CONCLUDED,
@@ -33,6 +34,7 @@ TRIAL_EVENTS = frozenset({
     E.CASE_EVENT_TYPE_SUBMITTED_TO_COMMITTEE, E.CASE_EVENT_TYPE_COMMITTEE_REFERRAL_DECIDED,
     E.CASE_EVENT_TYPE_COMMITTEE_DECIDED, E.CASE_EVENT_TYPE_SUSPENDED, E.CASE_EVENT_TYPE_RESUMED,
     E.CASE_EVENT_TYPE_PUBLIC_NOTICE_STARTED, E.CASE_EVENT_TYPE_PUBLIC_NOTICE_ENDED,
+    E.CASE_EVENT_TYPE_MISSING_PERSON_NOTICE_STARTED, E.CASE_EVENT_TYPE_DEATH_NOTICE_STARTED,
     E.CASE_EVENT_TYPE_APPRAISAL_STARTED, E.CASE_EVENT_TYPE_APPRAISAL_ENDED, E.CASE_EVENT_TYPE_EXTENSION_REQUESTED,
     E.CASE_EVENT_TYPE_EXTENSION_REPORTED, E.CASE_EVENT_TYPE_EXTENSION_DECIDED, E.CASE_EVENT_TYPE_DEDUCTION_REQUESTED,
     E.CASE_EVENT_TYPE_DEDUCTION_DECIDED, E.CASE_EVENT_TYPE_RECUSAL_APPLIED, E.CASE_EVENT_TYPE_RECUSAL_DECIDED,
@@ -44,7 +46,7 @@ TRIAL_EVENTS = frozenset({
 # Documents of the trial (DOCUMENT_SERVED): served before judgment, never after closing.
 TRIAL_DOCUMENTS = frozenset({"complaint_copy", "answer_copy", "acceptance_notice", "address_confirmation",
                              "risk_notice", "defense_rights_notice", "evidence_notice", "hearing_notice",
-                             "panel_notice", "conversion_notice", "mediation_notice"})
+                             "indictment_copy", "panel_notice", "conversion_notice", "mediation_notice"})
 _STATE_WORDS = {S.CASE_STATE_CLOSED: "已结案", S.CASE_STATE_ARCHIVED: "已归档"}
 
 
@@ -104,3 +106,16 @@ def describe_revocation(before: dict, row, *, reason: str, closing_event: str) -
     """The audit log's account of a revoked closing: each field old → new, the closing undone, why."""
     return (f"撤销结案；状态：{word(CASE_STATES, before['state'])} → {word(CASE_STATES, row.state)}；"
             f"结案日期：{before['close_date']} → 无；撤销的结案事件：{closing_event or '无'}；原因：{reason}")
+
+
+def check_closing_tracked(closing) -> None:
+    """A closing recorded before the node service kept which event completed each node (node
+    migration 0009; such CLOSED events are marked by case migration 0012) cannot be undone here:
+    nothing tells which nodes it completed, so the case would be open again with every node still
+    completed and nobody reminded. Refused, naming why; the court corrects such a case with the
+    system administrator, who can see the nodes."""
+    if closing is not None and not closing.nodes_tracked:
+        raise FailedPrecondition(
+            f"该案件于 {closing.occur_date} 结案，结案记录早于系统记录各节点由哪一结案事件完成，"
+            "撤销结案无法确定应恢复办理的节点，不能在此撤销；请联系系统管理员核对节点后更正",
+            reason="CLOSING_NOT_TRACKED", metadata={"closing_event": closing.name})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Index, MetaData, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, Index, MetaData, SmallInteger, String, Text, UniqueConstraint, true
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -47,6 +47,9 @@ class CaseRow(Base):
     filing_date: Mapped[date | None] = mapped_column(Date)   # NULL: received, not filed yet (S1)
     receive_date: Mapped[date] = mapped_column(Date)
     custody: Mapped[bool]
+    # 涉外 and 自诉: which time limits the catalogue opens (Case.foreign_related, private_prosecution).
+    foreign_related: Mapped[bool] = mapped_column(default=False)
+    private_prosecution: Mapped[bool] = mapped_column(default=False)
     state: Mapped[int] = mapped_column(SmallInteger)
     # The key dates of its life (R1), set by its events (domain.apply_event).
     judgment_date: Mapped[date | None] = mapped_column(Date)
@@ -72,11 +75,15 @@ class CaseEventRow(Base):
     event_type: Mapped[int] = mapped_column(SmallInteger)
     occur_date: Mapped[date] = mapped_column(Date)
     hearing_date: Mapped[date | None] = mapped_column(Date)  # HEARING_SCHEDULED only
+    posted_date: Mapped[date | None] = mapped_column(Date)   # 交邮日期, for a document sent by post
     document: Mapped[str] = mapped_column(String(63))
     detail: Mapped[str] = mapped_column(String(500))
     request_id: Mapped[str] = mapped_column(String(64))
     recorder: Mapped[str] = mapped_column(String(80))
     record_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # False for the CLOSED events recorded before the node service kept the event that completed
+    # each node (migration 0012): revoking such a closing would re-open nothing (lifecycle.py).
+    nodes_tracked: Mapped[bool] = mapped_column(server_default=true())
 
     @property
     def name(self) -> str:

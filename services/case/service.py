@@ -14,7 +14,7 @@ from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
 from services.case import events, lifecycle, people, repository
 from services.case.changes import CaseChange, check_change, current, describe_change, etag_of
-from services.case.domain import Case, NewCase, Party, check_event_date, check_new_case
+from services.case.domain import Case, NewCase, Party, check_event_date, check_new_case, check_posted_date
 from services.case.errors import CaseNotFound, CaseNumberTaken
 from services.case.models import CaseChangeRow, CaseEventRow, CaseRow
 from services.common import scope
@@ -56,6 +56,7 @@ def create_case(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, new: N
                       department=new.department, handler=new.handler, assistant=new.assistant, clerk=new.clerk,
                       panel=list(new.panel), filing_date=new.filing_date,
                       receive_date=new.receive_date or new.filing_date, custody=new.custody,
+                      foreign_related=new.foreign_related, private_prosecution=new.private_prosecution,
                       state=CaseState.CASE_STATE_FILED if filed else CaseState.CASE_STATE_RECEIVED, locked=False,
                       request_id=new.request_id, create_time=now, update_time=now)
         uow.session.add(row)
@@ -167,6 +168,7 @@ def revoke_closing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, cou
         previous = to_domain(row)
         before = lifecycle.revoke_closing(row, now=uow.clock.now())
         closing = repository.last_event(uow.session, row.id, CaseEventType.CASE_EVENT_TYPE_CLOSED)
+        lifecycle.check_closing_tracked(closing)   # raised before commit: the case stays closed
         closing_event = closing.name if closing is not None else ""
         after = {"state": row.state, "close_date": None}
         uow.session.add(CaseChangeRow(id=new_event_id(), court=row.court, case_id=row.id, request_id=request_id,
@@ -197,7 +199,7 @@ def _json(values: dict) -> dict:
 
 def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
                  event_type: int, occur_date: date, hearing_date: date | None, document: str, detail: str,
-                 request_id: str, check_hearing: HearingCheck) -> CaseEventRow:
+                 request_id: str, check_hearing: HearingCheck, posted_date: date | None = None) -> CaseEventRow:
     """Record a business event of a case; a replay of the same request_id returns the event already made.
     A scheduled hearing must keep the scheduling rules or have an approved exception (S5)."""
     scope.require_court(caller, court)
@@ -206,7 +208,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
     # among the checks below, so a locked or closed case is still refused as such first.
     hearing = _ask_hearing(check_hearing, caller, court, case_id, event_type, occur_date, hearing_date)
     with uow_factory() as uow:
-        asked = (case_id, event_type, occur_date, hearing_date, document, detail)
+        asked = (case_id, event_type, occur_date, hearing_date, document, detail, posted_date)
         replay = repository.event_by_request(uow.session, court, request_id)
         if replay is not None:
             return _same_event(replay, asked)
@@ -215,6 +217,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
                             missing=CaseNotFound(f"案件 {CaseName(court, case_id)} 不存在"))
         _refuse_if_locked(uow, row)
         check_event_date(occur_date, receive_date=row.receive_date, today=legal_today(uow.clock))
+        check_posted_date(posted_date, occur_date=occur_date, receive_date=row.receive_date)
         lifecycle.check_allowed(row, event_type, document)
         if event_type == CaseEventType.CASE_EVENT_TYPE_FILED:
             raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记，已收案的案件请记录 FILING_APPROVED")
@@ -225,7 +228,8 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
         elif hearing_date is not None:
             raise invalid_field("case_event.hearing_date", "仅开庭排期事件填写开庭日期")
         event = CaseEventRow(id=new_event_id(), court=court, case_id=case_id, event_type=event_type,
-                             occur_date=occur_date, hearing_date=hearing_date, document=document, detail=detail,
+                             occur_date=occur_date, hearing_date=hearing_date, posted_date=posted_date,
+                             document=document, detail=detail,
                              request_id=request_id, recorder=caller.user, record_time=uow.clock.now())
         uow.session.add(event)
         filed_now = lifecycle.apply_event(row, event_type, occur_date, now=uow.clock.now())
@@ -290,7 +294,8 @@ def _refuse_if_locked(uow: UnitOfWork, row: CaseRow) -> None:
 
 def _same_event(event: CaseEventRow, asked: tuple) -> CaseEventRow:
     """The recorded event, when the replayed request asks for exactly it."""
-    if (event.case_id, event.event_type, event.occur_date, event.hearing_date, event.document, event.detail) != asked:
+    if (event.case_id, event.event_type, event.occur_date, event.hearing_date, event.document, event.detail,
+            event.posted_date) != asked:
         raise request_id_reused(event.name)
     return event
 
@@ -299,9 +304,11 @@ def _same_request(row: CaseRow, new: NewCase) -> Case:
     """The case made by the first request with this request id, when this one asks for exactly it."""
     made = to_domain(row)
     if (made.case_number, made.case_type, made.procedure, made.cause, made.parties, made.department, made.handler,
-            made.filing_date, made.receive_date, made.custody, made.assistant, made.clerk, made.panel) != (
+            made.filing_date, made.receive_date, made.custody, made.assistant, made.clerk, made.panel,
+            made.foreign_related, made.private_prosecution) != (
             new.case_number, new.case_type, new.procedure, new.cause, new.parties, new.department, new.handler,
-            new.filing_date, new.receive_date or new.filing_date, new.custody, new.assistant, new.clerk, new.panel):
+            new.filing_date, new.receive_date or new.filing_date, new.custody, new.assistant, new.clerk, new.panel,
+            new.foreign_related, new.private_prosecution):
         raise request_id_reused(made.name)
     return made
 
@@ -315,4 +322,5 @@ def to_domain(row: CaseRow, *, locked_nodes: tuple[str, ...] = ()) -> Case:
                 custody=row.custody, state=row.state, locked=row.locked, create_time=row.create_time,
                 update_time=row.update_time, locked_nodes=locked_nodes, judgment_date=row.judgment_date,
                 effective_date=row.effective_date, close_date=row.close_date, archive_date=row.archive_date,
-                etag=etag_of(row), assistant=row.assistant or "", clerk=row.clerk or "", panel=tuple(row.panel or ()))
+                etag=etag_of(row), assistant=row.assistant or "", clerk=row.clerk or "", panel=tuple(row.panel or ()),
+                foreign_related=row.foreign_related, private_prosecution=row.private_prosecution)

@@ -19,6 +19,13 @@ WIDE = (ScopeLevel.SCOPE_LEVEL_COURT, ScopeLevel.SCOPE_LEVEL_REGION, ScopeLevel.
 TeamCondition = Callable[[str], ColumnElement[bool]]
 
 
+def case_team(case) -> list[str]:
+    """A case's people (a Case message), each once: handler, judge assistant, clerk, panel members.
+    The node service keeps them on the case's nodes and the statistics on their read model, so that
+    each sees the case as theirs."""
+    return list(dict.fromkeys(p for p in (case.handler, case.assistant, case.clerk, *case.panel) if p))
+
+
 def covers_court(caller: Caller, court: str) -> bool:
     """Whether the caller's court prefix includes `court` (necessary, not sufficient, for narrow scopes)."""
     if caller.scope == ScopeLevel.SCOPE_LEVEL_UNSPECIFIED or not caller.scope_prefix:

@@ -142,8 +142,14 @@ def _check(uow: UnitOfWork, rules: TimeLimitRules, node: NodeRow, new: NewApplic
             extension = Period.parse(new.extension)
         except ValueError as exc:
             raise invalid_field("application.extension", str(exc)) from None
-        if extension.unit is Unit.MONTHS and Period.parse(node.period).unit is Unit.DAYS:
+        extends_to = any(step.to for step in rules.extensions.get(node.node_type, ()))
+        if extension.unit is Unit.MONTHS and Period.parse(node.period).unit is Unit.DAYS and not extends_to:
+            # A day limit the law extends "to" a length in months (刑事诉讼法第二百二十条) names it.
             raise invalid_field("application.extension", f"以日计算的期限（{node.period}）只能按日延长")
+        if extends_to and (extension == Period.parse(node.period)
+                           or not Period.parse(node.period).never_longer_than(extension)):
+            raise invalid_field("application.extension",
+                                f"该期限依法延长至一定期间，应填写延长后的期间（长于原期限 {node.period}，如 1m15d）")
         if node.suspended_since is not None:
             raise ClockSuspended("期限中止期间不能延长，请先恢复")
         return extension
@@ -256,8 +262,12 @@ def _apply(uow: UnitOfWork, rules: TimeLimitRules, calendars: CalendarStore, app
     if app.kind != K.APPLICATION_KIND_RESUMPTION:
         node.change_count += 1
     if app.kind == K.APPLICATION_KIND_EXTENSION:
-        node.extensions = [*node.extensions, {"period": app.extension, "reason": f"{label}，{_approval(caller)}",
-                                              "application": app.name}]
+        extension = {"period": app.extension, "reason": f"{label}，{_approval(caller)}", "application": app.name}
+        step = time_limits.extension_step(rules, _facts(node, kind=app.kind, today=today, extension=None, start=None,
+                                                        end=None, reason_code="", materials=()))
+        if step is not None and step.to is not None:
+            extension["to"] = True  # the limit becomes this length from its anchor (刑事诉讼法第二百二十条)
+        node.extensions = [*node.extensions, extension]
     elif app.kind == K.APPLICATION_KIND_DEDUCTION and rules.reasons[app.reason_code].restarts:
         # Counted again from the span's end (刑事诉讼法第二百零八条第三款): a fresh limit, so the
         # earlier count's spans and extensions no longer apply (the applications keep them).

@@ -5,7 +5,9 @@ entry and the field.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -14,7 +16,7 @@ from courtflow.case.v1.case_pb2 import CaseEvent, CaseEventType, CaseType, Proce
 from courtflow.node.v1.node_pb2 import Stage
 
 from services.common.roles import CATALOG_ROLES, SUPERVISOR_ROLES
-from services.node.periods import Period
+from services.node.periods import Period, Unit
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.yaml")
 # event_date: the date of the event that opened the node; filing_date: the case's 立案日期;
@@ -24,7 +26,15 @@ DEFAULT_PATH = Path(__file__).with_name("catalog.yaml")
 # first of `anchor_nodes` the case has (the criminal appeal's forwarding counts from the end of
 # the appeal and protest periods that the effectiveness node holds).
 ANCHORS = {"event_date", "filing_date", "period_end", "node_anchor"}
+# due_before: a node also falls due `period` before a date the opening event names, when that is
+# earlier than its own period's end (a hearing summons: three days after scheduling, but never later
+# than three days before the hearing, 民事诉讼法第一百三十九条、刑事诉讼法第一百八十七条).
+BEFORE_ANCHORS = {"hearing_date"}
 ANY = 0  # in applies_to: every case type, or every procedure
+# Case attributes a rule may select on besides type and procedure (when / unless): 涉外 (foreign-related
+# cases are outside the civil limits of 民事诉讼法第一百五十二、一百八十三条, 第二百八十七条), 自诉
+# (刑事诉讼法第二百一十二条第二款: six months when the defendant is not detained), 羁押.
+ATTRIBUTES = ("foreign_related", "private_prosecution", "custody")
 
 # How the catalogue marks a rule that is court management policy, not law.
 COURT_POLICY_BASIS = "（法院管理规定）"
@@ -45,6 +55,28 @@ OVERDUE_ACTIONS = {"warn", "lock"}
 
 class CatalogError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class DueBefore:
+    """"Due on the earlier of two dates": the rule's own period, and `period` before the date the
+    opening event names as `anchor`. Not rolled: a rest day cannot shorten a minimum notice, and
+    the court acts before the date, not within a period. `exempt`: (case_type, procedure) pairs the
+    law exempts from the minimum (刑事诉讼法第二百一十九、二百二十四条: criminal simplified and
+    fast-track procedure are not bound by the first-instance service periods)."""
+
+    anchor: str
+    period: Period
+    exempt: frozenset[tuple[int, int]] = frozenset()
+
+    def applies(self, case_type: int, procedure: int) -> bool:
+        return not any(pair in self.exempt for pair in
+                       ((case_type, procedure), (case_type, ANY), (ANY, procedure), (ANY, ANY)))
+
+    def latest(self, anchors: dict[str, date]) -> date | None:
+        """The last day by this form, or None when the event names no such date."""
+        on = anchors.get(self.anchor)
+        return None if on is None else on - timedelta(days=self.period.amount)  # a day period (load checks)
 
 
 @dataclass(frozen=True)
@@ -79,6 +111,11 @@ class NodeRule:
     rollover: bool = True
     anchor_period: Period | None = None      # anchor period_end: the other period whose end is the anchor
     anchor_nodes: tuple[str, ...] = ()       # anchor node_anchor: whose anchor this node counts from
+    due_before: DueBefore | None = None      # the earlier of the period's end and a date less a period
+    # Case attributes (ATTRIBUTES) that must all hold (when) or must not all hold (unless) for the rule
+    # to open; an attribute not given counts as false.
+    when: tuple[tuple[str, bool], ...] = ()
+    unless: tuple[tuple[str, bool], ...] = ()
 
     @property
     def statutory(self) -> bool:
@@ -86,9 +123,17 @@ class NodeRule:
         own management rule: a court may hold itself to less, never give itself more."""
         return not self.legal_basis.startswith(COURT_POLICY_BASIS)
 
-    def applies(self, case_type: int, procedure: int) -> bool:
-        return any(pair in self.applies_to for pair in
-                   ((case_type, procedure), (case_type, ANY), (ANY, procedure), (ANY, ANY)))
+    def applies(self, case_type: int, procedure: int, attributes: Mapping[str, bool] | None = None) -> bool:
+        """Whether the rule opens for such a case; `attributes` (ATTRIBUTES, absent ones false) are
+        checked when given — without them, the type and procedure alone."""
+        typed = any(pair in self.applies_to for pair in
+                    ((case_type, procedure), (case_type, ANY), (ANY, procedure), (ANY, ANY)))
+        if not typed or attributes is None:
+            return typed
+
+        def holds(condition: tuple[tuple[str, bool], ...]) -> bool:
+            return all(bool(attributes.get(name, False)) is value for name, value in condition)
+        return holds(self.when) and not (self.unless and holds(self.unless))
 
     def opens_on(self, trigger: Trigger) -> bool:
         return _matches(self.opened_by, trigger)
@@ -106,8 +151,12 @@ class Catalog:
     version: str
     rules: tuple[NodeRule, ...]
 
-    def opened_by(self, trigger: Trigger, *, case_type: int, procedure: int) -> list[NodeRule]:
-        return [r for r in self.rules if r.opens_on(trigger) and r.applies(case_type, procedure)]
+    def opened_by(self, trigger: Trigger, *, case_type: int, procedure: int,
+                  attributes: Mapping[str, bool] | None = None) -> list[NodeRule]:
+        """The rules a case event opens; `attributes`: the case's (ATTRIBUTES), None for an ordinary
+        case (every attribute false)."""
+        attributes = {} if attributes is None else attributes
+        return [r for r in self.rules if r.opens_on(trigger) and r.applies(case_type, procedure, attributes)]
 
     def rule(self, code: str) -> NodeRule | None:
         return next((r for r in self.rules if r.code == code), None)
@@ -210,6 +259,31 @@ def _rule(e: dict, where: str) -> NodeRule:
     elif "anchor_nodes" in e:
         raise CatalogError(f"{where}: anchor_nodes belongs to anchor node_anchor")
 
+    due_before = None
+    if "due_before" in e:
+        form = e["due_before"]
+        if not isinstance(form, dict) or form.get("anchor") not in BEFORE_ANCHORS:
+            raise CatalogError(f"{where}: due_before needs anchor, one of {sorted(BEFORE_ANCHORS)}, and period")
+        try:
+            before = Period.parse(str(form.get("period")))
+        except ValueError as exc:
+            raise CatalogError(f"{where}: due_before.period: {exc}") from None
+        if before.unit is not Unit.DAYS:
+            raise CatalogError(f"{where}: due_before.period counts days (N d), got {before}")
+        exempt = form.get("exempt", [])
+        if not isinstance(exempt, list):
+            raise CatalogError(f"{where}: due_before.exempt must be a list of case_type/procedure pairs")
+        due_before = DueBefore(anchor=form["anchor"], period=before,
+                               exempt=frozenset(applicability(j, a) for j, a in enumerate(exempt)))
+
+    conditions = {}
+    for key in ("when", "unless"):
+        condition = e.get(key, {})
+        if not isinstance(condition, dict) or any(name not in ATTRIBUTES or not isinstance(value, bool)
+                                                  for name, value in condition.items()):
+            raise CatalogError(f"{where}: {key} must map case attributes {list(ATTRIBUTES)} to true or false")
+        conditions[key] = tuple(sorted(condition.items()))
+
     completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
     flags = {}
     for flag, default in (("check_at_closing", False), ("repeats", False), ("custody_term", False),
@@ -222,6 +296,7 @@ def _rule(e: dict, where: str) -> NodeRule:
                     process=str(need("process")), applies_to=applies, opened_by=trigger("opened_by", need("opened_by")),
                     completed_by=completed_by,
                     anchor=need("anchor"), anchor_period=anchor_period, anchor_nodes=anchor_nodes,
+                    due_before=due_before, **conditions,
                     period=period, warning_rungs=rungs,
                     overdue_action=need("overdue_action"), responsible_role=need("responsible_role"),
                     supervisors=tuple(supervisors), legal_basis=str(need("legal_basis")),

@@ -22,33 +22,48 @@ from services.node.models import PersonRow
 from services.node.people import case_team
 
 
-def _anchors(case: Case, on: date) -> dict[str, date]:
-    """What a rule may count from: the event's own date, and the filing date once there is one."""
+def _anchors(case: Case, on: date, hearing: date | None = None) -> dict[str, date]:
+    """What a rule may count from: the event's own date, the filing date once there is one, and
+    the hearing date a HEARING_SCHEDULED names (a summons is due at the latest three days before
+    it, catalog.DueBefore)."""
     anchors = {"event_date": on}
     if case.HasField("filing_date"):
         anchors["filing_date"] = event_date(case.filing_date)
+    if hearing is not None:
+        anchors["hearing_date"] = hearing
     return anchors
 
 
+def _attributes(case: Case) -> dict[str, bool]:
+    """The case attributes rules select on (catalog.ATTRIBUTES): 涉外, 自诉, 羁押."""
+    return {"foreign_related": case.foreign_related, "private_prosecution": case.private_prosecution,
+            "custody": case.custody}
+
+
 def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscription:
-    def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date, event: str = "") -> None:
+    def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date, event: str = "",
+                 hearing: date | None = None) -> None:
         name = CaseName.parse(case.name, "case.name")
-        if not catalog.opened_by(trigger, case_type=case.case_type, procedure=case.procedure):
+        attributes = _attributes(case)
+        if not catalog.opened_by(trigger, case_type=case.case_type, procedure=case.procedure, attributes=attributes):
             return  # most events open nothing: spare the override lookup
         service.open_nodes(uow, catalog=catalog, calendar=calendars.current(uow.session), trigger=trigger,
                            court=name.court, case_id=name.case_id, case_number=case.case_number,
                            case_type=case.case_type, procedure=case.procedure, department=case.department,
-                           handler=case.handler, anchors=_anchors(case, on),
-                           custody=case.custody, overrides=repository.overrides_in(uow.session, name.court),
+                           handler=case.handler, anchors=_anchors(case, on, hearing),
+                           custody=case.custody, attributes=attributes,
+                           overrides=repository.overrides_in(uow.session, name.court),
                            assistant=case.assistant, clerk=case.clerk, team=case_team(case), event=event)
 
     def on_case_received(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
         open_for(uow, case, (CASE_EVENT_TYPE_COMPLAINT_RECEIVED, ""), event_date(case.receive_date))
+        reassignment.tell_registered_team(uow, case)
 
     def on_case_filed(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
         open_for(uow, case, (CASE_EVENT_TYPE_FILED, ""), event_date(case.filing_date))
+        reassignment.tell_registered_team(uow, case)
 
     def on_case_event(uow: UnitOfWork, event: Event) -> None:
         case, e = event.payload.case, event.payload.case_event
@@ -56,18 +71,20 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
         # Completions first: an event that ends one step often starts the next (宣判 ends the trial
         # limit and starts the judgment-service period).
         case_id = CaseName.parse(case.name, "case.name").case_id
-        service.complete_nodes(uow, catalog=catalog, case_id=case_id, trigger=trigger, on=on, event=e.name)
+        posted = event_date(e.posted_date) if e.HasField("posted_date") else None
+        service.complete_nodes(uow, catalog=catalog, case_id=case_id, trigger=trigger, on=on, event=e.name,
+                               posted=posted)
         if e.event_type == CASE_EVENT_TYPE_CLOSED:
             service.check_at_closing(uow, catalog=catalog, case_id=case_id, on=on)
-        open_for(uow, case, trigger, on, e.name)
+        hearing = event_date(e.hearing_date) if e.HasField("hearing_date") else None
+        open_for(uow, case, trigger, on, e.name, hearing)
         scheduling.record_case_date(uow, event_id=event.id, case_id=case_id, event_type=e.event_type,
-                                    document=e.document, occur=on,
-                                    hearing=event_date(e.hearing_date) if e.HasField("hearing_date") else None)
+                                    document=e.document, occur=on, hearing=hearing)
 
     def on_case_updated(uow: UnitOfWork, event: Event) -> None:
         e = event.payload
         reassignment.follow_case_change(uow, catalog=catalog, calendar=calendars.current(uow.session), case=e.case,
-                                        previous_handler=e.previous.handler, changed=list(e.changed_fields),
+                                        previous=e.previous, changed=list(e.changed_fields),
                                         effective=str(event_date(e.effective_date)))
 
     def on_closing_revoked(uow: UnitOfWork, event: Event) -> None:

@@ -46,6 +46,8 @@ def node_to_proto(n: NodeRow) -> node_pb2.Node:
     set_instant(msg.warning_time, n.warning_time)
     set_instant(msg.overdue_time, n.overdue_time)
     set_instant(msg.complete_time, n.complete_time)
+    if n.completed_on is not None:
+        msg.completed_on.CopyFrom(from_date(n.completed_on))
     return msg
 
 

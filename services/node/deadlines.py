@@ -101,12 +101,30 @@ def opening_anchor(rule, *, event_date: date, filing_date: date | None, calendar
     return next((anchors[code] for code in rule.anchor_nodes if code in anchors), event_date)
 
 
-def for_rule(rule, *, anchor: date, calendar: HolidayCalendar, held: bool) -> Deadline:
+def for_rule(rule, *, anchor: date, calendar: HolidayCalendar, held: bool, latest: date | None = None) -> Deadline:
     """The deadline a node of `rule` opens with, counted from `anchor`: only a custody term keeps
     its last day while the defendant is `held` (刑事诉讼法「期间」条), and the rule says whether its
-    last day rolls at all (a measure that lapses does not, 民诉法解释第四百八十五条)."""
-    return compute_deadline(start=anchor, period=rule.period, calendar=calendar, custody=held and rule.custody_term,
-                            rollover=rule.rollover, basis=rule.legal_basis)
+    last day rolls at all (a measure that lapses does not, 民诉法解释第四百八十五条). `latest`: the
+    rule's due_before date for this case (catalog.DueBefore.latest), if any."""
+    return capped(compute_deadline(start=anchor, period=rule.period, calendar=calendar,
+                                   custody=held and rule.custody_term, rollover=rule.rollover, basis=rule.legal_basis),
+                  latest)
+
+
+def capped(deadline: Deadline, latest: date | None) -> Deadline:
+    """The earlier of the period's end and `latest`, the last day a minimum notice before a date
+    leaves (开庭三日前送达传票, 民事诉讼法第一百三十九条; 开庭十日前送达起诉书副本, 刑事诉讼法第一百八十七条).
+    That day never rolls: moving it past a rest day would shorten the notice the law guarantees."""
+    if latest is None:
+        return deadline
+    if latest >= deadline.due:
+        line = f"另须不晚于 {latest}（开庭前的法定最短期间，见依据）；{deadline.due} 较早，仍以其为届满日"
+        return Deadline(due=deadline.due, unrolled_due=deadline.unrolled_due, calendar_known=deadline.calendar_known,
+                        explanation=(*deadline.explanation, line), basis=deadline.basis)
+    line = (f"另须不晚于 {latest}（开庭前的法定最短期间，见依据），早于 {deadline.due}：两者以较早者为届满日，"
+            f"届满日为 {latest}，不因节假日顺延")
+    return Deadline(due=latest, unrolled_due=latest, calendar_known=deadline.calendar_known,
+                    explanation=(*deadline.explanation, line), basis=deadline.basis)
 
 
 def derive(node, calendar: HolidayCalendar, *, new_span: Exclusion | None = None) -> Deadline:
@@ -121,7 +139,8 @@ def derive(node, calendar: HolidayCalendar, *, new_span: Exclusion | None = None
               for x in node.exclusions]
     inputs = dict(start=node.anchor_date, period=Period.parse(node.period), calendar=calendar, custody=node.custody,
                   rollover=node.rollover, basis=node.legal_basis,
-                  extensions=[Extension(Period.parse(e["period"]), e["reason"]) for e in node.extensions])
+                  extensions=[Extension(Period.parse(e["period"]), e["reason"], e.get("to", False))
+                              for e in node.extensions])
     if new_span is not None:
         try:
             compute_deadline(**inputs, exclusions=stored)
@@ -132,7 +151,7 @@ def derive(node, calendar: HolidayCalendar, *, new_span: Exclusion | None = None
             # under it, so it counts as a span up to the new one's end.
             stored.append(Exclusion(node.suspended_since, max(node.suspended_since, new_span.end)))
         return compute_deadline(**inputs, exclusions=[*stored, new_span])
-    deadline = compute_deadline(**inputs, exclusions=stored, late_spans="ignore")
+    deadline = capped(compute_deadline(**inputs, exclusions=stored, late_spans="ignore"), node.latest_due)
     if node.suspended_since is not None:
         lines.append(f"自 {node.suspended_since} 起中止，期限暂停计算；恢复后中止期间不计入，届满日将后移")
     return Deadline(due=deadline.due, unrolled_due=deadline.unrolled_due, calendar_known=deadline.calendar_known,

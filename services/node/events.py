@@ -33,6 +33,7 @@ def node_escalated(node: NodeRow, *, now: datetime, level: int) -> NodeEscalated
 
 
 def node_completed(node: NodeRow, *, on: date) -> NodeCompleted:
+    """`on`: the legal day it was done (NodeRow.completed_on)."""
     return NodeCompleted(node=node_to_proto(node), completed_on=from_date(on), late=on > node.due_date)
 
 
@@ -71,9 +72,9 @@ def node_reopened(node: NodeRow, *, closing_event: str, reason: str) -> NodeReop
 
 
 def case_handed_over(case: str, case_number: str, *, handler: str, previous_handler: str,
-                     nodes: list[NodeRow]) -> CaseHandedOver:
+                     nodes: list[NodeRow], role: str) -> CaseHandedOver:
     return CaseHandedOver(case=case, case_number=case_number, handler=handler, previous_handler=previous_handler,
-                          nodes=[node_to_proto(n) for n in nodes])
+                          nodes=[node_to_proto(n) for n in nodes], role=role)
 
 
 def calendar_year_imported(row: CalendarYearRow) -> CalendarYearImported:

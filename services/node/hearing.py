@@ -18,10 +18,17 @@
 5. TIME_LIMIT — the hearing must fall on or before the last day of the trial time limit (审理期限,
    DOMAIN §2 and §3); the caller passes that day after extensions, deductions and the rest-day roll.
 6. HEARING_INTERVAL — two hearings of the same case at least ``min_interval_days`` apart (court
-   policy). ``|proposed − other| < min_interval_days`` is a violation, a hearing on the same date
+   policy, not law: a court may set 0). ``|proposed − other| < min_interval_days`` is a violation, a hearing on the same date
    included; one violation is reported per offending date (each distinct date once, earliest
    first), so the user sees every conflict. ``min_interval_days = 0`` switches the rule off.
    When rescheduling a hearing, leave its old date out of ``other_hearings``.
+   ADJOURNMENT_INTERVAL — after an adjournment (HEARING_ADJOURNED), the next hearing at most
+   ``max_interval_months`` (one) month after the adjourned hearing, counted like a month period
+   (法释〔2018〕9号「延期开庭」: 两次开庭间隔时间不得超过一个月; force majeure or the parties'
+   consent is the exception the 开庭排期流程 approves).
+   ADJOURNMENT_LIMIT — a civil case adjourned more often than the law allows (法释〔2018〕9号: at
+   most twice in ordinary procedure, once in simplified and small-claims procedure); the caller
+   passes the cap (None: no cap, e.g. criminal and administrative cases).
 7. REST_DAY — no hearing on a statutory rest day (法定休假日, weekends and public holidays with the
    调休 make-up working days counted as working days) unless the court allows it (court policy).
 8. CALENDAR_UNKNOWN — the rest-day check ran on a year with no holiday schedule (weekends only);
@@ -49,6 +56,8 @@ RULES = (
     "NOTICE_PERIOD",
     "TIME_LIMIT",
     "HEARING_INTERVAL",
+    "ADJOURNMENT_INTERVAL",
+    "ADJOURNMENT_LIMIT",
     "REST_DAY",
     "CALENDAR_UNKNOWN",
 )
@@ -59,6 +68,7 @@ _BASIS_EVIDENCE = "民诉法解释：举证期限"
 _BASIS_NOTICE = "民事诉讼法：开庭审理，应当在开庭三日前通知当事人"
 _BASIS_TIME_LIMIT = "审理期限，含延长与扣除"
 _BASIS_COURT = "法院管理规定"
+_BASIS_ADJOURNMENT = "法释〔2018〕9号：严格规范民商事案件延期开庭"
 
 
 def _check_date(owner: str, name: str, value: object, optional: bool) -> None:
@@ -79,13 +89,19 @@ class HearingFacts:
     notice_served: date | None  # day the hearing notice (传票) was served; None: not yet
     time_limit_end: date | None  # last day of the trial time limit (审理期限)
     other_hearings: tuple[date, ...] = ()  # the case's other scheduled or held hearings
+    adjourned: tuple[date, ...] = ()  # the days its hearings were adjourned (HEARING_ADJOURNED)
+    max_adjournments: int | None = None  # how often the law lets it be adjourned; None: no cap
 
     def __post_init__(self) -> None:
         # Accept any iterable of dates but store a tuple, so the facts stay immutable and hashable.
         object.__setattr__(self, "other_hearings", tuple(self.other_hearings))
+        object.__setattr__(self, "adjourned", tuple(self.adjourned))
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "other_hearings":
+            if f.name == "max_adjournments":
+                if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                    raise TypeError(f"HearingFacts.max_adjournments must be a whole number or None, got {value!r}")
+            elif f.name in ("other_hearings", "adjourned"):
                 for other in value:
                     _check_date("HearingFacts", f.name, other, optional=False)
             else:
@@ -98,11 +114,12 @@ class HearingRules:
 
     notice_days: int = 3  # 民事诉讼法「开庭审理」: notify at least three days before the hearing
     min_interval_days: int = 7  # (法院管理规定) minimum days between two hearings of one case
+    max_interval_months: int = 1  # 法释〔2018〕9号: at most a month from an adjourned hearing to the next
     allow_rest_day: bool = False  # (法院管理规定) hearings on statutory rest days need an exception
     flag_unknown_calendar: bool = True  # report CALENDAR_UNKNOWN for a year with no schedule
 
     def __post_init__(self) -> None:
-        for name in ("notice_days", "min_interval_days"):
+        for name in ("notice_days", "min_interval_days", "max_interval_months"):
             value = getattr(self, name)
             # bool is an int subclass; True days is a bug upstream, not a setting.
             if not isinstance(value, int) or isinstance(value, bool):
@@ -193,6 +210,8 @@ def check_hearing(
                 other,
             ))
 
+    out.extend(_adjournment_violations(facts, rules))
+
     if not rules.allow_rest_day:
         known = calendar.is_known(p.year)
         if calendar.is_rest_day(p):
@@ -210,3 +229,36 @@ def check_hearing(
             ))
 
     return out
+
+
+def _adjournment_violations(facts: HearingFacts, rules: HearingRules) -> list[Violation]:
+    """ADJOURNMENT_INTERVAL and ADJOURNMENT_LIMIT (see the module's docstring)."""
+    out = []
+    p = facts.proposed
+    before = [d for d in facts.adjourned if d <= p]
+    if before and rules.max_interval_months:
+        last = max(before)
+        latest = _months_after(last, rules.max_interval_months)
+        if p > latest:
+            out.append(Violation(
+                "ADJOURNMENT_INTERVAL", "adjourned",
+                f"本案于 {last} 延期开庭，再次开庭应在{rules.max_interval_months}个月内（至迟 {latest}），"
+                f"拟开庭日 {p} 超出（{_BASIS_ADJOURNMENT}；因不可抗力或经当事人同意的，须经开庭排期流程审批）",
+                last,
+            ))
+    cap = facts.max_adjournments
+    if cap is not None and len(facts.adjourned) > cap:
+        out.append(Violation(
+            "ADJOURNMENT_LIMIT", "adjourned",
+            f"本案已延期开庭{len(facts.adjourned)}次，超过本程序允许的{cap}次（{_BASIS_ADJOURNMENT}）",
+            max(facts.adjourned),
+        ))
+    return out
+
+
+def _months_after(day: date, months: int) -> date:
+    """The corresponding day `months` later, or that month's last day (民法典第二百零二条)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))

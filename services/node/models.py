@@ -61,6 +61,9 @@ class NodeRow(Base):
     period: Mapped[str] = mapped_column(String(10))
     custody: Mapped[bool]
     rollover: Mapped[bool]
+    # The rule's due_before day for this node (catalog.DueBefore: at the latest three days before
+    # the hearing), or None: the due date is the earlier of the period's end and it.
+    latest_due: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
     calendar_known: Mapped[bool]
     explanation: Mapped[list] = mapped_column(JSONB)
@@ -71,6 +74,9 @@ class NodeRow(Base):
     warning_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     overdue_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     complete_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The legal day it was done: the completing event's date, or the day its document was posted
+    # (在途时间不计入期间, 民事诉讼法第八十五条). None while open.
+    completed_on: Mapped[date | None] = mapped_column(Date)
     # W3C trace context of the event that opened the node: reminders fired months later
     # continue that trace, so a reminder can be followed back to the filing that caused it.
     trace_context: Mapped[dict] = mapped_column(JSONB)

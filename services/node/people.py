@@ -11,15 +11,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from courtflow.case.v1.case_pb2 import Case
-
 from services.common.roles import COURT_ROLES, DEPARTMENT_ROLES, HANDLER
+# A case's people: defined with the scope rules they serve, named here too for the node service.
+from services.common.scope import case_team  # noqa: F401
 from services.node import repository
-
-
-def case_team(case: Case) -> list[str]:
-    """The case's people, each once: handler, judge assistant, clerk, panel members."""
-    return list(dict.fromkeys(p for p in (case.handler, case.assistant, case.clerk, *case.panel) if p))
 
 
 class ResponsibleResolver:

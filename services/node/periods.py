@@ -64,6 +64,9 @@ _UNIT_LABELS = {
     Unit.HOURS: "小时",
 }
 _PERIOD_RE = re.compile(r"([0-9]+)(wd|d|m|y|h)")
+# A month or year period with days after it, "1m15d": 一个半月 (刑事诉讼法第二百二十条), counted as the
+# months to the corresponding day, then the days (the two steps of 民法典第二百零一、二百零二条).
+_COMPOUND_RE = re.compile(r"([0-9]+)(m|y)([0-9]+)d")
 # No period CourtFlow counts is longer than five years: the catalogue's longest is three (3y), and
 # a court's override, an extension or a typo ("9999y") beyond that is refused where it is entered,
 # not discovered later as a date past the calendar's end in the middle of an event (issue 19).
@@ -83,6 +86,8 @@ _HOURS_A_DAY = 24
 class Period:
     amount: int
     unit: Unit
+    # Days after the months or years ("1m15d", 一个半月): counted from the corresponding day.
+    days: int = 0
 
     def __post_init__(self) -> None:
         # bool is an int subclass; True days is a bug upstream, not a period.
@@ -92,27 +97,36 @@ class Period:
             raise ValueError(f"period amount must be >= 1, got {self.amount}")
         if not isinstance(self.unit, Unit):
             raise ValueError(f"period unit must be a Unit, got {self.unit!r}")
+        if not isinstance(self.days, int) or isinstance(self.days, bool) or self.days < 0:
+            raise ValueError(f"period days must be a whole number >= 0, got {self.days!r}")
+        if self.days and self.unit not in (Unit.MONTHS, Unit.YEARS):
+            raise ValueError(f"only a month or year period has days after it, got {self.unit}")
 
     @classmethod
     def parse(cls, text: str) -> Period:
         """Parse the rule-catalogue notation: ``15d``, ``6m``, ``1y``, ``7wd``. The messages are
         for users: they end up in INVALID_ARGUMENT answers and the command line."""
         match = _PERIOD_RE.fullmatch(text) if isinstance(text, str) else None
-        if match is None:
-            raise ValueError(f"「{text}」不是期间写法 N{{d|m|y|wd|h}}（如 15d、6m、1y、7wd、48h）")
-        amount, unit = int(match.group(1)), match.group(2)
+        compound = _COMPOUND_RE.fullmatch(text) if isinstance(text, str) and match is None else None
+        if match is None and compound is None:
+            raise ValueError(f"「{text}」不是期间写法 N{{d|m|y|wd|h}} 或 N{{m|y}}Nd（如 15d、6m、1y、7wd、48h、1m15d）")
+        amount, unit = int((match or compound).group(1)), (match or compound).group(2)
+        days = int(compound.group(3)) if compound else 0
         if amount < 1:
             raise ValueError(f"「{text}」：期间至少为 1")
-        if amount > _MAX_AMOUNT[unit]:
+        if compound and not 1 <= days < 28:
+            # 28 days or more is a month or more: written as months, so that a period has one spelling.
+            raise ValueError(f"「{text}」：月、年之后的日数应为 1 至 27 日")
+        if amount > _MAX_AMOUNT[unit] or (days and amount == _MAX_AMOUNT[unit]):
             raise ValueError(f"「{text}」：期间不能超过 {MAX_YEARS} 年（{_MAX_AMOUNT[unit]}{Unit(unit).label}）")
-        return cls(amount, Unit(unit))
+        return cls(amount, Unit(unit), days)
 
     @property
     def shortest_days(self) -> int:
         """The fewest calendar days this period can span."""
         if self.unit is Unit.HOURS:
             return self.amount // _HOURS_A_DAY
-        return self.amount * _SHORTEST_DAYS[self.unit.value]
+        return self.amount * _SHORTEST_DAYS[self.unit.value] + self.days
 
     @property
     def longest_days(self) -> int:
@@ -120,21 +134,23 @@ class Period:
         ends at 24:00 of its last day, so 48h reaches two days after the start day)."""
         if self.unit is Unit.HOURS:
             return -(-self.amount // _HOURS_A_DAY)
-        return self.amount * _LONGEST_DAYS[self.unit.value]
+        return self.amount * _LONGEST_DAYS[self.unit.value] + self.days
 
     def never_longer_than(self, other: Period) -> bool:
         """Whether this period ends no later than `other` from any start (same unit: by amount)."""
-        if self.unit is other.unit:
+        if self.unit is other.unit and not (self.days or other.days):
             return self.amount <= other.amount
+        if self.unit is other.unit and self.amount == other.amount:
+            return self.days <= other.days
         return self.longest_days <= other.shortest_days
 
     @property
     def label(self) -> str:
-        """Chinese wording, e.g. ``6个月``."""
-        return f"{self.amount}{self.unit.label}"
+        """Chinese wording, e.g. ``6个月``, ``1个月15日``."""
+        return f"{self.amount}{self.unit.label}" + (f"{self.days}日" if self.days else "")
 
     def __str__(self) -> str:
-        return f"{self.amount}{self.unit.value}"
+        return f"{self.amount}{self.unit.value}" + (f"{self.days}d" if self.days else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,10 +190,13 @@ def exclusion_union(exclusions: Iterable[Exclusion]) -> list[tuple[date, date]]:
 
 @dataclass(frozen=True, slots=True)
 class Extension:
-    """An approved extension of a limit (审限延长) by days or months."""
+    """An approved extension of a limit (审限延长) by days or months, or, with ``to``, to a whole
+    period counted from the anchor: the law extends some limits "to" a length, not "by" one
+    (刑事简易程序二十日，可以延长至一个半月，刑事诉讼法第二百二十条)."""
 
     period: Period
     reason: str = ""
+    to: bool = False
 
     def __post_init__(self) -> None:
         if self.period.unit not in (Unit.DAYS, Unit.MONTHS):
@@ -229,6 +248,7 @@ def compute_deadline(
                 due, consulted = _count_working_days(start, period.amount, calendar, lines)
             unrolled = due
         else:
+            period, extensions = _extended_to(period, extensions, lines)
             unrolled = _unrolled_end(start, _with_months(period, extensions, lines), lines)
             unrolled = _add_extension_days(unrolled, extensions, lines)
             unrolled = _apply_exclusions(unrolled, exclusions, lines, late_spans=late_spans,
@@ -268,16 +288,34 @@ def _unrolled_end(start: date, period: Period, lines: list[str]) -> date:
     if year > MAXYEAR:
         raise OverflowError(year)  # the same failure timedelta arithmetic raises
     last = _month_length(year, month)
+    whole = Period(n, period.unit)  # the months or years; a compound period's days follow
     if start.day <= last:
         end = date(year, month, start.day)
-        lines.append(f"期间：{period.label}，对应日 {end}（民法典第二百零二条）")
+        lines.append(f"期间：{whole.label}，对应日 {end}（民法典第二百零二条）")
     else:
         end = date(year, month, last)
         lines.append(
-            f"期间：{period.label}，{year}年{month}月无对应日（{start.day}日），"
+            f"期间：{whole.label}，{year}年{month}月无对应日（{start.day}日），"
             f"以该月末日 {end} 为期间最后一日（民法典第二百零二条）"
         )
+    if period.days:
+        end += timedelta(days=period.days)
+        lines.append(f"再加{period.days}日（{period.label}），末日 {end}")
     return end
+
+
+def _extended_to(period: Period, extensions: Sequence[Extension],
+                 lines: list[str]) -> tuple[Period, list[Extension]]:
+    """An extension "to" a length replaces the period (the longest such, never shortening it); the
+    extensions "by" a length are left to add to it."""
+    by = [e for e in extensions if not e.to]
+    for e in extensions:
+        if e.to:
+            lines.append(f"延长：延长至{e.period.label}（{e.reason or '审限延长'}）")
+            if period.never_longer_than(e.period) and e.period != period:
+                period = e.period
+                lines.append(f"延长后期间为{period.label}，自起算日计算")
+    return period, by
 
 
 def _with_months(period: Period, extensions: Sequence[Extension], lines: list[str]) -> Period:
@@ -290,8 +328,8 @@ def _with_months(period: Period, extensions: Sequence[Extension], lines: list[st
         # A day limit extended by months: count the months from the anchor, then the days.
         raise ValueError("a day period cannot be extended by months")
     total = (period.amount if period.unit is Unit.MONTHS else 12 * period.amount) + sum(e.period.amount for e in months)
-    lines.append(f"延长后期间合计{total}个月，自起算日计算对应日")
-    return Period(total, Unit.MONTHS)
+    lines.append(f"延长后期间合计{Period(total, Unit.MONTHS, period.days).label}，自起算日计算对应日")
+    return Period(total, Unit.MONTHS, period.days)
 
 
 def _add_extension_days(end: date, extensions: Sequence[Extension], lines: list[str]) -> date:

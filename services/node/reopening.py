@@ -44,7 +44,7 @@ def revoke_closing(uow: UnitOfWork, *, case_id: uuid.UUID, closing_event: str,
 
 
 def _reopen(uow: UnitOfWork, node: NodeRow, *, closing_event: str, reason: str) -> None:
-    node.state, node.complete_time, node.completed_by = NodeState.NODE_STATE_RUNNING, None, None
+    node.state, node.complete_time, node.completed_by, node.completed_on = NodeState.NODE_STATE_RUNNING, None, None, None
     node.overdue_time = None
     node.clock_generation += 1
     node.explanation = [*node.explanation, f"撤销结案（{reason}）：节点恢复办理，期限不变"]

@@ -189,9 +189,15 @@ def approved_hearing_exception(session: Session, case_id: uuid.UUID, day: date) 
 
 def visible_applications(session: Session, *, caller: Caller, court: str, equal: dict,
                          page: Page) -> list[ApplicationRow]:
-    """A page of the applications on nodes the caller may see (as visible_nodes)."""
-    return page_of(session, scope.scoped_select(ApplicationRow, caller, court, owner="responsible", equal=equal),
-                   key=ApplicationRow.id, page=page)
+    """A page of the applications on nodes the caller may see (as visible_nodes: a case's assistant,
+    clerk and panel see its applications within their own scope too)."""
+    return page_of(session, scope.scoped_select(ApplicationRow, caller, court, owner="responsible", equal=equal,
+                                                team=application_on_team), key=ApplicationRow.id, page=page)
+
+
+def application_on_team(user: str) -> ColumnElement[bool]:
+    """The applications on nodes of the cases whose people `user` is one of (through nodes_team)."""
+    return ApplicationRow.node_id.in_(select(NodeRow.id).where(on_team(user)))
 
 
 # --- case dates, people --------------------------------------------------------------------------

@@ -49,6 +49,14 @@ DATED_EVENTS = {
     (E.CASE_EVENT_TYPE_DOCUMENT_SERVED, "hearing_notice"): "summons_served",
     (E.CASE_EVENT_TYPE_HEARING_SCHEDULED, ""): "hearing_scheduled",
     (E.CASE_EVENT_TYPE_HEARING_HELD, ""): "hearing_held",
+    (E.CASE_EVENT_TYPE_HEARING_ADJOURNED, ""): "hearing_adjourned",
+}
+# How often a civil case may be adjourned, by its trial limit (its procedure): 法释〔2018〕9号 — twice
+# in ordinary procedure, once in simplified and small-claims procedure. Other cases: no cap.
+ADJOURNMENT_CAPS = {
+    "trial_time_limit": 2, "trial_time_limit_civil_converted_ordinary": 2,
+    "trial_time_limit_civil_simplified": 1, "trial_time_limit_civil_small_claims": 1,
+    "trial_time_limit_civil_converted_simplified": 1,
 }
 
 
@@ -90,10 +98,18 @@ def validate_hearing(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
                                             evidence_period(n.node_type for n in nodes), calendar),
             notice_served=notice_served, time_limit_end=limit.due_date if limit else None,
             other_hearings=tuple(d for d in dates.get("hearing_scheduled", []) + dates.get("hearing_held", [])
-                                 if d != proposed))
+                                 if d != proposed),
+            adjourned=tuple(dates.get("hearing_adjourned", [])), max_adjournments=adjournment_cap(n.node_type for n in nodes))
         violations = check_hearing(facts, RULES, calendar)
         exception = repository.approved_hearing_exception(uow.session, case_id, proposed) if violations else None
         return violations, exception
+
+
+def adjournment_cap(node_types: Iterable[str]) -> int | None:
+    """How often a case with nodes of these types may be adjourned; the later procedure's (a case
+    converted to ordinary procedure has both limits) is the larger, None for no cap."""
+    caps = [ADJOURNMENT_CAPS[t] for t in node_types if t in ADJOURNMENT_CAPS]
+    return max(caps) if caps else None
 
 
 def evidence_period(node_types: Iterable[str]) -> Period:

@@ -5,7 +5,7 @@ import logging
 import uuid
 from collections import Counter
 from datetime import date
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from opentelemetry import propagate
 
@@ -37,14 +37,15 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
                case_id: uuid.UUID, case_number: str, case_type: int, procedure: int, department: str,
                handler: str, anchors: dict[str, date], custody: bool,
                overrides: Sequence[Override] = (), assistant: str = "", clerk: str = "",
-               team: Sequence[str] = (), event: str = "") -> list[NodeRow]:
+               team: Sequence[str] = (), event: str = "", attributes: Mapping[str, bool] | None = None) -> list[NodeRow]:
     """Open the catalogue's nodes for a case event, with their deadlines and timers, under the
     rules in force in the court (the catalogue with the court's overrides). `team`: the case's
-    people (people.case_team), who see its nodes; `event`: the case event's name, if one opens them."""
+    people (people.case_team), who see its nodes; `event`: the case event's name, if one opens them;
+    `attributes`: the case's attributes the catalogue selects on (catalog.ATTRIBUTES: 涉外, 自诉, 羁押)."""
     now = uow.clock.now()
     opened = []
     rules = [effective(r, court, overrides).rule
-             for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure)]
+             for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure, attributes=attributes)]
     if trigger[0] == CaseEventType.CASE_EVENT_TYPE_APPEALED and not rules:
         # No appeal lies from a final decision (民事诉讼法第一百六十五、一百八十二、一百八十五条,
         # 刑事诉讼法第二百四十四条) and the catalogue opens no appeal node there: suspicious input.
@@ -72,9 +73,11 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
             # Counted from the filing date on a case not filed yet: it opens with the filing.
             log.warning("node %s of case %s not opened: no %s yet", rule.code, case_id, rule.anchor)
             continue
+        before = rule.due_before
+        latest = before.latest(anchors) if before is not None and before.applies(case_type, procedure) else None
         node = _new_node(rule, catalog=catalog, calendar=calendar, now=now, court=court, case_id=case_id,
                          case_number=case_number, department=department,
-                         responsible=responsible(rule.responsible_role), anchor=anchor,
+                         responsible=responsible(rule.responsible_role), anchor=anchor, latest=latest,
                          custody=custody and rule.custody_term, instance=existing[rule.code] + 1,
                          team=list(team) or [handler], event=event)
         # A filing opens a dozen nodes with several timers each: bulk rows, not ORM objects.
@@ -114,10 +117,11 @@ def _later_period_end(uow: UnitOfWork, rule: NodeRule, *, calendar: HolidayCalen
 
 def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, now, court: str,
               case_id: uuid.UUID, case_number: str, department: str, responsible: str, anchor: date,
-              custody: bool, instance: int, team: list[str], event: str) -> NodeRow:
+              custody: bool, instance: int, team: list[str], event: str, latest: date | None = None) -> NodeRow:
     """`custody`: the node's own period is a custody term running while the defendant is held
-    (it does not roll over rest days); the case's custody alone does not make it one."""
-    deadline = deadlines.for_rule(rule, anchor=anchor, calendar=calendar, held=custody)
+    (it does not roll over rest days); the case's custody alone does not make it one. `latest`:
+    the rule's due_before day (at the latest N days before the hearing), if it has one."""
+    deadline = deadlines.for_rule(rule, anchor=anchor, calendar=calendar, held=custody, latest=latest)
     trace_context: dict[str, str] = {}
     propagate.inject(trace_context)
     return NodeRow(
@@ -125,7 +129,7 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
         responsible=responsible, node_type=rule.code, display_name=rule.display_name, stage=rule.stage,
         category=rule.category, legal_basis=rule.legal_basis, catalog_version=catalog.version,
         state=NodeState.NODE_STATE_RUNNING, anchor_date=anchor, period=str(rule.period), custody=custody,
-        rollover=rule.rollover,
+        rollover=rule.rollover, latest_due=latest,
         due_date=deadline.due,
         calendar_known=deadline.calendar_known, explanation=list(deadline.explanation),
         warning_rungs=list(rule.warning_rungs), deadline_time=deadlines.deadline_time(deadline.due),
@@ -138,9 +142,11 @@ def _new_node(rule: NodeRule, *, catalog: Catalog, calendar: HolidayCalendar, no
 
 
 def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, trigger: Trigger,
-                   on: date, event: str = "") -> list[NodeRow]:
+                   on: date, event: str = "", posted: date | None = None) -> list[NodeRow]:
     """Complete the case's open nodes that this event completes; their pending timers are cancelled.
-    Each keeps the name of the case event that completed it (`event`), for a revoked closing."""
+    Each keeps the name of the case event that completed it (`event`), for a revoked closing.
+    `posted`: the day the event's document was posted; time in transit is not counted (民事诉讼法
+    第八十五条, 刑事诉讼法第一百零五条), so the node is done on that day, in time if it is by the due date."""
     now = uow.clock.now()
     completed = []
     if any(r["case_id"] == case_id for r in uow.pending_rows(NodeRow)):
@@ -156,11 +162,23 @@ def complete_nodes(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, tri
                 continue
             done_once.add(node.node_type)
         node.state, node.complete_time, node.completed_by = NodeState.NODE_STATE_COMPLETED, now, event or None
+        node.completed_on = done_on(node, on=on, posted=posted)
         repository.cancel_timers(uow.session, node.id, now)
-        uow.publish(events.node_completed(node, on=on), court=node.court, aggregate_type="node",
+        uow.publish(events.node_completed(node, on=node.completed_on), court=node.court, aggregate_type="node",
                     aggregate_id=node.name)
         completed.append(node)
     return completed
+
+
+def done_on(node: NodeRow, *, on: date, posted: date | None) -> date:
+    """The legal day a completing event did the node's step, with a line for its explanation when
+    the document went by post."""
+    if posted is None or posted >= on:
+        return on
+    in_time = "在期限内交邮，不算过期" if posted <= node.due_date else "交邮时期限已届满"
+    node.explanation = [*node.explanation, f"完成：{on} 收到，{posted} 交邮；期间不包括在途时间，{in_time}"
+                                           "（民事诉讼法第八十五条、刑事诉讼法第一百零五条）"]
+    return posted
 
 
 def check_at_closing(uow: UnitOfWork, *, catalog: Catalog, case_id: uuid.UUID, on: date) -> list[NodeRow]:

@@ -62,6 +62,9 @@ class Step:
     approver: Level
     max: Period | None
     lead_days: int
+    # The length the limit is extended *to*, counted from its anchor (刑事诉讼法第二百二十条:
+    # 二十日，可以延长至一个半月), not by; the application names that length.
+    to: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ def extension_step(rules: TimeLimitRules, facts: ClockFacts) -> Step | None:
         return None
     if facts.approved_extensions < len(steps):
         return steps[facts.approved_extensions]
-    return steps[-1] if steps[-1].max is None else None
+    # Only an open-ended step repeats; a step "to" a length extends once (a second would add nothing).
+    return steps[-1] if steps[-1].max is None and steps[-1].to is None else None
 
 
 def application_warnings(rules: TimeLimitRules, facts: ClockFacts) -> list[Warning]:
@@ -158,6 +162,8 @@ def _extension_warnings(rules: TimeLimitRules, facts: ClockFacts) -> list[Warnin
         found.append(Warning("EXCEEDS_RULES", f"依照规定，该期限至多延长{len(steps)}次，本次延长超出规定"))
     elif step.max is not None and facts.extension is not None and not _within(facts.extension, step.max):
         found.append(Warning("EXCEEDS_RULES", f"申请延长{facts.extension.label}，超过规定的{step.max.label}"))
+    elif step.to is not None and facts.extension is not None and not _within(facts.extension, step.to):
+        found.append(Warning("EXCEEDS_RULES", f"申请延长至{facts.extension.label}，超过规定的{step.to.label}"))
     lead = step.lead_days if step else (steps[-1].lead_days if steps else 0)
     latest = facts.due_date - timedelta(days=lead)
     if facts.today > facts.due_date:
@@ -220,11 +226,9 @@ def approver_level(caller: Caller, *, node_court: str, node_department: str) -> 
 
 
 def _within(amount: Period, limit: Period) -> bool:
-    if amount.unit == limit.unit:
-        return amount.amount <= limit.amount
-    # Days against months: compare with the shortest month the limit could mean (28 days each).
-    days = amount.amount if amount.unit is Unit.DAYS else amount.amount * 31
-    return days <= (limit.amount if limit.unit is Unit.DAYS else limit.amount * 28)
+    # Days against months: compared with the longest month the amount and the shortest the limit
+    # could mean (31 and 28 days each); a compound "1m15d" by its months, then its days.
+    return amount.never_longer_than(limit)
 
 
 def _span_end(start: date, limit: Period) -> date:
@@ -233,7 +237,7 @@ def _span_end(start: date, limit: Period) -> date:
         return start + timedelta(days=limit.amount)
     index = start.month - 1 + limit.amount
     year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, monthrange(year, month)[1]))
+    return date(year, month, min(start.day, monthrange(year, month)[1])) + timedelta(days=limit.days)
 
 
 def load(catalog: Catalog, path: Path = DEFAULT_PATH) -> TimeLimitRules:
@@ -251,15 +255,15 @@ def load(catalog: Catalog, path: Path = DEFAULT_PATH) -> TimeLimitRules:
             raise TimeLimitRulesError(f"{path}: {where}: approver {value!r} must be one of "
                                       f"{[lv.name.lower() for lv in Level]}") from None
 
-    def period(value, where: str) -> Period | None:
+    def period(value, where: str, key: str = "max") -> Period | None:
         if value is None:
             return None
         try:
             p = Period.parse(str(value))
         except ValueError as exc:
-            raise TimeLimitRulesError(f"{path}: {where}: max: {exc}") from None
+            raise TimeLimitRulesError(f"{path}: {where}: {key}: {exc}") from None
         if p.unit not in (Unit.DAYS, Unit.MONTHS):
-            raise TimeLimitRulesError(f"{path}: {where}: max must count days or months, got {value!r}")
+            raise TimeLimitRulesError(f"{path}: {where}: {key} must count days or months, got {value!r}")
         return p
 
     approvers = {}
@@ -298,6 +302,10 @@ def load(catalog: Catalog, path: Path = DEFAULT_PATH) -> TimeLimitRules:
             limit = period(step.get("max"), w)
             if limit is not None and rule.period.unit is Unit.DAYS and limit.unit is Unit.MONTHS:
                 raise TimeLimitRulesError(f"{path}: {w}: a day limit is extended by days, not months")
-            steps.append(Step(approver=level(step["approver"], w), max=limit, lead_days=lead))
+            to = period(step.get("to"), w, "to")
+            if to is not None and (limit is not None or not rule.period.never_longer_than(to) or to == rule.period):
+                raise TimeLimitRulesError(f"{path}: {w}: to (the length extended to) must be longer than the "
+                                          f"limit {rule.period} and stands instead of max")
+            steps.append(Step(approver=level(step["approver"], w), max=limit, lead_days=lead, to=to))
         extensions[code] = tuple(steps)
     return TimeLimitRules(version=str(data["version"]), extensions=extensions, approvers=approvers, reasons=reasons)

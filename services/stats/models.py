@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, MetaData, SmallInteger, String
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import messaging
@@ -50,12 +50,16 @@ class CaseViewRow(Base):
     __table_args__ = (
         Index("cases_court_department", "court", "department"),
         Index("cases_court_filing", "court", "filing_date"),
+        Index("cases_team", "team", postgresql_using="gin"),
     )
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     court: Mapped[str] = mapped_column(String(12))
     region: Mapped[str] = mapped_column(String(12))       # the intermediate court above (片区)
     department: Mapped[str] = mapped_column(String(120))
     handler: Mapped[str] = mapped_column(String(80))
+    # The case's people (handler, judge assistant, clerk, panel; scope.case_team): own-scope
+    # statistics count the cases the caller is on (PostgreSQL's @> through the GIN index cases_team).
+    team: Mapped[list[str]] = mapped_column(ARRAY(String(80)), default=list)
     case_number: Mapped[str] = mapped_column(String(80))
     case_type: Mapped[int] = mapped_column(SmallInteger)
     procedure: Mapped[int] = mapped_column(SmallInteger)

@@ -19,6 +19,7 @@ from courtflow.case.v1.case_pb2 import Case
 from courtflow.node.v1.node_pb2 import Node, NodeState
 from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
+from services.common import scope
 from services.common.clock import legal_date
 from services.common.dates import instant, optional_event_date
 from services.common.labels import PARTY_ROLES, word
@@ -56,8 +57,9 @@ def case_row(case: Case) -> dict:
     name = CaseName.parse(case.name)
     return dict(
         case_id=name.case_id, court=name.court, region=region_of(name.court), department=case.department,
-        handler=case.handler, case_number=case.case_number, case_type=case.case_type, procedure=case.procedure,
-        cause=case.cause[:200], parties=parties_text(case)[:1000], state=case.state, custody=case.custody,
+        handler=case.handler, team=scope.case_team(case), case_number=case.case_number, case_type=case.case_type,
+        procedure=case.procedure, cause=case.cause[:200], parties=parties_text(case)[:1000], state=case.state,
+        custody=case.custody,
         **{f: optional_event_date(getattr(case, f)) for f in CASE_DATES},
         version=instant(case, "update_time"), create_time=instant(case, "create_time") or instant(case, "update_time"))
 
@@ -71,7 +73,10 @@ def status_of(node: Node) -> int:
     if node.state == NodeState.NODE_STATE_WARNING:
         return NodeStatus.NODE_STATUS_WARNING
     if node.state == NodeState.NODE_STATE_COMPLETED:
-        due, done = optional_event_date(node.due_date), _day(node, "complete_time")
+        # Done on its legal day (Node.completed_on: a document posted in time is in time, 民事诉讼法
+        # 第八十五条), or, for a node completed before that was kept, the day it was recorded.
+        due = optional_event_date(node.due_date)
+        done = optional_event_date(node.completed_on) if node.HasField("completed_on") else _day(node, "complete_time")
         if due is not None and done is not None and done > due:
             return NodeStatus.NODE_STATUS_OVERDUE
         if node.HasField("warning_time"):

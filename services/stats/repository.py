@@ -117,6 +117,12 @@ def _abnormal(ns):
     return or_(ns.c.status.in_((_WARNING, _OVERDUE)), ns.c.locked)
 
 
+def on_team(user: str):
+    """The cases whose people `user` is one of (their judge assistant, clerk, a panel member):
+    theirs within own scope, as the case service scopes them (the GIN index cases_team)."""
+    return _C.c.team.contains([user])
+
+
 class SupervisionSql:
     """The query's relations: its cases (scoped, selected by the case terms and the date range)
     joined with their nodes as of the day asked (selected by the node terms)."""
@@ -131,7 +137,8 @@ class SupervisionSql:
             courts.append(_N.c.court == court)
         self.ns = _node_status(q.as_of, courts)
         basis = _C.c[q.basis_column]
-        cases = [scope.condition(caller, court=_C.c.court, department=_C.c.department, owner=_C.c.handler)]
+        cases = [scope.condition(caller, court=_C.c.court, department=_C.c.department, owner=_C.c.handler,
+                                 team=on_team)]
         if dated:
             cases += [basis.is_not(None), basis <= self.as_of]
         if court != "-":
@@ -314,8 +321,9 @@ def overdue_by_month(session: Session, sql: SupervisionSql, a: quality.Analysis,
 def read_model_in_scope(session: Session, caller: Caller, court: str, *, names: set[str] | None = None
                         ) -> tuple[dict, dict]:
     """The read model's cases and nodes the caller may see (as their services scope them: a case
-    by its handler, a node by its responsible person), as dicts by name; only `names` if given."""
-    cases_query = scope.scoped_select(CaseViewRow, caller, court, owner="handler")
+    by its handler or its team, a node by its responsible person), as dicts by name; only `names`
+    if given."""
+    cases_query = scope.scoped_select(CaseViewRow, caller, court, owner="handler", team=on_team)
     nodes_query = scope.scoped_select(NodeViewRow, caller, court, owner="responsible")
     if names is not None:
         ids = [CaseName.parse(n).case_id for n in names if "/nodes/" not in n]

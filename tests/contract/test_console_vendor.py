@@ -102,6 +102,7 @@ def test_the_consoles_time_limit_rules_are_the_shipped_ones():
         "version": shipped["version"],
         "approvers": {kind.upper(): rule["approver"] for kind, rule in shipped["defaults"].items()},
         "reasons": {code: {"label": r["label"], "max": r.get("max")} for code, r in shipped["deduction_reasons"].items()},
-        "limits": {code: [{"max": s.get("max"), "approver": s["approver"], "leadDays": s.get("lead_days", 0)}
+        "limits": {code: [{"max": s.get("max"), **({"to": s["to"]} if "to" in s else {}), "approver": s["approver"],
+                           "leadDays": s.get("lead_days", 0)}
                           for s in limit["extensions"]] for code, limit in shipped["limits"].items()},
     }

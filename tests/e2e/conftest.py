@@ -130,7 +130,8 @@ def ymd(d: date_pb2.Date) -> date:
 # ── the court system's side ────────────────────────────────────────────────────────────────────
 
 TYPE_WORDS = {("civil", "first_instance_ordinary"): "民初", ("civil", "second_instance"): "民终",
-              ("criminal", "first_instance_ordinary"): "刑初", ("administrative", "first_instance_ordinary"): "行初"}
+              ("criminal", "first_instance_ordinary"): "刑初", ("criminal", "simplified"): "刑初",
+              ("administrative", "first_instance_ordinary"): "行初"}
 CAUSES = {"civil": ("民间借贷纠纷", ("原告 张三", "被告 李四")),
           "criminal": ("盗窃罪", ("被告 王五",)),
           "administrative": ("行政处罚", ("原告 赵六", "被告 示范市云岫区市场监督管理局"))}

@@ -19,6 +19,8 @@ from datetime import date, datetime
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from courtflow.alert.v1 import alert_pb2
 from courtflow.audit.v1 import audit_pb2
@@ -29,6 +31,7 @@ from courtflow.stats.v1 import stats_service_pb2 as ss, supervision_pb2 as sv
 from runtime.demo import create_request
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
+from services.common.names import CaseName
 from support import COURT, COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, eventually
 
 from .conftest import at, audit_records, messages, nodes_of, pb, record, refused, seed, ymd
@@ -52,6 +55,11 @@ def get_case(cf, case: str, user: str) -> case_pb2.Case:
     return cf.cases.GetCase(cs.GetCaseRequest(name=case), metadata=cf.md(user)).case
 
 
+def assigned(cf, user: str, case: case_pb2.Case) -> list:
+    """The messages telling `user` that they joined the case."""
+    return [m for m in messages(cf, user, case=case) if m.kind == alert_pb2.REMINDER_KIND_CASE_ASSIGNED]
+
+
 def listed(cf, user: str) -> set[str]:
     reply = cf.cases.ListCases(cs.ListCasesRequest(parent=f"courts/{COURT}", page_size=1000), metadata=cf.md(user))
     return {c.name for c in reply.cases}
@@ -69,6 +77,10 @@ def test_the_team_sees_the_case_the_clerk_holds_the_clerks_nodes_and_both_follow
     assert (serve.responsible, serve.responsible_role, ymd(serve.due_date)) == (
         f"users/{CLERK}", "clerk", date(2026, 3, 9))
     assert nodes["trial_time_limit"].responsible == f"users/{JUDGE}"
+    # The clerk the case was registered with is told so, in a clerk's words, with the node they hold.
+    [joined] = eventually(lambda: assigned(cf, CLERK, case), what="the registered clerk told")
+    assert f"{case.case_number}案件由您担任书记员，由您办理的未完成节点1个：“送达起诉状副本”" in joined.body, joined.body
+    assert "承办" not in joined.body and joined.node == serve.name
 
     # Everyone on the case sees it and every node of it; another clerk of the department does not.
     for user in (CLERK, ASSISTANT, PANEL_JUDGE, JUDGE):
@@ -99,14 +111,19 @@ def test_the_team_sees_the_case_the_clerk_holds_the_clerks_nodes_and_both_follow
     eventually(lambda: nodes_of(cf, case, CLERK) == {}, what="the old clerk no longer sees the nodes")
     assert set(nodes_of(cf, case, OTHER_CLERK)) == {"serve_complaint_copy", "trial_time_limit"}
     assert nodes_of(cf, case, COURT_SYSTEM)["serve_complaint_copy"].due_date == serve.due_date  # not an extension
+    # The new clerk is told once, in a clerk's words, naming the one before.
+    [told] = eventually(lambda: assigned(cf, OTHER_CLERK, case), what="the new clerk told")
+    assert f"{case.case_number}案件改由您担任书记员（原为" in told.body and "“送达起诉状副本”" in told.body, told.body
+    assert told.title == f"新担任书记员案件：{case.case_number}"
 
     # The warning rung (2 days before: 03-07) reaches the new clerk; neither the old clerk nor the
     # judge is reminded of the clerk's node (the new clerk's message is the sign that it was sent).
     cf.set_clock(at(date(2026, 3, 7)))
-    warned = eventually(lambda: [m for m in messages(cf, OTHER_CLERK) if m.node == serve.name],
+    warned = eventually(lambda: [m for m in messages(cf, OTHER_CLERK) if m.node == serve.name and m != told],
                         what="the new clerk warned")
     assert [m.kind for m in warned] == [alert_pb2.REMINDER_KIND_WARNING] and case.case_number in warned[0].body
-    assert [m for m in messages(cf, CLERK) if m.case == case.name] == []
+    assert [m for m in messages(cf, CLERK) if m.case == case.name] == [joined]
+    assert assigned(cf, OTHER_CLERK, case) == [told]
     assert [m for m in messages(cf, JUDGE) if m.node == serve.name] == []
 
 
@@ -205,3 +222,60 @@ def test_a_wrongly_recorded_closing_is_undone_only_by_an_audited_correction(cf):
         cf, case, COURT_SYSTEM).values()}) and n, what="the judgment's service opened by the real closing")
     assert ymd(again["serve_judgment-2"].anchor_date) == date(2026, 4, 30) and not again["serve_judgment-2"].withdrawn
     assert ymd(get_case(cf, case.name, PRESIDENT).close_date) == date(2026, 4, 30)
+
+
+def test_the_team_sees_its_cases_applications_and_counts_it_in_own_statistics(cf):
+    """Within own scope, a clerk who holds no node of an application, and who is not the handler,
+    still sees the applications and the statistics of the case they are on."""
+    cf.set_clock(at(date(2026, 5, 4)))   # Monday
+    request = create_request(seed("team", 3, filed=date(2026, 5, 4)))
+    request.case.clerk = f"users/{CLERK}"
+    case = cf.cases.CreateCase(request, metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: len(nodes_of(cf, case, COURT_SYSTEM)) == 2, what="nodes opened by filing")
+    app = cf.nodes.CreateApplication(ns.CreateApplicationRequest(
+        parent=f"{case.name}/nodes/trial_time_limit", request_id="team-3-extension", application=node_pb2.Application(
+            kind=node_pb2.APPLICATION_KIND_EXTENSION, extension="6m", reason="案情复杂", materials=["审批表"])),
+        metadata=cf.md(JUDGE)).application
+
+    def applications(user: str) -> set[str]:
+        reply = cf.nodes.ListApplications(ns.ListApplicationsRequest(parent=f"{case.name}/nodes/-", page_size=1000),
+                                          metadata=cf.md(user))
+        return {a.name for a in reply.applications}
+    assert applications(CLERK) == applications(JUDGE) == {app.name}
+    assert applications(OTHER_CLERK) == set()
+
+    def supervised(user: str) -> set[str]:
+        reply = cf.stats.ListSupervisedCases(ss.ListSupervisedCasesRequest(
+            parent=f"courts/{COURT}", page_size=1000, query=sv.SupervisionQuery()), metadata=cf.md(user))
+        return {c.name for c in reply.cases}
+    mine = eventually(lambda: case.name in (s := supervised(CLERK)) and s, what="the clerk's case in their statistics")
+    summary = cf.stats.SummarizeSupervision(ss.SummarizeSupervisionRequest(
+        parent=f"courts/{COURT}", query=sv.SupervisionQuery()), metadata=cf.md(CLERK))
+    assert summary.case_totals.total == len(mine)
+    assert case.name not in supervised(OTHER_CLERK)
+
+
+def test_a_closing_recorded_before_nodes_kept_their_closing_event_is_not_revoked(cf):
+    """Node migration 0009 made nodes keep the event that completed them; a closing recorded
+    before it (case migration 0012 marks those) cannot say which nodes to re-open: refused, and
+    the case stays closed."""
+    cf.set_clock(at(date(2026, 6, 1)))   # Monday
+    case = cf.cases.CreateCase(create_request(seed("untracked", 4, filed=date(2026, 6, 1))),
+                               metadata=cf.md(COURT_SYSTEM)).case
+    eventually(lambda: len(nodes_of(cf, case, COURT_SYSTEM)) == 2, what="nodes opened by filing")
+    record(cf, case, "CLOSED", date(2026, 6, 1))
+    eventually(lambda: nodes_of(cf, case, COURT_SYSTEM)["trial_time_limit"].state == node_pb2.NODE_STATE_COMPLETED,
+               what="the closing reached the nodes")
+    engine = create_engine(cf.database_url, poolclass=NullPool)
+    with engine.begin() as conn:   # as migration 0012 found a closing recorded before the upgrade
+        conn.execute(text("UPDATE cases.case_events SET nodes_tracked = false WHERE case_id = :id"),
+                     {"id": str(CaseName.parse(case.name).case_id)})
+    engine.dispose()
+    closed = get_case(cf, case.name, PRESIDENT)
+    refusal = refused(lambda: cf.cases.RevokeCaseClosing(cs.RevokeCaseClosingRequest(
+        name=case.name, reason="结案信息录入错误", request_id="untracked-4"), metadata=cf.md(TRIAL_MANAGEMENT)),
+        grpc.StatusCode.FAILED_PRECONDITION)
+    assert details_of(refusal)[0] == "CLOSING_NOT_TRACKED"
+    assert "无法确定应恢复办理的节点" in refusal.details() and "2026-06-01" in refusal.details(), refusal.details()
+    after = get_case(cf, case.name, PRESIDENT)
+    assert (after.state, after.etag, ymd(after.close_date)) == (case_pb2.CASE_STATE_CLOSED, closed.etag, date(2026, 6, 1))

@@ -751,7 +751,9 @@ def test_every_hearing_gets_its_own_summons_node(cf):
         return {n.name.rsplit("/", 1)[1]: n for n in reply.nodes}
     both = eventually(lambda: len(summons()) == 2 and summons(), what="a summons node per hearing")
     assert set(both) == {"serve_hearing_summons", "serve_hearing_summons-2"}
-    assert {due(n) for n in both.values()} == {date(2026, 12, 24)}  # three days from scheduling
+    # 民诉法 139: the earlier of three days from scheduling (12-24) and three days before the hearing.
+    assert {n.name.rsplit("/", 1)[1]: due(n) for n in both.values()} == {
+        "serve_hearing_summons": date(2026, 12, 21), "serve_hearing_summons-2": date(2026, 12, 24)}
 
     # Serving one summons completes the older node only; the second hearing's is still due.
     record(cf, case, "DOCUMENT_SERVED", date(2026, 12, 21), document="hearing_notice")

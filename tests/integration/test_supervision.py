@@ -320,6 +320,34 @@ def test_each_caller_sees_exactly_their_scope(factory):
     assert getattr(refused.value, "reason", "") == "OUT_OF_SCOPE"
 
 
+def test_own_scope_counts_the_cases_one_is_on_and_follows_a_change_of_team(factory):
+    """A clerk (or assistant, or panel member) of own scope counts the cases they are on, as the
+    case service shows them; a change of clerk moves the case to the new clerk's figures."""
+    clerk, other = "users/clerk.440101.civil1.1", "users/clerk.440101.civil1.2"
+    who = {u: Caller(user=u, role=Role.ROLE_CLERK, court="440101", department=CIVIL1, scope=ScopeLevel.SCOPE_LEVEL_OWN,
+                     scope_prefix="440101") for u in (clerk, other)}
+    bus = Bus([])
+    history(bus)
+    mine = a_case("440101", 6, filed=date(2026, 10, 9), clerk=clerk, panel=[OTHER_JUDGE])
+    bus.case(CaseFiled(case=mine), at(10, 9))
+    apply(factory, bus.events)
+
+    def seen(caller: Caller) -> set[str]:
+        return {c.name for c in listed(factory, caller, pb.SupervisionQuery(), "cases")}
+    assert seen(who[clerk]) == {mine.name} and summarize(factory, who[clerk]).case_totals.total == 1
+    assert seen(who[other]) == set()
+    # The panel judge counts it besides the cases they handle.
+    assert mine.name in seen(caller(OTHER_JUDGE, ScopeLevel.SCOPE_LEVEL_OWN, "440101", department=CIVIL2))
+
+    moved = Case()
+    moved.CopyFrom(mine)
+    moved.clerk = other
+    moved.update_time.FromDatetime(at(10, 12))
+    apply(factory, [("case", CaseUpdated(case=moved, changed_fields=["clerk"]), at(10, 12))])
+    assert seen(who[clerk]) == set() and summarize(factory, who[clerk]).case_totals.total == 0
+    assert seen(who[other]) == {mine.name}
+
+
 @pytest.mark.parametrize("group_by", [
     [D.DIMENSION_REGION], [D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT], [D.DIMENSION_STAGE],
     [D.DIMENSION_CASE_TYPE, D.DIMENSION_MONTH], [D.DIMENSION_HANDLER, D.DIMENSION_NODE_TYPE]])

@@ -82,7 +82,7 @@ def _covers(rule: NodeRule, case_type: int, procedure: int | None) -> bool:
 
 
 def test_catalogue_size():
-    assert CATALOG.version == "2026.3"
+    assert CATALOG.version == "2026.4"
     assert len(RULES) >= 122
 
 
@@ -128,9 +128,13 @@ def test_each_time_limit_pair_has_one_default_limit_opened_by_filing():
         if procedure is None:
             continue
         ct, pr = _ct(case_type), _pr(procedure)
-        on_filing = [r.code for r in RULES if r.category in TIME_LIMIT_CATEGORIES and r.applies(ct, pr)
-                     and r.opened_by == (filed, "")]
-        assert len(on_filing) == 1, (case_type, procedure, on_filing)
+        # ... for a case of any custody and prosecution (catalog.ATTRIBUTES; a foreign-related civil
+        # case has none, test_case_attributes)
+        for attributes in ({}, {"custody": True}, {"private_prosecution": True},
+                           {"private_prosecution": True, "custody": True}):
+            on_filing = [r.code for r in RULES if r.category in TIME_LIMIT_CATEGORIES
+                         and r.applies(ct, pr, attributes) and r.opened_by == (filed, "")]
+            assert len(on_filing) == 1, (case_type, procedure, attributes, on_filing)
 
 
 def test_special_limits_supersede_the_general_one():

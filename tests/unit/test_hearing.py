@@ -70,6 +70,8 @@ def test_every_code_at_once_in_an_unknown_year():
     # 2027-01-02 is a Saturday; 2027 has no schedule, so both REST_DAY and the flag fire.
     f = facts("2027-01-02", "2027-01-05", answer="2027-01-02", evidence="2027-01-02",
               served="2027-01-01", limit="2027-01-01", others=("2027-01-03",))
+    # ... and adjourned on 2026-11-20 and 2026-11-30 where the law allows once (法释〔2018〕9号).
+    f = dataclasses.replace(f, adjourned=(D("2026-11-20"), D("2026-11-30")), max_adjournments=1)
     assert codes(f) == list(RULES)
 
 

@@ -207,6 +207,9 @@ class CaseEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CASE_EVENT_TYPE_PRESERVATION_GRANTED: _ClassVar[CaseEventType]
     CASE_EVENT_TYPE_PRESERVATION_REJECTED: _ClassVar[CaseEventType]
     CASE_EVENT_TYPE_PRESERVATION_EXECUTED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_HEARING_ADJOURNED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_MISSING_PERSON_NOTICE_STARTED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_DEATH_NOTICE_STARTED: _ClassVar[CaseEventType]
 CASE_TYPE_UNSPECIFIED: CaseType
 CASE_TYPE_CIVIL: CaseType
 CASE_TYPE_CRIMINAL: CaseType
@@ -383,6 +386,9 @@ CASE_EVENT_TYPE_PRE_LITIGATION_PRESERVATION_APPLIED: CaseEventType
 CASE_EVENT_TYPE_PRESERVATION_GRANTED: CaseEventType
 CASE_EVENT_TYPE_PRESERVATION_REJECTED: CaseEventType
 CASE_EVENT_TYPE_PRESERVATION_EXECUTED: CaseEventType
+CASE_EVENT_TYPE_HEARING_ADJOURNED: CaseEventType
+CASE_EVENT_TYPE_MISSING_PERSON_NOTICE_STARTED: CaseEventType
+CASE_EVENT_TYPE_DEATH_NOTICE_STARTED: CaseEventType
 
 class Party(_message.Message):
     __slots__ = ("role", "display_name")
@@ -393,7 +399,7 @@ class Party(_message.Message):
     def __init__(self, role: _Optional[_Union[PartyRole, str]] = ..., display_name: _Optional[str] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes", "receive_date", "judgment_date", "effective_date", "close_date", "archive_date", "etag", "assistant", "clerk", "panel")
+    __slots__ = ("name", "case_number", "case_type", "procedure", "cause", "parties", "department", "handler", "filing_date", "custody", "state", "locked", "create_time", "update_time", "locked_nodes", "receive_date", "judgment_date", "effective_date", "close_date", "archive_date", "etag", "assistant", "clerk", "panel", "foreign_related", "private_prosecution")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CASE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -418,6 +424,8 @@ class Case(_message.Message):
     ASSISTANT_FIELD_NUMBER: _ClassVar[int]
     CLERK_FIELD_NUMBER: _ClassVar[int]
     PANEL_FIELD_NUMBER: _ClassVar[int]
+    FOREIGN_RELATED_FIELD_NUMBER: _ClassVar[int]
+    PRIVATE_PROSECUTION_FIELD_NUMBER: _ClassVar[int]
     name: str
     case_number: str
     case_type: CaseType
@@ -442,10 +450,12 @@ class Case(_message.Message):
     assistant: str
     clerk: str
     panel: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., judgment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., etag: _Optional[str] = ..., assistant: _Optional[str] = ..., clerk: _Optional[str] = ..., panel: _Optional[_Iterable[str]] = ...) -> None: ...
+    foreign_related: bool
+    private_prosecution: bool
+    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., judgment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., etag: _Optional[str] = ..., assistant: _Optional[str] = ..., clerk: _Optional[str] = ..., panel: _Optional[_Iterable[str]] = ..., foreign_related: _Optional[bool] = ..., private_prosecution: _Optional[bool] = ...) -> None: ...
 
 class CaseEvent(_message.Message):
-    __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date")
+    __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date", "posted_date")
     NAME_FIELD_NUMBER: _ClassVar[int]
     EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     OCCUR_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -454,6 +464,7 @@ class CaseEvent(_message.Message):
     RECORDER_FIELD_NUMBER: _ClassVar[int]
     RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
     HEARING_DATE_FIELD_NUMBER: _ClassVar[int]
+    POSTED_DATE_FIELD_NUMBER: _ClassVar[int]
     name: str
     event_type: CaseEventType
     occur_date: _date_pb2.Date
@@ -462,4 +473,5 @@ class CaseEvent(_message.Message):
     recorder: str
     record_time: _timestamp_pb2.Timestamp
     hearing_date: _date_pb2.Date
-    def __init__(self, name: _Optional[str] = ..., event_type: _Optional[_Union[CaseEventType, str]] = ..., occur_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., document: _Optional[str] = ..., detail: _Optional[str] = ..., recorder: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hearing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+    posted_date: _date_pb2.Date
+    def __init__(self, name: _Optional[str] = ..., event_type: _Optional[_Union[CaseEventType, str]] = ..., occur_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., document: _Optional[str] = ..., detail: _Optional[str] = ..., recorder: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hearing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., posted_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...

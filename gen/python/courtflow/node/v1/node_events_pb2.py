@@ -26,7 +26,7 @@ from courtflow.node.v1 import node_pb2 as courtflow_dot_node_dot_v1_dot_node__pb
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/node/v1/node_events.proto\x12\x11\x63ourtflow.node.v1\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x16google/type/date.proto\"3\n\nNodeOpened\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"^\n\nNodeWarned\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x11\n\trung_days\x18\x02 \x01(\x05\x12\x16\n\x0e\x64\x61ys_remaining\x18\x03 \x01(\x05\"a\n\x0bNodeOverdue\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\x15\n\rwarned_before\x18\x03 \x01(\x08\"[\n\rNodeEscalated\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\r\n\x05level\x18\x03 \x01(\x05\"\x8f\x01\n\x13NodeDeadlineChanged\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12,\n\x11previous_due_date\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0b\x61pplication\x18\x04 \x01(\t\"N\n\x14\x43\x61lendarYearImported\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"r\n\x0eNodeReassigned\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x1b\n\x13previous_department\x18\x02 \x01(\t\x12\x1c\n\x14previous_responsible\x18\x03 \x01(\t\"\x86\x01\n\x0e\x43\x61seHandedOver\x12\x0c\n\x04\x63\x61se\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x0f\n\x07handler\x18\x03 \x01(\t\x12\x18\n\x10previous_handler\x18\x04 \x01(\t\x12&\n\x05nodes\x18\x05 \x03(\x0b\x32\x17.courtflow.node.v1.Node\"m\n\rNodeCompleted\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\'\n\x0c\x63ompleted_on\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0c\n\x04late\x18\x03 \x01(\x08\"p\n\x12\x41pplicationCreated\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"p\n\x12\x41pplicationDecided\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"3\n\nNodeLocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"J\n\x0cNodeUnlocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x13\n\x0b\x61pplication\x18\x02 \x01(\t\"`\n\x11NodeOpenAtClosing\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12$\n\tclosed_on\x18\x02 \x01(\x0b\x32\x11.google.type.Date\"\\\n\x0cNodeReopened\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x15\n\rclosing_event\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/node/v1/node_events.proto\x12\x11\x63ourtflow.node.v1\x1a\x1c\x63ourtflow/node/v1/node.proto\x1a\x16google/type/date.proto\"3\n\nNodeOpened\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"^\n\nNodeWarned\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x11\n\trung_days\x18\x02 \x01(\x05\x12\x16\n\x0e\x64\x61ys_remaining\x18\x03 \x01(\x05\"a\n\x0bNodeOverdue\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\x15\n\rwarned_before\x18\x03 \x01(\x08\"[\n\rNodeEscalated\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05\x12\r\n\x05level\x18\x03 \x01(\x05\"\x8f\x01\n\x13NodeDeadlineChanged\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12,\n\x11previous_due_date\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0b\x61pplication\x18\x04 \x01(\t\"N\n\x14\x43\x61lendarYearImported\x12\x36\n\rcalendar_year\x18\x01 \x01(\x0b\x32\x1f.courtflow.node.v1.CalendarYear\"r\n\x0eNodeReassigned\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x1b\n\x13previous_department\x18\x02 \x01(\t\x12\x1c\n\x14previous_responsible\x18\x03 \x01(\t\"\x94\x01\n\x0e\x43\x61seHandedOver\x12\x0c\n\x04\x63\x61se\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x0f\n\x07handler\x18\x03 \x01(\t\x12\x18\n\x10previous_handler\x18\x04 \x01(\t\x12&\n\x05nodes\x18\x05 \x03(\x0b\x32\x17.courtflow.node.v1.Node\x12\x0c\n\x04role\x18\x06 \x01(\t\"m\n\rNodeCompleted\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\'\n\x0c\x63ompleted_on\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x0c\n\x04late\x18\x03 \x01(\x08\"p\n\x12\x41pplicationCreated\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"p\n\x12\x41pplicationDecided\x12\x33\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\x1e.courtflow.node.v1.Application\x12%\n\x04node\x18\x02 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"3\n\nNodeLocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\"J\n\x0cNodeUnlocked\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x13\n\x0b\x61pplication\x18\x02 \x01(\t\"`\n\x11NodeOpenAtClosing\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12$\n\tclosed_on\x18\x02 \x01(\x0b\x32\x11.google.type.Date\"\\\n\x0cNodeReopened\x12%\n\x04node\x18\x01 \x01(\x0b\x32\x17.courtflow.node.v1.Node\x12\x15\n\rclosing_event\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -48,19 +48,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODEREASSIGNED']._serialized_start=679
   _globals['_NODEREASSIGNED']._serialized_end=793
   _globals['_CASEHANDEDOVER']._serialized_start=796
-  _globals['_CASEHANDEDOVER']._serialized_end=930
-  _globals['_NODECOMPLETED']._serialized_start=932
-  _globals['_NODECOMPLETED']._serialized_end=1041
-  _globals['_APPLICATIONCREATED']._serialized_start=1043
-  _globals['_APPLICATIONCREATED']._serialized_end=1155
-  _globals['_APPLICATIONDECIDED']._serialized_start=1157
-  _globals['_APPLICATIONDECIDED']._serialized_end=1269
-  _globals['_NODELOCKED']._serialized_start=1271
-  _globals['_NODELOCKED']._serialized_end=1322
-  _globals['_NODEUNLOCKED']._serialized_start=1324
-  _globals['_NODEUNLOCKED']._serialized_end=1398
-  _globals['_NODEOPENATCLOSING']._serialized_start=1400
-  _globals['_NODEOPENATCLOSING']._serialized_end=1496
-  _globals['_NODEREOPENED']._serialized_start=1498
-  _globals['_NODEREOPENED']._serialized_end=1590
+  _globals['_CASEHANDEDOVER']._serialized_end=944
+  _globals['_NODECOMPLETED']._serialized_start=946
+  _globals['_NODECOMPLETED']._serialized_end=1055
+  _globals['_APPLICATIONCREATED']._serialized_start=1057
+  _globals['_APPLICATIONCREATED']._serialized_end=1169
+  _globals['_APPLICATIONDECIDED']._serialized_start=1171
+  _globals['_APPLICATIONDECIDED']._serialized_end=1283
+  _globals['_NODELOCKED']._serialized_start=1285
+  _globals['_NODELOCKED']._serialized_end=1336
+  _globals['_NODEUNLOCKED']._serialized_start=1338
+  _globals['_NODEUNLOCKED']._serialized_end=1412
+  _globals['_NODEOPENATCLOSING']._serialized_start=1414
+  _globals['_NODEOPENATCLOSING']._serialized_end=1510
+  _globals['_NODEREOPENED']._serialized_start=1512
+  _globals['_NODEREOPENED']._serialized_end=1604
 # @@protoc_insertion_point(module_scope)

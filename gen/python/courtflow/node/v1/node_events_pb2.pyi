@@ -73,18 +73,20 @@ class NodeReassigned(_message.Message):
     def __init__(self, node: _Optional[_Union[_node_pb2.Node, _Mapping]] = ..., previous_department: _Optional[str] = ..., previous_responsible: _Optional[str] = ...) -> None: ...
 
 class CaseHandedOver(_message.Message):
-    __slots__ = ("case", "case_number", "handler", "previous_handler", "nodes")
+    __slots__ = ("case", "case_number", "handler", "previous_handler", "nodes", "role")
     CASE_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     HANDLER_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_HANDLER_FIELD_NUMBER: _ClassVar[int]
     NODES_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
     case: str
     case_number: str
     handler: str
     previous_handler: str
     nodes: _containers.RepeatedCompositeFieldContainer[_node_pb2.Node]
-    def __init__(self, case: _Optional[str] = ..., case_number: _Optional[str] = ..., handler: _Optional[str] = ..., previous_handler: _Optional[str] = ..., nodes: _Optional[_Iterable[_Union[_node_pb2.Node, _Mapping]]] = ...) -> None: ...
+    role: str
+    def __init__(self, case: _Optional[str] = ..., case_number: _Optional[str] = ..., handler: _Optional[str] = ..., previous_handler: _Optional[str] = ..., nodes: _Optional[_Iterable[_Union[_node_pb2.Node, _Mapping]]] = ..., role: _Optional[str] = ...) -> None: ...
 
 class NodeCompleted(_message.Message):
     __slots__ = ("node", "completed_on", "late")

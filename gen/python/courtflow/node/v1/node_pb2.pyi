@@ -92,7 +92,7 @@ APPLICATION_STATE_APPROVED: ApplicationState
 APPLICATION_STATE_REJECTED: ApplicationState
 
 class Node(_message.Message):
-    __slots__ = ("name", "node_type", "display_name", "stage", "category", "case_number", "department", "responsible", "state", "anchor_date", "due_date", "calendar_known", "explanation", "legal_basis", "deadline_time", "open_time", "warning_time", "overdue_time", "complete_time", "overdue_action", "lock", "suspended_since", "clock_generation", "change_count", "responsible_role", "supervisors", "withdrawn")
+    __slots__ = ("name", "node_type", "display_name", "stage", "category", "case_number", "department", "responsible", "state", "anchor_date", "due_date", "calendar_known", "explanation", "legal_basis", "deadline_time", "open_time", "warning_time", "overdue_time", "complete_time", "overdue_action", "lock", "suspended_since", "clock_generation", "change_count", "responsible_role", "supervisors", "withdrawn", "completed_on")
     NAME_FIELD_NUMBER: _ClassVar[int]
     NODE_TYPE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +120,7 @@ class Node(_message.Message):
     RESPONSIBLE_ROLE_FIELD_NUMBER: _ClassVar[int]
     SUPERVISORS_FIELD_NUMBER: _ClassVar[int]
     WITHDRAWN_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_ON_FIELD_NUMBER: _ClassVar[int]
     name: str
     node_type: str
     display_name: str
@@ -147,7 +148,8 @@ class Node(_message.Message):
     responsible_role: str
     supervisors: _containers.RepeatedScalarFieldContainer[str]
     withdrawn: bool
-    def __init__(self, name: _Optional[str] = ..., node_type: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., case_number: _Optional[str] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., anchor_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., calendar_known: _Optional[bool] = ..., explanation: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warning_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., lock: _Optional[_Union[NodeLock, _Mapping]] = ..., suspended_since: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., clock_generation: _Optional[int] = ..., change_count: _Optional[int] = ..., responsible_role: _Optional[str] = ..., supervisors: _Optional[_Iterable[str]] = ..., withdrawn: _Optional[bool] = ...) -> None: ...
+    completed_on: _date_pb2.Date
+    def __init__(self, name: _Optional[str] = ..., node_type: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., case_number: _Optional[str] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., anchor_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., calendar_known: _Optional[bool] = ..., explanation: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warning_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., lock: _Optional[_Union[NodeLock, _Mapping]] = ..., suspended_since: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., clock_generation: _Optional[int] = ..., change_count: _Optional[int] = ..., responsible_role: _Optional[str] = ..., supervisors: _Optional[_Iterable[str]] = ..., withdrawn: _Optional[bool] = ..., completed_on: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
 
 class NodeLock(_message.Message):
     __slots__ = ("locked", "lock_type", "reason", "lock_date", "lock_time", "unlock_date", "unlock_time", "unlock_user", "unlock_application")
