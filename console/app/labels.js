@@ -31,7 +31,8 @@ export const APPLICATION_WARNINGS = {
 // as a short tag; the API's message says the dates and the basis.
 export const HEARING_RULES = {
   PAST_DATE: '早于今日', ANSWER_PERIOD: '答辩期未满', EVIDENCE_PERIOD: '举证期未满', NOTICE_PERIOD: '通知不足三日',
-  TIME_LIMIT: '超出审限', HEARING_INTERVAL: '开庭间隔过短', REST_DAY: '法定休息日', CALENDAR_UNKNOWN: '节假日安排未导入',
+  TIME_LIMIT: '超出审限', HEARING_INTERVAL: '开庭间隔过短', ADJOURNMENT_INTERVAL: '延期开庭超过一个月',
+  ADJOURNMENT_LIMIT: '延期开庭次数超限', REST_DAY: '法定休息日', CALENDAR_UNKNOWN: '节假日安排未导入',
 };
 export const AUDIT_RESULTS = { SUCCEEDED: '成功', DENIED: '拒绝', FAILED: '失败' };
 export const CHAIN_PROBLEMS = {

@@ -281,12 +281,14 @@ export const LEVELS = {
 };
 export const LEVEL_ORDER = Object.keys(LEVELS);
 
-const UNITS = { d: '日', m: '个月' };
+const UNITS = { y: '年', m: '个月', d: '日', h: '小时' };
 
-/** "6m" → 6个月, "10d" → 10日; empty → ''. */
+/** "6m" → 6个月, "10d" → 10日, "1m15d" → 1个月15日 (months then days, as services/node/periods.py
+ * counts them); empty or unknown → ''. */
 export function periodLabel(period) {
-  const m = /^(\d+)(d|m)$/.exec(period || '');
-  return m ? `${m[1]}${UNITS[m[2]]}` : '';
+  const m = /^(?:(\d+)(y|m))?(?:(\d+)(d|h))?$/.exec(period || '');
+  if (!m || (!m[1] && !m[3])) return '';
+  return (m[1] ? `${m[1]}${UNITS[m[2]]}` : '') + (m[3] ? `${m[3]}${UNITS[m[4]]}` : '');
 }
 
 /** The extension step that judges the next extension of a limit, after `approved` approved ones:
