@@ -540,3 +540,34 @@ def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, 
                        for m in cube.NODE_MEASURES})
         out.append(SimpleNamespace(**values))
     return sorted(out, key=lambda r: tuple(getattr(r, f"g{i}") for i in range(len(dims))))
+
+
+_CUBE_COLUMNS = {_CUBE_CASES.fullname: ("mask", ("cases", "closed_cases")),
+                 _CUBE_NODES.fullname: ("node_class", ("nodes",))}
+
+
+def cube_differences(session: Session, prefix: str, *, limit: int) -> list[tuple[str, str, int, int]]:
+    """Rows of the cube for the courts under `prefix` that differ from the same rows counted
+    afresh from the read model: (row, count column, kept, recounted). The cube is kept in the read
+    model's transactions, so in one snapshot the two agree unless something went wrong."""
+    courts = "starts_with(c.court, :prefix)"
+    cases, nodes = _contributions(courts, f"case_id IN (SELECT c.case_id FROM {_C.fullname} AS c WHERE {courts})")
+    found = []
+    for table, recount in ((_CUBE_CASES.fullname, cases), (_CUBE_NODES.fullname, nodes)):
+        extra, counts = _CUBE_COLUMNS[table]
+        key = ", ".join((*_KEY, extra))
+        kept = f"SELECT {key}, {', '.join(counts)} FROM {table} WHERE starts_with(court, :prefix)"
+        compared = " OR ".join(f"k.{c} IS DISTINCT FROM r.{c}" for c in counts)
+        rows = session.execute(text(f"""
+            SELECT {", ".join(f"coalesce(k.{c}, r.{c}) AS {c}" for c in (*_KEY, extra))},
+                   {", ".join(f"coalesce(k.{c}, 0) AS kept_{c}, coalesce(r.{c}, 0) AS recount_{c}" for c in counts)}
+            FROM ({kept}) AS k FULL JOIN ({recount}) AS r USING ({key})
+            WHERE {compared}
+            ORDER BY {", ".join(f"coalesce(k.{c}, r.{c})" for c in (*_KEY, extra))} LIMIT :limit"""),
+            {"prefix": prefix, "limit": limit})
+        for r in rows:
+            where = " ".join(f"{c}={getattr(r, c)}" for c in (*_KEY, extra))
+            for c in counts:
+                if getattr(r, f"kept_{c}") != getattr(r, f"recount_{c}"):
+                    found.append((f"{table} {where}", c, getattr(r, f"kept_{c}"), getattr(r, f"recount_{c}")))
+    return found[:limit]

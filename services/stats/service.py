@@ -322,6 +322,13 @@ def verify_supervision(uow_factory: Callable[[], UnitOfWork], sources, *, caller
             ours_cases, ours_nodes = repository.read_model_in_scope(uow.session, caller, court, names=names)
         differences = _differences(ours_cases, {n: c for n, c in again_cases.items() if c is not None},
                                    ours_nodes, {n: c for n, c in again_nodes.items() if c is not None})
+    if caller.scope in scope.WIDE:
+        # The cube against a recount of the read model it was kept from, in one snapshot.
+        with uow_factory() as uow:
+            uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            prefix = caller.scope_prefix if court == "-" else court
+            differences += [(row, f"cube.{column}", str(kept), str(recount)) for row, column, kept, recount
+                            in repository.cube_differences(uow.session, prefix, limit=integrity.MAX_LISTED)]
     return Verification(len(cases), len(nodes), differences)
 
 

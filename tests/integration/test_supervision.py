@@ -454,3 +454,22 @@ def test_questions_the_cube_cannot_answer_go_to_the_read_model(factory):
     assert cube.plan(q(), [], scope=ScopeLevel.SCOPE_LEVEL_DEPARTMENT, with_nodes=False) is None
     assert cube.plan(q(start_date=from_date(date(2026, 9, 1)), end_date=from_date(date(2026, 9, 30))),
                      [D.DIMENSION_COURT], scope=province, with_nodes=False) is not None
+
+
+def test_a_cube_that_drifted_from_the_read_model_is_named(factory):
+    """VerifySupervision's last check: every cube row a court's leaders see equals the recount of
+    the read model it is kept from (repository.cube_differences); a changed or lost row is named."""
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    with factory() as uow:
+        assert repository.cube_differences(uow.session, "44", limit=100) == []
+        uow.session.execute(CubeCaseRow.__table__.update()
+                            .where(CubeCaseRow.court == "440101", CubeCaseRow.rollup == 1).values(cases=99))
+        uow.session.execute(CubeNodeRow.__table__.delete().where(CubeNodeRow.court == "440102"))
+        found = repository.cube_differences(uow.session, "44", limit=100)
+        assert {(row.split()[0], column, kept) for row, column, kept, _ in found if column == "cases"} == \
+            {("stats.cube_cases", "cases", 99)}
+        assert any(row.startswith("stats.cube_nodes") and "court=440102" in row and kept == 0
+                   for row, column, kept, _ in found)
+        assert repository.cube_differences(uow.session, "440201", limit=100) == []   # another court: untouched
