@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from courtflow.audit.v1.audit_pb2 import Operation
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
@@ -73,18 +74,23 @@ def verify(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, checkpoint_
     with uow_factory() as uow:
         # One snapshot for the whole walk, so appends meanwhile do not look like a broken tail.
         uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        head = repository.chain_head(uow.session)
-        checkpoints = repository.checkpoints(uow.session)
-        kept_from = repository.latest_anchor(uow.session)
-        anchor = chain.Anchor(kept_from.sequence, kept_from.hash, kept_from.signature) if kept_from else None
-        verifier = chain.Verifier(key=checkpoint_key, checkpoints=checkpoints, anchor=anchor)
-        after = anchor.sequence if anchor else 0
-        while True:
-            batch = repository.links_after(uow.session, after, limit=VERIFY_BATCH)
-            if not batch or not verifier.feed(batch):
-                break
-            after = batch[-1]["sequence"]
-        finding = verifier.finish(head_sequence=head.sequence if head else 0, head_hash=head.hash if head else chain.GENESIS)
+        return walk(uow.session, checkpoint_key=checkpoint_key)
+
+
+def walk(session: Session, *, checkpoint_key: str) -> Verification:
+    """The chain walked in the session's snapshot (VerifyAuditLog, and `courtflow verify`)."""
+    head = repository.chain_head(session)
+    checkpoints = repository.checkpoints(session)
+    kept_from = repository.latest_anchor(session)
+    anchor = chain.Anchor(kept_from.sequence, kept_from.hash, kept_from.signature) if kept_from else None
+    verifier = chain.Verifier(key=checkpoint_key, checkpoints=checkpoints, anchor=anchor)
+    after = anchor.sequence if anchor else 0
+    while True:
+        batch = repository.links_after(session, after, limit=VERIFY_BATCH)
+        if not batch or not verifier.feed(batch):
+            break
+        after = batch[-1]["sequence"]
+    finding = verifier.finish(head_sequence=head.sequence if head else 0, head_hash=head.hash if head else chain.GENESIS)
     return Verification(intact=finding is None, verified_records=verifier.checked,
                         head_sequence=head.sequence if head else 0,
                         checkpoints_verified=verifier.checkpoints_verified, finding=finding,

@@ -15,19 +15,21 @@ import grpc
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from google.protobuf.field_mask_pb2 import FieldMask
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
-from sqlalchemy import create_engine, text
 
 from courtflow.audit.v1 import audit_pb2, audit_service_pb2 as aus
 from courtflow.common.v1.caller_pb2 import Role, ScopeLevel
 from courtflow.gateway.v1 import auth_service_pb2 as auths
 from courtflow.gateway.v1 import gateway_service_pb2 as gs
+from courtflow.gateway.v1 import org_service_pb2 as orgs
+from courtflow.gateway.v1.gateway_pb2 import User
 
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
 from support import JUDGE, eventually
 
-from .conftest import audit_records, auth_service, gateway_service, refused
+from .conftest import audit_records, auth_service, gateway_service, org_service, refused
 
 pytestmark = pytest.mark.timeout(300)
 IDP = "https://idp.court44.example"
@@ -181,10 +183,10 @@ def test_an_identity_systems_token_gets_the_directorys_role(cf):
     assert (code, reason) == (grpc.StatusCode.PERMISSION_DENIED, "ROLE_NOT_PERMITTED")
 
     assert refusal(lambda: whoami(cf, idp_token(cf, IDP_RSA, "idp-rsa", "RS256", sub="stranger")))[1] == "USER_UNKNOWN"
-    engine = create_engine(cf.database_url)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE gateway.users SET active = false WHERE username = 'assistant.440101.civil1.1'"))
-    engine.dispose()
+    # Deactivated by the court's administrator, as the directory is changed.
+    org_service(cf).UpdateUser(orgs.UpdateUserRequest(
+        user=User(name="users/assistant.440101.civil1.1", active=False),
+        update_mask=FieldMask(paths=["active"])), metadata=cf.md("admin.440101"))
     assert refusal(lambda: whoami(cf, idp_token(cf, IDP_RSA, "idp-rsa", "RS256",
                                                 sub="assistant.440101.civil1.1")))[1] == "USER_INACTIVE"
     # Signed with a key the JWKS does not hold, or for another audience: not ours.

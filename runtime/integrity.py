@@ -1,0 +1,92 @@
+"""The integrity checks of `courtflow verify`, composed across the services' schemas in one
+snapshot. Each check's logic is its service's (services/<svc>/integrity.py): the queries of its
+schema and a pure function of what they return; here the services' data meet, walked together by
+case or node id so that nothing has to be held whole in memory.
+
+An operator's tool reads every schema; no service does (DESIGN rule 2).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from services.alert import integrity as alert_checks
+from services.audit import integrity as audit_checks
+from services.case import integrity as case_checks
+from services.common import integrity as common
+from services.common.integrity import Finding
+from services.common.names import CaseName
+from services.node import catalog as catalogs, integrity as node_checks
+
+
+def run_checks(conn: Connection, *, now: datetime, stuck_after: timedelta, catalog: Path, sms_log: Path,
+               audit_key: str | None) -> list[Finding]:
+    present = set(common.outbox_schemas(conn))
+    found: list[Finding] = []
+    if {"cases", "nodes"} <= present:
+        found += cases_and_nodes(conn, catalogs.load(catalog))
+    if "nodes" in present:
+        found += clocks(conn)
+    if "audit" in present:
+        found += audit(conn, present, audit_key=audit_key, settled_before=now - stuck_after)
+    if "alerts" in present:
+        found += alert_checks.twice_in_inbox(alert_checks.message_keys(conn))
+        found += alert_checks.twice_by_sms(conn, alert_checks.sms_log(sms_log))
+    for schema in sorted(present):
+        found += common.stuck_outbox(conn, schema, before=now - stuck_after)
+    return found
+
+
+def cases_and_nodes(conn: Connection, catalog: catalogs.Catalog) -> list[Finding]:
+    """The case service's cases and locks against the node service's nodes, case by case."""
+    found = []
+    joined = common.joined(((c["id"], c) for c in case_checks.cases(conn)), case_checks.held_locks(conn),
+                           node_checks.by_case(conn))
+    for case_id, (row, held, nodes) in joined:
+        case = row[1] if row else None
+        codes, locked_nodes = (nodes[2], nodes[3]) if nodes else (set(), set())
+        if case is None:
+            court = nodes[1] if nodes else "-"
+            where = str(CaseName(court, case_id))
+            if nodes:
+                found.append(Finding("case_nodes", where, f"节点服务有该案件的节点（{'、'.join(sorted(codes))}），"
+                                                          f"案件服务却没有该案件"))
+            found += case_checks.lock_findings(where, locked=False, held=held[1] if held else set(),
+                                               node_locks=locked_nodes)
+            continue
+        where = case_checks.name(case)
+        if case["filing_date"] is not None:
+            expected = node_checks.expected_at_filing(catalog, case_type=case["case_type"],
+                                                      procedure=case["procedure"])
+            found += node_checks.missing_nodes(where, expected, codes)
+        found += case_checks.lock_findings(where, locked=case["locked"], held=held[1] if held else set(),
+                                           node_locks=locked_nodes)
+    return found
+
+
+def clocks(conn: Connection) -> list[Finding]:
+    """Each node's timers and approved applications against its clock."""
+    found = []
+    for node, timers, apps in node_checks.nodes_with_parts(conn):
+        found += node_checks.timer_findings(node, timers)
+        found += node_checks.application_findings(node, apps)
+    for part, node_id in node_checks.orphan_parts(conn):
+        found.append(Finding("timers" if part == "timer" else "applications", f"nodes/{node_id}",
+                             "计时器所属的节点不存在" if part == "timer" else "申请所属的节点不存在"))
+    return found
+
+
+def audit(conn: Connection, schemas: set[str], *, audit_key: str | None, settled_before: datetime) -> list[Finding]:
+    """The chain verifies, and holds every operation reported before `settled_before` (later ones
+    may still be on their way)."""
+    if audit_key is None:
+        return [Finding("audit", "audit/records", "未校验日志链：没有密钥（设置 AUDIT_CHECKPOINT_KEY 或 "
+                                                  "COURTFLOW_INTERNAL_KEY，或给出 --data）")]
+    found = audit_checks.chain_findings(conn, checkpoint_key=audit_key)
+    kept_after = audit_checks.removed_until(conn)
+    for schema in sorted(schemas):
+        reported = (r for r in common.reported_operations(conn, schema) if r[2] <= settled_before)
+        found += audit_checks.unrecorded(conn, schema, reported, kept_after=kept_after)
+    return found

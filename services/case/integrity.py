@@ -1,0 +1,48 @@
+"""Integrity checks of the case service's data (`courtflow verify`): a case's lock follows its
+nodes' locks. The case service holds a lock for each NodeLocked it consumed and releases it on
+NodeUnlocked; the node service's nodes are the truth it mirrors."""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any, Mapping
+
+from sqlalchemy import Connection, select
+
+from services.case.models import CaseLockRow, CaseRow
+from services.common.integrity import Finding
+from services.common.names import CaseName
+
+BATCH = 5000
+
+
+def cases(conn: Connection) -> Iterator[Mapping[str, Any]]:
+    """Every case, ordered by id."""
+    return iter(conn.execution_options(yield_per=BATCH).execute(
+        select(CaseRow.id, CaseRow.court, CaseRow.case_type, CaseRow.procedure, CaseRow.filing_date,
+               CaseRow.locked).order_by(CaseRow.id)).mappings())
+
+
+def held_locks(conn: Connection) -> Iterator[tuple[Any, set[str]]]:
+    """(case id, the names of the nodes whose locks the case holds), ordered by case id."""
+    rows = conn.execution_options(yield_per=BATCH).execute(
+        select(CaseLockRow.case_id, CaseLockRow.node).order_by(CaseLockRow.case_id))
+    for case_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+        yield case_id, {r[1] for r in group}
+
+
+def name(case: Mapping[str, Any]) -> str:
+    return str(CaseName(case["court"], case["id"]))
+
+
+def lock_findings(case_name: str, *, locked: bool, held: set[str], node_locks: set[str]) -> list[Finding]:
+    """A locked case has a locked node and an unlocked one none; every lock the case holds is a
+    node's that is locked, and every locked node's lock is held by its case."""
+    found = [Finding("locks", node, "节点已锁定，但其案件未记录该锁定（案件仍可办理）")
+             for node in sorted(node_locks - held)]
+    found += [Finding("locks", node, "案件记录了该节点的锁定，但节点已解锁或不存在（案件仍被锁定）")
+              for node in sorted(held - node_locks)]
+    if locked != bool(held):
+        found.append(Finding("locks", case_name, "案件标记为已锁定，却没有锁定它的节点" if locked
+                             else "案件有锁定它的节点，却未标记为已锁定"))
+    return found
