@@ -59,7 +59,9 @@ def cases_and_nodes(conn: Connection, catalog: catalogs.Catalog) -> list[Finding
         where = case_checks.name(case)
         if case["filing_date"] is not None:
             expected = node_checks.expected_at_filing(catalog, case_type=case["case_type"],
-                                                      procedure=case["procedure"])
+                                                      procedure=case["procedure"],
+                                                      foreign_related=case["foreign_related"],
+                                                      private_prosecution=case["private_prosecution"])
             found += node_checks.missing_nodes(where, expected, codes)
         found += case_checks.lock_findings(where, locked=case["locked"], held=held[1] if held else set(),
                                            node_locks=locked_nodes)

@@ -20,7 +20,7 @@ def cases(conn: Connection) -> Iterator[Mapping[str, Any]]:
     """Every case, ordered by id."""
     return iter(conn.execution_options(yield_per=BATCH).execute(
         select(CaseRow.id, CaseRow.court, CaseRow.case_type, CaseRow.procedure, CaseRow.filing_date,
-               CaseRow.locked).order_by(CaseRow.id)).mappings())
+               CaseRow.locked, CaseRow.foreign_related, CaseRow.private_prosecution).order_by(CaseRow.id)).mappings())
 
 
 def held_locks(conn: Connection) -> Iterator[tuple[Any, set[str]]]:

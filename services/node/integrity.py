@@ -103,11 +103,17 @@ def name(node: Row) -> str:
 
 # --- checks --------------------------------------------------------------------------------------
 
-def expected_at_filing(catalog: Catalog, *, case_type: int, procedure: int) -> set[str]:
-    """The codes of the nodes the catalogue opens when a case of this type and procedure is filed
-    (those counted from another node's anchor may wait for it, so are not required)."""
-    return {r.code for r in catalog.opened_by((CASE_EVENT_TYPE_FILED, ""), case_type=case_type, procedure=procedure)
-            if r.anchor != "node_anchor"}
+def expected_at_filing(catalog: Catalog, *, case_type: int, procedure: int, foreign_related: bool = False,
+                       private_prosecution: bool = False) -> set[str]:
+    """The codes of the nodes the catalogue opens when a case of this type, procedure and kind
+    (涉外, 自诉) is filed (those counted from another node's anchor may wait for it, so are not
+    required). Custody may have changed since filing, and the limits opened then stay (a change
+    does not swap a running limit): only what opens with custody and without it is required."""
+    opened = [{r.code for r in catalog.opened_by(
+        (CASE_EVENT_TYPE_FILED, ""), case_type=case_type, procedure=procedure,
+        attributes={"foreign_related": foreign_related, "private_prosecution": private_prosecution, "custody": custody})
+        if r.anchor != "node_anchor"} for custody in (False, True)]
+    return opened[0] & opened[1]
 
 
 def missing_nodes(case_name: str, expected: set[str], present: set[str]) -> list[Finding]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
+from courtflow.case.v1.case_pb2 import CaseType, Procedure
 from courtflow.node.v1.node_pb2 import ApplicationKind as K, ApplicationState, NodeState
 
 from services.common.integrity import joined
 from services.node import deadlines
-from services.node.integrity import application_findings, timer_findings
+from services.node.catalog import load
+from services.node.integrity import application_findings, expected_at_filing, timer_findings
 
 CASE = uuid.UUID("01a24b61-7898-7230-9001-d73b75891ab0")
 DUE = date(2026, 9, 2)
@@ -105,3 +107,17 @@ def test_streams_are_walked_together_by_key():
     a, b, c = (uuid.UUID(int=i) for i in (1, 2, 3))
     walked = list(joined([(a, "case a"), (c, "case c")], [(b, "node b"), (c, "node c")]))
     assert walked == [(a, [(a, "case a"), None]), (b, [None, (b, "node b")]), (c, [(c, "case c"), (c, "node c")])]
+
+
+def test_the_nodes_a_filing_must_have_follow_the_cases_kind_and_not_its_custody_since():
+    """A foreign-related civil case has no trial limit to miss (民事诉讼法涉外编); a private
+    prosecution's limit depends on custody at filing (刑事诉讼法第二百一十二条第二款), which may
+    have changed since, and a running limit is not swapped: neither is required afterwards."""
+    catalog = load()
+    civil = dict(case_type=CaseType.CASE_TYPE_CIVIL, procedure=Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY)
+    assert "trial_time_limit" in expected_at_filing(catalog, **civil)
+    assert "trial_time_limit" not in expected_at_filing(catalog, **civil, foreign_related=True)
+    criminal = dict(case_type=CaseType.CASE_TYPE_CRIMINAL, procedure=Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY)
+    assert "trial_time_limit_criminal_first_instance" in expected_at_filing(catalog, **criminal)
+    private = expected_at_filing(catalog, **criminal, private_prosecution=True)
+    assert not {"trial_time_limit_criminal_first_instance", "trial_time_limit_criminal_private_prosecution"} & private
