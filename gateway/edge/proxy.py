@@ -28,6 +28,7 @@ import grpc
 from google.protobuf import descriptor_pool, message_factory
 from google.rpc import status_pb2
 from opentelemetry import trace
+from sqlalchemy.exc import OperationalError
 
 from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Caller, Role
@@ -39,7 +40,7 @@ from gateway.edge.backends import Backend, translated
 from gateway.identity.auth import Authenticator, bearer
 from services.common import caller as caller_ctx, metrics
 from services.common.audit import record_operation
-from services.common.errors import DomainError, ResourceExhausted, details_of, to_status
+from services.common.errors import DomainError, ResourceExhausted, database_unavailable, details_of, to_status
 from services.common.server import Runtime
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,12 @@ class CallFailed(Exception):
 # A request given either as bytes (gRPC) or as a coroutine that produces them once the caller is
 # admitted (HTTP-JSON: the body is read and transcoded after authentication and the rate check).
 Request = bytes | Callable[[], Awaitable[bytes]]
+
+
+def _database_down(method: str, exc: Exception) -> CallFailed:
+    log.warning("database unavailable in %s: %s", method, exc)
+    status = to_status(database_unavailable())
+    return CallFailed(Outcome(status.code, status.details, status.trailing_metadata))
 
 
 class Proxy(grpc.GenericRpcHandler):
@@ -210,6 +217,10 @@ class Proxy(grpc.GenericRpcHandler):
             reason, _ = details_of(err)
             await self._audit(call, caller, data, reason or err.code().name, denied=_denial(err.code()))
             raise CallFailed(_relayed(err)) from None
+        except OperationalError as exc:
+            # The gateway's own database (sign-in, sessions, tokens, the directory) is down: the
+            # client may retry. Not audited: the record would go to the same database.
+            raise _database_down(method, exc) from None
         except Exception:
             error_id = uuid.uuid4().hex[:12]
             log.exception("gateway failed on %s (error id %s)", method, error_id)
@@ -274,6 +285,9 @@ class Proxy(grpc.GenericRpcHandler):
             reason = details_of(err)[0] or err.code().name
             denied = _denial(err.code())
             raise CallFailed(_relayed(err)) from None
+        except OperationalError as exc:
+            reason = "DATABASE_UNAVAILABLE"
+            raise _database_down(call.method, exc) from None
         finally:
             if backend is not None and not backend.done():
                 backend.cancel()

@@ -69,6 +69,12 @@ class Unavailable(DomainError):
     reason = "UNAVAILABLE"
 
 
+def database_unavailable() -> Unavailable:
+    """What a call that needed the database gets while it is down (a broken or refused
+    connection: sqlalchemy's OperationalError), in every service and the gateway alike."""
+    return Unavailable("数据库暂时不可用，请稍后重试", reason="DATABASE_UNAVAILABLE")
+
+
 class ResourceExhausted(DomainError):
     """Too much: a request too large, or too many requests from one caller."""
 

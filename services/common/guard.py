@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from services.common import caller as caller_ctx
 from services.common import metrics
-from services.common.errors import DomainError, Unavailable, from_validation_error, to_status
+from services.common.errors import DomainError, database_unavailable, from_validation_error, to_status
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +92,7 @@ class Guard(grpc.aio.ServerInterceptor):
             raise exc
         if isinstance(exc, OperationalError):
             log.warning("database unavailable in %s: %s", method, exc)
-            await context.abort_with_status(to_status(Unavailable("数据库暂时不可用，请稍后重试",
-                                                                  reason="DATABASE_UNAVAILABLE")))
+            await context.abort_with_status(to_status(database_unavailable()))
         error_id = uuid.uuid4().hex[:12]
         log.exception("unexpected error in %s (error id %s)", method, error_id)
         await context.abort(grpc.StatusCode.INTERNAL, f"内部错误，请联系管理员（错误编号 {error_id}）")
