@@ -1,6 +1,6 @@
 """The whole system under mixed load while its parts fail, then checked (issue 16, item 2).
 
-    .venv/bin/python bench/chaos.py [--minutes 10] [--seed 16] [--clients 8]
+    .venv/bin/python bench/chaos.py [--minutes 10] [--seed 16] [--clients 8] [--gap 20 40]
 
 Starts its own PostgreSQL and NATS (unless DATABASE_URL / NATS_URL are set: then the faults that
 need the embedded servers are left out) and the six CourtFlow processes. For the given time, 8
@@ -209,10 +209,11 @@ class Prober:
 
 
 class Faults:
-    """One fault every 20–40 s, of a kind drawn at random (each kind in turn first)."""
+    """One fault every `gap` (20–40 s), of a kind drawn at random (each kind in turn first)."""
 
-    def __init__(self, system: System, infra: Infrastructure, rng: random.Random) -> None:
-        self.system, self.infra, self.rng = system, infra, rng
+    def __init__(self, system: System, infra: Infrastructure, rng: random.Random,
+                 gap: tuple[float, float] = (20, 40)) -> None:
+        self.system, self.infra, self.rng, self.gap = system, infra, rng, gap
         self.kinds = ["kill_service", "pause_service", "disk_full"] + (
             ["kill_nats"] if infra.nats else []) + (["postgres_immediate"] if infra.postgres else [])
         self.injected: list[dict] = []
@@ -221,7 +222,7 @@ class Faults:
     def run(self) -> None:
         order = list(self.kinds)
         self.rng.shuffle(order)
-        while not self.stop.wait(self.rng.uniform(20, 40)):
+        while not self.stop.wait(self.rng.uniform(*self.gap)):
             kind = order.pop(0) if order else self.rng.choice(self.kinds)
             started = time.monotonic()
             target = getattr(self, kind)()
@@ -348,6 +349,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--think", type=float, default=0.1, help="seconds each client waits between requests")
+    ap.add_argument("--gap", type=float, nargs=2, default=(20, 40), metavar=("MIN", "MAX"),
+                    help="seconds between faults (the short run in CI: each kind once in about two minutes)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="courtflow-chaos-"))
@@ -375,7 +378,7 @@ def main() -> None:
             return (datetime.now(LEGAL_TZ) + offset[0]).date()
 
         prober = Prober(system, load.md[COURT_SYSTEM], load.md[JUDGE])
-        faults = Faults(system, infra, random.Random(args.seed + 1))
+        faults = Faults(system, infra, random.Random(args.seed + 1), gap=tuple(args.gap))
         threads = [threading.Thread(target=load.client, args=(k, today), daemon=True) for k in range(args.clients)]
         threads += [threading.Thread(target=load.stream, daemon=True), threading.Thread(target=prober.run, daemon=True),
                     threading.Thread(target=faults.run, daemon=True)]
