@@ -10,7 +10,7 @@ import { AUDIT_RESULTS, CHAIN_PROBLEMS, ROLES, word } from '../labels.js';
 import { courtName, departmentName } from '../names.js';
 
 const { ElForm, ElFormItem, ElInput, ElSelect, ElOption, ElDatePicker, ElButton, ElTable, ElTableColumn, ElTag,
-  ElRadioGroup, ElRadioButton, ElResult, ElDescriptions, ElDescriptionsItem } = EP;
+  ElRadioGroup, ElRadioButton, ElResult, ElDescriptions, ElDescriptionsItem, ElProgress } = EP;
 
 /** "2026-03-02" (a Beijing day) → its first instant; `next` → the first instant of the day after. */
 function instant(day, next = false) {
@@ -65,8 +65,13 @@ export const AuditRecordsPage = defineComponent({
       tokens.value = [''];
       setQuery({ ...Object.fromEntries(Object.entries(draft.value).map(([k, v]) => [k, v.trim()])), page: '' });
     }
+    // A long export (up to 100,000 records) shows that it is working and for how long.
+    const exportStarted = ref(0);
+    const tick = ref(0);
     async function exportAs(format) {
       exportError.value = null; exported.value = ''; exporting.value = format;
+      exportStarted.value = Date.now();
+      const timer = setInterval(() => { tick.value += 1; }, 500);
       try {
         const reply = await post('/v1/auditRecords:export', { format: `EXPORT_FORMAT_${format}`, filter: recordFilter(route.query),
           startTime: instant(route.query.from) || undefined, endTime: instant(route.query.to, true) || undefined });
@@ -75,8 +80,18 @@ export const AuditRecordsPage = defineComponent({
       } catch (e) {
         exportError.value = e;
       } finally {
+        clearInterval(timer);
         exporting.value = '';
       }
+    }
+    function exportProgress() {
+      if (!exporting.value) return null;
+      void tick.value;   // re-render every half second: the elapsed time
+      const seconds = Math.floor((Date.now() - exportStarted.value) / 1000);
+      return h('section', { class: 'cf-panel', role: 'status', 'aria-live': 'polite' }, [
+        h('p', null, `正在导出${exporting.value === 'XLSX' ? ' Excel' : ' CSV'} 文件（已用 ${seconds} 秒；记录越多，用时越长，至多十万条）`),
+        h(ElProgress, { percentage: 100, indeterminate: true, duration: 2, strokeWidth: 10, showText: false, ariaLabel: '导出进度' }),
+      ]);
     }
 
     return () => {
@@ -103,6 +118,7 @@ export const AuditRecordsPage = defineComponent({
           rangePicker(),
           h(ElFormItem, null, () => h(ElButton, { type: 'primary', nativeType: 'submit' }, () => '查询')),
         ])),
+        exportProgress(),
         exported.value ? h('p', { role: 'status', class: 'cf-muted' }, exported.value) : null,
         errorNotice(exportError.value), errorNotice(error.value, reload),
         busy.value && !d ? loading() : null,
