@@ -30,7 +30,11 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-import grpc
+# Before grpc is imported (as runtime/__init__.py does): gRPC's fork handlers abort a child that
+# this process forks while its channels poll — a PostgreSQL restarted mid-soak died with SIGABRT.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+
+import grpc  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -225,8 +229,11 @@ class Faults:
         while not self.stop.wait(self.rng.uniform(*self.gap)):
             kind = order.pop(0) if order else self.rng.choice(self.kinds)
             started = time.monotonic()
-            target = getattr(self, kind)()
-            self.injected.append({"kind": kind, "target": target, "start": started,
+            try:
+                target, error = getattr(self, kind)(), ""
+            except Exception as exc:   # the harness failed to inject or undo it: reported, the soak goes on
+                target, error = "", f"{type(exc).__name__}: {exc}"[:300]
+            self.injected.append({"kind": kind, "target": target, "start": started, **({"error": error} if error else {}),
                                   "recovered_after": round(time.monotonic() - started, 2)})
 
     def _restart(self, name: str) -> None:

@@ -22,7 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
-import grpc
+# Before grpc is imported (as runtime/__init__.py does): gRPC's fork handlers abort a child that
+# this process forks while its channels poll — a PostgreSQL restarted mid-soak died with SIGABRT.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+
+import grpc  # noqa: E402
 import psycopg2
 from sqlalchemy.engine import make_url
 
