@@ -134,3 +134,22 @@ class Console:
 
     def close(self) -> None:
         self.context.close()
+
+
+def consoles(browser, cf, shots) -> Iterator:
+    """The body of each module's `console` fixture: a function opening a signed-in console as a
+    user, every one it opened closed afterwards. (Each module's fixture names the data it needs.)"""
+    opened: list[Console] = []
+
+    def open_as(user: str) -> Console:
+        c = Console(browser, cf, user, shots)
+        opened.append(c)
+        return c
+    yield open_as
+    for c in opened:
+        c.close()
+
+
+def table_rows(page):
+    """The body rows of the page's Element Plus table."""
+    return page.locator(".el-table__body-wrapper tr.el-table__row")

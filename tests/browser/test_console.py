@@ -17,7 +17,7 @@ from services.common.clock import LEGAL_TZ
 from support import COURT_SYSTEM, PRESIDENT, JUDGE, eventually
 
 from e2e.conftest import file_case
-from .conftest import Console
+from .conftest import consoles
 
 pytestmark = pytest.mark.timeout(600)
 START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)
@@ -46,15 +46,7 @@ def filed(cf):
 
 @pytest.fixture
 def console(cf, filed, browser, shots):
-    opened: list[Console] = []
-
-    def open_as(user: str) -> Console:
-        c = Console(browser, cf, user, shots)
-        opened.append(c)
-        return c
-    yield open_as
-    for c in opened:
-        c.close()
+    yield from consoles(browser, cf, shots)
 
 
 def card(page, title: str):

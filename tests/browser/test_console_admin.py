@@ -17,7 +17,7 @@ from services.common.clock import LEGAL_TZ
 from support import COURT_SYSTEM, eventually
 
 from e2e.conftest import file_case
-from .conftest import Console
+from .conftest import consoles, table_rows
 
 pytestmark = pytest.mark.timeout(600)
 START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)   # a Monday
@@ -50,19 +50,9 @@ def filed(cf):
 
 @pytest.fixture
 def console(cf, filed, browser, shots):
-    opened: list[Console] = []
-
-    def open_as(user: str) -> Console:
-        c = Console(browser, cf, user, shots)
-        opened.append(c)
-        return c
-    yield open_as
-    for c in opened:
-        c.close()
+    yield from consoles(browser, cf, shots)
 
 
-def rows(page):
-    return page.locator(".el-table__body-wrapper tr.el-table__row")
 
 
 def choose(page, form, label: str, option: str) -> None:
@@ -114,7 +104,7 @@ def test_an_administrator_imports_hr_rows_then_edits_the_new_person(console, cf)
     c.open("/admin/org")
     c.settled()
     page.get_by_label("查找人员").fill("测试法官")
-    assert rows(page).filter(has_text="judge.440101.civil1.77").count() == 1
+    assert table_rows(page).filter(has_text="judge.440101.civil1.77").count() == 1
     page.get_by_role("button", name="编辑 测试法官").click()
     dialog = page.get_by_role("region", name="编辑人员：测试法官")
     dialog.get_by_label("姓名").wait_for()
@@ -129,7 +119,7 @@ def test_an_administrator_imports_hr_rows_then_edits_the_new_person(console, cf)
     dialog.get_by_role("button", name="保存").click()
     page.get_by_text("已保存人员：测试法官（judge.440101.civil1.77）").wait_for()
     c.settled()
-    row = rows(page).filter(has_text="judge.440101.civil1.77")
+    row = table_rows(page).filter(has_text="judge.440101.civil1.77")
     assert "不在岗" in row.inner_text()
     saved = cf.http("GET", "/v1/users/judge.440101.civil1.77", user=ADMIN).json()["user"]
     assert saved["absent"] and saved["deputy"].startswith("users/judge.440101.")
@@ -158,7 +148,7 @@ def test_an_administrator_imports_hr_rows_then_edits_the_new_person(console, cf)
     departments = cf.http("GET", "/v1/courts/440101/departments", user=ADMIN).json()["departments"]
     civil = next(d for d in departments if d["name"] == "courts/440101/departments/440101-civil1")
     assert civil["vicePresident"].startswith("users/")
-    row = rows(page).filter(has_text="440101-civil1")
+    row = table_rows(page).filter(has_text="440101-civil1")
     assert "未指定" not in row.inner_text()
     c.check("org-department-saved")
 
@@ -170,7 +160,7 @@ def test_the_province_administrator_imports_a_holiday_year(console, cf):
     page = c.page
     page.get_by_role("heading", name="节假日安排").wait_for()
     c.settled()
-    assert rows(page).filter(has_text="2026年").count() == 1
+    assert table_rows(page).filter(has_text="2026年").count() == 1
     c.check("calendars")
     page.get_by_label("年度", exact=True).fill("2027")
     page.get_by_label("依据", exact=True).fill("国务院办公厅关于2027年部分节假日安排的通知")
@@ -189,7 +179,7 @@ def test_the_province_administrator_imports_a_holiday_year(console, cf):
     page.get_by_role("button", name="导入").click()
     page.get_by_text(re.compile("已导入 2027 年节假日安排：3 个法定节假日、1 个调休上班日")).wait_for()
     c.settled()
-    assert rows(page).filter(has_text="2027年").filter(has_text="国务院办公厅关于2027年").count() == 1
+    assert table_rows(page).filter(has_text="2027年").filter(has_text="国务院办公厅关于2027年").count() == 1
     c.check("calendars-imported")
 
 
@@ -200,7 +190,7 @@ def test_the_trial_management_office_shortens_a_rule_reevaluates_and_chooses_sta
     page = c.page
     page.get_by_role("heading", name="节点规则").wait_for()
     c.settled()
-    row = rows(page).filter(has_text="送达起诉状副本")
+    row = table_rows(page).filter(has_text="送达起诉状副本")
     assert "5日" in row.inner_text() and "目录默认" in row.inner_text()
     c.check("rules")
     page.get_by_role("button", name="调整 送达起诉状副本").click()
@@ -216,7 +206,7 @@ def test_the_trial_management_office_shortens_a_rule_reevaluates_and_chooses_sta
     dialog.get_by_role("button", name="保存").click()
     page.get_by_text(re.compile("已调整「送达起诉状副本」：期限 3日")).wait_for()
     c.settled()
-    row = rows(page).filter(has_text="送达起诉状副本")
+    row = table_rows(page).filter(has_text="送达起诉状副本")
     assert "3日" in row.inner_text() and "目录：5日" in row.inner_text() and "东江市青山区人民法院" in row.inner_text()
 
     page.get_by_role("button", name="重新评估 送达起诉状副本").click()

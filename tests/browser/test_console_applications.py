@@ -17,7 +17,7 @@ from services.common.clock import LEGAL_TZ
 from support import AUDITOR, COURT_SYSTEM, JUDGE, PRESIDENT, eventually
 
 from e2e.conftest import file_case
-from .conftest import Console
+from .conftest import Console, consoles
 
 pytestmark = pytest.mark.timeout(600)
 START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)   # a Monday
@@ -47,15 +47,7 @@ def case(cf):
 
 @pytest.fixture
 def console(cf, case, browser, shots):
-    opened: list[Console] = []
-
-    def open_as(user: str) -> Console:
-        c = Console(browser, cf, user, shots)
-        opened.append(c)
-        return c
-    yield open_as
-    for c in opened:
-        c.close()
+    yield from consoles(browser, cf, shots)
 
 
 def reload_until(c: Console, check, what: str, timeout: float = 60) -> None:

@@ -19,7 +19,7 @@ from support import COURT_SYSTEM, JUDGE, eventually
 from workbook import read_workbook
 
 from e2e.conftest import file_case
-from .conftest import Console
+from .conftest import consoles, table_rows
 
 pytestmark = pytest.mark.timeout(600)
 JANUARY = datetime(2026, 1, 6, 10, tzinfo=LEGAL_TZ)
@@ -53,19 +53,9 @@ def filed(cf):
 
 @pytest.fixture
 def console(cf, filed, browser, shots):
-    opened: list[Console] = []
-
-    def open_as(user: str) -> Console:
-        c = Console(browser, cf, user, shots)
-        opened.append(c)
-        return c
-    yield open_as
-    for c in opened:
-        c.close()
+    yield from consoles(browser, cf, shots)
 
 
-def rows(page):
-    return page.locator(".el-table__body-wrapper tr.el-table__row")
 
 
 def test_p3_and_p6_drill_down_from_a_count_to_its_nodes_and_cases(console, filed):
@@ -81,9 +71,9 @@ def test_p3_and_p6_drill_down_from_a_count_to_its_nodes_and_cases(console, filed
     page.get_by_role("link", name=re.compile(r"白沙区.*民事审判第一庭锁定节点：1")).click()
     page.get_by_role("heading", name=re.compile("明细：.*锁定节点")).wait_for()
     c.settled()
-    assert rows(page).count() == 1
-    assert filed["old-440102"].case_number in rows(page).first.inner_text()
-    assert "送达起诉状副本" in rows(page).first.inner_text()
+    assert table_rows(page).count() == 1
+    assert filed["old-440102"].case_number in table_rows(page).first.inner_text()
+    assert "送达起诉状副本" in table_rows(page).first.inner_text()
     c.check("p3-drill-nodes")
 
     # Several dimensions at once, kept in the address: department × stage.
@@ -96,18 +86,18 @@ def test_p3_and_p6_drill_down_from_a_count_to_its_nodes_and_cases(console, filed
     c.open("/supervision/lock-types")
     page.get_by_role("heading", name="被锁定案件类型统计").wait_for()
     c.settled()
-    qingshan = rows(page).filter(has_text="东江市青山区人民法院")
+    qingshan = table_rows(page).filter(has_text="东江市青山区人民法院")
     # 锁定 1 of 收案 2 (50.00%), all of it civil.
     assert re.search(r"1\s+2\s+50\.00%", qingshan.first.inner_text()), qingshan.first.inner_text()
-    total = rows(page).filter(has_text="合计").first.inner_text()
+    total = table_rows(page).filter(has_text="合计").first.inner_text()
     assert re.match(r"合计\s+2\s+4\s+50\.00%\s+2\s+4\s+50\.00%", total), total
     assert page.get_by_role("columnheader", name="民事").count() and page.get_by_role("columnheader", name="行政").count()
     c.check("p6-lock-types")
     page.get_by_role("link", name=re.compile(r"白沙区人民法院民事锁定案件：1")).click()
     page.get_by_role("heading", name=re.compile("明细：.*民事锁定案件")).wait_for()
     c.settled()
-    assert rows(page).count() == 1
-    assert filed["old-440102"].case_number in rows(page).first.inner_text()
+    assert table_rows(page).count() == 1
+    assert filed["old-440102"].case_number in table_rows(page).first.inner_text()
     c.check("p6-drill-cases")
 
     c.open("/supervision/lock-types?by=region")
