@@ -3,7 +3,9 @@ mapping the gateway speaks: lowerCamelCase names, 64-bit integers as strings, en
 Timestamp as an RFC 3339 string, google.type.Date as {year, month, day}, FieldMask as a
 comma-separated string. OUTPUT_ONLY fields are readOnly, INPUT_ONLY ones writeOnly; REQUIRED
 fields and buf.validate rules (patterns, lengths, ranges, item counts, enum values) become
-constraints. Pure: no I/O.
+constraints. A resource has, after its `name`, the read-only `nameParts` the gateway adds to its
+answers (gateway/edge/name_parts.py), typed by one schema per kind of name (`CaseNameParts`).
+Pure: no I/O.
 
 Component names are what generators turn into class names, so they are short and stable: a
 type's own name (`Case`), a nested type's joined to its parents' with the word they share said
@@ -21,6 +23,7 @@ from buf.validate import validate_pb2
 from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor as F
 
+from gateway.edge import name_parts
 from gateway.edge.docs import comment
 from gateway.edge.transcode import DATE, WRAPPERS
 
@@ -102,6 +105,9 @@ def field_comment(f: F) -> str:
     return ""
 
 
+NAME_PARTS_WORDS = ("name 的路径参数值：调用本资源的方法时直接按键填入路径参数（如 GetCase 的 court 与 case），"
+                    "不必自己拆分 name。只读：请求中带上也被忽略。引用其他资源的字段（如消息的 case、node）不附各段："
+                    "请读取所引用的资源，或使用其列表结果中的 nameParts")
 INT64_WORDS = "64 位整数，按 proto3 JSON 写作十进制字符串，因 JavaScript 的数字装不下"
 
 
@@ -138,8 +144,30 @@ class Schemas:
             schema = self.object(message)
             if message.full_name == DATE:   # a date is whole or absent
                 schema["required"] = ["year", "month", "day"]
+            names = name_parts.name_class(message)
+            if names is not None:
+                self._name_parts(schema, names)
             self.schemas[name] = _described(schema, comment(message.full_name))
         return ref(name)
+
+    def _name_parts(self, schema: dict, names: type) -> None:
+        """`nameParts` right after `name` (gateway/edge/name_parts.py), its type one schema per kind
+        of name (`CaseNameParts`), shared by the messages named alike."""
+        name = name_parts.component(names)
+        keys = name_parts.keys(names)
+        if self.claim(name, f"{names.__module__}.{names.__name__}"):
+            self.schemas[name] = {
+                "type": "object", "required": keys,
+                "description": f"name（{name_parts.template(names)}）中各段的值，键即本资源各方法的路径参数名",
+                "properties": {k: {"type": "string", "minLength": 1, "description": f"路径参数 {{{k}}} 的值"}
+                               for k in keys}}
+        prop = {"allOf": [ref(name)], "readOnly": True, "description": NAME_PARTS_WORDS}
+        properties = {}
+        for key, value in schema["properties"].items():
+            properties[key] = value
+            if key == "name":
+                properties[name_parts.KEY] = prop
+        schema["properties"] = properties
 
     def enum_ref(self, enum: EnumDescriptor) -> dict:
         name = component_name(enum)

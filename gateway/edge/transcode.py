@@ -6,8 +6,9 @@ bound by the path or the body; nested fields as `a.b`, repeated fields by repeat
 parameter, enums by name, timestamps and durations in their JSON forms, a date as `2026-08-25`)
 and its path variables, which win. JSON follows the
 proto3 JSON mapping: field names in lowerCamelCase (snake_case accepted on input), 64-bit
-integers as strings, enums by name. Errors become AIP-193 JSON bodies with the HTTP status of
-their google.rpc code.
+integers as strings, enums by name. Every resource in an answer also carries the path values of
+its name, `nameParts`, which a request may send back and are ignored (gateway/edge/name_parts.py).
+Errors become AIP-193 JSON bodies with the HTTP status of their google.rpc code.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2  # noqa: F401  (details' types for JSON)
 
+from gateway.edge import name_parts
 from gateway.edge.http_routes import HttpRoute
 from services.common.errors import FieldViolation, InvalidArgument
 
@@ -77,6 +79,7 @@ def decode_request(route: HttpRoute, path_values: dict[tuple[str, ...], str],
             target, message = target[key], f.message_type
         target[_existing_key(target, message.fields_by_name[path[-1]])] = value
     message = message_factory.GetMessageClass(descriptor)()
+    name_parts.strip(descriptor, data)   # read-only: a resource sent back as it was read is accepted
     _camel_field_masks(descriptor, data)
     try:
         json_format.ParseDict(data, message)
@@ -327,10 +330,13 @@ def to_json(message: Message, *, defaults: bool = True) -> Any:
 
 
 def decode_response(route: HttpRoute, data: bytes) -> Any:
-    message = message_factory.GetMessageClass(route.method.output_type).FromString(data)
+    """The JSON answer of a response message, each resource in it with its `nameParts`."""
+    output = route.method.output_type
+    message = message_factory.GetMessageClass(output).FromString(data)
     if route.response_body:
-        return _field_json(message, route.response_body, defaults=True)
-    return to_json(message)
+        return name_parts.add_to_field(output.fields_by_name[route.response_body],
+                                       _field_json(message, route.response_body, defaults=True))
+    return name_parts.add(output, to_json(message))
 
 
 @dataclass

@@ -239,6 +239,16 @@ class ConsumerRunner:
             uow.commit()
 
 
+def prune_statement(handled: Table):
+    """One batch of prune_handled: at most :batch rows handled :days before :now (or before now()),
+    found through the handled_at index (db.handled_events_table)."""
+    t = handled.fullname
+    return text(f"""DELETE FROM {t} WHERE ctid = ANY(ARRAY(
+                        SELECT ctid FROM {t} WHERE handled_at < least(now(), coalesce(:now, now()))
+                                                               - make_interval(days => :days)
+                        LIMIT :batch))""")
+
+
 def prune_handled(engine: Engine, handled: Table, *, retention_days: int, now: datetime | None = None,
                   batch: int = 10_000, max_batches: int = 100) -> int:
     """Forget the handled-event ids older than the retention, in short transactions of `batch` rows
@@ -246,10 +256,7 @@ def prune_handled(engine: Engine, handled: Table, *, retention_days: int, now: d
     turn. Returns how many went. Old by the database's time and by the service's clock (`now`,
     which stamped them) both: a demo's shared clock may stand months away from the streams' time."""
     t = handled.fullname
-    delete = text(f"""DELETE FROM {t} WHERE ctid = ANY(ARRAY(
-                          SELECT ctid FROM {t} WHERE handled_at < least(now(), coalesce(:now, now()))
-                                                                 - make_interval(days => :days)
-                          LIMIT :batch))""")
+    delete = prune_statement(handled)
     removed = 0
     for _ in range(max_batches):
         with engine.begin() as conn:

@@ -177,6 +177,9 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
+HANDLED_AT_INDEX = "handled_events_handled_at"
+
+
 def handled_events_table(metadata: MetaData) -> Table:
     """Event ids a consumer has applied, written in the same transaction as the effects."""
     return Table(
@@ -185,6 +188,9 @@ def handled_events_table(metadata: MetaData) -> Table:
         Column("consumer", String(80), primary_key=True),
         Column("event_id", UUID(as_uuid=True), primary_key=True),
         Column("handled_at", DateTime(timezone=True), nullable=False),
+        # Pruning (consumer.prune_handled) takes the oldest rows batch by batch: without it, each
+        # batch would read the whole table (45 days of every event the service consumed).
+        Index(HANDLED_AT_INDEX, "handled_at"),
     )
 
 

@@ -175,3 +175,27 @@ OUTBOX_FILLFACTOR = 50
 def set_outbox_fillfactor(op, schema: str) -> None:
     """Applies to pages written from now on; the outbox is pruned, so old pages soon go."""
     op.execute(f'ALTER TABLE "{schema}".outbox SET (fillfactor = {OUTBOX_FILLFACTOR})')
+
+
+def index_handled_events(op, schema: str) -> None:
+    """The index pruning needs on handled_events.handled_at (services/common/db.py), built
+    CONCURRENTLY: every consumer inserts into this table in each transaction, and a plain CREATE
+    INDEX would hold those inserts for as long as the build of a table of weeks of events takes,
+    stalling the old release's consumers during the rolling update.
+
+    CONCURRENTLY cannot run in a transaction, so this runs in autocommit (the migration's own
+    transaction is committed first: keep it the only step of its migration). The session's
+    lock_timeout still bounds its waits for older transactions; a build that fails on it leaves
+    an INVALID index, which the next run of the migration drops and builds again."""
+    from services.common.db import HANDLED_AT_INDEX
+
+    with op.get_context().autocommit_block():
+        invalid = op.get_bind().execute(text(
+            "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = :schema AND c.relname = :name AND NOT i.indisvalid"),
+            {"schema": schema, "name": HANDLED_AT_INDEX}).first()
+        if invalid:
+            op.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{schema}".{HANDLED_AT_INDEX}')
+        op.create_index(HANDLED_AT_INDEX, "handled_events", ["handled_at"], schema=schema,
+                        postgresql_concurrently=True, if_not_exists=True)

@@ -23,17 +23,23 @@ def invalid_field(field: str, description: str):
     return refuse(field, description)
 
 __all__ = [
+    "RESOURCE_NAMES",
     "ApplicationName",
+    "AuditRecordName",
+    "CalendarYearName",
     "CaseEventName",
     "CaseName",
     "CourtName",
     "DepartmentName",
+    "MessageName",
     "NodeName",
     "NodeRuleName",
+    "SmsDeliveryName",
     "StageViewName",
     "UserName",
     "WILDCARD",
     "court_of",
+    "pattern_values",
 ]
 
 # AIP-159: "-" stands for every collection member in a list's parent.
@@ -164,6 +170,11 @@ class CaseEventName:
     event: uuid.UUID
     PATTERN: ClassVar[str] = "courts/{court}/cases/{case}/events/{event}"
 
+    @classmethod
+    def parse(cls, name: str, field: str = "name") -> CaseEventName:
+        court, case, event = _segments(name, cls.PATTERN, field, "案件事件")
+        return cls(_court(court, field), _uuid(case, field, "案件"), _uuid(event, field, "事件"))
+
     def __str__(self) -> str:
         return f"courts/{self.court}/cases/{self.case}/events/{self.event}"
 
@@ -248,3 +259,85 @@ class StageViewName:
 
     def __str__(self) -> str:
         return f"courts/{self.court}/stageViews/{self.stage}"
+
+
+@dataclass(frozen=True)
+class MessageName:
+    """A system message in a user's inbox, ``users/{user}/messages/{message}``."""
+
+    user: str
+    message: uuid.UUID
+    PATTERN: ClassVar[str] = "users/{user}/messages/{message}"
+
+    @classmethod
+    def parse(cls, name: str, field: str = "name") -> MessageName:
+        user, message = _segments(name, cls.PATTERN, field, "消息")
+        return cls(UserName.parse(f"users/{user}", field).user, _uuid(message, field, "消息"))
+
+    def __str__(self) -> str:
+        return f"users/{self.user}/messages/{self.message}"
+
+
+@dataclass(frozen=True)
+class SmsDeliveryName:
+    user: str
+    sms_delivery: uuid.UUID
+    PATTERN: ClassVar[str] = "users/{user}/smsDeliveries/{sms_delivery}"
+
+    @classmethod
+    def parse(cls, name: str, field: str = "name") -> SmsDeliveryName:
+        user, delivery = _segments(name, cls.PATTERN, field, "短信")
+        return cls(UserName.parse(f"users/{user}", field).user, _uuid(delivery, field, "短信"))
+
+    def __str__(self) -> str:
+        return f"users/{self.user}/smsDeliveries/{self.sms_delivery}"
+
+
+def _number(value: str, field: str, what: str) -> int:
+    if not value.isascii() or not value.isdigit():
+        raise invalid_field(field, f"{what}「{value}」须为数字")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class AuditRecordName:
+    """``auditRecords/{audit_record}``, the record's sequence number in the chain."""
+
+    sequence: int
+    PATTERN: ClassVar[str] = "auditRecords/{audit_record}"
+
+    @classmethod
+    def parse(cls, name: str, field: str = "name") -> AuditRecordName:
+        (sequence,) = _segments(name, cls.PATTERN, field, "审计记录")
+        return cls(_number(sequence, field, "审计记录序号"))
+
+    def __str__(self) -> str:
+        return f"auditRecords/{self.sequence}"
+
+
+@dataclass(frozen=True)
+class CalendarYearName:
+    year: int
+    PATTERN: ClassVar[str] = "calendarYears/{calendar_year}"
+
+    @classmethod
+    def parse(cls, name: str, field: str = "name") -> CalendarYearName:
+        (year,) = _segments(name, cls.PATTERN, field, "节假日年度")
+        return cls(_number(year, field, "年份"))
+
+    def __str__(self) -> str:
+        return f"calendarYears/{self.year}"
+
+
+# Every kind of name, by its pattern: the protos' google.api.resource patterns are these words.
+RESOURCE_NAMES: dict[str, type] = {cls.PATTERN: cls for cls in (
+    CourtName, DepartmentName, UserName, CaseName, CaseEventName, NodeName, ApplicationName, NodeRuleName,
+    StageViewName, MessageName, SmsDeliveryName, AuditRecordName, CalendarYearName)}
+
+
+def pattern_values(name) -> dict[str, str]:
+    """A parsed name's value of each variable of its pattern, in order (``CaseName`` → ``{"court":
+    "440101", "case": "…"}``), read from its canonical text."""
+    words = name.PATTERN.split("/")
+    return {w[1:-1]: part for w, part in zip(words, str(name).split("/")) if w.startswith("{")}
+

@@ -1,8 +1,10 @@
 """The contract with integrators (issue 20 item 6): a client generated from the gateway's own
 /openapi.json by openapi-python-client, the generator court portals use, drives a portal's calls:
-a court system files a case and records an event, a judge lists the case's nodes, reads the
-inbox and marks a reminder read; errors come back typed; an enum value added after the client
-was generated does not break it. A change to the document that breaks generated clients fails here.
+a court system files a case, corrects it by sending it back as it was read and records an event,
+a judge lists the case's nodes, reads one, reads the inbox and marks a reminder read, every call
+addressed by the `nameParts` of the resource it acts on (never by splitting a name); errors come
+back typed; an enum value added after the client was generated does not break it. A change to the
+document that breaks generated clients fails here.
 
 The generator runs offline (its formatting hooks are turned off), into this module's temporary
 directory, and the package is imported from there."""
@@ -94,7 +96,18 @@ def test_a_portal_drives_a_case_through_the_generated_client(cf, api):
     filed = created.parsed.case
     assert isinstance(filed, m.Case) and filed.state == m.CaseState.CASE_STATE_FILED
     assert filed.filing_date == m.Date(year=2026, month=3, day=2)
-    court, case_id = _ids(filed.name, "courts", "cases")
+    # The path values of its name come with it, under the names the case's operations take.
+    assert isinstance(filed.name_parts, m.CaseNameParts), filed.name_parts
+    court, case_id = filed.name_parts.court, filed.name_parts.case
+    assert court == COURT and filed.name == f"courts/{court}/cases/{case_id}"
+
+    # A correction sends the case back whole, as it was read (its read-only nameParts included).
+    filed.cause = "金融借款合同纠纷"
+    corrected = api.op("case", "update_case").sync_detailed(
+        court, case_id, client=court_system, body=filed, update_mask="cause",
+        reason=m.CaseChangeReason.CASE_CHANGE_REASON_CORRECTION, request_id="generated-client-fix")
+    assert corrected.status_code == 200, corrected.content
+    assert corrected.parsed.case.cause == "金融借款合同纠纷" and corrected.parsed.case.name_parts == filed.name_parts
 
     def nodes():
         reply = api.op("node", "list_nodes").sync_detailed(court, case_id, client=judge)
@@ -102,6 +115,12 @@ def test_a_portal_drives_a_case_through_the_generated_client(cf, api):
         return {n.node_type: n for n in reply.parsed.nodes}
     opened = eventually(lambda: nodes() if len(nodes()) == 2 else None, what="the nodes filing opens")
     assert opened["serve_complaint_copy"].state == m.NodeState.NODE_STATE_RUNNING
+    serving = opened["serve_complaint_copy"]
+    assert isinstance(serving.name_parts, m.NodeNameParts), serving.name_parts
+    # Its parts are keyed by GetNode's own parameters: they go in as they are.
+    again = api.op("node", "get_node").sync_detailed(**serving.name_parts.to_dict(), client=judge)
+    assert again.status_code == 200, again.content
+    assert again.parsed.node.name == serving.name
 
     event = m.CaseEvent(event_type=m.CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED,
                         occur_date=m.Date(year=2026, month=3, day=2), document=m.CaseEventDocument.COMPLAINT_COPY)
@@ -121,9 +140,9 @@ def test_a_portal_drives_a_case_through_the_generated_client(cf, api):
                      and msg.kind == m.ReminderKind.REMINDER_KIND_WARNING), None)
     message = eventually(warning, what="the trial limit's warning in the judge's inbox")
     assert message.read is False
-    user, message_id = _ids(message.name, "users", "messages")
-    marked = api.op("alert", "mark_message_read").sync_detailed(user, message_id, client=judge,
-                                                                body=m.MarkMessageReadRequestBody())
+    assert isinstance(message.name_parts, m.MessageNameParts), message.name_parts
+    marked = api.op("alert", "mark_message_read").sync_detailed(
+        message.name_parts.user, message.name_parts.message, client=judge, body=m.MarkMessageReadRequestBody())
     assert marked.status_code == 200, marked.content
     assert marked.parsed.message.read is True
     again = api.op("alert", "list_messages").sync_detailed("me", client=judge, filter_="read = false").parsed
@@ -172,9 +191,3 @@ def test_a_value_added_later_does_not_break_an_old_client(cf, api):
     assert first.parties[0].role == "PARTY_ROLE_THIRD_PARTY_NEW"
     assert first.procedure == m.Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY   # known values stay typed
 
-
-def _ids(name: str, *collections: str) -> list[str]:
-    """The ids in a resource name, in order ("courts/440101/cases/…" -> ["440101", "…"])."""
-    parts = name.split("/")
-    assert parts[0::2][:len(collections)] == list(collections), name
-    return parts[1::2][:len(collections)]

@@ -4,8 +4,9 @@ import uuid
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.common.names import (ApplicationName, CaseName, CourtName, DepartmentName, NodeName, NodeRuleName,
-                                   StageViewName, UserName, court_of)
+from services.common.names import (RESOURCE_NAMES, ApplicationName, AuditRecordName, CalendarYearName, CaseEventName,
+                                   CaseName, CourtName, DepartmentName, MessageName, NodeName, NodeRuleName,
+                                   SmsDeliveryName, StageViewName, UserName, court_of, pattern_values)
 
 CASE = uuid.UUID("0b7e7a4e-3c1f-4f55-9d0e-6f4b1d2c3a4b")
 APP = uuid.UUID("5f0e9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b")
@@ -20,9 +21,35 @@ APP = uuid.UUID("5f0e9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b")
     (ApplicationName, f"courts/440301/cases/{CASE}/nodes/trial_limit/applications/{APP}"),
     (NodeRuleName, "courts/440301/nodeRules/trial_limit"),
     (StageViewName, "courts/440301/stageViews/filing"),
+    (CaseEventName, f"courts/440301/cases/{CASE}/events/{APP}"),
+    (MessageName, f"users/judge.440301.civil1.1/messages/{APP}"),
+    (SmsDeliveryName, f"users/judge.440301.civil1.1/smsDeliveries/{APP}"),
+    (AuditRecordName, "auditRecords/1024"),
+    (CalendarYearName, "calendarYears/2027"),
 ])
 def test_every_name_reads_back_as_written(cls, text):
     assert str(cls.parse(text)) == text
+    assert RESOURCE_NAMES[cls.PATTERN] is cls
+
+
+def test_a_names_values_by_its_patterns_variables():
+    assert pattern_values(NodeRuleName.parse("courts/440301/nodeRules/trial_limit")) == {
+        "court": "440301", "node_rule": "trial_limit"}
+    assert pattern_values(MessageName.parse(f"users/judge.1/messages/{APP}")) == {"user": "judge.1", "message": str(APP)}
+    assert pattern_values(AuditRecordName.parse("auditRecords/7")) == {"audit_record": "7"}
+
+
+@pytest.mark.parametrize("cls, text, said", [
+    (MessageName, "users/judge.1/messages/x", "消息标识「x」不是有效的 UUID"),
+    (MessageName, f"users/Judge/messages/{APP}", "用户名「Judge」"),
+    (AuditRecordName, "auditRecords/abc", "审计记录序号「abc」须为数字"),
+    (CalendarYearName, "calendarYears/二〇二七", "年份「二〇二七」须为数字"),
+    (CaseEventName, f"courts/440301/cases/{CASE}/events/e1", "事件标识「e1」"),
+])
+def test_the_newer_kinds_refuse_a_bad_name_in_chinese(cls, text, said):
+    with pytest.raises(InvalidArgument) as refused:
+        cls.parse(text)
+    assert said in refused.value.violations[0].description
 
 
 def test_parts_are_typed():
