@@ -210,6 +210,13 @@ def _url(raw: str, name: str, schemes: tuple[str, ...]) -> str:
     return raw
 
 
+def int_within(env: Env, name: str, default: int, low: int, high: int) -> int:
+    value = env.int(name, default)
+    if not low <= value <= high:
+        raise SettingsError(f"配置错误: {name}={value} must be from {low} to {high}")
+    return value
+
+
 def float_within(env: Env, name: str, default: float, low: float, high: float) -> float:
     value = env.float(name, default)
     if not low <= value <= high:

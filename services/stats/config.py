@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.components import DEFAULT_PORTS, default_address
-from services.common.settings import CommonSettings, Env
+from services.common.settings import CommonSettings, Env, float_within, int_within
 
 DEFAULT_PORT = DEFAULT_PORTS["stats"]
 
@@ -15,10 +15,19 @@ class Settings:
     # The owning services, read when the read model is verified against them (VerifySupervision).
     case_address: str
     node_address: str
+    # The cube's housekeeping (cube.py): how often its empty rows are removed and a month end's
+    # snapshot looked for; how long after a month's end it is taken (its last events on their way);
+    # how many months back they are filled.
+    snapshot_interval: float
+    snapshot_settle_hours: float
+    snapshot_months: int
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
         env = env or Env()
         return cls(common=CommonSettings.from_env("stats", DEFAULT_PORT, env),
                    case_address=env.str("CASE_ADDR", default_address("case")),
-                   node_address=env.str("NODE_ADDR", default_address("node")))
+                   node_address=env.str("NODE_ADDR", default_address("node")),
+                   snapshot_interval=float_within(env, "STATS_SNAPSHOT_INTERVAL", 300.0, 1.0, 86400.0),
+                   snapshot_settle_hours=float_within(env, "STATS_SNAPSHOT_SETTLE_HOURS", 2.0, 0.0, 240.0),
+                   snapshot_months=int_within(env, "STATS_SNAPSHOT_MONTHS", 24, 1, 120))

@@ -18,15 +18,23 @@ per stage of its nodes, and one that does not, once. Each case row carries the *
 classes its nodes there have (bit c for class c): whether a case counts under a node filter and
 a measure is then `mask & bits <> 0`, summed without reading a node.
 
-Questions the cube cannot answer this way — a past day (as_of), a handler, responsible person,
-category or node type, a date range not on whole months, a caller narrower than a court, the
-`abnormal` term — are answered by the direct query, which is fast for them (narrow, indexed) or
-rare. `plan()` says which; an integration test asks both ways and compares.
+A past day is answered from a *snapshot* when it is a month end (SNAPSHOT_ROLLUPS): after each
+month ends, the service counts the cube once more as of that day — from each node's history, the
+cases CourtFlow had by then, their dates up to that day — and keeps it (service.take_snapshots).
+Month ends are the days the court's reports and the quality analysis ask for ("the situation on
+30 September"); a snapshot is about a fifth of the cube, so two years of them are a few cubes.
+
+Questions the cube cannot answer this way — another past day, a month end without its snapshot,
+a handler, responsible person, category or node type, a date range not on whole months, a caller
+narrower than a court, the `abnormal` term — are answered by the direct query, which is fast for
+them (narrow, indexed) or rare. `plan()` says which; an integration test asks both ways and
+compares.
 """
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from itertools import product
 
 from courtflow.common.v1.caller_pb2 import ScopeLevel
@@ -103,6 +111,10 @@ ROLLUPS = {
     9: frozenset({"month", "stage"}),
     10: frozenset({"month", "department"}),
 }
+# The rollups a month end's snapshot keeps: all but those that keep the month with something else
+# (8–10), which hold most of the cube's rows; a past day's question by month and another column
+# goes to the direct query.
+SNAPSHOT_ROLLUPS = frozenset({1, 2, 3, 4, 5, 6, 7})
 PARTITIONS = frozenset({"department", "stage"})   # node columns: a case is in one row per value
 # A column a rollup sums over holds this value in its rows.
 ANY = {"month": "", "closed": 2, "case_type": -1, "procedure": -1, "department": "*", "stage": -1}
@@ -121,6 +133,11 @@ def classes(condition) -> list[int]:
     return [c.number for c in CLASSES if condition(c)]
 
 
+def classes_in(bits: int) -> list[int]:
+    """The classes of a mask."""
+    return [c.number for c in CLASSES if bits >> c.number & 1]
+
+
 @dataclass(frozen=True)
 class Plan:
     """How the cube answers a question: the rollups to read (for the groups, for the totals), the
@@ -131,13 +148,29 @@ class Plan:
     key_terms: dict            # key column = value (closed as 0/1)
     selected: int              # mask of the classes the node terms select (all when none)
     with_nodes: bool           # cases count only with a selected node (as the direct query's join)
+    snapshot: date | None = None   # the month end whose snapshot answers; None: the cube as it is
 
     def measure_mask(self, measure: str) -> int:
         return self.selected & mask(MEASURES[measure])
 
 
-def rollup_for(columns: set[str]) -> int | None:
-    return next((r for r, kept in ROLLUPS.items() if columns <= kept), None)
+def rollup_for(columns: set[str], among=ROLLUPS.keys()) -> int | None:
+    return next((r for r, kept in ROLLUPS.items() if columns <= kept and r in among), None)
+
+
+def snapshot_due(now: datetime, today: date, day_start, *, settle: timedelta, taken: set[date],
+                 months: int) -> date | None:
+    """The month end whose snapshot to take next, or None: the newest of the last `months` month
+    ends before `today` (the legal day of `now`) that has none and ended at least `settle` ago
+    (`day_start(d)`: when the legal day d begins) — time for the events of its last day to reach
+    the read model."""
+    year, month = today.year, today.month
+    for _ in range(months):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        if end not in taken and day_start(end + timedelta(days=1)) + settle <= now:
+            return end
+    return None
 
 
 def _whole_months(q: supervision.Query) -> bool:
@@ -146,9 +179,11 @@ def _whole_months(q: supervision.Query) -> bool:
     return q.end is None or q.end.day == calendar.monthrange(q.end.year, q.end.month)[1]
 
 
-def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes: bool) -> Plan | None:
-    """The cube's plan for a question, or None when the direct query must answer it."""
-    if q.as_of is not None or not _whole_months(q):
+def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes: bool,
+         snapshots: set[date] = frozenset()) -> Plan | None:
+    """The cube's plan for a question, or None when the direct query must answer it. `snapshots`:
+    the month ends whose snapshot is kept (only as_of's matters)."""
+    if (q.as_of is not None and q.as_of not in snapshots) or not _whole_months(q):
         return None
     if scope not in (ScopeLevel.SCOPE_LEVEL_COURT, ScopeLevel.SCOPE_LEVEL_REGION, ScopeLevel.SCOPE_LEVEL_PROVINCE):
         return None   # department and own scopes select by the case's department or handler
@@ -166,9 +201,10 @@ def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes:
     if q.start is not None or q.end is not None:
         needed.add("month")
     grouped = {supervision.DIMENSION_TERMS[d] for d in dimensions} - {"court", "region"}
-    rollup, totals_rollup = rollup_for(needed | grouped), rollup_for(needed)
+    among = ROLLUPS.keys() if q.as_of is None else SNAPSHOT_ROLLUPS
+    rollup, totals_rollup = rollup_for(needed | grouped, among), rollup_for(needed, among)
     if rollup is None or totals_rollup is None:
         return None
     selected = mask(lambda c: all(FLAG_TERMS[k](c, v) for k, v in flags.items()))
     return Plan(rollup=rollup, totals_rollup=totals_rollup, key_terms=key_terms, selected=selected,
-                with_nodes=with_nodes or bool(flags) or bool(PARTITIONS & set(key_terms)))
+                with_nodes=with_nodes or bool(flags) or bool(PARTITIONS & set(key_terms)), snapshot=q.as_of)

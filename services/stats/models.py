@@ -196,6 +196,34 @@ class CubeNodeRow(_CubeKey, Base):
     nodes: Mapped[int] = mapped_column(BigInteger)
 
 
+class CubeSnapshotRow(Base):
+    """A period end whose cube has been counted and kept (cube.py: snapshots): the day, when."""
+
+    __tablename__ = "cube_snapshots"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CubeSnapshotCaseRow(_CubeKey, Base):
+    """A cube_cases row as it stood at the end of a period end `day` (migration 0009 puts the day
+    first in the key)."""
+
+    __tablename__ = "cube_snapshot_cases"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    mask: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    cases: Mapped[int] = mapped_column(BigInteger)
+    closed_cases: Mapped[int] = mapped_column(BigInteger)
+
+
+class CubeSnapshotNodeRow(_CubeKey, Base):
+    """A cube_nodes row as it stood at the end of a period end `day`."""
+
+    __tablename__ = "cube_snapshot_nodes"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    node_class: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    nodes: Mapped[int] = mapped_column(BigInteger)
+
+
 def cell_key(court: str, department: str, stage: int) -> str:
     return f"{court}|{department}|{stage}"
 

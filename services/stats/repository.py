@@ -17,10 +17,10 @@ from courtflow.stats.v1.supervision_pb2 import NodeStatus
 from services.common import scope
 from services.common.clock import LEGAL_TZ, start_of_legal_day
 from services.common.names import CaseName
-from services.common.db import text_array
+from services.common.db import int_array, text_array
 from services.common.paging import Page, page_of
-from services.stats.models import (CaseViewRow, CubeCaseRow, CubeNodeRow, NodeCountRow, NodeHistoryRow, NodeStateRow,
-                                   NodeViewRow)
+from services.stats.models import (CaseViewRow, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
+                                   CubeSnapshotRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow)
 from services.stats import cube, quality, supervision
 from services.stats.projection import NODE_FIXED, NODE_STATUS
 
@@ -86,7 +86,7 @@ def _node_status(as_of: date | None, courts=()):
     as_of (Asia/Shanghai), with the node's fixed columns. ``courts``: conditions on the nodes'
     court that the question implies (its court, the caller's), so that a past day's question
     about one court reads that court's history, not the province's."""
-    fixed = [_N.c.node, _N.c.case_id, _N.c.stage, _N.c.category, _N.c.node_type, _N.c.display_name]
+    fixed = [_N.c.node, _N.c.case_id, _N.c.stage, _N.c.category, _N.c.node_type, _N.c.display_name, _N.c.open_date]
     if as_of is None:
         return select(*fixed, *[_N.c[c] for c in NODE_STATUS]).subquery("ns")
     history = _H.c.at < start_of_legal_day(supervision.cutoff_day(as_of))
@@ -249,7 +249,9 @@ def quality_sql(caller: Caller, court: str, a: quality.Analysis, *, today: date)
     return SupervisionSql(caller, court, period, today=today, with_nodes=False, dated=False)
 
 
-def quality_indicators(session: Session, sql: SupervisionSql, a: quality.Analysis, dimensions: list[int]) -> list:
+def quality_indicators(session: Session, sql: SupervisionSql, a: quality.Analysis, dimensions: list[int]
+                       ) -> tuple[list, object]:
+    """The indicators' counts per group of `dimensions`, and over all the groups, in one pass."""
     ns = sql.ns
     limits = (select(ns.c.case_id, func.bool_or(ns.c.status == _OVERDUE).label("overdue"))
               .where(ns.c.category == quality.TRIAL_LIMIT_CATEGORY).group_by(ns.c.case_id).subquery("limits"))
@@ -278,20 +280,22 @@ def quality_indicators(session: Session, sql: SupervisionSql, a: quality.Analysi
                     func.count().filter(with_limit, extended).label("extended"))
              .select_from(_C.outerjoin(limits, limits.c.case_id == _C.c.case_id))
              .where(*sql.case_conditions))
-    if groups:
-        query = query.group_by(*groups).order_by(*groups)
-    return list(session.execute(query))
+    if not groups:
+        return [], session.execute(query).one()
+    query = query.add_columns(func.grouping(*groups).label("totals"))
+    rows = list(session.execute(query.group_by(func.grouping_sets(tuple_(*groups), tuple_())).order_by(*groups)))
+    return [r for r in rows if not r.totals], next(r for r in rows if r.totals)
 
 
 def stage_durations(session: Session, sql: SupervisionSql, a: quality.Analysis) -> list:
     ns = sql.ns
-    per_case = (select(ns.c.stage, (func.max(ns.c.complete_date) - func.min(_N.c.open_date)).label("days"))
-                .select_from(_C.join(ns, ns.c.case_id == _C.c.case_id).join(_N, _N.c.node == ns.c.node))
+    per_case = (select(ns.c.stage, (func.max(ns.c.complete_date) - func.min(ns.c.open_date)).label("days"))
+                .select_from(_C.join(ns, ns.c.case_id == _C.c.case_id))
                 .where(*sql.case_conditions)
                 .group_by(ns.c.case_id, ns.c.stage)
                 .having(func.bool_and(ns.c.state == _COMPLETED),
                         func.max(ns.c.complete_date).between(a.start, a.end),
-                        func.min(_N.c.open_date).is_not(None))
+                        func.min(ns.c.open_date).is_not(None))
                 .subquery("stages"))
     return list(session.execute(
         select(per_case.c.stage, func.count().label("cases"),
@@ -300,22 +304,30 @@ def stage_durations(session: Session, sql: SupervisionSql, a: quality.Analysis) 
         .group_by(per_case.c.stage).order_by(per_case.c.stage)))
 
 
-def overdue_by_month(session: Session, sql: SupervisionSql, a: quality.Analysis, dimension: int) -> list:
-    """(value, month, nodes that became overdue in that month) over the window: a node counts in the
-    month of the first time it was overdue in each clock generation."""
+def overdue_by_month(session: Session, sql: SupervisionSql, a: quality.Analysis, dimensions) -> list:
+    """(dimension, value, month, nodes that became overdue in that month) over the window, for each
+    of `dimensions` in one pass: a node counts in the month of the first time it was overdue in
+    each clock generation."""
     first = (select(_H.c.node, _H.c.generation, func.min(_H.c.at).label("at"))
              .where(_H.c.state == NodeState.NODE_STATE_OVERDUE,
                     _H.c.at >= start_of_legal_day(date.fromisoformat(f"{a.months[0]}-01")),
                     _H.c.at < start_of_legal_day(supervision.cutoff_day(a.end)))
              .group_by(_H.c.node, _H.c.generation).subquery("first_overdue"))
-    value = {supervision.D.DIMENSION_NODE_TYPE: _N.c.node_type, supervision.D.DIMENSION_COURT: _N.c.court,
-             supervision.D.DIMENSION_DEPARTMENT: _N.c.department}[dimension]
+    columns = {supervision.D.DIMENSION_NODE_TYPE: _N.c.node_type, supervision.D.DIMENSION_COURT: _N.c.court,
+               supervision.D.DIMENSION_DEPARTMENT: _N.c.department}
+    values = [columns[d] for d in dimensions]
     month = func.to_char(func.timezone(LEGAL_TZ.key, first.c.at), "YYYY-MM")
-    return list(session.execute(
-        select(value.label("value"), month.label("month"), func.count().label("overdue"))
+    rows = session.execute(
+        select(*values, month.label("month"), func.count().label("overdue"), func.grouping(*values).label("set"))
         .select_from(first.join(_N, _N.c.node == first.c.node).join(_C, _C.c.case_id == _N.c.case_id))
         .where(*sql.case_conditions)
-        .group_by(value, month).order_by(value, month)))
+        .group_by(func.grouping_sets(*[tuple_(v, month) for v in values])))
+    # grouping() has a bit per value column, the first the highest, set where the row sums over it.
+    out = []
+    for row in rows:
+        i = next(i for i in range(len(values)) if not row.set >> (len(values) - 1 - i) & 1)
+        out.append((dimensions[i], row[i], row.month, row.overdue))
+    return sorted(out, key=lambda r: (dimensions.index(r[0]), r[1], r[2]))
 
 
 def read_model_in_scope(session: Session, caller: Caller, court: str, *, names: set[str] | None = None
@@ -348,21 +360,29 @@ def _any(column: str) -> str:
     return f"'{value}'" if isinstance(value, str) else f"CAST({value} AS smallint)"
 
 
-def _contributions(cases_where: str, nodes_where: str) -> tuple[str, str]:
-    """SELECTs of what the cases `cases_where` selects add to the cube: (case rows, node rows),
-    each as key columns, region, then mask, cases, closed_cases / node_class, nodes.
+def _contributions(cases_where: str, nodes_where: str, *, cases_from: str = _C.fullname,
+                   nodes_from: str = _N.fullname, rollups=cube.ROLLUPS.keys(), touched: bool = False
+                   ) -> tuple[str, str]:
+    """SELECTs of what the cases `cases_where` selects add to the cube's `rollups`: (case rows,
+    node rows), each as key columns, region, then mask, cases, closed_cases / node_class, nodes.
+    ``cases_from``, ``nodes_from``: the relations the cases and nodes are read from (the read
+    model as it is; _as_of_relations for a past day).
 
     The nodes are first summed per case, partition and class, and a case's dates spread over the
-    four bases, so that each rollup joins a few rows per case instead of every node four times."""
+    four bases, so that each rollup joins a few rows per case instead of every node four times.
+
+    ``touched``: only the partitions (department, stage) the array parameters :t_case, :t_department,
+    :t_stage name, with the whole case — for a batch of node changes, whose cases' other partitions
+    add the same before and after, so that taking out and putting back would cancel anyway."""
     node_class = cube.CLASS_SQL.format(status="status", without_warning="overdue_without_warning",
                                        state="state", locked="locked", ever_locked="ever_locked")
     ctes = [f"""classes AS MATERIALIZED (
             SELECT case_id, department, stage, ({node_class})::smallint AS node_class, count(*) AS nodes
-            FROM {_N.fullname} WHERE {nodes_where} GROUP BY 1, 2, 3, 4)""",
+            FROM {nodes_from} AS n WHERE {nodes_where} GROUP BY 1, 2, 3, 4)""",
             f"""dated AS MATERIALIZED (
             SELECT c.case_id, c.court, c.region, b.basis, to_char(b.day, 'YYYY-MM') AS month,
                    CAST((c.close_date IS NOT NULL) AS int)::smallint AS closed, c.case_type, c.procedure
-            FROM {_C.fullname} AS c
+            FROM {cases_from} AS c
             CROSS JOIN LATERAL (VALUES (CAST(1 AS smallint), c.receive_date), (CAST(2 AS smallint), c.filing_date),
                                        (CAST(3 AS smallint), c.close_date), (CAST(4 AS smallint), c.archive_date))
                  AS b(basis, day)
@@ -374,16 +394,24 @@ def _contributions(cases_where: str, nodes_where: str) -> tuple[str, str]:
             FROM dated GROUP BY case_id, court, region, closed, case_type, procedure)"""]
     # Per case, for each way of partitioning it (none, department, stage, both): its classes with
     # their node counts, and the mask of its classes.
+    if touched:
+        ctes.append("""touched AS MATERIALIZED (
+            SELECT DISTINCT * FROM unnest(CAST(:t_case AS uuid[]), CAST(:t_department AS text[]),
+                                          CAST(:t_stage AS smallint[])) AS t(case_id, department, stage))""")
     for parts in ((), ("department",), ("stage",), ("department", "stage")):
         name = "_".join(parts) or "whole"
         columns = ", ".join(("case_id", *parts))
+        where = f"WHERE ({columns}) IN (SELECT {columns} FROM touched)" if touched and parts else ""
         ctes.append(f"""classes_{name} AS MATERIALIZED (
-            SELECT {columns}, node_class, sum(nodes) AS nodes FROM classes GROUP BY {columns}, node_class)""")
+            SELECT {columns}, node_class, sum(nodes) AS nodes FROM classes {where}
+            GROUP BY {columns}, node_class)""")
         ctes.append(f"""masks_{name} AS MATERIALIZED (
             SELECT {columns}, bit_or(CAST(1 AS bigint) << node_class) AS mask FROM classes_{name}
             GROUP BY {columns})""")
     case_parts, node_parts = [], []
     for rollup, kept in cube.ROLLUPS.items():
+        if rollup not in rollups:
+            continue
         parts = sorted(kept & cube.PARTITIONS, key=("department", "stage").index)
         name = "_".join(parts) or "whole"
         columns = ", ".join(f"{'p.' if c in cube.PARTITIONS else 'd.'}{c}" if c in kept else f"{_any(c)} AS {c}"
@@ -409,6 +437,7 @@ def _contributions(cases_where: str, nodes_where: str) -> tuple[str, str]:
 
 _CASES = "c.case_id = ANY(CAST(:ids AS uuid[]))"
 _CASE_CONTRIBUTIONS, _NODE_CONTRIBUTIONS = _contributions(_CASES, "case_id = ANY(CAST(:ids AS uuid[]))")
+_TOUCHED_CASE_CONTRIBUTIONS = _contributions(_CASES, "case_id = ANY(CAST(:ids AS uuid[]))", touched=True)[0]
 # A node counts in the node cube by itself: what a batch of node changes moves there is what those
 # nodes added before and add after. (A case's mask needs all its nodes.)
 _CHANGED_NODE_CONTRIBUTIONS = _contributions(_CASES, "node = ANY(CAST(:nodes AS text[]))")[1]
@@ -419,8 +448,12 @@ _KEEP_CASE_DELTA = "INSERT INTO cube_case_delta ({key}, region, mask, cases, clo
                    "SELECT {key}, region, mask, {sign} cases, {sign} closed_cases FROM ({select}) AS x"
 _KEEP_NODE_DELTA = "INSERT INTO cube_node_delta ({key}, region, node_class, nodes) " \
                    "SELECT {key}, region, node_class, {sign} nodes FROM ({select}) AS x"
-_CASE_DELTAS = [text(_KEEP_CASE_DELTA.format(key=", ".join(_KEY), sign=sign, select=_CASE_CONTRIBUTIONS))
-                for sign in ("-", "")]
+_CASE_DELTAS = {touched: [text(_KEEP_CASE_DELTA.format(key=", ".join(_KEY), sign=sign, select=select))
+                          for sign in ("-", "")]
+                for touched, select in ((False, _CASE_CONTRIBUTIONS), (True, _TOUCHED_CASE_CONTRIBUTIONS))}
+# The partitions a batch of node changes touches: each changed node's department and stage as
+# stored before the change (and, passed in, after it).
+_PARTS_BEFORE = text(f"SELECT case_id, department, stage FROM {_N.fullname} WHERE node = ANY(CAST(:nodes AS text[]))")
 _NODE_DELTAS = {changed: [text(_KEEP_NODE_DELTA.format(key=", ".join(_KEY), sign=sign, select=select))
                           for sign in ("-", "")]
                 for changed, select in ((False, _NODE_CONTRIBUTIONS), (True, _CHANGED_NODE_CONTRIBUTIONS))}
@@ -436,8 +469,6 @@ _APPLY = [text(sql) for sql in f"""
     GROUP BY {", ".join(_KEY)}, node_class HAVING sum(nodes) <> 0
     ORDER BY {", ".join(_KEY)}, node_class
     ON CONFLICT ({", ".join(_KEY)}, node_class) DO UPDATE SET nodes = t.nodes + excluded.nodes;
-    DELETE FROM {_CUBE_CASES.fullname} WHERE cases = 0;
-    DELETE FROM {_CUBE_NODES.fullname} WHERE nodes = 0;
     DELETE FROM cube_case_delta;
     DELETE FROM cube_node_delta""".split(";")]
 # One lock per case while its contribution is taken out and put back, so that two batches (the
@@ -448,25 +479,44 @@ _LOCK_CASES = text("SELECT pg_advisory_xact_lock(7001, hashtext(id)) FROM unnest
 
 
 @contextmanager
-def cube_follows(session: Session, case_ids, *, nodes=None) -> Iterator[None]:
+def cube_follows(session: Session, case_ids, *, nodes=None, parts=()) -> Iterator[None]:
     """Inside: change these cases and their nodes in the read model (only the nodes `nodes`, if
-    given); the cube follows — what they added before is taken out and what they add afterwards
-    put in, in this transaction."""
+    given, which take the (case id, department, stage) `parts`); the cube follows — what they
+    added before is taken out and what they add afterwards put in, in this transaction."""
     ids = sorted({str(i) for i in case_ids})
     if not ids:
         yield
         return
     params = {"ids": text_array(ids), "nodes": text_array(sorted(nodes or ()))}
     node_deltas = _NODE_DELTAS[nodes is not None]
+    case_deltas = _CASE_DELTAS[nodes is not None]
     session.execute(_LOCK_CASES, params)
+    if nodes is not None:
+        touched = sorted({(str(c), d, s) for c, d, s in (*parts, *session.execute(_PARTS_BEFORE, params))})
+        params.update(t_case=text_array([t[0] for t in touched]), t_department=text_array([t[1] for t in touched]),
+                      t_stage=int_array([t[2] for t in touched]))
     session.execute(_DELTA_TABLES)
-    for statement in (_CASE_DELTAS[0], node_deltas[0]):
+    for statement in (case_deltas[0], node_deltas[0]):
         session.execute(statement, params)
     yield
-    for statement in (_CASE_DELTAS[1], node_deltas[1]):
+    for statement in (case_deltas[1], node_deltas[1]):
         session.execute(statement, params)
     for statement in _APPLY:
         session.execute(statement)
+
+
+# Rows whose counts fell to zero stay where the projection left them — removing them in its
+# transactions cost an index on the counts, which made every update of a count a non-HOT update
+# (half the projection's time) — and are removed now and then (prune_cube). Zero rows count
+# nothing; the summary leaves out groups without cases.
+_PRUNE = [text(f"DELETE FROM {_CUBE_CASES.fullname} WHERE cases = 0 AND closed_cases = 0"),
+          text(f"DELETE FROM {_CUBE_NODES.fullname} WHERE nodes = 0")]
+
+
+def prune_cube(session: Session) -> int:
+    """Remove the cube's rows that count nothing (a row a concurrent batch counts again is kept:
+    the delete looks at it again after that batch commits). How many."""
+    return sum(session.execute(statement).rowcount for statement in _PRUNE)
 
 
 def rebuild_cube(connection) -> None:
@@ -479,9 +529,55 @@ def rebuild_cube(connection) -> None:
                             f"SELECT {', '.join(_KEY)}, region, node_class, nodes FROM ({nodes}) AS x"))
 
 
+# A past day's cases and nodes for the cube's count (the direct query's as-of rule, supervision.py):
+# the cases CourtFlow had by the end of :day, each date only when it is on or before :day (a case
+# closed later was open then), and each node's last status recorded before :cutoff.
+_AS_OF_CASES = f"""(SELECT case_id, court, region, case_type, procedure,
+        {", ".join(f"CASE WHEN {d} <= :day THEN {d} END AS {d}" for d in ("receive_date", "filing_date",
+                                                                         "close_date", "archive_date"))}
+    FROM {_C.fullname} WHERE create_time < :cutoff)"""
+_AS_OF_NODES = f"""(SELECT DISTINCT ON (h.node) n.case_id, h.department, n.stage, h.status,
+        h.overdue_without_warning, h.state, h.locked, h.ever_locked
+    FROM {_H.fullname} AS h JOIN {_N.fullname} AS n ON n.node = h.node
+    WHERE h.at < :cutoff
+    ORDER BY h.node, h.generation DESC, h.at DESC, h.state DESC, h.locked DESC)"""
+_SNAPSHOT_CASES, _SNAPSHOT_NODES = CubeSnapshotCaseRow.__table__, CubeSnapshotNodeRow.__table__
+
+
+def snapshot_days(session: Session) -> set[date]:
+    return set(session.scalars(select(CubeSnapshotRow.day)))
+
+
+def history_reaches(session: Session, at) -> bool:
+    """Whether the read model holds a node's change at or after `at` (index node_history_at)."""
+    return session.execute(select(_H.c.node).where(_H.c.at >= at).limit(1)).first() is not None
+
+
+def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
+    """Count the cube as of the end of `day` into its snapshot, unless one is kept already (or
+    another replica is counting it: the day's row is taken first). True: counted here."""
+    claimed = session.execute(pg_insert(CubeSnapshotRow).values(day=day, taken_at=taken_at)
+                              .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).first()
+    if claimed is None:
+        return False
+    cases, nodes = _contributions("true", "true", cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES,
+                                  rollups=cube.SNAPSHOT_ROLLUPS)
+    params = {"day": day, "cutoff": start_of_legal_day(supervision.cutoff_day(day))}
+    session.execute(text("SET LOCAL statement_timeout = 0"))   # minutes for a province; in the background
+    session.execute(text(f"INSERT INTO {_SNAPSHOT_CASES.fullname} (day, {', '.join(_KEY)}, region, mask, cases, "
+                         f"closed_cases) SELECT :day, {', '.join(_KEY)}, region, mask, cases, closed_cases "
+                         f"FROM ({cases}) AS x"), params)
+    session.execute(text(f"INSERT INTO {_SNAPSHOT_NODES.fullname} (day, {', '.join(_KEY)}, region, node_class, "
+                         f"nodes) SELECT :day, {', '.join(_KEY)}, region, node_class, nodes FROM ({nodes}) AS x"),
+                    params)
+    return True
+
+
 def _cube_where(table, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query, rollup: int) -> list:
     where = [table.c.rollup == rollup, table.c.bases.op("&")(1 << q.basis) != 0,
              scope.condition(caller, court=table.c.court, department=None, owner=None)]
+    if plan.snapshot is not None:
+        where.append(table.c.day == plan.snapshot)
     if court != "-":
         where.append(table.c.court == court)
     for name, value in plan.key_terms.items():
@@ -510,7 +606,9 @@ def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, 
     columns as summarize() gives from the read model."""
     rollup = plan.totals_rollup if totals else plan.rollup
     dims = [] if totals else dimensions
-    cases = _CUBE_CASES.c
+    case_table, node_table = ((_CUBE_CASES, _CUBE_NODES) if plan.snapshot is None
+                              else (_SNAPSHOT_CASES, _SNAPSHOT_NODES))
+    cases = case_table.c
     counted = lambda bits: _count(func.sum(cases.cases).filter(cases.mask.op("&")(bits) != 0))  # noqa: E731
     base = [cases.mask.op("&")(plan.selected) != 0] if plan.with_nodes else []
     case_groups = [cases[_CUBE_DIMENSIONS[d]].label(f"g{i}") for i, d in enumerate(dims)]
@@ -519,13 +617,13 @@ def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, 
     case_query = (select(*case_groups, total.label("cases_total"),
                          *[counted(plan.measure_mask(m)).label(f"cases_{m}") for m in cube.CASE_MEASURES[1:]],
                          closed.label("cases_closed"))
-                  .where(*_cube_where(_CUBE_CASES, caller, court, plan, q, rollup)))
-    nodes = _CUBE_NODES.c
+                  .where(*_cube_where(case_table, caller, court, plan, q, rollup)))
+    nodes = node_table.c
     node_groups = [nodes[_CUBE_DIMENSIONS[d]].label(f"g{i}") for i, d in enumerate(dims)]
     node_query = (select(*node_groups, *[
         _count(func.sum(nodes.nodes).filter(
-            nodes.node_class.in_([c for c in range(64) if plan.measure_mask(m) >> c & 1]))).label(f"nodes_{m}")
-        for m in cube.NODE_MEASURES]).where(*_cube_where(_CUBE_NODES, caller, court, plan, q, rollup)))
+            nodes.node_class.in_(cube.classes_in(plan.measure_mask(m))))).label(f"nodes_{m}")
+        for m in cube.NODE_MEASURES]).where(*_cube_where(node_table, caller, court, plan, q, rollup)))
     if dims:
         case_query = case_query.group_by(*[g.element for g in case_groups]).having(total > 0)
         node_query = node_query.group_by(*[g.element for g in node_groups])
@@ -557,7 +655,8 @@ def cube_differences(session: Session, prefix: str, *, limit: int) -> list[tuple
         extra, counts = _CUBE_COLUMNS[table]
         key = ", ".join((*_KEY, extra))
         kept = f"SELECT {key}, {', '.join(counts)} FROM {table} WHERE starts_with(court, :prefix)"
-        compared = " OR ".join(f"k.{c} IS DISTINCT FROM r.{c}" for c in counts)
+        # A kept row of zeros is a row the recount does not have (prune_cube removes them later).
+        compared = " OR ".join(f"coalesce(k.{c}, 0) <> coalesce(r.{c}, 0)" for c in counts)
         rows = session.execute(text(f"""
             SELECT {", ".join(f"coalesce(k.{c}, r.{c}) AS {c}" for c in (*_KEY, extra))},
                    {", ".join(f"coalesce(k.{c}, 0) AS kept_{c}, coalesce(r.{c}, 0) AS recount_{c}" for c in counts)}

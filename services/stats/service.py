@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import text
@@ -15,7 +15,7 @@ from courtflow.node.v1.node_pb2 import Node
 from courtflow.stats.v1.supervision_pb2 import SupervisionQuery
 
 from services.common import scope
-from services.common.clock import legal_minute, legal_today
+from services.common.clock import legal_minute, legal_today, start_of_legal_day
 from services.common.db import bool_array, int_array, text_array
 from services.common.names import court_of
 from services.common.paging import Page
@@ -134,7 +134,8 @@ def keep_nodes(uow: UnitOfWork, changes: list[tuple[Node, datetime, bool]]) -> N
     by_node: dict[str, list[dict]] = {}
     for row in rows:
         by_node.setdefault(row["node"], []).append(row)
-    with repository.cube_follows(uow.session, {row["case_id"] for row in rows}, nodes=by_node):
+    with repository.cube_follows(uow.session, {row["case_id"] for row in rows}, nodes=by_node,
+                                 parts={(row["case_id"], row["department"], row["stage"]) for row in rows}):
         repository.keep_nodes(uow.session, [projection.latest(same) for same in by_node.values()])
 
 
@@ -168,8 +169,9 @@ def summarize_supervision(uow_factory: Callable[[], UnitOfWork], *, caller: Call
     with uow_factory() as uow:
         today = legal_today(uow.clock)
         q = supervision.parse_query(query, today=today)
-        plan = cube.plan(q, dims, scope=caller.scope, with_nodes=node_dims)
-        if plan is not None:   # today's figures on the pages' questions: already counted
+        snapshots = repository.snapshot_days(uow.session) if q.as_of is not None else set()
+        plan = cube.plan(q, dims, scope=caller.scope, with_nodes=node_dims, snapshots=snapshots)
+        if plan is not None:   # the pages' questions, today or at a month end: already counted
             rows = repository.cube_summary(uow.session, caller, court, plan, q, dims)
             totals = repository.cube_summary(uow.session, caller, court, plan, q, dims, totals=True)[0]
         else:
@@ -203,6 +205,37 @@ def _supervised(uow_factory, read, *, caller: Caller, court: str, query: Supervi
         q = supervision.parse_query(query, today=today)
         sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=with_nodes)
         return read(uow.session, sql, page), q.as_of or today
+
+
+def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int) -> None:
+    """The cube's housekeeping (a background loop): its rows of zeros removed, and the month ends'
+    snapshots that are due taken."""
+    with uow_factory() as uow:
+        repository.prune_cube(uow.session)
+        uow.commit()
+    take_snapshots(uow_factory, settle=settle, months=months)
+
+
+def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int) -> list[date]:
+    """The month ends' snapshots of the cube that are due (cube.snapshot_due), newest first, each
+    in its own transaction: a province's month takes minutes, and a month taken is kept if the
+    next fails. A month end waits until the read model holds a node's change from after it: the
+    projection has passed the day (it reads the node stream in order), even when it runs behind
+    the clock (after an outage; a clock moved on by a test or the demo). The days taken here."""
+    taken, waiting = [], set()
+    while True:
+        with uow_factory() as uow:
+            day = cube.snapshot_due(uow.clock.now(), legal_today(uow.clock), start_of_legal_day, settle=settle,
+                                    taken=repository.snapshot_days(uow.session) | waiting, months=months)
+            if day is None:
+                return taken
+            if not repository.history_reaches(uow.session, start_of_legal_day(supervision.cutoff_day(day))):
+                waiting.add(day)   # the next turn looks again; an older month end may be ready
+                continue
+            if not repository.take_snapshot(uow.session, day, taken_at=uow.clock.now()):
+                return taken   # another replica is taking it
+            uow.commit()
+        taken.append(day)
 
 
 def keep_directory(uow: UnitOfWork, *, courts: list[tuple[Court, datetime]],
@@ -266,18 +299,17 @@ def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, co
         today = legal_today(uow.clock)
         a = quality.parse(request, today=today)
         sql = repository.quality_sql(caller, court, a, today=today)
-        rows = repository.quality_indicators(uow.session, sql, a, a.dimensions)
-        totals = repository.quality_indicators(uow.session, sql, a, [])[0]
+        rows, totals = repository.quality_indicators(uow.session, sql, a, a.dimensions)
         stages = repository.stage_durations(uow.session, sql, a)
+        by_value: dict[tuple[int, str], dict[str, int]] = {}
+        for dimension, value, month, overdue in repository.overdue_by_month(uow.session, sql, a,
+                                                                            quality.RECURRING_DIMENSIONS):
+            by_value.setdefault((dimension, value), {})[month] = overdue
         recurring = []
-        for dimension in quality.RECURRING_DIMENSIONS:
-            by_value: dict[str, dict[str, int]] = {}
-            for value, month, overdue in repository.overdue_by_month(uow.session, sql, a, dimension):
-                by_value.setdefault(value, {})[month] = overdue
-            for value, months in by_value.items():
-                series = [months.get(m, 0) for m in a.months]
-                if sum(1 for n in series if n) >= a.threshold:
-                    recurring.append((dimension, value, series))
+        for (dimension, value), months in by_value.items():
+            series = [months.get(m, 0) for m in a.months]
+            if sum(1 for n in series if n) >= a.threshold:
+                recurring.append((dimension, value, series))
         named = [i for i, d in enumerate(a.dimensions) if d in supervision.NAMED_DIMENSIONS]
         names = directory.names(uow.session, {getattr(r, f"g{i}") for r in rows for i in named}
                                 | {value for dimension, value, _ in recurring

@@ -7,6 +7,7 @@ import pytest
 
 from services.common.settings import CommonSettings, Env, SettingsError
 from services.node.config import Settings as NodeSettings
+from services.stats.config import Settings as StatsSettings
 
 GOOD = {"DATABASE_URL": "postgresql+psycopg2://u@db:5432/courtflow", "NATS_URL": "nats://nats:4222",
         "COURTFLOW_INTERNAL_KEY": "k" * 32}
@@ -40,6 +41,13 @@ def test_a_bad_common_setting_stops_start_up_naming_it(name, value, rule):
 def test_a_sweeper_that_would_spin_or_fail_does_not_start(name, value):
     with pytest.raises(SettingsError, match=name):
         NodeSettings.from_env(Env({**GOOD, name: value}))
+
+
+@pytest.mark.parametrize("name, value", [("STATS_SNAPSHOT_INTERVAL", "0"), ("STATS_SNAPSHOT_MONTHS", "0"),
+                                         ("STATS_SNAPSHOT_MONTHS", "2.5"), ("STATS_SNAPSHOT_SETTLE_HOURS", "-1")])
+def test_a_cube_housekeeping_that_would_spin_or_do_nothing_does_not_start(name, value):
+    with pytest.raises(SettingsError, match=name):
+        StatsSettings.from_env(Env({**GOOD, name: value}))
 
 
 def test_what_operators_are_handed_is_taken_as_it_means():

@@ -98,3 +98,25 @@ def test_a_bad_term_is_refused_in_chinese_naming_the_field(text, said):
 def test_month_labels_and_stage_words():
     assert supervision.group_value(pb.DIMENSION_MONTH, "2026-09")[2] == "2026年9月"
     assert supervision.group_value(pb.DIMENSION_STAGE, 3)[1:] == ("FILING", "立案登记")
+
+
+def test_a_month_ends_snapshot_is_due_once_its_last_events_have_had_time_to_arrive():
+    """cube.snapshot_due: the newest month end without a snapshot, `settle` after it ended (legal
+    time: 1 October begins at 00:00 in Shanghai, 16:00 UTC the day before), no further back than
+    `months`."""
+    from datetime import timedelta
+
+    from services.common.clock import start_of_legal_day
+    from services.stats import cube
+
+    def due(now, taken=(), months=3):
+        return cube.snapshot_due(now, now.astimezone(LEGAL_TZ).date(), start_of_legal_day,
+                                 settle=timedelta(hours=2), taken=set(taken), months=months)
+
+    assert due(datetime(2026, 10, 1, 1, 59, tzinfo=LEGAL_TZ)) == date(2026, 8, 31)   # 9-30 still settling
+    assert due(datetime(2026, 10, 1, 2, 0, tzinfo=LEGAL_TZ)) == date(2026, 9, 30)
+    assert due(datetime(2026, 10, 1, 2, 0, tzinfo=LEGAL_TZ), taken=[date(2026, 9, 30)]) == date(2026, 8, 31)
+    assert due(datetime(2026, 10, 20, tzinfo=LEGAL_TZ),
+               taken=[date(2026, 9, 30), date(2026, 8, 31), date(2026, 7, 31)]) is None   # three months back
+    assert due(datetime(2026, 3, 5, tzinfo=LEGAL_TZ), months=1) == date(2026, 2, 28)
+    assert due(datetime(2025, 1, 3, tzinfo=LEGAL_TZ), months=1) == date(2024, 12, 31)
