@@ -62,7 +62,9 @@ from services.node.service import COMPLETES_EVERY_INSTANCE
 
 # The rules the node service checks hearing dates against.
 NOTICE_DAYS = SCHEDULING_RULES.notice_days
-HEARING_INTERVAL_DAYS = SCHEDULING_RULES.min_interval_days
+# The law sets no minimum between two hearings (a court's setting may, scheduling.hearing_rules):
+# the generated cases keep a week, as courts commonly do, so that they pass a court that sets one.
+HEARING_INTERVAL_DAYS = 7
 # Appeal periods after service of a judgment: 15 days (民事、行政), 10 days (刑事).
 APPEAL_PERIOD = {"civil": Period(15, Unit.DAYS), "administrative": Period(15, Unit.DAYS),
                  "criminal": Period(10, Unit.DAYS)}

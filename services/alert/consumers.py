@@ -112,6 +112,10 @@ class Reminders:
 
     def on_node_unlocked(self, uow: UnitOfWork, event: Event) -> None:
         node, application = event.payload.node, event.payload.application
+        if not application:
+            # Released because its node was withdrawn (a corrected case attribute: the limit does not
+            # apply, services/node/attributes.py), not approved by anyone: there is no approval to tell.
+            return
         approver = service.display_name(uow, node.lock.unlock_user) if node.lock.unlock_user else "院领导"
         self._notify(uow, node=node, kind=K.REMINDER_KIND_NODE_UNLOCKED, key=f"{application}|unlocked",
                      recipients=_people(uow, node, level=recipients.WARNING_LEVEL), application=application,

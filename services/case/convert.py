@@ -26,12 +26,14 @@ def new_case(request: case_service_pb2.CreateCaseRequest) -> NewCase:
 
 def case_event_to_proto(row) -> case_pb2.CaseEvent:
     msg = case_pb2.CaseEvent(name=row.name, event_type=row.event_type, document=row.document, detail=row.detail,
-                             recorder=row.recorder)
+                             recorder=row.recorder, period_days=row.period_days or 0)
     msg.occur_date.CopyFrom(from_date(row.occur_date))
     if row.hearing_date is not None:
         msg.hearing_date.CopyFrom(from_date(row.hearing_date))
     if row.posted_date is not None:
         msg.posted_date.CopyFrom(from_date(row.posted_date))
+    if row.bill_payment_date is not None:
+        msg.bill_payment_date.CopyFrom(from_date(row.bill_payment_date))
     msg.record_time.FromDatetime(row.record_time)
     return msg
 

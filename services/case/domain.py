@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from courtflow.case.v1.case_pb2 import CaseType
+from courtflow.case.v1.case_pb2 import CaseEventType, CaseType, Procedure
 
 from services.common.errors import invalid_field
 from services.common.names import CaseName, CourtName, DepartmentName
@@ -111,6 +111,46 @@ def check_posted_date(posted: date | None, *, occur_date: date, receive_date: da
         raise invalid_field("case_event.posted_date", f"交邮日期 {posted} 晚于事件日期 {occur_date}")
     if posted < receive_date:
         raise invalid_field("case_event.posted_date", f"交邮日期 {posted} 早于收案日期 {receive_date}")
+
+
+# The longest evidence period the court may set or approve, by civil procedure (民诉法解释第二百六十六条:
+# simplified, at most fifteen days; 第二百七十五条: small claims, at most seven). The floors of 第九十九条
+# (fifteen days in ordinary first instance, ten for new evidence on appeal) bind the period the court
+# sets itself, not one the parties agreed and the court approved (第九十九条第一款), which an event does
+# not tell apart: a shorter period there is taken as given.
+EVIDENCE_PERIOD_CAPS = {Procedure.PROCEDURE_SIMPLIFIED: (15, "民诉法解释第二百六十六条：简易程序举证期限不得超过十五日"),
+                        Procedure.PROCEDURE_SMALL_CLAIMS: (7, "民诉法解释第二百七十五条：小额诉讼举证期限一般不超过七日")}
+PUBLIC_SUMMONS_DAYS = 60     # 民事诉讼法公示催告程序：公示催告的期间不得少于六十日
+AFTER_PAYMENT_DAYS = 15      # 民诉法解释公示催告程序：届满日不得早于票据付款日后十五日
+
+
+def check_court_period(*, event_type: int, document: str, case_type: int, procedure: int, occur_date: date,
+                       period_days: int, bill_payment_date: date | None) -> None:
+    """A period the court set in a notice (CaseEvent.period_days), and a bill's payment date, on the
+    events that carry them and within the law's bounds; the error names the field and the rule."""
+    evidence = event_type == CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED and document == "evidence_notice"
+    summons = event_type == CaseEventType.CASE_EVENT_TYPE_PUBLIC_SUMMONS_STARTED
+    if period_days and not (evidence or summons):
+        raise invalid_field("case_event.period_days", "仅举证通知书送达（举证期限）和公示催告公告（公示催告期间）填写期间天数")
+    if bill_payment_date is not None and not summons:
+        raise invalid_field("case_event.bill_payment_date", "仅公示催告公告填写票据付款日")
+    if evidence and period_days and case_type == CaseType.CASE_TYPE_CIVIL and procedure in EVIDENCE_PERIOD_CAPS:
+        cap, basis = EVIDENCE_PERIOD_CAPS[procedure]
+        if period_days > cap:
+            raise invalid_field("case_event.period_days", f"举证期限 {period_days} 日超过 {cap} 日（{basis}）")
+    if not summons:
+        return
+    if period_days < PUBLIC_SUMMONS_DAYS:
+        given = f"为 {period_days} 日" if period_days else "未填写"
+        raise invalid_field("case_event.period_days", f"公示催告期间{given}，不得少于六十日（民事诉讼法公示催告程序）")
+    # Counted from the day after the notice; the unrolled last day is the earliest it can end.
+    end, earliest = occur_date + timedelta(days=period_days), None
+    if bill_payment_date is not None:
+        earliest = bill_payment_date + timedelta(days=AFTER_PAYMENT_DAYS)
+    if earliest is not None and end < earliest:
+        raise invalid_field("case_event.period_days",
+                            f"公示催告期间至 {end} 届满，早于票据付款日 {bill_payment_date} 后十五日（{earliest}），"
+                            f"至少应为 {(earliest - occur_date).days} 日（民诉法解释公示催告程序）")
 
 
 def check_event_date(occur: date, *, receive_date: date, today: date) -> None:

@@ -76,6 +76,9 @@ class CaseEventRow(Base):
     occur_date: Mapped[date] = mapped_column(Date)
     hearing_date: Mapped[date | None] = mapped_column(Date)  # HEARING_SCHEDULED only
     posted_date: Mapped[date | None] = mapped_column(Date)   # 交邮日期, for a document sent by post
+    # The days of a period the court set in the notice (举证期限, 公示催告期间); 0: none given.
+    period_days: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    bill_payment_date: Mapped[date | None] = mapped_column(Date)   # 票据付款日 (公示催告)
     document: Mapped[str] = mapped_column(String(63))
     detail: Mapped[str] = mapped_column(String(500))
     request_id: Mapped[str] = mapped_column(String(64))

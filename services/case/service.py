@@ -14,7 +14,8 @@ from courtflow.node.v1.node_service_pb2 import ValidateHearingResponse
 
 from services.case import events, lifecycle, people, repository
 from services.case.changes import CaseChange, check_change, current, describe_change, etag_of
-from services.case.domain import Case, NewCase, Party, check_event_date, check_new_case, check_posted_date
+from services.case.domain import (Case, NewCase, Party, check_court_period, check_event_date, check_new_case,
+                                  check_posted_date)
 from services.case.errors import CaseNotFound, CaseNumberTaken
 from services.case.models import CaseChangeRow, CaseEventRow, CaseRow
 from services.common import scope
@@ -199,7 +200,8 @@ def _json(values: dict) -> dict:
 
 def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str, case_id: uuid.UUID,
                  event_type: int, occur_date: date, hearing_date: date | None, document: str, detail: str,
-                 request_id: str, check_hearing: HearingCheck, posted_date: date | None = None) -> CaseEventRow:
+                 request_id: str, check_hearing: HearingCheck, posted_date: date | None = None, period_days: int = 0,
+                 bill_payment_date: date | None = None) -> CaseEventRow:
     """Record a business event of a case; a replay of the same request_id returns the event already made.
     A scheduled hearing must keep the scheduling rules or have an approved exception (S5)."""
     scope.require_court(caller, court)
@@ -208,7 +210,8 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
     # among the checks below, so a locked or closed case is still refused as such first.
     hearing = _ask_hearing(check_hearing, caller, court, case_id, event_type, occur_date, hearing_date)
     with uow_factory() as uow:
-        asked = (case_id, event_type, occur_date, hearing_date, document, detail, posted_date)
+        asked = (case_id, event_type, occur_date, hearing_date, document, detail, posted_date, period_days,
+                 bill_payment_date)
         replay = repository.event_by_request(uow.session, court, request_id)
         if replay is not None:
             return _same_event(replay, asked)
@@ -218,6 +221,8 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
         _refuse_if_locked(uow, row)
         check_event_date(occur_date, receive_date=row.receive_date, today=legal_today(uow.clock))
         check_posted_date(posted_date, occur_date=occur_date, receive_date=row.receive_date)
+        check_court_period(event_type=event_type, document=document, case_type=row.case_type, procedure=row.procedure,
+                           occur_date=occur_date, period_days=period_days, bill_payment_date=bill_payment_date)
         lifecycle.check_allowed(row, event_type, document)
         if event_type == CaseEventType.CASE_EVENT_TYPE_FILED:
             raise invalid_field("case_event.event_type", "立案请通过 CreateCase 登记，已收案的案件请记录 FILING_APPROVED")
@@ -229,7 +234,7 @@ def record_event(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court
             raise invalid_field("case_event.hearing_date", "仅开庭排期事件填写开庭日期")
         event = CaseEventRow(id=new_event_id(), court=court, case_id=case_id, event_type=event_type,
                              occur_date=occur_date, hearing_date=hearing_date, posted_date=posted_date,
-                             document=document, detail=detail,
+                             period_days=period_days, bill_payment_date=bill_payment_date, document=document, detail=detail,
                              request_id=request_id, recorder=caller.user, record_time=uow.clock.now())
         uow.session.add(event)
         filed_now = lifecycle.apply_event(row, event_type, occur_date, now=uow.clock.now())
@@ -295,7 +300,7 @@ def _refuse_if_locked(uow: UnitOfWork, row: CaseRow) -> None:
 def _same_event(event: CaseEventRow, asked: tuple) -> CaseEventRow:
     """The recorded event, when the replayed request asks for exactly it."""
     if (event.case_id, event.event_type, event.occur_date, event.hearing_date, event.document, event.detail,
-            event.posted_date) != asked:
+            event.posted_date, event.period_days, event.bill_payment_date) != asked:
         raise request_id_reused(event.name)
     return event
 

@@ -64,6 +64,8 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
                                 occur_date=to_date(e.occur_date, "case_event.occur_date"),
                                 hearing_date=optional_date(e.hearing_date, "case_event.hearing_date"),
                                 posted_date=optional_date(e.posted_date, "case_event.posted_date"),
+                                period_days=e.period_days,
+                                bill_payment_date=optional_date(e.bill_payment_date, "case_event.bill_payment_date"),
                                 document=e.document, detail=e.detail, request_id=request.request_id,
                                 check_hearing=self._node.validate_hearing)
         return pb.RecordCaseEventResponse(case_event=convert.case_event_to_proto(row))

@@ -6,7 +6,7 @@ entry and the field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -109,6 +109,10 @@ class NodeRule:
     # is not one a party acts within but the life of a measure: a seizure or freeze must be renewed
     # before it lapses (民诉法解释第四百八十五条), and a holiday does not keep it alive.
     rollover: bool = True
+    # The period the court set in the opening event's notice (CaseEvent.period_days) is the node's;
+    # the catalogue's is the least the law allows, used when the event gives none (公示催告: the court
+    # decides the period, not less than sixty days, 民事诉讼法公示催告程序).
+    court_sets_period: bool = False
     anchor_period: Period | None = None      # anchor period_end: the other period whose end is the anchor
     anchor_nodes: tuple[str, ...] = ()       # anchor node_anchor: whose anchor this node counts from
     due_before: DueBefore | None = None      # the earlier of the period's end and a date less a period
@@ -116,6 +120,10 @@ class NodeRule:
     # to open; an attribute not given counts as false.
     when: tuple[tuple[str, bool], ...] = ()
     unless: tuple[tuple[str, bool], ...] = ()
+    # A court's setting that a check reads, not a monitored node: it opens no node, its period is
+    # the value, and a court sets its own through the overrides (the minimum interval between two
+    # hearings of a case, which is court policy, not law: scheduling.py).
+    setting: bool = False
 
     @property
     def statutory(self) -> bool:
@@ -136,10 +144,17 @@ class NodeRule:
         return holds(self.when) and not (self.unless and holds(self.unless))
 
     def opens_on(self, trigger: Trigger) -> bool:
-        return _matches(self.opened_by, trigger)
+        return not self.setting and _matches(self.opened_by, trigger)
 
     def completed_by_event(self, trigger: Trigger) -> bool:
         return any(_matches(t, trigger) for t in self.completed_by)
+
+    def with_court_period(self, days: int) -> NodeRule:
+        """The rule as it runs for an event whose notice set `days` (court_sets_period); the law's
+        least when none is given (the case service refuses a shorter one)."""
+        if not self.court_sets_period or not days:
+            return self
+        return replace(self, period=Period(days, Unit.DAYS))
 
 
 def _matches(rule_trigger: Trigger, event: Trigger) -> bool:
@@ -189,7 +204,23 @@ def load(path: Path = DEFAULT_PATH) -> Catalog:
     return Catalog(version=str(data["version"]), rules=tuple(rules))
 
 
+# What a setting (NodeRule.setting) has of a node's fields: the rest are a node's alone.
+SETTING_FIELDS = {"code", "display_name", "setting", "stage", "category", "process", "period", "legal_basis"}
+# A setting's node fields, fixed: it opens on nothing (the unspecified event type) and reminds nobody.
+SETTING_DEFAULTS = {"applies_to": [{"case_type": "ANY", "procedure": "ANY"}], "anchor": "event_date",
+                    "overdue_action": "warn", "responsible_role": "handler"}
+
+
 def _rule(e: dict, where: str) -> NodeRule:
+    setting = e.get("setting", False)
+    if not isinstance(setting, bool):
+        raise CatalogError(f"{where}: setting must be true or false")
+    if setting:
+        extra = sorted(set(e) - SETTING_FIELDS)
+        if extra:
+            raise CatalogError(f"{where}: a setting opens no node and has no {', '.join(extra)}")
+        e = {**e, **SETTING_DEFAULTS}
+
     def need(key: str):
         if key not in e:
             raise CatalogError(f"{where}: missing '{key}'")
@@ -287,13 +318,14 @@ def _rule(e: dict, where: str) -> NodeRule:
     completed_by = frozenset(trigger(f"completed_by[{j}]", c) for j, c in enumerate(e.get("completed_by", [])))
     flags = {}
     for flag, default in (("check_at_closing", False), ("repeats", False), ("custody_term", False),
-                          ("rollover", True)):
+                          ("rollover", True), ("court_sets_period", False)):
         flags[flag] = e.get(flag, default)
         if not isinstance(flags[flag], bool):
             raise CatalogError(f"{where}: {flag} must be true or false")
     return NodeRule(code=str(need("code")), display_name=str(need("display_name")),
                     stage=enum(need("stage"), Stage, "STAGE", "stage"), category=str(need("category")),
-                    process=str(need("process")), applies_to=applies, opened_by=trigger("opened_by", need("opened_by")),
+                    process=str(need("process")), applies_to=applies,
+                    opened_by=(0, "") if setting else trigger("opened_by", need("opened_by")), setting=setting,
                     completed_by=completed_by,
                     anchor=need("anchor"), anchor_period=anchor_period, anchor_nodes=anchor_nodes,
                     due_before=due_before, **conditions,

@@ -15,7 +15,8 @@ from services.common.directory import upsert_person
 from services.common.events import Event
 from services.common.names import CaseName
 from services.common.uow import UnitOfWork
-from services.node import reassignment, reopening, repository, scheduling, service
+from services.node import attributes, reassignment, reopening, repository, scheduling, service
+from services.node.attributes import attributes_of
 from services.node.calendars import CalendarStore
 from services.node.catalog import Catalog, Trigger
 from services.node.models import PersonRow
@@ -34,17 +35,11 @@ def _anchors(case: Case, on: date, hearing: date | None = None) -> dict[str, dat
     return anchors
 
 
-def _attributes(case: Case) -> dict[str, bool]:
-    """The case attributes rules select on (catalog.ATTRIBUTES): 涉外, 自诉, 羁押."""
-    return {"foreign_related": case.foreign_related, "private_prosecution": case.private_prosecution,
-            "custody": case.custody}
-
-
 def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscription:
     def open_for(uow: UnitOfWork, case: Case, trigger: Trigger, on: date, event: str = "",
-                 hearing: date | None = None) -> None:
+                 hearing: date | None = None, period_days: int = 0) -> None:
         name = CaseName.parse(case.name, "case.name")
-        attributes = _attributes(case)
+        attributes = attributes_of(case)
         if not catalog.opened_by(trigger, case_type=case.case_type, procedure=case.procedure, attributes=attributes):
             return  # most events open nothing: spare the override lookup
         service.open_nodes(uow, catalog=catalog, calendar=calendars.current(uow.session), trigger=trigger,
@@ -53,7 +48,8 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
                            handler=case.handler, anchors=_anchors(case, on, hearing),
                            custody=case.custody, attributes=attributes,
                            overrides=repository.overrides_in(uow.session, name.court),
-                           assistant=case.assistant, clerk=case.clerk, team=case_team(case), event=event)
+                           assistant=case.assistant, clerk=case.clerk, team=case_team(case), event=event,
+                           period_days=period_days)
 
     def on_case_received(uow: UnitOfWork, event: Event) -> None:
         case = event.payload.case
@@ -77,13 +73,20 @@ def case_subscription(*, catalog: Catalog, calendars: CalendarStore) -> Subscrip
         if e.event_type == CASE_EVENT_TYPE_CLOSED:
             service.check_at_closing(uow, catalog=catalog, case_id=case_id, on=on)
         hearing = event_date(e.hearing_date) if e.HasField("hearing_date") else None
-        open_for(uow, case, trigger, on, e.name, hearing)
+        open_for(uow, case, trigger, on, e.name, hearing, e.period_days)
         scheduling.record_case_date(uow, event_id=event.id, case_id=case_id, event_type=e.event_type,
-                                    document=e.document, occur=on, hearing=hearing)
+                                    document=e.document, occur=on, hearing=hearing, period_days=e.period_days,
+                                    calendar=calendars.current(uow.session))
 
     def on_case_updated(uow: UnitOfWork, event: Event) -> None:
         e = event.payload
-        reassignment.follow_case_change(uow, catalog=catalog, calendar=calendars.current(uow.session), case=e.case,
+        calendar = calendars.current(uow.session)
+        # Limits first (each withdrawn one's timers locked before it, as the sweeper locks them); one
+        # they open takes the case's people and department as they are now.
+        attributes.follow_attributes(uow, catalog=catalog, calendar=calendar, case=e.case, previous=e.previous,
+                                     changed=list(e.changed_fields), reason=e.reason,
+                                     effective_on=str(event_date(e.effective_date)))
+        reassignment.follow_case_change(uow, catalog=catalog, calendar=calendar, case=e.case,
                                         previous=e.previous, changed=list(e.changed_fields),
                                         effective=str(event_date(e.effective_date)))
 

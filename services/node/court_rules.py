@@ -21,7 +21,7 @@ from services.node.catalog import OVERDUE_ACTIONS, Catalog
 from services.node.convert import stage_slug
 from services.node.errors import OutOfScope, RuleNotFound, StageNotFound
 from services.node.overrides import Effective, court_chain, effective
-from services.node.periods import Period
+from services.node.periods import Period, Unit
 from services.node.service import reschedule
 from services.node.time_limits import TimeLimitRules
 
@@ -89,11 +89,16 @@ def _checked(rule, limits: TimeLimitRules, fields: dict) -> dict:
     for field, value in fields.items():
         if field not in RULE_FIELDS:
             raise invalid_field("update_mask", f"{field} 不可修改；可修改：{', '.join(RULE_FIELDS)}")
+        if rule.setting and field != "period":
+            # A setting opens no node: nothing to warn of or lock (catalog.py NodeRule.setting).
+            raise invalid_field("update_mask", f"「{rule.display_name}」是本院设置，不开启节点，只能修改 period")
         if field == "period":
             try:
                 period = Period.parse(value)
             except ValueError as exc:
                 raise invalid_field("node_rule.period", str(exc)) from None
+            if rule.setting and period.unit is not Unit.DAYS:
+                raise invalid_field("node_rule.period", f"「{rule.display_name}」以日计（如 7d），不能为{period.label}")
             if limits.is_time_limit(rule.code) and period.unit != rule.period.unit:
                 # Extension steps and their maximums are written in the limit's own unit.
                 raise invalid_field("node_rule.period", f"审理期限「{rule.display_name}」的计算单位须与目录一致（{rule.period}）")

@@ -18,7 +18,7 @@
 5. TIME_LIMIT — the hearing must fall on or before the last day of the trial time limit (审理期限,
    DOMAIN §2 and §3); the caller passes that day after extensions, deductions and the rest-day roll.
 6. HEARING_INTERVAL — two hearings of the same case at least ``min_interval_days`` apart (court
-   policy, not law: a court may set 0). ``|proposed − other| < min_interval_days`` is a violation, a hearing on the same date
+   policy, not law: none by default; a court sets its own, scheduling.hearing_rules). ``|proposed − other| < min_interval_days`` is a violation, a hearing on the same date
    included; one violation is reported per offending date (each distinct date once, earliest
    first), so the user sees every conflict. ``min_interval_days = 0`` switches the rule off.
    When rescheduling a hearing, leave its old date out of ``other_hearings``.
@@ -113,7 +113,9 @@ class HearingRules:
     """Defaults; a court can change them (court policy where marked)."""
 
     notice_days: int = 3  # 民事诉讼法「开庭审理」: notify at least three days before the hearing
-    min_interval_days: int = 7  # (法院管理规定) minimum days between two hearings of one case
+    # (法院管理规定) minimum days between two hearings of one case: none in law (0), a court's setting
+    # (scheduling.hearing_rules); the law's bound is the maximum after an adjournment, below.
+    min_interval_days: int = 0
     max_interval_months: int = 1  # 法释〔2018〕9号: at most a month from an adjourned hearing to the next
     allow_rest_day: bool = False  # (法院管理规定) hearings on statutory rest days need an exception
     flag_unknown_calendar: bool = True  # report CALENDAR_UNKNOWN for a year with no schedule

@@ -218,7 +218,8 @@ class CaseDateRow(Base):
 
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    # complaint_served, evidence_notice_served, summons_served, hearing_scheduled, hearing_held
+    # complaint_served, evidence_notice_served, summons_served, hearing_scheduled, hearing_held,
+    # hearing_adjourned; evidence_period_end (the last day of an evidence period the court set)
     kind: Mapped[str] = mapped_column(String(30))
     day: Mapped[date] = mapped_column(Date)
 

@@ -38,7 +38,7 @@ def revoke_closing(uow: UnitOfWork, *, case_id: uuid.UUID, closing_event: str,
             _reopen(uow, node, closing_event=closing_event, reason=reason)
             reopened.append(node)
         else:
-            _withdraw(uow, node, reason=reason)
+            withdraw(uow, node, explanation=f"撤销结案（{reason}）：本节点由结案开启，随之撤回，无需办理")
             withdrawn.append(node)
     return reopened, withdrawn
 
@@ -56,10 +56,19 @@ def _reopen(uow: UnitOfWork, node: NodeRow, *, closing_event: str, reason: str) 
                 aggregate_type="node", aggregate_id=node.name)
 
 
-def _withdraw(uow: UnitOfWork, node: NodeRow, *, reason: str) -> None:
+def withdraw(uow: UnitOfWork, node: NodeRow, *, explanation: str) -> None:
+    """Withdraw an open node (已撤回): completed without being done, its timers cancelled, published
+    as completed so that nobody is reminded; a lock it holds is released (published as unlocked
+    with no application: nobody unlocked it, the node no longer applies). Also used when a case's
+    corrected attributes no longer select a limit (attributes.py)."""
     now = uow.clock.now()
     node.state, node.complete_time, node.withdrawn = NodeState.NODE_STATE_COMPLETED, now, True
-    node.explanation = [*node.explanation, f"撤销结案（{reason}）：本节点由结案开启，随之撤回，无需办理"]
+    node.explanation = [*node.explanation, explanation]
     repository.cancel_timers(uow.session, node.id, now)
+    if node.locked:
+        node.locked, node.unlock_date, node.unlock_time = False, legal_today(uow.clock), now
+        node.unlock_user, node.unlock_application = "", ""
+        uow.publish(events.node_unlocked(node, application=""), court=node.court, aggregate_type="node",
+                    aggregate_id=node.name)
     uow.publish(events.node_completed(node, on=legal_today(uow.clock)), court=node.court, aggregate_type="node",
                 aggregate_id=node.name)

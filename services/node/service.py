@@ -5,7 +5,7 @@ import logging
 import uuid
 from collections import Counter
 from datetime import date
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from opentelemetry import propagate
 
@@ -37,16 +37,20 @@ def open_nodes(uow: UnitOfWork, *, catalog: Catalog, calendar: HolidayCalendar, 
                case_id: uuid.UUID, case_number: str, case_type: int, procedure: int, department: str,
                handler: str, anchors: dict[str, date], custody: bool,
                overrides: Sequence[Override] = (), assistant: str = "", clerk: str = "",
-               team: Sequence[str] = (), event: str = "", attributes: Mapping[str, bool] | None = None) -> list[NodeRow]:
+               team: Sequence[str] = (), event: str = "", attributes: Mapping[str, bool] | None = None,
+               codes: Collection[str] | None = None, period_days: int = 0) -> list[NodeRow]:
     """Open the catalogue's nodes for a case event, with their deadlines and timers, under the
     rules in force in the court (the catalogue with the court's overrides). `team`: the case's
     people (people.case_team), who see its nodes; `event`: the case event's name, if one opens them;
-    `attributes`: the case's attributes the catalogue selects on (catalog.ATTRIBUTES: 涉外, 自诉, 羁押)."""
+    `attributes`: the case's attributes the catalogue selects on (catalog.ATTRIBUTES: 涉外, 自诉, 羁押);
+    `codes`: only these of the event's rules (a corrected attribute opens one limit, attributes.py);
+    `period_days`: the period the event's notice set, for rules whose period the court sets."""
     now = uow.clock.now()
     opened = []
-    rules = [effective(r, court, overrides).rule
-             for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure, attributes=attributes)]
-    if trigger[0] == CaseEventType.CASE_EVENT_TYPE_APPEALED and not rules:
+    rules = [effective(r, court, overrides).rule.with_court_period(period_days)
+             for r in catalog.opened_by(trigger, case_type=case_type, procedure=procedure, attributes=attributes)
+             if codes is None or r.code in codes]
+    if trigger[0] == CaseEventType.CASE_EVENT_TYPE_APPEALED and not rules and codes is None:
         # No appeal lies from a final decision (民事诉讼法第一百六十五、一百八十二、一百八十五条,
         # 刑事诉讼法第二百四十四条) and the catalogue opens no appeal node there: suspicious input.
         log.warning("APPEALED recorded on case %s (%s), whose decisions are final: no appeal node opened",

@@ -194,3 +194,37 @@ def test_a_declaration_notice_and_thirty_days_after_it_civil_procedure_law_speci
     after = wait_node(cf, case, "trial_time_limit_civil_special_after_notice")
     assert ymd(after.due_date) == date(2026, 7, 22)
     assert nodes_of(cf, case, COURT_SYSTEM)["declaration_notice_missing_person"].state == node_pb2.NODE_STATE_COMPLETED
+
+
+def test_a_public_summons_runs_the_period_the_court_set_civil_procedure_law_public_summons(cf):
+    """公示催告: the court sets the period, not less than sixty days (民事诉讼法公示催告程序), ending not
+    earlier than fifteen days after the bill's payment date (民诉法解释公示催告程序). Posted 2026-03-20
+    for a bill payable 05-20: the period must end on 06-04 or later, so 76 days at least; sixty are
+    refused and nothing is recorded."""
+    cf.set_clock(at(date(2026, 3, 20)))
+    case = create(cf, 9, procedure=case_pb2.PROCEDURE_SPECIAL)   # filed 2026-03-16
+    wait_node(cf, case, "trial_time_limit_civil_special")
+    with pytest.raises(grpc.RpcError) as short:
+        record(cf, case, "PUBLIC_SUMMONS_STARTED", date(2026, 3, 20), period_days=60,
+               bill_payment_date=pb(date(2026, 5, 20)))
+    assert short.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "case_event.period_days" in short.value.details()
+    assert "至少应为 76 日" in short.value.details()
+    posted = record(cf, case, "PUBLIC_SUMMONS_STARTED", date(2026, 3, 20), period_days=76,
+                    bill_payment_date=pb(date(2026, 5, 20)))
+    assert posted.period_days == 76 and ymd(posted.bill_payment_date) == date(2026, 5, 20)
+    assert ymd(wait_node(cf, case, "public_summons_period").due_date) == date(2026, 6, 4)
+    assert nodes_of(cf, case, COURT_SYSTEM)["trial_time_limit_civil_special"].state == node_pb2.NODE_STATE_COMPLETED
+
+
+def test_a_case_corrected_to_non_foreign_gets_its_limit_from_filing_civil_procedure_law_152(cf):
+    """Registered as foreign-related by mistake (no limit, 民事诉讼法涉外编), corrected on 03-20: the
+    six months of 第一百五十二条 run from filing, 2026-03-16 → 09-16, as if it had been registered right."""
+    cf.set_clock(at(date(2026, 3, 20)))
+    case = create(cf, 10, foreign_related=True)
+    assert "trial_time_limit" not in nodes_of(cf, case, COURT_SYSTEM)
+    cf.cases.UpdateCase(cs.UpdateCaseRequest(
+        case=case_pb2.Case(name=case.name, foreign_related=False, etag=case.etag),
+        update_mask=FieldMask(paths=["foreign_related"]), reason=case_pb2.CASE_CHANGE_REASON_CORRECTION,
+        request_id="legal-dates-10-foreign"), metadata=cf.md(COURT_SYSTEM))
+    limit = wait_node(cf, case, "trial_time_limit")
+    assert ymd(limit.due_date) == date(2026, 9, 16) and limit.state == node_pb2.NODE_STATE_RUNNING

@@ -5,9 +5,12 @@ overdue limit with the lock action locks the case until an approved unlock."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import grpc
 import pytest
+import yaml
+from google.protobuf.field_mask_pb2 import FieldMask
 
 from courtflow.alert.v1 import alert_pb2
 from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
@@ -15,9 +18,9 @@ from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import COURT, COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, eventually
+from support import COURT, COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, SLICE_CATALOG, eventually
 
-from .conftest import at, file_case, messages, pb, record, ymd
+from .conftest import at, changed_catalog, file_case, messages, pb, record, ymd
 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)  # Monday
@@ -27,13 +30,21 @@ HIGHER_COURT_PRESIDENT = "president.4401"
 OTHER_COURT_PRESIDENT = "president.440102"
 K = node_pb2.ApplicationKind
 S = node_pb2.ApplicationState
+SHIPPED_CATALOG = Path(__file__).resolve().parents[2] / "services" / "node" / "catalog.yaml"
+MINIMUM_INTERVAL = "hearing_minimum_interval"
 
 
 @pytest.fixture(scope="module")
-def cf(start_system):
-    # The test catalogue, with the trial limit locking when overdue (as most shipped limits do).
-    return start_system("time-limits", clock=START, catalog_version="test-limits-1",
-                        node_changes={"trial_time_limit": {"overdue_action": "lock"}})
+def cf(start_system, tmp_path_factory):
+    # The test catalogue, with the trial limit locking when overdue (as most shipped limits do), and
+    # the shipped catalogue's setting of the minimum between two hearings (a court's policy).
+    path = changed_catalog(SLICE_CATALOG, {"trial_time_limit": {"overdue_action": "lock"}}, version="test-limits-1",
+                           to=tmp_path_factory.mktemp("time-limits-catalogue") / "catalog.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    shipped = yaml.safe_load(SHIPPED_CATALOG.read_text(encoding="utf-8"))
+    data["nodes"] += [n for n in shipped["nodes"] if n["code"] == MINIMUM_INTERVAL]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return start_system("time-limits", clock=START, catalog=path)
 
 
 def new_case(cf, n: int) -> str:
@@ -310,8 +321,13 @@ def test_hearing_dates_are_checked_when_scheduled_and_an_exception_needs_approva
 
     assert validate(cf, case, date(2026, 3, 23)).accepted      # Monday after both periods
     record(cf, case, request_id="s5-first", hearing_date=pb(date(2026, 3, 23)), **scheduled)
-    # A second hearing two days later breaks the seven-day interval (court policy); so does one
-    # after the limit's last day (2026-09-02).
+    # The law sets no minimum between hearings (法释〔2018〕9号 bounds them from above); this court's
+    # trial management office sets seven days, its own policy.
+    cf.nodes.UpdateNodeRule(ns.UpdateNodeRuleRequest(
+        node_rule=node_pb2.NodeRule(name=f"courts/{COURT}/nodeRules/{MINIMUM_INTERVAL}", period="7d"),
+        update_mask=FieldMask(paths=["period"])), metadata=cf.md(f"trial_management.{COURT}"))
+    # A second hearing two days later breaks the seven-day interval; so does one after the limit's
+    # last day (2026-09-02).
     close = eventually(lambda: (r := validate(cf, case, date(2026, 3, 25))) and r.violations and r,
                        what="first hearing known")
     assert rules_broken(close) == {"HEARING_INTERVAL"}

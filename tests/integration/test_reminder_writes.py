@@ -12,12 +12,15 @@ from sqlalchemy import create_engine, func, select, text
 from courtflow.alert.v1.alert_events_pb2 import ReminderDelivered
 from courtflow.alert.v1.alert_pb2 import ReminderKind
 from courtflow.common.v1.envelope_pb2 import EventEnvelope
+from courtflow.node.v1.node_events_pb2 import NodeUnlocked
 from courtflow.node.v1.node_pb2 import Node
 
 from conftest import new_database
 from services.alert import recipients, service, templates
+from services.alert.consumers import Reminders
 from services.alert.models import MESSAGING, SCHEMA, MessageRow, RecipientRow, SmsDeliveryRow
 from services.common.clock import LEGAL_TZ, ManualClock
+from services.common.events import Event
 from services.common.migrate import upgrade
 from services.common.uow import UnitOfWork, uow_factory
 
@@ -149,3 +152,17 @@ def test_the_directory_in_memory_follows_every_change_from_the_next_transaction(
         conn.execute(text(f"UPDATE {SCHEMA}.recipients SET absent = true WHERE \"user\" = :u"), {"u": JUDGE})
     with factory() as uow:
         assert recipients.directory(uow.session).stand_in(JUDGE) == HEAD
+
+
+def test_a_lock_released_by_a_withdrawn_limit_tells_nobody_of_an_approval(alerts):
+    """A corrected case attribute withdraws a locked limit (services/node/attributes.py) and releases
+    its lock with no application: nobody approved an unlock, so nobody is told 「已经…批准解除」; an
+    unlock an approver decided is told as before."""
+    factory, _ = alerts
+    handle = Reminders().handlers()[NodeUnlocked]
+    with factory() as uow:
+        for i, application in ((1, ""), (2, "courts/440101/cases/c2/nodes/trial_time_limit/applications/a1")):
+            handle(uow, Event(envelope=EventEnvelope(id=f"00000000-0000-0000-0000-00000000000{i}"),
+                              payload=NodeUnlocked(node=node(i), application=application), subject=""))
+        uow.commit()
+    assert [e.case_number for e in published(factory)] == ["（2026）粤0101民初2号"]

@@ -436,3 +436,31 @@ def test_a_creditors_petition_is_decided_ten_days_after_the_objection_period_ban
                                                                                        date(2025, 10, 20))
     notice = (CaseEventType.CASE_EVENT_TYPE_DOCUMENT_SERVED, "bankruptcy_application_notice")
     assert rule.opens_on(notice) and SHIPPED.rule("bankruptcy_acceptance_review").completed_by_event(notice)
+
+
+# -- settings: a court's value a check reads, not a node ----------------------------------------------
+
+def setting(**more) -> dict:
+    e = {"code": "hearing_minimum_interval", "display_name": "同案两次开庭最短间隔", "setting": True,
+         "stage": "PRE_TRIAL", "category": "开庭排期", "process": "开庭排期监督", "period": "1d",
+         "legal_basis": "（法院管理规定）同一案件两次开庭之间的最短间隔"}
+    e.update(more)
+    return e
+
+
+def test_a_setting_opens_no_node(tmp_path):
+    """The minimum between two hearings is court policy (法释〔2018〕9号 sets only a maximum): the shipped
+    catalogue has it as a setting of one day (none), which no event opens."""
+    (rule,) = load(write(tmp_path, [setting()])).rules
+    assert rule.setting and rule.period == Period.parse("1d")
+    assert not rule.opens_on(HEARING_SCHEDULED) and not rule.opens_on((0, ""))
+    shipped = SHIPPED.rule("hearing_minimum_interval")
+    assert shipped.setting and str(shipped.period) == "1d" and not shipped.statutory
+    assert all(not r.setting for r in SHIPPED.opened_by(HEARING_SCHEDULED, case_type=CaseType.CASE_TYPE_CIVIL,
+                                                        procedure=Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY))
+
+
+@pytest.mark.parametrize("field, value", [("opened_by", {"event": "HEARING_SCHEDULED"}), ("warning_rungs", [1]),
+                                          ("overdue_action", "lock")])
+def test_a_setting_has_no_node_fields(tmp_path, field, value):
+    assert f"a setting opens no node and has no {field}" in refused(write(tmp_path, [setting(**{field: value})]))

@@ -20,7 +20,8 @@ from services.node.hearing import (
 
 CAL = HolidayCalendar.builtin()
 D = date.fromisoformat
-RULES_DEFAULT = HearingRules()
+# A court that set the seven-day minimum between hearings (court policy; the law sets none).
+RULES_DEFAULT = HearingRules(min_interval_days=7)
 
 
 def facts(proposed: str, today: str = "2026-09-01", *, answer: str | None = None,

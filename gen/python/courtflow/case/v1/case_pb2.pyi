@@ -210,6 +210,9 @@ class CaseEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CASE_EVENT_TYPE_HEARING_ADJOURNED: _ClassVar[CaseEventType]
     CASE_EVENT_TYPE_MISSING_PERSON_NOTICE_STARTED: _ClassVar[CaseEventType]
     CASE_EVENT_TYPE_DEATH_NOTICE_STARTED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_ACCIDENT_DEATH_NOTICE_STARTED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_PROPERTY_CLAIM_NOTICE_STARTED: _ClassVar[CaseEventType]
+    CASE_EVENT_TYPE_PUBLIC_SUMMONS_STARTED: _ClassVar[CaseEventType]
 CASE_TYPE_UNSPECIFIED: CaseType
 CASE_TYPE_CIVIL: CaseType
 CASE_TYPE_CRIMINAL: CaseType
@@ -389,6 +392,9 @@ CASE_EVENT_TYPE_PRESERVATION_EXECUTED: CaseEventType
 CASE_EVENT_TYPE_HEARING_ADJOURNED: CaseEventType
 CASE_EVENT_TYPE_MISSING_PERSON_NOTICE_STARTED: CaseEventType
 CASE_EVENT_TYPE_DEATH_NOTICE_STARTED: CaseEventType
+CASE_EVENT_TYPE_ACCIDENT_DEATH_NOTICE_STARTED: CaseEventType
+CASE_EVENT_TYPE_PROPERTY_CLAIM_NOTICE_STARTED: CaseEventType
+CASE_EVENT_TYPE_PUBLIC_SUMMONS_STARTED: CaseEventType
 
 class Party(_message.Message):
     __slots__ = ("role", "display_name")
@@ -455,7 +461,7 @@ class Case(_message.Message):
     def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., case_type: _Optional[_Union[CaseType, str]] = ..., procedure: _Optional[_Union[Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., custody: _Optional[bool] = ..., state: _Optional[_Union[CaseState, str]] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locked_nodes: _Optional[_Iterable[str]] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., judgment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., effective_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., etag: _Optional[str] = ..., assistant: _Optional[str] = ..., clerk: _Optional[str] = ..., panel: _Optional[_Iterable[str]] = ..., foreign_related: _Optional[bool] = ..., private_prosecution: _Optional[bool] = ...) -> None: ...
 
 class CaseEvent(_message.Message):
-    __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date", "posted_date")
+    __slots__ = ("name", "event_type", "occur_date", "document", "detail", "recorder", "record_time", "hearing_date", "posted_date", "period_days", "bill_payment_date")
     NAME_FIELD_NUMBER: _ClassVar[int]
     EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     OCCUR_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -465,6 +471,8 @@ class CaseEvent(_message.Message):
     RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
     HEARING_DATE_FIELD_NUMBER: _ClassVar[int]
     POSTED_DATE_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_DAYS_FIELD_NUMBER: _ClassVar[int]
+    BILL_PAYMENT_DATE_FIELD_NUMBER: _ClassVar[int]
     name: str
     event_type: CaseEventType
     occur_date: _date_pb2.Date
@@ -474,4 +482,6 @@ class CaseEvent(_message.Message):
     record_time: _timestamp_pb2.Timestamp
     hearing_date: _date_pb2.Date
     posted_date: _date_pb2.Date
-    def __init__(self, name: _Optional[str] = ..., event_type: _Optional[_Union[CaseEventType, str]] = ..., occur_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., document: _Optional[str] = ..., detail: _Optional[str] = ..., recorder: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hearing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., posted_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+    period_days: int
+    bill_payment_date: _date_pb2.Date
+    def __init__(self, name: _Optional[str] = ..., event_type: _Optional[_Union[CaseEventType, str]] = ..., occur_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., document: _Optional[str] = ..., detail: _Optional[str] = ..., recorder: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hearing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., posted_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., period_days: _Optional[int] = ..., bill_payment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
