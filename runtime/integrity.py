@@ -19,6 +19,7 @@ from services.common import integrity as common
 from services.common.integrity import Finding
 from services.common.names import CaseName
 from services.node import catalog as catalogs, integrity as node_checks
+from services.stats import integrity as stats_checks
 
 
 def run_checks(conn: Connection, *, now: datetime, stuck_after: timedelta, catalog: Path, sms_log: Path,
@@ -40,31 +41,22 @@ def run_checks(conn: Connection, *, now: datetime, stuck_after: timedelta, catal
 
 
 def cases_and_nodes(conn: Connection, catalog: catalogs.Catalog) -> list[Finding]:
-    """The case service's cases and locks against the node service's nodes, case by case."""
+    """The case service's cases and locks against the node service's nodes, case by case (the
+    comparison is VerifyIntegrity's too: services/stats/integrity.py)."""
     found = []
     joined = common.joined(((c["id"], c) for c in case_checks.cases(conn)), case_checks.held_locks(conn),
                            node_checks.by_case(conn))
     for case_id, (row, held, nodes) in joined:
         case = row[1] if row else None
         codes, locked_nodes = (nodes[2], nodes[3]) if nodes else (set(), set())
-        if case is None:
-            court = nodes[1] if nodes else "-"
-            where = str(CaseName(court, case_id))
-            if nodes:
-                found.append(Finding("case_nodes", where, f"节点服务有该案件的节点（{'、'.join(sorted(codes))}），"
-                                                          f"案件服务却没有该案件"))
-            found += case_checks.lock_findings(where, locked=False, held=held[1] if held else set(),
-                                               node_locks=locked_nodes)
-            continue
-        where = case_checks.name(case)
-        if case["filing_date"] is not None:
-            expected = node_checks.expected_at_filing(catalog, case_type=case["case_type"],
-                                                      procedure=case["procedure"],
-                                                      foreign_related=case["foreign_related"],
-                                                      private_prosecution=case["private_prosecution"])
-            found += node_checks.missing_nodes(where, expected, codes)
-        found += case_checks.lock_findings(where, locked=case["locked"], held=held[1] if held else set(),
-                                           node_locks=locked_nodes)
+        filed = case is not None and case["filing_date"] is not None
+        expected = node_checks.expected_at_filing(catalog, case_type=case["case_type"], procedure=case["procedure"],
+                                                  foreign_related=case["foreign_related"],
+                                                  private_prosecution=case["private_prosecution"]) if filed else set()
+        where = case_checks.name(case) if case else str(CaseName(nodes[1] if nodes else "-", case_id))
+        found += stats_checks.case_findings(where, exists=case is not None, filed=filed,
+                                            locked=bool(case and case["locked"]), held=held[1] if held else set(),
+                                            codes=codes, locked_nodes=locked_nodes, expected=expected)
     return found
 
 
@@ -74,10 +66,7 @@ def clocks(conn: Connection) -> list[Finding]:
     for node, timers, apps in node_checks.nodes_with_parts(conn):
         found += node_checks.timer_findings(node, timers)
         found += node_checks.application_findings(node, apps)
-    for part, node_id in node_checks.orphan_parts(conn):
-        found.append(Finding("timers" if part == "timer" else "applications", f"nodes/{node_id}",
-                             "计时器所属的节点不存在" if part == "timer" else "申请所属的节点不存在"))
-    return found
+    return found + node_checks.orphan_findings(node_checks.orphan_parts(conn))
 
 
 def audit(conn: Connection, schemas: set[str], *, audit_key: str | None, settled_before: datetime) -> list[Finding]:

@@ -27,6 +27,9 @@ Checks (each service's own in its integrity.py; here they are composed):
   own data (StatsService.VerifySupervision, through the gateway as a trial management officer or
   leader, in their scope): every case or node whose figures differ, with both values.
 
+The trial management office and operators get the same checks through the API, in their scope
+(StatsService.VerifyIntegrity, `GET /v1/courts/-/integrity:verify`; services/stats/verification.py).
+
 The cross-service checks compare data at rest: run them on a quiet system (what is still on its
 way is what `stuck` reports). Exit 0 when every check is clean, 1 when any finding is listed, 2 on
 a usage error. PostgreSQL and NATS are found from --database/--nats, DATABASE_URL/NATS_URL, or the
@@ -42,13 +45,14 @@ import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from services.common import integrity as common
 from services.common.components import default_address
 
 # Every schema that consumes events keeps its dead letters in its own table (DESIGN rule 2).
 CONSUMING_SCHEMAS = ("cases", "nodes", "alerts", "stats", "audit", "gateway")
-# The checks in the order they are printed, with what an operator reads.
-CHECKS = {"case_nodes": "案件与节点", "locks": "案件锁定与节点锁定", "timers": "计时器",
-          "applications": "审限变更与审批", "audit": "审计日志", "reminders": "重复提醒", "stuck": "积压"}
+# The checks in the order they are printed, with what an operator reads (dead letters, with their
+# details, before them).
+CHECKS = {key: title for key, title in common.CHECKS.items() if key != "dead_letters"}
 
 
 def add_verify(subparsers: argparse._SubParsersAction) -> None:
@@ -216,9 +220,7 @@ def dead_letters(database_url: str) -> list[dict]:
             present = set(conn.execute(text(
                 "SELECT table_schema FROM information_schema.tables WHERE table_name = 'dead_letters'")).scalars())
             for schema in (s for s in CONSUMING_SCHEMAS if s in present):
-                rows = conn.execute(text(f"SELECT consumer, event_id, subject, error, deliveries, failed_at "
-                                         f"FROM {schema}.dead_letters")).mappings()
-                found += [{**r, "schema": schema, "failed_at": r["failed_at"].isoformat()} for r in rows]
+                found += common.dead_letters(conn, schema)
     finally:
         engine.dispose()
     return sorted(found, key=lambda d: d["failed_at"])

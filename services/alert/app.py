@@ -2,10 +2,13 @@
 wording and the SMS provider here, checked against the modules that use them."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from courtflow.alert.v1 import alert_service_pb2, alert_service_pb2_grpc
+from courtflow.common.v1 import integrity_pb2, integrity_pb2_grpc
 
+from services.alert import integrity
 from services.alert.config import AliyunSmsSettings, Settings
 from services.alert.consumers import subscriptions
 from services.alert.court_templates import CourtTemplates, TemplateError
@@ -14,6 +17,7 @@ from services.alert.pacing import Pacing, QuietHours
 from services.alert.servicer import AlertServicer
 from services.alert.sms import LEASE_SECONDS, LoggingProvider, SmsProvider, SmsSender, sample_deliveries
 from services.alert.sms_http import TEMPLATE_KINDS, AliyunSmsProvider
+from services.common.integrity_service import IntegrityServicer
 from services.common.server import Runtime, ServiceApp
 from services.common.settings import SettingsError
 
@@ -67,9 +71,14 @@ def build_with(settings: Settings):
         sender = SmsSender(rt.uow, sms_provider(settings), pacing=sms_pacing)
         feed = InboxFeed(rt)
         servicer = AlertServicer(rt, feed)
+        # Reminders handed to the provider twice are read from the log provider's file.
+        sms_log = settings.sms_log if settings.sms_aliyun is None else None
+        checks = IntegrityServicer(rt, schema="alerts", answer=partial(integrity.answer, sms_log_path=sms_log))
         return ServiceApp(
-            service_names=[alert_service_pb2.DESCRIPTOR.services_by_name["AlertService"].full_name],
-            register=lambda server: alert_service_pb2_grpc.add_AlertServiceServicer_to_server(servicer, server),
+            service_names=[alert_service_pb2.DESCRIPTOR.services_by_name["AlertService"].full_name,
+                           integrity_pb2.DESCRIPTOR.services_by_name["IntegrityService"].full_name],
+            register=lambda server: (alert_service_pb2_grpc.add_AlertServiceServicer_to_server(servicer, server),
+                                     integrity_pb2_grpc.add_IntegrityServiceServicer_to_server(checks, server)),
             subscriptions=subscriptions(wording),
             loops=[sender.run, feed.run],
             on_stop=[sender.stop, feed.stop],

@@ -3,17 +3,29 @@ rows the relay has not published, and durable consumers that have stopped taking
 
 Each service's own checks are in its `integrity.py` (case, node, alert, audit): a query of its
 schema and a pure function that names every object that breaks a promise. They assume a quiet
-system; what is still on its way is what the stuck checks here report.
+system; what is still on its way is what the stuck checks here report. The same checks run over
+the whole database for the operator's command, and for StatsService.VerifyIntegrity inside each
+service over a caller's scope (`Scope`; integrity_service.py serves them).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, text
+from sqlalchemy import ColumnElement, Connection, text, true
 
 from courtflow.audit.v1.audit_events_pb2 import OperationRecorded
+from courtflow.common.v1 import integrity_pb2
+from courtflow.common.v1.caller_pb2 import Caller, ScopeLevel
+
+from services.common import scope as scoping
+from services.common.errors import PermissionDenied
+
+# The checks in the order they are printed, with what an operator reads.
+CHECKS = {"case_nodes": "案件与节点", "locks": "案件锁定与节点锁定", "timers": "计时器",
+          "applications": "审限变更与审批", "audit": "审计日志", "reminders": "重复提醒", "stuck": "积压",
+          "dead_letters": "死信事件"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,51 @@ class Finding:
     check: str
     name: str
     problem: str
+
+
+def findings_to_proto(found: Iterable[Finding]) -> list[integrity_pb2.IntegrityFinding]:
+    return [integrity_pb2.IntegrityFinding(check=f.check, name=f.name, problem=f.problem) for f in found]
+
+
+def findings_from_proto(found: Iterable[integrity_pb2.IntegrityFinding]) -> list[Finding]:
+    return [Finding(f.check, f.name, f.problem) for f in found]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The courts a check covers: those whose id starts with `prefix` (the caller's scope), only
+    `court` when given; and whether the whole-service checks run, which name no court (an outbox
+    row, the audit chain). The operator's command checks everything."""
+
+    prefix: str = ""
+    court: str | None = None
+    whole_service: bool = True
+
+    def courts(self, column) -> ColumnElement[bool]:
+        """WHERE on a court id column."""
+        if self.court is not None:
+            return column == self.court
+        return column.startswith(self.prefix, autoescape=True) if self.prefix else true()
+
+    def names(self, column) -> ColumnElement[bool]:
+        """WHERE on a resource name column ("courts/{court}/…")."""
+        if self.court is not None:
+            return column.startswith(f"courts/{self.court}/", autoescape=True)
+        return column.startswith(f"courts/{self.prefix}", autoescape=True) if self.prefix else true()
+
+
+EVERYTHING = Scope()
+
+
+def scope_for(caller: Caller, court: str) -> Scope:
+    """What a caller's integrity check covers: the courts of `court` ("-": all) in the caller's
+    scope, which must be a court or wider; the whole-service checks only for the province asked whole."""
+    scoping.require_court(caller, court)
+    if caller.scope not in scoping.WIDE:
+        raise PermissionDenied("数据一致性核查仅向法院及以上范围的审管办、院领导和系统管理员开放",
+                               reason="OUT_OF_SCOPE")
+    return Scope(prefix=caller.scope_prefix, court=None if court == "-" else court,
+                 whole_service=court == "-" and caller.scope == ScopeLevel.SCOPE_LEVEL_PROVINCE)
 
 
 def outbox_schemas(conn: Connection) -> list[str]:
@@ -43,14 +100,18 @@ def stuck_outbox(conn: Connection, schema: str, *, before: datetime, limit: int 
                     f"{r.created_at.isoformat()}，至今未发布到消息总线") for r in rows]
 
 
-async def stuck_consumers(js, *, older_than: timedelta, now: datetime | None = None) -> list[Finding]:
+async def stuck_consumers(js, *, older_than: timedelta, now: datetime | None = None,
+                          consumer: str | None = None) -> list[Finding]:
     """Durable consumers with messages waiting (not yet delivered, or delivered and not
     acknowledged) whose last delivery is older than `older_than` in real time (JetStream's own
-    clock, not the shared one): their service is down, or its consumer has stopped."""
+    clock, not the shared one): their service is down, or its consumer has stopped. With
+    `consumer`, only that service's (`<consumer>-<producer>`)."""
     now = now or datetime.now(timezone.utc)
     found = []
     for stream in await js.streams_info():
         for info in await js.consumers_info(stream.config.name):
+            if consumer is not None and not info.name.startswith(f"{consumer}-"):
+                continue
             waiting = info.num_pending + info.num_ack_pending
             if not waiting:
                 continue
@@ -79,6 +140,25 @@ def joined(*streams, key=lambda row: row[0]):
             else:
                 row.append(None)
         yield current, row
+
+
+def has_table(conn: Connection, schema: str, table: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM information_schema.tables WHERE table_schema = :s AND table_name = :t"),
+                        {"s": schema, "t": table}).first() is not None
+
+
+def dead_letters(conn: Connection, schema: str) -> list[dict]:
+    """The dead letters a service's consumers gave up on, oldest first."""
+    rows = conn.execute(text(f"SELECT consumer, event_id, subject, error, deliveries, failed_at "
+                             f"FROM {schema}.dead_letters ORDER BY failed_at")).mappings()
+    return [{**r, "schema": schema, "failed_at": r["failed_at"].isoformat()} for r in rows]
+
+
+def dead_letter_findings(letters: list[dict]) -> list[Finding]:
+    """Dead letters as findings: work that silently did not happen until someone reads them."""
+    return [Finding("dead_letters", f"{d['schema']}.dead_letters/{d['event_id']}",
+                    f"消费者 {d['consumer']} 于 {d['failed_at']} 放弃了事件（{d['subject']}，已投递 {d['deliveries']} 次），"
+                    f"其后续工作未发生：{d['error']}") for d in letters]
 
 
 def reported_operations(conn: Connection, schema: str) -> Iterator[tuple[str, str, datetime]]:

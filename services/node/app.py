@@ -1,12 +1,16 @@
 """Composition root of the node service."""
 from __future__ import annotations
 
+from functools import partial
+
+from courtflow.common.v1 import integrity_pb2, integrity_pb2_grpc
 from courtflow.node.v1 import node_service_pb2, node_service_pb2_grpc
 
 from services.common.clock import SharedClock
+from services.common.integrity_service import IntegrityServicer
 from services.common.periodic import Periodic
 from services.common.server import Runtime, ServiceApp
-from services.node import catalog, time_limits
+from services.node import catalog, integrity, time_limits
 from services.node.calendar_service import recompute
 from services.node.calendars import CalendarStore
 from services.node.config import Settings
@@ -26,9 +30,12 @@ def build_with(settings: Settings):
             rt.clock.on_change(sweeper.wake)
         servicer = NodeServicer(rt, calendars, rules, limit_rules)
         reevaluation = CalendarReevaluation(rt, calendars)
+        checks = IntegrityServicer(rt, schema="nodes", answer=partial(integrity.answer, catalog=rules))
         return ServiceApp(
-            service_names=[node_service_pb2.DESCRIPTOR.services_by_name["NodeService"].full_name],
-            register=lambda server: node_service_pb2_grpc.add_NodeServiceServicer_to_server(servicer, server),
+            service_names=[node_service_pb2.DESCRIPTOR.services_by_name["NodeService"].full_name,
+                           integrity_pb2.DESCRIPTOR.services_by_name["IntegrityService"].full_name],
+            register=lambda server: (node_service_pb2_grpc.add_NodeServiceServicer_to_server(servicer, server),
+                                     integrity_pb2_grpc.add_IntegrityServiceServicer_to_server(checks, server)),
             subscriptions=[case_subscription(catalog=rules, calendars=calendars), org_subscription()],
             loops=[sweeper.run, reevaluation.run],
             on_stop=[sweeper.stop, reevaluation.stop],

@@ -3,6 +3,9 @@ have, each node's timers against its clock, and each node's clock against its ap
 applications. Queries stream the schema node by node (ordered by node id, timers and applications
 merged in); the checks are pure functions of one node and what belongs to it.
 
+The same checks answer StatsService.VerifyIntegrity over a caller's scope (`answer`): the
+per-node ones here, the comparison with the case service's cases where both answers meet.
+
 Timers carry no generation of their own: a rescheduled clock deletes them and arms them anew
 (service.reschedule), so a timer is of the node's current generation exactly when it fires when
 the current due date says it must.
@@ -16,12 +19,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED
+from courtflow.case.v1.case_pb2 import CASE_EVENT_TYPE_FILED, CaseType, Procedure
+from courtflow.common.v1 import integrity_pb2 as pb
 from courtflow.node.v1.node_pb2 import ApplicationKind as K, ApplicationState, NodeState
 
-from services.common.integrity import Finding
+from services.common.integrity import EVERYTHING, Finding, Scope, findings_to_proto
 from services.common.labels import APPLICATION_KINDS
-from services.common.names import ApplicationName, NodeName
+from services.common.names import ApplicationName, CaseName, NodeName
 from services.node import deadlines
 from services.node.catalog import Catalog
 from services.node.models import ApplicationRow, DueTimerRow, NodeRow, node_id
@@ -36,33 +40,37 @@ NODE_COLUMNS = (NodeRow.id, NodeRow.court, NodeRow.case_id, NodeRow.node_type, N
                 NodeRow.warning_rungs, NodeRow.anchor_date, NodeRow.extensions, NodeRow.exclusions,
                 NodeRow.change_count, NodeRow.locked, NodeRow.lock_time, NodeRow.unlock_application)
 BATCH = 5000
+# Cases per message of the answer to VerifyIntegrity.
+STREAMED = 1000
 # The warning an approval carries when it does not change the limit (time_limits.unextended).
 NOT_EXTENDED = "LIMIT_NOT_EXTENDED"
 
 
 # --- queries -------------------------------------------------------------------------------------
 
-def nodes_with_parts(conn: Connection) -> Iterator[tuple[Row, list[Row], list[Row]]]:
-    """Every node with its timers and its applications, one node at a time."""
+def nodes_with_parts(conn: Connection, scope: Scope = EVERYTHING) -> Iterator[tuple[Row, list[Row], list[Row]]]:
+    """Every node in scope with its timers and its applications, one node at a time."""
     nodes = conn.execution_options(yield_per=BATCH).execute(
-        select(*NODE_COLUMNS).order_by(NodeRow.id)).mappings()
+        select(*NODE_COLUMNS).where(scope.courts(NodeRow.court)).order_by(NodeRow.id)).mappings()
+    timers = select(DueTimerRow.node_id, DueTimerRow.rung, DueTimerRow.fire_at, DueTimerRow.fired_at)
+    if scope is not EVERYTHING:   # (the whole schema's are read without a join)
+        timers = timers.join(NodeRow, NodeRow.id == DueTimerRow.node_id).where(scope.courts(NodeRow.court))
     timers = _grouped(conn.execution_options(yield_per=BATCH).execute(
-        select(DueTimerRow.node_id, DueTimerRow.rung, DueTimerRow.fire_at, DueTimerRow.fired_at)
-        .order_by(DueTimerRow.node_id, DueTimerRow.rung)).mappings())
+        timers.order_by(DueTimerRow.node_id, DueTimerRow.rung)).mappings())
     apps = _grouped(conn.execution_options(yield_per=BATCH).execute(
         select(ApplicationRow.id, ApplicationRow.node_id, ApplicationRow.court, ApplicationRow.case_id,
                ApplicationRow.node_type, ApplicationRow.kind, ApplicationRow.state, ApplicationRow.decide_time,
-               ApplicationRow.end_date, ApplicationRow.warnings)
+               ApplicationRow.end_date, ApplicationRow.warnings).where(scope.courts(ApplicationRow.court))
         .order_by(ApplicationRow.node_id, ApplicationRow.create_time)).mappings())
     for node in nodes:
         yield node, timers.take(node["id"]), apps.take(node["id"])
 
 
-def by_case(conn: Connection) -> Iterator[tuple[uuid.UUID, str, set[str], set[str]]]:
+def by_case(conn: Connection, scope: Scope = EVERYTHING) -> Iterator[tuple[uuid.UUID, str, set[str], set[str]]]:
     """(case id, court, the codes of its nodes, the names of its locked nodes), ordered by case id."""
     rows = conn.execution_options(yield_per=BATCH).execute(
         select(NodeRow.case_id, NodeRow.court, NodeRow.node_type, NodeRow.instance, NodeRow.locked)
-        .order_by(NodeRow.case_id)).mappings()
+        .where(scope.courts(NodeRow.court)).order_by(NodeRow.case_id)).mappings()
     for case_id, group in itertools.groupby(rows, key=lambda r: r["case_id"]):
         nodes = list(group)
         yield (case_id, nodes[0]["court"], {n["node_type"] for n in nodes},
@@ -101,19 +109,58 @@ def name(node: Row) -> str:
     return str(NodeName(node["court"], node["case_id"], node_id(node["node_type"], node["instance"])))
 
 
+def answer(conn: Connection, scope: Scope, emit, *, catalog: Catalog) -> None:
+    """This service's part of VerifyIntegrity: the nodes its catalogue opens at filing, its nodes
+    per case in scope (ordered by case id), then what is wrong with each node's timers and
+    applications (and, for the whole service, timers and applications without a node)."""
+    emit(pb.CheckIntegrityResponse(filing_expectations=filing_expectations(catalog)))
+    walk = by_case(conn, scope)
+    while batch := list(itertools.islice(walk, STREAMED)):
+        emit(pb.CheckIntegrityResponse(case_nodes=[
+            pb.CaseNodes(case=str(CaseName(court, case_id)), node_types=sorted(codes), locked_nodes=sorted(locked))
+            for case_id, court, codes, locked in batch]))
+    found = []
+    for node, timers, apps in nodes_with_parts(conn, scope):
+        found += timer_findings(node, timers)
+        found += application_findings(node, apps)
+    if scope.whole_service:
+        found += orphan_findings(orphan_parts(conn))
+    emit(pb.CheckIntegrityResponse(findings=findings_to_proto(found), checks=["case_nodes", "timers", "applications"]))
+
+
+def filing_expectations(catalog: Catalog) -> list[pb.FilingExpectation]:
+    """expected_at_filing for every kind of case there is."""
+    found = []
+    for case_type, procedure, foreign, private in itertools.product(
+            CaseType.values(), Procedure.values(), (False, True), (False, True)):
+        codes = expected_at_filing(catalog, case_type=case_type, procedure=procedure, foreign_related=foreign,
+                                   private_prosecution=private)
+        if codes:
+            found.append(pb.FilingExpectation(case_type=case_type, procedure=procedure, foreign_related=foreign,
+                                              private_prosecution=private, node_types=sorted(codes)))
+    return found
+
+
 # --- checks --------------------------------------------------------------------------------------
 
 def expected_at_filing(catalog: Catalog, *, case_type: int, procedure: int, foreign_related: bool = False,
                        private_prosecution: bool = False) -> set[str]:
     """The codes of the nodes the catalogue opens when a case of this type, procedure and kind
     (涉外, 自诉) is filed (those counted from another node's anchor may wait for it, so are not
-    required). Custody may have changed since filing, and the limits opened then stay (a change
-    does not swap a running limit): only what opens with custody and without it is required."""
+    required). Custody may have changed since filing, and the limits opened then stay (a real change
+    does not swap a running limit; a correction does, attributes.py): only what opens with custody
+    and without it is required."""
     opened = [{r.code for r in catalog.opened_by(
         (CASE_EVENT_TYPE_FILED, ""), case_type=case_type, procedure=procedure,
         attributes={"foreign_related": foreign_related, "private_prosecution": private_prosecution, "custody": custody})
         if r.anchor != "node_anchor"} for custody in (False, True)]
     return opened[0] & opened[1]
+
+
+def orphan_findings(parts: Iterable[tuple[str, uuid.UUID]]) -> list[Finding]:
+    """Timers and applications of a node that does not exist."""
+    return [Finding("timers" if part == "timer" else "applications", f"nodes/{node_id}",
+                    "计时器所属的节点不存在" if part == "timer" else "申请所属的节点不存在") for part, node_id in parts]
 
 
 def missing_nodes(case_name: str, expected: set[str], present: set[str]) -> list[Finding]:

@@ -17,6 +17,7 @@ from services.stats.sources import Sources
 def build_with(settings: Settings):
     def build(rt: Runtime) -> ServiceApp:
         sources = Sources(case_address=settings.case_address, node_address=settings.node_address,
+                          alert_address=settings.alert_address, audit_address=settings.audit_address,
                           internal_key=settings.common.internal_key)
         servicer = StatsServicer(rt, sources)
         housekeeping = Periodic(lambda: service.keep_cube(

@@ -21,6 +21,9 @@ class Settings:
     snapshot_interval: float
     snapshot_settle_hours: float
     snapshot_months: int
+    # With the alert and audit services, each answers for its own data to VerifyIntegrity.
+    alert_address: str
+    audit_address: str
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> "Settings":
@@ -28,6 +31,8 @@ class Settings:
         return cls(common=CommonSettings.from_env("stats", DEFAULT_PORT, env),
                    case_address=env.str("CASE_ADDR", default_address("case")),
                    node_address=env.str("NODE_ADDR", default_address("node")),
+                   alert_address=env.str("ALERT_ADDR", default_address("alert")),
+                   audit_address=env.str("AUDIT_ADDR", default_address("audit")),
                    snapshot_interval=float_within(env, "STATS_SNAPSHOT_INTERVAL", 300.0, 1.0, 86400.0),
                    snapshot_settle_hours=float_within(env, "STATS_SNAPSHOT_SETTLE_HOURS", 2.0, 0.0, 240.0),
                    snapshot_months=int_within(env, "STATS_SNAPSHOT_MONTHS", 24, 1, 120))

@@ -9,6 +9,7 @@ from courtflow.stats.v1 import quality_pb2, stats_pb2, stats_service_pb2, superv
 from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common.dates import from_date
+from services.common.integrity import CHECKS, findings_to_proto
 from services.common.names import CaseName
 from services.stats import integrity, quality, supervision
 from services.stats.models import NodeCountRow
@@ -130,3 +131,11 @@ def verification_to_proto(found) -> stats_service_pb2.VerifySupervisionResponse:
         consistent=not found.differences, cases_checked=found.cases_checked, nodes_checked=found.nodes_checked,
         differences=[supervision_pb2.SupervisionDifference(name=n, field=f, read_model=ours, source=theirs)
                      for n, f, ours, theirs in found.differences[:integrity.MAX_LISTED]])
+
+
+def integrity_to_proto(report) -> stats_service_pb2.VerifyIntegrityResponse:
+    return stats_service_pb2.VerifyIntegrityResponse(
+        consistent=not any(report.counts.values()),
+        checks=[stats_service_pb2.IntegrityCheck(check=c, title=CHECKS[c], finding_count=report.counts[c])
+                for c in report.checks],
+        findings=findings_to_proto(report.findings))

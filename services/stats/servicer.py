@@ -7,11 +7,12 @@ import uuid
 from courtflow.node.v1.node_pb2 import Stage
 from courtflow.stats.v1 import report_pb2, stats_service_pb2 as pb, stats_service_pb2_grpc
 
-from services.common import caller
+from services.common import caller, integrity
+from services.common.integrity_service import stuck_after
 from services.common.names import CourtName
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
-from services.stats import convert, report_files, service
+from services.stats import convert, report_files, service, verification
 
 FILTERS = {"department": str, "stage": lambda v: Stage.Value(f"STAGE_{v}")}
 
@@ -77,6 +78,17 @@ class StatsServicer(stats_service_pb2_grpc.StatsServiceServicer):
         found = await self._rt.db(service.verify_supervision, self._rt.uow, self._sources, caller=caller.current(),
                                   court=court)
         return convert.verification_to_proto(found)
+
+    async def VerifyIntegrity(self, request: pb.VerifyIntegrityRequest, context):
+        court, who = CourtName.parse(request.parent, "parent", wildcard=True).court, caller.current()
+        after = stuck_after(request.stuck_after_seconds)
+        # This service's own consumers are asked on the event loop, where its NATS client lives.
+        stuck = await integrity.stuck_consumers(self._rt.js, older_than=after, consumer="stats") \
+            if integrity.scope_for(who, court).whole_service else []
+        report = await self._rt.db(verification.verify_integrity, self._rt.engine, self._sources, caller=who,
+                                   court=court, stuck_after=after, settled_before=self._rt.clock.now() - after,
+                                   stuck_consumers=stuck)
+        return convert.integrity_to_proto(report)
 
 
 def _fingerprint(query) -> str:

@@ -655,8 +655,9 @@ def test_gateway_reaches_every_service_and_accepts_the_namespace(overlay: str) -
     assert ingress_allowed(objs, {"some": "client"}, gateway, default_port("gateway")), \
         "the gateway must accept gRPC from any pod of the namespace"
     # The calls between services, found in the code: case → node (hearing check), stats → case and
-    # node (verifying the read model).
+    # node (verifying the read model) and → case, node, alert and audit (VerifyIntegrity).
     assert callers("node") == {"gateway", "case", "stats"} and callers("case") == {"gateway", "stats"}
+    assert callers("alert") == callers("audit") == {"gateway", "stats"}
     for component in BACKENDS:
         backend = pod_labels(find(objs, "Deployment", component))
         assert egress_allowed(objs, gateway, backend, default_port(component)), f"gateway -> {component}"

@@ -11,6 +11,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import date
 
+import grpc
 import nats
 import pytest
 from nats.js.api import AckPolicy, ConsumerConfig
@@ -18,11 +19,12 @@ from sqlalchemy import create_engine, text
 
 from courtflow.case.v1 import case_service_pb2 as cs
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
+from courtflow.stats.v1 import stats_service_pb2 as ss
 
 from runtime import cli
-from support import JUDGE, PRESIDENT, UNPACED_SMS, eventually
+from support import COURT as COURT_ID, JUDGE, PRESIDENT, UNPACED_SMS, eventually
 
-from .conftest import START, at, drained, file_case
+from .conftest import START, at, drained, file_case, refused
 
 pytestmark = pytest.mark.timeout(300)
 FILED = date(2026, 3, 2)   # the trial limit of six months ends on 2026-09-02
@@ -270,3 +272,106 @@ def test_a_stuck_outbox_row_and_a_stuck_consumer_are_named(cf, world, capsys, mo
     assert code == 1
     assert "至今未发布" in stuck_found[f"cases.outbox/{stuck}"]
     assert "从未投递" in stuck_found["CASE/verify-stuck"]
+
+
+# --- StatsService.VerifyIntegrity: the same checks for the trial management office, scoped -------
+
+OFFICE, OTHER_OFFICE = "trial_management.440101", "trial_management.440102"
+REGION_OFFICE, PROVINCE_OFFICE = "trial_management.4401", "trial_management.44"
+PER_COURT = ["case_nodes", "locks", "timers", "applications", "reminders"]
+
+
+def verify_rpc(cf, user: str, parent: str = "courts/-") -> dict:
+    """VerifyIntegrity over HTTP-JSON as a portal or the console asks it: {check: {name: problem}}
+    with the counts and whether it is consistent."""
+    reply = cf.http("GET", f"/v1/{parent}/integrity:verify", user=user, timeout=120)
+    assert reply.status == 200, reply.body.decode()
+    body = reply.json()
+    found: dict[str, dict[str, str]] = {c["check"]: {} for c in body.get("checks", [])}
+    for f in body.get("findings", []):
+        found[f["check"]][f["name"]] = f["problem"]
+    counts = {c["check"]: c.get("findingCount", 0) for c in body.get("checks", [])}
+    return {"consistent": body.get("consistent", False), "found": found, "counts": counts,
+            "titles": {c["check"]: c["title"] for c in body.get("checks", [])}}
+
+
+def test_a_drained_system_verifies_clean_through_the_rpc_over_http(cf, world):
+    whole = verify_rpc(cf, PROVINCE_OFFICE)
+    assert whole["consistent"], whole
+    # The province sees every check, the whole-service ones too, each with a count of nothing.
+    assert list(whole["counts"]) == [*PER_COURT[:4], "audit", "reminders", "stuck", "dead_letters"]
+    assert set(whole["counts"].values()) == {0}
+    assert whole["titles"]["case_nodes"] == "案件与节点"
+    court = verify_rpc(cf, OFFICE, f"courts/{COURT_ID}")
+    assert court["consistent"], court
+    # A court's office: its courts' checks, not the audit chain or the plumbing, which name no court.
+    assert list(court["counts"]) == PER_COURT
+
+
+def test_damage_in_a_court_is_named_to_its_office_and_not_to_another_courts(cf, world):
+    case_id, trial = uuid.UUID(world["extended"].split("/")[3]), node_id(cf, world["trial"])
+    stranger = uuid.uuid4()
+    # Across services: the case's trial limit node moved to a case that does not exist; within the
+    # node service: that node's 15-day warning timer moved off its due date.
+    with damaged(cf, "UPDATE nodes.nodes SET case_id = :stranger WHERE id = :n",
+                 "UPDATE nodes.due_timers SET fire_at = fire_at + interval '1 month' WHERE node_id = :n AND rung = 15",
+                 undo=("UPDATE nodes.nodes SET case_id = :case WHERE id = :n",
+                       "UPDATE nodes.due_timers SET fire_at = fire_at - interval '1 month' "
+                       "WHERE node_id = :n AND rung = 15"), case=case_id, stranger=stranger, n=trial):
+        office = verify_rpc(cf, OFFICE)
+        one_court = verify_rpc(cf, OFFICE, f"courts/{COURT_ID}")
+        other = verify_rpc(cf, OTHER_OFFICE)
+        region = verify_rpc(cf, REGION_OFFICE)
+        province = verify_rpc(cf, PROVINCE_OFFICE)
+    moved = f"courts/{COURT_ID}/cases/{stranger}/nodes/trial_time_limit"
+    # The court's office, its intermediate court's (the region) and the high court's (the province).
+    for answer in (office, one_court, region, province):
+        assert not answer["consistent"]
+        assert "trial_time_limit" in answer["found"]["case_nodes"][world["extended"]]
+        assert "案件服务却没有该案件" in answer["found"]["case_nodes"][f"courts/{COURT_ID}/cases/{stranger}"]
+        assert "不属于当前的审限" in answer["found"]["timers"][moved]
+        assert answer["counts"]["case_nodes"] == 2 and answer["counts"]["timers"] == 1
+    # Another court's office checks its own court, which is sound, and learns nothing of this one.
+    assert other["consistent"], other
+    assert set(other["counts"].values()) == {0} and not any(other["found"].values())
+
+
+def test_whole_service_findings_reach_only_the_province(cf, world):
+    missing, stuck = uuid.uuid4(), uuid.uuid4()
+    with damaged(cf, "UPDATE audit.records SET action = action || '（改）' WHERE sequence = 2",
+                 "INSERT INTO cases.outbox (id, aggregate_type, aggregate_id, event_type, subject, payload, headers, "
+                 "created_at, published_at) VALUES (:op, 'operation', 'courts/440101/cases/x', "
+                 "'courtflow.audit.v1.OperationRecorded', 'courtflow.case.v1.operation_recorded', '', '{}', "
+                 ":long_ago, :long_ago)",
+                 "INSERT INTO nodes.outbox (id, aggregate_type, aggregate_id, event_type, subject, payload, "
+                 "headers, created_at, claimed_until) VALUES (:stuck, 'node', 'courts/440101/cases/x', "
+                 "'courtflow.node.v1.NodeUpdated', 'courtflow.node.v1.node_updated', '', '{}', "
+                 ":long_ago, now() + interval '1 year')",
+                 "INSERT INTO alerts.dead_letters (consumer, event_id, subject, payload, error, deliveries, failed_at) "
+                 "VALUES ('alert-node', :stuck, 'courtflow.node.v1.node_overdue', '', '无法解析事件', 10, :long_ago)",
+                 undo=("UPDATE audit.records SET action = left(action, -3) WHERE sequence = 2",
+                       "DELETE FROM cases.outbox WHERE id = :op", "DELETE FROM nodes.outbox WHERE id = :stuck",
+                       "DELETE FROM alerts.dead_letters WHERE event_id = CAST(:stuck AS text)"),
+                 op=missing, stuck=stuck, long_ago=LONG_AGO):
+        province = verify_rpc(cf, PROVINCE_OFFICE)
+        office = verify_rpc(cf, OFFICE)
+    assert not province["consistent"]
+    assert "ALTERED" in province["found"]["audit"]["audit/records/2"]
+    assert "不在审计日志链中" in province["found"]["audit"][f"operations/{missing}"]
+    assert "至今未发布" in province["found"]["stuck"][f"nodes.outbox/{stuck}"]
+    assert "无法解析事件" in province["found"]["dead_letters"][f"alerts.dead_letters/{stuck}"]
+    # A court's office is not told of the chain or another service's outbox: they name no court.
+    assert office["consistent"], office
+    assert not {"audit", "stuck", "dead_letters"} & set(office["counts"])
+
+
+def test_a_judge_and_a_court_outside_the_callers_scope_are_refused(cf, world):
+    judge = cf.http("GET", "/v1/courts/-/integrity:verify", user=JUDGE)
+    assert judge.status == 403 and judge.reason() == "ROLE_NOT_PERMITTED"
+    assert "无权调用" in judge.error["message"]
+    err = refused(lambda: cf.stats.VerifyIntegrity(ss.VerifyIntegrityRequest(parent="courts/-"), metadata=cf.md(JUDGE)))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED and "无权调用" in err.details()
+    other = cf.http("GET", f"/v1/courts/{COURT_ID}/integrity:verify", user=OTHER_OFFICE)
+    assert other.status == 403 and "无权访问该法院的数据" in other.error["message"]
+    bad = cf.http("GET", "/v1/courts/-/integrity:verify", user=OFFICE, query=[("stuckAfterSeconds", "-1")])
+    assert bad.status == 400 and "stuckAfterSeconds" in bad.error["message"] and "须不小于 0" in bad.error["message"]

@@ -23,6 +23,7 @@ _sym_db = _symbol_database.Default()
 
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
+from courtflow.common.v1 import integrity_pb2 as courtflow_dot_common_dot_v1_dot_integrity__pb2
 from courtflow.stats.v1 import quality_pb2 as courtflow_dot_stats_dot_v1_dot_quality__pb2
 from courtflow.stats.v1 import report_pb2 as courtflow_dot_stats_dot_v1_dot_report__pb2
 from courtflow.stats.v1 import stats_pb2 as courtflow_dot_stats_dot_v1_dot_stats__pb2
@@ -32,7 +33,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/stats/v1/stats_service.proto\x12\x12\x63ourtflow.stats.v1\x1a\x1b\x62uf/validate/validate.proto\x1a courtflow/stats/v1/quality.proto\x1a\x1f\x63ourtflow/stats/v1/report.proto\x1a\x1e\x63ourtflow/stats/v1/stats.proto\x1a$courtflow/stats/v1/supervision.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16google/type/date.proto\"\xa7\x01\n\x19ListNodeStatisticsRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"q\n\x1aListNodeStatisticsResponse\x12:\n\x0fnode_statistics\x18\x01 \x03(\x0b\x32!.courtflow.stats.v1.NodeStatistic\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc4\x01\n\x1bSummarizeSupervisionRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12;\n\x08group_by\x18\x03 \x03(\x0e\x32\x1d.courtflow.stats.v1.DimensionB\n\xbaH\x07\x92\x01\x04\x10\x04\x18\x01\"\xf8\x02\n\x1cSummarizeSupervisionResponse\x12\x32\n\x05\x63\x65lls\x18\x01 \x03(\x0b\x32#.courtflow.stats.v1.SupervisionCell\x12\x35\n\x0b\x63\x61se_totals\x18\x02 \x01(\x0b\x32 .courtflow.stats.v1.CaseMeasures\x12\x35\n\x0bnode_totals\x18\x03 \x01(\x0b\x32 .courtflow.stats.v1.NodeMeasures\x12]\n\x0fmeasure_filters\x18\x04 \x03(\x0b\x32\x44.courtflow.stats.v1.SummarizeSupervisionResponse.MeasureFiltersEntry\x12 \n\x05\x61s_of\x18\x05 \x01(\x0b\x32\x11.google.type.Date\x1a\x35\n\x13MeasureFiltersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xc3\x01\n\x1aListSupervisedCasesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12\x1d\n\tpage_size\x18\x03 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"i\n\x1bListSupervisedCasesResponse\x12\x31\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\".courtflow.stats.v1.SupervisedCase\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc3\x01\n\x1aListSupervisedNodesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12\x1d\n\tpage_size\x18\x03 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"i\n\x1bListSupervisedNodesResponse\x12\x31\n\x05nodes\x18\x01 \x03(\x0b\x32\".courtflow.stats.v1.SupervisedNode\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8b\x02\n\x15\x41nalyzeQualityRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12;\n\x08group_by\x18\x03 \x03(\x0e\x32\x1d.courtflow.stats.v1.DimensionB\n\xbaH\x07\x92\x01\x04\x10\x03\x18\x01\x12#\n\x10recurring_months\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x18(\x00\x12&\n\x13recurring_threshold\x18\x05 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x18(\x00\"\xea\x03\n\x16\x41nalyzeQualityResponse\x12\x39\n\nindicators\x18\x01 \x03(\x0b\x32%.courtflow.stats.v1.QualityIndicators\x12\x35\n\x06totals\x18\x02 \x01(\x0b\x32%.courtflow.stats.v1.QualityIndicators\x12:\n\x0fstage_durations\x18\x03 \x03(\x0b\x32!.courtflow.stats.v1.StageDuration\x12@\n\x12recurring_problems\x18\x04 \x03(\x0b\x32$.courtflow.stats.v1.RecurringProblem\x12P\n\x0b\x64\x65\x66initions\x18\x05 \x03(\x0b\x32;.courtflow.stats.v1.AnalyzeQualityResponse.DefinitionsEntry\x12%\n\nstart_date\x18\x06 \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08\x65nd_date\x18\x07 \x01(\x0b\x32\x11.google.type.Date\x12\x0e\n\x06months\x18\x08 \x03(\t\x1a\x32\n\x10\x44\x65\x66initionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"O\n\x18VerifySupervisionRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\"\x9d\x01\n\x19VerifySupervisionResponse\x12\x12\n\nconsistent\x18\x01 \x01(\x08\x12\x15\n\rcases_checked\x18\x02 \x01(\x03\x12\x15\n\rnodes_checked\x18\x03 \x01(\x03\x12>\n\x0b\x64ifferences\x18\x04 \x03(\x0b\x32).courtflow.stats.v1.SupervisionDifference2\xae\t\n\x0cStatsService\x12\xa1\x01\n\x12ListNodeStatistics\x12-.courtflow.stats.v1.ListNodeStatisticsRequest\x1a..courtflow.stats.v1.ListNodeStatisticsResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=courts/*}/nodeStatistics\x12\xae\x01\n\x14SummarizeSupervision\x12/.courtflow.stats.v1.SummarizeSupervisionRequest\x1a\x30.courtflow.stats.v1.SummarizeSupervisionResponse\"3\x82\xd3\xe4\x93\x02-\x12+/v1/{parent=courts/*}/supervision:summarize\x12\xa5\x01\n\x13ListSupervisedCases\x12..courtflow.stats.v1.ListSupervisedCasesRequest\x1a/.courtflow.stats.v1.ListSupervisedCasesResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/supervisedCases\x12\xa5\x01\n\x13ListSupervisedNodes\x12..courtflow.stats.v1.ListSupervisedNodesRequest\x1a/.courtflow.stats.v1.ListSupervisedNodesResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/supervisedNodes\x12\xba\x01\n\x17\x45xportSupervisionReport\x12\x32.courtflow.stats.v1.ExportSupervisionReportRequest\x1a\x33.courtflow.stats.v1.ExportSupervisionReportResponse\"6\x82\xd3\xe4\x93\x02\x30\x12./v1/{parent=courts/*}/supervision:exportReport\x12\xa2\x01\n\x11VerifySupervision\x12,.courtflow.stats.v1.VerifySupervisionRequest\x1a-.courtflow.stats.v1.VerifySupervisionResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=courts/*}/supervision:verify\x12\x96\x01\n\x0e\x41nalyzeQuality\x12).courtflow.stats.v1.AnalyzeQualityRequest\x1a*.courtflow.stats.v1.AnalyzeQualityResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/quality:analyzeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/stats/v1/stats_service.proto\x12\x12\x63ourtflow.stats.v1\x1a\x1b\x62uf/validate/validate.proto\x1a#courtflow/common/v1/integrity.proto\x1a courtflow/stats/v1/quality.proto\x1a\x1f\x63ourtflow/stats/v1/report.proto\x1a\x1e\x63ourtflow/stats/v1/stats.proto\x1a$courtflow/stats/v1/supervision.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16google/type/date.proto\"\xa7\x01\n\x19ListNodeStatisticsRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"q\n\x1aListNodeStatisticsResponse\x12:\n\x0fnode_statistics\x18\x01 \x03(\x0b\x32!.courtflow.stats.v1.NodeStatistic\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc4\x01\n\x1bSummarizeSupervisionRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12;\n\x08group_by\x18\x03 \x03(\x0e\x32\x1d.courtflow.stats.v1.DimensionB\n\xbaH\x07\x92\x01\x04\x10\x04\x18\x01\"\xf8\x02\n\x1cSummarizeSupervisionResponse\x12\x32\n\x05\x63\x65lls\x18\x01 \x03(\x0b\x32#.courtflow.stats.v1.SupervisionCell\x12\x35\n\x0b\x63\x61se_totals\x18\x02 \x01(\x0b\x32 .courtflow.stats.v1.CaseMeasures\x12\x35\n\x0bnode_totals\x18\x03 \x01(\x0b\x32 .courtflow.stats.v1.NodeMeasures\x12]\n\x0fmeasure_filters\x18\x04 \x03(\x0b\x32\x44.courtflow.stats.v1.SummarizeSupervisionResponse.MeasureFiltersEntry\x12 \n\x05\x61s_of\x18\x05 \x01(\x0b\x32\x11.google.type.Date\x1a\x35\n\x13MeasureFiltersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xc3\x01\n\x1aListSupervisedCasesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12\x1d\n\tpage_size\x18\x03 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"i\n\x1bListSupervisedCasesResponse\x12\x31\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\".courtflow.stats.v1.SupervisedCase\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc3\x01\n\x1aListSupervisedNodesRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12\x1d\n\tpage_size\x18\x03 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"i\n\x1bListSupervisedNodesResponse\x12\x31\n\x05nodes\x18\x01 \x03(\x0b\x32\".courtflow.stats.v1.SupervisedNode\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8b\x02\n\x15\x41nalyzeQualityRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12\x33\n\x05query\x18\x02 \x01(\x0b\x32$.courtflow.stats.v1.SupervisionQuery\x12;\n\x08group_by\x18\x03 \x03(\x0e\x32\x1d.courtflow.stats.v1.DimensionB\n\xbaH\x07\x92\x01\x04\x10\x03\x18\x01\x12#\n\x10recurring_months\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x18(\x00\x12&\n\x13recurring_threshold\x18\x05 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x18(\x00\"\xea\x03\n\x16\x41nalyzeQualityResponse\x12\x39\n\nindicators\x18\x01 \x03(\x0b\x32%.courtflow.stats.v1.QualityIndicators\x12\x35\n\x06totals\x18\x02 \x01(\x0b\x32%.courtflow.stats.v1.QualityIndicators\x12:\n\x0fstage_durations\x18\x03 \x03(\x0b\x32!.courtflow.stats.v1.StageDuration\x12@\n\x12recurring_problems\x18\x04 \x03(\x0b\x32$.courtflow.stats.v1.RecurringProblem\x12P\n\x0b\x64\x65\x66initions\x18\x05 \x03(\x0b\x32;.courtflow.stats.v1.AnalyzeQualityResponse.DefinitionsEntry\x12%\n\nstart_date\x18\x06 \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08\x65nd_date\x18\x07 \x01(\x0b\x32\x11.google.type.Date\x12\x0e\n\x06months\x18\x08 \x03(\t\x1a\x32\n\x10\x44\x65\x66initionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"O\n\x18VerifySupervisionRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\"\x9d\x01\n\x19VerifySupervisionResponse\x12\x12\n\nconsistent\x18\x01 \x01(\x08\x12\x15\n\rcases_checked\x18\x02 \x01(\x03\x12\x15\n\rnodes_checked\x18\x03 \x01(\x03\x12>\n\x0b\x64ifferences\x18\x04 \x03(\x0b\x32).courtflow.stats.v1.SupervisionDifference\"x\n\x16VerifyIntegrityRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12)\n\x13stuck_after_seconds\x18\x02 \x01(\x05\x42\x0c\xbaH\t\x1a\x07\x18\x80\x9a\x9e\x01(\x00\"\x9a\x01\n\x17VerifyIntegrityResponse\x12\x12\n\nconsistent\x18\x01 \x01(\x08\x12\x32\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\".courtflow.stats.v1.IntegrityCheck\x12\x37\n\x08\x66indings\x18\x03 \x03(\x0b\x32%.courtflow.common.v1.IntegrityFinding\"E\n\x0eIntegrityCheck\x12\r\n\x05\x63heck\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x15\n\rfinding_count\x18\x03 \x01(\x05\x32\xcb\n\n\x0cStatsService\x12\xa1\x01\n\x12ListNodeStatistics\x12-.courtflow.stats.v1.ListNodeStatisticsRequest\x1a..courtflow.stats.v1.ListNodeStatisticsResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=courts/*}/nodeStatistics\x12\xae\x01\n\x14SummarizeSupervision\x12/.courtflow.stats.v1.SummarizeSupervisionRequest\x1a\x30.courtflow.stats.v1.SummarizeSupervisionResponse\"3\x82\xd3\xe4\x93\x02-\x12+/v1/{parent=courts/*}/supervision:summarize\x12\xa5\x01\n\x13ListSupervisedCases\x12..courtflow.stats.v1.ListSupervisedCasesRequest\x1a/.courtflow.stats.v1.ListSupervisedCasesResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/supervisedCases\x12\xa5\x01\n\x13ListSupervisedNodes\x12..courtflow.stats.v1.ListSupervisedNodesRequest\x1a/.courtflow.stats.v1.ListSupervisedNodesResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/supervisedNodes\x12\xba\x01\n\x17\x45xportSupervisionReport\x12\x32.courtflow.stats.v1.ExportSupervisionReportRequest\x1a\x33.courtflow.stats.v1.ExportSupervisionReportResponse\"6\x82\xd3\xe4\x93\x02\x30\x12./v1/{parent=courts/*}/supervision:exportReport\x12\xa2\x01\n\x11VerifySupervision\x12,.courtflow.stats.v1.VerifySupervisionRequest\x1a-.courtflow.stats.v1.VerifySupervisionResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=courts/*}/supervision:verify\x12\x9a\x01\n\x0fVerifyIntegrity\x12*.courtflow.stats.v1.VerifyIntegrityRequest\x1a+.courtflow.stats.v1.VerifyIntegrityResponse\".\x82\xd3\xe4\x93\x02(\x12&/v1/{parent=courts/*}/integrity:verify\x12\x96\x01\n\x0e\x41nalyzeQuality\x12).courtflow.stats.v1.AnalyzeQualityRequest\x1a*.courtflow.stats.v1.AnalyzeQualityResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=courts/*}/quality:analyzeb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -77,6 +78,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ANALYZEQUALITYRESPONSE_DEFINITIONSENTRY']._serialized_options = b'8\001'
   _globals['_VERIFYSUPERVISIONREQUEST'].fields_by_name['parent']._loaded_options = None
   _globals['_VERIFYSUPERVISIONREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\034r\0322\030^courts/([0-9]{2,12}|-)$'
+  _globals['_VERIFYINTEGRITYREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_VERIFYINTEGRITYREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\034r\0322\030^courts/([0-9]{2,12}|-)$'
+  _globals['_VERIFYINTEGRITYREQUEST'].fields_by_name['stuck_after_seconds']._loaded_options = None
+  _globals['_VERIFYINTEGRITYREQUEST'].fields_by_name['stuck_after_seconds']._serialized_options = b'\272H\t\032\007\030\200\232\236\001(\000'
   _globals['_STATSSERVICE'].methods_by_name['ListNodeStatistics']._loaded_options = None
   _globals['_STATSSERVICE'].methods_by_name['ListNodeStatistics']._serialized_options = b'\202\323\344\223\002&\022$/v1/{parent=courts/*}/nodeStatistics'
   _globals['_STATSSERVICE'].methods_by_name['SummarizeSupervision']._loaded_options = None
@@ -89,36 +94,44 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_STATSSERVICE'].methods_by_name['ExportSupervisionReport']._serialized_options = b'\202\323\344\223\0020\022./v1/{parent=courts/*}/supervision:exportReport'
   _globals['_STATSSERVICE'].methods_by_name['VerifySupervision']._loaded_options = None
   _globals['_STATSSERVICE'].methods_by_name['VerifySupervision']._serialized_options = b'\202\323\344\223\002*\022(/v1/{parent=courts/*}/supervision:verify'
+  _globals['_STATSSERVICE'].methods_by_name['VerifyIntegrity']._loaded_options = None
+  _globals['_STATSSERVICE'].methods_by_name['VerifyIntegrity']._serialized_options = b'\202\323\344\223\002(\022&/v1/{parent=courts/*}/integrity:verify'
   _globals['_STATSSERVICE'].methods_by_name['AnalyzeQuality']._loaded_options = None
   _globals['_STATSSERVICE'].methods_by_name['AnalyzeQuality']._serialized_options = b'\202\323\344\223\002\'\022%/v1/{parent=courts/*}/quality:analyze'
-  _globals['_LISTNODESTATISTICSREQUEST']._serialized_start=316
-  _globals['_LISTNODESTATISTICSREQUEST']._serialized_end=483
-  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_start=485
-  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_end=598
-  _globals['_SUMMARIZESUPERVISIONREQUEST']._serialized_start=601
-  _globals['_SUMMARIZESUPERVISIONREQUEST']._serialized_end=797
-  _globals['_SUMMARIZESUPERVISIONRESPONSE']._serialized_start=800
-  _globals['_SUMMARIZESUPERVISIONRESPONSE']._serialized_end=1176
-  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._serialized_start=1123
-  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._serialized_end=1176
-  _globals['_LISTSUPERVISEDCASESREQUEST']._serialized_start=1179
-  _globals['_LISTSUPERVISEDCASESREQUEST']._serialized_end=1374
-  _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_start=1376
-  _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_end=1481
-  _globals['_LISTSUPERVISEDNODESREQUEST']._serialized_start=1484
-  _globals['_LISTSUPERVISEDNODESREQUEST']._serialized_end=1679
-  _globals['_LISTSUPERVISEDNODESRESPONSE']._serialized_start=1681
-  _globals['_LISTSUPERVISEDNODESRESPONSE']._serialized_end=1786
-  _globals['_ANALYZEQUALITYREQUEST']._serialized_start=1789
-  _globals['_ANALYZEQUALITYREQUEST']._serialized_end=2056
-  _globals['_ANALYZEQUALITYRESPONSE']._serialized_start=2059
-  _globals['_ANALYZEQUALITYRESPONSE']._serialized_end=2549
-  _globals['_ANALYZEQUALITYRESPONSE_DEFINITIONSENTRY']._serialized_start=2499
-  _globals['_ANALYZEQUALITYRESPONSE_DEFINITIONSENTRY']._serialized_end=2549
-  _globals['_VERIFYSUPERVISIONREQUEST']._serialized_start=2551
-  _globals['_VERIFYSUPERVISIONREQUEST']._serialized_end=2630
-  _globals['_VERIFYSUPERVISIONRESPONSE']._serialized_start=2633
-  _globals['_VERIFYSUPERVISIONRESPONSE']._serialized_end=2790
-  _globals['_STATSSERVICE']._serialized_start=2793
-  _globals['_STATSSERVICE']._serialized_end=3991
+  _globals['_LISTNODESTATISTICSREQUEST']._serialized_start=353
+  _globals['_LISTNODESTATISTICSREQUEST']._serialized_end=520
+  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_start=522
+  _globals['_LISTNODESTATISTICSRESPONSE']._serialized_end=635
+  _globals['_SUMMARIZESUPERVISIONREQUEST']._serialized_start=638
+  _globals['_SUMMARIZESUPERVISIONREQUEST']._serialized_end=834
+  _globals['_SUMMARIZESUPERVISIONRESPONSE']._serialized_start=837
+  _globals['_SUMMARIZESUPERVISIONRESPONSE']._serialized_end=1213
+  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._serialized_start=1160
+  _globals['_SUMMARIZESUPERVISIONRESPONSE_MEASUREFILTERSENTRY']._serialized_end=1213
+  _globals['_LISTSUPERVISEDCASESREQUEST']._serialized_start=1216
+  _globals['_LISTSUPERVISEDCASESREQUEST']._serialized_end=1411
+  _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_start=1413
+  _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_end=1518
+  _globals['_LISTSUPERVISEDNODESREQUEST']._serialized_start=1521
+  _globals['_LISTSUPERVISEDNODESREQUEST']._serialized_end=1716
+  _globals['_LISTSUPERVISEDNODESRESPONSE']._serialized_start=1718
+  _globals['_LISTSUPERVISEDNODESRESPONSE']._serialized_end=1823
+  _globals['_ANALYZEQUALITYREQUEST']._serialized_start=1826
+  _globals['_ANALYZEQUALITYREQUEST']._serialized_end=2093
+  _globals['_ANALYZEQUALITYRESPONSE']._serialized_start=2096
+  _globals['_ANALYZEQUALITYRESPONSE']._serialized_end=2586
+  _globals['_ANALYZEQUALITYRESPONSE_DEFINITIONSENTRY']._serialized_start=2536
+  _globals['_ANALYZEQUALITYRESPONSE_DEFINITIONSENTRY']._serialized_end=2586
+  _globals['_VERIFYSUPERVISIONREQUEST']._serialized_start=2588
+  _globals['_VERIFYSUPERVISIONREQUEST']._serialized_end=2667
+  _globals['_VERIFYSUPERVISIONRESPONSE']._serialized_start=2670
+  _globals['_VERIFYSUPERVISIONRESPONSE']._serialized_end=2827
+  _globals['_VERIFYINTEGRITYREQUEST']._serialized_start=2829
+  _globals['_VERIFYINTEGRITYREQUEST']._serialized_end=2949
+  _globals['_VERIFYINTEGRITYRESPONSE']._serialized_start=2952
+  _globals['_VERIFYINTEGRITYRESPONSE']._serialized_end=3106
+  _globals['_INTEGRITYCHECK']._serialized_start=3108
+  _globals['_INTEGRITYCHECK']._serialized_end=3177
+  _globals['_STATSSERVICE']._serialized_start=3180
+  _globals['_STATSSERVICE']._serialized_end=4535
 # @@protoc_insertion_point(module_scope)

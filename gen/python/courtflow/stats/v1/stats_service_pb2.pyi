@@ -1,4 +1,5 @@
 from buf.validate import validate_pb2 as _validate_pb2
+from courtflow.common.v1 import integrity_pb2 as _integrity_pb2
 from courtflow.stats.v1 import quality_pb2 as _quality_pb2
 from courtflow.stats.v1 import report_pb2 as _report_pb2
 from courtflow.stats.v1 import stats_pb2 as _stats_pb2
@@ -163,3 +164,31 @@ class VerifySupervisionResponse(_message.Message):
     nodes_checked: int
     differences: _containers.RepeatedCompositeFieldContainer[_supervision_pb2.SupervisionDifference]
     def __init__(self, consistent: _Optional[bool] = ..., cases_checked: _Optional[int] = ..., nodes_checked: _Optional[int] = ..., differences: _Optional[_Iterable[_Union[_supervision_pb2.SupervisionDifference, _Mapping]]] = ...) -> None: ...
+
+class VerifyIntegrityRequest(_message.Message):
+    __slots__ = ("parent", "stuck_after_seconds")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    STUCK_AFTER_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    stuck_after_seconds: int
+    def __init__(self, parent: _Optional[str] = ..., stuck_after_seconds: _Optional[int] = ...) -> None: ...
+
+class VerifyIntegrityResponse(_message.Message):
+    __slots__ = ("consistent", "checks", "findings")
+    CONSISTENT_FIELD_NUMBER: _ClassVar[int]
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    consistent: bool
+    checks: _containers.RepeatedCompositeFieldContainer[IntegrityCheck]
+    findings: _containers.RepeatedCompositeFieldContainer[_integrity_pb2.IntegrityFinding]
+    def __init__(self, consistent: _Optional[bool] = ..., checks: _Optional[_Iterable[_Union[IntegrityCheck, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[_integrity_pb2.IntegrityFinding, _Mapping]]] = ...) -> None: ...
+
+class IntegrityCheck(_message.Message):
+    __slots__ = ("check", "title", "finding_count")
+    CHECK_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    FINDING_COUNT_FIELD_NUMBER: _ClassVar[int]
+    check: str
+    title: str
+    finding_count: int
+    def __init__(self, check: _Optional[str] = ..., title: _Optional[str] = ..., finding_count: _Optional[int] = ...) -> None: ...

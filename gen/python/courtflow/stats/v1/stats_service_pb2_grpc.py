@@ -66,6 +66,11 @@ class StatsServiceStub:
                 request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifySupervisionRequest.SerializeToString,
                 response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifySupervisionResponse.FromString,
                 _registered_method=True)
+        self.VerifyIntegrity = channel.unary_unary(
+                '/courtflow.stats.v1.StatsService/VerifyIntegrity',
+                request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifyIntegrityRequest.SerializeToString,
+                response_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifyIntegrityResponse.FromString,
+                _registered_method=True)
         self.AnalyzeQuality = channel.unary_unary(
                 '/courtflow.stats.v1.StatsService/AnalyzeQuality',
                 request_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.AnalyzeQualityRequest.SerializeToString,
@@ -129,6 +134,25 @@ class StatsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyIntegrity(self, request, context):
+        """The integrity check of `courtflow verify` (数据一致性核查) over the caller's scope, for the trial
+        management office, court presidents and system administrators: each service checks its own
+        data (CheckIntegrity, courtflow.common.v1.IntegrityService) and the checks across services are
+        composed here. Every inconsistent object is named, with what is wrong in Chinese:
+        case_nodes (a filed case without the nodes its catalogue opens at filing, a node without its
+        case), locks (case and node locks that disagree), timers (an armed timer without a basis, a
+        running clock without its deadline), applications (an approval that never took effect, a clock
+        change without one), reminders (a reminder told twice). A court's office sees its court, an
+        intermediate court's its region, the high court's the province. The whole-service checks —
+        audit (the chain verifies and holds every operation reported), stuck (outbox rows and consumers
+        older than `stuck_after_seconds`), dead_letters — name no court and are run only for a
+        province-scope caller asking for `courts/-`; `checks` lists what was run. Run it on a quiet
+        system: what is still on its way is what `stuck` reports. Reads every case and node in scope.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def AnalyzeQuality(self, request, context):
         """The efficiency indicators (质效分析, Q2) of the cases a query covers over its period, per group;
         time per stage; and the node types, courts and departments whose overdue nodes keep coming back.
@@ -169,6 +193,11 @@ def add_StatsServiceServicer_to_server(servicer, server):
                     servicer.VerifySupervision,
                     request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifySupervisionRequest.FromString,
                     response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifySupervisionResponse.SerializeToString,
+            ),
+            'VerifyIntegrity': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyIntegrity,
+                    request_deserializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifyIntegrityRequest.FromString,
+                    response_serializer=courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifyIntegrityResponse.SerializeToString,
             ),
             'AnalyzeQuality': grpc.unary_unary_rpc_method_handler(
                     servicer.AnalyzeQuality,
@@ -339,6 +368,33 @@ class StatsService:
             '/courtflow.stats.v1.StatsService/VerifySupervision',
             courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifySupervisionRequest.SerializeToString,
             courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifySupervisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyIntegrity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.stats.v1.StatsService/VerifyIntegrity',
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifyIntegrityRequest.SerializeToString,
+            courtflow_dot_stats_dot_v1_dot_stats__service__pb2.VerifyIntegrityResponse.FromString,
             options,
             channel_credentials,
             insecure,
