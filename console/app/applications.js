@@ -5,8 +5,7 @@ import { get } from './api.js';
 import { link } from './router.js';
 import { date, dateTime } from './format.js';
 import { APPLICATION_KINDS, APPLICATION_STATES, APPLICATION_WARNINGS, word } from './labels.js';
-import { TIME_LIMIT_RULES, LEVELS, periodLabel } from './rules.js';
-import { reasonLabel } from './rules_text.js';
+import { periodLabel, reasonLabel, levelLabel } from './time_limits.js';
 import { userName } from './names.js';
 import { casePath } from './tables.js';
 
@@ -71,7 +70,7 @@ export function applicationFacts(a, node) {
     node ? item('案号', link(casePath(caseOf(nodeOf(a))), {}, node.caseNumber || caseOf(nodeOf(a)), { class: 'cf-case-link' })) : null,
     node ? item('节点', `${node.displayName}（到期日 ${date(node.dueDate)}）`) : null,
     item('申请人', `${userName(a.applicant, court)} · ${dateTime(a.createTime)}`),
-    item('应由谁审批', a.requiredApprover || LEVELS[a.requiredLevel] || '—'),
+    item('应由谁审批', a.requiredApprover || levelLabel(a.requiredLevel) || '—'),
     item('申请理由', a.reason),
     item('证明材料', (a.materials || []).length ? a.materials.join('；') : '未附'),
     decided ? item('审批人', `${userName(a.approver, a.approverCourt || court)} · ${dateTime(a.decideTime)}`) : null,
@@ -87,4 +86,3 @@ export async function nodesOf(applications) {
   return Object.fromEntries(names.map((n, i) => [n, found[i]]).filter(([, node]) => node));
 }
 
-export { TIME_LIMIT_RULES };

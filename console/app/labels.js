@@ -20,6 +20,13 @@ export const APPLICATION_KINDS = {
   EXTENSION: '延长审限', SUSPENSION: '中止审限', RESUMPTION: '恢复审限', DEDUCTION: '扣除审限',
   UNLOCK: '解锁', HEARING_EXCEPTION: '开庭排期例外',
 };
+// A department's kind (Department.kind), a free lower-case word of the org directory: the usual
+// ones as labels.py has them; another shows as written.
+export const DEPARTMENT_KINDS = {
+  filing: '立案', civil: '民事审判', criminal: '刑事审判', administrative: '行政审判', retrial: '审判监督',
+  execution: '执行', trial_management: '审判管理', office: '综合行政',
+};
+export const COURT_LEVELS = { HIGH: '高级人民法院', INTERMEDIATE: '中级人民法院', BASIC: '基层人民法院' };
 export const APPLICATION_STATES = { PENDING: '待审批', APPROVED: '已批准', REJECTED: '未批准' };
 // The supervision warnings an application carries (ApplicationWarning.code), as a short tag; the
 // API's own message says the rule in full.

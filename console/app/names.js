@@ -31,6 +31,11 @@ export function courts() {
   return names.courts;
 }
 
+/** A court just created here (CreateCourt), so that the pickers offer it without a reload. */
+export function rememberCourt(court) {
+  names.courts[tail(court.name)] = { name: court.displayName, level: court.level, parent: tail(court.parent) };
+}
+
 function ofCourt(court) {
   once(`departments:${court}`, async () => {
     const reply = await get(`/v1/courts/${court}/departments`);

@@ -17,6 +17,8 @@ export const APPROVERS = ['ROLE_DIVISION_HEAD', 'ROLE_VICE_PRESIDENT', 'ROLE_PRE
 // holiday calendars (gateway/access/permissions.py RULE_MANAGERS).
 export const ADMINS = ['ROLE_SYSTEM_ADMIN'];
 export const RULE_MANAGERS = ['ROLE_TRIAL_MANAGEMENT', 'ROLE_SYSTEM_ADMIN'];
+// Who runs the integrity check (数据一致性核查, StatsService.VerifyIntegrity in permissions.py).
+export const INTEGRITY_CHECKERS = ['ROLE_TRIAL_MANAGEMENT', 'ROLE_PRESIDENT', 'ROLE_VICE_PRESIDENT', 'ROLE_SYSTEM_ADMIN'];
 
 export async function loadCaller() {
   const reply = await get('/v1/caller');

@@ -3,7 +3,7 @@
 import { EP, h, ref, watch, defineComponent } from './lib.js';
 import { get, logout } from './api.js';
 import { route, link, go } from './router.js';
-import { session, STAFF, LEADERS, CASE_READERS, PEOPLE, AUDITORS, APPROVERS, ADMINS, RULE_MANAGERS } from './session.js';
+import { session, STAFF, LEADERS, CASE_READERS, PEOPLE, AUDITORS, APPROVERS, ADMINS, RULE_MANAGERS, INTEGRITY_CHECKERS } from './session.js';
 import { ROLES, SCOPES, word } from './labels.js';
 import { courtName, loadCourts } from './names.js';
 import { CasesPage } from './pages/p1_cases.js';
@@ -14,6 +14,7 @@ import { LocksPage } from './pages/p5_locks.js';
 import { LockTypesPage } from './pages/p6_lock_types.js';
 import { ReportsPage } from './pages/p7_reports.js';
 import { QualityPage } from './pages/q2_quality.js';
+import { IntegrityPage } from './pages/integrity.js';
 import { DrillPage } from './pages/drill.js';
 import { CasePage } from './pages/case.js';
 import { MyNodesPage } from './pages/my_nodes.js';
@@ -36,6 +37,7 @@ export const ROUTES = [
   { path: '/supervision/lock-types', group: '监督平台', title: '被锁定案件类型统计', menu: LEADERS, roles: CASE_READERS, page: LockTypesPage },
   { path: '/supervision/reports', group: '监督平台', title: '三级法院工作报表', menu: LEADERS, roles: LEADERS, page: ReportsPage },
   { path: '/supervision/quality', group: '监督平台', title: '质效分析', menu: LEADERS, roles: CASE_READERS, page: QualityPage },
+  { path: '/supervision/integrity', group: '监督平台', title: '数据一致性核查', menu: INTEGRITY_CHECKERS, roles: INTEGRITY_CHECKERS, page: IntegrityPage },
   { path: '/supervision/drill', title: '明细', menu: [], roles: CASE_READERS, page: DrillPage },
   { path: '/my/nodes', group: '我的工作', title: '我的节点', menu: [...STAFF, 'ROLE_DIVISION_HEAD'], roles: CASE_READERS, page: MyNodesPage },
   { path: '/applications', group: '我的工作', title: '我的申请', menu: STAFF, roles: CASE_READERS, page: MyApplicationsPage },

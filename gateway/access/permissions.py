@@ -72,6 +72,8 @@ TABLE: dict[str, Permission] = {
     # administrator) of the court or a court above sets them (the node service checks the court).
     "/courtflow.node.v1.NodeService/GetNodeRule": Permission(PEOPLE),
     "/courtflow.node.v1.NodeService/ListNodeRules": Permission(PEOPLE),
+    # What the rules allow is what every form and every court system checks an application against.
+    "/courtflow.node.v1.NodeService/ListTimeLimitRules": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
     "/courtflow.node.v1.NodeService/UpdateNodeRule": Permission(RULE_MANAGERS, audited_by_service=True),
     "/courtflow.node.v1.NodeService/ReevaluateNodeRule": Permission(RULE_MANAGERS, audited_by_service=True),
     "/courtflow.node.v1.NodeService/ListStageViews": Permission(PEOPLE),
@@ -96,6 +98,11 @@ TABLE: dict[str, Permission] = {
     "/courtflow.stats.v1.StatsService/AnalyzeQuality": Permission(CASE_READERS),
     # The recount of the read model: the trial management office and leaders (department and up).
     "/courtflow.stats.v1.StatsService/VerifySupervision": Permission(LEADERS),
+    # The integrity check of `courtflow verify` (数据一致性核查): the trial management office, court
+    # presidents and system administrators, over their court, region or province (the stats
+    # service and each service it asks apply the scope; department and own scopes are refused).
+    "/courtflow.stats.v1.StatsService/VerifyIntegrity": Permission(frozenset({
+        R.ROLE_TRIAL_MANAGEMENT, R.ROLE_PRESIDENT, R.ROLE_VICE_PRESIDENT, R.ROLE_SYSTEM_ADMIN})),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/VerifyAuditChain": Permission(frozenset({R.ROLE_AUDITOR})),
     "/courtflow.audit.v1.AuditService/ListAuditUsage": Permission(frozenset({R.ROLE_AUDITOR})),
@@ -107,6 +114,8 @@ TABLE: dict[str, Permission] = {
     "/courtflow.gateway.v1.OrgService/ListDepartments": Permission(DIRECTORY_READERS),
     "/courtflow.gateway.v1.OrgService/ListUsers": Permission(DIRECTORY_READERS),
     "/courtflow.gateway.v1.OrgService/GetUser": Permission(DIRECTORY_READERS),
+    "/courtflow.gateway.v1.OrgService/CreateCourt": Permission(ADMINS, audited_by_service=True),
+    "/courtflow.gateway.v1.OrgService/CreateDepartment": Permission(ADMINS, audited_by_service=True),
     "/courtflow.gateway.v1.OrgService/UpdateDepartment": Permission(ADMINS, audited_by_service=True),
     "/courtflow.gateway.v1.OrgService/CreateUser": Permission(ADMINS, audited_by_service=True),
     "/courtflow.gateway.v1.OrgService/UpdateUser": Permission(ADMINS, audited_by_service=True),

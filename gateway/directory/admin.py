@@ -127,7 +127,7 @@ def _save(uow: UnitOfWork, caller: Caller, row: dict, *, action: str) -> UserRow
     problems: list[FieldViolation] = []
     spec = file.check_user("user", row, known.courts, known.departments, known.users, problems)
     if spec is None:
-        raise _invalid(problems)
+        raise invalid(problems)
     org.upsert_user(uow, _user_spec(spec))
     record_operation(uow, reporter="gateway", caller=caller, action=SERVICE + action,
                      resource=f"users/{spec.username}", result=AuditResult.AUDIT_RESULT_SUCCEEDED)
@@ -140,7 +140,7 @@ def update_department(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, 
     _check_paths(paths, DEPARTMENT_FIELDS, "update_mask")
     parts = department.name.split("/")
     if len(parts) != 4 or parts[0] != "courts" or parts[2] != "departments":
-        raise _invalid([FieldViolation("department.name", "应为 courts/{法院}/departments/{庭室}")])
+        raise invalid([FieldViolation("department.name", "应为 courts/{法院}/departments/{庭室}")])
     scope.require_court(caller, parts[1])   # permission before existence
     with uow_factory() as uow:
         row = uow.session.get(DepartmentRow, department.name)
@@ -150,14 +150,14 @@ def update_department(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, 
         values = dict(display_name=row.display_name, vice_president=row.vice_president)
         if "display_name" in paths:
             if not 1 <= len(department.display_name.strip()) <= 100:
-                raise _invalid([FieldViolation("department.display_name", "庭室名称为 1 至 100 个字")])
+                raise invalid([FieldViolation("department.display_name", "庭室名称为 1 至 100 个字")])
             values["display_name"] = department.display_name.strip()
         if "vice_president" in paths:
             vp = department.vice_president.removeprefix("users/")
             holder = uow.session.get(UserRow, vp) if vp else None
             if vp and (holder is None or holder.court_id != row.court_id
                        or holder.role != Role.ROLE_VICE_PRESIDENT):
-                raise _invalid([FieldViolation("department.vice_president", f"{vp} 不是本院的副院长")])
+                raise invalid([FieldViolation("department.vice_president", f"{vp} 不是本院的副院长")])
             values["vice_president"] = vp
         org.upsert_department(uow, court_id=row.court_id, department_id=row.name.rsplit("/", 1)[1],
                               kind=row.kind, **values)
@@ -183,7 +183,7 @@ def import_directory(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, c
         for court in sorted(courts):
             require_admin_of(caller, court)
         if problems:
-            raise _invalid(problems)
+            raise invalid(problems)
         counts = dict(departments_created=0, departments_updated=0, users_created=0, users_updated=0, unchanged=0)
         for d in parsed.departments:
             name = org.department_name(d.court, d.department_id)
@@ -243,11 +243,11 @@ def _same(row: UserRow, spec: org.UserSpec) -> bool:
 def _check_paths(paths: list[str], allowed: tuple[str, ...], field: str) -> None:
     bad = [p for p in paths if p not in allowed]
     if not paths or bad:
-        raise _invalid([FieldViolation(field, f"可更新的字段: {', '.join(allowed)}"
-                                              + (f"；不支持 {', '.join(bad)}" if bad else ""))])
+        raise invalid([FieldViolation(field, f"可更新的字段: {', '.join(allowed)}"
+                                             + (f"；不支持 {', '.join(bad)}" if bad else ""))])
 
 
-def _invalid(problems: list[FieldViolation]) -> InvalidArgument:
+def invalid(problems: list[FieldViolation]) -> InvalidArgument:
     shown = "; ".join(f"{p.field}: {p.description}" for p in problems[:20])
     more = f"（另有 {len(problems) - 20} 处）" if len(problems) > 20 else ""
     return InvalidArgument(f"参数错误: {shown}{more}", violations=tuple(problems))

@@ -100,7 +100,7 @@ def parse(content: bytes, fmt: str, *, known_departments: set[str], known_users:
         # the line each row ends on, as a spreadsheet or an editor numbers it
         user_rows = [(f"第{reader.line_num}行", r) for r in reader]
     problems: list[FieldViolation] = []
-    departments = [d for where, row in dept_rows if (d := _department(where, row, known_courts, problems))]
+    departments = [d for where, row in dept_rows if (d := check_department(where, row, known_courts, problems))]
     in_file = {d.department_id for d in departments}
     people = dict(known_users) | {str(r.get("username", "")): str(r.get("court", ""))
                                   for _, r in user_rows if isinstance(r, dict)}
@@ -120,7 +120,7 @@ def parse(content: bytes, fmt: str, *, known_departments: set[str], known_users:
     return OrgFile(departments, users), problems
 
 
-def _department(where: str, row, courts: set[str], problems: list[FieldViolation]) -> DepartmentRowSpec | None:
+def check_department(where: str, row, courts: set[str], problems: list[FieldViolation]) -> DepartmentRowSpec | None:
     if not isinstance(row, dict):
         problems.append(FieldViolation(where, "应为 court、id、display_name、kind 等字段的映射"))
         return None

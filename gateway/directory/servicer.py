@@ -13,7 +13,7 @@ from google.protobuf.message import DecodeError, Message
 from courtflow.common.v1.caller_pb2 import Caller, Role
 from courtflow.gateway.v1 import org_service_pb2 as pb
 
-from gateway.directory import admin, org
+from gateway.directory import admin, org, structure
 from services.common.errors import InvalidArgument, from_validation_error
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
@@ -30,7 +30,8 @@ class OrgServicer:
 
     @property
     def handlers(self) -> dict[str, Callable]:
-        return {"ListCourts": self.list_courts, "ListDepartments": self.list_departments,
+        return {"ListCourts": self.list_courts, "CreateCourt": self.create_court,
+                "ListDepartments": self.list_departments, "CreateDepartment": self.create_department,
                 "UpdateDepartment": self.update_department, "ListUsers": self.list_users,
                 "GetUser": self.get_user, "CreateUser": self.create_user, "UpdateUser": self.update_user,
                 "ImportOrgDirectory": self.import_directory}
@@ -42,6 +43,17 @@ class OrgServicer:
         rows, token = split_page(rows, page, lambda c: c.id)
         return pb.ListCourtsResponse(courts=[org.court_to_proto(c) for c in rows],
                                      next_page_token=token).SerializeToString()
+
+    async def create_court(self, request: bytes, caller: Caller) -> bytes:
+        req = _parse(pb.CreateCourtRequest, request)
+        row = await self._rt.db(structure.create_court, self._rt.uow, caller=caller, court=req.court)
+        return pb.CreateCourtResponse(court=org.court_to_proto(row)).SerializeToString()
+
+    async def create_department(self, request: bytes, caller: Caller) -> bytes:
+        req = _parse(pb.CreateDepartmentRequest, request)
+        row = await self._rt.db(structure.create_department, self._rt.uow, caller=caller, parent=req.parent,
+                                department_id=req.department_id, department=req.department)
+        return pb.CreateDepartmentResponse(department=org.department_to_proto(row)).SerializeToString()
 
     async def list_departments(self, request: bytes, caller: Caller) -> bytes:
         req = _parse(pb.ListDepartmentsRequest, request)

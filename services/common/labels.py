@@ -7,10 +7,11 @@ One table per enum, used by every service that shows the value to a person: an a
 from __future__ import annotations
 
 from courtflow.case.v1.case_pb2 import CaseState, CaseType, PartyRole, Procedure
+from courtflow.gateway.v1.gateway_pb2 import CourtLevel
 from courtflow.node.v1.node_pb2 import ApplicationKind, NodeState, Stage
 
-__all__ = ["APPLICATION_KINDS", "CASE_STATES", "CASE_TYPES", "NODE_STATES", "PARTY_ROLES", "PROCEDURES", "STAGES",
-           "word"]
+__all__ = ["APPLICATION_KINDS", "CASE_STATES", "CASE_TYPES", "COURT_LEVELS", "DEPARTMENT_KINDS", "NODE_STATES",
+           "PARTY_ROLES", "PROCEDURES", "STAGES", "word"]
 
 # Verb–object, so that a sentence reads 「不能申请延长审限」 and 「延长审限申请未附证明材料」.
 APPLICATION_KINDS = {
@@ -77,6 +78,25 @@ PARTY_ROLES = {
     PartyRole.PARTY_ROLE_EXECUTION_RESPONDENT: "被执行人",
 }
 
+COURT_LEVELS = {
+    CourtLevel.COURT_LEVEL_HIGH: "高级人民法院",
+    CourtLevel.COURT_LEVEL_INTERMEDIATE: "中级人民法院",
+    CourtLevel.COURT_LEVEL_BASIC: "基层人民法院",
+}
 
-def word(table: dict[int, str], value: int, default: str = "未知") -> str:
+# A department's kind (Department.kind) is a free lower-case word the org directory file sets
+# (gateway/directory/file.py), not an enum: these are the kinds courts have; another shows as written.
+DEPARTMENT_KINDS = {
+    "filing": "立案",
+    "civil": "民事审判",
+    "criminal": "刑事审判",
+    "administrative": "行政审判",
+    "retrial": "审判监督",
+    "execution": "执行",
+    "trial_management": "审判管理",
+    "office": "综合行政",
+}
+
+
+def word(table: dict, value: int | str, default: str = "未知") -> str:
     return table.get(value, default)

@@ -1,9 +1,9 @@
 """Proto ↔ domain for the node service."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from courtflow.node.v1 import node_pb2
+from courtflow.node.v1 import node_pb2, node_service_pb2
 
 from services.common.dates import from_date, set_instant
 from services.common.errors import invalid_field
@@ -11,7 +11,11 @@ from services.common.names import NodeRuleName, StageViewName
 from services.node.hearing import Violation
 from services.node.models import ApplicationRow, CalendarYearRow, NodeRow
 from services.node.overrides import Effective
+from services.node.periods import Period
 from services.node.time_limits import Level
+
+if TYPE_CHECKING:   # limit_rules reads through court_rules, which imports this module
+    from services.node.limit_rules import CourtLimitRules
 
 OVERDUE_ACTIONS = {"warn": node_pb2.OVERDUE_ACTION_WARN, "lock": node_pb2.OVERDUE_ACTION_LOCK}
 OVERDUE_ACTION_NAMES = {v: k for k, v in OVERDUE_ACTIONS.items()}
@@ -121,3 +125,28 @@ def calendar_year_to_proto(row: CalendarYearRow) -> node_pb2.CalendarYear:
                                 workdays=[from_date(d) for d in row.workdays])
     set_instant(msg.import_time, row.import_time)   # None: a built-in year, never imported
     return msg
+
+
+def time_limit_rules_to_proto(r: CourtLimitRules) -> node_service_pb2.ListTimeLimitRulesResponse:
+    def text(p: Period | None) -> tuple[str, str]:
+        return (str(p), p.label) if p is not None else ("", "")
+
+    def step(s) -> node_service_pb2.ExtensionStep:
+        (mx, mx_label), (to, to_label) = text(s.max), text(s.to)
+        return node_service_pb2.ExtensionStep(max=mx, max_label=mx_label, to=to, to_label=to_label,
+                                              approver_level=s.approver.name.lower(), approver=s.approver.label,
+                                              lead_days=s.lead_days)
+
+    return node_service_pb2.ListTimeLimitRulesResponse(
+        version=r.version,
+        time_limit_rules=[node_service_pb2.TimeLimitRule(
+            node_type=x.node_type, display_name=x.display_name, period=str(x.period), period_label=x.period.label,
+            extensions=[step(s) for s in x.steps]) for x in r.limits],
+        application_approvers=[node_service_pb2.ApplicationApprover(kind=kind, approver_level=level.name.lower(),
+                                                                    approver=level.label)
+                               for kind, level in sorted(r.approvers.items())],
+        deduction_reasons=[node_service_pb2.DeductionReason(code=d.code, label=d.label, max=text(d.max)[0],
+                                                            max_label=text(d.max)[1], restarts=d.restarts)
+                           for d in r.reasons],
+        approver_levels=[node_service_pb2.ApproverLevel(level=level.name.lower(), label=level.label)
+                         for level in Level])

@@ -11,7 +11,7 @@ from services.common.errors import invalid_field
 from services.common.names import ApplicationName, CaseName, CourtName, NodeName, NodeRuleName, StageViewName
 from services.common.paging import page_request, parse_filter, split_page
 from services.common.server import Runtime
-from services.node import applications, calendar_service, convert, court_rules, scheduling, service
+from services.node import applications, calendar_service, convert, court_rules, limit_rules, scheduling, service
 from services.node.catalog import Catalog
 from services.node.calendars import CalendarStore
 from services.node.time_limits import TimeLimitRules
@@ -111,7 +111,7 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
             raise invalid_field("hearing_date", "必须填写拟开庭日期")
         violations, exception = await self._rt.db(
             scheduling.validate_hearing, self._rt.uow, caller=caller.current(), calendars=self._calendars,
-            rules=self._rules, court=case.court, case_id=case.case_id, proposed=proposed,
+            catalog=self._catalog, rules=self._rules, court=case.court, case_id=case.case_id, proposed=proposed,
             notice_served=optional_date(request.notice_served_date, "notice_served_date"))
         return pb.ValidateHearingResponse(
             violations=convert.hearing_violations_to_proto(violations),
@@ -122,6 +122,12 @@ class NodeServicer(node_service_pb2_grpc.NodeServiceServicer):
         e = await self._rt.db(court_rules.get_rule, self._rt.uow, caller=caller.current(), catalog=self._catalog,
                               court=name.court, code=name.code)
         return pb.GetNodeRuleResponse(node_rule=convert.node_rule_to_proto(name.court, self._catalog.version, e))
+
+    async def ListTimeLimitRules(self, request: pb.ListTimeLimitRulesRequest, context):
+        court = CourtName.parse(request.parent, "parent").court
+        found = await self._rt.db(limit_rules.list_time_limit_rules, self._rt.uow, caller=caller.current(),
+                                  catalog=self._catalog, rules=self._rules, court=court)
+        return convert.time_limit_rules_to_proto(found)
 
     async def ListNodeRules(self, request: pb.ListNodeRulesRequest, context):
         court = CourtName.parse(request.parent, "parent").court

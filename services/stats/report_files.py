@@ -30,6 +30,16 @@ POPULATION_HEADERS = ("统计对象", "说明", "查询条件（SummarizeSupervi
 COLUMN_HEADERS = ("列", "口径", "统计对象", "指标")
 
 
+def maker(display_name: str, username: str) -> str:
+    """制表人: the person's name, which the gateway signs into the caller from the org directory (the
+    stats service keeps courts and departments, not people), with the username beside it. A caller
+    with no person's name (a court system's or an operator tool's account) is named by its username,
+    and the header says why, so that a reader does not take the account for a person."""
+    if display_name:
+        return f"{display_name}（{username}）"
+    return f"{username}（该账号在组织机构中没有姓名）"
+
+
 @dataclass(frozen=True)
 class Report:
     plan: Plan

@@ -277,7 +277,7 @@ def export_supervision_report(uow_factory: Callable[[], UnitOfWork], *, caller: 
     within = (f"本部门（{known.names().get(department, department)}）" if department
               else SCOPE_WORDS.get(caller.scope, ""))
     return report_files.Report(plan, info.display_name if info else court, rows,
-                               made_by=f"{caller.display_name}（{who}）" if caller.display_name else who,
+                               made_by=report_files.maker(caller.display_name, who),
                                made_at=made_at, scope_words=within)
 
 

@@ -22,6 +22,7 @@ from .conftest import consoles, table_rows
 pytestmark = pytest.mark.timeout(600)
 START = datetime(2026, 3, 2, 10, tzinfo=LEGAL_TZ)   # a Monday
 ADMIN = "admin.440101"
+REGION_ADMIN = "admin.4401"
 PROVINCE_ADMIN = "admin"
 TM = "trial_management.440101"
 SERVE = "courts/440101/nodeRules/serve_complaint_copy"
@@ -151,6 +152,52 @@ def test_an_administrator_imports_hr_rows_then_edits_the_new_person(console, cf)
     row = table_rows(page).filter(has_text="440101-civil1")
     assert "未指定" not in row.inner_text()
     c.check("org-department-saved")
+
+
+def test_a_region_administrator_creates_a_court_then_a_department_each_kind_in_words(console, cf):
+    c = console(REGION_ADMIN)
+    c.refusals.add(400)   # the bad court code, on purpose
+    c.sign_in()
+    page = c.page
+    page.get_by_role("heading", name="组织机构").wait_for()
+    c.settled()
+    # Department kinds in Chinese, as labels.py words them, not the directory's English codes.
+    kinds = {tail: table_rows(page).filter(has_text=f"4401-{tail}").locator("td").nth(2).inner_text().strip()
+             for tail in ("civil1", "trial_management", "filing")}
+    assert kinds == {"civil1": "民事审判", "trial_management": "审判管理", "filing": "立案"}
+
+    page.get_by_role("button", name="新增法院").click()
+    form = page.get_by_role("region", name="新增法院")
+    assert "基层人民法院" in form.inner_text()   # the level below the intermediate court
+    form.get_by_label("法院编号").fill("4402")
+    form.get_by_label("法院名称").fill("东江市高新区人民法院")
+    form.get_by_role("button", name="新增").click()
+    form.get_by_text(re.compile("法院编号应为上级法院编号 4401 加两位数字")).first.wait_for()
+    c.check("org-new-court-refused")
+    form.get_by_label("法院编号").fill("440198")
+    form.get_by_role("button", name="新增").click()
+    page.get_by_text(re.compile(r"已新增法院：东江市高新区人民法院（440198）")).wait_for()
+    listed = cf.http("GET", "/v1/courts", user=REGION_ADMIN, query=[("pageSize", "1000")]).json()["courts"]
+    court = next(x for x in listed if x["name"] == "courts/440198")
+    assert (court["level"], court["parent"]) == ("COURT_LEVEL_BASIC", "courts/4401")
+
+    c.open("/admin/org?court=440198")
+    page.get_by_text("本院还没有部门").wait_for()
+    c.settled()
+    page.get_by_role("button", name="新增部门").click()
+    form = page.get_by_role("region", name="新增部门")
+    form.get_by_label("部门编号").fill("criminal")
+    form.get_by_label("部门名称").fill("刑事审判庭")
+    choose(page, form, "类型", "刑事审判")
+    c.check("org-new-department")
+    form.get_by_role("button", name="新增").click()
+    page.get_by_text("已新增部门：刑事审判庭（440198-criminal）").wait_for()
+    c.settled()
+    row = table_rows(page).filter(has_text="440198-criminal")
+    assert "刑事审判" in row.inner_text() and "criminal\t" not in row.inner_text()
+    made = cf.http("GET", "/v1/courts/440198/departments", user=REGION_ADMIN).json()["departments"]
+    assert [(d["name"], d["kind"]) for d in made] == [("courts/440198/departments/440198-criminal", "criminal")]
+    c.check("org-department-created")
 
 
 def test_the_province_administrator_imports_a_holiday_year(console, cf):

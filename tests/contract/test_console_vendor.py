@@ -62,21 +62,31 @@ def test_the_app_uses_no_eval_and_no_stored_tokens():
 @pytest.mark.parametrize("table, name", [(labels.STAGES, "STAGES"), (labels.NODE_STATES, "NODE_STATES"),
                                          (labels.CASE_STATES, "CASE_STATES"), (labels.CASE_TYPES, "CASE_TYPES"),
                                          (labels.PROCEDURES, "PROCEDURES"), (labels.APPLICATION_KINDS, "APPLICATION_KINDS"),
-                                         (labels.PARTY_ROLES, "PARTY_ROLES")])
+                                         (labels.PARTY_ROLES, "PARTY_ROLES"), (labels.COURT_LEVELS, "COURT_LEVELS")])
 def test_the_consoles_words_are_the_apis(table, name):
     text = (ROOT / "console" / "app" / "labels.js").read_text()
     block = re.search(rf"export const {name} = \{{(.*?)\}};", text, re.S)
     assert block, name
     words = dict(re.findall(r"([A-Z_]+): '([^']+)'", block.group(1)))
     from courtflow.case.v1 import case_pb2
+    from courtflow.gateway.v1 import gateway_pb2
     from courtflow.node.v1 import node_pb2
     enums = {"STAGES": node_pb2.Stage, "NODE_STATES": node_pb2.NodeState, "CASE_STATES": case_pb2.CaseState,
              "CASE_TYPES": case_pb2.CaseType, "PROCEDURES": case_pb2.Procedure,
-             "APPLICATION_KINDS": node_pb2.ApplicationKind, "PARTY_ROLES": case_pb2.PartyRole}[name]
+             "APPLICATION_KINDS": node_pb2.ApplicationKind, "PARTY_ROLES": case_pb2.PartyRole,
+             "COURT_LEVELS": gateway_pb2.CourtLevel}[name]
     prefix = os.path.commonprefix([n for n in enums.keys() if not n.endswith("UNSPECIFIED")])
     prefix = prefix[:prefix.rfind("_") + 1]
     expected = {enums.Name(value).removeprefix(prefix): word for value, word in table.items()}
     assert words == expected
+
+
+def test_the_consoles_department_kinds_are_the_apis():
+    """Department kinds are free words, not an enum: the console's table is labels.py's, key for key."""
+    text = (ROOT / "console" / "app" / "labels.js").read_text()
+    block = re.search(r"export const DEPARTMENT_KINDS = \{(.*?)\};", text, re.S)
+    assert block
+    assert dict(re.findall(r"([a-z_]+): '([^']+)'", block.group(1))) == labels.DEPARTMENT_KINDS
 
 
 def test_the_vendored_files_are_the_lock_tarballs(tmp_path):
@@ -90,19 +100,3 @@ def test_the_vendored_files_are_the_lock_tarballs(tmp_path):
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
 
-
-def test_the_consoles_time_limit_rules_are_the_shipped_ones():
-    """console/app/rules.js (what the 申请 form says the rules allow) is services/node/time_limits.yaml."""
-    import yaml
-    text = (ROOT / "console" / "app" / "rules.js").read_text(encoding="utf-8")
-    block = re.search(r"export const TIME_LIMIT_RULES = (\{.*?\n\});", text, re.S)
-    assert block
-    shipped = yaml.safe_load((ROOT / "services" / "node" / "time_limits.yaml").read_text(encoding="utf-8"))
-    assert json.loads(block.group(1)) == {
-        "version": shipped["version"],
-        "approvers": {kind.upper(): rule["approver"] for kind, rule in shipped["defaults"].items()},
-        "reasons": {code: {"label": r["label"], "max": r.get("max")} for code, r in shipped["deduction_reasons"].items()},
-        "limits": {code: [{"max": s.get("max"), **({"to": s["to"]} if "to" in s else {}), "approver": s["approver"],
-                           "leadDays": s.get("lead_days", 0)}
-                          for s in limit["extensions"]] for code, limit in shipped["limits"].items()},
-    }

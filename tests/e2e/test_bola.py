@@ -24,11 +24,12 @@ from courtflow.case.v1 import case_pb2, case_service_pb2 as cs, case_service_pb2
 from courtflow.gateway.v1 import auth_service_pb2 as auths, auth_service_pb2_grpc
 from courtflow.gateway.v1 import gateway_service_pb2 as gs, gateway_service_pb2_grpc
 from courtflow.gateway.v1 import org_service_pb2 as orgs, org_service_pb2_grpc
-from courtflow.gateway.v1.gateway_pb2 import Department, User
+from courtflow.gateway.v1.gateway_pb2 import COURT_LEVEL_BASIC, Court, Department, User
 from courtflow.node.v1 import node_pb2, node_service_pb2 as ns, node_service_pb2_grpc
 from courtflow.stats.v1 import report_pb2 as rp, stats_service_pb2 as ss, stats_service_pb2_grpc
 from courtflow.stats.v1 import supervision_pb2 as sv
 
+from gateway.edge import name_parts
 from gateway.edge.http_routes import RouteTable
 from gateway.edge.transcode import encode_request
 from runtime.demo import create_request
@@ -122,6 +123,8 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
         stage_view=node_pb2.StageView(name=f"courts/{COURT}/stageViews/adjudication", categories=[]),
         update_mask=FieldMask(paths=["categories"]))),
     "/courtflow.node.v1.NodeService/ListCalendarYears": ("read", lambda v: ns.ListCalendarYearsRequest()),
+    "/courtflow.node.v1.NodeService/ListTimeLimitRules": ("read", lambda v: ns.ListTimeLimitRulesRequest(
+        parent=f"courts/{COURT}")),
     "/courtflow.alert.v1.AlertService/ListMessages": ("read", lambda v: als.ListMessagesRequest(
         parent=f"users/{JUDGE}", page_size=1000)),
     "/courtflow.alert.v1.AlertService/ListSmsDeliveries": ("read", lambda v: als.ListSmsDeliveriesRequest(
@@ -146,6 +149,8 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
         parent=f"courts/{COURT}", period="2026-03", format=rp.REPORT_FORMAT_CSV)),
     "/courtflow.stats.v1.StatsService/VerifySupervision": ("read", lambda v: ss.VerifySupervisionRequest(
         parent="courts/-")),
+    "/courtflow.stats.v1.StatsService/VerifyIntegrity": ("read", lambda v: ss.VerifyIntegrityRequest(
+        parent="courts/-")),
     "/courtflow.stats.v1.StatsService/AnalyzeQuality": ("read", lambda v: ss.AnalyzeQualityRequest(
         parent="courts/-", group_by=[sv.DIMENSION_COURT, sv.DIMENSION_HANDLER], recurring_threshold=1)),
     "/courtflow.audit.v1.AuditService/ListAuditRecords": ("read", lambda v: aus.ListAuditRecordsRequest(page_size=1000)),
@@ -162,6 +167,12 @@ ATTEMPTS: dict[str, tuple[str, Callable[[Victim], object]]] = {
     "/courtflow.gateway.v1.OrgService/ListUsers": ("read", lambda v: orgs.ListUsersRequest(
         parent=f"courts/{COURT}", page_size=1000)),
     "/courtflow.gateway.v1.OrgService/GetUser": ("read", lambda v: orgs.GetUserRequest(name=f"users/{JUDGE}")),
+    "/courtflow.gateway.v1.OrgService/CreateCourt": ("write", lambda v: orgs.CreateCourtRequest(court=Court(
+        name=f"courts/{COURT[:4]}99", display_name="伪造区人民法院", level=COURT_LEVEL_BASIC,
+        parent=f"courts/{COURT[:4]}"))),
+    "/courtflow.gateway.v1.OrgService/CreateDepartment": ("write", lambda v: orgs.CreateDepartmentRequest(
+        parent=f"courts/{COURT}", department_id=f"{COURT}-bola",
+        department=Department(display_name="伪造庭", kind="civil"))),
     "/courtflow.gateway.v1.OrgService/UpdateDepartment": ("write", lambda v: orgs.UpdateDepartmentRequest(
         department=Department(name=f"courts/{COURT}/departments/{COURT}-civil1", display_name="被改名"),
         update_mask=FieldMask(paths=["display_name"]))),
@@ -268,12 +279,16 @@ def call_http(cf, method: str, request, user: str | None):
         assert reply.error["code"] == reply.status, (method, reply.status, reply.error)
         raise HttpRefused(reply.error)
     output = message_factory.GetMessageClass(route.method.output_type)
+
+    def parsed(data: dict):   # the answer as the gRPC one, less the names' parts HTTP-JSON adds
+        name_parts.strip(route.method.output_type, data)
+        return json_format.ParseDict(data, output())
     if not route.server_streaming:
-        return json_format.ParseDict(reply.json(), output())
+        return parsed(reply.json())
     for line in reply.lines:
         if "error" in line:
             raise HttpRefused(line["error"])
-    return Streamed([json_format.ParseDict(line["result"], output()) for line in reply.lines])
+    return Streamed([parsed(line["result"]) for line in reply.lines])
 
 
 TRANSPORTS = {"gRPC": call, "HTTP-JSON": call_http}

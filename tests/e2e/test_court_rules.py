@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import grpc
 import pytest
+import yaml
 from google.protobuf.field_mask_pb2 import FieldMask
 
 from courtflow.audit.v1 import audit_service_pb2 as aus
@@ -15,7 +16,7 @@ from courtflow.node.v1 import node_pb2, node_service_pb2 as ns
 
 from services.common.clock import LEGAL_TZ
 from services.common.errors import details_of
-from support import AUDITOR, COURT, JUDGE, eventually
+from support import AUDITOR, COURT, JUDGE, SLICE_TIME_LIMITS, eventually
 
 from .conftest import audit_records, file_case, ymd
 
@@ -160,3 +161,45 @@ def test_stage_views_choose_the_categories_a_stage_shows(cf):
             update_mask=FieldMask(paths=["categories"])), metadata=cf.md(TM))
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "stage_view.categories[0]" in [f for f, _ in details_of(bad.value)[1]]
+
+
+def test_the_time_limit_rules_are_read_as_they_apply_in_a_court(cf):
+    """What the application forms show (ListTimeLimitRules): the deployment's rules (NODE_TIME_LIMITS,
+    the tests' slice here) in Chinese, each limit with its period in the court, the neighbour's own
+    override included."""
+    shipped = yaml.safe_load(SLICE_TIME_LIMITS.read_text(encoding="utf-8"))
+    listed = lambda court, user: cf.nodes.ListTimeLimitRules(  # noqa: E731
+        ns.ListTimeLimitRulesRequest(parent=f"courts/{court}"), metadata=cf.md(user))
+    mine = listed(COURT, JUDGE)
+    assert mine.version == shipped["version"]
+    limits = {r.node_type: r for r in mine.time_limit_rules}
+    trial = limits["trial_time_limit"]
+    assert (trial.display_name, trial.period, trial.period_label) == ("审理期限", "6m", "6个月")
+    assert [(s.max, s.max_label, s.approver_level, s.approver, s.lead_days) for s in trial.extensions] == [
+        ("6m", "6个月", "president", "本院院长", 10), ("3m", "3个月", "higher_court", "上一级人民法院", 10)]
+    assert set(limits) == set(shipped["limits"]) and "serve_complaint_copy" not in limits   # not a time limit
+    approvers = {node_pb2.ApplicationKind.Name(a.kind): a.approver for a in mine.application_approvers}
+    assert (approvers["APPLICATION_KIND_SUSPENSION"], approvers["APPLICATION_KIND_HEARING_EXCEPTION"]) == (
+        "分管院领导", "本庭庭长")
+    reasons = {r.code: r for r in mine.deduction_reasons}
+    assert set(reasons) == set(shipped["deduction_reasons"])
+    assert (reasons["adjournment"].max, reasons["adjournment"].max_label) == ("1m", "1个月")
+    assert reasons["supplementary_investigation"].restarts and not reasons["appraisal"].max
+    assert [lv.label for lv in mine.approver_levels][:3] == ["本庭庭长", "分管院领导", "本院院长"]
+
+    # The neighbouring court shortens its own trial limit: its rules say so, this court's do not.
+    update(cf, NEIGHBOUR_TM, node_pb2.NodeRule(name="courts/440102/nodeRules/trial_time_limit", period="5m"), "period")
+    theirs = {r.node_type: r for r in listed("440102", NEIGHBOUR_TM).time_limit_rules}["trial_time_limit"]
+    assert (theirs.period, theirs.period_label) == ("5m", "5个月")
+    assert {r.node_type: r for r in listed(COURT, JUDGE).time_limit_rules}["trial_time_limit"].period == "6m"
+    # Above the high court is the supreme court.
+    high = {r.node_type: r for r in listed("44", "trial_management.44").time_limit_rules}["trial_time_limit"]
+    assert [s.approver for s in high.extensions] == ["本院院长", "最高人民法院"]
+    # Another court's, out of a judge's scope, are refused; over HTTP-JSON as a portal reads them.
+    with pytest.raises(grpc.RpcError) as refused:
+        listed("440102", JUDGE)
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    reply = cf.http("GET", f"/v1/courts/{COURT}/timeLimitRules", user=JUDGE)
+    assert reply.status == 200
+    assert next(r for r in reply.json()["timeLimitRules"] if r["nodeType"] == "trial_time_limit")["extensions"][0][
+        "approver"] == "本院院长"

@@ -9,11 +9,15 @@ from datetime import date, datetime
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from courtflow.alert.v1 import alert_pb2
+from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Role
 from courtflow.gateway.v1 import org_service_pb2 as org
-from courtflow.gateway.v1.gateway_pb2 import Department, User
+from courtflow.gateway.v1.gateway_pb2 import (COURT_LEVEL_BASIC, COURT_LEVEL_INTERMEDIATE, Court, Department,
+                                               User)
 
 from runtime.demo import create_request
 from services.common.clock import LEGAL_TZ
@@ -25,6 +29,7 @@ from .conftest import audit_records, file_case, messages, org_service, refused, 
 pytestmark = pytest.mark.timeout(240)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=LEGAL_TZ)
 ADMIN, OTHER_ADMIN, PRESIDENT = "admin.440101", "admin.440102", "president.440101"
+REGION_ADMIN = "admin.4401"
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +154,69 @@ def test_a_department_names_its_vice_president_in_charge(cf):
         department=Department(name=name, vice_president="users/vice_president.440101", display_name="不改"),
         update_mask=FieldMask(paths=["vice_president"])), metadata=cf.md(ADMIN)).department
     assert updated.vice_president == "users/vice_president.440101" and updated.display_name != "不改"
+
+
+def stats_names(database_url: str) -> dict[str, str]:
+    """The courts and departments the stats service knows, by id and name: what its answers and
+    reports call them. It follows the gateway's CourtChanged and DepartmentChanged events."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return dict(conn.execute(text("SELECT court, display_name FROM stats.courts UNION ALL "
+                                          "SELECT name, display_name FROM stats.departments")).all())
+    finally:
+        engine.dispose()
+
+
+def test_an_administrator_creates_a_court_and_a_department_that_the_services_then_name(cf):
+    new = lambda **kw: Court(**{"name": "courts/440199", "display_name": "东江市新区人民法院",  # noqa: E731
+                                "level": COURT_LEVEL_BASIC, "parent": "courts/4401", **kw})
+    create = lambda court, user=REGION_ADMIN: org_service(cf).CreateCourt(  # noqa: E731
+        org.CreateCourtRequest(court=court), metadata=cf.md(user)).court
+    fields = lambda err: dict(details_of(err)[1])  # noqa: E731
+    bad = fields(denied(lambda: create(new(name="courts/4402", display_name="")), grpc.StatusCode.INVALID_ARGUMENT))
+    assert set(bad) == {"court.name", "court.display_name"} and "4401" in bad["court.name"]
+    bad = fields(denied(lambda: create(new(level=COURT_LEVEL_INTERMEDIATE)), grpc.StatusCode.INVALID_ARGUMENT))
+    assert "基层人民法院" in bad["court.level"]
+    bad = fields(denied(lambda: create(new(name="courts/44010101", parent="courts/440101"), ADMIN),
+                        grpc.StatusCode.INVALID_ARGUMENT))
+    assert "其下不能设立法院" in bad["court.parent"]
+    denied(lambda: create(new(), OTHER_ADMIN))       # a basic court's administrator, for the region
+    denied(lambda: create(new(), PRESIDENT))         # leaders read the directory, administrators change it
+    courts = lambda: {c.name for c in org_service(cf).ListCourts(org.ListCourtsRequest(page_size=1000),  # noqa: E731
+                                                                 metadata=cf.md(REGION_ADMIN)).courts}
+    assert "courts/440199" not in courts()           # nothing of the refused attempts
+    assert create(new()) == new()
+    assert "courts/440199" in courts()
+    assert details_of(denied(lambda: create(new(display_name="另一个名字")), grpc.StatusCode.INVALID_ARGUMENT))[0] \
+        == "COURT_EXISTS"
+
+    # A department of the new court, through the HTTP-JSON API as a portal or the console would.
+    path = "/v1/courts/440199/departments"
+    reply = cf.http("POST", path, user=REGION_ADMIN, body={"displayName": "民事审判庭", "kind": "民事"},
+                    query=[("departmentId", "civil1")])
+    # (fields named as the JSON request has them: the body is the department)
+    assert reply.status == 400 and {f for f, _ in reply.violations()} == {"departmentId", "kind"}
+    assert dict(reply.violations())["departmentId"].startswith("庭室编号")
+    reply = cf.http("POST", path, user=REGION_ADMIN, body={"displayName": "民事审判庭", "kind": "civil"},
+                    query=[("departmentId", "440199-civil1")])
+    assert reply.status == 200, reply.body
+    made = reply.json()["department"]
+    assert (made["name"], made["displayName"], made["kind"]) == (
+        "courts/440199/departments/440199-civil1", "民事审判庭", "civil")
+    again = cf.http("POST", path, user=REGION_ADMIN, body={"displayName": "民事审判第二庭", "kind": "civil"},
+                    query=[("departmentId", "440199-civil1")])
+    assert again.status == 400 and again.reason() == "DEPARTMENT_EXISTS"
+    assert cf.http("POST", path, user=OTHER_ADMIN, body={"displayName": "民二庭", "kind": "civil"},
+                   query=[("departmentId", "440199-civil2")]).status == 403
+
+    # The stats service learns both from the events, and the audit log has both, by whom.
+    eventually(lambda: {"440199", "courts/440199/departments/440199-civil1"} <= set(stats_names(cf.database_url)),
+               what="the new court and department in the stats service's directory")
+    assert stats_names(cf.database_url)["440199"] == "东江市新区人民法院"
+    done = {(r.operation.action.rsplit("/", 1)[1], r.operation.resource, r.operation.actor)
+            for resource in ("courts/440199", "courts/440199/departments/440199-civil1")
+            for r in audit_records(cf, f'resource = "{resource}"')
+            if r.operation.result == AuditResult.AUDIT_RESULT_SUCCEEDED}
+    assert done == {("CreateCourt", "courts/440199", f"users/{REGION_ADMIN}"),
+                    ("CreateDepartment", "courts/440199/departments/440199-civil1", f"users/{REGION_ADMIN}")}

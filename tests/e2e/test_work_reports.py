@@ -104,7 +104,10 @@ def test_a_presidents_month_opens_as_a_workbook_with_the_summarys_numbers(cf):
     assert list(book) == ["工作报表", "统计口径"]
     sheet = book["工作报表"]
     assert sheet.cells["A1"] == f"{court_name}各部门流程节点监督工作报表"
-    assert "2026-03-01 至 2026-03-31" in sheet.cells["A2"] and PRESIDENT in sheet.cells["A3"]
+    assert "2026-03-01 至 2026-03-31" in sheet.cells["A2"]
+    # 制表人: the president's name from the directory (signed into the caller by the gateway), then the username.
+    name = org_service(cf).GetUser(orgs.GetUserRequest(name=f"users/{PRESIDENT}"), metadata=cf.md(PRESIDENT)).user
+    assert sheet.cells["A3"].startswith(f"制表人：{name.display_name}（{PRESIDENT}）　制表时间："), sheet.cells["A3"]
     assert {"A4:A5", "B4:G4", "H4:K4", "L4:M4"} <= set(sheet.merged)
     assert (sheet.cells["B4"], sheet.cells["H4"], sheet.cells["B5"], sheet.cells["I5"]) == (
         "案件（件）", "节点（个）", "收案数", "超期节点")

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 
+from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.gateway.v1.gateway_events_pb2 import CourtChanged, DepartmentChanged
 from courtflow.gateway.v1.gateway_pb2 import Court, CourtLevel, Department
 from courtflow.stats.v1 import report_pb2, supervision_pb2 as pb
@@ -140,3 +141,17 @@ def test_reports_keep_to_the_callers_scope(province):
         with pytest.raises(PermissionDenied) as refused:
             service.export_supervision_report(province, caller=who, court=court, period="2026-09")
         assert refused.value.reason == "OUT_OF_SCOPE"
+
+
+def test_the_maker_is_the_callers_name_and_an_account_without_one_says_so(province):
+    """制表人 is the name the gateway signed into the caller; an account with none (a court system's,
+    an operator's tool) is named by its username with the reason, not passed off as a person."""
+    named = Caller()
+    named.CopyFrom(COURT)
+    named.display_name = "王院长"
+    report = service.export_supervision_report(province, caller=named, court="440101", period="2026-09")
+    assert report.maker_line.startswith("制表人：王院长（president.440101）　")
+    nameless = service.export_supervision_report(province, caller=COURT, court="440101", period="2026-09")
+    assert nameless.maker_line.startswith("制表人：president.440101（该账号在组织机构中没有姓名）　")
+    sheet = read_workbook(to_xlsx(nameless))["工作报表"]
+    assert sheet.cells["A3"] == nameless.maker_line

@@ -1,17 +1,16 @@
 // 系统管理 (system administrators): the org directory of one court of their scope — its
-// departments (名称、分管院领导: UpdateDepartment) and people (CreateUser, UpdateUser: name, role,
-// department, mobile, whether they may sign in, absence and deputy) — and 人事导入, a court's HR
-// export (YAML or CSV) checked first (validateOnly) and then imported all or nothing, every bad
-// row shown with its field and the API's rule. The API has no call that adds a court or a
-// department by itself: new departments come with an import.
+// departments (CreateDepartment; 名称、分管院领导: UpdateDepartment) and people (CreateUser,
+// UpdateUser: name, role, department, mobile, whether they may sign in, absence and deputy), a new
+// court below theirs (CreateCourt) — and 人事导入, a court's HR export (YAML or CSV) checked first
+// (validateOnly) and then imported all or nothing, every bad row shown with its field and the API's rule.
 import { EP, h, ref, reactive, defineComponent } from '../lib.js';
 import { route } from '../router.js';
-import { get, post, patch } from '../api.js';
+import { get, post, patch, call } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader, CourtPicker, EditorPanel } from '../ui.js';
 import { session } from '../session.js';
-import { ROLES, word } from '../labels.js';
+import { ROLES, DEPARTMENT_KINDS, COURT_LEVELS, word } from '../labels.js';
 import { tail, number } from '../format.js';
-import { courtName, remember } from '../names.js';
+import { courtName, courts, remember, rememberCourt } from '../names.js';
 
 const { ElTable, ElTableColumn, ElButton, ElForm, ElFormItem, ElInput, ElSelect, ElOption, ElSwitch, ElTag,
   ElRadioGroup, ElRadioButton, ElAlert } = EP;
@@ -131,6 +130,92 @@ const DepartmentEditor = defineComponent({
   },
 });
 
+// The level of a court created below one of each level (a basic court has none below it).
+const LEVEL_BELOW = { COURT_LEVEL_HIGH: 'COURT_LEVEL_INTERMEDIATE', COURT_LEVEL_INTERMEDIATE: 'COURT_LEVEL_BASIC' };
+const levelWord = (level) => word(COURT_LEVELS, level, 'COURT_LEVEL_');
+// Courts in the caller's reach that may have a court below them.
+const parentCourts = () => Object.entries(courts()).filter(([, c]) => LEVEL_BELOW[c.level]);
+
+const CourtCreator = defineComponent({
+  name: 'CfCourtCreator',
+  props: { parent: String },
+  emits: ['close', 'saved'],
+  setup(props, { emit }) {
+    const form = reactive({ parent: props.parent, code: '', displayName: '' });
+    const busy = ref(false);
+    const error = ref(null);
+    const level = () => LEVEL_BELOW[(courts()[form.parent] || {}).level] || '';
+    async function save() {
+      busy.value = true; error.value = null;
+      try {
+        const court = { name: `courts/${form.code.trim()}`, displayName: form.displayName.trim(), level: level() || 'COURT_LEVEL_UNSPECIFIED', parent: `courts/${form.parent}` };
+        const reply = await post('/v1/courts', court);
+        rememberCourt(reply.court);
+        emit('saved', reply.court);
+      } catch (e) {
+        error.value = e;
+      } finally {
+        busy.value = false;
+      }
+    }
+    return () => h(EditorPanel, { title: '新增法院', onClose: () => emit('close') }, {
+      default: () => h(ElForm, { labelPosition: 'right', labelWidth: '7rem', onSubmit: (e) => { e.preventDefault(); save(); } }, () => [
+        h(ElFormItem, { label: '上级法院', required: true }, () => h(ElSelect, { modelValue: form.parent, ariaLabel: '上级法院', filterable: true, style: { width: '100%' },
+          'onUpdate:modelValue': (v) => { form.parent = v; } }, () => parentCourts().map(([id, c]) => h(ElOption, { key: id, value: id, label: c.name })))),
+        h(ElFormItem, { label: '级别' }, () => h('span', null, level() ? `${levelWord(level())}（上级法院的下一级）` : '—')),
+        h(ElFormItem, { label: '法院编号', required: true }, () => h(ElInput, { modelValue: form.code, ariaLabel: '法院编号', placeholder: `上级法院编号加两位数字，如 ${form.parent}05`,
+          'onUpdate:modelValue': (v) => { form.code = v; } })),
+        h(ElFormItem, { label: '法院名称', required: true }, () => h(ElInput, { modelValue: form.displayName, ariaLabel: '法院名称', placeholder: '如 东江市新区人民法院',
+          'onUpdate:modelValue': (v) => { form.displayName = v; } })),
+        errorNotice(error.value),
+        h(ElFormItem, null, () => h('div', { class: 'cf-buttons' }, [
+          h(ElButton, { type: 'primary', nativeType: 'submit', loading: busy.value }, () => '新增'),
+          h(ElButton, { onClick: () => emit('close') }, () => '取消')])),
+      ]),
+    });
+  },
+});
+
+const DepartmentCreator = defineComponent({
+  name: 'CfDepartmentCreator',
+  props: { court: String, users: Array },
+  emits: ['close', 'saved'],
+  setup(props, { emit }) {
+    const form = reactive({ slug: '', displayName: '', kind: 'civil', vicePresident: '' });
+    const busy = ref(false);
+    const error = ref(null);
+    async function save() {
+      busy.value = true; error.value = null;
+      try {
+        const department = { displayName: form.displayName.trim(), kind: form.kind, vicePresident: form.vicePresident };
+        const reply = await call('POST', `/v1/courts/${props.court}/departments`, { body: department, query: [['departmentId', `${props.court}-${form.slug.trim()}`]] });
+        emit('saved', reply.department);
+      } catch (e) {
+        error.value = e;
+      } finally {
+        busy.value = false;
+      }
+    }
+    const vps = () => props.users.filter((u) => roleOf(u) === 'VICE_PRESIDENT');
+    return () => h(EditorPanel, { title: '新增部门', onClose: () => emit('close') }, {
+      default: () => h(ElForm, { labelPosition: 'right', labelWidth: '7rem', onSubmit: (e) => { e.preventDefault(); save(); } }, () => [
+        h(ElFormItem, { label: '部门编号', required: true }, () => h(ElInput, { modelValue: form.slug, ariaLabel: '部门编号', placeholder: '小写字母、数字或下划线，如 civil3',
+          'onUpdate:modelValue': (v) => { form.slug = v; } }, { prepend: () => `${props.court}-` })),
+        h(ElFormItem, { label: '部门名称', required: true }, () => h(ElInput, { modelValue: form.displayName, ariaLabel: '部门名称', placeholder: '如 民事审判第三庭',
+          'onUpdate:modelValue': (v) => { form.displayName = v; } })),
+        h(ElFormItem, { label: '类型', required: true }, () => h(ElSelect, { modelValue: form.kind, ariaLabel: '类型', style: { width: '100%' },
+          'onUpdate:modelValue': (v) => { form.kind = v; } }, () => Object.entries(DEPARTMENT_KINDS).map(([k, label]) => h(ElOption, { key: k, value: k, label })))),
+        h(ElFormItem, { label: '分管院领导' }, () => h(ElSelect, { modelValue: form.vicePresident, ariaLabel: '分管院领导', clearable: true, placeholder: '未指定：提醒发给本院全部副院长', style: { width: '100%' },
+          'onUpdate:modelValue': (v) => { form.vicePresident = v || ''; } }, () => vps().map((u) => h(ElOption, { key: u.name, value: u.name, label: u.displayName })))),
+        errorNotice(error.value),
+        h(ElFormItem, null, () => h('div', { class: 'cf-buttons' }, [
+          h(ElButton, { type: 'primary', nativeType: 'submit', loading: busy.value }, () => '新增'),
+          h(ElButton, { onClick: () => emit('close') }, () => '取消')])),
+      ]),
+    });
+  },
+});
+
 export const OrgPage = defineComponent({
   name: 'CfOrgPage',
   setup() {
@@ -151,15 +236,18 @@ export const OrgPage = defineComponent({
       const people = (dep) => d.users.filter((u) => u.department === dep.name).length;
       const name = (user) => (d.users.find((u) => u.name === user) || {}).displayName || tail(user);
       return h('section', { class: 'cf-panel', 'aria-labelledby': 'cf-org-departments' }, [
-        h('h2', { id: 'cf-org-departments' }, `部门（${d.departments.length} 个）`),
+        h('div', { class: 'cf-panel-head' }, [
+          h('h2', { id: 'cf-org-departments' }, `部门（${d.departments.length} 个）`),
+          h(ElButton, { type: 'primary', onClick: () => { editing.value = { kind: 'new-department', item: {} }; } }, () => '新增部门'),
+        ]),
         d.departments.length ? h(ElTable, { data: d.departments, border: true, rowKey: 'name', style: { width: '100%' } }, () => [
           col('部门名称', (dep) => dep.displayName, { minWidth: 160 }),
           col('编号', (dep) => tail(dep.name), { minWidth: 150 }),
-          col('类型', (dep) => dep.kind || '—', { width: 120 }),
+          col('类型', (dep) => word(DEPARTMENT_KINDS, dep.kind), { width: 120 }),
           col('分管院领导', (dep) => (dep.vicePresident ? name(dep.vicePresident) : '未指定'), { minWidth: 120 }),
           col('人数', (dep) => number(people(dep)), { width: 80, align: 'right' }),
           col('操作', (dep) => h(ElButton, { size: 'small', 'aria-label': `编辑 ${dep.displayName}`, onClick: () => { editing.value = { kind: 'department', item: dep }; } }, () => '编辑'), { width: 90 }),
-        ]) : emptyState('本院还没有部门。部门随人事导入文件（YAML 的 departments）建立。'),
+        ]) : emptyState('本院还没有部门。点“新增部门”逐个建立，或用人事导入文件（YAML 的 departments）批量建立。'),
       ]);
     }
 
@@ -194,7 +282,10 @@ export const OrgPage = defineComponent({
       const e = editing.value;
       return h('section', { class: 'cf-page' }, [
         pageHeader('组织机构', `${courtName(court())}的部门和人员；修改即时生效并记入审计日志。批量调整请用“人事导入”。`),
-        h(CourtPicker, { own: session.caller.court }),
+        h('div', { class: 'cf-inline' }, [
+          h(CourtPicker, { own: session.caller.court }),
+          parentCourts().length ? h(ElButton, { onClick: () => { editing.value = { kind: 'court', item: {} }; } }, () => '新增法院') : null,
+        ]),
         saved.value ? h(ElAlert, { type: 'success', showIcon: true, title: saved.value, role: 'status', onClose: () => { saved.value = ''; } }) : null,
         errorNotice(error.value, reload),
         busy.value && !d ? loading() : null,
@@ -202,6 +293,10 @@ export const OrgPage = defineComponent({
           onSaved: (u, created) => onSaved(`已${created ? '新增' : '保存'}人员：${u.displayName}（${tail(u.name)}）`) }) : null,
         e && d && e.kind === 'department' ? h(DepartmentEditor, { department: e.item, users: d.users, onClose: () => { editing.value = null; },
           onSaved: (dep) => onSaved(`已保存部门：${dep.displayName}`) }) : null,
+        e && d && e.kind === 'new-department' ? h(DepartmentCreator, { court: d.court, users: d.users, onClose: () => { editing.value = null; },
+          onSaved: (dep) => onSaved(`已新增部门：${dep.displayName}（${tail(dep.name)}）`) }) : null,
+        e && e.kind === 'court' ? h(CourtCreator, { parent: (parentCourts().find(([id]) => id === court()) || parentCourts()[0])[0], onClose: () => { editing.value = null; },
+          onSaved: (c) => onSaved(`已新增法院：${c.displayName}（${tail(c.name)}），可在上方“法院”中选择它，为其新增部门和人员。`) }) : null,
         d ? [departments(d), users(d)] : null,
       ]);
     };

@@ -1,6 +1,7 @@
 // 申请 (承办人): on one node, apply for 延长审限、中止、恢复、扣除、解锁 or 开庭排期例外
-// (NodeService.CreateApplication). The form shows what the rules allow (rules.js: the reasons,
-// the extension step with its maximum, approver and lead time) and, before submitting, the
+// (NodeService.CreateApplication). The form shows what the rules allow in the node's court
+// (ListTimeLimitRules, time_limits.js: the reasons, the extension step with its maximum, approver
+// and lead time) and, before submitting, the
 // supervision warnings the application is likely to carry; after submitting, the warnings and the
 // required approver exactly as the API returned them. Below: the node's applications so far.
 // 我的申请 (/applications) lists the caller's own applications.
@@ -11,9 +12,8 @@ import { pageHeader, errorNotice, emptyState, loading, useLoader } from '../ui.j
 import { session } from '../session.js';
 import { date, dateTime, isoDate } from '../format.js';
 import { APPLICATION_KINDS, HEARING_RULES, word } from '../labels.js';
-import { TIME_LIMIT_RULES, LEVELS, periodLabel, extensionStep, isTimeLimit } from '../rules.js';
-import { reasonLabel, stepText } from '../rules_text.js';
-import { kindTag, applicationStateTag, warningList, applied, applicationFacts, nodeOf, caseOf, nodesOf } from '../applications.js';
+import { loadTimeLimitRules, periodLabel, extensionStep, isTimeLimit, reasonLabel, stepText } from '../time_limits.js';
+import { kindTag, applicationStateTag, warningList, applied, applicationFacts, nodeOf, caseOf, courtOf, nodesOf } from '../applications.js';
 import { casePath, stateTag } from '../tables.js';
 
 const { ElForm, ElFormItem, ElRadioGroup, ElRadioButton, ElInput, ElInputNumber, ElSelect, ElOption, ElDatePicker,
@@ -42,10 +42,10 @@ function addDays(d, n) {
 }
 
 /** The kinds that fit the node as it stands (the API refuses the others, and says why). */
-function kindsFor(node) {
+function kindsFor(node, rules) {
   if (node.lock && node.lock.locked) return ['UNLOCK'];
   const kinds = [];
-  if (isTimeLimit(node.nodeType)) {
+  if (isTimeLimit(rules, node.nodeType)) {
     kinds.push(...(node.suspendedSince ? ['RESUMPTION', 'DEDUCTION'] : ['EXTENSION', 'SUSPENSION', 'DEDUCTION']));
   }
   kinds.push('HEARING_EXCEPTION');
@@ -54,10 +54,11 @@ function kindsFor(node) {
 
 const ApplyForm = defineComponent({
   name: 'CfApplyForm',
-  props: { node: { type: Object, required: true }, history: { type: Array, required: true } },
+  props: { node: { type: Object, required: true }, history: { type: Array, required: true }, rules: { type: Object, required: true } },
   emits: ['made'],
   setup(props, { emit }) {
-    const kinds = kindsFor(props.node);
+    const rules = props.rules;
+    const kinds = kindsFor(props.node, rules);
     const wanted = String(route.query.kind || '').toUpperCase();
     const form = reactive({ kind: kinds.includes(wanted) ? wanted : kinds[0], amount: 1, unit: 'm', reasonCode: '', start: '', end: '', notice: '', reason: '', materials: '' });
     // 开庭排期例外: the proposed date checked against the scheduling rules (ValidateHearing) as
@@ -83,7 +84,7 @@ const ApplyForm = defineComponent({
     const error = ref(null);
     let requestId = crypto.randomUUID();   // a retry after a lost answer is the same request (idempotent)
     const approvedExtensions = () => props.history.filter((a) => String(a.kind).endsWith('EXTENSION') && String(a.state).endsWith('APPROVED')).length;
-    const step = () => extensionStep(props.node.nodeType, approvedExtensions());
+    const step = () => extensionStep(rules, props.node.nodeType, approvedExtensions());
     const materials = () => form.materials.split('\n').map((s) => s.trim()).filter(Boolean);
 
     // Defaults from the rules: the step's maximum.
@@ -96,7 +97,7 @@ const ApplyForm = defineComponent({
     function allowed() {
       const n = props.node;
       const lines = [];
-      const approver = (kind) => LEVELS[TIME_LIMIT_RULES.approvers[kind]];
+      const approver = (kind) => (rules.approvers[kind] || {}).label || '审批人';
       if (form.kind === 'EXTENSION') {
         const found = step();
         if (!found || !found.steps.length) lines.push('依照规定，该期限不得延长；仍提出申请的，将带有「超出规定」提示。');
@@ -131,12 +132,12 @@ const ApplyForm = defineComponent({
           const days = unit === 'd' ? amount : amount * 31;
           const limit = m[2] === 'd' ? Number(m[1]) : Number(m[1]) * 28;
           if ((unit === m[2] && amount > Number(m[1])) || (unit !== m[2] && days > limit)) {
-            out.push(['EXCEEDS_RULES', `申请延长${periodLabel(`${amount}${unit}`)}，超过规定的${periodLabel(found.step.max)}`]);
+            out.push(['EXCEEDS_RULES', `申请延长${periodLabel(`${amount}${unit}`)}，超过规定的${found.step.maxLabel}`]);
           }
         }
       }
       if (form.kind === 'DEDUCTION' && form.reasonCode && form.start && form.end) {
-        const max = (TIME_LIMIT_RULES.reasons[form.reasonCode] || {}).max;
+        const { max, maxLabel } = rules.reasons[form.reasonCode] || {};
         const m = /^(\d+)(d|m)$/.exec(max || '');
         if (m) {
           const s0 = pbDate(form.start);
@@ -145,7 +146,7 @@ const ApplyForm = defineComponent({
             const year = s0.year + Math.floor(idx / 12); const month = idx % 12 + 1;
             return { year, month, day: Math.min(s0.day, new Date(Date.UTC(year, month, 0)).getUTCDate()) };
           })();
-          if (isoDate(longest) < form.end) out.push(['EXCEEDS_RULES', `扣除事由「${reasonLabel(form.reasonCode)}」至多扣除${periodLabel(max)}（至 ${date(longest)}）`]);
+          if (isoDate(longest) < form.end) out.push(['EXCEEDS_RULES', `扣除事由「${reasonLabel(form.reasonCode)}」至多扣除${maxLabel}（至 ${date(longest)}）`]);
         }
       }
       return out;
@@ -205,8 +206,8 @@ const ApplyForm = defineComponent({
       }
       if (form.kind === 'DEDUCTION') {
         fields.push(item('扣除事由', h(ElSelect, { modelValue: form.reasonCode, ariaLabel: '扣除事由', placeholder: '选择扣除事由', style: { width: '100%' },
-          'onUpdate:modelValue': (v) => { form.reasonCode = v; } }, () => Object.entries(TIME_LIMIT_RULES.reasons).map(([code, r]) =>
-          h(ElOption, { key: code, value: code, label: `${r.label}${r.max ? `（至多${periodLabel(r.max)}）` : ''}` }))), { required: true }));
+          'onUpdate:modelValue': (v) => { form.reasonCode = v; } }, () => Object.entries(rules.reasons).map(([code, r]) =>
+          h(ElOption, { key: code, value: code, label: `${r.label}${r.max ? `（至多${r.maxLabel}）` : ''}` }))), { required: true }));
       }
       if (['DEDUCTION', 'SUSPENSION'].includes(form.kind)) fields.push(item(form.kind === 'DEDUCTION' ? '扣除起始日' : '中止日', picker('start', form.kind === 'DEDUCTION' ? '扣除起始日' : '中止日'), { required: true }));
       if (form.kind === 'HEARING_EXCEPTION') {
@@ -233,14 +234,14 @@ const ApplyForm = defineComponent({
         h('aside', { class: 'cf-panel cf-rules', 'aria-labelledby': 'cf-apply-rules' }, [
           h('h2', { id: 'cf-apply-rules' }, '规定允许的范围'),
           h('ul', null, allowed().map((line) => h('li', null, line))),
-          form.kind === 'DEDUCTION' ? h('ul', { class: 'cf-reasons' }, Object.values(TIME_LIMIT_RULES.reasons).map((r) =>
-            h('li', null, `${r.label}：${r.max ? `至多${periodLabel(r.max)}` : '以事由持续的期间为限'}`))) : null,
+          form.kind === 'DEDUCTION' ? h('ul', { class: 'cf-reasons' }, Object.values(rules.reasons).map((r) =>
+            h('li', null, `${r.label}：${r.max ? `至多${r.maxLabel}` : '以事由持续的期间为限'}`))) : null,
           form.kind === 'HEARING_EXCEPTION' ? hearingCheck() : null,
           h('h2', null, '提交后可能带有的监督提示'),
           hints.length ? h('ul', { class: 'cf-warnings' }, hints.map(([code, text]) => h('li', { key: code }, [
             h('span', { class: 'cf-warning-code' }, word({ SECOND_CHANGE: '第二次变更', MISSING_MATERIAL: '缺少材料', EXCEEDS_RULES: '超出规定' }, code)), h('span', null, text)])))
             : h('p', { class: 'cf-muted' }, '按目前填写的内容，预计没有监督提示。'),
-          h('p', { class: 'cf-muted cf-small' }, `以上依照本系统的审限变更规则（${TIME_LIMIT_RULES.version} 版）；提示可以提交，审批人会看到。是否逾期提出、由谁审批，以提交后系统的判定为准。`),
+          h('p', { class: 'cf-muted cf-small' }, `以上依照本院适用的审限变更规则（${rules.version} 版）；提示可以提交，审批人会看到。是否逾期提出、由谁审批，以提交后系统的判定为准。`),
         ]),
       ]);
     };
@@ -254,8 +255,9 @@ export const ApplyPage = defineComponent({
     const nodeName = () => route.query.node || '';
     const { data, error, busy, reload } = useLoader(() => [route.query.node], async () => {
       if (!nodeName()) return null;
-      const [found, history] = await Promise.all([get(`/v1/${nodeName()}`), get(`/v1/${nodeName()}/applications`, [['pageSize', 100]])]);
-      return { node: found.node, history: (history.applications || []).sort((a, b) => String(b.createTime).localeCompare(String(a.createTime))) };
+      const [found, history, rules] = await Promise.all([get(`/v1/${nodeName()}`), get(`/v1/${nodeName()}/applications`, [['pageSize', 100]]),
+        loadTimeLimitRules(courtOf(nodeName()))]);
+      return { node: found.node, rules, history: (history.applications || []).sort((a, b) => String(b.createTime).localeCompare(String(a.createTime))) };
     });
 
     function nodeFacts(n) {
@@ -287,7 +289,7 @@ export const ApplyPage = defineComponent({
         d ? nodeFacts(d.node) : null,
         made.value ? result(made.value) : null,
         d && String(d.node.state).endsWith('COMPLETED') ? h(ElAlert, { type: 'info', showIcon: true, closable: false, title: '该节点已完成，不能再提出申请。' }) : null,
-        d && !made.value && !String(d.node.state).endsWith('COMPLETED') ? h(ApplyForm, { key: d.node.name, node: d.node, history: d.history, onMade: (a) => { made.value = a; reload(); } }) : null,
+        d && !made.value && !String(d.node.state).endsWith('COMPLETED') ? h(ApplyForm, { key: d.node.name, node: d.node, history: d.history, rules: d.rules, onMade: (a) => { made.value = a; reload(); } }) : null,
         d ? h('section', { class: 'cf-panel', 'aria-labelledby': 'cf-history' }, [
           h('h2', { id: 'cf-history' }, `该节点的申请（${d.history.length} 件）`),
           d.history.length ? applicationsTable(d.history) : h('p', { class: 'cf-muted' }, '还没有申请。'),
@@ -317,6 +319,8 @@ export const MyApplicationsPage = defineComponent({
   setup() {
     const { data, error, busy, reload } = useLoader(() => route.path, async () => {
       const me = session.caller.user;
+      // The deduction reasons' words (applied()); the list shows without them, as codes, if they fail.
+      loadTimeLimitRules(session.caller.court).catch(() => null);
       const reply = await get(`/v1/courts/${session.caller.court}/cases/-/nodes/-/applications`, [['pageSize', 200], ['filter', `applicant = "${me}"`]]);
       const rows = (reply.applications || []).sort((a, b) => String(b.createTime).localeCompare(String(a.createTime)));
       return { rows, nodes: await nodesOf(rows) };

@@ -8,7 +8,7 @@ import { get, post } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader } from '../ui.js';
 import { session } from '../session.js';
 import { date } from '../format.js';
-import { LEVELS, LEVEL_ORDER } from '../rules.js';
+import { loadTimeLimitRules } from '../time_limits.js';
 import { warningList, applicationFacts, nodeOf, courtOf, nodesOf, kindTag } from '../applications.js';
 import { stateTag } from '../tables.js';
 
@@ -36,7 +36,9 @@ export const ApprovalsPage = defineComponent({
       let rows = reply.applications || [];
       if (!pending()) rows = rows.filter((a) => !String(a.state).endsWith('PENDING') && a.approver === session.caller.user);
       rows.sort((a, b) => (pending() ? String(a.createTime).localeCompare(String(b.createTime)) : String(b.decideTime).localeCompare(String(a.decideTime))));
-      return { rows, nodes: await nodesOf(rows) };
+      // The approver levels (lowest first) and their words, as the rules of the caller's court have them.
+      const [nodes, rules] = await Promise.all([nodesOf(rows), loadTimeLimitRules(session.caller.court)]);
+      return { rows, nodes, rules };
     });
 
     async function decide(a, approve) {
@@ -53,20 +55,20 @@ export const ApprovalsPage = defineComponent({
       }
     }
 
-    function authority(a) {
+    function authority(a, rules) {
       const court = courtOf(a.name);
       const mine = callerLevel(session.caller, court);
       if (a.applicant === session.caller.user) return h(ElAlert, { type: 'info', closable: false, showIcon: true, title: '这是您本人提出的申请，不能由您审批。' });
       if (!mine) return h(ElAlert, { type: 'info', closable: false, showIcon: true, title: '您对该节点没有审批权限（须为本庭庭长、本院院领导或上级法院院领导）。' });
       const required = a.requiredLevel || '';
-      if (required && LEVEL_ORDER.indexOf(mine) < LEVEL_ORDER.indexOf(required)) {
+      if (required && rules.levelOrder.indexOf(mine) < rules.levelOrder.indexOf(required)) {
         return h(ElAlert, { type: 'warning', closable: false, showIcon: true,
-          title: `依照规定应由${a.requiredApprover || LEVELS[required]}批准，您的审批权限为${LEVELS[mine]}：批准将记录「超出审批权限」提示。` });
+          title: `依照规定应由${a.requiredApprover || rules.levels[required]}批准，您的审批权限为${rules.levels[mine]}：批准将记录「超出审批权限」提示。` });
       }
       return null;
     }
 
-    function card(a, node) {
+    function card(a, node, rules) {
       const done = decided.value[a.name];
       const current = done ? done.application : a;
       const isPending = String(current.state).endsWith('PENDING');
@@ -81,7 +83,7 @@ export const ApprovalsPage = defineComponent({
           '已批准。', `节点到期日由 ${date(current.dueDateBefore)} 改为 `, h('strong', null, date(done.node.dueDate)),
           '，节点状态：', stateTag(done.node.state)]) : null,
         done && !done.node ? h('p', { class: 'cf-decided', role: 'status' }, '已不批准，申请人会收到审批结果。') : null,
-        isPending ? [authority(a),
+        isPending ? [authority(a, rules),
           h('div', { class: 'cf-approval-actions' }, [
             h(ElInput, { modelValue: opinions[a.name] || '', type: 'textarea', rows: 2, maxlength: 1000, ariaLabel: `审批意见：${title}`,
               placeholder: '审批意见（不批准时必须填写）', 'onUpdate:modelValue': (v) => { opinions[a.name] = v; } }),
@@ -103,7 +105,7 @@ export const ApprovalsPage = defineComponent({
           h(ElRadioButton, { value: 'pending' }, () => '待审批'), h(ElRadioButton, { value: 'decided' }, () => '我已审批')])),
         errorNotice(error.value, reload),
         busy.value && !d ? loading() : null,
-        d && d.rows.length ? h('ul', { class: 'cf-approvals' }, d.rows.map((a) => card(a, d.nodes[nodeOf(a)]))) : null,
+        d && d.rows.length ? h('ul', { class: 'cf-approvals' }, d.rows.map((a) => card(a, d.nodes[nodeOf(a)], d.rules))) : null,
         d && !d.rows.length ? emptyState(pending() ? '没有等待审批的申请。承办人提出申请后会出现在这里，您也会在“消息”中收到提醒。' : '您还没有审批过申请。') : null,
       ]);
     };

@@ -29,7 +29,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/gateway/v1/org_service.proto\x12\x14\x63ourtflow.gateway.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\"courtflow/gateway/v1/gateway.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\"P\n\x11ListCourtsRequest\x12\x1d\n\tpage_size\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"Z\n\x12ListCourtsResponse\x12+\n\x06\x63ourts\x18\x01 \x03(\x0b\x32\x1b.courtflow.gateway.v1.Court\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"I\n\x16ListDepartmentsRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\"P\n\x17ListDepartmentsResponse\x12\x35\n\x0b\x64\x65partments\x18\x01 \x03(\x0b\x32 .courtflow.gateway.v1.Department\"\x8c\x01\n\x17UpdateDepartmentRequest\x12:\n\ndepartment\x18\x01 \x01(\x0b\x32 .courtflow.gateway.v1.DepartmentB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"P\n\x18UpdateDepartmentResponse\x12\x34\n\ndepartment\x18\x01 \x01(\x0b\x32 .courtflow.gateway.v1.Department\"\x9a\x01\n\x10ListUsersRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"W\n\x11ListUsersResponse\x12)\n\x05users\x18\x01 \x03(\x0b\x32\x1a.courtflow.gateway.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x0eGetUserRequest\x12:\n\x04name\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\";\n\x0fGetUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\"C\n\x11\x43reateUserRequest\x12.\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.UserB\x04\xe2\x41\x01\x02\">\n\x12\x43reateUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\"z\n\x11UpdateUserRequest\x12.\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.UserB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\">\n\x12UpdateUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\"\x91\x01\n\x19ImportOrgDirectoryRequest\x12?\n\x06\x66ormat\x18\x01 \x01(\x0e\x32#.courtflow.gateway.v1.OrgFileFormatB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12\x1c\n\x07\x63ontent\x18\x02 \x01(\x0c\x42\x0b\xbaH\x08z\x06\x10\x01\x18\xa0\xf7\x36\x12\x15\n\rvalidate_only\x18\x03 \x01(\x08\"\x97\x01\n\x1aImportOrgDirectoryResponse\x12\x1b\n\x13\x64\x65partments_created\x18\x01 \x01(\x05\x12\x1b\n\x13\x64\x65partments_updated\x18\x02 \x01(\x05\x12\x15\n\rusers_created\x18\x03 \x01(\x05\x12\x15\n\rusers_updated\x18\x04 \x01(\x05\x12\x11\n\tunchanged\x18\x05 \x01(\x05*c\n\rOrgFileFormat\x12\x1f\n\x1bORG_FILE_FORMAT_UNSPECIFIED\x10\x00\x12\x18\n\x14ORG_FILE_FORMAT_YAML\x10\x01\x12\x17\n\x13ORG_FILE_FORMAT_CSV\x10\x02\x32\xec\x08\n\nOrgService\x12s\n\nListCourts\x12\'.courtflow.gateway.v1.ListCourtsRequest\x1a(.courtflow.gateway.v1.ListCourtsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/courts\x12\x99\x01\n\x0fListDepartments\x12,.courtflow.gateway.v1.ListDepartmentsRequest\x1a-.courtflow.gateway.v1.ListDepartmentsResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=courts/*}/departments\x12\xb3\x01\n\x10UpdateDepartment\x12-.courtflow.gateway.v1.UpdateDepartmentRequest\x1a..courtflow.gateway.v1.UpdateDepartmentResponse\"@\x82\xd3\xe4\x93\x02:2,/v1/{department.name=courts/*/departments/*}:\ndepartment\x12\x81\x01\n\tListUsers\x12&.courtflow.gateway.v1.ListUsersRequest\x1a\'.courtflow.gateway.v1.ListUsersResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=courts/*}/users\x12r\n\x07GetUser\x12$.courtflow.gateway.v1.GetUserRequest\x1a%.courtflow.gateway.v1.GetUserResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/{name=users/*}\x12x\n\nCreateUser\x12\'.courtflow.gateway.v1.CreateUserRequest\x1a(.courtflow.gateway.v1.CreateUserResponse\"\x17\x82\xd3\xe4\x93\x02\x11\"\t/v1/users:\x04user\x12\x86\x01\n\nUpdateUser\x12\'.courtflow.gateway.v1.UpdateUserRequest\x1a(.courtflow.gateway.v1.UpdateUserResponse\"%\x82\xd3\xe4\x93\x02\x1f\x32\x17/v1/{user.name=users/*}:\x04user\x12\x9b\x01\n\x12ImportOrgDirectory\x12/.courtflow.gateway.v1.ImportOrgDirectoryRequest\x1a\x30.courtflow.gateway.v1.ImportOrgDirectoryResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/orgDirectory:import:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&courtflow/gateway/v1/org_service.proto\x12\x14\x63ourtflow.gateway.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\"courtflow/gateway/v1/gateway.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\"P\n\x11ListCourtsRequest\x12\x1d\n\tpage_size\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"Z\n\x12ListCourtsResponse\x12+\n\x06\x63ourts\x18\x01 \x03(\x0b\x32\x1b.courtflow.gateway.v1.Court\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"F\n\x12\x43reateCourtRequest\x12\x30\n\x05\x63ourt\x18\x01 \x01(\x0b\x32\x1b.courtflow.gateway.v1.CourtB\x04\xe2\x41\x01\x02\"A\n\x13\x43reateCourtResponse\x12*\n\x05\x63ourt\x18\x01 \x01(\x0b\x32\x1b.courtflow.gateway.v1.Court\"\xa3\x01\n\x17\x43reateDepartmentRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x1b\n\rdepartment_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12:\n\ndepartment\x18\x03 \x01(\x0b\x32 .courtflow.gateway.v1.DepartmentB\x04\xe2\x41\x01\x02\"P\n\x18\x43reateDepartmentResponse\x12\x34\n\ndepartment\x18\x01 \x01(\x0b\x32 .courtflow.gateway.v1.Department\"I\n\x16ListDepartmentsRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\"P\n\x17ListDepartmentsResponse\x12\x35\n\x0b\x64\x65partments\x18\x01 \x03(\x0b\x32 .courtflow.gateway.v1.Department\"\x8c\x01\n\x17UpdateDepartmentRequest\x12:\n\ndepartment\x18\x01 \x01(\x0b\x32 .courtflow.gateway.v1.DepartmentB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"P\n\x18UpdateDepartmentResponse\x12\x34\n\ndepartment\x18\x01 \x01(\x0b\x32 .courtflow.gateway.v1.Department\"\x9a\x01\n\x10ListUsersRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xbaH\x18r\x16\x32\x14^courts/[0-9]{2,12}$\x12\x1d\n\tpage_size\x18\x02 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xe8\x07(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12\x18\n\x06\x66ilter\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"W\n\x11ListUsersResponse\x12)\n\x05users\x18\x01 \x03(\x0b\x32\x1a.courtflow.gateway.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x0eGetUserRequest\x12:\n\x04name\x18\x01 \x01(\tB,\xe2\x41\x01\x02\xbaH%r#2!^users/[a-z0-9][a-z0-9._-]{0,62}$\";\n\x0fGetUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\"C\n\x11\x43reateUserRequest\x12.\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.UserB\x04\xe2\x41\x01\x02\">\n\x12\x43reateUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\"z\n\x11UpdateUserRequest\x12.\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.UserB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\">\n\x12UpdateUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.courtflow.gateway.v1.User\"\x91\x01\n\x19ImportOrgDirectoryRequest\x12?\n\x06\x66ormat\x18\x01 \x01(\x0e\x32#.courtflow.gateway.v1.OrgFileFormatB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12\x1c\n\x07\x63ontent\x18\x02 \x01(\x0c\x42\x0b\xbaH\x08z\x06\x10\x01\x18\xa0\xf7\x36\x12\x15\n\rvalidate_only\x18\x03 \x01(\x08\"\x97\x01\n\x1aImportOrgDirectoryResponse\x12\x1b\n\x13\x64\x65partments_created\x18\x01 \x01(\x05\x12\x1b\n\x13\x64\x65partments_updated\x18\x02 \x01(\x05\x12\x15\n\rusers_created\x18\x03 \x01(\x05\x12\x15\n\rusers_updated\x18\x04 \x01(\x05\x12\x11\n\tunchanged\x18\x05 \x01(\x05*c\n\rOrgFileFormat\x12\x1f\n\x1bORG_FILE_FORMAT_UNSPECIFIED\x10\x00\x12\x18\n\x14ORG_FILE_FORMAT_YAML\x10\x01\x12\x17\n\x13ORG_FILE_FORMAT_CSV\x10\x02\x32\x96\x0b\n\nOrgService\x12s\n\nListCourts\x12\'.courtflow.gateway.v1.ListCourtsRequest\x1a(.courtflow.gateway.v1.ListCourtsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/courts\x12}\n\x0b\x43reateCourt\x12(.courtflow.gateway.v1.CreateCourtRequest\x1a).courtflow.gateway.v1.CreateCourtResponse\"\x19\x82\xd3\xe4\x93\x02\x13\"\n/v1/courts:\x05\x63ourt\x12\x99\x01\n\x0fListDepartments\x12,.courtflow.gateway.v1.ListDepartmentsRequest\x1a-.courtflow.gateway.v1.ListDepartmentsResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=courts/*}/departments\x12\xa8\x01\n\x10\x43reateDepartment\x12-.courtflow.gateway.v1.CreateDepartmentRequest\x1a..courtflow.gateway.v1.CreateDepartmentResponse\"5\x82\xd3\xe4\x93\x02/\"!/v1/{parent=courts/*}/departments:\ndepartment\x12\xb3\x01\n\x10UpdateDepartment\x12-.courtflow.gateway.v1.UpdateDepartmentRequest\x1a..courtflow.gateway.v1.UpdateDepartmentResponse\"@\x82\xd3\xe4\x93\x02:2,/v1/{department.name=courts/*/departments/*}:\ndepartment\x12\x81\x01\n\tListUsers\x12&.courtflow.gateway.v1.ListUsersRequest\x1a\'.courtflow.gateway.v1.ListUsersResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=courts/*}/users\x12r\n\x07GetUser\x12$.courtflow.gateway.v1.GetUserRequest\x1a%.courtflow.gateway.v1.GetUserResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/{name=users/*}\x12x\n\nCreateUser\x12\'.courtflow.gateway.v1.CreateUserRequest\x1a(.courtflow.gateway.v1.CreateUserResponse\"\x17\x82\xd3\xe4\x93\x02\x11\"\t/v1/users:\x04user\x12\x86\x01\n\nUpdateUser\x12\'.courtflow.gateway.v1.UpdateUserRequest\x1a(.courtflow.gateway.v1.UpdateUserResponse\"%\x82\xd3\xe4\x93\x02\x1f\x32\x17/v1/{user.name=users/*}:\x04user\x12\x9b\x01\n\x12ImportOrgDirectory\x12/.courtflow.gateway.v1.ImportOrgDirectoryRequest\x1a\x30.courtflow.gateway.v1.ImportOrgDirectoryResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/orgDirectory:import:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTCOURTSREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\007\032\005\030\350\007(\000'
   _globals['_LISTCOURTSREQUEST'].fields_by_name['page_token']._loaded_options = None
   _globals['_LISTCOURTSREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\004'
+  _globals['_CREATECOURTREQUEST'].fields_by_name['court']._loaded_options = None
+  _globals['_CREATECOURTREQUEST'].fields_by_name['court']._serialized_options = b'\342A\001\002'
+  _globals['_CREATEDEPARTMENTREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_CREATEDEPARTMENTREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\030r\0262\024^courts/[0-9]{2,12}$'
+  _globals['_CREATEDEPARTMENTREQUEST'].fields_by_name['department_id']._loaded_options = None
+  _globals['_CREATEDEPARTMENTREQUEST'].fields_by_name['department_id']._serialized_options = b'\342A\001\002'
+  _globals['_CREATEDEPARTMENTREQUEST'].fields_by_name['department']._loaded_options = None
+  _globals['_CREATEDEPARTMENTREQUEST'].fields_by_name['department']._serialized_options = b'\342A\001\002'
   _globals['_LISTDEPARTMENTSREQUEST'].fields_by_name['parent']._loaded_options = None
   _globals['_LISTDEPARTMENTSREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\272H\030r\0262\024^courts/[0-9]{2,12}$'
   _globals['_UPDATEDEPARTMENTREQUEST'].fields_by_name['department']._loaded_options = None
@@ -68,8 +76,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_IMPORTORGDIRECTORYREQUEST'].fields_by_name['content']._serialized_options = b'\272H\010z\006\020\001\030\240\3676'
   _globals['_ORGSERVICE'].methods_by_name['ListCourts']._loaded_options = None
   _globals['_ORGSERVICE'].methods_by_name['ListCourts']._serialized_options = b'\202\323\344\223\002\014\022\n/v1/courts'
+  _globals['_ORGSERVICE'].methods_by_name['CreateCourt']._loaded_options = None
+  _globals['_ORGSERVICE'].methods_by_name['CreateCourt']._serialized_options = b'\202\323\344\223\002\023\"\n/v1/courts:\005court'
   _globals['_ORGSERVICE'].methods_by_name['ListDepartments']._loaded_options = None
   _globals['_ORGSERVICE'].methods_by_name['ListDepartments']._serialized_options = b'\202\323\344\223\002#\022!/v1/{parent=courts/*}/departments'
+  _globals['_ORGSERVICE'].methods_by_name['CreateDepartment']._loaded_options = None
+  _globals['_ORGSERVICE'].methods_by_name['CreateDepartment']._serialized_options = b'\202\323\344\223\002/\"!/v1/{parent=courts/*}/departments:\ndepartment'
   _globals['_ORGSERVICE'].methods_by_name['UpdateDepartment']._loaded_options = None
   _globals['_ORGSERVICE'].methods_by_name['UpdateDepartment']._serialized_options = b'\202\323\344\223\002:2,/v1/{department.name=courts/*/departments/*}:\ndepartment'
   _globals['_ORGSERVICE'].methods_by_name['ListUsers']._loaded_options = None
@@ -82,40 +94,48 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ORGSERVICE'].methods_by_name['UpdateUser']._serialized_options = b'\202\323\344\223\002\0372\027/v1/{user.name=users/*}:\004user'
   _globals['_ORGSERVICE'].methods_by_name['ImportOrgDirectory']._loaded_options = None
   _globals['_ORGSERVICE'].methods_by_name['ImportOrgDirectory']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/orgDirectory:import:\001*'
-  _globals['_ORGFILEFORMAT']._serialized_start=1790
-  _globals['_ORGFILEFORMAT']._serialized_end=1889
+  _globals['_ORGFILEFORMAT']._serialized_start=2177
+  _globals['_ORGFILEFORMAT']._serialized_end=2276
   _globals['_LISTCOURTSREQUEST']._serialized_start=226
   _globals['_LISTCOURTSREQUEST']._serialized_end=306
   _globals['_LISTCOURTSRESPONSE']._serialized_start=308
   _globals['_LISTCOURTSRESPONSE']._serialized_end=398
-  _globals['_LISTDEPARTMENTSREQUEST']._serialized_start=400
-  _globals['_LISTDEPARTMENTSREQUEST']._serialized_end=473
-  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_start=475
-  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_end=555
-  _globals['_UPDATEDEPARTMENTREQUEST']._serialized_start=558
-  _globals['_UPDATEDEPARTMENTREQUEST']._serialized_end=698
-  _globals['_UPDATEDEPARTMENTRESPONSE']._serialized_start=700
-  _globals['_UPDATEDEPARTMENTRESPONSE']._serialized_end=780
-  _globals['_LISTUSERSREQUEST']._serialized_start=783
-  _globals['_LISTUSERSREQUEST']._serialized_end=937
-  _globals['_LISTUSERSRESPONSE']._serialized_start=939
-  _globals['_LISTUSERSRESPONSE']._serialized_end=1026
-  _globals['_GETUSERREQUEST']._serialized_start=1028
-  _globals['_GETUSERREQUEST']._serialized_end=1104
-  _globals['_GETUSERRESPONSE']._serialized_start=1106
-  _globals['_GETUSERRESPONSE']._serialized_end=1165
-  _globals['_CREATEUSERREQUEST']._serialized_start=1167
-  _globals['_CREATEUSERREQUEST']._serialized_end=1234
-  _globals['_CREATEUSERRESPONSE']._serialized_start=1236
-  _globals['_CREATEUSERRESPONSE']._serialized_end=1298
-  _globals['_UPDATEUSERREQUEST']._serialized_start=1300
-  _globals['_UPDATEUSERREQUEST']._serialized_end=1422
-  _globals['_UPDATEUSERRESPONSE']._serialized_start=1424
-  _globals['_UPDATEUSERRESPONSE']._serialized_end=1486
-  _globals['_IMPORTORGDIRECTORYREQUEST']._serialized_start=1489
-  _globals['_IMPORTORGDIRECTORYREQUEST']._serialized_end=1634
-  _globals['_IMPORTORGDIRECTORYRESPONSE']._serialized_start=1637
-  _globals['_IMPORTORGDIRECTORYRESPONSE']._serialized_end=1788
-  _globals['_ORGSERVICE']._serialized_start=1892
-  _globals['_ORGSERVICE']._serialized_end=3024
+  _globals['_CREATECOURTREQUEST']._serialized_start=400
+  _globals['_CREATECOURTREQUEST']._serialized_end=470
+  _globals['_CREATECOURTRESPONSE']._serialized_start=472
+  _globals['_CREATECOURTRESPONSE']._serialized_end=537
+  _globals['_CREATEDEPARTMENTREQUEST']._serialized_start=540
+  _globals['_CREATEDEPARTMENTREQUEST']._serialized_end=703
+  _globals['_CREATEDEPARTMENTRESPONSE']._serialized_start=705
+  _globals['_CREATEDEPARTMENTRESPONSE']._serialized_end=785
+  _globals['_LISTDEPARTMENTSREQUEST']._serialized_start=787
+  _globals['_LISTDEPARTMENTSREQUEST']._serialized_end=860
+  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_start=862
+  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_end=942
+  _globals['_UPDATEDEPARTMENTREQUEST']._serialized_start=945
+  _globals['_UPDATEDEPARTMENTREQUEST']._serialized_end=1085
+  _globals['_UPDATEDEPARTMENTRESPONSE']._serialized_start=1087
+  _globals['_UPDATEDEPARTMENTRESPONSE']._serialized_end=1167
+  _globals['_LISTUSERSREQUEST']._serialized_start=1170
+  _globals['_LISTUSERSREQUEST']._serialized_end=1324
+  _globals['_LISTUSERSRESPONSE']._serialized_start=1326
+  _globals['_LISTUSERSRESPONSE']._serialized_end=1413
+  _globals['_GETUSERREQUEST']._serialized_start=1415
+  _globals['_GETUSERREQUEST']._serialized_end=1491
+  _globals['_GETUSERRESPONSE']._serialized_start=1493
+  _globals['_GETUSERRESPONSE']._serialized_end=1552
+  _globals['_CREATEUSERREQUEST']._serialized_start=1554
+  _globals['_CREATEUSERREQUEST']._serialized_end=1621
+  _globals['_CREATEUSERRESPONSE']._serialized_start=1623
+  _globals['_CREATEUSERRESPONSE']._serialized_end=1685
+  _globals['_UPDATEUSERREQUEST']._serialized_start=1687
+  _globals['_UPDATEUSERREQUEST']._serialized_end=1809
+  _globals['_UPDATEUSERRESPONSE']._serialized_start=1811
+  _globals['_UPDATEUSERRESPONSE']._serialized_end=1873
+  _globals['_IMPORTORGDIRECTORYREQUEST']._serialized_start=1876
+  _globals['_IMPORTORGDIRECTORYREQUEST']._serialized_end=2021
+  _globals['_IMPORTORGDIRECTORYRESPONSE']._serialized_start=2024
+  _globals['_IMPORTORGDIRECTORYRESPONSE']._serialized_end=2175
+  _globals['_ORGSERVICE']._serialized_start=2279
+  _globals['_ORGSERVICE']._serialized_end=3709
 # @@protoc_insertion_point(module_scope)

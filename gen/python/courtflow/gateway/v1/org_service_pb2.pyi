@@ -37,6 +37,34 @@ class ListCourtsResponse(_message.Message):
     next_page_token: str
     def __init__(self, courts: _Optional[_Iterable[_Union[_gateway_pb2.Court, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class CreateCourtRequest(_message.Message):
+    __slots__ = ("court",)
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    court: _gateway_pb2.Court
+    def __init__(self, court: _Optional[_Union[_gateway_pb2.Court, _Mapping]] = ...) -> None: ...
+
+class CreateCourtResponse(_message.Message):
+    __slots__ = ("court",)
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    court: _gateway_pb2.Court
+    def __init__(self, court: _Optional[_Union[_gateway_pb2.Court, _Mapping]] = ...) -> None: ...
+
+class CreateDepartmentRequest(_message.Message):
+    __slots__ = ("parent", "department_id", "department")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    department_id: str
+    department: _gateway_pb2.Department
+    def __init__(self, parent: _Optional[str] = ..., department_id: _Optional[str] = ..., department: _Optional[_Union[_gateway_pb2.Department, _Mapping]] = ...) -> None: ...
+
+class CreateDepartmentResponse(_message.Message):
+    __slots__ = ("department",)
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    department: _gateway_pb2.Department
+    def __init__(self, department: _Optional[_Union[_gateway_pb2.Department, _Mapping]] = ...) -> None: ...
+
 class ListDepartmentsRequest(_message.Message):
     __slots__ = ("parent",)
     PARENT_FIELD_NUMBER: _ClassVar[int]

@@ -29,7 +29,7 @@ class OrgServiceStub:
     """OrgService administers the org directory (R2): courts, departments and users. Reading is open
     to leaders, the trial management office, auditors and administrators within their scope;
     changing it is for system administrators of the court or a court above. Every change is
-    published (user_changed, department_changed) for the services that keep a projection.
+    published (court_changed, user_changed, department_changed) for the services that keep a projection.
     """
 
     def __init__(self, channel):
@@ -43,10 +43,20 @@ class OrgServiceStub:
                 request_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListCourtsRequest.SerializeToString,
                 response_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListCourtsResponse.FromString,
                 _registered_method=True)
+        self.CreateCourt = channel.unary_unary(
+                '/courtflow.gateway.v1.OrgService/CreateCourt',
+                request_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateCourtRequest.SerializeToString,
+                response_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateCourtResponse.FromString,
+                _registered_method=True)
         self.ListDepartments = channel.unary_unary(
                 '/courtflow.gateway.v1.OrgService/ListDepartments',
                 request_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListDepartmentsRequest.SerializeToString,
                 response_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListDepartmentsResponse.FromString,
+                _registered_method=True)
+        self.CreateDepartment = channel.unary_unary(
+                '/courtflow.gateway.v1.OrgService/CreateDepartment',
+                request_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateDepartmentRequest.SerializeToString,
+                response_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateDepartmentResponse.FromString,
                 _registered_method=True)
         self.UpdateDepartment = channel.unary_unary(
                 '/courtflow.gateway.v1.OrgService/UpdateDepartment',
@@ -84,7 +94,7 @@ class OrgServiceServicer:
     """OrgService administers the org directory (R2): courts, departments and users. Reading is open
     to leaders, the trial management office, auditors and administrators within their scope;
     changing it is for system administrators of the court or a court above. Every change is
-    published (user_changed, department_changed) for the services that keep a projection.
+    published (court_changed, user_changed, department_changed) for the services that keep a projection.
     """
 
     def ListCourts(self, request, context):
@@ -94,8 +104,25 @@ class OrgServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateCourt(self, request, context):
+        """Creates a court below an existing one (an intermediate court below the high court, a basic
+        court below an intermediate one). For the system administrators of the parent court or a court
+        above it; audited, and published (court_changed) for the services that name courts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListDepartments(self, request, context):
         """Lists a court's departments.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateDepartment(self, request, context):
+        """Creates a department (庭室) of a court. For the court's system administrators or those of a
+        court above it; audited, and published (department_changed).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -152,10 +179,20 @@ def add_OrgServiceServicer_to_server(servicer, server):
                     request_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListCourtsRequest.FromString,
                     response_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListCourtsResponse.SerializeToString,
             ),
+            'CreateCourt': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCourt,
+                    request_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateCourtRequest.FromString,
+                    response_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateCourtResponse.SerializeToString,
+            ),
             'ListDepartments': grpc.unary_unary_rpc_method_handler(
                     servicer.ListDepartments,
                     request_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListDepartmentsRequest.FromString,
                     response_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListDepartmentsResponse.SerializeToString,
+            ),
+            'CreateDepartment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDepartment,
+                    request_deserializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateDepartmentRequest.FromString,
+                    response_serializer=courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateDepartmentResponse.SerializeToString,
             ),
             'UpdateDepartment': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateDepartment,
@@ -199,7 +236,7 @@ class OrgService:
     """OrgService administers the org directory (R2): courts, departments and users. Reading is open
     to leaders, the trial management office, auditors and administrators within their scope;
     changing it is for system administrators of the court or a court above. Every change is
-    published (user_changed, department_changed) for the services that keep a projection.
+    published (court_changed, user_changed, department_changed) for the services that keep a projection.
     """
 
     @staticmethod
@@ -230,6 +267,33 @@ class OrgService:
             _registered_method=True)
 
     @staticmethod
+    def CreateCourt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.gateway.v1.OrgService/CreateCourt',
+            courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateCourtRequest.SerializeToString,
+            courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateCourtResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListDepartments(request,
             target,
             options=(),
@@ -246,6 +310,33 @@ class OrgService:
             '/courtflow.gateway.v1.OrgService/ListDepartments',
             courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListDepartmentsRequest.SerializeToString,
             courtflow_dot_gateway_dot_v1_dot_org__service__pb2.ListDepartmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDepartment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.gateway.v1.OrgService/CreateDepartment',
+            courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateDepartmentRequest.SerializeToString,
+            courtflow_dot_gateway_dot_v1_dot_org__service__pb2.CreateDepartmentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -36,6 +36,90 @@ class ListCalendarYearsResponse(_message.Message):
     calendar_years: _containers.RepeatedCompositeFieldContainer[_node_pb2.CalendarYear]
     def __init__(self, calendar_years: _Optional[_Iterable[_Union[_node_pb2.CalendarYear, _Mapping]]] = ...) -> None: ...
 
+class ListTimeLimitRulesRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class ListTimeLimitRulesResponse(_message.Message):
+    __slots__ = ("version", "time_limit_rules", "application_approvers", "deduction_reasons", "approver_levels")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    TIME_LIMIT_RULES_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_APPROVERS_FIELD_NUMBER: _ClassVar[int]
+    DEDUCTION_REASONS_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_LEVELS_FIELD_NUMBER: _ClassVar[int]
+    version: str
+    time_limit_rules: _containers.RepeatedCompositeFieldContainer[TimeLimitRule]
+    application_approvers: _containers.RepeatedCompositeFieldContainer[ApplicationApprover]
+    deduction_reasons: _containers.RepeatedCompositeFieldContainer[DeductionReason]
+    approver_levels: _containers.RepeatedCompositeFieldContainer[ApproverLevel]
+    def __init__(self, version: _Optional[str] = ..., time_limit_rules: _Optional[_Iterable[_Union[TimeLimitRule, _Mapping]]] = ..., application_approvers: _Optional[_Iterable[_Union[ApplicationApprover, _Mapping]]] = ..., deduction_reasons: _Optional[_Iterable[_Union[DeductionReason, _Mapping]]] = ..., approver_levels: _Optional[_Iterable[_Union[ApproverLevel, _Mapping]]] = ...) -> None: ...
+
+class TimeLimitRule(_message.Message):
+    __slots__ = ("node_type", "display_name", "period", "period_label", "extensions")
+    NODE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_LABEL_FIELD_NUMBER: _ClassVar[int]
+    EXTENSIONS_FIELD_NUMBER: _ClassVar[int]
+    node_type: str
+    display_name: str
+    period: str
+    period_label: str
+    extensions: _containers.RepeatedCompositeFieldContainer[ExtensionStep]
+    def __init__(self, node_type: _Optional[str] = ..., display_name: _Optional[str] = ..., period: _Optional[str] = ..., period_label: _Optional[str] = ..., extensions: _Optional[_Iterable[_Union[ExtensionStep, _Mapping]]] = ...) -> None: ...
+
+class ExtensionStep(_message.Message):
+    __slots__ = ("max", "max_label", "to", "to_label", "approver_level", "approver", "lead_days")
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    MAX_LABEL_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    TO_LABEL_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_FIELD_NUMBER: _ClassVar[int]
+    LEAD_DAYS_FIELD_NUMBER: _ClassVar[int]
+    max: str
+    max_label: str
+    to: str
+    to_label: str
+    approver_level: str
+    approver: str
+    lead_days: int
+    def __init__(self, max: _Optional[str] = ..., max_label: _Optional[str] = ..., to: _Optional[str] = ..., to_label: _Optional[str] = ..., approver_level: _Optional[str] = ..., approver: _Optional[str] = ..., lead_days: _Optional[int] = ...) -> None: ...
+
+class ApplicationApprover(_message.Message):
+    __slots__ = ("kind", "approver_level", "approver")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_FIELD_NUMBER: _ClassVar[int]
+    kind: _node_pb2.ApplicationKind
+    approver_level: str
+    approver: str
+    def __init__(self, kind: _Optional[_Union[_node_pb2.ApplicationKind, str]] = ..., approver_level: _Optional[str] = ..., approver: _Optional[str] = ...) -> None: ...
+
+class DeductionReason(_message.Message):
+    __slots__ = ("code", "label", "max", "max_label", "restarts")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    MAX_LABEL_FIELD_NUMBER: _ClassVar[int]
+    RESTARTS_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    label: str
+    max: str
+    max_label: str
+    restarts: bool
+    def __init__(self, code: _Optional[str] = ..., label: _Optional[str] = ..., max: _Optional[str] = ..., max_label: _Optional[str] = ..., restarts: _Optional[bool] = ...) -> None: ...
+
+class ApproverLevel(_message.Message):
+    __slots__ = ("level", "label")
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    level: str
+    label: str
+    def __init__(self, level: _Optional[str] = ..., label: _Optional[str] = ...) -> None: ...
+
 class GetNodeRequest(_message.Message):
     __slots__ = ("name",)
     NAME_FIELD_NUMBER: _ClassVar[int]

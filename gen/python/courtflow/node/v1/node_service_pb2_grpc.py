@@ -115,6 +115,11 @@ class NodeServiceStub:
                 request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.SerializeToString,
                 response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsResponse.FromString,
                 _registered_method=True)
+        self.ListTimeLimitRules = channel.unary_unary(
+                '/courtflow.node.v1.NodeService/ListTimeLimitRules',
+                request_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListTimeLimitRulesRequest.SerializeToString,
+                response_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListTimeLimitRulesResponse.FromString,
+                _registered_method=True)
 
 
 class NodeServiceServicer:
@@ -242,6 +247,17 @@ class NodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTimeLimitRules(self, request, context):
+        """Lists the time-limit change rules (审限变更规则, S4, S6, S11) as they apply in a court: each
+        limit that can be changed with its period there (the court's overrides and those of the courts
+        above applied) and the extensions the rules allow, who approves each kind of application, and
+        the deduction reasons with their longest span. Read-only, for every signed-in role: the
+        application forms show what the rules allow before anything is submitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NodeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -324,6 +340,11 @@ def add_NodeServiceServicer_to_server(servicer, server):
                     servicer.ListCalendarYears,
                     request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.FromString,
                     response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsResponse.SerializeToString,
+            ),
+            'ListTimeLimitRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTimeLimitRules,
+                    request_deserializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListTimeLimitRulesRequest.FromString,
+                    response_serializer=courtflow_dot_node_dot_v1_dot_node__service__pb2.ListTimeLimitRulesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -759,6 +780,33 @@ class NodeService:
             '/courtflow.node.v1.NodeService/ListCalendarYears',
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsRequest.SerializeToString,
             courtflow_dot_node_dot_v1_dot_node__service__pb2.ListCalendarYearsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTimeLimitRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/courtflow.node.v1.NodeService/ListTimeLimitRules',
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListTimeLimitRulesRequest.SerializeToString,
+            courtflow_dot_node_dot_v1_dot_node__service__pb2.ListTimeLimitRulesResponse.FromString,
             options,
             channel_credentials,
             insecure,
