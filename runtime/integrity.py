@@ -43,7 +43,7 @@ def run_checks(conn: Connection, *, now: datetime, stuck_after: timedelta, catal
 def cases_and_nodes(conn: Connection, catalog: catalogs.Catalog) -> list[Finding]:
     """The case service's cases and locks against the node service's nodes, case by case (the
     comparison is VerifyIntegrity's too: services/stats/integrity.py)."""
-    found = []
+    found, names = [], node_checks.node_type_names(catalog)
     joined = common.joined(((c["id"], c) for c in case_checks.cases(conn)), case_checks.held_locks(conn),
                            node_checks.by_case(conn))
     for case_id, (row, held, nodes) in joined:
@@ -56,7 +56,7 @@ def cases_and_nodes(conn: Connection, catalog: catalogs.Catalog) -> list[Finding
         where = case_checks.name(case) if case else str(CaseName(nodes[1] if nodes else "-", case_id))
         found += stats_checks.case_findings(where, exists=case is not None, filed=filed,
                                             locked=bool(case and case["locked"]), held=held[1] if held else set(),
-                                            codes=codes, locked_nodes=locked_nodes, expected=expected)
+                                            codes=codes, locked_nodes=locked_nodes, expected=expected, names=names)
     return found
 
 

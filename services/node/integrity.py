@@ -113,7 +113,8 @@ def answer(conn: Connection, scope: Scope, emit, *, catalog: Catalog) -> None:
     """This service's part of VerifyIntegrity: the nodes its catalogue opens at filing, its nodes
     per case in scope (ordered by case id), then what is wrong with each node's timers and
     applications (and, for the whole service, timers and applications without a node)."""
-    emit(pb.CheckIntegrityResponse(filing_expectations=filing_expectations(catalog)))
+    emit(pb.CheckIntegrityResponse(filing_expectations=filing_expectations(catalog),
+                                   node_type_names=node_type_names(catalog)))
     walk = by_case(conn, scope)
     while batch := list(itertools.islice(walk, STREAMED)):
         emit(pb.CheckIntegrityResponse(case_nodes=[
@@ -126,6 +127,11 @@ def answer(conn: Connection, scope: Scope, emit, *, catalog: Catalog) -> None:
     if scope.whole_service:
         found += orphan_findings(orphan_parts(conn))
     emit(pb.CheckIntegrityResponse(findings=findings_to_proto(found), checks=["case_nodes", "timers", "applications"]))
+
+
+def node_type_names(catalog: Catalog) -> dict[str, str]:
+    """The catalogue's Chinese name of each node type, for findings users read."""
+    return {r.code: r.display_name for r in catalog.rules}
 
 
 def filing_expectations(catalog: Catalog) -> list[pb.FilingExpectation]:
@@ -163,10 +169,15 @@ def orphan_findings(parts: Iterable[tuple[str, uuid.UUID]]) -> list[Finding]:
                     "计时器所属的节点不存在" if part == "timer" else "申请所属的节点不存在") for part, node_id in parts]
 
 
-def missing_nodes(case_name: str, expected: set[str], present: set[str]) -> list[Finding]:
+def named(codes, names: dict[str, str]) -> str:
+    """Node types as users know them, each with its code for support: 审理期限（trial_time_limit）."""
+    return "、".join(f"{names[c]}（{c}）" if c in names else c for c in sorted(codes))
+
+
+def missing_nodes(case_name: str, expected: set[str], present: set[str], names: dict[str, str]) -> list[Finding]:
     """A filed case without a node its catalogue opens at filing."""
-    missing = sorted(expected - present)
-    return [Finding("case_nodes", case_name, f"已立案，但缺少目录在立案时开启的节点：{'、'.join(missing)}")] \
+    missing = expected - present
+    return [Finding("case_nodes", case_name, f"已立案，但缺少目录在立案时开启的节点：{named(missing, names)}")] \
         if missing else []
 
 

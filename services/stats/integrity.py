@@ -53,14 +53,14 @@ def node_differences(name: str, ours: dict | None, theirs: Node | None) -> list[
 
 
 def case_findings(case_name: str, *, exists: bool, filed: bool, locked: bool, held: set[str], codes: set[str],
-                  locked_nodes: set[str], expected: set[str]) -> list[Finding]:
+                  locked_nodes: set[str], expected: set[str], names: dict[str, str]) -> list[Finding]:
     """One case as the case service holds it (`exists`, `filed`, `locked`, the node locks it
     `held`) against its nodes as the node service holds them (their `codes`, the `locked_nodes`):
     a filed case has the nodes its catalogue opens at filing (`expected`), a node has its case, and
-    the locks agree."""
+    the locks agree. `names`: the catalogue's names of node types."""
     if not exists:
-        found = [Finding("case_nodes", case_name, f"节点服务有该案件的节点（{'、'.join(sorted(codes))}），"
+        found = [Finding("case_nodes", case_name, f"节点服务有该案件的节点（{node_checks.named(codes, names)}），"
                                                   f"案件服务却没有该案件")] if codes else []
         return found + case_checks.lock_findings(case_name, locked=False, held=held, node_locks=locked_nodes)
-    found = node_checks.missing_nodes(case_name, expected, codes) if filed else []
+    found = node_checks.missing_nodes(case_name, expected, codes, names) if filed else []
     return found + case_checks.lock_findings(case_name, locked=locked, held=held, node_locks=locked_nodes)

@@ -77,12 +77,14 @@ class _Answer:
         self.findings: list[Finding] = []
         self.checks: set[str] = set()
         self.expected: dict[tuple, set[str]] = {}
+        self.names: dict[str, str] = {}
 
     def take(self, message: pb.CheckIntegrityResponse) -> None:
         self.findings += findings_from_proto(message.findings)
         self.checks.update(message.checks)
         if message.reported_operations and self._ledger is not None:
             self._ledger.add(message.reported_operations)
+        self.names.update(message.node_type_names)
         for e in message.filing_expectations:
             self.expected[(e.case_type, e.procedure, e.foreign_related, e.private_prosecution)] = set(e.node_types)
 
@@ -115,7 +117,8 @@ def verify_integrity(engine: Engine, sources, *, caller: Caller, court: str, stu
     cases, nodes = (_Answer(sources.integrity(c, caller, request), ledger) for c in ("case", "node"))
     found: list[Finding] = []
     for case_id, (case, case_nodes) in common.joined(cases.cases(), nodes.case_nodes()):
-        found += _case(case_id, case[1] if case else None, case_nodes[1] if case_nodes else None, nodes.expected)
+        found += _case(case_id, case[1] if case else None, case_nodes[1] if case_nodes else None, nodes.expected,
+                       nodes.names)
     answers = [cases.drain(), nodes.drain()] + [_Answer(sources.integrity(c, caller, request), ledger).drain()
                                                 for c in ("alert", "audit")]
     if scope.whole_service:
@@ -131,14 +134,15 @@ def verify_integrity(engine: Engine, sources, *, caller: Caller, court: str, stu
     return IntegrityReport(list(counts), counts, listed)
 
 
-def _case(case_id, case: pb.CaseIntegrity | None, nodes: pb.CaseNodes | None, expected: dict) -> list[Finding]:
+def _case(case_id, case: pb.CaseIntegrity | None, nodes: pb.CaseNodes | None, expected: dict,
+          names: dict[str, str]) -> list[Finding]:
     codes, locked = (set(nodes.node_types), set(nodes.locked_nodes)) if nodes else (set(), set())
     exists = case is not None and case.exists
     name = case.name if case else nodes.case
     kind = (case.case_type, case.procedure, case.foreign_related, case.private_prosecution) if case else None
     return integrity.case_findings(name, exists=exists, filed=exists and case.filed, locked=exists and case.locked,
                                    held=set(case.held_locks) if case else set(), codes=codes, locked_nodes=locked,
-                                   expected=expected.get(kind, set()))
+                                   expected=expected.get(kind, set()), names=names)
 
 
 def _own(engine: Engine, scope: common.Scope, settled_before: datetime, ledger: _Ledger) -> _Answer:

@@ -57,7 +57,7 @@ def test_the_office_runs_the_check_and_sees_a_damaged_case_named(console, cf, fi
         c.page.get_by_role("button", name="重新核查").click()
         c.page.get_by_text("发现不一致").wait_for()
         problem = c.page.locator("tr", has=c.page.get_by_text(filed.name, exact=True))
-        assert "缺少目录在立案时开启的节点：trial_time_limit" in problem.inner_text()
+        assert "缺少目录在立案时开启的节点：审理期限（trial_time_limit）" in problem.inner_text()
         assert c.page.get_by_text("不一致 2 处").count() == 1   # 案件与节点: the case, and the node's stranger
         c.check("integrity-damaged")
     finally:

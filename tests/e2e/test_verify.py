@@ -143,7 +143,7 @@ def test_a_filed_case_without_its_nodes_and_a_node_without_its_case_are_named(cf
         code, found = verify(cf, capsys, monkeypatch)
     cases = named(found, "case_nodes")
     assert code == 1
-    assert "trial_time_limit" in cases[world["extended"]]
+    assert "审理期限（trial_time_limit）" in cases[world["extended"]]   # as users know it, the code for support
     assert "案件服务却没有该案件" in cases[f"courts/440101/cases/{stranger}"]
 
 
@@ -327,7 +327,7 @@ def test_damage_in_a_court_is_named_to_its_office_and_not_to_another_courts(cf, 
     # The court's office, its intermediate court's (the region) and the high court's (the province).
     for answer in (office, one_court, region, province):
         assert not answer["consistent"]
-        assert "trial_time_limit" in answer["found"]["case_nodes"][world["extended"]]
+        assert "审理期限（trial_time_limit）" in answer["found"]["case_nodes"][world["extended"]]
         assert "案件服务却没有该案件" in answer["found"]["case_nodes"][f"courts/{COURT_ID}/cases/{stranger}"]
         assert "不属于当前的审限" in answer["found"]["timers"][moved]
         assert answer["counts"]["case_nodes"] == 2 and answer["counts"]["timers"] == 1

@@ -28,7 +28,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/common/v1/integrity.proto\x12\x13\x63ourtflow.common.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbe\x01\n\x15\x43heckIntegrityRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12)\n\x13stuck_after_seconds\x18\x02 \x01(\x05\x42\x0c\xbaH\t\x1a\x07\x18\x80\x9a\x9e\x01(\x00\x12\x45\n\noperations\x18\x03 \x03(\x0b\x32&.courtflow.common.v1.ReportedOperationB\t\xbaH\x06\x92\x01\x03\x10\xe8\x07\"\xd2\x02\n\x16\x43heckIntegrityResponse\x12\x37\n\x08\x66indings\x18\x01 \x03(\x0b\x32%.courtflow.common.v1.IntegrityFinding\x12\x0e\n\x06\x63hecks\x18\x02 \x03(\t\x12\x31\n\x05\x63\x61ses\x18\x03 \x03(\x0b\x32\".courtflow.common.v1.CaseIntegrity\x12\x32\n\ncase_nodes\x18\x04 \x03(\x0b\x32\x1e.courtflow.common.v1.CaseNodes\x12\x43\n\x13\x66iling_expectations\x18\x05 \x03(\x0b\x32&.courtflow.common.v1.FilingExpectation\x12\x43\n\x13reported_operations\x18\x06 \x03(\x0b\x32&.courtflow.common.v1.ReportedOperation\"@\n\x10IntegrityFinding\x12\r\n\x05\x63heck\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07problem\x18\x03 \x01(\t\"\xf7\x01\n\rCaseIntegrity\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x65xists\x18\x02 \x01(\x08\x12.\n\tcase_type\x18\x03 \x01(\x0e\x32\x1b.courtflow.case.v1.CaseType\x12/\n\tprocedure\x18\x04 \x01(\x0e\x32\x1c.courtflow.case.v1.Procedure\x12\r\n\x05\x66iled\x18\x05 \x01(\x08\x12\x0e\n\x06locked\x18\x06 \x01(\x08\x12\x17\n\x0f\x66oreign_related\x18\x07 \x01(\x08\x12\x1b\n\x13private_prosecution\x18\x08 \x01(\x08\x12\x12\n\nheld_locks\x18\t \x03(\t\"C\n\tCaseNodes\x12\x0c\n\x04\x63\x61se\x18\x01 \x01(\t\x12\x12\n\nnode_types\x18\x02 \x03(\t\x12\x14\n\x0clocked_nodes\x18\x03 \x03(\t\"\xbe\x01\n\x11\x46ilingExpectation\x12.\n\tcase_type\x18\x01 \x01(\x0e\x32\x1b.courtflow.case.v1.CaseType\x12/\n\tprocedure\x18\x02 \x01(\x0e\x32\x1c.courtflow.case.v1.Procedure\x12\x17\n\x0f\x66oreign_related\x18\x03 \x01(\x08\x12\x1b\n\x13private_prosecution\x18\x04 \x01(\x08\x12\x12\n\nnode_types\x18\x05 \x03(\t\"\x9a\x01\n\x11ReportedOperation\x12\x1d\n\x0coperation_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12\x1a\n\x08resource\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x90\x03\x12/\n\x0breport_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x08reporter\x18\x04 \x01(\tB\x07\xbaH\x04r\x02\x18(2\x7f\n\x10IntegrityService\x12k\n\x0e\x43heckIntegrity\x12*.courtflow.common.v1.CheckIntegrityRequest\x1a+.courtflow.common.v1.CheckIntegrityResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#courtflow/common/v1/integrity.proto\x12\x13\x63ourtflow.common.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1c\x63ourtflow/case/v1/case.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbe\x01\n\x15\x43heckIntegrityRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xbaH\x1cr\x1a\x32\x18^courts/([0-9]{2,12}|-)$\x12)\n\x13stuck_after_seconds\x18\x02 \x01(\x05\x42\x0c\xbaH\t\x1a\x07\x18\x80\x9a\x9e\x01(\x00\x12\x45\n\noperations\x18\x03 \x03(\x0b\x32&.courtflow.common.v1.ReportedOperationB\t\xbaH\x06\x92\x01\x03\x10\xe8\x07\"\xe1\x03\n\x16\x43heckIntegrityResponse\x12\x37\n\x08\x66indings\x18\x01 \x03(\x0b\x32%.courtflow.common.v1.IntegrityFinding\x12\x0e\n\x06\x63hecks\x18\x02 \x03(\t\x12\x31\n\x05\x63\x61ses\x18\x03 \x03(\x0b\x32\".courtflow.common.v1.CaseIntegrity\x12\x32\n\ncase_nodes\x18\x04 \x03(\x0b\x32\x1e.courtflow.common.v1.CaseNodes\x12\x43\n\x13\x66iling_expectations\x18\x05 \x03(\x0b\x32&.courtflow.common.v1.FilingExpectation\x12\x43\n\x13reported_operations\x18\x06 \x03(\x0b\x32&.courtflow.common.v1.ReportedOperation\x12W\n\x0fnode_type_names\x18\x07 \x03(\x0b\x32>.courtflow.common.v1.CheckIntegrityResponse.NodeTypeNamesEntry\x1a\x34\n\x12NodeTypeNamesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"@\n\x10IntegrityFinding\x12\r\n\x05\x63heck\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07problem\x18\x03 \x01(\t\"\xf7\x01\n\rCaseIntegrity\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x65xists\x18\x02 \x01(\x08\x12.\n\tcase_type\x18\x03 \x01(\x0e\x32\x1b.courtflow.case.v1.CaseType\x12/\n\tprocedure\x18\x04 \x01(\x0e\x32\x1c.courtflow.case.v1.Procedure\x12\r\n\x05\x66iled\x18\x05 \x01(\x08\x12\x0e\n\x06locked\x18\x06 \x01(\x08\x12\x17\n\x0f\x66oreign_related\x18\x07 \x01(\x08\x12\x1b\n\x13private_prosecution\x18\x08 \x01(\x08\x12\x12\n\nheld_locks\x18\t \x03(\t\"C\n\tCaseNodes\x12\x0c\n\x04\x63\x61se\x18\x01 \x01(\t\x12\x12\n\nnode_types\x18\x02 \x03(\t\x12\x14\n\x0clocked_nodes\x18\x03 \x03(\t\"\xbe\x01\n\x11\x46ilingExpectation\x12.\n\tcase_type\x18\x01 \x01(\x0e\x32\x1b.courtflow.case.v1.CaseType\x12/\n\tprocedure\x18\x02 \x01(\x0e\x32\x1c.courtflow.case.v1.Procedure\x12\x17\n\x0f\x66oreign_related\x18\x03 \x01(\x08\x12\x1b\n\x13private_prosecution\x18\x04 \x01(\x08\x12\x12\n\nnode_types\x18\x05 \x03(\t\"\x9a\x01\n\x11ReportedOperation\x12\x1d\n\x0coperation_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12\x1a\n\x08resource\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x90\x03\x12/\n\x0breport_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x08reporter\x18\x04 \x01(\tB\x07\xbaH\x04r\x02\x18(2\x7f\n\x10IntegrityService\x12k\n\x0e\x43heckIntegrity\x12*.courtflow.common.v1.CheckIntegrityRequest\x1a+.courtflow.common.v1.CheckIntegrityResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,6 +41,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHECKINTEGRITYREQUEST'].fields_by_name['stuck_after_seconds']._serialized_options = b'\272H\t\032\007\030\200\232\236\001(\000'
   _globals['_CHECKINTEGRITYREQUEST'].fields_by_name['operations']._loaded_options = None
   _globals['_CHECKINTEGRITYREQUEST'].fields_by_name['operations']._serialized_options = b'\272H\006\222\001\003\020\350\007'
+  _globals['_CHECKINTEGRITYRESPONSE_NODETYPENAMESENTRY']._loaded_options = None
+  _globals['_CHECKINTEGRITYRESPONSE_NODETYPENAMESENTRY']._serialized_options = b'8\001'
   _globals['_REPORTEDOPERATION'].fields_by_name['operation_id']._loaded_options = None
   _globals['_REPORTEDOPERATION'].fields_by_name['operation_id']._serialized_options = b'\272H\004r\002\030@'
   _globals['_REPORTEDOPERATION'].fields_by_name['resource']._loaded_options = None
@@ -50,17 +52,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHECKINTEGRITYREQUEST']._serialized_start=186
   _globals['_CHECKINTEGRITYREQUEST']._serialized_end=376
   _globals['_CHECKINTEGRITYRESPONSE']._serialized_start=379
-  _globals['_CHECKINTEGRITYRESPONSE']._serialized_end=717
-  _globals['_INTEGRITYFINDING']._serialized_start=719
-  _globals['_INTEGRITYFINDING']._serialized_end=783
-  _globals['_CASEINTEGRITY']._serialized_start=786
-  _globals['_CASEINTEGRITY']._serialized_end=1033
-  _globals['_CASENODES']._serialized_start=1035
-  _globals['_CASENODES']._serialized_end=1102
-  _globals['_FILINGEXPECTATION']._serialized_start=1105
-  _globals['_FILINGEXPECTATION']._serialized_end=1295
-  _globals['_REPORTEDOPERATION']._serialized_start=1298
-  _globals['_REPORTEDOPERATION']._serialized_end=1452
-  _globals['_INTEGRITYSERVICE']._serialized_start=1454
-  _globals['_INTEGRITYSERVICE']._serialized_end=1581
+  _globals['_CHECKINTEGRITYRESPONSE']._serialized_end=860
+  _globals['_CHECKINTEGRITYRESPONSE_NODETYPENAMESENTRY']._serialized_start=808
+  _globals['_CHECKINTEGRITYRESPONSE_NODETYPENAMESENTRY']._serialized_end=860
+  _globals['_INTEGRITYFINDING']._serialized_start=862
+  _globals['_INTEGRITYFINDING']._serialized_end=926
+  _globals['_CASEINTEGRITY']._serialized_start=929
+  _globals['_CASEINTEGRITY']._serialized_end=1176
+  _globals['_CASENODES']._serialized_start=1178
+  _globals['_CASENODES']._serialized_end=1245
+  _globals['_FILINGEXPECTATION']._serialized_start=1248
+  _globals['_FILINGEXPECTATION']._serialized_end=1438
+  _globals['_REPORTEDOPERATION']._serialized_start=1441
+  _globals['_REPORTEDOPERATION']._serialized_end=1595
+  _globals['_INTEGRITYSERVICE']._serialized_start=1597
+  _globals['_INTEGRITYSERVICE']._serialized_end=1724
 # @@protoc_insertion_point(module_scope)

@@ -23,20 +23,29 @@ class CheckIntegrityRequest(_message.Message):
     def __init__(self, parent: _Optional[str] = ..., stuck_after_seconds: _Optional[int] = ..., operations: _Optional[_Iterable[_Union[ReportedOperation, _Mapping]]] = ...) -> None: ...
 
 class CheckIntegrityResponse(_message.Message):
-    __slots__ = ("findings", "checks", "cases", "case_nodes", "filing_expectations", "reported_operations")
+    __slots__ = ("findings", "checks", "cases", "case_nodes", "filing_expectations", "reported_operations", "node_type_names")
+    class NodeTypeNamesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
     CHECKS_FIELD_NUMBER: _ClassVar[int]
     CASES_FIELD_NUMBER: _ClassVar[int]
     CASE_NODES_FIELD_NUMBER: _ClassVar[int]
     FILING_EXPECTATIONS_FIELD_NUMBER: _ClassVar[int]
     REPORTED_OPERATIONS_FIELD_NUMBER: _ClassVar[int]
+    NODE_TYPE_NAMES_FIELD_NUMBER: _ClassVar[int]
     findings: _containers.RepeatedCompositeFieldContainer[IntegrityFinding]
     checks: _containers.RepeatedScalarFieldContainer[str]
     cases: _containers.RepeatedCompositeFieldContainer[CaseIntegrity]
     case_nodes: _containers.RepeatedCompositeFieldContainer[CaseNodes]
     filing_expectations: _containers.RepeatedCompositeFieldContainer[FilingExpectation]
     reported_operations: _containers.RepeatedCompositeFieldContainer[ReportedOperation]
-    def __init__(self, findings: _Optional[_Iterable[_Union[IntegrityFinding, _Mapping]]] = ..., checks: _Optional[_Iterable[str]] = ..., cases: _Optional[_Iterable[_Union[CaseIntegrity, _Mapping]]] = ..., case_nodes: _Optional[_Iterable[_Union[CaseNodes, _Mapping]]] = ..., filing_expectations: _Optional[_Iterable[_Union[FilingExpectation, _Mapping]]] = ..., reported_operations: _Optional[_Iterable[_Union[ReportedOperation, _Mapping]]] = ...) -> None: ...
+    node_type_names: _containers.ScalarMap[str, str]
+    def __init__(self, findings: _Optional[_Iterable[_Union[IntegrityFinding, _Mapping]]] = ..., checks: _Optional[_Iterable[str]] = ..., cases: _Optional[_Iterable[_Union[CaseIntegrity, _Mapping]]] = ..., case_nodes: _Optional[_Iterable[_Union[CaseNodes, _Mapping]]] = ..., filing_expectations: _Optional[_Iterable[_Union[FilingExpectation, _Mapping]]] = ..., reported_operations: _Optional[_Iterable[_Union[ReportedOperation, _Mapping]]] = ..., node_type_names: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class IntegrityFinding(_message.Message):
     __slots__ = ("check", "name", "problem")
