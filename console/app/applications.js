@@ -6,22 +6,26 @@ import { link } from './router.js';
 import { date, dateTime } from './format.js';
 import { APPLICATION_KINDS, APPLICATION_STATES, APPLICATION_WARNINGS, word } from './labels.js';
 import { periodLabel, reasonLabel, levelLabel } from './time_limits.js';
-import { userName } from './names.js';
+import { partsOf, userName } from './names.js';
 import { casePath } from './tables.js';
 
 const { ElTag, ElDescriptions, ElDescriptionsItem } = EP;
 
-/** "courts/…/cases/…/nodes/…/applications/…" → the node's name. */
+/** The name of the node an application is of, from its `nameParts`. */
 export function nodeOf(application) {
-  return String(application.name || '').split('/applications/')[0];
+  const p = partsOf(application);
+  return `courts/${p.court}/cases/${p.case}/nodes/${p.node}`;
 }
 
-export function caseOf(nodeName) {
-  return String(nodeName || '').split('/nodes/')[0];
+/** The name of a node's case: the node as the API gave it, or its name (from the address bar). */
+export function caseOf(node) {
+  const p = partsOf(node);
+  return `courts/${p.court}/cases/${p.case}`;
 }
 
-export function courtOf(name) {
-  return String(name || '').split('/')[1] || '';
+/** The court of a resource, or of a name. */
+export function courtOf(resource) {
+  return partsOf(resource).court || '';
 }
 
 const KIND_TONES = { EXTENSION: 'primary', SUSPENSION: 'warning', RESUMPTION: 'success', DEDUCTION: 'warning', UNLOCK: 'danger', HEARING_EXCEPTION: 'info' };
@@ -62,12 +66,12 @@ export function applied(a) {
 /** The application's facts, as a description list. */
 export function applicationFacts(a, node) {
   const item = (label, value) => h(ElDescriptionsItem, { label }, () => value);
-  const court = courtOf(a.name);
+  const court = courtOf(a);
   const decided = !String(a.state).endsWith('PENDING');
   return h(ElDescriptions, { border: true, column: 2, size: 'small', class: 'cf-application-facts' }, () => [
     item('申请事项', [kindTag(a.kind), ' ', applied(a)]),
     item('状态', applicationStateTag(a.state)),
-    node ? item('案号', link(casePath(caseOf(nodeOf(a))), {}, node.caseNumber || caseOf(nodeOf(a)), { class: 'cf-case-link' })) : null,
+    node ? item('案号', link(casePath(caseOf(a)), {}, node.caseNumber || caseOf(a), { class: 'cf-case-link' })) : null,
     node ? item('节点', `${node.displayName}（到期日 ${date(node.dueDate)}）`) : null,
     item('申请人', `${userName(a.applicant, court)} · ${dateTime(a.createTime)}`),
     item('应由谁审批', a.requiredApprover || levelLabel(a.requiredLevel) || '—'),

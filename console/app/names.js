@@ -4,6 +4,24 @@ import { reactive } from './lib.js';
 import { get } from './api.js';
 import { tail } from './format.js';
 
+/**
+ * A resource's path values, keyed as the API's `nameParts` are (the collection before each id,
+ * singular): a resource the API answered carries them (`row.nameParts`), taken as they are; a name
+ * that came without them — a reference such as a message's `case`, a case's `department`, a name in
+ * the address bar — is read here, the console's one place that splits names.
+ * "courts/440101/cases/0190…/nodes/trial_time_limit" → { court: '440101', case: '0190…', node: 'trial_time_limit' }.
+ */
+export function partsOf(resource) {
+  if (resource && typeof resource === 'object') return resource.nameParts || partsOf(resource.name);
+  const words = String(resource || '').split('/');
+  const parts = {};
+  for (let i = 0; i + 1 < words.length; i += 2) {
+    const collection = words[i];
+    parts[collection.endsWith('ies') ? `${collection.slice(0, -3)}y` : collection.replace(/s$/, '')] = words[i + 1];
+  }
+  return parts;
+}
+
 const names = reactive({ courts: {}, departments: {}, users: {} });
 const asked = new Set();
 
@@ -59,7 +77,7 @@ export function courtName(id) {
 /** "courts/440101/departments/440101-civil1" → 民事审判第一庭 (when the directory may be read). */
 export function departmentName(name) {
   if (!name) return '—';
-  ofCourt(String(name).split('/')[1]);
+  ofCourt(partsOf(name).court);
   return names.departments[name] || tail(name);
 }
 

@@ -22,9 +22,8 @@ from services.alert.models import DepartmentRow, MessageRow, RecipientRow, SmsDe
 from services.common import metrics
 from services.common.dates import event_date
 from services.common.db import BulkInsert
-from services.common.errors import invalid_field
 from services.common.events import new_event_id
-from services.common.names import court_of
+from services.common.names import MessageName, court_of
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
 
@@ -169,13 +168,10 @@ def list_sms(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, parent: s
 
 
 def message_id(caller: Caller, name: str) -> tuple[str, uuid.UUID]:
-    """The inbox and id a message name points at, after checking the inbox is the caller's."""
-    parent, _, message = name.partition("/messages/")
-    user = own_inbox(caller, parent)
-    try:
-        return user, uuid.UUID(message)
-    except ValueError:
-        raise invalid_field("name", "消息编号格式不正确") from None
+    """The inbox and id a message name points at, after checking the inbox is the caller's; a name
+    that is no message's is bad input naming the field, not someone else's inbox."""
+    parsed = MessageName.parse(name)
+    return own_inbox(caller, f"users/{parsed.user}"), parsed.message
 
 
 def mark_read(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, name: str) -> tuple[MessageRow, int]:

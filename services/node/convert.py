@@ -81,7 +81,7 @@ def node_rule_to_proto(court: str, version: str, e: Effective) -> node_pb2.NodeR
         overdue_action=OVERDUE_ACTIONS[r.overdue_action], legal_basis=r.legal_basis,
         responsible_role=r.responsible_role, supervisors=list(r.supervisors), catalog_version=version,
         default_period=str(d.period), default_warning_rungs=list(d.warning_rungs),
-        default_overdue_action=OVERDUE_ACTIONS[d.overdue_action])
+        default_overdue_action=OVERDUE_ACTIONS[d.overdue_action], setting=r.setting)
     if e.override is not None:
         msg.override_court, msg.update_user = e.override.court, e.override.update_user
         set_instant(msg.update_time, e.override.update_time)

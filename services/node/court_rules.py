@@ -168,10 +168,10 @@ def _rule(catalog: Catalog, court: str, code: str):
 
 
 def categories_by_stage(catalog: Catalog) -> dict[int, list[str]]:
-    """Each stage's categories in catalogue order."""
+    """Each stage's categories of nodes in catalogue order (a setting opens no node: nothing to show)."""
     found: dict[int, list[str]] = {s: [] for s in Stage.values() if s}
     for r in catalog.rules:
-        if r.category not in found[r.stage]:
+        if not r.setting and r.category not in found[r.stage]:
             found[r.stage].append(r.category)
     return found
 

@@ -3,7 +3,8 @@ file whose bad rows are all listed (and nothing imported) until they are fixed, 
 judge in the org directory and marks them absent with a deputy; the province's administrator sees
 the holiday calendars and imports a year, a mistake in it refused with the API's words; the
 court's trial management office shortens a node rule (lengthening it is refused), re-evaluates the
-running nodes and sees how many due dates moved, and chooses a stage's categories (none at all is
+running nodes and sees how many due dates moved, sees the court's setting (which opens no node)
+apart from the node rules and sets its value, and chooses a stage's categories (none at all is
 refused). Every page passes axe-core and the CSP and is saved as a screenshot.
 """
 from __future__ import annotations
@@ -12,11 +13,13 @@ import re
 from datetime import date, datetime
 
 import pytest
+import yaml
 
 from services.common.clock import LEGAL_TZ
-from support import COURT_SYSTEM, eventually
+from services.node import catalog
+from support import COURT_SYSTEM, SLICE_CATALOG, eventually
 
-from e2e.conftest import file_case
+from e2e.conftest import changed_catalog, file_case
 from .conftest import consoles, table_rows
 
 pytestmark = pytest.mark.timeout(600)
@@ -36,8 +39,16 @@ BAD = [
 
 
 @pytest.fixture(scope="module")
-def cf(start_system):
-    return start_system("console-admin", clock=START)
+def cf(start_system, tmp_path_factory):
+    # The tests' slice of the catalogue and the shipped catalogue's setting (hearing_minimum_interval),
+    # which the 节点规则 page lists apart from the node rules.
+    path = changed_catalog(SLICE_CATALOG, {}, version="test-console-admin-1",
+                           to=tmp_path_factory.mktemp("console-admin-catalogue") / "catalog.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    shipped = yaml.safe_load(catalog.DEFAULT_PATH.read_text(encoding="utf-8"))
+    data["nodes"] += [n for n in shipped["nodes"] if n.get("setting")]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return start_system("console-admin", clock=START, catalog=path)
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +250,23 @@ def test_the_trial_management_office_shortens_a_rule_reevaluates_and_chooses_sta
     c.settled()
     row = table_rows(page).filter(has_text="送达起诉状副本")
     assert "5日" in row.inner_text() and "目录默认" in row.inner_text()
+    # A court's setting opens no node: the API marks it, and the page lists it apart, not as a node.
+    rules = cf.http("GET", "/v1/courts/440101/nodeRules", user=TM, query=[("pageSize", "1000")]).json()["nodeRules"]
+    assert {r["nameParts"]["nodeRule"] for r in rules if r.get("setting")} == {"hearing_minimum_interval"}
+    settings = page.locator("section.cf-panel", has=page.get_by_role("heading", name="法院设置（1 项）"))
+    assert "同案两次开庭最短间隔（本院设置）" in settings.inner_text() and "1日" in settings.inner_text()
+    node_rules = page.locator("section.cf-page > .el-table tr.el-table__row")
+    assert node_rules.filter(has_text="送达起诉状副本").count() == 1
+    assert node_rules.filter(has_text="同案两次开庭最短间隔").count() == 0
     c.check("rules")
+    # Its value alone is edited (a setting has no warnings or overdue action to send).
+    page.get_by_role("button", name="调整 同案两次开庭最短间隔（本院设置）").click()
+    dialog = page.get_by_role("region", name="调整设置：同案两次开庭最短间隔（本院设置）")
+    dialog.get_by_label("取值（日）").fill("7")
+    dialog.get_by_role("button", name="保存").click()
+    page.get_by_text("已调整「同案两次开庭最短间隔（本院设置）」：7日。此后的校验即按此设置。").wait_for()
+    c.settled()
+    assert "7日" in settings.inner_text() and "目录：1日" in settings.inner_text()
     page.get_by_role("button", name="调整 送达起诉状副本").click()
     dialog = page.get_by_role("region", name="调整规则：送达起诉状副本")
     # A statutory period may be shortened, never lengthened: the API says so and nothing changes.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from datetime import date, datetime
 
 import pytest
@@ -163,3 +164,19 @@ def test_an_auditor_queries_the_log_and_verifies_the_chain(console, cf, case):
     c.settled()
     assert "完整" in page.locator("main").inner_text()
     c.check("audit-verify")
+
+
+def test_the_log_says_why_a_call_was_refused_in_words_with_the_code_for_support(console, cf, case):
+    """A refusal's reason reads 「拒绝：超出权限范围」 in the log, not OUT_OF_SCOPE; the code stays on hover."""
+    refused = cf.http("GET", f"/v1/courts/440201/cases/{uuid.uuid4()}", user=JUDGE)   # another court's case
+    assert refused.status == 403 and refused.reason() == "OUT_OF_SCOPE", refused.error
+    c = console(AUDITOR)
+    c.sign_in(f"/audit/records?actor={JUDGE}&result=DENIED")
+    page = c.page
+    page.get_by_role("heading", name="日志查询").wait_for()
+    c.settled()
+    cell = page.locator(".el-table__body tr.el-table__row .cf-result").first
+    assert cell.inner_text() == "拒绝：超出权限范围"
+    assert cell.get_attribute("title") == "OUT_OF_SCOPE"
+    assert "OUT_OF_SCOPE" not in page.locator("main").inner_text()
+    c.check("audit-records-denied")

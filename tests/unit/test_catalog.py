@@ -460,6 +460,14 @@ def test_a_setting_opens_no_node(tmp_path):
                                                         procedure=Procedure.PROCEDURE_FIRST_INSTANCE_ORDINARY))
 
 
+def test_a_setting_gives_its_stage_no_category_to_show(tmp_path):
+    """A stage view (P2) chooses which categories of nodes a stage shows: a setting opens no node, so
+    its category is no choice there (else a stage could be left showing nothing but it)."""
+    from services.node.court_rules import categories_by_stage
+    views = categories_by_stage(load(write(tmp_path, [setting(category="开庭间隔设置")])))
+    assert views[Stage.STAGE_PRE_TRIAL] == []
+
+
 @pytest.mark.parametrize("field, value", [("opened_by", {"event": "HEARING_SCHEDULED"}), ("warning_rungs", [1]),
                                           ("overdue_action", "lock")])
 def test_a_setting_has_no_node_fields(tmp_path, field, value):

@@ -2,7 +2,8 @@
 // ImportCalendarYear: a year's State Council schedule, rest days and make-up working days), 节点规则
 // (ListNodeRules / UpdateNodeRule as they apply in one court: period, warning rungs, overdue
 // action beside the catalogue's own; ReevaluateNodeRule to bring running nodes onto the rule in
-// force, DOMAIN §6) and 阶段视图 (ListStageViews / UpdateStageView: which node categories a stage
+// force, DOMAIN §6; a court's setting, NodeRule.setting, which opens no node, listed apart under
+// 法院设置 with its value alone to edit) and 阶段视图 (ListStageViews / UpdateStageView: which node categories a stage
 // shows on P2).
 import { EP, h, ref, reactive, defineComponent } from '../lib.js';
 import { route, setQuery } from '../router.js';
@@ -10,8 +11,8 @@ import { get, post, patch } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader, CourtPicker, EditorPanel } from '../ui.js';
 import { session } from '../session.js';
 import { STAGES, STAGE_ORDER, word } from '../labels.js';
-import { date, dateTime, isoDate, tail, number } from '../format.js';
-import { courtName, userName } from '../names.js';
+import { date, dateTime, isoDate, number } from '../format.js';
+import { courtName, partsOf, userName } from '../names.js';
 
 const { ElTable, ElTableColumn, ElButton, ElForm, ElFormItem, ElInput, ElInputNumber, ElSelect, ElOption, ElTag,
   ElRadioGroup, ElRadioButton, ElSwitch, ElCheckboxGroup, ElCheckbox, ElAlert } = EP;
@@ -125,7 +126,7 @@ export function periodWords(period) {
 }
 const rungWords = (rungs) => ((rungs || []).length ? `届满前 ${rungs.join('、')} 日` : '不预警');
 const actionWords = (action) => word(ACTIONS, action, 'OVERDUE_ACTION_');
-const code = (rule) => tail(rule.name);
+const code = (rule) => partsOf(rule).nodeRule;
 
 const RuleEditor = defineComponent({
   name: 'CfRuleEditor',
@@ -147,9 +148,14 @@ const RuleEditor = defineComponent({
       }
       busy.value = true;
       try {
-        const nodeRule = { name: props.rule.name, period: `${form.amount}${form.unit}`, warningRungs: rungs, overdueAction: `OVERDUE_ACTION_${form.action}` };
-        const reply = await patch(`/v1/${props.rule.name}`, nodeRule, ['period', 'warning_rungs', 'overdue_action']);
-        emit('done', `已调整「${reply.nodeRule.displayName}」：期限 ${periodWords(reply.nodeRule.period)}，${rungWords(reply.nodeRule.warningRungs)}，超期${actionWords(reply.nodeRule.overdueAction)}。新开节点即按此计算；运行中的节点需“重新评估”。`, reply.nodeRule);
+        // A court's setting opens no node: it has a value (in days) and nothing to warn of or lock.
+        const reply = props.rule.setting
+          ? await patch(`/v1/${props.rule.name}`, { name: props.rule.name, period: `${form.amount}d` }, ['period'])
+          : await patch(`/v1/${props.rule.name}`, { name: props.rule.name, period: `${form.amount}${form.unit}`, warningRungs: rungs, overdueAction: `OVERDUE_ACTION_${form.action}` },
+            ['period', 'warning_rungs', 'overdue_action']);
+        const r = reply.nodeRule;
+        emit('done', r.setting ? `已调整「${r.displayName}」：${periodWords(r.period)}。此后的校验即按此设置。`
+          : `已调整「${r.displayName}」：期限 ${periodWords(r.period)}，${rungWords(r.warningRungs)}，超期${actionWords(r.overdueAction)}。新开节点即按此计算；运行中的节点需“重新评估”。`, r);
       } catch (e) {
         error.value = e;
       } finally {
@@ -174,10 +180,16 @@ const RuleEditor = defineComponent({
       const buttons = (label, onClick) => h(ElFormItem, null, () => h('div', { class: 'cf-buttons' }, [
         h(ElButton, { type: 'primary', loading: busy.value, onClick }, () => label), h(ElButton, { onClick: () => emit('close') }, () => '取消')]));
       const body = props.mode === 'reevaluate' ? [
-        h('p', null, `将「${r.displayName}」的现行规则（期限 ${periodWords(r.period)}，${rungWords(r.warningRungs)}，超期${actionWords(r.overdueAction)}）适用于${courtName(tail(r.name.split('/nodeRules/')[0]))}该规则的全部运行中节点。`),
+        h('p', null, `将「${r.displayName}」的现行规则（期限 ${periodWords(r.period)}，${rungWords(r.warningRungs)}，超期${actionWords(r.overdueAction)}）适用于${courtName(partsOf(r).court)}该规则的全部运行中节点。`),
         h('p', { class: 'cf-muted' }, '各节点保留已批准的延长、扣除和中止，到期日重新推算；此操作记入审计日志。'),
         errorNotice(error.value), buttons('确认重新评估', reevaluate),
-      ] : [h(ElForm, { labelPosition: 'right', labelWidth: '6rem', onSubmit: (e) => { e.preventDefault(); save(); } }, () => [
+      ] : r.setting ? [h(ElForm, { labelPosition: 'right', labelWidth: '6rem', onSubmit: (e) => { e.preventDefault(); save(); } }, () => [
+        h(ElFormItem, { label: '取值' }, () => h('div', { class: 'cf-inline' }, [
+          h(ElInputNumber, { modelValue: form.amount, min: 1, max: 9999, ariaLabel: '取值（日）', 'onUpdate:modelValue': (v) => { form.amount = v || 1; } }),
+          h('span', null, '日'), h('span', { class: 'cf-muted' }, `目录：${periodWords(r.defaultPeriod)}`)])),
+        errorNotice(error.value),
+        buttons('保存', save),
+      ])] : [h(ElForm, { labelPosition: 'right', labelWidth: '6rem', onSubmit: (e) => { e.preventDefault(); save(); } }, () => [
         h(ElFormItem, { label: '期限' }, () => h('div', { class: 'cf-inline' }, [
           h(ElInputNumber, { modelValue: form.amount, min: 1, max: 9999, ariaLabel: '期限（数量）', 'onUpdate:modelValue': (v) => { form.amount = v || 1; } }),
           h(ElSelect, { modelValue: form.unit, ariaLabel: '期限（单位）', style: { width: '8rem' }, 'onUpdate:modelValue': (v) => { form.unit = v; } },
@@ -192,7 +204,7 @@ const RuleEditor = defineComponent({
         errorNotice(error.value),
         buttons('保存', save),
       ])];
-      return h(EditorPanel, { title: `${props.mode === 'reevaluate' ? '重新评估' : '调整规则'}：${r.displayName}`, onClose: () => emit('close') }, { default: () => body });
+      return h(EditorPanel, { title: `${props.mode === 'reevaluate' ? '重新评估' : r.setting ? '调整设置' : '调整规则'}：${r.displayName}`, onClose: () => emit('close') }, { default: () => body });
     };
   },
 });
@@ -239,8 +251,27 @@ export const RulesPage = defineComponent({
       ]);
     }
 
+    // A court's setting (hearing_minimum_interval): a value a check reads, not a node; its own table.
+    function settingsTable(settings) {
+      const col = (label, render, extra = {}) => h(ElTableColumn, { label, ...extra }, { default: ({ row }) => render(row) });
+      return h(ElTable, { data: settings, border: true, rowKey: 'name', style: { width: '100%' } }, () => [
+        h(ElTableColumn, { type: 'expand', label: '依据', width: 60 }, { default: ({ row }) => h('dl', { class: 'cf-explain cf-definitions' }, [
+          h('dt', null, '依据'), h('dd', null, row.legalBasis || '—'), h('dt', null, '节点目录版本'), h('dd', null, row.catalogVersion || '—')]) }),
+        col('设置', (r) => [h('div', null, r.displayName), h('div', { class: 'cf-muted cf-small' }, code(r))], { minWidth: 240 }),
+        col('阶段', (r) => word(STAGES, r.stage, 'STAGE_'), { width: 100 }),
+        col('类别', (r) => r.category, { minWidth: 120 }),
+        col('取值', (r) => (r.period !== r.defaultPeriod ? [h('strong', null, periodWords(r.period)), h('div', { class: 'cf-muted cf-small' }, `目录：${periodWords(r.defaultPeriod)}`)]
+          : periodWords(r.period)), { width: 120 }),
+        col('现行调整', (r) => (r.overrideCourt ? [h(ElTag, { type: 'warning', disableTransitions: true }, () => courtName(r.overrideCourt)),
+          r.updateTime ? h('div', { class: 'cf-muted cf-small' }, `${userName(r.updateUser)} · ${date(r.updateTime)}`) : null] : '目录默认'), { minWidth: 170 }),
+        may() ? col('操作', (r) => h(ElButton, { size: 'small', 'aria-label': `调整 ${r.displayName}`, onClick: () => { editing.value = { rule: r, mode: 'edit' }; } }, () => '调整'), { width: 100 }) : null,
+      ]);
+    }
+
     return () => {
-      const rules = data.value;
+      const all = data.value;
+      const rules = all && all.filter((r) => !r.setting);
+      const settings = all ? all.filter((r) => r.setting) : [];
       const e = editing.value;
       return h('section', { class: 'cf-page' }, [
         pageHeader('节点规则', `${courtName(court())}适用的节点规则：期限、预警和超期处理；本院的调整适用于本院及下级法院此后新开的节点，运行中的节点经“重新评估”后适用。`),
@@ -252,11 +283,16 @@ export const RulesPage = defineComponent({
         ])),
         done.value ? h(ElAlert, { type: 'success', showIcon: true, title: done.value, role: 'status', onClose: () => { done.value = ''; } }) : null,
         errorNotice(error.value, reload),
-        busy.value && !rules ? loading() : null,
+        busy.value && !all ? loading() : null,
         e ? h(RuleEditor, { rule: e.rule, mode: e.mode, key: `${e.rule.name}-${e.mode}`, onClose: () => { editing.value = null; },
           onDone: (text) => { editing.value = null; done.value = text; reload(); } }) : null,
         rules && rules.length ? table(rules) : null,
-        rules && !rules.length ? emptyState(route.query.overridden ? '本院没有调整过的规则。' : '没有符合条件的规则。') : null,
+        all && !all.length ? emptyState(route.query.overridden ? '本院没有调整过的规则。' : '没有符合条件的规则。') : null,
+        settings.length ? h('section', { class: 'cf-panel', 'aria-labelledby': 'cf-rule-settings' }, [
+          h('h2', { id: 'cf-rule-settings' }, `法院设置（${settings.length} 项）`),
+          h('p', { class: 'cf-muted' }, '本院的管理设置：不开启节点，不预警也不锁定，只供校验时读取（如同案两次开庭的最短间隔）；调整适用于本院及下级法院。'),
+          settingsTable(settings),
+        ]) : null,
       ]);
     };
   },
@@ -288,7 +324,7 @@ const StageViewCard = defineComponent({
     return () => {
       const v = props.view;
       const stage = word(STAGES, v.stage, 'STAGE_');
-      const id = `cf-stage-${tail(v.name)}`;
+      const id = `cf-stage-${partsOf(v).stageView}`;
       return h('section', { class: 'cf-panel', 'aria-labelledby': id }, [
         h('div', { class: 'cf-panel-head' }, [
           h('h2', { id }, stage),

@@ -71,7 +71,7 @@ const ApplyForm = defineComponent({
       if (form.kind !== 'HEARING_EXCEPTION' || !form.start) { hearing.busy = false; return; }
       hearing.busy = true;
       try {
-        const answer = await post(`/v1/${caseOf(props.node.name)}:validateHearing`, { hearingDate: pbDate(form.start), noticeServedDate: pbDate(form.notice) });
+        const answer = await post(`/v1/${caseOf(props.node)}:validateHearing`, { hearingDate: pbDate(form.start), noticeServedDate: pbDate(form.notice) });
         if (mine === hearingSerial) { hearing.answer = answer; hearing.date = form.start; }
       } catch (e) {
         if (mine === hearingSerial) hearing.error = e;
@@ -263,7 +263,7 @@ export const ApplyPage = defineComponent({
     function nodeFacts(n) {
       const item = (label, value) => h(ElDescriptionsItem, { label }, () => value);
       return h(ElDescriptions, { border: true, column: 3, title: '申请的节点' }, () => [
-        item('案号', link(casePath(caseOf(n.name)), {}, n.caseNumber || caseOf(n.name), { class: 'cf-case-link' })),
+        item('案号', link(casePath(caseOf(n)), {}, n.caseNumber || caseOf(n), { class: 'cf-case-link' })),
         item('节点', n.displayName), item('状态', [stateTag(n.state), n.lock && n.lock.locked ? ' 已锁定' : '']),
         item('起算日', date(n.anchorDate)), item('到期日', date(n.dueDate)),
         item('已变更次数', `${n.changeCount || 0} 次${n.suspendedSince ? `；自 ${date(n.suspendedSince)} 起中止` : ''}`),
@@ -305,7 +305,7 @@ function applicationsTable(rows, nodes = null) {
     h(ElTableColumn, { type: 'expand', label: '详情', width: 60 }, { default: ({ row }) => h('div', { class: 'cf-explain' }, [warningList(row), applicationFacts(row)]) }),
     col('申请事项', (a) => kindTag(a.kind), { width: 120 }),
     col('内容', applied, { minWidth: 200 }),
-    nodes ? col('案号 · 节点', (a) => { const n = nodes[nodeOf(a)]; return n ? [link(casePath(caseOf(n.name)), {}, n.caseNumber, { class: 'cf-case-link' }), ` · ${n.displayName}`] : nodeOf(a); }, { minWidth: 240 }) : null,
+    nodes ? col('案号 · 节点', (a) => { const n = nodes[nodeOf(a)]; return n ? [link(casePath(caseOf(n)), {}, n.caseNumber, { class: 'cf-case-link' }), ` · ${n.displayName}`] : nodeOf(a); }, { minWidth: 240 }) : null,
     col('状态', (a) => applicationStateTag(a.state), { width: 90 }),
     col('监督提示', (a) => ((a.warnings || []).length ? `${a.warnings.length} 项` : '无'), { width: 90 }),
     col('应由谁审批', (a) => a.requiredApprover || '—', { minWidth: 120 }),

@@ -56,7 +56,7 @@ export const ApprovalsPage = defineComponent({
     }
 
     function authority(a, rules) {
-      const court = courtOf(a.name);
+      const court = courtOf(a);
       const mine = callerLevel(session.caller, court);
       if (a.applicant === session.caller.user) return h(ElAlert, { type: 'info', closable: false, showIcon: true, title: '这是您本人提出的申请，不能由您审批。' });
       if (!mine) return h(ElAlert, { type: 'info', closable: false, showIcon: true, title: '您对该节点没有审批权限（须为本庭庭长、本院院领导或上级法院院领导）。' });

@@ -6,7 +6,7 @@ import { route, setQuery } from '../router.js';
 import { get, post } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader, saveFile } from '../ui.js';
 import { dateTime, number } from '../format.js';
-import { AUDIT_RESULTS, CHAIN_PROBLEMS, ROLES, word } from '../labels.js';
+import { AUDIT_RESULTS, CHAIN_PROBLEMS, REASONS, ROLES, word } from '../labels.js';
 import { courtName, departmentName } from '../names.js';
 
 const { ElForm, ElFormItem, ElInput, ElSelect, ElOption, ElDatePicker, ElButton, ElTable, ElTableColumn, ElTag,
@@ -27,6 +27,15 @@ function shortAction(action) {
 }
 
 const RESULT_TONES = { SUCCEEDED: 'success', DENIED: 'danger', FAILED: 'warning' };
+
+/** 「拒绝：超出权限范围」: the result and the reason in words; the reason's code on hover, for support
+ * (a reason without words, such as a retention run's note, is shown as recorded). */
+function resultCell(r) {
+  const k = String(r.operation.result).replace('AUDIT_RESULT_', '');
+  const reason = r.operation.errorReason || '';
+  const text = reason ? `${word(AUDIT_RESULTS, k)}：${REASONS[reason] || reason}` : word(AUDIT_RESULTS, k);
+  return h(ElTag, { type: RESULT_TONES[k] || 'info', disableTransitions: true, title: reason || undefined, class: 'cf-result' }, () => text);
+}
 
 /** The records' filter (AIP-160 subset: equality terms joined by AND) from the address bar. */
 function recordFilter(q) {
@@ -134,7 +143,7 @@ export const AuditRecordsPage = defineComponent({
           col('法院', (r) => (r.operation.court ? courtName(r.operation.court) : '—'), { minWidth: 160 }),
           col('操作', (r) => h('code', { class: 'cf-action', title: r.operation.action }, shortAction(r.operation.action)), { minWidth: 220 }),
           col('对象', (r) => r.operation.resource || '—', { minWidth: 200, showOverflowTooltip: true }),
-          col('结果', (r) => { const k = String(r.operation.result).replace('AUDIT_RESULT_', ''); return [h(ElTag, { type: RESULT_TONES[k] || 'info', disableTransitions: true }, () => word(AUDIT_RESULTS, k)), r.operation.errorReason ? ` ${r.operation.errorReason}` : '']; }, { width: 200, fixed: 'right' }),
+          col('结果', resultCell, { width: 240, fixed: 'right' }),
         ]) : null,
         d && !rows.length ? emptyState('没有符合条件的记录。请放宽查询条件或时间范围。') : null,
         d ? h('nav', { class: 'cf-pager', 'aria-label': '翻页' }, [

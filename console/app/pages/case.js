@@ -8,7 +8,7 @@ import { get } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader } from '../ui.js';
 import { date, dateTime } from '../format.js';
 import { CASE_STATES, CASE_TYPES, PARTY_ROLES, PROCEDURES, STAGES, word } from '../labels.js';
-import { courtName, departmentName, userName } from '../names.js';
+import { courtName, departmentName, partsOf, userName } from '../names.js';
 import { stateTag } from '../tables.js';
 
 const { ElDescriptions, ElDescriptionsItem, ElTable, ElTableColumn, ElTag, ElButton } = EP;
@@ -28,8 +28,8 @@ export const CasePage = defineComponent({
       return h(ElDescriptions, { border: true, column: 3, title: '案件信息' }, () => [
         item('案号', c.caseNumber), item('状态', [word(CASE_STATES, c.state, 'CASE_STATE_'), c.locked ? [' ', h(ElTag, { type: 'danger', effect: 'dark' }, () => '锁定')] : null]),
         item('案件类型', `${word(CASE_TYPES, c.caseType, 'CASE_TYPE_')} · ${word(PROCEDURES, c.procedure, 'PROCEDURE_')}`),
-        item('案由', c.cause), item('当事人', parties || '—'), item('审理法院', courtName(c.name.split('/')[1])),
-        item('承办部门', departmentName(c.department)), item('承办人', userName(c.handler, c.name.split('/')[1])),
+        item('案由', c.cause), item('当事人', parties || '—'), item('审理法院', courtName(partsOf(c).court)),
+        item('承办部门', departmentName(c.department)), item('承办人', userName(c.handler, partsOf(c).court)),
         item('羁押', c.custody ? '是' : '否'),
         item('收案日期', date(c.receiveDate)), item('立案日期', date(c.filingDate)), item('宣判日期', date(c.judgmentDate)),
         item('生效日期', date(c.effectiveDate)), item('结案日期', date(c.closeDate)), item('归档日期', date(c.archiveDate)),
@@ -51,7 +51,7 @@ export const CasePage = defineComponent({
           col('节点', (n) => n.displayName, { minWidth: 150 }),
           col('阶段', (n) => word(STAGES, n.stage, 'STAGE_'), { width: 100 }),
           col('状态', (n) => [stateTag(n.state), n.lock && n.lock.locked ? [' ', h(ElTag, { type: 'danger', effect: 'dark' }, () => '锁定')] : null], { width: 130 }),
-          col('责任人', (n) => userName(n.responsible, n.name.split('/')[1]), { minWidth: 100 }),
+          col('责任人', (n) => userName(n.responsible, partsOf(n).court), { minWidth: 100 }),
           col('起算日', (n) => date(n.anchorDate), { minWidth: 130 }),
           col('到期日', (n) => date(n.dueDate), { minWidth: 130 }),
           col('完成时间', (n) => dateTime(n.completeTime), { minWidth: 170 }),
@@ -64,7 +64,7 @@ export const CasePage = defineComponent({
     return () => {
       const d = data.value;
       return h('section', { class: 'cf-page' }, [
-        pageHeader(d ? d.c.caseNumber : '案件', d ? `${d.c.cause} · ${courtName(d.c.name.split('/')[1])}` : '',
+        pageHeader(d ? d.c.caseNumber : '案件', d ? `${d.c.cause} · ${courtName(partsOf(d.c).court)}` : '',
           h(ElButton, { onClick: () => history.back() }, () => '返回')),
         errorNotice(error.value, reload),
         busy.value && !d ? loading() : null,

@@ -256,7 +256,7 @@ class HearingViolation(_message.Message):
     def __init__(self, rule: _Optional[str] = ..., field: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class NodeRule(_message.Message):
-    __slots__ = ("name", "display_name", "stage", "category", "process", "period", "warning_rungs", "overdue_action", "legal_basis", "responsible_role", "supervisors", "override_court", "catalog_version", "default_period", "default_warning_rungs", "default_overdue_action", "update_user", "update_time")
+    __slots__ = ("name", "display_name", "stage", "category", "process", "period", "warning_rungs", "overdue_action", "legal_basis", "responsible_role", "supervisors", "override_court", "catalog_version", "default_period", "default_warning_rungs", "default_overdue_action", "update_user", "update_time", "setting")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -275,6 +275,7 @@ class NodeRule(_message.Message):
     DEFAULT_OVERDUE_ACTION_FIELD_NUMBER: _ClassVar[int]
     UPDATE_USER_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SETTING_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     stage: Stage
@@ -293,7 +294,8 @@ class NodeRule(_message.Message):
     default_overdue_action: OverdueAction
     update_user: str
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., process: _Optional[str] = ..., period: _Optional[str] = ..., warning_rungs: _Optional[_Iterable[int]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., legal_basis: _Optional[str] = ..., responsible_role: _Optional[str] = ..., supervisors: _Optional[_Iterable[str]] = ..., override_court: _Optional[str] = ..., catalog_version: _Optional[str] = ..., default_period: _Optional[str] = ..., default_warning_rungs: _Optional[_Iterable[int]] = ..., default_overdue_action: _Optional[_Union[OverdueAction, str]] = ..., update_user: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    setting: bool
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., category: _Optional[str] = ..., process: _Optional[str] = ..., period: _Optional[str] = ..., warning_rungs: _Optional[_Iterable[int]] = ..., overdue_action: _Optional[_Union[OverdueAction, str]] = ..., legal_basis: _Optional[str] = ..., responsible_role: _Optional[str] = ..., supervisors: _Optional[_Iterable[str]] = ..., override_court: _Optional[str] = ..., catalog_version: _Optional[str] = ..., default_period: _Optional[str] = ..., default_warning_rungs: _Optional[_Iterable[int]] = ..., default_overdue_action: _Optional[_Union[OverdueAction, str]] = ..., update_user: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., setting: _Optional[bool] = ...) -> None: ...
 
 class StageView(_message.Message):
     __slots__ = ("name", "stage", "categories", "available_categories", "override_court")
