@@ -16,7 +16,7 @@ from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common import scope
 from services.common.clock import LEGAL_TZ, start_of_legal_day
-from services.common.names import CaseName
+from services.common.names import CaseName, CourtName
 from services.common.db import int_array, text_array
 from services.common.paging import Page, page_of
 from services.stats.models import (CaseViewRow, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
@@ -81,17 +81,18 @@ _WARNING, _OVERDUE = NodeStatus.NODE_STATUS_WARNING, NodeStatus.NODE_STATUS_OVER
 _COMPLETED = NodeState.NODE_STATE_COMPLETED
 
 
-def _node_status(as_of: date | None, courts=()):
+def _node_status(as_of: date | None, prefixes=()):
     """Each node's status: as it is now (as_of None), or the last one recorded before the end of
-    as_of (Asia/Shanghai), with the node's fixed columns. ``courts``: conditions on the nodes'
-    court that the question implies (its court, the caller's), so that a past day's question
-    about one court reads that court's history, not the province's."""
+    as_of (Asia/Shanghai), with the node's fixed columns. ``prefixes``: how the names of the nodes
+    the question can reach begin (``courts/440101/`` for its court, ``courts/4401`` for a caller's
+    region), so that a past day's question about one court reads that court's history — a range of
+    the history's primary key, which starts with the node's name — not the province's."""
     fixed = [_N.c.node, _N.c.case_id, _N.c.stage, _N.c.category, _N.c.node_type, _N.c.display_name, _N.c.open_date]
     if as_of is None:
         return select(*fixed, *[_N.c[c] for c in NODE_STATUS]).subquery("ns")
     history = _H.c.at < start_of_legal_day(supervision.cutoff_day(as_of))
-    if courts:
-        history = and_(history, _H.c.node.in_(select(_N.c.node).where(*courts)))
+    for prefix in prefixes:   # court ids are digits: nothing to escape in the pattern
+        history = and_(history, _H.c.node.like(f"{prefix}%"))
     last = (select(_H).where(history)
             .ext(distinct_on(_H.c.node))
             .order_by(_H.c.node, _H.c.generation.desc(), _H.c.at.desc(), _H.c.state.desc(), _H.c.locked.desc())
@@ -132,10 +133,10 @@ class SupervisionSql:
         """``dated``: only cases whose date on the query's basis is set and on or before as_of (the
         supervision query); the quality analysis, whose indicators each pick their date, takes all."""
         self.q, self.as_of = q, q.as_of or today
-        courts = [_N.c.court.startswith(caller.scope_prefix, autoescape=True)] if caller.scope_prefix else []
+        prefixes = [str(CourtName(caller.scope_prefix))] if caller.scope_prefix else []
         if court != "-":
-            courts.append(_N.c.court == court)
-        self.ns = _node_status(q.as_of, courts)
+            prefixes.append(f"{CourtName(court)}/")
+        self.ns = _node_status(q.as_of, prefixes)
         basis = _C.c[q.basis_column]
         cases = [scope.condition(caller, court=_C.c.court, department=_C.c.department, owner=_C.c.handler,
                                  team=on_team)]
@@ -366,7 +367,7 @@ def _contributions(cases_where: str, nodes_where: str, *, cases_from: str = _C.f
     """SELECTs of what the cases `cases_where` selects add to the cube's `rollups`: (case rows,
     node rows), each as key columns, region, then mask, cases, closed_cases / node_class, nodes.
     ``cases_from``, ``nodes_from``: the relations the cases and nodes are read from (the read
-    model as it is; _as_of_relations for a past day).
+    model as it is; _AS_OF_CASES and _AS_OF_NODES for a past day).
 
     The nodes are first summed per case, partition and class, and a case's dates spread over the
     four bases, so that each rollup joins a few rows per case instead of every node four times.
