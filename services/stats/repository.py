@@ -517,13 +517,17 @@ def cube_follows(session: Session, case_ids, *, nodes=None, parts=()) -> Iterato
 # transactions cost an index on the counts, which made every update of a count a non-HOT update
 # (half the projection's time) — and are removed now and then (prune_cube). Zero rows count
 # nothing; the summary leaves out groups without cases.
-_PRUNE = [text(f"DELETE FROM {_CUBE_CASES.fullname} WHERE cases = 0 AND closed_cases = 0"),
-          text(f"DELETE FROM {_CUBE_NODES.fullname} WHERE nodes = 0")]
+# A row a batch of the projection holds is skipped, not waited for: the batch locks its rows in
+# key order, the delete would in the table's, and the two could deadlock.
+_PRUNE = [text(f"""DELETE FROM {table} WHERE ctid = ANY(ARRAY(
+                   SELECT ctid FROM {table} WHERE {empty} FOR UPDATE SKIP LOCKED))""")
+          for table, empty in ((_CUBE_CASES.fullname, "cases = 0 AND closed_cases = 0"),
+                               (_CUBE_NODES.fullname, "nodes = 0"))]
 
 
 def prune_cube(session: Session) -> int:
-    """Remove the cube's rows that count nothing (a row a concurrent batch counts again is kept:
-    the delete looks at it again after that batch commits). How many."""
+    """Remove the cube's rows that count nothing (a row a concurrent batch holds is left for the
+    next time). How many."""
     return sum(session.execute(statement).rowcount for statement in _PRUNE)
 
 
