@@ -129,10 +129,6 @@ def mask(condition) -> int:
     return sum(1 << c.number for c in CLASSES if condition(c))
 
 
-def classes(condition) -> list[int]:
-    return [c.number for c in CLASSES if condition(c)]
-
-
 def classes_in(bits: int) -> list[int]:
     """The classes of a mask."""
     return [c.number for c in CLASSES if bits >> c.number & 1]
