@@ -6,19 +6,21 @@ A province of 1 high court, 20 intermediate courts and 5 basic courts under each
 courts), 6 departments each, is loaded into the stats schema's read model (cases, nodes, each
 node's history) by PostgreSQL itself (generate_series), with realistic shares: 60 % of cases
 closed, nodes completed in closed cases, about 5 % of open nodes in warning, 3 % overdue, a third
-of overdue ones locked. Then each P1–P6 preset, a past day's answer, both drill-down lists and
+of overdue ones locked — and no date after today (a closing after it is left open, a node that
+would open after it is not there). Then each P1–P6 preset, a past day's answer, both drill-down lists and
 the Q2 analysis are asked as a province-wide caller through the stats service's own use cases
 (services/stats/service.py: parsing, scope, SQL, rows — no gRPC), warm, `--runs` times each, and
 again at a tenth of the cases, to see whether the times stay flat with size.
 
-After loading, the cube (services/stats/cube.py) is counted from the read model as the
-migration does, and the last month end's snapshot taken as the service's housekeeping takes it
-(timed: it runs once a month, in the background); today's P1–P6 answers then come from the cube,
-a month end's from its snapshot, another past day's, the drill-down pages and Q2 from the read
-model. A question that takes over a second is asked 3 times instead of `--runs` (once more
-after the first when it takes over 20 s). Finally the
-projection's own pace: batches of 500 node changes applied as the stats consumer applies them
-(read model, history and cube), in events per second, by one pull loop and by two at once.
+After loading, the cube (services/stats/cube.py) and Q2's pre-counted tables (quality_counts.py)
+are counted from the read model as the migrations do, and the last month end's snapshot taken as
+the service's housekeeping takes it (timed: it runs once a month, in the background); today's
+P1–P6 answers then come from the cube, a month end's from its snapshot, this year's Q2 from its
+tables, and another past day's, a past quarter's Q2 and the drill-down pages from the read
+model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
+first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
+applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
+events per second, by one pull loop and by two at once.
 
 Prints JSON: load time and rows per second, disk size per million nodes (read model, and the
 cube apart), and per query p50/p95 milliseconds at both sizes, beside the floor on the same
@@ -54,11 +56,13 @@ from services.common.dates import from_date  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.paging import page_request  # noqa: E402
 from services.common.uow import uow_factory  # noqa: E402
-from services.stats import report_files, repository, service  # noqa: E402
+from services.stats import quality_counts, report_files, repository, service  # noqa: E402
 from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
 MONTH_END = date(2026, 11, 30)   # its snapshot is due at NOW
+TODAY = date(2026, 12, 1)         # NOW's legal day: no case or node date after it (a later
+                                  # closing is left open, a node not yet open is not there)
 BASIC_COURT = Caller(user="users/president.440101", role=Role.ROLE_PRESIDENT, court="440101",
                      scope=ScopeLevel.SCOPE_LEVEL_COURT, scope_prefix="440101")
 PROVINCE = Caller(user="users/trial_management.44", role=Role.ROLE_TRIAL_MANAGEMENT, court="44",
@@ -84,13 +88,16 @@ LOAD = [
                'courts/' || court || '/departments/' || court || '-d' || (i % 6),
                'users/judge.' || court || '.d' || (i % 6) || '.' || (i % 8),
                '（2025）示' || court || '民初' || i || '号', 1 + (i % 3), 1, '买卖合同纠纷', '原告：甲；被告：乙',
-               CASE WHEN i % 10 < 6 THEN 2 ELSE 1 END, false,
-               filed, filed, NULL, NULL,
-               CASE WHEN i % 10 < 6 THEN filed + 30 + (i % 270) END,
-               CASE WHEN i % 10 < 3 THEN filed + 60 + (i % 270) END,
+               CASE WHEN closed IS NOT NULL THEN 2 ELSE 1 END, false,
+               filed, filed, NULL, NULL, closed,
+               CASE WHEN i % 10 < 3 AND closed + 30 <= :today THEN closed + 30 END,
                filed::timestamptz, filed::timestamptz
-        FROM (SELECT i, {COURT.format(i='i')} AS court, date '2025-01-01' + (i % 700) AS filed
-              FROM generate_series(1, :cases) AS i) AS c""",
+        FROM (SELECT i, court, filed,
+                     -- no date after today, as the case service refuses them
+                     CASE WHEN i % 10 < 6 AND filed + 30 + (i % 270) <= :today THEN filed + 30 + (i % 270) END
+                         AS closed
+              FROM (SELECT i, {COURT.format(i='i')} AS court, date '2025-01-01' + (i % 700) AS filed
+                    FROM generate_series(1, :cases) AS i) AS numbered) AS c""",
     f"""INSERT INTO {SCHEMA}.nodes (node, case_id, court, region, stage, category, node_type, display_name,
                                    open_date, at, generation, state, status, overdue_without_warning, locked,
                                    ever_locked, department, responsible, due_date, warning_date, overdue_date,
@@ -109,9 +116,13 @@ LOAD = [
         CROSS JOIN generate_series(1, :per_case) AS k
         CROSS JOIN LATERAL (SELECT abs(hashtext(c.name || k)) % 100 AS h) AS hh
         CROSS JOIN LATERAL (SELECT
-            CASE WHEN c.close_date IS NOT NULL OR h >= 30 THEN 4 WHEN h < 5 THEN 2 WHEN h < 8 THEN 3 ELSE 1 END
-                AS state,
-            CASE WHEN h < 5 THEN 2 WHEN h < 8 OR h % 17 = 0 THEN 3 ELSE 1 END AS status) AS s""",
+            CASE WHEN h < 5 AND c.filing_date + k + 25 <= :today THEN 2
+                 WHEN (h < 8 OR h % 17 = 0) AND c.filing_date + k + 31 <= :today THEN 3 ELSE 1 END AS status) AS st
+        CROSS JOIN LATERAL (SELECT
+            CASE WHEN c.close_date IS NOT NULL OR h >= 30 THEN 4 WHEN h < 8 AND st.status > 1 THEN st.status ELSE 1 END
+                AS state, st.status) AS s
+        -- opened, and its change 20 days later made, by today
+        WHERE c.filing_date + k + 20 <= :today""",
     f"""INSERT INTO {SCHEMA}.node_history (node, at, generation, state, locked, extended, department, responsible,
                                           status, overdue_without_warning, ever_locked, due_date, warning_date,
                                           overdue_date, complete_date, lock_date, unlock_date, lock_reason, lock_type)
@@ -133,7 +144,7 @@ def load(url: str, cases: int, per_case: int) -> dict:
     started = time.perf_counter()
     with engine.begin() as conn:
         for statement in LOAD:
-            conn.execute(text(statement), {"cases": cases, "per_case": per_case})
+            conn.execute(text(statement), {"cases": cases, "per_case": per_case, "today": TODAY})
     loaded = time.perf_counter() - started
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
@@ -146,9 +157,17 @@ def load(url: str, cases: int, per_case: int) -> dict:
     with engine.begin() as conn:
         repository.rebuild_cube(conn)
     counted = time.perf_counter() - started
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        quality_counts.rebuild(conn)
+    quality_counted = time.perf_counter() - started
     with engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text(f"VACUUM ANALYZE {SCHEMA}.cube_cases, "
-                                                                          f"{SCHEMA}.cube_nodes"))
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text(
+            f"VACUUM ANALYZE {SCHEMA}.cube_cases, {SCHEMA}.cube_nodes, {', '.join(quality_counts.TABLES)}"))
+        quality_rows = conn.execute(text(" + ".join(f"(SELECT count(*) FROM {t})"
+                                                    for t in quality_counts.TABLES).join(("SELECT ", "")))).scalar_one()
+        quality_size = conn.execute(text(" + ".join(f"pg_total_relation_size('{t}')"
+                                                    for t in quality_counts.TABLES).join(("SELECT ", "")))).scalar_one()
         cube_rows = conn.execute(text(f"SELECT (SELECT count(*) FROM {SCHEMA}.cube_cases) + "
                                       f"(SELECT count(*) FROM {SCHEMA}.cube_nodes)")).scalar_one()
         cube_size = conn.execute(text(f"SELECT pg_total_relation_size('{SCHEMA}.cube_cases') + "
@@ -169,6 +188,8 @@ def load(url: str, cases: int, per_case: int) -> dict:
             "rows_per_second": round((cases + nodes + history) / loaded),
             "disk_mb_per_million_nodes": round(float(size) / 1e6 / (nodes / 1e6), 1),
             "cube_rows": cube_rows, "cube_mb": round(cube_size / 1e6, 1), "cube_count_seconds": round(counted, 1),
+            "quality_counts": {"rows": quality_rows, "mb": round(quality_size / 1e6, 1),
+                               "seconds": round(quality_counted, 1)},
             "snapshot": {"days": [d.isoformat() for d in taken], "rows": snapshot_rows,
                          "mb": round(snapshot_size / 1e6, 1), "seconds": round(snapshot_seconds, 1)}}
 
@@ -251,8 +272,16 @@ def asks(factory) -> dict:
             factory, caller=PROVINCE, court="-", query=query(filter="abnormal = true"), page=page()),
         "P7_basic_court_month_xlsx": lambda: report_files.render(service.export_supervision_report(
             factory, caller=BASIC_COURT, court="440101", period="2026-10"), as_csv=False),
+        # This year to today: the pre-counted tables (quality.py).
         "Q2_by_court": lambda: service.analyze_quality(factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
             parent="courts/-", group_by=[D.DIMENSION_COURT])),
+        "Q2_by_department": lambda: service.analyze_quality(
+            factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
+                parent="courts/-", group_by=[D.DIMENSION_DEPARTMENT])),
+        # A past quarter: the read model as it stood at its end (not pre-counted).
+        "Q2_a_past_quarter_read_model": lambda: service.analyze_quality(
+            factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
+                parent="courts/-", query=query(start=date(2026, 7, 1), end_date=from_date(date(2026, 9, 30))))),
     }
 
 

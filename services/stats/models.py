@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, MetaData, SmallInteger, String
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, MetaData, SmallInteger, String, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -51,6 +51,8 @@ class CaseViewRow(Base):
         Index("cases_court_department", "court", "department"),
         Index("cases_court_filing", "court", "filing_date"),
         Index("cases_team", "team", postgresql_using="gin"),
+        # Q2: the open cases filed in the days of a month before a day (quality_counts.py).
+        Index("cases_open_filing", "filing_date", postgresql_where=text("close_date IS NULL")),
     )
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     court: Mapped[str] = mapped_column(String(12))
@@ -221,6 +223,68 @@ class CubeSnapshotNodeRow(_CubeKey, Base):
     __tablename__ = "cube_snapshot_nodes"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     node_class: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    nodes: Mapped[int] = mapped_column(BigInteger)
+
+
+class _QualityKey:
+    """The key of a quality_months or quality_open row (quality.py: pre-counted): a rollup, the
+    court, and the columns the rollup keeps (the others hold quality.ANY)."""
+
+    rollup: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    court: Mapped[str] = mapped_column(String(12), primary_key=True)
+    department: Mapped[str] = mapped_column(String(120), primary_key=True)   # the case's
+    case_type: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    procedure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    region: Mapped[str] = mapped_column(String(12))
+
+
+class QualityMonthRow(_QualityKey, Base):
+    """Q2: the cases received in a month, and those closed in it (with a trial limit; within it as
+    it stands; extended; their trial days, over the closed cases with a filing date)."""
+
+    __tablename__ = "quality_months"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    received: Mapped[int] = mapped_column(BigInteger)
+    closed: Mapped[int] = mapped_column(BigInteger)
+    closed_with_limit: Mapped[int] = mapped_column(BigInteger)
+    closed_within_limit: Mapped[int] = mapped_column(BigInteger)
+    extended: Mapped[int] = mapped_column(BigInteger)
+    trial_cases: Mapped[int] = mapped_column(BigInteger)
+    trial_days: Mapped[int] = mapped_column(BigInteger)
+
+
+class QualityOpenRow(_QualityKey, Base):
+    """Q2: the cases open now, by the month they were filed in and quality.filing_tail of the day."""
+
+    __tablename__ = "quality_open"
+    filing_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    filing_tail: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    cases: Mapped[int] = mapped_column(BigInteger)
+
+
+class QualityStageRow(Base):
+    """Q2's time per stage: how many stages of cases in an area (quality.LEVELS) were completed in
+    a month after so many days."""
+
+    __tablename__ = "quality_stages"
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    area: Mapped[str] = mapped_column(String(12), primary_key=True)   # "" the province, a region, a court
+    stage: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cases: Mapped[int] = mapped_column(BigInteger)
+
+
+class QualityOverdueRow(Base):
+    """Q2's recurring problems: how many nodes of an area became overdue in a month, per node type,
+    court or department (a dimension and its value)."""
+
+    __tablename__ = "quality_overdue"
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    area: Mapped[str] = mapped_column(String(12), primary_key=True)
+    dimension: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
     nodes: Mapped[int] = mapped_column(BigInteger)
 
 

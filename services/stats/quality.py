@@ -40,6 +40,8 @@ TRIAL_LIMIT_CATEGORY = "审限管理"
 CASE_DIMENSIONS = {D.DIMENSION_REGION, D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT, D.DIMENSION_CASE_TYPE,
                    D.DIMENSION_PROCEDURE, D.DIMENSION_HANDLER}
 RECURRING_DIMENSIONS = (D.DIMENSION_NODE_TYPE, D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT)
+# The indicators' counts (a group none of which is counted is left out).
+COUNTS = ("received", "closed", "closed_with_limit", "closed_within_limit", "open", "open_over_12_months", "extended")
 
 DEFINITIONS = {
     "received": "收案数：收案日期在统计期间内的案件数",
@@ -108,3 +110,117 @@ def twelve_months_before(end: date) -> date:
     day = min(end.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
                         31, 31, 30, 31, 30, 31][month - 1])
     return date(year, month, day)
+
+
+# ── pre-counted (quality_counts.py keeps the tables; this says when they answer) ──────────────
+#
+# The direct query reads every case and node an analysis covers: a province's Q2 is a scan of
+# millions of rows. The projection keeps Q2's figures already counted, in the same transactions
+# as the read model, for the question court leaders ask every day: the months from a first of
+# the month up to today, in the scope of a court, a region or the province.
+# - quality_months: per court (and as each rollup keeps them, department or case type and
+#   procedure) and month, the cases received in it, and those closed in it with their trial
+#   limit's outcome (as it stands now), whether it was extended, and their trial days;
+# - quality_open: the cases open now, by the month they were filed in and the day of it from
+#   the 28th on (FILING_TAIL), so that "filed more than 12 months ago" is counted up to a day;
+# - quality_stages: the stages completed, by the month of their last node's completion and
+#   their days — a histogram, from which the median and the 90th percentile are read exactly;
+# - quality_overdue: the nodes that became overdue, by month, per node type, court and
+#   department (the recurring problems).
+# The stages and the overdue nodes are kept for the province, each region and each court
+# (LEVELS), so that a province-wide question reads a few thousand rows, not every court's.
+# Other questions — a period ending before today (its statuses as they stood then), a start not
+# on the first of a month, a handler, a department's or a judge's scope — go to the direct query;
+# an integration test asks both ways and compares.
+# Dates are never after today (the case service refuses them; a node's dates are its events'),
+# so "up to today" is every month up to this one.
+ROLLUPS = {1: frozenset(), 2: frozenset({"department"}), 3: frozenset({"case_type", "procedure"})}
+ANY = {"department": "*", "case_type": -1, "procedure": -1}
+LEVEL_PROVINCE, LEVEL_REGION, LEVEL_COURT = 1, 2, 3
+COUNTED_TERMS = ("court", "region", "case_type", "procedure")
+_DIMENSION_COLUMNS = {D.DIMENSION_REGION: "region", D.DIMENSION_COURT: "court", D.DIMENSION_DEPARTMENT: "department",
+                      D.DIMENSION_CASE_TYPE: "case_type", D.DIMENSION_PROCEDURE: "procedure"}
+
+
+def filing_tail(day: int) -> int:
+    """The day of the month a case was filed on as quality_open keeps it: 0 for the 1st–27th, 1–4
+    for the 28th–31st (the days a month-end's 12 months ago can fall on)."""
+    return max(0, day - 27)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How the pre-counted tables answer an analysis: the indicators' rollups (None: the direct
+    query answers them), the terms the rows are matched on, and the (level, area) of the stage and
+    overdue rows (None: the direct query answers those)."""
+
+    rollup: int | None
+    totals_rollup: int | None
+    key_terms: dict
+    area: tuple[int, str] | None
+
+
+def _rollup(columns: set[str]) -> int | None:
+    return next((r for r, kept in ROLLUPS.items() if columns <= kept), None)
+
+
+def _area(scope_prefix: str, court: str, terms: dict) -> tuple[int, str] | None:
+    """The narrowest of the places an analysis is limited to, when it lies within all the others
+    (None otherwise: the direct query finds what, if anything, they share). Court ids nest: a
+    prefix of 2 digits is the province, of 4 a region (the intermediate court and those below)."""
+    levels = {2: LEVEL_PROVINCE, 4: LEVEL_REGION}
+    places = [(levels.get(len(scope_prefix), LEVEL_COURT), scope_prefix)]
+    if court != "-":
+        places.append((LEVEL_COURT, court))
+    if "court" in terms:
+        places.append((LEVEL_COURT, terms["court"]))
+    if "region" in terms:
+        places.append((LEVEL_REGION, terms["region"]))
+    level, area = max(places)
+
+    def contains(outer: tuple[int, str]) -> bool:
+        if outer[0] == LEVEL_PROVINCE:
+            return area.startswith(outer[1])
+        if outer[0] == LEVEL_REGION:
+            return area[:4] == outer[1] if level == LEVEL_COURT else area == outer[1]
+        return (level, area) == outer
+    if not all(contains(p) for p in places) or (level == LEVEL_REGION and len(area) != 4):
+        return None
+    return level, "" if level == LEVEL_PROVINCE else area
+
+
+def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: str, court: str,
+                 wide_scopes) -> Counted | None:
+    """The pre-counted tables' plan for an analysis, or None when the direct query answers it all."""
+    if a.end != today or a.start.day != 1 or scope_level not in wide_scopes or not scope_prefix:
+        return None
+    if not set(a.query.terms) <= set(COUNTED_TERMS):
+        return None   # a handler
+    key_terms = dict(a.query.terms)
+    needed = {k for k in key_terms if k in ("case_type", "procedure")}
+    grouped = {_DIMENSION_COLUMNS[d] for d in a.dimensions if d in _DIMENSION_COLUMNS} - {"court", "region"}
+    if len(grouped) < sum(1 for d in a.dimensions if d not in (D.DIMENSION_COURT, D.DIMENSION_REGION)):
+        grouped.add("handler")   # grouped by a column no rollup keeps
+    rollup, totals_rollup = _rollup(needed | grouped), _rollup(needed)
+    area = None if needed else _area(scope_prefix, court, key_terms)
+    return Counted(rollup if totals_rollup is not None else None, totals_rollup, key_terms, area)
+
+
+def percentile(histogram, fraction: float) -> float:
+    """PostgreSQL's percentile_cont(fraction) over the values a histogram counts ((value, how
+    many) pairs): the value at position fraction × (n − 1) of the sorted values, interpolated."""
+    ordered = sorted(histogram)
+    total = sum(n for _, n in ordered)
+    position = fraction * (total - 1)
+    below = int(position)
+
+    def value_at(rank: int) -> int:
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if rank < seen:
+                return value
+        return ordered[-1][0]
+    low = value_at(below)
+    high = value_at(below + 1) if position > below else low
+    return low + (high - low) * (position - below)

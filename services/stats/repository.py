@@ -21,7 +21,7 @@ from services.common.db import int_array, text_array
 from services.common.paging import Page, page_of
 from services.stats.models import (CaseViewRow, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
                                    CubeSnapshotRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow)
-from services.stats import cube, quality, supervision
+from services.stats import cube, quality, quality_counts, supervision
 from services.stats.projection import NODE_FIXED, NODE_STATUS
 
 _STATES = NodeStateRow.__table__.fullname
@@ -315,12 +315,18 @@ def stage_durations(session: Session, sql: SupervisionSql, a: quality.Analysis) 
 def overdue_by_month(session: Session, sql: SupervisionSql, a: quality.Analysis, dimensions) -> list:
     """(dimension, value, month, nodes that became overdue in that month) over the window, for each
     of `dimensions` in one pass: a node counts in the month of the first time it was overdue in
-    each clock generation."""
+    each clock generation — not again in a later month of the window when, still overdue, it was
+    locked or escalated (a status of the window with none of its generation overdue before it)."""
+    window = start_of_legal_day(date.fromisoformat(f"{a.months[0]}-01"))
+    earlier = _H.alias("earlier")
     first = (select(_H.c.node, _H.c.generation, func.min(_H.c.at).label("at"))
-             .where(_H.c.state == NodeState.NODE_STATE_OVERDUE,
-                    _H.c.at >= start_of_legal_day(date.fromisoformat(f"{a.months[0]}-01")),
+             .where(_H.c.state == NodeState.NODE_STATE_OVERDUE, _H.c.at >= window,
                     _H.c.at < start_of_legal_day(supervision.cutoff_day(a.end)))
-             .group_by(_H.c.node, _H.c.generation).subquery("first_overdue"))
+             .group_by(_H.c.node, _H.c.generation)
+             .having(~select(earlier.c.node).where(earlier.c.node == _H.c.node, earlier.c.generation == _H.c.generation,
+                                                   earlier.c.state == NodeState.NODE_STATE_OVERDUE,
+                                                   earlier.c.at < window).exists())
+             .subquery("first_overdue"))
     columns = {supervision.D.DIMENSION_NODE_TYPE: _N.c.node_type, supervision.D.DIMENSION_COURT: _N.c.court,
                supervision.D.DIMENSION_DEPARTMENT: _N.c.department}
     values = [columns[d] for d in dimensions]
@@ -461,7 +467,8 @@ _CASE_DELTAS = {touched: [text(_KEEP_CASE_DELTA.format(key=", ".join(_KEY), sign
                 for touched, select in ((False, _CASE_CONTRIBUTIONS), (True, _TOUCHED_CASE_CONTRIBUTIONS))}
 # The partitions a batch of node changes touches: each changed node's department and stage as
 # stored before the change (and, passed in, after it).
-_PARTS_BEFORE = text(f"SELECT case_id, department, stage FROM {_N.fullname} WHERE node = ANY(CAST(:nodes AS text[]))")
+_PARTS_BEFORE = text(f"SELECT node, case_id, department, stage, state FROM {_N.fullname} "
+                     f"WHERE node = ANY(CAST(:nodes AS text[]))")
 _NODE_DELTAS = {changed: [text(_KEEP_NODE_DELTA.format(key=", ".join(_KEY), sign=sign, select=select))
                           for sign in ("-", "")]
                 for changed, select in ((False, _NODE_CONTRIBUTIONS), (True, _CHANGED_NODE_CONTRIBUTIONS))}
@@ -489,27 +496,34 @@ _LOCK_CASES = text("SELECT pg_advisory_xact_lock(7001, hashtext(id)) FROM unnest
 @contextmanager
 def cube_follows(session: Session, case_ids, *, nodes=None, parts=()) -> Iterator[None]:
     """Inside: change these cases and their nodes in the read model (only the nodes `nodes`, if
-    given, which take the (case id, department, stage) `parts`); the cube follows — what they
+    given — name → their new rows — which take the (case id, department, stage) `parts`, and
+    their history); the cube and Q2's pre-counted tables (quality_counts.py) follow — what they
     added before is taken out and what they add afterwards put in, in this transaction."""
     ids = sorted({str(i) for i in case_ids})
     if not ids:
         yield
         return
-    params = {"ids": text_array(ids), "nodes": text_array(sorted(nodes or ()))}
+    params = {"ids": text_array(ids), "nodes": text_array(sorted(nodes or ())),
+              "limit_category": quality.TRIAL_LIMIT_CATEGORY}
     node_deltas = _NODE_DELTAS[nodes is not None]
     case_deltas = _CASE_DELTAS[nodes is not None]
     session.execute(_LOCK_CASES, params)
+    quality_deltas = quality_counts.DELTAS["cases" if nodes is None else "nodes"].values()
     if nodes is not None:
-        touched = sorted({(str(c), d, s) for c, d, s in (*parts, *session.execute(_PARTS_BEFORE, params))})
+        stored = list(session.execute(_PARTS_BEFORE, params))
+        touched = sorted({(str(c), d, s) for c, d, s in (*parts, *((r.case_id, r.department, r.stage)
+                                                                  for r in stored))})
         params.update(t_case=text_array([t[0] for t in touched]), t_department=text_array([t[1] for t in touched]),
                       t_stage=int_array([t[2] for t in touched]))
+        params = quality_counts.parameters(params, nodes, stored)
     session.execute(_DELTA_TABLES)
-    for statement in (case_deltas[0], node_deltas[0]):
+    session.execute(quality_counts.DELTA_TABLES)
+    for statement in (case_deltas[0], node_deltas[0], *(taken_out for taken_out, _ in quality_deltas)):
         session.execute(statement, params)
     yield
-    for statement in (case_deltas[1], node_deltas[1]):
+    for statement in (case_deltas[1], node_deltas[1], *(put_in for _, put_in in quality_deltas)):
         session.execute(statement, params)
-    for statement in _APPLY:
+    for statement in (*_APPLY, *quality_counts.APPLY):
         session.execute(statement)
 
 

@@ -20,8 +20,8 @@ from services.common.db import bool_array, int_array, text_array
 from services.common.names import court_of
 from services.common.paging import Page
 from services.common.uow import UnitOfWork
-from services.stats import (cube, directory, integrity, projection, quality, report_files, reports, repository,
-                            supervision)
+from services.stats import (cube, directory, integrity, projection, quality, quality_counts, report_files, reports,
+                            repository, supervision)
 from services.stats.counting import Known, transition
 from services.stats.errors import StatisticsNotOpen
 from services.stats.models import NodeCountRow, NodeStateRow, cell_key
@@ -130,12 +130,13 @@ def keep_nodes(uow: UnitOfWork, changes: list[tuple[Node, datetime, bool]]) -> N
     """The supervision read model's nodes: every status into the history, the latest of each node
     (over what is stored, if later) as its current row. The flag: the change approved an extension."""
     rows = [projection.node_row(node, at, extended=extended) for node, at, extended in changes]
-    repository.keep_node_history(uow.session, rows)
     by_node: dict[str, list[dict]] = {}
     for row in rows:
         by_node.setdefault(row["node"], []).append(row)
+    # The history inside too: Q2's pre-counted tables count from it (the first time overdue, an extension).
     with repository.cube_follows(uow.session, {row["case_id"] for row in rows}, nodes=by_node,
                                  parts={(row["case_id"], row["department"], row["stage"]) for row in rows}):
+        repository.keep_node_history(uow.session, rows)
         repository.keep_nodes(uow.session, [projection.latest(same) for same in by_node.values()])
 
 
@@ -212,6 +213,7 @@ def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, month
     snapshots that are due taken."""
     with uow_factory() as uow:
         repository.prune_cube(uow.session)
+        quality_counts.prune(uow.session)
         uow.commit()
     take_snapshots(uow_factory, settle=settle, months=months)
 
@@ -299,12 +301,24 @@ def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, co
         today = legal_today(uow.clock)
         a = quality.parse(request, today=today)
         sql = repository.quality_sql(caller, court, a, today=today)
-        rows, totals = repository.quality_indicators(uow.session, sql, a, a.dimensions)
-        stages = repository.stage_durations(uow.session, sql, a)
+        # Each part from the pre-counted tables where they answer it (quality.py), else the read model.
+        counted = quality.counted_plan(a, today=today, scope_level=caller.scope, scope_prefix=caller.scope_prefix,
+                                       court=court, wide_scopes=scope.WIDE)
+        if counted is not None and counted.rollup is not None:
+            rows = quality_counts.indicators(uow.session, caller, court, counted, a, a.dimensions)
+            totals = quality_counts.indicators(uow.session, caller, court, counted, a, [], totals=True)[0]
+        else:
+            rows, totals = repository.quality_indicators(uow.session, sql, a, a.dimensions)
+        rows = [r for r in rows if any(getattr(r, c) for c in quality.COUNTS)]   # groups of no figure: none
+        if counted is not None and counted.area is not None:
+            stages = quality_counts.stage_durations(uow.session, counted, a)
+            overdue = quality_counts.overdue_by_month(uow.session, counted, a)
+        else:
+            stages = repository.stage_durations(uow.session, sql, a)
+            overdue = repository.overdue_by_month(uow.session, sql, a, quality.RECURRING_DIMENSIONS)
         by_value: dict[tuple[int, str], dict[str, int]] = {}
-        for dimension, value, month, overdue in repository.overdue_by_month(uow.session, sql, a,
-                                                                            quality.RECURRING_DIMENSIONS):
-            by_value.setdefault((dimension, value), {})[month] = overdue
+        for dimension, value, month, nodes in overdue:
+            by_value.setdefault((dimension, value), {})[month] = nodes
         recurring = []
         for (dimension, value), months in by_value.items():
             series = [months.get(m, 0) for m in a.months]
@@ -361,6 +375,9 @@ def verify_supervision(uow_factory: Callable[[], UnitOfWork], sources, *, caller
             prefix = caller.scope_prefix if court == "-" else court
             differences += [(row, f"cube.{column}", str(kept), str(recount)) for row, column, kept, recount
                             in repository.cube_differences(uow.session, prefix, limit=integrity.MAX_LISTED)]
+            if prefix == caller.scope_prefix and len(prefix) <= 2:   # the province's: they are counted province-wide
+                differences += [(row, f"quality.{column}", str(kept), str(recount)) for row, column, kept, recount
+                                in quality_counts.differences(uow.session, limit=integrity.MAX_LISTED)]
     return Verification(len(cases), len(nodes), differences)
 
 

@@ -2,21 +2,29 @@
 worked out by hand below, time per stage, and recurring problems, against real PostgreSQL."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from courtflow.case.v1.case_events_pb2 import CaseFiled, CaseUpdated
-from courtflow.case.v1.case_pb2 import CaseState
-from courtflow.node.v1.node_events_pb2 import ApplicationDecided, NodeCompleted, NodeOpened, NodeOverdue
-from courtflow.node.v1.node_pb2 import Application, ApplicationKind, ApplicationState, NodeState, Stage
+from courtflow.case.v1.case_pb2 import CaseState, CaseType
+from courtflow.common.v1.caller_pb2 import ScopeLevel
+from courtflow.node.v1.node_events_pb2 import (ApplicationDecided, NodeCompleted, NodeLocked, NodeOpened, NodeOverdue,
+                                               NodeReassigned)
+from courtflow.node.v1.node_pb2 import (Application, ApplicationKind, ApplicationState, LockType, NodeLock, NodeState,
+                                        Stage)
 from courtflow.stats.v1 import stats_service_pb2 as ss, supervision_pb2 as pb
 
-from services.common.clock import LEGAL_TZ
+from services.common import scope
+from services.common.clock import LEGAL_TZ, legal_today
 from services.common.dates import from_date
 from services.common.errors import InvalidArgument
-from services.stats import convert, service
-from test_supervision import COURT, JUDGE_CALLER, Bus, a_case, a_node, apply, stats_database
+from services.stats import convert, quality, quality_counts, repository, service, supervision
+from test_supervision import (CIVIL2, COURT, JUDGE, JUDGE_CALLER, NOW, PROVINCE, REGION, Bus, a_case, a_node, apply,
+                              apply_shuffled, history, stats_database)
 
 pytestmark = pytest.mark.timeout(120)
 D = pb.Dimension
@@ -157,3 +165,193 @@ def test_node_terms_and_node_dimensions_are_refused(factory):
         with pytest.raises(InvalidArgument) as refused:
             analyze(factory, **request)
         assert refused.value.violations[0].field == field
+
+
+def province_history(bus: Bus) -> None:
+    """court_history and the supervision tests' small province, with what the pre-counted tables
+    must get right besides: open cases filed around the day 12 months before today and on the
+    last days of a month, a criminal case closed late in another court, a node overdue before the
+    recurring window and locked within it (not a new problem), and one moved to another department."""
+    court_history(bus)
+    history(bus)
+    for n, filed in ((21, date(2025, 10, 5)), (22, date(2025, 10, 25)), (23, date(2025, 10, 30)),
+                     (24, date(2025, 10, 31)), (25, date(2025, 9, 28))):
+        case = a_case("440102", n, filed=filed, handler="users/judge.440102.civil1.1",
+                      department="courts/440102/departments/440102-civil1")
+        bus.case(CaseFiled(case=case), case.update_time.ToDatetime(tzinfo=LEGAL_TZ))
+    late = a_case("440201", 26, filed=date(2026, 2, 2), handler="users/judge.440201.civil1.1",
+                  department="courts/440201/departments/440201-civil1", case_type=CaseType.CASE_TYPE_CRIMINAL)
+    bus.case(CaseFiled(case=late), t(2026, 2, 2))
+    limit = dict(due=date(2026, 6, 1), opened=t(2026, 2, 2))
+    bus.node(NodeOpened(node=trial(late, **limit)), t(2026, 2, 2))
+    bus.node(NodeOverdue(node=trial(late, **limit, state=NodeState.NODE_STATE_OVERDUE, overdue=t(2026, 6, 2, 0))),
+             t(2026, 6, 2, 0))
+    bus.node(NodeCompleted(node=trial(late, **limit, state=NodeState.NODE_STATE_COMPLETED, overdue=t(2026, 6, 2, 0),
+                                      completed=t(2026, 7, 1))), t(2026, 7, 1))
+    bus.case(CaseUpdated(case=closed(late, date(2026, 7, 1))), t(2026, 7, 1, 18))
+    old = a_case("440101", 27, filed=date(2026, 3, 2))
+    bus.case(CaseFiled(case=old), t(2026, 3, 2))
+    due = date(2026, 4, 10)
+    bus.node(NodeOpened(node=service_node(old, due=due, opened=t(2026, 4, 1))), t(2026, 4, 1))
+    overdue = dict(due=due, opened=t(2026, 4, 1), state=NodeState.NODE_STATE_OVERDUE, overdue=t(2026, 4, 11, 0))
+    bus.node(NodeOverdue(node=service_node(old, **overdue)), t(2026, 4, 11, 0))
+    lock = NodeLock(locked=True, lock_type=LockType.LOCK_TYPE_OVERDUE, reason="送达超期",
+                    lock_date=from_date(date(2026, 6, 1)))
+    bus.node(NodeLocked(node=service_node(old, **overdue, lock=lock)), t(2026, 6, 1))
+    moved = service_node(old, **overdue, lock=lock)
+    moved.department = CIVIL2
+    bus.node(NodeReassigned(node=moved), t(2026, 8, 3))
+
+
+def _normalized(rows, *, groups: bool = True) -> list[dict]:
+    """Rows of either path as dicts: group values g0…, the counts, the mean; groups of no figure left out."""
+    out = []
+    for r in rows:
+        values = vars(r) if isinstance(r, SimpleNamespace) else dict(r._mapping)
+        if any(values[c] for c in quality.COUNTS):
+            mean = values["average_trial_days"]
+            out.append({**{k: v for k, v in values.items() if groups and k[:1] == "g" and k[1:].isdigit()},
+                        **{c: values[c] for c in quality.COUNTS},
+                        "average_trial_days": None if mean is None else round(float(mean), 6)})
+    return sorted(out, key=repr)
+
+
+def _both_ways(factory, who, **request) -> tuple[dict, dict]:
+    """The same analysis from the read model (the direct query) and from the pre-counted tables."""
+    with factory() as uow:
+        today = legal_today(uow.clock)
+        a = quality.parse(ss.AnalyzeQualityRequest(**request), today=today)
+        plan = quality.counted_plan(a, today=today, scope_level=who.scope, scope_prefix=who.scope_prefix, court="-",
+                                    wide_scopes=scope.WIDE)
+        assert plan is not None, request
+        sql = repository.quality_sql(who, "-", a, today=today)
+        direct, counted = {}, {}
+        if plan.rollup is not None:
+            rows, totals = repository.quality_indicators(uow.session, sql, a, a.dimensions)
+            direct["indicators"] = _normalized(rows), _normalized([totals], groups=False)
+            counted["indicators"] = (_normalized(quality_counts.indicators(uow.session, who, "-", plan, a, a.dimensions)),
+                                     _normalized(quality_counts.indicators(uow.session, who, "-", plan, a, [],
+                                                                           totals=True), groups=False))
+        if plan.area is not None:
+            direct["stages"] = [(r.stage, r.cases, round(float(r.median_days), 6), round(float(r.p90_days), 6))
+                                for r in repository.stage_durations(uow.session, sql, a)]
+            counted["stages"] = [(r.stage, r.cases, round(r.median_days, 6), round(r.p90_days, 6))
+                                 for r in quality_counts.stage_durations(uow.session, plan, a)]
+            direct["overdue"] = repository.overdue_by_month(uow.session, sql, a, quality.RECURRING_DIMENSIONS)
+            counted["overdue"] = quality_counts.overdue_by_month(uow.session, plan, a)
+    return direct, counted
+
+
+QUALITY_QUESTIONS = [
+    dict(), dict(group_by=[D.DIMENSION_COURT]), dict(group_by=[D.DIMENSION_REGION, D.DIMENSION_COURT]),
+    dict(group_by=[D.DIMENSION_DEPARTMENT]), dict(group_by=[D.DIMENSION_CASE_TYPE, D.DIMENSION_PROCEDURE]),
+    dict(query=pb.SupervisionQuery(filter="case_type = CRIMINAL")), dict(recurring_months=3, recurring_threshold=1),
+    dict(query=pb.SupervisionQuery(filter='court = "440101"'), group_by=[D.DIMENSION_DEPARTMENT]),
+    dict(query=pb.SupervisionQuery(filter='region = "4401"', start_date=from_date(date(2026, 6, 1)))),
+    dict(query=pb.SupervisionQuery(start_date=from_date(date(2025, 9, 1))), group_by=[D.DIMENSION_COURT]),
+]
+
+
+@pytest.mark.parametrize("today", [NOW, datetime(2026, 10, 31, 15, tzinfo=LEGAL_TZ)])
+def test_the_pre_counted_tables_answer_as_the_read_model_does(factory, today):
+    """Today's analysis from the pre-counted tables (quality.py) equals the direct query's for
+    every kind of question they take, callers of a court, a region and the province, after
+    redelivered and reordered events; kept batch by batch they equal the tables counted afresh.
+    On 31 October "12 months before" is 31 October 2025, counted to the day by filing_tail; on
+    20 October it is the 20th, and the days before it are read from the read model."""
+    bus = Bus([])
+    province_history(bus)
+    apply_shuffled(factory, bus.events * 2, seed=5)
+    with factory() as uow:
+        uow.clock.set(today)
+    compared = set()
+    for who in (PROVINCE, REGION, COURT):
+        for request in QUALITY_QUESTIONS:
+            direct, counted = _both_ways(factory, who, **request)
+            assert counted == direct, (who.user, request, counted, direct)
+            compared |= {(part, bool(rows)) for part, rows in direct.items()}
+    assert {("indicators", True), ("stages", True), ("overdue", True)} <= compared
+    with factory() as uow:
+        assert quality_counts.differences(uow.session, limit=100) == []
+        assert quality_counts.prune(uow.session) > 0    # rows the projection left at zero
+        kept = {t: sorted(map(tuple, uow.session.execute(text(f"SELECT * FROM {t}")))) for t in quality_counts.TABLES}
+        quality_counts.rebuild(uow.session.connection())
+        assert {t: sorted(map(tuple, uow.session.execute(text(f"SELECT * FROM {t}")))) for t in kept} == kept
+    # Over 12 months, as of the day: 9-28 and 10-05 always; 10-25 and 10-30 by the 31st; never 10-31.
+    over = service.analyze_quality(factory, caller=PROVINCE, court="440102",
+                                   request=ss.AnalyzeQualityRequest()).totals.open_over_12_months
+    assert over == (2 if today == NOW else 4)
+
+
+def test_a_node_overdue_before_the_window_is_not_a_new_problem_in_it(factory):
+    """Recurring problems count a node in the month it became overdue (April), under its
+    department now, and not again when, still overdue, it was locked (June) or moved to another
+    department (August) — today (the pre-counted tables) and for a period ending earlier (the
+    read model), with the window starting before April and after it."""
+    bus = Bus([])
+    province_history(bus)
+    apply(factory, bus.events)
+    ending = dict(query=pb.SupervisionQuery(end_date=from_date(date(2026, 9, 30))))
+    for request, april in ((dict(recurring_months=7), True), (dict(recurring_months=6), False),
+                           (dict(**ending, recurring_months=7), True), (dict(**ending, recurring_months=5), False)):
+        answer = analyze(factory, recurring_threshold=1, **request)
+        months = list(answer.months)
+        series = {(p.dimension, p.value): dict(zip(months, p.monthly_overdue)) for p in answer.recurring_problems}
+        moved = {m: n for m, n in series.get((D.DIMENSION_DEPARTMENT, CIVIL2), {}).items() if n}
+        assert moved == ({"2026-04": 1} if april else {}), request
+        assert series[D.DIMENSION_NODE_TYPE, "service"]["2026-06"] == 1, request   # court_history's a only
+
+
+def test_a_completed_stage_with_a_new_node_is_no_longer_counted(factory):
+    """A stage counts once all its nodes are completed: a node opening in it afterwards (in a later
+    batch) takes it out of the time per stage again, in the tables as in the read model."""
+    bus = Bus([])
+    court_history(bus)
+    apply(factory, bus.events)
+    before = analyze(factory).stage_durations
+    c = a_case("440101", 13, filed=date(2026, 5, 1))
+    bus = Bus([])
+    review = _renamed(trial(c, due=date(2026, 10, 30), opened=t(2026, 10, 1)), "judgment_review")
+    bus.node(NodeOpened(node=review), t(2026, 10, 1))
+    apply(factory, bus.events)
+    after = analyze(factory).stage_durations
+    direct, counted = _both_ways(factory, COURT)
+    assert counted == direct
+    adjudication = lambda stages: next(s.cases for s in stages if s.stage == Stage.STAGE_ADJUDICATION)  # noqa: E731
+    assert (adjudication(before), adjudication(after)) == (3, 2)
+
+
+def _renamed(node, code: str):
+    node.name = node.name.rsplit("/", 1)[0] + "/" + code
+    node.node_type = code
+    return node
+
+
+def test_scopes_and_questions_the_tables_do_not_take_go_to_the_read_model():
+    a = quality.Analysis(supervision.Query(), date(2026, 1, 1), date(2026, 10, 20), [], ["2026-10"], 1)
+    plan = lambda analysis=a, **k: quality.counted_plan(  # noqa: E731
+        analysis, today=k.pop("today", date(2026, 10, 20)), scope_level=k.pop("level", ScopeLevel.SCOPE_LEVEL_PROVINCE),
+        scope_prefix=k.pop("prefix", "44"), court=k.pop("court", "-"), wide_scopes=scope.WIDE)
+    assert plan().area == (quality.LEVEL_PROVINCE, "")
+    assert plan(prefix="4401", level=ScopeLevel.SCOPE_LEVEL_REGION).area == (quality.LEVEL_REGION, "4401")
+    assert plan(court="440101").area == (quality.LEVEL_COURT, "440101")
+    assert plan(prefix="4401", court="440201").area is None           # outside the caller's region
+    assert plan(today=date(2026, 10, 21)) is None                     # a period ending before today
+    assert plan(level=ScopeLevel.SCOPE_LEVEL_DEPARTMENT) is None
+    assert plan(dataclasses.replace(a, start=date(2026, 1, 2))) is None
+    assert plan(dataclasses.replace(a, query=supervision.Query(terms={"handler": JUDGE}))) is None
+    assert plan(dataclasses.replace(a, dimensions=[D.DIMENSION_HANDLER])).rollup is None
+    assert plan(dataclasses.replace(a, dimensions=[D.DIMENSION_DEPARTMENT, D.DIMENSION_CASE_TYPE])).rollup is None
+    typed = plan(dataclasses.replace(a, query=supervision.Query(terms={"case_type": 2})))
+    assert (typed.rollup, typed.area) == (3, None)
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.25, 0.5, 0.9, 1.0])
+def test_percentiles_from_a_histogram_are_postgresqls(postgres, fraction):
+    values = [3, 3, 7, 10, 10, 10, 41]
+    engine = create_engine(postgres)
+    with engine.connect() as conn:
+        expected = conn.execute(text("SELECT percentile_cont(:f) WITHIN GROUP (ORDER BY v) FROM unnest(CAST(:v AS int[])) v"),
+                                {"f": fraction, "v": values}).scalar_one()
+    engine.dispose()
+    assert quality.percentile([(10, 3), (3, 2), (41, 1), (7, 1)], fraction) == pytest.approx(expected)

@@ -1,0 +1,359 @@
+"""The SQL of Q2's pre-counted tables (quality.py says what they hold and when they answer): what
+a set of cases, stages and nodes adds to them, kept in the projection's transactions as the cube
+is (repository.cube_follows takes out what they added before a change and puts in what they add
+after it), counted afresh, compared with a recount, and read."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import BigInteger, and_, cast, func, select, text
+from sqlalchemy.orm import Session
+
+from courtflow.common.v1.caller_pb2 import Caller
+from courtflow.node.v1.node_pb2 import NodeState
+from courtflow.stats.v1.supervision_pb2 import NodeStatus
+
+from services.common import scope
+from services.common.clock import LEGAL_TZ
+from services.common.db import int_array, text_array
+from services.stats import quality
+from services.stats.models import (CaseViewRow, NodeHistoryRow, NodeViewRow, QualityMonthRow, QualityOpenRow,
+                                   QualityOverdueRow, QualityStageRow)
+
+_C, _N, _H = CaseViewRow.__table__.fullname, NodeViewRow.__table__.fullname, NodeHistoryRow.__table__.fullname
+_MONTHS, _OPEN = QualityMonthRow.__table__, QualityOpenRow.__table__
+_STAGES, _OVERDUE = QualityStageRow.__table__, QualityOverdueRow.__table__
+D = quality.D
+
+_CASE_KEY = ("rollup", "court", "department", "case_type", "procedure")
+MONTH_KEY, MONTH_COUNTS = (*_CASE_KEY, "month"), ("received", "closed", "closed_with_limit", "closed_within_limit",
+                                                  "extended", "trial_cases", "trial_days")
+OPEN_KEY, OPEN_COUNTS = (*_CASE_KEY, "filing_month", "filing_tail"), ("cases",)
+STAGE_KEY, STAGE_COUNTS = ("level", "area", "stage", "month", "days"), ("cases",)
+OVERDUE_KEY, OVERDUE_COUNTS = ("level", "area", "dimension", "value", "month"), ("nodes",)
+# Each table: its key, its counts, and whether it keeps the region beside the key.
+TABLES = {_MONTHS.fullname: (MONTH_KEY, MONTH_COUNTS, True), _OPEN.fullname: (OPEN_KEY, OPEN_COUNTS, True),
+          _STAGES.fullname: (STAGE_KEY, STAGE_COUNTS, False), _OVERDUE.fullname: (OVERDUE_KEY, OVERDUE_COUNTS, False)}
+# An area's rows for each level: the province (""), the case's region, its court.
+_AREAS = f"(VALUES ({quality.LEVEL_PROVINCE}, ''), ({quality.LEVEL_REGION}, x.region), ({quality.LEVEL_COURT}, x.court))"
+
+
+def _rolled(column: str) -> str:
+    """A key column of the rollup r: the case's value where the rollup keeps it, ANY elsewhere."""
+    keeping = [str(r) for r, kept in quality.ROLLUPS.items() if column in kept]
+    value = quality.ANY[column]
+    other = f"'{value}'" if isinstance(value, str) else str(value)
+    return f"CASE WHEN r.rollup IN ({', '.join(keeping)}) THEN f.{column} ELSE {other} END AS {column}"
+
+
+def case_contributions(cases_where: str, limits_where: str) -> tuple[str, str]:
+    """SELECTs of what the cases `cases_where` (alias c) add to quality_months and quality_open,
+    as each table's key, region and counts. `limits_where` (alias n) selects their nodes."""
+    rolled = f"""WITH limits AS MATERIALIZED (
+            SELECT n.case_id, bool_or(n.status = {NodeStatus.NODE_STATUS_OVERDUE}) AS overdue,
+                   bool_or(EXISTS (SELECT 1 FROM {_H} AS h WHERE h.node = n.node AND h.extended)) AS extended
+            FROM {_N} AS n WHERE n.category = :limit_category AND {limits_where} GROUP BY n.case_id),
+        facts AS MATERIALIZED (
+            SELECT c.court, c.region, c.department, c.case_type, c.procedure, c.receive_date, c.filing_date,
+                   c.close_date, l.case_id IS NOT NULL AS with_limit, coalesce(l.overdue, false) AS limit_overdue,
+                   coalesce(l.extended, false) AS limit_extended
+            FROM {_C} AS c LEFT JOIN limits AS l ON l.case_id = c.case_id WHERE {cases_where}),
+        rolled AS MATERIALIZED (
+            SELECT CAST(r.rollup AS smallint) AS rollup, f.court, f.region,
+                   {", ".join(_rolled(c) for c in ("department", "case_type", "procedure"))},
+                   f.receive_date, f.filing_date, f.close_date, f.with_limit, f.limit_overdue, f.limit_extended
+            FROM facts AS f CROSS JOIN (VALUES {", ".join(f"({r})" for r in quality.ROLLUPS)}) AS r(rollup))"""
+    key = ", ".join(_CASE_KEY)
+    months = f"""{rolled}
+        SELECT {key}, e.month, min(region) AS region, {", ".join(f"sum(e.{c}) AS {c}" for c in MONTH_COUNTS)}
+        FROM rolled CROSS JOIN LATERAL (VALUES
+            (to_char(receive_date, 'YYYY-MM'), 1, 0, 0, 0, 0, 0, 0),
+            (to_char(close_date, 'YYYY-MM'), 0, 1, with_limit::int, (with_limit AND NOT limit_overdue)::int,
+             (with_limit AND limit_extended)::int, (filing_date IS NOT NULL)::int,
+             coalesce(close_date - filing_date, 0)))
+            AS e(month, {", ".join(MONTH_COUNTS)})
+        WHERE e.month IS NOT NULL GROUP BY {key}, e.month"""
+    open_ = f"""{rolled}
+        SELECT {key}, to_char(filing_date, 'YYYY-MM') AS filing_month,
+               CAST(greatest(0, extract(day FROM filing_date)::int - 27) AS smallint) AS filing_tail,
+               min(region) AS region, count(*) AS cases
+        FROM rolled WHERE filing_date IS NOT NULL AND close_date IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7"""
+    return months, open_
+
+
+def stage_contributions(nodes_where: str) -> str:
+    """What the stages of the nodes `nodes_where` (alias n) add to quality_stages: a case's stage
+    whose nodes are all completed, in the month of the last completion, after the days from its
+    first node opening (the direct query's definition, repository.stage_durations)."""
+    return f"""WITH stages AS MATERIALIZED (
+            SELECT c.court, c.region, n.stage, max(n.complete_date) AS done,
+                   max(n.complete_date) - min(n.open_date) AS days
+            FROM {_N} AS n JOIN {_C} AS c ON c.case_id = n.case_id WHERE {nodes_where}
+            GROUP BY n.case_id, c.court, c.region, n.stage
+            HAVING bool_and(n.state = {NodeState.NODE_STATE_COMPLETED}) AND min(n.open_date) IS NOT NULL
+               AND max(n.complete_date) IS NOT NULL)
+        SELECT CAST(a.level AS smallint) AS level, a.area, x.stage, to_char(x.done, 'YYYY-MM') AS month, x.days,
+               count(*) AS cases
+        FROM stages AS x CROSS JOIN LATERAL {_AREAS} AS a(level, area) GROUP BY 1, 2, 3, 4, 5"""
+
+
+def overdue_contributions(history_where: str) -> str:
+    """What the nodes whose history `history_where` (alias h) selects add to quality_overdue: a
+    node counts in the month it first became overdue in each clock generation, under its node type,
+    court and (current) department (the direct query's definition, repository.overdue_by_month)."""
+    return f"""WITH firsts AS MATERIALIZED (
+            SELECT h.node, min(h.at) AS at FROM {_H} AS h
+            WHERE h.state = {NodeState.NODE_STATE_OVERDUE} AND {history_where} GROUP BY h.node, h.generation),
+        counted AS MATERIALIZED (
+            SELECT n.court, c.region, n.node_type, n.department,
+                   to_char(timezone('{LEGAL_TZ.key}', f.at), 'YYYY-MM') AS month
+            FROM firsts AS f JOIN {_N} AS n ON n.node = f.node JOIN {_C} AS c ON c.case_id = n.case_id)
+        SELECT CAST(a.level AS smallint) AS level, a.area, CAST(d.dimension AS smallint) AS dimension, d.value,
+               x.month, count(*) AS nodes
+        FROM counted AS x CROSS JOIN LATERAL {_AREAS} AS a(level, area)
+        CROSS JOIN LATERAL (VALUES ({D.DIMENSION_NODE_TYPE}, x.node_type), ({D.DIMENSION_COURT}, x.court),
+                                   ({D.DIMENSION_DEPARTMENT}, x.department)) AS d(dimension, value)
+        GROUP BY 1, 2, 3, 4, 5"""
+
+
+def _columns(table: str) -> tuple[str, ...]:
+    key, counts, regional = TABLES[table]
+    return (*key, *(("region",) if regional else ()), *counts)
+
+
+def _keep_delta(table: str, select_sql: str, sign: str):
+    columns = _columns(table)
+    key, counts, regional = TABLES[table]
+    values = [f"{sign}{c}" if c in counts else c for c in columns]
+    return text(f"INSERT INTO {_delta(table)} ({', '.join(columns)}) SELECT {', '.join(values)} FROM ({select_sql}) AS x")
+
+
+def _delta(table: str) -> str:
+    return f"{table.split('.')[-1]}_delta"
+
+
+_IDS = "CAST(:ids AS uuid[])"
+# A batch of cases: all they add. A batch of node changes: what its nodes can move (parameters()):
+# the cases whose trial-limit nodes changed (:limit_ids), the stages of its nodes that are new,
+# completed or were completed (:s_case, :s_stage), and its nodes that went overdue or moved to
+# another department (:o_nodes) — a burst of running nodes going overdue recounts only those.
+_CASE_BATCH = {
+    _MONTHS.fullname: case_contributions(f"c.case_id = ANY({_IDS})", f"n.case_id = ANY({_IDS})")[0],
+    _OPEN.fullname: case_contributions(f"c.case_id = ANY({_IDS})", f"n.case_id = ANY({_IDS})")[1],
+    _STAGES.fullname: stage_contributions(f"n.case_id = ANY({_IDS})"),
+    _OVERDUE.fullname: overdue_contributions(f"h.node IN (SELECT node FROM {_N} WHERE case_id = ANY({_IDS}))"),
+}
+_LIMIT_IDS = "CAST(:limit_ids AS uuid[])"
+_NODE_BATCH = {
+    _MONTHS.fullname: case_contributions(f"c.case_id = ANY({_LIMIT_IDS})", f"n.case_id = ANY({_LIMIT_IDS})")[0],
+    _STAGES.fullname: stage_contributions("(n.case_id, n.stage) IN (SELECT * FROM unnest(CAST(:s_case AS uuid[]), "
+                                          "CAST(:s_stage AS smallint[])))"),
+    _OVERDUE.fullname: overdue_contributions("h.node = ANY(CAST(:o_nodes AS text[]))"),
+}
+DELTAS = {batch: {table: [_keep_delta(table, select_sql, sign) for sign in ("-", "")]
+                  for table, select_sql in selects.items()}
+          for batch, selects in (("cases", _CASE_BATCH), ("nodes", _NODE_BATCH))}
+DELTA_TABLES = text(";".join(f"CREATE TEMP TABLE IF NOT EXISTS {_delta(t)} (LIKE {t}) ON COMMIT DELETE ROWS"
+                             for t in TABLES))
+
+
+def _apply(table: str):
+    key, counts, regional = TABLES[table]
+    region = ["min(region)"] if regional else []
+    columns = ", ".join(_columns(table))
+    return [text(f"""INSERT INTO {table} AS t ({columns})
+        SELECT {", ".join(key)}, {", ".join([*region, *(f"sum({c})" for c in counts)])} FROM {_delta(table)}
+        GROUP BY {", ".join(key)} HAVING {" OR ".join(f"sum({c}) <> 0" for c in counts)}
+        ORDER BY {", ".join(key)}
+        ON CONFLICT ({", ".join(key)}) DO UPDATE SET {", ".join(f"{c} = t.{c} + excluded.{c}" for c in counts)}"""),
+            text(f"DELETE FROM {_delta(table)}")]
+
+
+APPLY = [statement for table in TABLES for statement in _apply(table)]
+
+
+def parameters(params: dict, nodes: dict | None, stored: list) -> dict:
+    """The parameters of a node batch's statements (DELTAS["nodes"]), from the changed nodes' new
+    rows (`nodes`: name → rows) and their stored (node, case_id, department, stage, state)."""
+    before = {r.node: r for r in stored}
+    limit_ids, stages, overdue = set(), set(), set()
+    for name, rows in (nodes or {}).items():
+        old = before.get(name)
+        first = rows[0]
+        if first["category"] == quality.TRIAL_LIMIT_CATEGORY:
+            limit_ids.add(str(first["case_id"]))
+        # A stage counts once all its nodes are completed: a node completed (or reopened), and a
+        # new node, which may make a completed stage open again.
+        if old is None or old.state == NodeState.NODE_STATE_COMPLETED or any(
+                r["state"] == NodeState.NODE_STATE_COMPLETED for r in rows):
+            stages.add((str(first["case_id"]), first["stage"]))
+        if any(r["state"] == NodeState.NODE_STATE_OVERDUE for r in rows) or (
+                old is not None and any(r["department"] != old.department for r in rows)):
+            overdue.add(name)
+    ordered = sorted(stages)
+    return {**params, "limit_ids": text_array(sorted(limit_ids)), "s_case": text_array([c for c, _ in ordered]),
+            "s_stage": int_array([s for _, s in ordered]), "o_nodes": text_array(sorted(overdue)),
+            "limit_category": quality.TRIAL_LIMIT_CATEGORY}
+
+
+_PRUNE = [text(f"""DELETE FROM {table} WHERE ctid = ANY(ARRAY(
+                   SELECT ctid FROM {table} WHERE {" AND ".join(f"{c} = 0" for c in counts)}
+                   FOR UPDATE SKIP LOCKED))""") for table, (_, counts, _) in TABLES.items()]
+
+
+def prune(session: Session) -> int:
+    """Remove the rows that count nothing (as repository.prune_cube)."""
+    return sum(session.execute(statement).rowcount for statement in _PRUNE)
+
+
+def _everything() -> dict:
+    months, open_ = case_contributions("true", "true")
+    return {_MONTHS.fullname: months, _OPEN.fullname: open_, _STAGES.fullname: stage_contributions("true"),
+            _OVERDUE.fullname: overdue_contributions("true")}
+
+
+def rebuild(connection) -> None:
+    """The tables counted again from the whole read model (migration; the benchmark's load)."""
+    connection.execute(text(f"TRUNCATE {', '.join(TABLES)}"))
+    for table, select_sql in _everything().items():
+        columns = ", ".join(_columns(table))
+        connection.execute(text(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM ({select_sql}) AS x"),
+                           {"limit_category": quality.TRIAL_LIMIT_CATEGORY})
+
+
+def differences(session: Session, *, limit: int) -> list[tuple[str, str, int, int]]:
+    """Rows that differ from the same rows counted afresh from the read model: (row, count column,
+    kept, recounted) — none, unless something went wrong (they are kept in its transactions)."""
+    found = []
+    for table, recount in _everything().items():
+        key, counts, _ = TABLES[table]
+        columns = ", ".join(key)
+        compared = " OR ".join(f"coalesce(k.{c}, 0) <> coalesce(r.{c}, 0)" for c in counts)
+        rows = session.execute(text(f"""
+            SELECT {", ".join(f"coalesce(k.{c}, r.{c}) AS {c}" for c in key)},
+                   {", ".join(f"coalesce(k.{c}, 0) AS kept_{c}, coalesce(r.{c}, 0) AS recount_{c}" for c in counts)}
+            FROM (SELECT {columns}, {", ".join(counts)} FROM {table}) AS k
+            FULL JOIN ({recount}) AS r USING ({columns})
+            WHERE {compared} ORDER BY {columns} LIMIT :limit"""),
+            {"limit": limit, "limit_category": quality.TRIAL_LIMIT_CATEGORY})
+        for r in rows:
+            where = " ".join(f"{c}={getattr(r, c)}" for c in key)
+            found += [(f"{table} {where}", c, getattr(r, f"kept_{c}"), getattr(r, f"recount_{c}")) for c in counts
+                      if getattr(r, f"kept_{c}") != getattr(r, f"recount_{c}")]
+    return found[:limit]
+
+
+# ── reading ──────────────────────────────────────────────────────────────────────────────────
+
+def _count(total):
+    return cast(func.coalesce(total, 0), BigInteger)
+
+
+_GROUP_COLUMNS = {D.DIMENSION_REGION: "region", D.DIMENSION_COURT: "court", D.DIMENSION_DEPARTMENT: "department",
+                  D.DIMENSION_CASE_TYPE: "case_type", D.DIMENSION_PROCEDURE: "procedure"}
+
+
+def _case_where(table, caller: Caller, court: str, plan: quality.Counted, rollup: int) -> list:
+    where = [table.c.rollup == rollup, scope.condition(caller, court=table.c.court, department=None, owner=None)]
+    if court != "-":
+        where.append(table.c.court == court)
+    where += [table.c[name] == value for name, value in plan.key_terms.items()]
+    return where
+
+
+def indicators(session: Session, caller: Caller, court: str, plan: quality.Counted, a: quality.Analysis,
+               dimensions: list[int], *, totals: bool = False) -> list:
+    """The indicators' rows (or, ``totals``, the one row over everything) from quality_months and
+    quality_open: the same columns as repository.quality_indicators gives from the read model."""
+    if not totals and not dimensions:
+        return []   # no groups: only the totals
+    rollup = plan.totals_rollup if totals else plan.rollup
+    dims = [] if totals else dimensions
+    months, open_ = _MONTHS.c, _OPEN.c
+    month_groups = [months[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
+    month_query = (select(*month_groups, *[_count(func.sum(months[c])).label(c) for c in MONTH_COUNTS])
+                   .where(*_case_where(_MONTHS, caller, court, plan, rollup),
+                          months.month.between(a.start.strftime("%Y-%m"), a.end.strftime("%Y-%m"))))
+    # 超12个月未结: filed before the day 12 months before the end. Its month is counted to the day
+    # when that day is the 28th or later (filing_tail); before that, the cases of its month filed
+    # before it are read from the read model (a few days' cases, quality.filing_tail's index).
+    before = quality.twelve_months_before(a.end)
+    month_of_before = before.strftime("%Y-%m")
+    older = open_.filing_month < month_of_before
+    if before.day >= 28:
+        older = older | and_(open_.filing_month == month_of_before, open_.filing_tail < before.day - 27)
+    open_groups = [open_[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
+    open_query = (select(*open_groups, _count(func.sum(open_.cases)).label("open"),
+                         _count(func.sum(open_.cases).filter(older)).label("open_over_12_months"))
+                  .where(*_case_where(_OPEN, caller, court, plan, rollup)))
+    if dims:
+        month_query = month_query.group_by(*[g.element for g in month_groups])
+        open_query = open_query.group_by(*[g.element for g in open_groups])
+    found: dict[tuple, dict] = {}
+    zero = {c: 0 for c in (*MONTH_COUNTS, "open", "open_over_12_months")}
+    for row in session.execute(month_query):
+        found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
+    for row in session.execute(open_query):
+        found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
+    if before.day < 28:
+        for group, extra in _filed_early_in_month(session, caller, court, plan, dims, before).items():
+            found.setdefault(group, dict(zero))["open_over_12_months"] += extra
+    if totals and not found:
+        found[()] = dict(zero)
+    out = []
+    for group, values in found.items():
+        values.update({f"g{i}": v for i, v in enumerate(group)})
+        values["average_trial_days"] = values["trial_days"] / values["trial_cases"] if values["trial_cases"] else None
+        if any(values[c] for c in ("received", "closed", "open")) or totals:
+            out.append(values)
+    return sorted((SimpleNamespace(**v) for v in out), key=lambda r: tuple(getattr(r, f"g{i}") for i in range(len(dims))))
+
+
+def _filed_early_in_month(session: Session, caller: Caller, court: str, plan: quality.Counted, dims: list[int],
+                          before) -> dict[tuple, int]:
+    """The open cases filed in the month of `before` before it, per group (read model: the index
+    cases_open_filing)."""
+    cases = CaseViewRow.__table__.c
+    groups = [cases[_GROUP_COLUMNS[d]] for d in dims]
+    where = [scope.condition(caller, court=cases.court, department=None, owner=None), cases.close_date.is_(None),
+             cases.filing_date >= before.replace(day=1), cases.filing_date < before]
+    if court != "-":
+        where.append(cases.court == court)
+    where += [cases[name] == value for name, value in plan.key_terms.items()]
+    query = select(*groups, func.count()).where(*where)
+    if groups:
+        query = query.group_by(*groups)
+    return {tuple(row[:-1]): row[-1] for row in session.execute(query)}
+
+
+def _area_where(table, plan: quality.Counted, a: quality.Analysis, first_month: str) -> list:
+    level, area = plan.area
+    return [table.c.level == level, table.c.area == area,
+            table.c.month.between(first_month, a.end.strftime("%Y-%m"))]
+
+
+def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis) -> list:
+    """Time per stage from quality_stages: the same rows as repository.stage_durations."""
+    stages = _STAGES.c
+    histograms: dict[int, list] = {}
+    for stage, days, cases in session.execute(
+            select(stages.stage, stages.days, _count(func.sum(stages.cases)))
+            .where(*_area_where(_STAGES, plan, a, a.start.strftime("%Y-%m")))
+            .group_by(stages.stage, stages.days).having(func.sum(stages.cases) > 0)):
+        histograms.setdefault(stage, []).append((days, cases))
+    return [SimpleNamespace(stage=stage, cases=sum(n for _, n in histogram),
+                            median_days=quality.percentile(histogram, 0.5),
+                            p90_days=quality.percentile(histogram, 0.9))
+            for stage, histogram in sorted(histograms.items())]
+
+
+def overdue_by_month(session: Session, plan: quality.Counted, a: quality.Analysis) -> list:
+    """(dimension, value, month, nodes that became overdue in it) over the window, from
+    quality_overdue: the same rows as repository.overdue_by_month."""
+    overdue = _OVERDUE.c
+    rows = session.execute(
+        select(overdue.dimension, overdue.value, overdue.month, _count(func.sum(overdue.nodes)))
+        .where(*_area_where(_OVERDUE, plan, a, a.months[0]))
+        .group_by(overdue.dimension, overdue.value, overdue.month).having(func.sum(overdue.nodes) > 0))
+    order = list(quality.RECURRING_DIMENSIONS)
+    return sorted(((d, v, m, n) for d, v, m, n in rows), key=lambda r: (order.index(r[0]), r[1], r[2]))
