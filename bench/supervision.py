@@ -140,7 +140,9 @@ def load(url: str, cases: int, per_case: int) -> dict:
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {SCHEMA}.cases, {SCHEMA}.nodes, {SCHEMA}.node_history, {SCHEMA}.cube_cases, "
                           f"{SCHEMA}.cube_nodes, {SCHEMA}.cube_snapshots, {SCHEMA}.cube_snapshot_cases, "
-                          f"{SCHEMA}.cube_snapshot_nodes, {SCHEMA}.courts, {SCHEMA}.departments"))
+                          f"{SCHEMA}.cube_snapshot_nodes, {SCHEMA}.courts, {SCHEMA}.departments, "
+                          f"{', '.join(t.fullname for t in quality_counts.SNAPSHOTS.values())}, "
+                          f"{SCHEMA}.quality_snapshots"))
     started = time.perf_counter()
     with engine.begin() as conn:
         for statement in LOAD:

@@ -238,11 +238,10 @@ class _QualityKey:
     region: Mapped[str] = mapped_column(String(12))
 
 
-class QualityMonthRow(_QualityKey, Base):
+class _QualityMonth(_QualityKey):
     """Q2: the cases received in a month, and those closed in it (with a trial limit; within it as
     it stands; extended; their trial days, over the closed cases with a filing date)."""
 
-    __tablename__ = "quality_months"
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     received: Mapped[int] = mapped_column(BigInteger)
     closed: Mapped[int] = mapped_column(BigInteger)
@@ -253,20 +252,18 @@ class QualityMonthRow(_QualityKey, Base):
     trial_days: Mapped[int] = mapped_column(BigInteger)
 
 
-class QualityOpenRow(_QualityKey, Base):
-    """Q2: the cases open now, by the month they were filed in and quality.filing_tail of the day."""
+class _QualityOpen(_QualityKey):
+    """Q2: the cases open, by the month they were filed in and quality.filing_tail of the day."""
 
-    __tablename__ = "quality_open"
     filing_month: Mapped[str] = mapped_column(String(7), primary_key=True)
     filing_tail: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     cases: Mapped[int] = mapped_column(BigInteger)
 
 
-class QualityStageRow(Base):
+class _QualityStage:
     """Q2's time per stage: how many stages of cases in an area (quality.LEVELS) were completed in
     a month after so many days."""
 
-    __tablename__ = "quality_stages"
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     area: Mapped[str] = mapped_column(String(12), primary_key=True)   # "" the province, a region, a court
     stage: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
@@ -275,17 +272,61 @@ class QualityStageRow(Base):
     cases: Mapped[int] = mapped_column(BigInteger)
 
 
-class QualityOverdueRow(Base):
+class _QualityOverdue:
     """Q2's recurring problems: how many nodes of an area became overdue in a month, per node type,
     court or department (a dimension and its value)."""
 
-    __tablename__ = "quality_overdue"
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     area: Mapped[str] = mapped_column(String(12), primary_key=True)
     dimension: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     value: Mapped[str] = mapped_column(String(120), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     nodes: Mapped[int] = mapped_column(BigInteger)
+
+
+class QualityMonthRow(_QualityMonth, Base):
+    __tablename__ = "quality_months"
+
+
+class QualityOpenRow(_QualityOpen, Base):
+    __tablename__ = "quality_open"
+
+
+class QualityStageRow(_QualityStage, Base):
+    __tablename__ = "quality_stages"
+
+
+class QualityOverdueRow(_QualityOverdue, Base):
+    __tablename__ = "quality_overdue"
+
+
+class QualitySnapshotRow(Base):
+    """A month end whose Q2 tables have been counted as of its end and kept (quality.py), as
+    CubeSnapshotRow for the cube. Each snapshot table below has the day first in its key."""
+
+    __tablename__ = "quality_snapshots"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QualitySnapshotMonthRow(_QualityMonth, Base):
+    __tablename__ = "quality_snapshot_months"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class QualitySnapshotOpenRow(_QualityOpen, Base):
+    __tablename__ = "quality_snapshot_open"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class QualitySnapshotStageRow(_QualityStage, Base):
+    __tablename__ = "quality_snapshot_stages"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class QualitySnapshotOverdueRow(_QualityOverdue, Base):
+    __tablename__ = "quality_snapshot_overdue"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
 def cell_key(court: str, department: str, stage: int) -> str:

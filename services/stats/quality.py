@@ -129,9 +129,13 @@ def twelve_months_before(end: date) -> date:
 #   department (the recurring problems).
 # The stages and the overdue nodes are kept for the province, each region and each court
 # (LEVELS), so that a province-wide question reads a few thousand rows, not every court's.
-# Other questions — a period ending before today (its statuses as they stood then), a start not
-# on the first of a month, a handler, a department's or a judge's scope — go to the direct query;
-# an integration test asks both ways and compares.
+# A period ending at a past month end is read from that day's snapshot: after the month ends, the
+# housekeeping counts the four tables once more as of that day, with the cube's snapshot
+# (repository.take_snapshot): the direct query's as-of rule, so the two agree, and the snapshot
+# does not change afterwards (a month's quality figures as the platform saw them when it was over).
+# Other questions — a period ending on another past day, a start not on the first of a month, a
+# handler, a department's or a judge's scope — go to the direct query; an integration test asks
+# both ways and compares.
 # Dates are never after today (the case service refuses them; a node's dates are its events'),
 # so "up to today" is every month up to this one.
 ROLLUPS = {1: frozenset(), 2: frozenset({"department"}), 3: frozenset({"case_type", "procedure"})}
@@ -158,6 +162,7 @@ class Counted:
     totals_rollup: int | None
     key_terms: dict
     area: tuple[int, str] | None
+    snapshot: date | None = None   # the month end whose snapshot answers; None: the tables as they are
 
 
 def _rollup(columns: set[str]) -> int | None:
@@ -190,9 +195,12 @@ def _area(scope_prefix: str, court: str, terms: dict) -> tuple[int, str] | None:
 
 
 def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: str, court: str,
-                 wide_scopes) -> Counted | None:
-    """The pre-counted tables' plan for an analysis, or None when the direct query answers it all."""
-    if a.end != today or a.start.day != 1 or scope_level not in wide_scopes or not scope_prefix:
+                 wide_scopes, snapshots=frozenset()) -> Counted | None:
+    """The pre-counted tables' plan for an analysis, or None when the direct query answers it all.
+    `snapshots`: the month ends whose snapshot is kept (a period ending on one is read from it)."""
+    if a.end != today and a.end not in snapshots:
+        return None
+    if a.start.day != 1 or scope_level not in wide_scopes or not scope_prefix:
         return None
     if not set(a.query.terms) <= set(COUNTED_TERMS):
         return None   # a handler
@@ -203,7 +211,8 @@ def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: st
         grouped.add("handler")   # grouped by a column no rollup keeps
     rollup, totals_rollup = _rollup(needed | grouped), _rollup(needed)
     area = None if needed else _area(scope_prefix, court, key_terms)
-    return Counted(rollup if totals_rollup is not None else None, totals_rollup, key_terms, area)
+    return Counted(rollup if totals_rollup is not None else None, totals_rollup, key_terms, area,
+                   snapshot=a.end if a.end != today else None)
 
 
 def percentile(histogram, fraction: float) -> float:

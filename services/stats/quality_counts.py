@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from sqlalchemy import BigInteger, and_, cast, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from courtflow.common.v1.caller_pb2 import Caller
@@ -18,11 +19,16 @@ from services.common.clock import LEGAL_TZ
 from services.common.db import int_array, text_array
 from services.stats import quality
 from services.stats.models import (CaseViewRow, NodeHistoryRow, NodeViewRow, QualityMonthRow, QualityOpenRow,
-                                   QualityOverdueRow, QualityStageRow)
+                                   QualityOverdueRow, QualitySnapshotMonthRow, QualitySnapshotOpenRow,
+                                   QualitySnapshotOverdueRow, QualitySnapshotRow, QualitySnapshotStageRow,
+                                   QualityStageRow)
 
 _C, _N, _H = CaseViewRow.__table__.fullname, NodeViewRow.__table__.fullname, NodeHistoryRow.__table__.fullname
 _MONTHS, _OPEN = QualityMonthRow.__table__, QualityOpenRow.__table__
 _STAGES, _OVERDUE = QualityStageRow.__table__, QualityOverdueRow.__table__
+# Each table's month-end snapshots (day first in the key).
+SNAPSHOTS = {_MONTHS: QualitySnapshotMonthRow.__table__, _OPEN: QualitySnapshotOpenRow.__table__,
+             _STAGES: QualitySnapshotStageRow.__table__, _OVERDUE: QualitySnapshotOverdueRow.__table__}
 D = quality.D
 
 _CASE_KEY = ("rollup", "court", "department", "case_type", "procedure")
@@ -46,18 +52,23 @@ def _rolled(column: str) -> str:
     return f"CASE WHEN r.rollup IN ({', '.join(keeping)}) THEN f.{column} ELSE {other} END AS {column}"
 
 
-def case_contributions(cases_where: str, limits_where: str) -> tuple[str, str]:
+def case_contributions(cases_where: str, limits_where: str, *, cases_from: str = _C, nodes_from: str = _N,
+                       as_of: bool = False) -> tuple[str, str]:
     """SELECTs of what the cases `cases_where` (alias c) add to quality_months and quality_open,
-    as each table's key, region and counts. `limits_where` (alias n) selects their nodes."""
+    as each table's key, region and counts. `limits_where` (alias n) selects their nodes.
+    ``cases_from``, ``nodes_from``: the relations they are read from (AS_OF_CASES and the
+    snapshot's as-of nodes for a month end); ``as_of``: only extensions approved before :cutoff."""
+    before = "AND h.at < :cutoff" if as_of else ""
     rolled = f"""WITH limits AS MATERIALIZED (
             SELECT n.case_id, bool_or(n.status = {NodeStatus.NODE_STATUS_OVERDUE}) AS overdue,
-                   bool_or(EXISTS (SELECT 1 FROM {_H} AS h WHERE h.node = n.node AND h.extended)) AS extended
-            FROM {_N} AS n WHERE n.category = :limit_category AND {limits_where} GROUP BY n.case_id),
+                   bool_or(EXISTS (SELECT 1 FROM {_H} AS h WHERE h.node = n.node AND h.extended {before}))
+                       AS extended
+            FROM {nodes_from} AS n WHERE n.category = :limit_category AND {limits_where} GROUP BY n.case_id),
         facts AS MATERIALIZED (
             SELECT c.court, c.region, c.department, c.case_type, c.procedure, c.receive_date, c.filing_date,
                    c.close_date, l.case_id IS NOT NULL AS with_limit, coalesce(l.overdue, false) AS limit_overdue,
                    coalesce(l.extended, false) AS limit_extended
-            FROM {_C} AS c LEFT JOIN limits AS l ON l.case_id = c.case_id WHERE {cases_where}),
+            FROM {cases_from} AS c LEFT JOIN limits AS l ON l.case_id = c.case_id WHERE {cases_where}),
         rolled AS MATERIALIZED (
             SELECT CAST(r.rollup AS smallint) AS rollup, f.court, f.region,
                    {", ".join(_rolled(c) for c in ("department", "case_type", "procedure"))},
@@ -81,14 +92,14 @@ def case_contributions(cases_where: str, limits_where: str) -> tuple[str, str]:
     return months, open_
 
 
-def stage_contributions(nodes_where: str) -> str:
+def stage_contributions(nodes_where: str, *, cases_from: str = _C, nodes_from: str = _N) -> str:
     """What the stages of the nodes `nodes_where` (alias n) add to quality_stages: a case's stage
     whose nodes are all completed, in the month of the last completion, after the days from its
     first node opening (the direct query's definition, repository.stage_durations)."""
     return f"""WITH stages AS MATERIALIZED (
             SELECT c.court, c.region, n.stage, max(n.complete_date) AS done,
                    max(n.complete_date) - min(n.open_date) AS days
-            FROM {_N} AS n JOIN {_C} AS c ON c.case_id = n.case_id WHERE {nodes_where}
+            FROM {nodes_from} AS n JOIN {cases_from} AS c ON c.case_id = n.case_id WHERE {nodes_where}
             GROUP BY n.case_id, c.court, c.region, n.stage
             HAVING bool_and(n.state = {NodeState.NODE_STATE_COMPLETED}) AND min(n.open_date) IS NOT NULL
                AND max(n.complete_date) IS NOT NULL)
@@ -97,7 +108,7 @@ def stage_contributions(nodes_where: str) -> str:
         FROM stages AS x CROSS JOIN LATERAL {_AREAS} AS a(level, area) GROUP BY 1, 2, 3, 4, 5"""
 
 
-def overdue_contributions(history_where: str) -> str:
+def overdue_contributions(history_where: str, *, cases_from: str = _C) -> str:
     """What the nodes whose history `history_where` (alias h) selects add to quality_overdue: a
     node counts in the month it first became overdue in each clock generation, under its node type,
     court and (current) department (the direct query's definition, repository.overdue_by_month)."""
@@ -107,7 +118,7 @@ def overdue_contributions(history_where: str) -> str:
         counted AS MATERIALIZED (
             SELECT n.court, c.region, n.node_type, n.department,
                    to_char(timezone('{LEGAL_TZ.key}', f.at), 'YYYY-MM') AS month
-            FROM firsts AS f JOIN {_N} AS n ON n.node = f.node JOIN {_C} AS c ON c.case_id = n.case_id)
+            FROM firsts AS f JOIN {_N} AS n ON n.node = f.node JOIN {cases_from} AS c ON c.case_id = n.case_id)
         SELECT CAST(a.level AS smallint) AS level, a.area, CAST(d.dimension AS smallint) AS dimension, d.value,
                x.month, count(*) AS nodes
         FROM counted AS x CROSS JOIN LATERAL {_AREAS} AS a(level, area)
@@ -243,6 +254,34 @@ def differences(session: Session, *, limit: int) -> list[tuple[str, str, int, in
     return found[:limit]
 
 
+# ── month ends' snapshots (quality.py) ────────────────────────────────────────────────────────
+
+def snapshot_days(session: Session) -> set:
+    return set(session.scalars(select(QualitySnapshotRow.day)))
+
+
+def claim_snapshot(session: Session, day, *, taken_at) -> bool:
+    """Take the day's claim (False: kept already, or another replica is counting it)."""
+    return session.execute(pg_insert(QualitySnapshotRow).values(day=day, taken_at=taken_at)
+                           .on_conflict_do_nothing().returning(QualitySnapshotRow.day)).first() is not None
+
+
+def take_snapshot(session: Session, params: dict, *, cases_from: str, nodes_from: str) -> None:
+    """Count the tables as of the end of :day into its snapshot, from the read model as it stood
+    then (repository.take_snapshot gives the relations: the cases CourtFlow had by then with their
+    dates up to :day, each node's last status before :cutoff); extensions and overdue statuses
+    from the history before :cutoff."""
+    months, open_ = case_contributions("true", "true", cases_from=cases_from, nodes_from=nodes_from, as_of=True)
+    counted = {_MONTHS: months, _OPEN: open_,
+               _STAGES: stage_contributions("true", cases_from=cases_from, nodes_from=nodes_from),
+               _OVERDUE: overdue_contributions("h.at < :cutoff", cases_from=cases_from)}
+    for table, select_sql in counted.items():
+        columns = ", ".join(_columns(table.fullname))
+        session.execute(text(f"INSERT INTO {SNAPSHOTS[table].fullname} (day, {columns}) "
+                             f"SELECT :day, {columns} FROM ({select_sql}) AS x"),
+                        {**params, "limit_category": quality.TRIAL_LIMIT_CATEGORY})
+
+
 # ── reading ──────────────────────────────────────────────────────────────────────────────────
 
 def _count(total):
@@ -253,8 +292,18 @@ _GROUP_COLUMNS = {D.DIMENSION_REGION: "region", D.DIMENSION_COURT: "court", D.DI
                   D.DIMENSION_CASE_TYPE: "case_type", D.DIMENSION_PROCEDURE: "procedure"}
 
 
+def _table(table, plan: quality.Counted):
+    """The live table, or its snapshot when the plan reads a month end's."""
+    return table if plan.snapshot is None else SNAPSHOTS[table]
+
+
+def _day(table, plan: quality.Counted) -> list:
+    return [] if plan.snapshot is None else [table.c.day == plan.snapshot]
+
+
 def _case_where(table, caller: Caller, court: str, plan: quality.Counted, rollup: int) -> list:
-    where = [table.c.rollup == rollup, scope.condition(caller, court=table.c.court, department=None, owner=None)]
+    where = [table.c.rollup == rollup, scope.condition(caller, court=table.c.court, department=None, owner=None),
+             *_day(table, plan)]
     if court != "-":
         where.append(table.c.court == court)
     where += [table.c[name] == value for name, value in plan.key_terms.items()]
@@ -269,10 +318,11 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
         return []   # no groups: only the totals
     rollup = plan.totals_rollup if totals else plan.rollup
     dims = [] if totals else dimensions
-    months, open_ = _MONTHS.c, _OPEN.c
+    month_table, open_table = _table(_MONTHS, plan), _table(_OPEN, plan)
+    months, open_ = month_table.c, open_table.c
     month_groups = [months[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
     month_query = (select(*month_groups, *[_count(func.sum(months[c])).label(c) for c in MONTH_COUNTS])
-                   .where(*_case_where(_MONTHS, caller, court, plan, rollup),
+                   .where(*_case_where(month_table, caller, court, plan, rollup),
                           months.month.between(a.start.strftime("%Y-%m"), a.end.strftime("%Y-%m"))))
     # 超12个月未结: filed before the day 12 months before the end. Its month is counted to the day
     # when that day is the 28th or later (filing_tail); before that, the cases of its month filed
@@ -285,7 +335,7 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
     open_groups = [open_[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
     open_query = (select(*open_groups, _count(func.sum(open_.cases)).label("open"),
                          _count(func.sum(open_.cases).filter(older)).label("open_over_12_months"))
-                  .where(*_case_where(_OPEN, caller, court, plan, rollup)))
+                  .where(*_case_where(open_table, caller, court, plan, rollup)))
     if dims:
         month_query = month_query.group_by(*[g.element for g in month_groups])
         open_query = open_query.group_by(*[g.element for g in open_groups])
@@ -295,7 +345,7 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
         found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
     for row in session.execute(open_query):
         found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
-    if before.day < 28:
+    if before.day < 28:   # never at a month end (a snapshot's day): 12 months before it is the 28th or later
         for group, extra in _filed_early_in_month(session, caller, court, plan, dims, before).items():
             found.setdefault(group, dict(zero))["open_over_12_months"] += extra
     if totals and not found:
@@ -328,17 +378,18 @@ def _filed_early_in_month(session: Session, caller: Caller, court: str, plan: qu
 
 def _area_where(table, plan: quality.Counted, a: quality.Analysis, first_month: str) -> list:
     level, area = plan.area
-    return [table.c.level == level, table.c.area == area,
+    return [table.c.level == level, table.c.area == area, *_day(table, plan),
             table.c.month.between(first_month, a.end.strftime("%Y-%m"))]
 
 
 def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis) -> list:
     """Time per stage from quality_stages: the same rows as repository.stage_durations."""
-    stages = _STAGES.c
+    table = _table(_STAGES, plan)
+    stages = table.c
     histograms: dict[int, list] = {}
     for stage, days, cases in session.execute(
             select(stages.stage, stages.days, _count(func.sum(stages.cases)))
-            .where(*_area_where(_STAGES, plan, a, a.start.strftime("%Y-%m")))
+            .where(*_area_where(table, plan, a, a.start.strftime("%Y-%m")))
             .group_by(stages.stage, stages.days).having(func.sum(stages.cases) > 0)):
         histograms.setdefault(stage, []).append((days, cases))
     return [SimpleNamespace(stage=stage, cases=sum(n for _, n in histogram),
@@ -350,10 +401,11 @@ def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis
 def overdue_by_month(session: Session, plan: quality.Counted, a: quality.Analysis) -> list:
     """(dimension, value, month, nodes that became overdue in it) over the window, from
     quality_overdue: the same rows as repository.overdue_by_month."""
-    overdue = _OVERDUE.c
+    table = _table(_OVERDUE, plan)
+    overdue = table.c
     rows = session.execute(
         select(overdue.dimension, overdue.value, overdue.month, _count(func.sum(overdue.nodes)))
-        .where(*_area_where(_OVERDUE, plan, a, a.months[0]))
+        .where(*_area_where(table, plan, a, a.months[0]))
         .group_by(overdue.dimension, overdue.value, overdue.month).having(func.sum(overdue.nodes) > 0))
     order = list(quality.RECURRING_DIMENSIONS)
     return sorted(((d, v, m, n) for d, v, m, n in rows), key=lambda r: (order.index(r[0]), r[1], r[2]))

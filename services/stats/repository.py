@@ -558,20 +558,30 @@ def rebuild_cube(connection) -> None:
 # A past day's cases and nodes for the cube's count (the direct query's as-of rule, supervision.py):
 # the cases CourtFlow had by the end of :day, each date only when it is on or before :day (a case
 # closed later was open then), and each node's last status recorded before :cutoff.
-_AS_OF_CASES = f"""(SELECT case_id, court, region, case_type, procedure,
+_AS_OF_CASES = f"""(SELECT case_id, court, region, department, case_type, procedure,
         {", ".join(f"CASE WHEN {d} <= :day THEN {d} END AS {d}" for d in ("receive_date", "filing_date",
                                                                          "close_date", "archive_date"))}
     FROM {_C.fullname} WHERE create_time < :cutoff)"""
-_AS_OF_NODES = f"""(SELECT DISTINCT ON (h.node) n.case_id, h.department, n.stage, h.status,
-        h.overdue_without_warning, h.state, h.locked, h.ever_locked
+# Counted once per snapshot into a temporary table, which the cube's count and Q2's read (each
+# reads every node's last status: the sort of the whole history is the snapshot's main cost).
+_AS_OF_NODES = "snapshot_nodes"
+_KEEP_AS_OF_NODES = text(f"""CREATE TEMP TABLE {_AS_OF_NODES} ON COMMIT DROP AS
+    SELECT DISTINCT ON (h.node) h.node, n.case_id, h.department, n.stage, n.category, n.open_date, h.status,
+           h.overdue_without_warning, h.state, h.locked, h.ever_locked, h.complete_date
     FROM {_H.fullname} AS h JOIN {_N.fullname} AS n ON n.node = h.node
     WHERE h.at < :cutoff
-    ORDER BY h.node, h.generation DESC, h.at DESC, h.state DESC, h.locked DESC)"""
+    ORDER BY h.node, h.generation DESC, h.at DESC, h.state DESC, h.locked DESC""")
 _SNAPSHOT_CASES, _SNAPSHOT_NODES = CubeSnapshotCaseRow.__table__, CubeSnapshotNodeRow.__table__
 
 
 def snapshot_days(session: Session) -> set[date]:
+    """The month ends whose cube snapshot is kept."""
     return set(session.scalars(select(CubeSnapshotRow.day)))
+
+
+def complete_snapshot_days(session: Session) -> set[date]:
+    """The month ends whose snapshots are all kept: the cube's and Q2's."""
+    return snapshot_days(session) & quality_counts.snapshot_days(session)
 
 
 def history_reaches(session: Session, at) -> bool:
@@ -580,22 +590,31 @@ def history_reaches(session: Session, at) -> bool:
 
 
 def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
-    """Count the cube as of the end of `day` into its snapshot, unless one is kept already (or
-    another replica is counting it: the day's row is taken first). True: counted here."""
-    claimed = session.execute(pg_insert(CubeSnapshotRow).values(day=day, taken_at=taken_at)
-                              .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).first()
-    if claimed is None:
+    """Count the cube and Q2's tables as of the end of `day` into their snapshots, each unless it
+    is kept already (or another replica is counting it: the day's claim is taken first; the two
+    are claimed apart, so a system that kept the cube's before Q2's existed fills Q2's beside).
+    True: something was counted here."""
+    cube_claimed = session.execute(pg_insert(CubeSnapshotRow).values(day=day, taken_at=taken_at)
+                                   .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).first() is not None
+    quality_claimed = quality_counts.claim_snapshot(session, day, taken_at=taken_at)
+    if not cube_claimed and not quality_claimed:
         return False
-    cases, nodes = _contributions("true", "true", cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES,
-                                  rollups=cube.SNAPSHOT_ROLLUPS)
     params = {"day": day, "cutoff": start_of_legal_day(supervision.cutoff_day(day))}
     session.execute(text("SET LOCAL statement_timeout = 0"))   # minutes for a province; in the background
-    session.execute(text(f"INSERT INTO {_SNAPSHOT_CASES.fullname} (day, {', '.join(_KEY)}, region, mask, cases, "
-                         f"closed_cases) SELECT :day, {', '.join(_KEY)}, region, mask, cases, closed_cases "
-                         f"FROM ({cases}) AS x"), params)
-    session.execute(text(f"INSERT INTO {_SNAPSHOT_NODES.fullname} (day, {', '.join(_KEY)}, region, node_class, "
-                         f"nodes) SELECT :day, {', '.join(_KEY)}, region, node_class, nodes FROM ({nodes}) AS x"),
-                    params)
+    session.execute(_KEEP_AS_OF_NODES, params)
+    session.execute(text(f"ANALYZE {_AS_OF_NODES}"))
+    if cube_claimed:
+        cases, nodes = _contributions("true", "true", cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES,
+                                      rollups=cube.SNAPSHOT_ROLLUPS)
+        session.execute(text(f"INSERT INTO {_SNAPSHOT_CASES.fullname} (day, {', '.join(_KEY)}, region, mask, "
+                             f"cases, closed_cases) SELECT :day, {', '.join(_KEY)}, region, mask, cases, "
+                             f"closed_cases FROM ({cases}) AS x"), params)
+        session.execute(text(f"INSERT INTO {_SNAPSHOT_NODES.fullname} (day, {', '.join(_KEY)}, region, "
+                             f"node_class, nodes) SELECT :day, {', '.join(_KEY)}, region, node_class, nodes "
+                             f"FROM ({nodes}) AS x"), params)
+    if quality_claimed:
+        quality_counts.take_snapshot(session, params, cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES)
+    session.execute(text(f"DROP TABLE {_AS_OF_NODES}"))
     return True
 
 

@@ -219,7 +219,7 @@ def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, month
 
 
 def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int) -> list[date]:
-    """The month ends' snapshots of the cube that are due (cube.snapshot_due), newest first, each
+    """The month ends' snapshots of the cube and Q2's tables that are due (cube.snapshot_due), newest first, each
     in its own transaction: a province's month takes minutes, and a month taken is kept if the
     next fails. A month end waits until the read model holds a node's change from after it: the
     projection has passed the day (it reads the node stream in order), even when it runs behind
@@ -228,7 +228,8 @@ def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, 
     while True:
         with uow_factory() as uow:
             day = cube.snapshot_due(uow.clock.now(), legal_today(uow.clock), start_of_legal_day, settle=settle,
-                                    taken=repository.snapshot_days(uow.session) | waiting, months=months)
+                                    taken=repository.complete_snapshot_days(uow.session) | waiting,
+                                    months=months)
             if day is None:
                 return taken
             if not repository.history_reaches(uow.session, start_of_legal_day(supervision.cutoff_day(day))):
@@ -302,8 +303,9 @@ def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, co
         a = quality.parse(request, today=today)
         sql = repository.quality_sql(caller, court, a, today=today)
         # Each part from the pre-counted tables where they answer it (quality.py), else the read model.
+        snapshots = quality_counts.snapshot_days(uow.session) if a.end < today else set()
         counted = quality.counted_plan(a, today=today, scope_level=caller.scope, scope_prefix=caller.scope_prefix,
-                                       court=court, wide_scopes=scope.WIDE)
+                                       court=court, wide_scopes=scope.WIDE, snapshots=snapshots)
         if counted is not None and counted.rollup is not None:
             rows = quality_counts.indicators(uow.session, caller, court, counted, a, a.dimensions)
             totals = quality_counts.indicators(uow.session, caller, court, counted, a, [], totals=True)[0]

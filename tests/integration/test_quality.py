@@ -3,7 +3,7 @@ worked out by hand below, time per stage, and recurring problems, against real P
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -217,13 +217,15 @@ def _normalized(rows, *, groups: bool = True) -> list[dict]:
 
 
 def _both_ways(factory, who, **request) -> tuple[dict, dict]:
-    """The same analysis from the read model (the direct query) and from the pre-counted tables."""
+    """The same analysis from the read model (the direct query) and from the pre-counted tables
+    (or, for a period ending at a past month end, their snapshot)."""
     with factory() as uow:
         today = legal_today(uow.clock)
         a = quality.parse(ss.AnalyzeQualityRequest(**request), today=today)
         plan = quality.counted_plan(a, today=today, scope_level=who.scope, scope_prefix=who.scope_prefix, court="-",
-                                    wide_scopes=scope.WIDE)
+                                    wide_scopes=scope.WIDE, snapshots=quality_counts.snapshot_days(uow.session))
         assert plan is not None, request
+        assert plan.snapshot == (a.end if a.end < today else None)
         sql = repository.quality_sql(who, "-", a, today=today)
         direct, counted = {}, {}
         if plan.rollup is not None:
@@ -281,6 +283,49 @@ def test_the_pre_counted_tables_answer_as_the_read_model_does(factory, today):
     over = service.analyze_quality(factory, caller=PROVINCE, court="440102",
                                    request=ss.AnalyzeQualityRequest()).totals.open_over_12_months
     assert over == (2 if today == NOW else 4)
+
+
+def _ending(request: dict, day: date) -> dict:
+    query = pb.SupervisionQuery()
+    query.CopyFrom(request.get("query", pb.SupervisionQuery()))
+    query.end_date.CopyFrom(from_date(day))
+    return {**request, "query": query}
+
+
+def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
+    """A period ending at a past month end is read from that day's snapshot (quality.py), counted
+    after the month ended as of its end: the same rows as the direct query, for every kind of
+    question, and the same answer after later events about that month."""
+    bus = Bus([])
+    province_history(bus)
+    apply_shuffled(factory, bus.events * 2, seed=7)
+    assert service.take_snapshots(factory, settle=timedelta(hours=2), months=3) == [
+        date(2026, 9, 30), date(2026, 8, 31), date(2026, 7, 31)]
+    answers = []
+    for day in (date(2026, 9, 30), date(2026, 7, 31)):
+        for who in (PROVINCE, REGION, COURT):
+            for request in QUALITY_QUESTIONS:
+                asked = _ending(request, day)
+                direct, counted = _both_ways(factory, who, **asked)
+                assert counted == direct, (day, who.user, request, counted, direct)
+                answers.append((who, asked, counted))
+    # Later: another service node of case e (filed 9-15), overdue in September, reported late.
+    late = Bus([])
+    e = a_case("440101", 15, filed=date(2026, 9, 15))
+    again = dict(due=date(2026, 9, 20), opened=t(2026, 9, 16))
+    for event, node in ((NodeOpened, service_node(e, **again)),
+                        (NodeOverdue, service_node(e, **again, state=NodeState.NODE_STATE_OVERDUE,
+                                                   overdue=t(2026, 9, 21, 0)))):
+        node.name = node.name.rsplit("/", 1)[0] + "/service_again"
+        late.node(event(node=node), t(2026, 9, 21, 0) if event is NodeOverdue else t(2026, 9, 16))
+    apply(factory, late.events)
+    for who, asked, counted in answers:
+        assert _both_ways(factory, who, **asked)[1] == counted
+    # The read model now has three service nodes overdue in September in 440101; the snapshot two.
+    direct, counted = _both_ways(factory, COURT, **_ending({}, date(2026, 9, 30)))
+    september = lambda rows: dict(((d, v), n) for d, v, m, n in rows if m == "2026-09")  # noqa: E731
+    assert (september(counted["overdue"])[D.DIMENSION_NODE_TYPE, "service"],
+            september(direct["overdue"])[D.DIMENSION_NODE_TYPE, "service"]) == (2, 3)
 
 
 def test_a_node_overdue_before_the_window_is_not_a_new_problem_in_it(factory):

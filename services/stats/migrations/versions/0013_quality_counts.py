@@ -2,7 +2,8 @@
 cases received and closed per month, the open cases by filing month, the stages' days and the
 nodes overdue per month, kept by the projection like the cube, so that a province's quality
 analysis sums a few thousand rows instead of reading every case, node and status. Filled here from
-the read model as it stands; the projection keeps them.
+the read model as it stands; the projection keeps them. With their month ends' snapshots, which
+the housekeeping fills in the background as it does the cube's.
 
 Revision ID: 0013
 """
@@ -25,24 +26,44 @@ def _area_key() -> list[sa.Column]:
     return [sa.Column("level", sa.SmallInteger, nullable=False), sa.Column("area", sa.String(12), nullable=False)]
 
 
-def upgrade() -> None:
+def _day(dated: bool) -> list[sa.Column]:
+    return [sa.Column("day", sa.Date, nullable=False)] if dated else []
+
+
+def _tables(prefix: str, *, dated: bool) -> None:
+    """The four tables, live (prefix "quality_") or a month end's snapshots ("quality_snapshot_",
+    the day leading the key)."""
     key = ("rollup", "court", "department", "case_type", "procedure")
     counts = ("received", "closed", "closed_with_limit", "closed_within_limit", "extended", "trial_cases", "trial_days")
-    op.create_table("quality_months", *_case_key(), sa.Column("month", sa.String(7), nullable=False),
+    first = ["day"] if dated else []
+    op.create_table(f"{prefix}months", *_day(dated), *_case_key(),
+                    sa.Column("month", sa.String(7), nullable=False),
                     *[sa.Column(c, sa.BigInteger, nullable=False) for c in counts],
-                    sa.PrimaryKeyConstraint(*key, "month"), schema=SCHEMA)
-    op.create_table("quality_open", *_case_key(), sa.Column("filing_month", sa.String(7), nullable=False),
+                    sa.PrimaryKeyConstraint(*first, *key, "month"), schema=SCHEMA)
+    op.create_table(f"{prefix}open", *_day(dated), *_case_key(),
+                    sa.Column("filing_month", sa.String(7), nullable=False),
                     sa.Column("filing_tail", sa.SmallInteger, nullable=False),
                     sa.Column("cases", sa.BigInteger, nullable=False),
-                    sa.PrimaryKeyConstraint(*key, "filing_month", "filing_tail"), schema=SCHEMA)
-    op.create_table("quality_stages", *_area_key(), sa.Column("stage", sa.SmallInteger, nullable=False),
+                    sa.PrimaryKeyConstraint(*first, *key, "filing_month", "filing_tail"), schema=SCHEMA)
+    op.create_table(f"{prefix}stages", *_day(dated), *_area_key(),
+                    sa.Column("stage", sa.SmallInteger, nullable=False),
                     sa.Column("month", sa.String(7), nullable=False), sa.Column("days", sa.Integer, nullable=False),
                     sa.Column("cases", sa.BigInteger, nullable=False),
-                    sa.PrimaryKeyConstraint("level", "area", "stage", "month", "days"), schema=SCHEMA)
-    op.create_table("quality_overdue", *_area_key(), sa.Column("dimension", sa.SmallInteger, nullable=False),
+                    sa.PrimaryKeyConstraint(*first, "level", "area", "stage", "month", "days"), schema=SCHEMA)
+    op.create_table(f"{prefix}overdue", *_day(dated), *_area_key(),
+                    sa.Column("dimension", sa.SmallInteger, nullable=False),
                     sa.Column("value", sa.String(120), nullable=False), sa.Column("month", sa.String(7), nullable=False),
                     sa.Column("nodes", sa.BigInteger, nullable=False),
-                    sa.PrimaryKeyConstraint("level", "area", "dimension", "value", "month"), schema=SCHEMA)
+                    sa.PrimaryKeyConstraint(*first, "level", "area", "dimension", "value", "month"), schema=SCHEMA)
+
+
+def upgrade() -> None:
+    _tables("quality_", dated=False)
+    # Month ends' snapshots (quality.py): taken with the cube's by the housekeeping, claimed apart,
+    # so that the cube's snapshots kept before this version stay and the Q2 ones are filled beside.
+    op.create_table("quality_snapshots", sa.Column("day", sa.Date, primary_key=True),
+                    sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False), schema=SCHEMA)
+    _tables("quality_snapshot_", dated=True)
     # Counts updated in place (HOT, as the cube's since 0010): no index on them, room on each page.
     for table in ("quality_months", "quality_open", "quality_stages", "quality_overdue"):
         op.execute(f"ALTER TABLE {SCHEMA}.{table} SET (fillfactor = 70)")
