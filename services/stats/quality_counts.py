@@ -56,8 +56,8 @@ def case_contributions(cases_where: str, limits_where: str, *, cases_from: str =
                        as_of: bool = False) -> tuple[str, str]:
     """SELECTs of what the cases `cases_where` (alias c) add to quality_months and quality_open,
     as each table's key, region and counts. `limits_where` (alias n) selects their nodes.
-    ``cases_from``, ``nodes_from``: the relations they are read from (AS_OF_CASES and the
-    snapshot's as-of nodes for a month end); ``as_of``: only extensions approved before :cutoff."""
+    ``cases_from``, ``nodes_from``: the relations they are read from (for a month end's snapshot,
+    repository.take_snapshot's as of that day); ``as_of``: only extensions approved before :cutoff."""
     before = "AND h.at < :cutoff" if as_of else ""
     rolled = f"""WITH limits AS MATERIALIZED (
             SELECT n.case_id, bool_or(n.status = {NodeStatus.NODE_STATUS_OVERDUE}) AS overdue,
