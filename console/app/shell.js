@@ -75,16 +75,24 @@ const NotFound = defineComponent({
   },
 });
 
+const UNREAD_SECONDS = 30;
+
 export const Shell = defineComponent({
   name: 'CfShell',
   props: { page: Object },
   setup(props) {
     const unread = ref(0);
     loadCourts().catch(() => {});
+    // The badge is counted when the console starts and again on a change of page at most every
+    // UNREAD_SECONDS (the messages page keeps it live while open): a drill-down click then asks
+    // the gateway for its list alone, not for the count beside it.
+    let counted = -Infinity;
     async function countUnread() {
+      if (performance.now() - counted < UNREAD_SECONDS * 1000) return;
+      counted = performance.now();
       try {
         unread.value = (await get('/v1/users/me/messages', [['pageSize', 1], ['filter', 'read = false']])).unreadCount || 0;
-      } catch { /* the badge is a convenience */ }
+      } catch { counted = -Infinity; /* the badge is a convenience: asked again on the next page */ }
     }
     watch(() => route.path, countUnread, { immediate: true });
     window.addEventListener('courtflow:unread', (e) => { unread.value = e.detail; });
