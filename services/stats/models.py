@@ -273,11 +273,11 @@ class _QualityStage:
 
 
 class _QualityOverdue:
-    """Q2's recurring problems: how many nodes of an area became overdue in a month, per node type,
+    """Q2's recurring problems: how many nodes of a court became overdue in a month, per node type,
     court or department (a dimension and its value)."""
 
-    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    area: Mapped[str] = mapped_column(String(12), primary_key=True)
+    court: Mapped[str] = mapped_column(String(12), primary_key=True)
+    region: Mapped[str] = mapped_column(String(12))
     dimension: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     value: Mapped[str] = mapped_column(String(120), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)

@@ -36,10 +36,10 @@ MONTH_KEY, MONTH_COUNTS = (*_CASE_KEY, "month"), ("received", "closed", "closed_
                                                   "extended", "trial_cases", "trial_days")
 OPEN_KEY, OPEN_COUNTS = (*_CASE_KEY, "filing_month", "filing_tail"), ("cases",)
 STAGE_KEY, STAGE_COUNTS = ("level", "area", "stage", "month", "days"), ("cases",)
-OVERDUE_KEY, OVERDUE_COUNTS = ("level", "area", "dimension", "value", "month"), ("nodes",)
+OVERDUE_KEY, OVERDUE_COUNTS = ("court", "dimension", "value", "month"), ("nodes",)
 # Each table: its key, its counts, and whether it keeps the region beside the key.
 TABLES = {_MONTHS.fullname: (MONTH_KEY, MONTH_COUNTS, True), _OPEN.fullname: (OPEN_KEY, OPEN_COUNTS, True),
-          _STAGES.fullname: (STAGE_KEY, STAGE_COUNTS, False), _OVERDUE.fullname: (OVERDUE_KEY, OVERDUE_COUNTS, False)}
+          _STAGES.fullname: (STAGE_KEY, STAGE_COUNTS, False), _OVERDUE.fullname: (OVERDUE_KEY, OVERDUE_COUNTS, True)}
 # An area's rows for each level: the province (""), the case's region, its court.
 _AREAS = f"(VALUES ({quality.LEVEL_PROVINCE}, ''), ({quality.LEVEL_REGION}, x.region), ({quality.LEVEL_COURT}, x.court))"
 
@@ -119,12 +119,11 @@ def overdue_contributions(history_where: str, *, cases_from: str = _C) -> str:
             SELECT n.court, c.region, n.node_type, n.department,
                    to_char(timezone('{LEGAL_TZ.key}', f.at), 'YYYY-MM') AS month
             FROM firsts AS f JOIN {_N} AS n ON n.node = f.node JOIN {cases_from} AS c ON c.case_id = n.case_id)
-        SELECT CAST(a.level AS smallint) AS level, a.area, CAST(d.dimension AS smallint) AS dimension, d.value,
-               x.month, count(*) AS nodes
-        FROM counted AS x CROSS JOIN LATERAL {_AREAS} AS a(level, area)
-        CROSS JOIN LATERAL (VALUES ({D.DIMENSION_NODE_TYPE}, x.node_type), ({D.DIMENSION_COURT}, x.court),
+        SELECT x.court, CAST(d.dimension AS smallint) AS dimension, d.value, x.month, min(x.region) AS region,
+               count(*) AS nodes
+        FROM counted AS x CROSS JOIN LATERAL (VALUES ({D.DIMENSION_NODE_TYPE}, x.node_type), ({D.DIMENSION_COURT}, x.court),
                                    ({D.DIMENSION_DEPARTMENT}, x.department)) AS d(dimension, value)
-        GROUP BY 1, 2, 3, 4, 5"""
+        GROUP BY 1, 2, 3, 4"""
 
 
 def _columns(table: str) -> tuple[str, ...]:
@@ -398,14 +397,22 @@ def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis
             for stage, histogram in sorted(histograms.items())]
 
 
-def overdue_by_month(session: Session, plan: quality.Counted, a: quality.Analysis) -> list:
+def overdue_by_month(session: Session, caller: Caller, court: str, plan: quality.Counted,
+                     a: quality.Analysis) -> list:
     """(dimension, value, month, nodes that became overdue in it) over the window, from
-    quality_overdue: the same rows as repository.overdue_by_month."""
+    quality_overdue: the same rows as repository.overdue_by_month. Kept per court only (a burst of
+    overdue nodes updates a third of the rows a province and a region level would add): a
+    province's window sums a few thousand rows per month."""
     table = _table(_OVERDUE, plan)
     overdue = table.c
+    where = [scope.condition(caller, court=overdue.court, department=None, owner=None), *_day(table, plan),
+             overdue.month.between(a.months[0], a.end.strftime("%Y-%m"))]
+    if court != "-":
+        where.append(overdue.court == court)
+    where += [overdue[name] == value for name, value in plan.key_terms.items()]   # court, region
     rows = session.execute(
         select(overdue.dimension, overdue.value, overdue.month, _count(func.sum(overdue.nodes)))
-        .where(*_area_where(table, plan, a, a.months[0]))
+        .where(*where)
         .group_by(overdue.dimension, overdue.value, overdue.month).having(func.sum(overdue.nodes) > 0))
     order = list(quality.RECURRING_DIMENSIONS)
     return sorted(((d, v, m, n) for d, v, m, n in rows), key=lambda r: (order.index(r[0]), r[1], r[2]))

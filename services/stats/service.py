@@ -314,7 +314,7 @@ def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, co
         rows = [r for r in rows if any(getattr(r, c) for c in quality.COUNTS)]   # groups of no figure: none
         if counted is not None and counted.area is not None:
             stages = quality_counts.stage_durations(uow.session, counted, a)
-            overdue = quality_counts.overdue_by_month(uow.session, counted, a)
+            overdue = quality_counts.overdue_by_month(uow.session, caller, court, counted, a)
         else:
             stages = repository.stage_durations(uow.session, sql, a)
             overdue = repository.overdue_by_month(uow.session, sql, a, quality.RECURRING_DIMENSIONS)

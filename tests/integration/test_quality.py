@@ -240,7 +240,7 @@ def _both_ways(factory, who, **request) -> tuple[dict, dict]:
             counted["stages"] = [(r.stage, r.cases, round(r.median_days, 6), round(r.p90_days, 6))
                                  for r in quality_counts.stage_durations(uow.session, plan, a)]
             direct["overdue"] = repository.overdue_by_month(uow.session, sql, a, quality.RECURRING_DIMENSIONS)
-            counted["overdue"] = quality_counts.overdue_by_month(uow.session, plan, a)
+            counted["overdue"] = quality_counts.overdue_by_month(uow.session, who, "-", plan, a)
     return direct, counted
 
 

@@ -50,11 +50,12 @@ def _tables(prefix: str, *, dated: bool) -> None:
                     sa.Column("month", sa.String(7), nullable=False), sa.Column("days", sa.Integer, nullable=False),
                     sa.Column("cases", sa.BigInteger, nullable=False),
                     sa.PrimaryKeyConstraint(*first, "level", "area", "stage", "month", "days"), schema=SCHEMA)
-    op.create_table(f"{prefix}overdue", *_day(dated), *_area_key(),
+    op.create_table(f"{prefix}overdue", *_day(dated), sa.Column("court", sa.String(12), nullable=False),
+                    sa.Column("region", sa.String(12), nullable=False),
                     sa.Column("dimension", sa.SmallInteger, nullable=False),
                     sa.Column("value", sa.String(120), nullable=False), sa.Column("month", sa.String(7), nullable=False),
                     sa.Column("nodes", sa.BigInteger, nullable=False),
-                    sa.PrimaryKeyConstraint(*first, "level", "area", "dimension", "value", "month"), schema=SCHEMA)
+                    sa.PrimaryKeyConstraint(*first, "court", "dimension", "value", "month"), schema=SCHEMA)
 
 
 def upgrade() -> None:
