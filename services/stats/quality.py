@@ -209,9 +209,8 @@ def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: st
         return None   # a handler
     key_terms = dict(a.query.terms)
     needed = {k for k in key_terms if k in ("case_type", "procedure")}
-    grouped = {_DIMENSION_COLUMNS[d] for d in a.dimensions if d in _DIMENSION_COLUMNS} - {"court", "region"}
-    if len(grouped) < sum(1 for d in a.dimensions if d not in (D.DIMENSION_COURT, D.DIMENSION_REGION)):
-        grouped.add("handler")   # grouped by a column no rollup keeps
+    # A group by the handler: no table keeps it (the indicators' rows come from the read model).
+    grouped = {_DIMENSION_COLUMNS.get(d, "handler") for d in a.dimensions} - {"court", "region"}
     rollup, totals_rollup = _rollup(needed | grouped), _rollup(needed)
     area = None if needed else _area(scope_prefix, court, key_terms)
     return Counted(rollup if totals_rollup is not None else None, totals_rollup, key_terms, area,
