@@ -32,12 +32,14 @@ import argparse
 import asyncio
 import http.client
 import json
+import math
 import os
 import platform
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from datetime import date
@@ -89,9 +91,76 @@ CALLS = """(since) => performance.getEntriesByType('resource')
 
 
 def percentiles(samples: list[float]) -> dict:
+    """p50 and the nearest-rank p95 (the ⌈0.95·n⌉-th smallest: the 19th of 20, not the largest)."""
     samples = sorted(samples)
     return {"p50_ms": round(statistics.median(samples), 1),
-            "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 1)}
+            "p95_ms": round(samples[max(0, math.ceil(0.95 * len(samples)) - 1)], 1),
+            "max_ms": round(samples[-1], 1)}
+
+
+class Watch:
+    """What else the machine did while a sample was measured, to explain a slow one: every 100 ms,
+    the CPU each process used (from /proc) and the database statements running longer than 50 ms
+    (pg_stat_activity, autovacuum included)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.ticks: list[tuple[float, dict[str, float], list[str]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "Watch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _cpu() -> dict[tuple[int, str], float]:
+        seen = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                raw = stat.read_text()
+            except OSError:
+                continue
+            name = raw[raw.index("(") + 1:raw.rindex(")")]
+            fields = raw[raw.rindex(")") + 2:].split()
+            seen[(int(stat.parent.name), name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return seen
+
+    def _run(self) -> None:
+        from sqlalchemy import create_engine, text
+        engine = create_engine(self.url)
+        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        before = self._cpu()
+        while not self._stop.wait(0.1):
+            now = self._cpu()
+            used: dict[str, float] = defaultdict(float)
+            for key, seconds in now.items():
+                used[key[1]] += seconds - before.get(key, seconds)
+            before = now
+            running = [r.strip() for r in conn.execute(text(
+                "SELECT coalesce(nullif(backend_type, 'client backend'), '') || ' '"
+                " || left(regexp_replace(query, '\\s+', ' ', 'g'), 90)"
+                " FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()"
+                " AND now() - query_start > interval '50 ms'")).scalars()]
+            self.ticks.append((time.time(), {k: v for k, v in used.items() if v > 0}, running))
+        conn.close()
+        engine.dispose()
+
+    def during(self, start: float, end: float) -> dict:
+        """CPU seconds per process name (the top five) and the statements seen, in [start, end]."""
+        cpu: dict[str, float] = defaultdict(float)
+        statements: set[str] = set()
+        for at, used, running in self.ticks:
+            if start <= at <= end + 0.1:
+                for name, seconds in used.items():
+                    cpu[name] += seconds
+                statements.update(running)
+        top = sorted(cpu.items(), key=lambda kv: -kv[1])[:5]
+        return {"cpu_seconds": {name: round(seconds, 2) for name, seconds in top}, "statements": sorted(statements)}
 
 
 def call_name(url: str) -> str:
@@ -149,7 +218,7 @@ class Plain:
         self.conn.close()
 
 
-def measure_pages(base: str, password: str, runs: int) -> tuple[dict, dict]:
+def measure_pages(base: str, password: str, runs: int, watch: Watch) -> tuple[dict, dict]:
     from playwright.sync_api import sync_playwright
     pages: dict[str, dict] = {}
     with sync_playwright() as p:
@@ -181,24 +250,42 @@ def measure_pages(base: str, password: str, runs: int) -> tuple[dict, dict]:
                            "replay": [call_name(c["url"]) for c in calls[-1][2] if "/v1/" in c["url"]]}
 
         path, heading, rows = PAGES[DRILL_FROM]
-        drill_samples, drill_calls = [], []
+        drill_samples, drill_calls, drill_each = [], [], []
         for i in range(runs + 1):   # the first one warms
             visit(path, heading, rows)
             page.evaluate("() => document.addEventListener('click', (e) => { window.cfClickAt = e.timeStamp; },"
                           " { capture: true, once: true })")
+            started = time.time()
             page.locator(DRILL_LINK).first.click()
             ms = page.wait_for_function(rendered("明细", "main tr.el-table__row", "window.cfClickAt"),
                                         polling="raf").json_value()
+            ended = time.time()
             clicked = page.evaluate("() => window.cfClickAt")
             seen = page.evaluate(CALLS, clicked)
             if i:
                 drill_samples.append(ms)
                 drill_calls.append((clicked, clicked + ms, seen))
+                drill_each.append((ms, seen, clicked, started, ended))
         drill = {"from": f"{DRILL_FROM} 合计 · 超期节点", **percentiles(drill_samples), **summarize_calls(drill_calls),
+                 "samples_ms": [round(ms) for ms in drill_samples],
+                 "slow_samples": [slow(ms, seen, clicked, watch.during(started, ended))
+                                  for ms, seen, clicked, started, ended in drill_each if ms > GOAL_DRILL_P95_MS],
                  "replay": [call_name(c["url"]) for c in drill_calls[-1][2] if "/v1/" in c["url"]]}
         context.close()
         browser.close()
     return pages, drill
+
+
+def slow(ms: float, calls: list[dict], clicked: float, beside: dict) -> dict:
+    """One slow drill-down: its time, split as summarize_calls splits the p50s, each call's time,
+    and what else ran meanwhile (Watch)."""
+    split = {}
+    if calls:
+        first, last = min(c["start"] for c in calls), max(c["end"] for c in calls)
+        split = {"before_first_call_ms": round(first - clicked), "api_span_ms": round(last - first),
+                 "after_last_call_ms": round(clicked + ms - last)}
+    return {"ms": round(ms), **split,
+            "calls_ms": {call_name(c["url"]).split("?")[0]: round(c["ms"]) for c in calls}, **beside}
 
 
 def drained(nats_url: str, stream: str, durable: str, timeout: float = 120) -> None:
@@ -265,7 +352,8 @@ def main() -> None:
         drained(infra.nats_url, "GATEWAY", "stats-gateway")
         province = load(infra.database_url, ns.cases, ns.nodes_per_case)
         base = system.gateway_http
-        pages, drill = measure_pages(base, logins[USER]["password"], ns.runs)
+        with Watch(infra.database_url) as watch:
+            pages, drill = measure_pages(base, logins[USER]["password"], ns.runs, watch)
 
         plain = Plain(base, logins[USER]["token"])
         static = plain.timed(["/console/index.html"], ns.runs, auth=False)

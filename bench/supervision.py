@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import tempfile
@@ -302,7 +303,8 @@ def timed(fn, runs: int) -> dict:
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return {"p50_ms": round(statistics.median(samples), 1),
-            "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 1), "runs": runs}
+            # nearest rank: the ⌈0.95·n⌉-th smallest
+            "p95_ms": round(samples[max(0, math.ceil(0.95 * len(samples)) - 1)], 1), "runs": runs}
 
 
 def floor(url: str, runs: int) -> dict:
