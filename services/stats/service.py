@@ -166,22 +166,29 @@ def summarize_supervision(uow_factory: Callable[[], UnitOfWork], *, caller: Call
     """P1–P6: the cases and nodes a query covers in the caller's scope, counted per group."""
     scope.require_court(caller, court)
     dims = supervision.parse_dimensions(group_by)
-    node_dims = any(d in NODE_DIMENSIONS for d in dims)
     with uow_factory() as uow:
         today = legal_today(uow.clock)
         q = supervision.parse_query(query, today=today)
-        snapshots = repository.snapshot_days(uow.session) if q.as_of is not None else set()
-        plan = cube.plan(q, dims, scope=caller.scope, with_nodes=node_dims, snapshots=snapshots)
-        if plan is not None:   # the pages' questions, today or at a month end: already counted
-            rows = repository.cube_summary(uow.session, caller, court, plan, q, dims)
-            totals = repository.cube_summary(uow.session, caller, court, plan, q, dims, totals=True)[0]
-        else:
-            sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=node_dims)
-            rows = repository.summarize(uow.session, sql, dims)
-            totals = repository.summarize(uow.session, sql, [])[0]
+        rows, totals = _summary(uow.session, caller, court, q, dims, today=today)
         named = [i for i, d in enumerate(dims) if d in supervision.NAMED_DIMENSIONS]
         names = directory.names(uow.session, {getattr(r, f"g{i}") for r in rows for i in named})
     return Summary(q, q.as_of or today, dims, rows, totals, names)
+
+
+def _summary(session, caller: Caller, court: str, q: supervision.Query, dims: list[int], *,
+             today: date, totals: bool = True) -> tuple[list, object]:
+    """A summary's rows and (unless not wanted) its totals: from the cube, or from a month end's
+    snapshot, when they keep the question (cube.plan: the pages' questions, today or at a month
+    end); else counted from the read model. SummarizeSupervision and the work reports (P7) both
+    ask here, so that a report's figure is the summary's, counted the same way."""
+    node_dims = any(d in NODE_DIMENSIONS for d in dims)
+    snapshots = repository.snapshot_days(session) if q.as_of is not None else set()
+    plan = cube.plan(q, dims, scope=caller.scope, with_nodes=node_dims, snapshots=snapshots)
+    if plan is not None:
+        return (repository.cube_summary(session, caller, court, plan, q, dims),
+                repository.cube_summary(session, caller, court, plan, q, dims, totals=True)[0] if totals else None)
+    sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=node_dims)
+    return repository.summarize(session, sql, dims), repository.summarize(session, sql, [])[0] if totals else None
 
 
 def list_supervised_cases(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, court: str,
@@ -270,10 +277,10 @@ def export_supervision_report(uow_factory: Callable[[], UnitOfWork], *, caller: 
         plan = reports.plan(court=court, kind=kind, period=when, region=region, items=items, today=today)
         summaries = {}
         for key, q in plan.queries.items():
-            for grouping in (*plan.definition.groupings, ()):
-                sql = repository.SupervisionSql(caller, plan.parent, q, today=today,
-                                                with_nodes=any(d in NODE_DIMENSIONS for d in grouping))
-                summaries[key, grouping] = repository.summarize(uow.session, sql, list(grouping))
+            for grouping in plan.definition.groupings:
+                summaries[key, grouping] = _summary(uow.session, caller, plan.parent, q, list(grouping),
+                                                    today=today, totals=False)[0]
+            summaries[key, ()] = [_summary(uow.session, caller, plan.parent, q, [], today=today)[1]]
         made_at = legal_minute(uow.clock.now())
     rows = reports.build_rows(plan, summaries, known, department=department)
     who = caller.user.removeprefix("users/")
