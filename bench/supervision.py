@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import statistics
 import sys
 import tempfile
@@ -273,7 +274,12 @@ def asks(factory) -> dict:
             factory, caller=PROVINCE, court="-", query=query(filter="status = OVERDUE"), page=page()),
         "drill_abnormal_cases_page": lambda: service.list_supervised_cases(
             factory, caller=PROVINCE, court="-", query=query(filter="abnormal = true"), page=page()),
+        # Last month: as of its end, which has its snapshot (a running system keeps 24 month ends;
+        # the bench's load takes one).
         "P7_basic_court_month_xlsx": lambda: report_files.render(service.export_supervision_report(
+            factory, caller=BASIC_COURT, court="440101", period="2026-11"), as_csv=False),
+        # The month before: no snapshot here, so counted from the read model's history.
+        "P7_basic_court_month_xlsx_read_model": lambda: report_files.render(service.export_supervision_report(
             factory, caller=BASIC_COURT, court="440101", period="2026-10"), as_csv=False),
         # This year to today: the pre-counted tables (quality.py).
         "Q2_by_court": lambda: service.analyze_quality(factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
@@ -281,6 +287,10 @@ def asks(factory) -> dict:
         "Q2_by_department": lambda: service.analyze_quality(
             factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
                 parent="courts/-", group_by=[D.DIMENSION_DEPARTMENT])),
+        # Three months to the snapshot's month end: its pre-counted tables as of that day.
+        "Q2_three_months_to_a_month_end": lambda: service.analyze_quality(
+            factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
+                parent="courts/-", query=query(start=date(2026, 9, 1), end_date=from_date(date(2026, 11, 30))))),
         # A past quarter: the read model as it stood at its end (not pre-counted).
         "Q2_a_past_quarter_read_model": lambda: service.analyze_quality(
             factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
@@ -348,6 +358,8 @@ def main() -> None:
                          ensure_ascii=False, indent=2))
     finally:
         infra.stop()
+    # Only reached on success: after a failure the folder stays, with the database and the logs.
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
