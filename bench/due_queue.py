@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import shutil
 import sys
 import tempfile
 import time
@@ -106,6 +107,8 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     finally:
         infra.stop()
+    # Only reached on success: after a failure the folder stays, with the database and the logs.
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

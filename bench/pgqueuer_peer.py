@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import shutil
 import sys
 import tempfile
 import time
@@ -317,7 +318,8 @@ def main() -> None:
     ns = ap.parse_args()
     settings = WorkerSettings(batch_size=ns.pgq_batch, max_concurrent_tasks=ns.pgq_tasks, pool=ns.pgq_pool)
     orders = [o for o in ns.pgq_orders.split(",") if o in ORDERS]
-    infra = Infrastructure.start(Path(tempfile.mkdtemp(prefix="courtflow-pgq-")))
+    work = Path(tempfile.mkdtemp(prefix="courtflow-pgq-"))
+    infra = Infrastructure.start(work)
     try:
         url = infra.database_url
         upgrade(url, schema=SCHEMA, migrations=ROOT / "services" / "node" / "migrations")
@@ -337,6 +339,8 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     finally:
         infra.stop()
+    # Only reached on success: after a failure the folder stays, with the database and the logs.
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import shutil
 import sys
 import tempfile
 import threading
@@ -180,6 +181,8 @@ def main() -> None:
         system.stop()
         infra.stop()
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    # Only reached on success: after a failure the folder stays, with the database and the logs.
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
