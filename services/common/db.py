@@ -26,7 +26,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    cast,
     create_engine,
+    func,
     text,
     types,
 )
@@ -131,6 +133,11 @@ def _column_values(column: Column, values: list) -> str | list:
 # statements that take many rows at once. psycopg2 renders a Python list as ARRAY[…] with an
 # adapter object per element, and PostgreSQL then parses an expression per element. Measured on
 # 300 inbox rows: half the client CPU to render, and a third of the time per statement.
+
+def count_of(total):
+    """A sum of counts as the count it is (bigint, 0 over no rows), not PostgreSQL's numeric."""
+    return cast(func.coalesce(total, 0), BigInteger)
+
 
 def text_array(values: Iterable) -> str:
     """Each value as its str() (text, UUIDs), quoted; NULL for None."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, and_, cast, func, select, text
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common import scope
 from services.common.clock import LEGAL_TZ
-from services.common.db import int_array, text_array
+from services.common.db import count_of, int_array, text_array
 from services.stats import quality
 from services.stats.models import (CaseViewRow, NodeHistoryRow, NodeViewRow, QualityMonthRow, QualityOpenRow,
                                    QualityOverdueRow, QualitySnapshotMonthRow, QualitySnapshotOpenRow,
@@ -283,9 +283,6 @@ def take_snapshot(session: Session, params: dict, *, cases_from: str, nodes_from
 
 # ── reading ──────────────────────────────────────────────────────────────────────────────────
 
-def _count(total):
-    return cast(func.coalesce(total, 0), BigInteger)
-
 
 _GROUP_COLUMNS = {D.DIMENSION_REGION: "region", D.DIMENSION_COURT: "court", D.DIMENSION_DEPARTMENT: "department",
                   D.DIMENSION_CASE_TYPE: "case_type", D.DIMENSION_PROCEDURE: "procedure"}
@@ -320,7 +317,7 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
     month_table, open_table = _table(_MONTHS, plan), _table(_OPEN, plan)
     months, open_ = month_table.c, open_table.c
     month_groups = [months[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
-    month_query = (select(*month_groups, *[_count(func.sum(months[c])).label(c) for c in MONTH_COUNTS])
+    month_query = (select(*month_groups, *[count_of(func.sum(months[c])).label(c) for c in MONTH_COUNTS])
                    .where(*_case_where(month_table, caller, court, plan, rollup),
                           months.month.between(a.start.strftime("%Y-%m"), a.end.strftime("%Y-%m"))))
     # 超12个月未结: filed before the day 12 months before the end. Its month is counted to the day
@@ -332,8 +329,8 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
     if before.day >= 28:
         older = older | and_(open_.filing_month == month_of_before, open_.filing_tail < before.day - 27)
     open_groups = [open_[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
-    open_query = (select(*open_groups, _count(func.sum(open_.cases)).label("open"),
-                         _count(func.sum(open_.cases).filter(older)).label("open_over_12_months"))
+    open_query = (select(*open_groups, count_of(func.sum(open_.cases)).label("open"),
+                         count_of(func.sum(open_.cases).filter(older)).label("open_over_12_months"))
                   .where(*_case_where(open_table, caller, court, plan, rollup)))
     if dims:
         month_query = month_query.group_by(*[g.element for g in month_groups])
@@ -387,7 +384,7 @@ def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis
     stages = table.c
     histograms: dict[int, list] = {}
     for stage, days, cases in session.execute(
-            select(stages.stage, stages.days, _count(func.sum(stages.cases)))
+            select(stages.stage, stages.days, count_of(func.sum(stages.cases)))
             .where(*_area_where(table, plan, a, a.start.strftime("%Y-%m")))
             .group_by(stages.stage, stages.days).having(func.sum(stages.cases) > 0)):
         histograms.setdefault(stage, []).append((days, cases))
@@ -411,7 +408,7 @@ def overdue_by_month(session: Session, caller: Caller, court: str, plan: quality
         where.append(overdue.court == court)
     where += [overdue[name] == value for name, value in plan.key_terms.items()]   # court, region
     rows = session.execute(
-        select(overdue.dimension, overdue.value, overdue.month, _count(func.sum(overdue.nodes)))
+        select(overdue.dimension, overdue.value, overdue.month, count_of(func.sum(overdue.nodes)))
         .where(*where)
         .group_by(overdue.dimension, overdue.value, overdue.month).having(func.sum(overdue.nodes) > 0))
     order = list(quality.RECURRING_DIMENSIONS)

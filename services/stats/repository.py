@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, and_, cast, distinct, func, not_, or_, select, text, tuple_
+from sqlalchemy import and_, distinct, func, not_, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on, insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from courtflow.stats.v1.supervision_pb2 import NodeStatus
 from services.common import scope
 from services.common.clock import LEGAL_TZ, start_of_legal_day
 from services.common.names import CaseName, CourtName
-from services.common.db import int_array, text_array
+from services.common.db import count_of, int_array, text_array
 from services.common.paging import Page, page_of
 from services.stats.models import (CaseViewRow, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
                                    CubeSnapshotRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow)
@@ -640,10 +640,6 @@ _CUBE_DIMENSIONS = {supervision.D.DIMENSION_REGION: "region", supervision.D.DIME
                     supervision.D.DIMENSION_MONTH: "month"}
 
 
-def _count(total):
-    """A sum of counts as the count it is (bigint, 0 over no rows), not PostgreSQL's numeric."""
-    return cast(func.coalesce(total, 0), BigInteger)
-
 
 def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query,
                  dimensions: list[int], *, totals: bool = False) -> list:
@@ -654,11 +650,11 @@ def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, 
     case_table, node_table = ((_CUBE_CASES, _CUBE_NODES) if plan.snapshot is None
                               else (_SNAPSHOT_CASES, _SNAPSHOT_NODES))
     cases = case_table.c
-    counted = lambda bits: _count(func.sum(cases.cases).filter(cases.mask.op("&")(bits) != 0))  # noqa: E731
+    counted = lambda bits: count_of(func.sum(cases.cases).filter(cases.mask.op("&")(bits) != 0))  # noqa: E731
     base = [cases.mask.op("&")(plan.selected) != 0] if plan.with_nodes else []
     case_groups = [cases[_CUBE_DIMENSIONS[d]].label(f"g{i}") for i, d in enumerate(dims)]
-    total = _count(func.sum(cases.cases).filter(*base) if base else func.sum(cases.cases))
-    closed = _count(func.sum(cases.closed_cases).filter(*base) if base else func.sum(cases.closed_cases))
+    total = count_of(func.sum(cases.cases).filter(*base) if base else func.sum(cases.cases))
+    closed = count_of(func.sum(cases.closed_cases).filter(*base) if base else func.sum(cases.closed_cases))
     case_query = (select(*case_groups, total.label("cases_total"),
                          *[counted(plan.measure_mask(m)).label(f"cases_{m}") for m in cube.CASE_MEASURES[1:]],
                          closed.label("cases_closed"))
@@ -666,7 +662,7 @@ def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, 
     nodes = node_table.c
     node_groups = [nodes[_CUBE_DIMENSIONS[d]].label(f"g{i}") for i, d in enumerate(dims)]
     node_query = (select(*node_groups, *[
-        _count(func.sum(nodes.nodes).filter(
+        count_of(func.sum(nodes.nodes).filter(
             nodes.node_class.in_(cube.classes_in(plan.measure_mask(m))))).label(f"nodes_{m}")
         for m in cube.NODE_MEASURES]).where(*_cube_where(node_table, caller, court, plan, q, rollup)))
     if dims:
