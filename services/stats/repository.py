@@ -640,7 +640,6 @@ _CUBE_DIMENSIONS = {supervision.D.DIMENSION_REGION: "region", supervision.D.DIME
                     supervision.D.DIMENSION_MONTH: "month"}
 
 
-
 def cube_summary(session: Session, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query,
                  dimensions: list[int], *, totals: bool = False) -> list:
     """The summary's rows (or, ``totals``, its one row over everything) from the cube: the same
