@@ -344,9 +344,10 @@ def main() -> None:
         system = System(database_url=infra.database_url, nats_url=infra.nats_url, log_dir=work / "logs",
                         extra_env={"GATEWAY_SIGNING_KEY": str(ensure_key_file(work / "signing-key.pem")),
                                    # The month end `load` snapshots is the one a running system keeps
-                                   # up to date; without this its housekeeping would spend the
-                                   # measurement filling 23 more months of the new province's history.
-                                   "STATS_SNAPSHOT_MONTHS": "1"})
+                                   # up to date; without these its housekeeping would spend the
+                                   # measurement filling 23 more months and the last 31 days of
+                                   # the new province's history.
+                                   "STATS_SNAPSHOT_MONTHS": "1", "STATS_SNAPSHOT_DAYS": "0"})
         system.start()
         wait_for_directory(infra.database_url)
         drained(infra.nats_url, "GATEWAY", "stats-gateway")

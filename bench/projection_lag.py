@@ -394,9 +394,10 @@ def main() -> None:
         load_demo(infra.database_url, out=work / "logins.json", seed=1, cases=1, reference=NOW.date())
         freeze_clock(infra.nats_url)
         system = System(database_url=infra.database_url, nats_url=infra.nats_url, log_dir=work / "logs",
-                        # STATS_SNAPSHOT_MONTHS: the month end `load` snapshots only; otherwise the
-                        # housekeeping would fill 23 more months of the province during the rounds.
-                        extra_env={"COURTFLOW_LOG_LEVEL": "WARNING", "STATS_SNAPSHOT_MONTHS": "1"})
+                        # The month end `load` snapshots only; otherwise the housekeeping would
+                        # fill 23 more months and the last 31 days of the province during the rounds.
+                        extra_env={"COURTFLOW_LOG_LEVEL": "WARNING", "STATS_SNAPSHOT_MONTHS": "1",
+                                   "STATS_SNAPSHOT_DAYS": "0"})
         system.start()
         wait_for_directory(infra.database_url)
         # Everything the stats service has to take in before its tables are replaced: the

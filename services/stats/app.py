@@ -21,7 +21,8 @@ def build_with(settings: Settings):
                           internal_key=settings.common.internal_key)
         servicer = StatsServicer(rt, sources)
         housekeeping = Periodic(lambda: service.keep_cube(
-            rt.uow, settle=timedelta(hours=settings.snapshot_settle_hours), months=settings.snapshot_months),
+            rt.uow, settle=timedelta(hours=settings.snapshot_settle_hours), months=settings.snapshot_months,
+            days=settings.snapshot_days),
             interval=settings.snapshot_interval, name="cube housekeeping")
 
         async def close_sources() -> None:

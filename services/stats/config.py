@@ -15,12 +15,13 @@ class Settings:
     # The owning services, read when the read model is verified against them (VerifySupervision).
     case_address: str
     node_address: str
-    # The cube's housekeeping (cube.py): how often its empty rows are removed and a month end's
-    # snapshot looked for; how long after a month's end it is taken (its last events on their way);
-    # how many months back they are filled.
+    # The cube's housekeeping (cube.py): how often its empty rows are removed and the snapshots
+    # looked for; how long after a day's end its snapshot is taken (its last events on their
+    # way); how many month ends back they are filled, and how many last days are kept besides.
     snapshot_interval: float
     snapshot_settle_hours: float
     snapshot_months: int
+    snapshot_days: int
     # With the alert and audit services, each answers for its own data to VerifyIntegrity.
     alert_address: str
     audit_address: str
@@ -35,4 +36,5 @@ class Settings:
                    audit_address=env.str("AUDIT_ADDR", default_address("audit")),
                    snapshot_interval=float_within(env, "STATS_SNAPSHOT_INTERVAL", 300.0, 1.0, 86400.0),
                    snapshot_settle_hours=float_within(env, "STATS_SNAPSHOT_SETTLE_HOURS", 2.0, 0.0, 240.0),
-                   snapshot_months=int_within(env, "STATS_SNAPSHOT_MONTHS", 24, 1, 120))
+                   snapshot_months=int_within(env, "STATS_SNAPSHOT_MONTHS", 24, 1, 120),
+                   snapshot_days=int_within(env, "STATS_SNAPSHOT_DAYS", 31, 0, 366))

@@ -18,13 +18,15 @@ per stage of its nodes, and one that does not, once. Each case row carries the *
 classes its nodes there have (bit c for class c): whether a case counts under a node filter and
 a measure is then `mask & bits <> 0`, summed without reading a node.
 
-A past day is answered from a *snapshot* when it is a month end (SNAPSHOT_ROLLUPS): after each
-month ends, the service counts the cube once more as of that day — from each node's history, the
-cases CourtFlow had by then, their dates up to that day — and keeps it (service.take_snapshots).
-Month ends are the days the court's reports and the quality analysis ask for ("the situation on
-30 September"); a snapshot is about a fifth of the cube, so two years of them are a few cubes.
+A past day is answered from a *snapshot* when it is a month end or one of the last days
+(SNAPSHOT_ROLLUPS): after each such day, the service counts the cube once more as of that day —
+from each node's history, the cases CourtFlow had by then, their dates up to that day — and keeps
+it (service.take_snapshots). Month ends are the days the court's reports and the quality analysis
+ask for ("the situation on 30 September"), kept for two years; the last days (a month by default)
+are what a weekly meeting asks for ("last Friday"), each dropped once it is older. A snapshot is
+about a fifth of the cube, so these are a few cubes.
 
-Questions the cube cannot answer this way — another past day, a month end without its snapshot,
+Questions the cube cannot answer this way — an older past day, a day without its snapshot,
 a handler, responsible person, category or node type, a date range not on whole months, a caller
 narrower than a court, the `abnormal` term — are answered by the direct query, which is fast for
 them (narrow, indexed) or rare. `plan()` says which; an integration test asks both ways and
@@ -111,7 +113,7 @@ ROLLUPS = {
     9: frozenset({"month", "stage"}),
     10: frozenset({"month", "department"}),
 }
-# The rollups a month end's snapshot keeps: all but those that keep the month with something else
+# The rollups a snapshot keeps: all but those that keep the month with something else
 # (8–10), which hold most of the cube's rows; a past day's question by month and another column
 # goes to the direct query.
 SNAPSHOT_ROLLUPS = frozenset({1, 2, 3, 4, 5, 6, 7})
@@ -144,7 +146,7 @@ class Plan:
     key_terms: dict            # key column = value (closed as 0/1)
     selected: int              # mask of the classes the node terms select (all when none)
     with_nodes: bool           # cases count only with a selected node (as the direct query's join)
-    snapshot: date | None = None   # the month end whose snapshot answers; None: the cube as it is
+    snapshot: date | None = None   # the day whose snapshot answers; None: the cube as it is
 
     def measure_mask(self, measure: str) -> int:
         return self.selected & mask(MEASURES[measure])
@@ -154,18 +156,30 @@ def rollup_for(columns: set[str], among=ROLLUPS.keys()) -> int | None:
     return next((r for r, kept in ROLLUPS.items() if columns <= kept and r in among), None)
 
 
+def is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def snapshot_kept(day: date, today: date, *, days: int) -> bool:
+    """Whether a snapshot of `day` is kept: a month end always (the reports' days), another day
+    while it is one of the last `days` days before `today`."""
+    return is_month_end(day) or today - timedelta(days=days) <= day < today
+
+
 def snapshot_due(now: datetime, today: date, day_start, *, settle: timedelta, taken: set[date],
-                 months: int) -> date | None:
-    """The month end whose snapshot to take next, or None: the newest of the last `months` month
-    ends before `today` (the legal day of `now`) that has none and ended at least `settle` ago
-    (`day_start(d)`: when the legal day d begins) — time for the events of its last day to reach
-    the read model."""
-    year, month = today.year, today.month
+                 months: int, days: int = 0) -> date | None:
+    """The day whose snapshot to take next, or None: the newest of the last `months` month ends
+    and the last `days` days before `today` (the legal day of `now`) that has none and ended at
+    least `settle` ago (`day_start(d)`: when the legal day d begins) — time for the events of its
+    last day to reach the read model."""
+    ends, year, month = [], today.year, today.month
     for _ in range(months):
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        end = date(year, month, calendar.monthrange(year, month)[1])
-        if end not in taken and day_start(end + timedelta(days=1)) + settle <= now:
-            return end
+        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
+    recent = [today - timedelta(days=n) for n in range(1, days + 1)]
+    for day in sorted({*ends, *recent}, reverse=True):
+        if day not in taken and day_start(day + timedelta(days=1)) + settle <= now:
+            return day
     return None
 
 
@@ -178,7 +192,7 @@ def _whole_months(q: supervision.Query) -> bool:
 def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes: bool,
          snapshots: set[date] = frozenset()) -> Plan | None:
     """The cube's plan for a question, or None when the direct query must answer it. `snapshots`:
-    the month ends whose snapshot is kept (only as_of's matters)."""
+    the days whose snapshot is kept (only as_of's matters)."""
     if (q.as_of is not None and q.as_of not in snapshots) or not _whole_months(q):
         return None
     if scope not in (ScopeLevel.SCOPE_LEVEL_COURT, ScopeLevel.SCOPE_LEVEL_REGION, ScopeLevel.SCOPE_LEVEL_PROVINCE):

@@ -575,13 +575,25 @@ _SNAPSHOT_CASES, _SNAPSHOT_NODES = CubeSnapshotCaseRow.__table__, CubeSnapshotNo
 
 
 def snapshot_days(session: Session) -> set[date]:
-    """The month ends whose cube snapshot is kept."""
+    """The days whose cube snapshot is kept."""
     return set(session.scalars(select(CubeSnapshotRow.day)))
 
 
 def complete_snapshot_days(session: Session) -> set[date]:
-    """The month ends whose snapshots are all kept: the cube's and Q2's."""
-    return snapshot_days(session) & quality_counts.snapshot_days(session)
+    """The days whose snapshots are all kept: the cube's, and at a month end Q2's (Q2 counts by
+    month: its snapshots are of month ends only)."""
+    quality = quality_counts.snapshot_days(session)
+    return {day for day in snapshot_days(session) if day in quality or not cube.is_month_end(day)}
+
+
+def drop_snapshots(session: Session, *, today: date, days: int) -> list[date]:
+    """Drop the cube snapshots no longer kept (cube.snapshot_kept: a day other than a month end,
+    older than the last `days`). The days dropped."""
+    gone = sorted(d for d in snapshot_days(session) if not cube.snapshot_kept(d, today, days=days))
+    if gone:
+        for table in (_SNAPSHOT_CASES, _SNAPSHOT_NODES, CubeSnapshotRow.__table__):
+            session.execute(table.delete().where(table.c.day.in_(gone)))
+    return gone
 
 
 def history_reaches(session: Session, at) -> bool:
@@ -590,13 +602,13 @@ def history_reaches(session: Session, at) -> bool:
 
 
 def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
-    """Count the cube and Q2's tables as of the end of `day` into their snapshots, each unless it
-    is kept already (or another replica is counting it: the day's claim is taken first; the two
-    are claimed apart, so a system that kept the cube's before Q2's existed fills Q2's beside).
-    True: something was counted here."""
+    """Count the cube and, at a month end, Q2's tables as of the end of `day` into their
+    snapshots, each unless it is kept already (or another replica is counting it: the day's claim
+    is taken first; the two are claimed apart, so a system that kept the cube's before Q2's
+    existed fills Q2's beside). True: something was counted here."""
     cube_claimed = session.execute(pg_insert(CubeSnapshotRow).values(day=day, taken_at=taken_at)
                                    .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).first() is not None
-    quality_claimed = quality_counts.claim_snapshot(session, day, taken_at=taken_at)
+    quality_claimed = cube.is_month_end(day) and quality_counts.claim_snapshot(session, day, taken_at=taken_at)
     if not cube_claimed and not quality_claimed:
         return False
     params = {"day": day, "cutoff": start_of_legal_day(supervision.cutoff_day(day))}

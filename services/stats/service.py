@@ -215,32 +215,37 @@ def _supervised(uow_factory, read, *, caller: Caller, court: str, query: Supervi
         return read(uow.session, sql, page), q.as_of or today
 
 
-def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int) -> None:
-    """The cube's housekeeping (a background loop): its rows of zeros removed, and the month ends'
-    snapshots that are due taken."""
+def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int, days: int = 0) -> None:
+    """The cube's housekeeping (a background loop): its rows of zeros removed, the snapshots that
+    are due taken, and those of days no longer kept dropped."""
     with uow_factory() as uow:
         repository.prune_cube(uow.session)
         quality_counts.prune(uow.session)
         uow.commit()
-    take_snapshots(uow_factory, settle=settle, months=months)
+    take_snapshots(uow_factory, settle=settle, months=months, days=days)
+    with uow_factory() as uow:
+        repository.drop_snapshots(uow.session, today=legal_today(uow.clock), days=days)
+        uow.commit()
 
 
-def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int) -> list[date]:
-    """The month ends' snapshots of the cube and Q2's tables that are due (cube.snapshot_due), newest first, each
-    in its own transaction: a province's month takes minutes, and a month taken is kept if the
-    next fails. A month end waits until the read model holds a node's change from after it: the
-    projection has passed the day (it reads the node stream in order), even when it runs behind
-    the clock (after an outage; a clock moved on by a test or the demo). The days taken here."""
+def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int,
+                   days: int = 0) -> list[date]:
+    """The snapshots that are due (cube.snapshot_due: the last `months` month ends, the cube's and
+    Q2's tables; the last `days` days, the cube's), newest first, each in its own transaction: a
+    province's day takes minutes, and a day taken is kept if the next fails. A day waits until the
+    read model holds a node's change from after it: the projection has passed the day (it reads
+    the node stream in order), even when it runs behind the clock (after an outage; a clock moved
+    on by a test or the demo). The days taken here."""
     taken, waiting = [], set()
     while True:
         with uow_factory() as uow:
             day = cube.snapshot_due(uow.clock.now(), legal_today(uow.clock), start_of_legal_day, settle=settle,
                                     taken=repository.complete_snapshot_days(uow.session) | waiting,
-                                    months=months)
+                                    months=months, days=days)
             if day is None:
                 return taken
             if not repository.history_reaches(uow.session, start_of_legal_day(supervision.cutoff_day(day))):
-                waiting.add(day)   # the next turn looks again; an older month end may be ready
+                waiting.add(day)   # the next turn looks again; an older day may be ready
                 continue
             if not repository.take_snapshot(uow.session, day, taken_at=uow.clock.now()):
                 return taken   # another replica is taking it

@@ -33,7 +33,7 @@ from services.common.events import Event
 from services.common.migrate import upgrade
 from services.common.paging import page_request, split_page
 from services.common.uow import uow_factory
-from services.stats import consumers, convert, cube, repository, service, supervision
+from services.stats import consumers, convert, cube, quality_counts, repository, service, supervision
 from services.stats.models import MESSAGING, SCHEMA, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, NodeViewRow
 
 pytestmark = pytest.mark.timeout(120)
@@ -489,6 +489,49 @@ def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
         uow.commit()
     assert summarize(factory, PROVINCE, as_of=day).case_totals.total == 40
     assert summarize(factory, PROVINCE, as_of=date(2026, 9, 29)).case_totals.total == 4
+
+
+def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_dropped(factory):
+    """One of the last days (STATS_SNAPSHOT_DAYS) is answered from its snapshot as a month end is —
+    the same rows as the direct query as of that day — and only the cube's is taken (Q2 counts by
+    month: its snapshots are of month ends). Once the day is older than the last `days`, the
+    housekeeping drops it and the read model answers again; the month end stays."""
+    bus = Bus([])
+    history(bus)
+    apply_shuffled(factory, bus.events, seed=7)
+    day = date(2026, 10, 7)    # c2 extended on 10-05 and running again, c1 still locked, c5 not yet filed
+    with factory() as uow:
+        clock = uow.clock
+    clock.set(datetime(2026, 10, 8, 9, tzinfo=LEGAL_TZ))
+    assert service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=2) == [
+        day, date(2026, 10, 6), date(2026, 9, 30)]
+    assert service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=2) == []   # kept
+    with factory() as uow:
+        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30)}
+    compared = 0
+    for text_filter, group_by in CUBE_QUESTIONS:
+        query = pb.SupervisionQuery(filter=text_filter, date_basis=pb.DATE_BASIS_FILING, as_of=from_date(day))
+        answers = _direct_and_cube(factory, PROVINCE, query, group_by, snapshots={day})
+        if answers is None:
+            continue
+        compared += 1
+        direct, snapshot = answers
+        assert snapshot == direct, (text_filter, group_by)
+    assert compared >= 10
+    clock.set(NOW)
+    as_it_was = counts(summarize(factory, PROVINCE, as_of=day))
+    assert as_it_was != counts(summarize(factory, PROVINCE, as_of=date(2026, 9, 30)))
+    with factory() as uow:   # the snapshot is what answers
+        uow.session.execute(CubeSnapshotCaseRow.__table__.update().where(CubeSnapshotCaseRow.day == day)
+                            .values(cases=CubeSnapshotCaseRow.cases * 10))
+        uow.commit()
+    assert summarize(factory, PROVINCE, as_of=day).case_totals.total == 10 * as_it_was[0]
+    # On 10-20 the last two days are 10-18 and 10-19 (not yet reached by the read model: waiting).
+    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=2)
+    with factory() as uow:
+        assert repository.snapshot_days(uow.session) == {date(2026, 9, 30)}
+        assert not uow.session.execute(select(CubeSnapshotCaseRow).where(CubeSnapshotCaseRow.day == day)).first()
+    assert counts(summarize(factory, PROVINCE, as_of=day)) == as_it_was   # the read model again
 
 
 def test_questions_the_cube_cannot_answer_go_to_the_read_model(factory):

@@ -120,3 +120,31 @@ def test_a_month_ends_snapshot_is_due_once_its_last_events_have_had_time_to_arri
                taken=[date(2026, 9, 30), date(2026, 8, 31), date(2026, 7, 31)]) is None   # three months back
     assert due(datetime(2026, 3, 5, tzinfo=LEGAL_TZ), months=1) == date(2026, 2, 28)
     assert due(datetime(2025, 1, 3, tzinfo=LEGAL_TZ), months=1) == date(2024, 12, 31)
+
+
+def test_the_last_days_snapshots_are_due_beside_the_month_ends_and_dropped_when_older():
+    """cube.snapshot_due with `days`: each of the last days too, newest first (yesterday once it has
+    settled), the month ends among them once; cube.snapshot_kept: a month end always, another day
+    while it is one of the last `days`."""
+    from datetime import timedelta
+
+    from services.common.clock import start_of_legal_day
+    from services.stats import cube
+
+    def due(now, taken=(), months=2, days=3):
+        return cube.snapshot_due(now, now.astimezone(LEGAL_TZ).date(), start_of_legal_day,
+                                 settle=timedelta(hours=2), taken=set(taken), months=months, days=days)
+
+    morning = datetime(2026, 10, 3, 1, tzinfo=LEGAL_TZ)        # 10-02 still settling
+    assert due(morning) == date(2026, 10, 1)
+    order, taken = [], []
+    while (day := due(datetime(2026, 10, 3, 3, tzinfo=LEGAL_TZ), taken)) is not None:
+        order.append(day)
+        taken.append(day)
+    assert order == [date(2026, 10, 2), date(2026, 10, 1), date(2026, 9, 30), date(2026, 8, 31)]
+    assert due(datetime(2026, 10, 3, 3, tzinfo=LEGAL_TZ), days=0) == date(2026, 9, 30)
+    today = date(2026, 10, 20)
+    assert [d.day for d in (date(2026, 10, n) for n in range(14, 21)) if cube.snapshot_kept(d, today, days=3)] == [
+        17, 18, 19]
+    assert cube.snapshot_kept(date(2024, 2, 29), today, days=0) and not cube.snapshot_kept(date(2026, 10, 19), today,
+                                                                                          days=0)
