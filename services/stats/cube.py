@@ -126,6 +126,19 @@ CUBE_DIMENSIONS = {D.DIMENSION_REGION, D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT
 KEY_TERMS = ("region", "court", "case_type", "procedure", "month", "closed", "department", "stage")
 
 
+# A row's `bases`: the bits 1 << basis of the date bases (DateBasis 1–4: 收案、立案、结案、归档) it
+# counts under — one in a rollup that keeps the month, those with a date in one that does not.
+BASES = (1, 2, 3, 4)
+
+
+def bases_with(basis: int) -> list[int]:
+    """The values of `bases` that count under `basis`: a question's rows found as a few ranges of
+    the cube's key (rollup, bases, court, …) rather than by testing the bit on every row of its
+    rollup — at a million cases a third of the rows P1 read."""
+    every = sum(1 << b for b in BASES)
+    return [v for v in range(every + 1) if v & ~every == 0 and v & (1 << basis)]
+
+
 def mask(condition) -> int:
     """The classes that meet a condition, as bits."""
     return sum(1 << c.number for c in CLASSES if condition(c))

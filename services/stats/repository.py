@@ -631,7 +631,7 @@ def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
 
 
 def _cube_where(table, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query, rollup: int) -> list:
-    where = [table.c.rollup == rollup, table.c.bases.op("&")(1 << q.basis) != 0,
+    where = [table.c.rollup == rollup, table.c.bases.in_(cube.bases_with(q.basis)),
              scope.condition(caller, court=table.c.court, department=None, owner=None)]
     if plan.snapshot is not None:
         where.append(table.c.day == plan.snapshot)
