@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from itertools import product
+from types import MappingProxyType
 
 from courtflow.common.v1.caller_pb2 import ScopeLevel
 from courtflow.stats.v1.supervision_pb2 import NodeStatus
@@ -114,9 +116,12 @@ ROLLUPS = {
     10: frozenset({"month", "department"}),
 }
 # The rollups a snapshot keeps: all but those that keep the month with something else
-# (8–10), which hold most of the cube's rows; a past day's question by month and another column
+# (8–10), which hold most of the cube's rows — except that a month end's keeps the month by
+# department (10) too: a basic court's work report of a month (P7: by department, the cases
+# received and closed in the month). Another past day's question by month and another column
 # goes to the direct query.
 SNAPSHOT_ROLLUPS = frozenset({1, 2, 3, 4, 5, 6, 7})
+MONTH_END_ROLLUPS = SNAPSHOT_ROLLUPS | {10}
 PARTITIONS = frozenset({"department", "stage"})   # node columns: a case is in one row per value
 # A column a rollup sums over holds this value in its rows.
 ANY = {"month": "", "closed": 2, "case_type": -1, "procedure": -1, "department": "*", "stage": -1}
@@ -160,6 +165,7 @@ class Plan:
     selected: int              # mask of the classes the node terms select (all when none)
     with_nodes: bool           # cases count only with a selected node (as the direct query's join)
     snapshot: date | None = None   # the day whose snapshot answers; None: the cube as it is
+    dated: bool = False        # the question's months bound the rows (start; an end before as_of)
 
     def measure_mask(self, measure: str) -> int:
         return self.selected & mask(MEASURES[measure])
@@ -171,6 +177,11 @@ def rollup_for(columns: set[str], among=ROLLUPS.keys()) -> int | None:
 
 def is_month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
+
+
+def snapshot_rollups(day: date) -> frozenset[int]:
+    """The rollups counted into a snapshot of `day` taken now."""
+    return MONTH_END_ROLLUPS if is_month_end(day) else SNAPSHOT_ROLLUPS
 
 
 def snapshot_kept(day: date, today: date, *, days: int) -> bool:
@@ -203,9 +214,9 @@ def _whole_months(q: supervision.Query) -> bool:
 
 
 def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes: bool,
-         snapshots: set[date] = frozenset()) -> Plan | None:
+         snapshots: Mapping[date, frozenset[int]] = MappingProxyType({})) -> Plan | None:
     """The cube's plan for a question, or None when the direct query must answer it. `snapshots`:
-    the days whose snapshot is kept (only as_of's matters)."""
+    the days whose snapshot is kept, with the rollups each holds (only as_of's matters)."""
     if (q.as_of is not None and q.as_of not in snapshots) or not _whole_months(q):
         return None
     if scope not in (ScopeLevel.SCOPE_LEVEL_COURT, ScopeLevel.SCOPE_LEVEL_REGION, ScopeLevel.SCOPE_LEVEL_PROVINCE):
@@ -221,13 +232,17 @@ def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes:
         else:
             return None   # handler, responsible, category, node_type, abnormal
     needed = set(key_terms) - {"court", "region"}
-    if q.start is not None or q.end is not None:
+    # A snapshot has no date after its day (the cases' dates as they stood then): an end on or
+    # after it bounds nothing (a report's 期末未结: received by the period's end, as of that end).
+    dated = q.start is not None or (q.end is not None and (q.as_of is None or q.end < q.as_of))
+    if dated:
         needed.add("month")
     grouped = {supervision.DIMENSION_TERMS[d] for d in dimensions} - {"court", "region"}
-    among = ROLLUPS.keys() if q.as_of is None else SNAPSHOT_ROLLUPS
+    among = ROLLUPS.keys() if q.as_of is None else snapshots[q.as_of]
     rollup, totals_rollup = rollup_for(needed | grouped, among), rollup_for(needed, among)
     if rollup is None or totals_rollup is None:
         return None
     selected = mask(lambda c: all(FLAG_TERMS[k](c, v) for k, v in flags.items()))
     return Plan(rollup=rollup, totals_rollup=totals_rollup, key_terms=key_terms, selected=selected,
-                with_nodes=with_nodes or bool(flags) or bool(PARTITIONS & set(key_terms)), snapshot=q.as_of)
+                with_nodes=with_nodes or bool(flags) or bool(PARTITIONS & set(key_terms)), snapshot=q.as_of,
+                dated=dated)

@@ -199,11 +199,13 @@ class CubeNodeRow(_CubeKey, Base):
 
 
 class CubeSnapshotRow(Base):
-    """A period end whose cube has been counted and kept (cube.py: snapshots): the day, when."""
+    """A day whose cube has been counted and kept (cube.py: snapshots): the day, when, and the
+    rollups counted (cube.snapshot_rollups; those taken before migration 0014 hold 1–7)."""
 
     __tablename__ = "cube_snapshots"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rollups: Mapped[list[int]] = mapped_column(ARRAY(SmallInteger), server_default=text("'{1,2,3,4,5,6,7}'"))
 
 
 class CubeSnapshotCaseRow(_CubeKey, Base):

@@ -579,6 +579,12 @@ def snapshot_days(session: Session) -> set[date]:
     return set(session.scalars(select(CubeSnapshotRow.day)))
 
 
+def snapshot_rollups(session: Session) -> dict[date, frozenset[int]]:
+    """The days whose cube snapshot is kept, with the rollups each holds (cube.plan)."""
+    return {day: frozenset(rollups) for day, rollups in session.execute(
+        select(CubeSnapshotRow.day, CubeSnapshotRow.rollups))}
+
+
 def complete_snapshot_days(session: Session) -> set[date]:
     """The days whose snapshots are all kept: the cube's, and at a month end Q2's (Q2 counts by
     month: its snapshots are of month ends only)."""
@@ -606,8 +612,10 @@ def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
     snapshots, each unless it is kept already (or another replica is counting it: the day's claim
     is taken first; the two are claimed apart, so a system that kept the cube's before Q2's
     existed fills Q2's beside). True: something was counted here."""
-    cube_claimed = session.execute(pg_insert(CubeSnapshotRow).values(day=day, taken_at=taken_at)
-                                   .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).first() is not None
+    rollups = cube.snapshot_rollups(day)
+    cube_claimed = session.execute(
+        pg_insert(CubeSnapshotRow).values(day=day, taken_at=taken_at, rollups=sorted(rollups))
+        .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).first() is not None
     quality_claimed = cube.is_month_end(day) and quality_counts.claim_snapshot(session, day, taken_at=taken_at)
     if not cube_claimed and not quality_claimed:
         return False
@@ -617,7 +625,7 @@ def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
     session.execute(text(f"ANALYZE {_AS_OF_NODES}"))
     if cube_claimed:
         cases, nodes = _contributions("true", "true", cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES,
-                                      rollups=cube.SNAPSHOT_ROLLUPS)
+                                      rollups=rollups)
         session.execute(text(f"INSERT INTO {_SNAPSHOT_CASES.fullname} (day, {', '.join(_KEY)}, region, mask, "
                              f"cases, closed_cases) SELECT :day, {', '.join(_KEY)}, region, mask, cases, "
                              f"closed_cases FROM ({cases}) AS x"), params)
@@ -639,9 +647,9 @@ def _cube_where(table, caller: Caller, court: str, plan: cube.Plan, q: supervisi
         where.append(table.c.court == court)
     for name, value in plan.key_terms.items():
         where.append(table.c[name] == value)
-    if q.start:
+    if plan.dated and q.start:
         where.append(table.c.month >= q.start.strftime("%Y-%m"))
-    if q.end:
+    if plan.dated and q.end:
         where.append(table.c.month <= q.end.strftime("%Y-%m"))
     return where
 

@@ -182,7 +182,7 @@ def _summary(session, caller: Caller, court: str, q: supervision.Query, dims: li
     end); else counted from the read model. SummarizeSupervision and the work reports (P7) both
     ask here, so that a report's figure is the summary's, counted the same way."""
     node_dims = any(d in NODE_DIMENSIONS for d in dims)
-    snapshots = repository.snapshot_days(session) if q.as_of is not None else set()
+    snapshots = repository.snapshot_rollups(session) if q.as_of is not None else {}
     plan = cube.plan(q, dims, scope=caller.scope, with_nodes=node_dims, snapshots=snapshots)
     if plan is not None:
         return (repository.cube_summary(session, caller, court, plan, q, dims),

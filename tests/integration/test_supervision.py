@@ -386,7 +386,8 @@ def _direct_and_cube(factory, who: Caller, query: pb.SupervisionQuery, group_by:
         today = NOW.date()
         q = supervision.parse_query(query, today=today)
         node_dims = any(d in service.NODE_DIMENSIONS for d in group_by)
-        plan = cube.plan(q, group_by, scope=who.scope, with_nodes=node_dims, snapshots=snapshots)
+        kept = {day: rollups for day, rollups in repository.snapshot_rollups(uow.session).items() if day in snapshots}
+        plan = cube.plan(q, group_by, scope=who.scope, with_nodes=node_dims, snapshots=kept)
         if plan is None:
             return None
         sql = repository.SupervisionSql(who, "-", q, today=today, with_nodes=node_dims)
@@ -404,7 +405,7 @@ CUBE_QUESTIONS = [
     ("closed = false AND status = OVERDUE", []), ("stage = ADJUDICATION", [D.DIMENSION_COURT]),
     ('department = "' + CIVIL1 + '"', []), ("open = false", [D.DIMENSION_DEPARTMENT, D.DIMENSION_STAGE]),
     ("overdue_without_warning = true", [D.DIMENSION_PROCEDURE]), ('month = "2026-09"', [D.DIMENSION_STAGE]),
-    ('court = "440101"', [D.DIMENSION_MONTH, D.DIMENSION_STAGE]),
+    ('court = "440101"', [D.DIMENSION_MONTH, D.DIMENSION_STAGE]), ("", [D.DIMENSION_MONTH, D.DIMENSION_DEPARTMENT]),
 ]
 
 
