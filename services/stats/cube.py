@@ -114,14 +114,19 @@ ROLLUPS = {
     8: frozenset({"month", "case_type", "procedure"}),
     9: frozenset({"month", "stage"}),
     10: frozenset({"month", "department"}),
+    11: frozenset({"closed", "department"}),
 }
+# The rollups the cube keeps as it goes: the projection's work grows with each, so one that only
+# a past month's report needs (11: a basic court's 期末未结 by department) is counted into month
+# ends' snapshots only.
+LIVE_ROLLUPS = frozenset(range(1, 11))
 # The rollups a snapshot keeps: all but those that keep the month with something else
-# (8–10), which hold most of the cube's rows — except that a month end's keeps the month by
-# department (10) too: a basic court's work report of a month (P7: by department, the cases
-# received and closed in the month). Another past day's question by month and another column
-# goes to the direct query.
+# (8–10), which hold most of the cube's rows — except that a month end's keeps what a basic
+# court's work report of the month asks by department (P7): the month (10, the cases received
+# and closed in it) and open or closed (11, 期末未结). Another past day's question by month and
+# another column goes to the direct query.
 SNAPSHOT_ROLLUPS = frozenset({1, 2, 3, 4, 5, 6, 7})
-MONTH_END_ROLLUPS = SNAPSHOT_ROLLUPS | {10}
+MONTH_END_ROLLUPS = SNAPSHOT_ROLLUPS | {10, 11}
 PARTITIONS = frozenset({"department", "stage"})   # node columns: a case is in one row per value
 # A column a rollup sums over holds this value in its rows.
 ANY = {"month": "", "closed": 2, "case_type": -1, "procedure": -1, "department": "*", "stage": -1}
@@ -171,7 +176,7 @@ class Plan:
         return self.selected & mask(MEASURES[measure])
 
 
-def rollup_for(columns: set[str], among=ROLLUPS.keys()) -> int | None:
+def rollup_for(columns: set[str], among=LIVE_ROLLUPS) -> int | None:
     return next((r for r, kept in ROLLUPS.items() if columns <= kept and r in among), None)
 
 
@@ -238,7 +243,7 @@ def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes:
     if dated:
         needed.add("month")
     grouped = {supervision.DIMENSION_TERMS[d] for d in dimensions} - {"court", "region"}
-    among = ROLLUPS.keys() if q.as_of is None else snapshots[q.as_of]
+    among = LIVE_ROLLUPS if q.as_of is None else snapshots[q.as_of]
     rollup, totals_rollup = rollup_for(needed | grouped, among), rollup_for(needed, among)
     if rollup is None or totals_rollup is None:
         return None

@@ -375,7 +375,7 @@ def _any(column: str) -> str:
 
 
 def _contributions(cases_where: str, nodes_where: str, *, cases_from: str = _C.fullname,
-                   nodes_from: str = _N.fullname, rollups=cube.ROLLUPS.keys(), touched: bool = False
+                   nodes_from: str = _N.fullname, rollups=cube.LIVE_ROLLUPS, touched: bool = False
                    ) -> tuple[str, str]:
     """SELECTs of what the cases `cases_where` selects add to the cube's `rollups`: (case rows,
     node rows), each as key columns, region, then mask, cases, closed_cases / node_class, nodes.

@@ -135,11 +135,13 @@ def test_a_past_months_report_is_counted_from_its_month_ends_snapshot(province):
                             .where(CubeSnapshotCaseRow.day == date(2026, 9, 30))
                             .values(cases=CubeSnapshotCaseRow.cases * 10))
         uow.commit()
-    received = [[row.values["received"] for row in service.export_supervision_report(
+    counted = [[(row.values["received"], row.values["pending"]) for row in service.export_supervision_report(
         province, caller=who, court=court, period=period).rows] for who, court, period in asked]
-    assert received == [[10 * row.values["received"] for row in rows] for rows in from_read_model[:3]] + [
-        [row.values["received"] for row in from_read_model[3]]]
-    assert from_read_model[2][0].values["received"] > 0   # a department's row of the basic court's report
+    assert counted == [[(10 * row.values["received"], 10 * row.values["pending"]) for row in rows]
+                       for rows in from_read_model[:3]] + [
+        [(row.values["received"], row.values["pending"]) for row in from_read_model[3]]]
+    department = from_read_model[2][0].values   # a department's row of the basic court's report
+    assert department["received"] > 0 and department["pending"] > 0
 
 
 def test_reports_and_summaries_name_courts_and_departments(province):
