@@ -274,6 +274,10 @@ def asks(factory) -> dict:
             factory, caller=PROVINCE, court="-", query=query(filter="status = OVERDUE"), page=page()),
         "drill_abnormal_cases_page": lambda: service.list_supervised_cases(
             factory, caller=PROVINCE, court="-", query=query(filter="abnormal = true"), page=page()),
+        # This month to today: the live cube, and 期末未结 by department from the read model (the
+        # projection does not keep open or closed by department: cube.LIVE_ROLLUPS).
+        "P7_basic_court_this_month_xlsx": lambda: report_files.render(service.export_supervision_report(
+            factory, caller=BASIC_COURT, court="440101", period="2026-12"), as_csv=False),
         # Last month: as of its end, which has its snapshot (a running system keeps 24 month ends;
         # the bench's load takes one).
         "P7_basic_court_month_xlsx": lambda: report_files.render(service.export_supervision_report(
