@@ -1,6 +1,6 @@
 """The supervision platform's queries on a generated province, read straight from the read model.
 
-    .venv/bin/python bench/supervision.py [--cases 100000] [--nodes-per-case 25] [--runs 15]
+    .venv/bin/python bench/supervision.py [--cases 100000] [--nodes-per-case 25] [--runs 15] [--only P7_]
 
 A province of 1 high court, 20 intermediate courts and 5 basic courts under each (100 basic
 courts), 6 departments each, is loaded into the stats schema's read model (cases, nodes, each
@@ -20,7 +20,9 @@ tables, and another past day's, a past quarter's Q2 and the drill-down pages fro
 model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
 first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
 applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
-events per second, by one pull loop and by two at once.
+events per second, by one pull loop and by two at once. `--only NAME`: only the questions whose
+name contains NAME, at the given size only, without the projection's pace (one question again at
+full size without the rest's hour).
 
 Prints JSON: load time and rows per second, disk size per million nodes (read model, and the
 cube apart), and per query p50/p95 milliseconds at both sizes, beside the floor on the same
@@ -327,15 +329,15 @@ def floor(url: str, runs: int) -> dict:
         return timed(lambda: conn.execute(text(f"SELECT count(*) FROM {SCHEMA}.nodes")).scalar_one(), runs)
 
 
-def measure(url: str, cases: int, per_case: int, runs: int) -> dict:
+def measure(url: str, cases: int, per_case: int, runs: int, only: str = "") -> dict:
     loaded = load(url, cases, per_case)
     engine = create_engine(url, pool_size=3)
     factory = uow_factory(engine, producer="stats", messaging=MESSAGING, clock=ManualClock(NOW))
     limit = floor(url, runs)
-    queries = {name: timed(fn, runs) for name, fn in asks(factory).items()}
+    queries = {name: timed(fn, runs) for name, fn in asks(factory).items() if only in name}
     for q in queries.values():
         q["ratio_to_floor"] = round(q["p95_ms"] / max(limit["p95_ms"], 0.1), 2)
-    pace = projection_pace(factory, url, batches=20)
+    pace = projection_pace(factory, url, batches=20) if not only else None
     engine.dispose()
     return {**loaded, "floor_count_all_nodes": limit, "queries": queries, "projection": pace}
 
@@ -345,15 +347,18 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--nodes-per-case", type=int, default=25)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--only", default="", help="only the questions whose name contains this, at the given size "
+                                               "only, without the projection's pace (e.g. P7_)")
     ns = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="courtflow-supervision-"))
     infra = Infrastructure.start(work)
     try:
         upgrade(infra.database_url, schema=SCHEMA, migrations=ROOT / "services" / "stats" / "migrations")
-        small = measure(infra.database_url, max(ns.cases // 10, 1000), ns.nodes_per_case, ns.runs)
-        large = measure(infra.database_url, ns.cases, ns.nodes_per_case, ns.runs)
+        small = (measure(infra.database_url, max(ns.cases // 10, 1000), ns.nodes_per_case, ns.runs)
+                 if not ns.only else {"queries": {}})
+        large = measure(infra.database_url, ns.cases, ns.nodes_per_case, ns.runs, ns.only)
         flat = {name: round(large["queries"][name]["p95_ms"] / max(small["queries"][name]["p95_ms"], 0.1), 2)
-                for name in large["queries"]}
+                for name in large["queries"] if name in small["queries"]}
         print(json.dumps({"date": date.today().isoformat(), "small": small, "large": large,
                           "p95_growth_large_over_small": flat,
                           "goal": {"p95_ms_at_most": 50, "growth_at_most": 1.5,
