@@ -35,8 +35,8 @@ compares.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import product
 from types import MappingProxyType
@@ -144,7 +144,7 @@ BASES = (1, 2, 3, 4)
 def bases_with(basis: int) -> list[int]:
     """The values of `bases` that count under `basis`: a question's rows found as a few ranges of
     the cube's key (rollup, bases, court, …) rather than by testing the bit on every row of its
-    rollup — at a million cases a third of the rows P1 read."""
+    rollup — at a million cases P1 read three rows for each one it counted."""
     every = sum(1 << b for b in BASES)
     return [v for v in range(every + 1) if v & ~every == 0 and v & (1 << basis)]
 

@@ -177,9 +177,9 @@ def summarize_supervision(uow_factory: Callable[[], UnitOfWork], *, caller: Call
 
 def _summary(session, caller: Caller, court: str, q: supervision.Query, dims: list[int], *,
              today: date, totals: bool = True) -> tuple[list, object]:
-    """A summary's rows and (unless not wanted) its totals: from the cube, or from a month end's
+    """A summary's rows and (unless not wanted) its totals: from the cube, or from a day's
     snapshot, when they keep the question (cube.plan: the pages' questions, today or at a month
-    end); else counted from the read model. SummarizeSupervision and the work reports (P7) both
+    end or one of the last days); else counted from the read model. SummarizeSupervision and the work reports (P7) both
     ask here, so that a report's figure is the summary's, counted the same way."""
     node_dims = any(d in NODE_DIMENSIONS for d in dims)
     snapshots = repository.snapshot_rollups(session) if q.as_of is not None else {}
