@@ -17,7 +17,7 @@ from courtflow.stats.v1 import report_pb2, supervision_pb2 as pb
 
 from services.common.errors import PermissionDenied
 from services.stats import consumers, convert, reports, service
-from services.stats.models import CubeSnapshotCaseRow
+from services.stats.models import CubeSnapshotCaseRow, CubeSnapshotRow
 from services.stats.report_files import to_xlsx
 from test_supervision import (CIVIL1, CIVIL2, COURT, HEAD, JUDGE_CALLER, PROVINCE, REGION, Bus, apply, at,
                               envelope, factory, history)  # noqa: F401  (factory: a fixture)
@@ -142,6 +142,15 @@ def test_a_past_months_report_is_counted_from_its_month_ends_snapshot(province):
         [(row.values["received"], row.values["pending"]) for row in from_read_model[3]]]
     department = from_read_model[2][0].values   # a department's row of the basic court's report
     assert department["received"] > 0 and department["pending"] > 0
+    # A snapshot taken before migration 0014 says it holds rollups 1–7: the basic court's rows by
+    # department are then counted from the read model, its total still from the snapshot.
+    with province() as uow:
+        uow.session.execute(CubeSnapshotRow.__table__.update().where(CubeSnapshotRow.day == date(2026, 9, 30))
+                            .values(rollups=[1, 2, 3, 4, 5, 6, 7]))
+        uow.commit()
+    older = service.export_supervision_report(province, caller=COURT, court="440101", period="2026-09").rows
+    assert [row.values["received"] for row in older] == [
+        *[row.values["received"] for row in from_read_model[2][:-1]], 10 * from_read_model[2][-1].values["received"]]
 
 
 def test_reports_and_summaries_name_courts_and_departments(province):
