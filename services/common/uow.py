@@ -15,11 +15,11 @@ from typing import Callable
 
 from google.protobuf.message import Message
 from opentelemetry import propagate
-from sqlalchemy import Engine, Table, insert
+from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common.clock import Clock
-from services.common.db import Messaging, bulk_insert, unnest_can_insert
+from services.common.db import Messaging, bulk_insert
 from services.common.events import build_envelope, new_event_id, subject_for
 
 
@@ -63,11 +63,7 @@ class UnitOfWork:
         """Insert the held rows now, so that queries later in this transaction see them (a
         consumer batch that opens a node with one event and completes it with the next)."""
         for target, rows in self._later.items():
-            table = getattr(target, "__table__", target)
-            if unnest_can_insert(table):
-                bulk_insert(table).execute(self.session, rows)
-            else:
-                self.session.execute(insert(target), rows)
+            bulk_insert(getattr(target, "__table__", target)).execute(self.session, rows)
         self._later = {}
 
     def before_commit(self, fn: Callable[["UnitOfWork"], None]) -> None:
