@@ -89,7 +89,11 @@ class EmbeddedPostgres(_ChildProcess):
     #: Settings passed as ``-c name=value`` (2 cores, 24 GiB RAM, SSD dev box).
     DEFAULT_SETTINGS: dict[str, str] = {
         "max_connections": "300",
-        "shared_buffers": "256MB",
+        # The stats projection updates thousands of cube rows a batch, spread over the whole cube,
+        # and reads its cases' nodes: at 100,000 cases (a 174 MB cube, a 577 MB node table)
+        # 256MB made it read from the OS cache and ran it at two thirds of its pace with 2GB
+        # (bench/projection_lag.py). Allocated as used: small databases (the tests) stay small.
+        "shared_buffers": "2GB",
         # durability: never turn these off
         "fsync": "on",
         "synchronous_commit": "on",

@@ -8,7 +8,8 @@ already counted, small enough to sum in milliseconds and fine enough for the pag
 - a case is counted by its court (and region), the date bases it has a date on, and, as each
   rollup keeps them (ROLLUPS), closed or not, case type and procedure, its nodes' department or
   stage, and the month of a basis's date — a rollup that keeps the month counts a case once per
-  basis, in that basis's month, because a question picks one basis;
+  month it has a date in, under the bases whose date falls in that month, because a question
+  picks one basis (收案 and 立案 fall in one month for most cases: one row for both);
 - a node by the same columns and its *class*: its supervision flags in one small number
   (status, open, overdue without warning, locked / unlocked).
 
@@ -137,7 +138,9 @@ KEY_TERMS = ("region", "court", "case_type", "procedure", "month", "closed", "de
 
 
 # A row's `bases`: the bits 1 << basis of the date bases (DateBasis 1–4: 收案、立案、结案、归档) it
-# counts under — one in a rollup that keeps the month, those with a date in one that does not.
+# counts under — in a rollup that keeps the month, those whose date is in the row's month; in one
+# that does not, those the case has a date on. (Snapshots taken before migration 0015 have one
+# basis per row of a monthly rollup: read the same way.)
 BASES = (1, 2, 3, 4)
 
 

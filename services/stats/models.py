@@ -168,8 +168,8 @@ class _CubeKey:
     rollup keeps (the others hold cube.ANY). The region is the court's, kept for grouping."""
 
     rollup: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    # The date bases (bit 1 << DateBasis) the case has a date on: one in a rollup that keeps the
-    # month (of that basis's date), all of the case's otherwise.
+    # The date bases (bit 1 << DateBasis) the case has a date on: in a rollup that keeps the month,
+    # those whose date is in that month; all of the case's otherwise.
     bases: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     court: Mapped[str] = mapped_column(String(12), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)         # YYYY-MM of the basis date
