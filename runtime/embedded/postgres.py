@@ -90,7 +90,7 @@ class EmbeddedPostgres(_ChildProcess):
     DEFAULT_SETTINGS: dict[str, str] = {
         "max_connections": "300",
         # The stats projection updates thousands of cube rows a batch, spread over the whole cube,
-        # and reads its cases' nodes: at 100,000 cases (a 174 MB cube, a 577 MB node table)
+        # and reads its cases' nodes: at 100,000 cases (a 136 MB cube, a 577 MB node table)
         # 256MB made it read from the OS cache and ran it at two thirds of its pace with 2GB
         # (bench/projection_lag.py). Allocated as used: small databases (the tests) stay small.
         "shared_buffers": "2GB",

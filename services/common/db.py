@@ -83,7 +83,7 @@ class BulkInsert:
     per row: half the client CPU of an executemany, and a third less time, measured on the
     alert service's inbox rows; a tenth of the client CPU of SQLAlchemy's multi-row VALUES, which
     compiles every row's parameters anew each time (the stats projection's 500 nodes a batch:
-    165 ms of its 700). For hot paths that write hundreds of rows a transaction. An array column's
+    about 300 ms of its 700). For hot paths that write hundreds of rows a transaction. An array column's
     values go as text (each row's array literal) and are cast back: unnest would flatten an array
     of arrays.
 
