@@ -24,10 +24,15 @@ A past day is answered from a *snapshot* when it is a month end or one of the la
 from each node's history, the cases CourtFlow had by then, their dates up to that day — and keeps
 it (service.take_snapshots). Month ends are the days the court's reports and the quality analysis
 ask for ("the situation on 30 September"), kept for two years; the last days (a month by default)
-are what a weekly meeting asks for ("last Friday"), each dropped once it is older. A snapshot is
-about a fifth of the cube, so these are a few cubes.
+are what a weekly meeting asks for ("last Friday"). A snapshot is about a fifth of the cube, so
+these are a few cubes. Once one of the last days is older, its snapshot is kept as a *delta*, its
+rows minus the next day's — the few rows the day's changes moved — and the day is answered by
+summing its chain: its delta, the next days' deltas, and the first snapshot kept whole after it
+(chain_days: the next month end at the latest). So every past day since the snapshots began is
+answered from them; a day whose chain was broken (a day's snapshot never taken, e.g. in an
+outage) is dropped with it.
 
-Questions the cube cannot answer this way — an older past day, a day without its snapshot,
+Questions the cube cannot answer this way — a day before the snapshots or without its chain,
 a handler, responsible person, category or node type, a date range not on whole months, a caller
 narrower than a court, the `abnormal` term — are answered by the direct query, which is fast for
 them (narrow, indexed) or rare. `plan()` says which; an integration test asks both ways and
@@ -36,7 +41,7 @@ compares.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import product
@@ -174,6 +179,7 @@ class Plan:
     with_nodes: bool           # cases count only with a selected node (as the direct query's join)
     snapshot: date | None = None   # the day whose snapshot answers; None: the cube as it is
     dated: bool = False        # the question's months bound the rows (start; an end before as_of)
+    days: tuple[date, ...] = ()    # the snapshot's rows to sum: its own, or its chain of deltas
 
     def measure_mask(self, measure: str) -> int:
         return self.selected & mask(MEASURES[measure])
@@ -196,6 +202,32 @@ def snapshot_kept(day: date, today: date, *, days: int) -> bool:
     """Whether a snapshot of `day` is kept: a month end always (the reports' days), another day
     while it is one of the last `days` days before `today`."""
     return is_month_end(day) or today - timedelta(days=days) <= day < today
+
+
+def snapshots_aging(whole: Collection[date], today: date, *, days: int) -> tuple[list[date], list[date]]:
+    """What the housekeeping does with the whole snapshots of days no longer kept (snapshot_kept):
+    each becomes a *delta* — its rows minus the next day's — when the next day's snapshot is kept
+    or becomes a delta too, so that the day is still answered, by its chain (chain_days); it is
+    dropped otherwise (the next day's was never taken, e.g. in an outage). The days to turn into
+    deltas, oldest first (each is taken from its next day's whole rows), and the days to drop."""
+    aging = sorted(d for d in whole if not snapshot_kept(d, today, days=days))
+    kept = set(whole) - set(aging)
+    deltas: set[date] = set()
+    for day in reversed(aging):   # newest first: the next day's fate is known
+        if day + timedelta(days=1) in kept | deltas:
+            deltas.add(day)
+    return sorted(deltas), [d for d in aging if d not in deltas]
+
+
+def chain_days(day: date, whole: Collection[date], deltas: Collection[date]) -> tuple[date, ...] | None:
+    """The snapshots whose rows, summed, are `day`'s: its own when kept whole; else its delta and
+    the next days' up to one kept whole (day − (day+1) + (day+1) − … + whole). None: no such chain
+    (a day between was dropped)."""
+    chain = []
+    while day in deltas:
+        chain.append(day)
+        day += timedelta(days=1)
+    return (*chain, day) if day in whole else None
 
 
 def snapshot_due(now: datetime, today: date, day_start, *, settle: timedelta, taken: set[date],
@@ -222,10 +254,13 @@ def _whole_months(q: supervision.Query) -> bool:
 
 
 def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes: bool,
-         snapshots: Mapping[date, frozenset[int]] = MappingProxyType({})) -> Plan | None:
+         snapshots: Mapping[date, frozenset[int]] = MappingProxyType({}),
+         deltas: Mapping[date, frozenset[int]] = MappingProxyType({})) -> Plan | None:
     """The cube's plan for a question, or None when the direct query must answer it. `snapshots`:
-    the days whose snapshot is kept, with the rollups each holds (only as_of's matters)."""
-    if (q.as_of is not None and q.as_of not in snapshots) or not _whole_months(q):
+    the days whose snapshot is kept whole, `deltas` those kept as deltas, with the rollups each
+    holds (only as_of's chain matters)."""
+    chain = chain_days(q.as_of, snapshots, deltas) if q.as_of is not None else ()
+    if chain is None or not _whole_months(q):
         return None
     if scope not in (ScopeLevel.SCOPE_LEVEL_COURT, ScopeLevel.SCOPE_LEVEL_REGION, ScopeLevel.SCOPE_LEVEL_PROVINCE):
         return None   # department and own scopes select by the case's department or handler
@@ -246,11 +281,12 @@ def plan(q: supervision.Query, dimensions: list[int], *, scope: int, with_nodes:
     if dated:
         needed.add("month")
     grouped = {supervision.DIMENSION_TERMS[d] for d in dimensions} - {"court", "region"}
-    among = LIVE_ROLLUPS if q.as_of is None else snapshots[q.as_of]
+    among = frozenset.intersection(*[snapshots[d] if d in snapshots else deltas[d] for d in chain]) if chain \
+        else LIVE_ROLLUPS
     rollup, totals_rollup = rollup_for(needed | grouped, among), rollup_for(needed, among)
     if rollup is None or totals_rollup is None:
         return None
     selected = mask(lambda c: all(FLAG_TERMS[k](c, v) for k, v in flags.items()))
     return Plan(rollup=rollup, totals_rollup=totals_rollup, key_terms=key_terms, selected=selected,
                 with_nodes=with_nodes or bool(flags) or bool(PARTITIONS & set(key_terms)), snapshot=q.as_of,
-                dated=dated)
+                dated=dated, days=chain)

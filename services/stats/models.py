@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, MetaData, SmallInteger, String, text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Index, Integer, MetaData, SmallInteger, String, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -206,6 +206,8 @@ class CubeSnapshotRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rollups: Mapped[list[int]] = mapped_column(ARRAY(SmallInteger), server_default=text("'{1,2,3,4,5,6,7}'"))
+    # The day's rows hold its counts minus the next day's (cube.snapshots_aging, migration 0016).
+    delta: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
 class CubeSnapshotCaseRow(_CubeKey, Base):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import and_, distinct, func, not_, or_, select, text, tuple_
@@ -584,10 +584,11 @@ def snapshot_days(session: Session) -> set[date]:
     return set(session.scalars(select(CubeSnapshotRow.day)))
 
 
-def snapshot_rollups(session: Session) -> dict[date, frozenset[int]]:
-    """The days whose cube snapshot is kept, with the rollups each holds (cube.plan)."""
+def snapshot_rollups(session: Session, *, deltas: bool = False) -> dict[date, frozenset[int]]:
+    """The days whose cube snapshot is kept whole (``deltas``: kept as deltas), with the rollups
+    each holds (cube.plan)."""
     return {day: frozenset(rollups) for day, rollups in session.execute(
-        select(CubeSnapshotRow.day, CubeSnapshotRow.rollups))}
+        select(CubeSnapshotRow.day, CubeSnapshotRow.rollups).where(CubeSnapshotRow.delta.is_(deltas)))}
 
 
 def complete_snapshot_days(session: Session) -> set[date]:
@@ -597,14 +598,55 @@ def complete_snapshot_days(session: Session) -> set[date]:
     return {day for day in snapshot_days(session) if day in quality or not cube.is_month_end(day)}
 
 
-def drop_snapshots(session: Session, *, today: date, days: int) -> list[date]:
-    """Drop the cube snapshots no longer kept (cube.snapshot_kept: a day other than a month end,
-    older than the last `days`). The days dropped."""
-    gone = sorted(d for d in snapshot_days(session) if not cube.snapshot_kept(d, today, days=days))
-    if gone:
+def age_snapshots(session: Session, *, today: date, days: int) -> tuple[list[date], list[date]]:
+    """The whole snapshots no longer kept (cube.snapshot_kept: a day other than a month end, older
+    than the last `days`) become deltas or are dropped (cube.snapshots_aging), and so are deltas
+    whose chain no longer reaches a whole snapshot. The days turned into deltas, and those dropped.
+
+    The registry's rows are locked first: a second replica's housekeeping waits, then finds the
+    days turned (a delta taken again from a delta would be wrong)."""
+    registry = CubeSnapshotRow.__table__
+    kept = session.execute(select(registry.c.day, registry.c.rollups, registry.c.delta)
+                           .order_by(registry.c.day).with_for_update()).all()
+    whole = {day: frozenset(rollups) for day, rollups, delta in kept if not delta}
+    deltas = {day for day, _, delta in kept if delta}
+    turned, dropped = cube.snapshots_aging(whole, today, days=days)
+    for day in turned:   # oldest first: the next day's rows are still whole
+        _to_delta(session, day, rollups=whole[day])
+    whole_now, deltas_now = set(whole) - set(turned) - set(dropped), deltas | set(turned)
+    dropped += sorted(d for d in deltas_now if cube.chain_days(d, whole_now, deltas_now) is None)
+    if dropped:
         for table in (_SNAPSHOT_CASES, _SNAPSHOT_NODES, CubeSnapshotRow.__table__):
-            session.execute(table.delete().where(table.c.day.in_(gone)))
-    return gone
+            session.execute(table.delete().where(table.c.day.in_(dropped)))
+    return turned, sorted(dropped)
+
+
+# A day's snapshot rows minus the next day's (of the day's rollups), where they differ.
+_DELTA = "snapshot_delta"
+_TO_DELTA = {table: [text(sql) for sql in f"""
+    CREATE TEMP TABLE {_DELTA} ON COMMIT DROP AS
+    SELECT {", ".join(_KEY)}, {extra}, coalesce(a.region, b.region) AS region,
+           {", ".join(f"coalesce(a.{c}, 0) - coalesce(b.{c}, 0) AS {c}" for c in counts)}
+    FROM (SELECT * FROM {table} WHERE day = :day) AS a
+    FULL JOIN (SELECT * FROM {table} WHERE day = :next AND rollup = ANY(CAST(:rollups AS smallint[]))) AS b
+         USING ({", ".join(_KEY)}, {extra})
+    WHERE {" OR ".join(f"coalesce(a.{c}, 0) <> coalesce(b.{c}, 0)" for c in counts)};
+    DELETE FROM {table} WHERE day = :day;
+    INSERT INTO {table} (day, {", ".join(_KEY)}, {extra}, region, {", ".join(counts)})
+    SELECT :day, {", ".join(_KEY)}, {extra}, region, {", ".join(counts)} FROM {_DELTA};
+    DROP TABLE {_DELTA}""".split(";")]
+    for table, extra, counts in ((_SNAPSHOT_CASES.fullname, "mask", ("cases", "closed_cases")),
+                                 (_SNAPSHOT_NODES.fullname, "node_class", ("nodes",)))}
+
+
+def _to_delta(session: Session, day: date, *, rollups: frozenset[int]) -> None:
+    """Keep `day`'s snapshot as its difference from the next day's, which is whole."""
+    params = {"day": day, "next": day + timedelta(days=1), "rollups": int_array(sorted(rollups))}
+    session.execute(text("SET LOCAL statement_timeout = 0"))   # seconds for a province; in the background
+    for statements in _TO_DELTA.values():
+        for statement in statements:
+            session.execute(statement, params)
+    session.execute(CubeSnapshotRow.__table__.update().where(CubeSnapshotRow.day == day).values(delta=True))
 
 
 def history_reaches(session: Session, at) -> bool:
@@ -646,8 +688,8 @@ def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
 def _cube_where(table, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query, rollup: int) -> list:
     where = [table.c.rollup == rollup, table.c.bases.in_(cube.bases_with(q.basis)),
              scope.condition(caller, court=table.c.court, department=None, owner=None)]
-    if plan.snapshot is not None:
-        where.append(table.c.day == plan.snapshot)
+    if plan.snapshot is not None:   # the day's rows, or those of its chain of deltas
+        where.append(table.c.day.in_(plan.days))
     if court != "-":
         where.append(table.c.court == court)
     for name, value in plan.key_terms.items():

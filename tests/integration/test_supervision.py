@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from google.protobuf import any_pb2
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 
 from courtflow.case.v1.case_events_pb2 import CaseFiled, CaseUpdated
 from courtflow.case.v1.case_pb2 import Case, CaseState, CaseType, Party, PartyRole, Procedure
@@ -34,7 +34,8 @@ from services.common.migrate import upgrade
 from services.common.paging import page_request, split_page
 from services.common.uow import uow_factory
 from services.stats import consumers, convert, cube, quality_counts, repository, service, supervision
-from services.stats.models import MESSAGING, SCHEMA, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, NodeViewRow
+from services.stats.models import (MESSAGING, SCHEMA, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
+                                   CubeSnapshotRow, NodeViewRow)
 
 pytestmark = pytest.mark.timeout(120)
 MIGRATIONS = Path(service.__file__).parent / "migrations"
@@ -381,13 +382,14 @@ def test_bad_queries_are_refused_naming_the_field(factory):
 
 def _direct_and_cube(factory, who: Caller, query: pb.SupervisionQuery, group_by: list[int], *, snapshots=frozenset()):
     """The same question answered by the direct query over the read model and by the cube (or a
-    month end's snapshot of it)."""
+    snapshot of it: those of the days `snapshots`, whole or deltas)."""
     with factory() as uow:
         today = NOW.date()
         q = supervision.parse_query(query, today=today)
         node_dims = any(d in service.NODE_DIMENSIONS for d in group_by)
-        kept = {day: rollups for day, rollups in repository.snapshot_rollups(uow.session).items() if day in snapshots}
-        plan = cube.plan(q, group_by, scope=who.scope, with_nodes=node_dims, snapshots=kept)
+        kept, deltas = ({day: rollups for day, rollups in repository.snapshot_rollups(uow.session, deltas=delta).items()
+                         if day in snapshots} for delta in (False, True))
+        plan = cube.plan(q, group_by, scope=who.scope, with_nodes=node_dims, snapshots=kept, deltas=deltas)
         if plan is None:
             return None
         sql = repository.SupervisionSql(who, "-", q, today=today, with_nodes=node_dims)
@@ -540,6 +542,63 @@ def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_droppe
         assert repository.snapshot_days(uow.session) == {date(2026, 9, 30)}
         assert not uow.session.execute(select(CubeSnapshotCaseRow).where(CubeSnapshotCaseRow.day == day)).first()
     assert counts(summarize(factory, PROVINCE, as_of=day)) == as_it_was   # the read model again
+
+
+def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_read_model_did(factory):
+    """Once one of the last days is older than STATS_SNAPSHOT_DAYS, its snapshot is kept as its
+    difference from the next day's (cube.snapshots_aging): summed with the next days' deltas up to
+    a snapshot kept whole, it gives the same rows as the direct query as of that day — across an
+    extension (10-05) and a filing (10-08) — in fewer rows than a whole snapshot; a day whose
+    chain is broken goes back to the read model."""
+    bus = Bus([])
+    history(bus)
+    apply_shuffled(factory, bus.events, seed=13)
+    with factory() as uow:
+        clock = uow.clock
+    days = [date(2026, 10, n) for n in range(4, 9)]
+    clock.set(datetime(2026, 10, 9, 9, tzinfo=LEGAL_TZ))
+    assert set(service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=5)) == {
+        *days, date(2026, 9, 30)}
+    with factory() as uow:
+        whole_rows = uow.session.scalar(select(func.count()).select_from(CubeSnapshotCaseRow)
+                                        .where(CubeSnapshotCaseRow.day == date(2026, 10, 4)))
+    # On 10-20 the last twelve days are 10-08…10-19: 10-04…10-07 are older and their chains end
+    # at 10-08, kept whole.
+    clock.set(NOW)
+    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=12)
+    with factory() as uow:
+        assert set(repository.snapshot_rollups(uow.session, deltas=True)) == set(days[:4])
+        assert date(2026, 10, 8) in repository.snapshot_rollups(uow.session)
+        delta_rows = uow.session.scalar(select(func.count()).select_from(CubeSnapshotCaseRow)
+                                        .where(CubeSnapshotCaseRow.day == date(2026, 10, 4)))
+    assert 0 < delta_rows < whole_rows   # the rows c2's extension moved (a province: a few of them)
+    figures = {}
+    for day in days[:4]:
+        compared = 0
+        for text_filter, group_by in CUBE_QUESTIONS:
+            query = pb.SupervisionQuery(filter=text_filter, date_basis=pb.DATE_BASIS_FILING, as_of=from_date(day))
+            answers = _direct_and_cube(factory, PROVINCE, query, group_by, snapshots=set(days))
+            if answers is None:   # month and another column: not in a snapshot
+                continue
+            compared += 1
+            direct, chained = answers
+            assert chained == direct, (day, text_filter, group_by)
+        assert compared >= 10
+        figures[day] = counts(summarize(factory, PROVINCE, as_of=day))
+    assert figures[date(2026, 10, 4)] != figures[date(2026, 10, 5)]   # the extension is in the chain
+    # The chain is what answers: without 10-06's delta, 10-04 and 10-05 go to the read model (the
+    # housekeeping drops them, their chain broken), 10-07 still has its own.
+    with factory() as uow:
+        for table in (CubeSnapshotCaseRow.__table__, CubeSnapshotNodeRow.__table__):
+            uow.session.execute(table.delete().where(table.c.day == date(2026, 10, 6)))
+        uow.session.execute(CubeSnapshotRow.__table__.delete().where(CubeSnapshotRow.day == date(2026, 10, 6)))
+        uow.commit()
+    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=12)
+    with factory() as uow:
+        assert set(repository.snapshot_rollups(uow.session, deltas=True)) == {date(2026, 10, 7)}
+    query = pb.SupervisionQuery(date_basis=pb.DATE_BASIS_FILING, as_of=from_date(date(2026, 10, 4)))
+    assert _direct_and_cube(factory, PROVINCE, query, [], snapshots=set(days)) is None
+    assert counts(summarize(factory, PROVINCE, as_of=date(2026, 10, 4))) == figures[date(2026, 10, 4)]
 
 
 def test_questions_the_cube_cannot_answer_go_to_the_read_model(factory):

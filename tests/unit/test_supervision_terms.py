@@ -148,3 +148,47 @@ def test_the_last_days_snapshots_are_due_beside_the_month_ends_and_dropped_when_
         17, 18, 19]
     assert cube.snapshot_kept(date(2024, 2, 29), today, days=0) and not cube.snapshot_kept(date(2026, 10, 19), today,
                                                                                           days=0)
+
+
+def test_a_day_no_longer_kept_whole_becomes_a_delta_when_its_chain_reaches_a_whole_snapshot():
+    """cube.snapshots_aging: a day older than the last `days` becomes a delta (its rows minus the
+    next day's) when the next day's snapshot stays whole or becomes a delta too, oldest first; a
+    day whose next day has no snapshot is dropped. cube.chain_days: a day's snapshot is its own,
+    or its deltas up to the first whole one; none across a missing day."""
+    from services.stats import cube
+
+    d = lambda month, day: date(2026, month, day)  # noqa: E731
+    # Kept whole on 10-20 with days=3: 09-30 (a month end) and 10-17…10-19. 10-12 has none (an outage).
+    whole = {d(9, 28), d(9, 29), d(9, 30), d(10, 10), d(10, 11), d(10, 13), d(10, 14), d(10, 15), d(10, 16),
+             d(10, 17), d(10, 18), d(10, 19)}
+    turned, dropped = cube.snapshots_aging(whole, d(10, 20), days=3)
+    assert turned == [d(9, 28), d(9, 29), d(10, 13), d(10, 14), d(10, 15), d(10, 16)]
+    assert dropped == [d(10, 10), d(10, 11)]   # 10-11's next day was never taken, so 10-10 leads nowhere
+    kept = whole - set(turned) - set(dropped)
+    assert cube.chain_days(d(9, 28), kept, turned) == (d(9, 28), d(9, 29), d(9, 30))
+    assert cube.chain_days(d(10, 13), kept, turned) == (d(10, 13), d(10, 14), d(10, 15), d(10, 16), d(10, 17))
+    assert cube.chain_days(d(10, 17), kept, turned) == (d(10, 17),)
+    assert cube.chain_days(d(10, 12), kept, turned) is None and cube.chain_days(d(10, 5), kept, turned) is None
+    # A month end is never aged; nothing is turned that is not whole.
+    assert cube.snapshots_aging({d(8, 31), d(9, 30)}, d(10, 20), days=0) == ([], [])
+
+
+def test_a_past_days_question_is_planned_over_its_chain_with_the_rollups_all_of_it_holds():
+    from courtflow.common.v1.caller_pb2 import ScopeLevel
+    from services.stats import cube
+
+    q = supervision.parse_query(pb.SupervisionQuery(as_of=from_date(date(2026, 9, 29))), today=date(2026, 10, 20))
+    month_end = {date(2026, 9, 30): cube.MONTH_END_ROLLUPS}
+    deltas = {date(2026, 9, 29): cube.SNAPSHOT_ROLLUPS}
+    plan = cube.plan(q, [pb.DIMENSION_COURT], scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, with_nodes=False,
+                     snapshots=month_end, deltas=deltas)
+    assert plan.days == (date(2026, 9, 29), date(2026, 9, 30)) and plan.snapshot == date(2026, 9, 29)
+    # By department and open or closed: rollup 11, which the month end holds and the delta does not.
+    closed = supervision.parse_query(pb.SupervisionQuery(filter="closed = false", as_of=from_date(date(2026, 9, 29))),
+                                     today=date(2026, 10, 20))
+    assert cube.plan(closed, [pb.DIMENSION_DEPARTMENT], scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, with_nodes=False,
+                     snapshots=month_end, deltas=deltas) is None
+    assert cube.plan(closed, [pb.DIMENSION_DEPARTMENT], scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, with_nodes=False,
+                     snapshots=month_end | {date(2026, 9, 29): cube.MONTH_END_ROLLUPS}) is not None
+    assert cube.plan(q, [], scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, with_nodes=False, snapshots={},
+                     deltas=deltas) is None   # the chain ends nowhere
