@@ -14,10 +14,12 @@ again at a tenth of the cases, to see whether the times stay flat with size.
 
 After loading, the cube (services/stats/cube.py) and Q2's pre-counted tables (quality_counts.py)
 are counted from the read model as the migrations do, and the last month end's snapshot taken as
-the service's housekeeping takes it (timed: it runs once a month, in the background); today's
-P1–P6 answers then come from the cube, a month end's from its snapshot, this year's Q2 from its
-tables, and another past day's, a past quarter's Q2 and the drill-down pages from the read
-model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
+the service's housekeeping takes it (timed: it runs once a month, in the background), then the
+three days before it, each turned into a delta as the housekeeping does once a day is older than
+the last STATS_SNAPSHOT_DAYS (timed, with rows per day whole and as a delta); today's P1–P6
+answers then come from the cube, a month end's from its snapshot, 27 November's from its chain
+of deltas, this year's Q2 from its tables, and a day before the snapshots, a past quarter's Q2
+and the drill-down pages from the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
 first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
 applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
 events per second, by one pull loop and by two at once. `--only NAME,…`: only the questions whose
@@ -65,6 +67,7 @@ from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
 MONTH_END = date(2026, 11, 30)   # its snapshot is due at NOW
+CHAIN_START = date(2026, 11, 27)  # answered by the deltas of 11-27…11-29 and the month end
 TODAY = date(2026, 12, 1)         # NOW's legal day: no case or node date after it (a later
                                   # closing is left open, a node not yet open is not there)
 BASIC_COURT = Caller(user="users/president.440101", role=Role.ROLE_PRESIDENT, court="440101",
@@ -189,6 +192,7 @@ def load(url: str, cases: int, per_case: int) -> dict:
                                           f"(SELECT count(*) FROM {SCHEMA}.cube_snapshot_nodes)")).scalar_one()
         snapshot_size = conn.execute(text(f"SELECT pg_total_relation_size('{SCHEMA}.cube_snapshot_cases') + "
                                           f"pg_total_relation_size('{SCHEMA}.cube_snapshot_nodes')")).scalar_one()
+    chain = snapshot_chain(engine, factory)
     engine.dispose()
     return {"cases": cases, "nodes": nodes, "history_rows": history, "load_seconds": round(loaded, 1),
             "rows_per_second": round((cases + nodes + history) / loaded),
@@ -197,7 +201,36 @@ def load(url: str, cases: int, per_case: int) -> dict:
             "quality_counts": {"rows": quality_rows, "mb": round(quality_size / 1e6, 1),
                                "seconds": round(quality_counted, 1)},
             "snapshot": {"days": [d.isoformat() for d in taken], "rows": snapshot_rows,
-                         "mb": round(snapshot_size / 1e6, 1), "seconds": round(snapshot_seconds, 1)}}
+                         "mb": round(snapshot_size / 1e6, 1), "seconds": round(snapshot_seconds, 1)},
+            "snapshot_chain": chain}
+
+
+def snapshot_chain(engine, factory) -> dict:
+    """The days before the month end as a running system keeps them once they are older than the
+    last STATS_SNAPSHOT_DAYS: each day's snapshot taken whole, then kept as its difference from
+    the next day's (repository.age_snapshots), so that CHAIN_START is answered by its chain of
+    deltas up to the month end. Rows per day whole and as a delta, and the time of each step."""
+    def rows(day=None) -> int:
+        where = "" if day is None else f"WHERE day = '{day.isoformat()}'"
+        with engine.connect() as conn:
+            return conn.execute(text(f"SELECT (SELECT count(*) FROM {SCHEMA}.cube_snapshot_cases {where}) + "
+                                     f"(SELECT count(*) FROM {SCHEMA}.cube_snapshot_nodes {where})")).scalar_one()
+    started = time.perf_counter()
+    days = service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=(MONTH_END - CHAIN_START).days + 1)
+    taken = time.perf_counter() - started
+    whole = [rows(d) for d in days]
+    started = time.perf_counter()
+    with factory() as uow:
+        turned, dropped = repository.age_snapshots(uow.session, today=TODAY, days=0)
+        uow.commit()
+    aged = time.perf_counter() - started
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text(
+            f"VACUUM ANALYZE {SCHEMA}.cube_snapshot_cases, {SCHEMA}.cube_snapshot_nodes"))
+    return {"days": [d.isoformat() for d in sorted(days)], "turned_into_deltas": [d.isoformat() for d in turned],
+            "dropped": [d.isoformat() for d in dropped], "whole_rows_per_day": round(sum(whole) / max(len(whole), 1)),
+            "delta_rows_per_day": round(sum(rows(d) for d in turned) / max(len(turned), 1)),
+            "take_seconds_per_day": round(taken / max(len(days), 1), 1), "age_seconds": round(aged, 1)}
 
 
 def projection_pace(factory, url: str, batches: int = 10, size: int = 500) -> dict:
@@ -270,6 +303,12 @@ def asks(factory) -> dict:
         "P3_as_of_a_month_end": summarize(query(as_of=MONTH_END), [D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT]),
         "P5_as_of_a_month_end": summarize(query(filter="locked = true", as_of=MONTH_END),
                                           [D.DIMENSION_REGION, D.DIMENSION_COURT]),
+        "P1_as_of_a_past_day_by_deltas": summarize(query(date_basis=sv.DATE_BASIS_RECEIVE, start=date(2026, 1, 1),
+                                                         as_of=CHAIN_START)),
+        "P3_as_of_a_past_day_by_deltas": summarize(query(as_of=CHAIN_START), [D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT]),
+        "P5_as_of_a_past_day_by_deltas": summarize(query(filter="locked = true", as_of=CHAIN_START),
+                                                   [D.DIMENSION_REGION, D.DIMENSION_COURT]),
+        # A day before the snapshots began: counted from the history.
         "P1_as_of_another_past_day_read_model": summarize(query(date_basis=sv.DATE_BASIS_RECEIVE,
                                                                 as_of=date(2026, 6, 30))),
         "drill_overdue_nodes_page": lambda: service.list_supervised_nodes(
