@@ -221,7 +221,7 @@ def snapshot_chain(engine, factory) -> dict:
     whole = [rows(d) for d in days]
     started = time.perf_counter()
     with factory() as uow:
-        turned, dropped = repository.age_snapshots(uow.session, today=TODAY, days=0)
+        turned, dropped = repository.age_snapshots(uow.session, today=TODAY, days=0, months=1)
         uow.commit()
     aged = time.perf_counter() - started
     with engine.connect() as conn:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command, context
@@ -106,8 +107,10 @@ def wait_for_head(database_url: str, *, schema: str, migrations: Path, timeout: 
         engine.dispose()
 
 
-def run_env() -> None:
-    """Body of every service's migrations/env.py (online mode only)."""
+def run_env(*, recounts: dict[str, Callable] | None = None) -> None:
+    """Body of every service's migrations/env.py (online mode only). `recounts`: the service's
+    tables a migration may ask to count again from its read model (recount_later), each a
+    function of the connection, run once every migration has run."""
     cfg = context.config
     conn = cfg.attributes["connection"]
     schema = cfg.attributes["schema"]
@@ -115,6 +118,40 @@ def run_env() -> None:
                       transaction_per_migration=True)
     with context.begin_transaction():
         context.run_migrations()
+    if recounts:
+        run_due_recounts(conn, schema, recounts)
+
+
+# A migration that changes what a pre-counted table means asks for a recount instead of counting
+# itself: the count is the service's current code, which reads the schema at head — counting in
+# the middle of the chain would read columns a later migration adds (a database migrated from
+# empty, or from a release several back). The request is a row, written in the migration's own
+# transaction, so a recount interrupted (the Job killed) is run by the next upgrade.
+_RECOUNTS_DUE = "recounts_due"
+
+
+def recount_later(op, schema: str, name: str) -> None:
+    """From a migration's upgrade(): count table `name` again (run_env's `recounts`) once the
+    schema is at head."""
+    op.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".{_RECOUNTS_DUE} (name text PRIMARY KEY)')
+    op.execute(f"INSERT INTO \"{schema}\".{_RECOUNTS_DUE} (name) VALUES ('{name}') ON CONFLICT DO NOTHING")
+
+
+def run_due_recounts(conn, schema: str, recounts: dict[str, Callable]) -> None:
+    """Run the recounts migrations asked for, in the order of `recounts`, each in the upgrade's
+    final transaction (upgrade commits it) without the statement bound: counting a province's read
+    model takes minutes (bench/supervision.py: cube_count_seconds)."""
+    if conn.execute(text("SELECT to_regclass(:t)"), {"t": f'"{schema}".{_RECOUNTS_DUE}'}).scalar() is None:
+        return
+    due = set(conn.execute(text(f'SELECT name FROM "{schema}".{_RECOUNTS_DUE} FOR UPDATE')).scalars())
+    for name, recount in recounts.items():
+        if name in due:
+            conn.execute(text("SET LOCAL statement_timeout = 0"))
+            recount(conn)
+            conn.execute(text(f'DELETE FROM "{schema}".{_RECOUNTS_DUE} WHERE name = :n'), {"n": name})
+    unknown = due - set(recounts)
+    if unknown:
+        raise RuntimeError(f"migrations asked for recounts this release cannot run: {sorted(unknown)}")
 
 
 def create_messaging_tables(op, schema: str) -> None:

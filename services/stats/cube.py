@@ -23,7 +23,7 @@ A past day is answered from a *snapshot* when it is a month end or one of the la
 (SNAPSHOT_ROLLUPS): after each such day, the service counts the cube once more as of that day —
 from each node's history, the cases CourtFlow had by then, their dates up to that day — and keeps
 it (service.take_snapshots). Month ends are the days the court's reports and the quality analysis
-ask for ("the situation on 30 September"), kept for two years; the last days (a month by default)
+ask for ("the situation on 30 September"), kept for two years by default; the last days (a month by default)
 are what a weekly meeting asks for ("last Friday"). A snapshot is about a fifth of the cube, so
 these are a few cubes. Once one of the last days is older, its snapshot is kept as a *delta*, its
 rows minus the next day's — the few rows the day's changes moved — and the day is answered by
@@ -198,19 +198,32 @@ def snapshot_rollups(day: date) -> frozenset[int]:
     return MONTH_END_ROLLUPS if is_month_end(day) else SNAPSHOT_ROLLUPS
 
 
-def snapshot_kept(day: date, today: date, *, days: int) -> bool:
-    """Whether a snapshot of `day` is kept: a month end always (the reports' days), another day
-    while it is one of the last `days` days before `today`."""
-    return is_month_end(day) or today - timedelta(days=days) <= day < today
+def month_ends(today: date, months: int) -> list[date]:
+    """The last `months` month ends before `today`, newest first."""
+    ends, year, month = [], today.year, today.month
+    for _ in range(months):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
+    return ends
 
 
-def snapshots_aging(whole: Collection[date], today: date, *, days: int) -> tuple[list[date], list[date]]:
+def snapshot_kept(day: date, today: date, *, days: int, months: int) -> bool:
+    """Whether a snapshot of `day` is kept whole: one of the last `months` month ends (the reports'
+    days), or one of the last `days` days before `today`."""
+    if is_month_end(day) and day >= month_ends(today, months)[-1]:
+        return True
+    return today - timedelta(days=days) <= day < today
+
+
+def snapshots_aging(whole: Collection[date], today: date, *, days: int, months: int
+                    ) -> tuple[list[date], list[date]]:
     """What the housekeeping does with the whole snapshots of days no longer kept (snapshot_kept):
     each becomes a *delta* — its rows minus the next day's — when the next day's snapshot is kept
     or becomes a delta too, so that the day is still answered, by its chain (chain_days); it is
-    dropped otherwise (the next day's was never taken, e.g. in an outage). The days to turn into
-    deltas, oldest first (each is taken from its next day's whole rows), and the days to drop."""
-    aging = sorted(d for d in whole if not snapshot_kept(d, today, days=days))
+    dropped otherwise (the next day's was never taken, e.g. in an outage; a month end older than
+    the last `months`, whose next day is not kept). The days to turn into deltas, oldest first
+    (each is taken from its next day's whole rows), and the days to drop."""
+    aging = sorted(d for d in whole if not snapshot_kept(d, today, days=days, months=months))
     kept = set(whole) - set(aging)
     deltas: set[date] = set()
     for day in reversed(aging):   # newest first: the next day's fate is known
@@ -236,12 +249,8 @@ def snapshot_due(now: datetime, today: date, day_start, *, settle: timedelta, ta
     and the last `days` days before `today` (the legal day of `now`) that has none and ended at
     least `settle` ago (`day_start(d)`: when the legal day d begins) — time for the events of its
     last day to reach the read model."""
-    ends, year, month = [], today.year, today.month
-    for _ in range(months):
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
     recent = [today - timedelta(days=n) for n in range(1, days + 1)]
-    for day in sorted({*ends, *recent}, reverse=True):
+    for day in sorted({*month_ends(today, months), *recent}, reverse=True):
         if day not in taken and day_start(day + timedelta(days=1)) + settle <= now:
             return day
     return None

@@ -2,8 +2,9 @@
 the read model holds it with the same one as its service gives it.
 
 What is compared is what the platform's figures are made of: a case's state, court, department,
-handler and key dates; a node's state, clock generation, due date, lock, department and
-responsible person. A node's status (超期/预警/正常) and every count follow from those.
+handler and key dates; a node's state, clock generation, due date, status (超期/预警/正常), lock
+(held, and whether it counts as ever locked), whether it was withdrawn, department and responsible
+person. Every count follows from those.
 
 Also the checks across the case and node services (`case_findings`), composed from their data by
 VerifyIntegrity (verification.py) and by the operator's `courtflow verify` (runtime/integrity.py).
@@ -21,7 +22,8 @@ from services.node import integrity as node_checks
 from services.stats import projection
 
 CASE_FIELDS = ("state", "department", "handler", "receive_date", "filing_date", "close_date", "archive_date")
-NODE_FIELDS = ("state", "generation", "due_date", "locked", "department", "responsible")
+NODE_FIELDS = ("state", "generation", "due_date", "status", "locked", "ever_locked", "withdrawn", "department",
+               "responsible")
 # How many differences an answer lists at most (the count of all is in its consistent flag).
 MAX_LISTED = 1000
 

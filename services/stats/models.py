@@ -91,6 +91,8 @@ class _NodeStatus:
     overdue_without_warning: Mapped[bool]
     locked: Mapped[bool]
     ever_locked: Mapped[bool]
+    # Withdrawn by the node service (已撤回): its limit does not apply to the case (projection.py).
+    withdrawn: Mapped[bool] = mapped_column(default=False)
     department: Mapped[str] = mapped_column(String(120))
     responsible: Mapped[str] = mapped_column(String(80))
     due_date: Mapped[date | None] = mapped_column(Date)

@@ -28,7 +28,7 @@ from services.stats.counting import RANK
 
 # The node's columns that do not change over its life, and those each event may change.
 NODE_FIXED = ("case_id", "court", "region", "stage", "category", "node_type", "display_name", "open_date")
-NODE_STATUS = ("at", "generation", "state", "status", "overdue_without_warning", "locked", "ever_locked",
+NODE_STATUS = ("at", "generation", "state", "status", "overdue_without_warning", "locked", "ever_locked", "withdrawn",
                "department", "responsible", "due_date", "warning_date", "overdue_date", "complete_date",
                "lock_date", "unlock_date", "lock_reason", "lock_type")
 
@@ -88,7 +88,11 @@ def node_row(node: Node, at: datetime, *, extended: bool = False) -> dict:
     """The node as an event of time ``at`` carries it: its fixed columns and its status;
     ``extended`` when the event is the approval of an extension of its limit."""
     name = NodeName.parse(node.name)
-    status = status_of(node)
+    # A withdrawn node (已撤回) carries no figure: its limit does not apply to the case, so it did
+    # not run out, and the lock it held was released because of that, not by an approved unlock
+    # application (解锁). Its lock's dates stay for the record.
+    withdrawn = node.withdrawn
+    status = NodeStatus.NODE_STATUS_NORMAL if withdrawn else status_of(node)
     lock = node.lock if node.HasField("lock") else None
     return dict(
         node=node.name, case_id=name.case_id, court=name.court, region=region_of(name.court), stage=node.stage,
@@ -96,12 +100,13 @@ def node_row(node: Node, at: datetime, *, extended: bool = False) -> dict:
         open_date=_day(node, "open_time"), extended=extended, at=at, generation=node.clock_generation,
         state=node.state, status=status,
         overdue_without_warning=status == NodeStatus.NODE_STATUS_OVERDUE and not node.HasField("warning_time"),
-        locked=bool(lock and lock.locked), ever_locked=lock is not None, department=node.department,
+        locked=bool(lock and lock.locked), ever_locked=lock is not None and not withdrawn, withdrawn=withdrawn,
+        department=node.department,
         responsible=node.responsible, due_date=optional_event_date(node.due_date),
         warning_date=_day(node, "warning_time"),
         overdue_date=_day(node, "overdue_time"), complete_date=_day(node, "complete_time"),
         lock_date=optional_event_date(lock.lock_date) if lock else None,
-        unlock_date=optional_event_date(lock.unlock_date) if lock else None,
+        unlock_date=optional_event_date(lock.unlock_date) if lock and not withdrawn else None,
         lock_reason=(lock.reason if lock else "")[:500], lock_type=lock.lock_type if lock else 0)
 
 

@@ -4,6 +4,7 @@ is (repository.cube_follows takes out what they added before a change and puts i
 after it), counted afresh, compared with a recount, and read."""
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import and_, func, select, text
@@ -63,7 +64,8 @@ def case_contributions(cases_where: str, limits_where: str, *, cases_from: str =
             SELECT n.case_id, bool_or(n.status = {NodeStatus.NODE_STATUS_OVERDUE}) AS overdue,
                    bool_or(EXISTS (SELECT 1 FROM {_H} AS h WHERE h.node = n.node AND h.extended {before}))
                        AS extended
-            FROM {nodes_from} AS n WHERE n.category = :limit_category AND {limits_where} GROUP BY n.case_id),
+            FROM {nodes_from} AS n WHERE n.category = :limit_category AND NOT n.withdrawn AND {limits_where}
+            GROUP BY n.case_id),
         facts AS MATERIALIZED (
             SELECT c.court, c.region, c.department, c.case_type, c.procedure, c.receive_date, c.filing_date,
                    c.close_date, l.case_id IS NOT NULL AS with_limit, coalesce(l.overdue, false) AS limit_overdue,
@@ -99,7 +101,8 @@ def stage_contributions(nodes_where: str, *, cases_from: str = _C, nodes_from: s
     return f"""WITH stages AS MATERIALIZED (
             SELECT c.court, c.region, n.stage, max(n.complete_date) AS done,
                    max(n.complete_date) - min(n.open_date) AS days
-            FROM {nodes_from} AS n JOIN {cases_from} AS c ON c.case_id = n.case_id WHERE {nodes_where}
+            FROM {nodes_from} AS n JOIN {cases_from} AS c ON c.case_id = n.case_id
+            WHERE NOT n.withdrawn AND {nodes_where}
             GROUP BY n.case_id, c.court, c.region, n.stage
             HAVING bool_and(n.state = {NodeState.NODE_STATE_COMPLETED}) AND min(n.open_date) IS NOT NULL
                AND max(n.complete_date) IS NOT NULL)
@@ -257,6 +260,13 @@ def differences(session: Session, *, limit: int) -> list[tuple[str, str, int, in
 
 def snapshot_days(session: Session) -> set:
     return set(session.scalars(select(QualitySnapshotRow.day)))
+
+
+def drop_snapshots(session: Session, *, before: date) -> None:
+    """Forget the month ends before `before` (older than the last STATS_SNAPSHOT_MONTHS): a period
+    ending then is counted from the read model again."""
+    for table in (*SNAPSHOTS.values(), QualitySnapshotRow.__table__):
+        session.execute(table.delete().where(table.c.day < before))
 
 
 def claim_snapshot(session: Session, day, *, taken_at) -> bool:

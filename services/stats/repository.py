@@ -259,12 +259,15 @@ def quality_indicators(session: Session, sql: SupervisionSql, a: quality.Analysi
                        ) -> tuple[list, object]:
     """The indicators' counts per group of `dimensions`, and over all the groups, in one pass."""
     ns = sql.ns
-    limits = (select(ns.c.case_id, func.bool_or(ns.c.status == _OVERDUE).label("overdue"))
-              .where(ns.c.category == quality.TRIAL_LIMIT_CATEGORY).group_by(ns.c.case_id).subquery("limits"))
     cutoff = start_of_legal_day(supervision.cutoff_day(a.end))
-    extended = (select(_H.c.node).join(_N, _N.c.node == _H.c.node)
-                .where(_N.c.case_id == _C.c.case_id, _N.c.category == quality.TRIAL_LIMIT_CATEGORY,
-                       _H.c.extended, _H.c.at < cutoff).exists())
+    # A case is bound by the trial limits it had then that were not withdrawn (a corrected case
+    # attribute: the limit does not apply, e.g. a foreign-related case, 民事诉讼法第二百八十七条).
+    limits = (select(ns.c.case_id, func.bool_or(ns.c.status == _OVERDUE).label("overdue"),
+                     func.bool_or(select(_H.c.node).where(_H.c.node == ns.c.node, _H.c.extended, _H.c.at < cutoff)
+                                  .exists()).label("extended"))
+              .where(ns.c.category == quality.TRIAL_LIMIT_CATEGORY, not_(ns.c.withdrawn))
+              .group_by(ns.c.case_id).subquery("limits"))
+    extended = limits.c.extended
     received = _C.c.receive_date.between(a.start, a.end)
     closed = _C.c.close_date.between(a.start, a.end)
     with_limit = and_(closed, limits.c.case_id.is_not(None))
@@ -297,7 +300,7 @@ def stage_durations(session: Session, sql: SupervisionSql, a: quality.Analysis) 
     ns = sql.ns
     per_case = (select(ns.c.stage, (func.max(ns.c.complete_date) - func.min(ns.c.open_date)).label("days"))
                 .select_from(_C.join(ns, ns.c.case_id == _C.c.case_id))
-                .where(*sql.case_conditions)
+                .where(*sql.case_conditions, not_(ns.c.withdrawn))   # a withdrawal is no work done
                 .group_by(ns.c.case_id, ns.c.stage)
                 .having(func.bool_and(ns.c.state == _COMPLETED),
                         func.max(ns.c.complete_date).between(a.start, a.end),
@@ -572,7 +575,7 @@ _AS_OF_CASES = f"""(SELECT case_id, court, region, department, case_type, proced
 _AS_OF_NODES = "snapshot_nodes"
 _KEEP_AS_OF_NODES = text(f"""CREATE TEMP TABLE {_AS_OF_NODES} ON COMMIT DROP AS
     SELECT DISTINCT ON (h.node) h.node, n.case_id, h.department, n.stage, n.category, n.open_date, h.status,
-           h.overdue_without_warning, h.state, h.locked, h.ever_locked, h.complete_date
+           h.overdue_without_warning, h.state, h.locked, h.ever_locked, h.withdrawn, h.complete_date
     FROM {_H.fullname} AS h JOIN {_N.fullname} AS n ON n.node = h.node
     WHERE h.at < :cutoff
     ORDER BY h.node, h.generation DESC, h.at DESC, h.state DESC, h.locked DESC""")
@@ -587,8 +590,17 @@ def snapshot_days(session: Session) -> set[date]:
 def snapshot_rollups(session: Session, *, deltas: bool = False) -> dict[date, frozenset[int]]:
     """The days whose cube snapshot is kept whole (``deltas``: kept as deltas), with the rollups
     each holds (cube.plan)."""
-    return {day: frozenset(rollups) for day, rollups in session.execute(
-        select(CubeSnapshotRow.day, CubeSnapshotRow.rollups).where(CubeSnapshotRow.delta.is_(deltas)))}
+    return snapshot_registry(session)[deltas]
+
+
+def snapshot_registry(session: Session) -> dict[bool, dict[date, frozenset[int]]]:
+    """The registry in one read: {False: the days kept whole, True: those kept as deltas}, each
+    with the rollups it holds."""
+    kept = {False: {}, True: {}}
+    for day, rollups, delta in session.execute(
+            select(CubeSnapshotRow.day, CubeSnapshotRow.rollups, CubeSnapshotRow.delta)):
+        kept[delta][day] = frozenset(rollups)
+    return kept
 
 
 def complete_snapshot_days(session: Session) -> set[date]:
@@ -598,10 +610,11 @@ def complete_snapshot_days(session: Session) -> set[date]:
     return {day for day in snapshot_days(session) if day in quality or not cube.is_month_end(day)}
 
 
-def age_snapshots(session: Session, *, today: date, days: int) -> tuple[list[date], list[date]]:
-    """The whole snapshots no longer kept (cube.snapshot_kept: a day other than a month end, older
-    than the last `days`) become deltas or are dropped (cube.snapshots_aging), and so are deltas
-    whose chain no longer reaches a whole snapshot. The days turned into deltas, and those dropped.
+def age_snapshots(session: Session, *, today: date, days: int, months: int) -> tuple[list[date], list[date]]:
+    """The whole snapshots no longer kept (cube.snapshot_kept: a day older than the last `days`,
+    a month end older than the last `months`) become deltas or are dropped (cube.snapshots_aging),
+    and so are deltas whose chain no longer reaches a whole snapshot, and Q2's snapshots of the
+    month ends dropped. The days turned into deltas, and those dropped.
 
     The registry's rows are locked first: a second replica's housekeeping waits, then finds the
     days turned (a delta taken again from a delta would be wrong)."""
@@ -610,7 +623,7 @@ def age_snapshots(session: Session, *, today: date, days: int) -> tuple[list[dat
                            .order_by(registry.c.day).with_for_update()).all()
     whole = {day: frozenset(rollups) for day, rollups, delta in kept if not delta}
     deltas = {day for day, _, delta in kept if delta}
-    turned, dropped = cube.snapshots_aging(whole, today, days=days)
+    turned, dropped = cube.snapshots_aging(whole, today, days=days, months=months)
     for day in turned:   # oldest first: the next day's rows are still whole
         _to_delta(session, day, rollups=whole[day])
     whole_now, deltas_now = set(whole) - set(turned) - set(dropped), deltas | set(turned)
@@ -618,6 +631,7 @@ def age_snapshots(session: Session, *, today: date, days: int) -> tuple[list[dat
     if dropped:
         for table in (_SNAPSHOT_CASES, _SNAPSHOT_NODES, CubeSnapshotRow.__table__):
             session.execute(table.delete().where(table.c.day.in_(dropped)))
+    quality_counts.drop_snapshots(session, before=cube.month_ends(today, months)[-1])
     return turned, sorted(dropped)
 
 

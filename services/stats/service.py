@@ -183,8 +183,8 @@ def _summary(session, caller: Caller, court: str, q: supervision.Query, dims: li
     read model. SummarizeSupervision and the work reports (P7) both ask here, so that a report's
     figure is the summary's, counted the same way."""
     node_dims = any(d in NODE_DIMENSIONS for d in dims)
-    snapshots = repository.snapshot_rollups(session) if q.as_of is not None else {}
-    deltas = repository.snapshot_rollups(session, deltas=True) if q.as_of is not None else {}
+    registry = repository.snapshot_registry(session) if q.as_of is not None else {False: {}, True: {}}
+    snapshots, deltas = registry[False], registry[True]
     plan = cube.plan(q, dims, scope=caller.scope, with_nodes=node_dims, snapshots=snapshots, deltas=deltas)
     if plan is not None:
         return (repository.cube_summary(session, caller, court, plan, q, dims),
@@ -219,14 +219,15 @@ def _supervised(uow_factory, read, *, caller: Caller, court: str, query: Supervi
 
 def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int, days: int = 0) -> None:
     """The cube's housekeeping (a background loop): its rows of zeros removed, the snapshots that
-    are due taken, and those of days no longer kept whole turned into deltas or dropped."""
+    are due taken, and those of days no longer kept whole turned into deltas or dropped (a month
+    end older than the last `months`, with Q2's)."""
     with uow_factory() as uow:
         repository.prune_cube(uow.session)
         quality_counts.prune(uow.session)
         uow.commit()
     take_snapshots(uow_factory, settle=settle, months=months, days=days)
     with uow_factory() as uow:
-        repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=days)
+        repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=days, months=months)
         uow.commit()
 
 

@@ -366,6 +366,36 @@ def test_a_completed_stage_with_a_new_node_is_no_longer_counted(factory):
     assert (adjudication(before), adjudication(after)) == (3, 2)
 
 
+def test_a_withdrawn_trial_limit_binds_nothing(factory):
+    """F's trial limit runs out on 10-2; on 10-5 the case is corrected to foreign-related, which
+    withdraws the limit (民事诉讼法第二百八十七条: no trial limit of 第一百五十二条 applies), and
+    it closes on 10-15. It is closed, but not a case closed under a limit (neither within it nor
+    beyond it), and its withdrawal is not the end of its adjudication stage — in the tables as in
+    the read model, and for a judge's own scope (the read model only)."""
+    bus = Bus([])
+    court_history(bus)
+    f = a_case("440101", 16, filed=date(2026, 6, 1))
+    bus.case(CaseFiled(case=f), t(2026, 6, 1))
+    limit = dict(due=date(2026, 10, 1), opened=t(2026, 6, 1))
+    bus.node(NodeOpened(node=trial(f, **limit)), t(2026, 6, 1))
+    overdue = dict(**limit, state=NodeState.NODE_STATE_OVERDUE, overdue=t(2026, 10, 2, 0))
+    bus.node(NodeOverdue(node=trial(f, **overdue)), t(2026, 10, 2, 0))
+    withdrawn = trial(f, **{**overdue, "state": NodeState.NODE_STATE_COMPLETED}, completed=t(2026, 10, 5))
+    withdrawn.withdrawn = True
+    bus.node(NodeCompleted(node=withdrawn), t(2026, 10, 5))
+    bus.case(CaseUpdated(case=closed(f, date(2026, 10, 15))), t(2026, 10, 15, 18))
+    apply(factory, bus.events)
+    for judge in (False, True):
+        answer = analyze(factory, judge=judge)
+        q = answer.totals
+        # court_history alone: closed 3, under a limit 3, within it 2.
+        assert (q.closed, q.closed_with_limit, q.closed_within_limit) == (4, 3, 2), judge
+        adjudication = next(s for s in answer.stage_durations if s.stage == Stage.STAGE_ADJUDICATION)
+        assert (adjudication.cases, adjudication.median_days) == (3, 149.0), judge
+    direct, counted = _both_ways(factory, COURT)
+    assert counted == direct
+
+
 def _renamed(node, code: str):
     node.name = node.name.rsplit("/", 1)[0] + "/" + code
     node.node_type = code

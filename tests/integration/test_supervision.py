@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from google.protobuf import any_pb2
 from sqlalchemy import create_engine, func, select
+from sqlalchemy import text as sql_text
 
 from courtflow.case.v1.case_events_pb2 import CaseFiled, CaseUpdated
 from courtflow.case.v1.case_pb2 import Case, CaseState, CaseType, Party, PartyRole, Procedure
@@ -35,7 +36,8 @@ from services.common.paging import page_request, split_page
 from services.common.uow import uow_factory
 from services.stats import consumers, convert, cube, quality_counts, repository, service, supervision
 from services.stats.models import (MESSAGING, SCHEMA, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
-                                   CubeSnapshotRow, NodeViewRow)
+                                   CubeSnapshotRow, NodeViewRow, QualityMonthRow, QualityOpenRow, QualityOverdueRow,
+                                   QualityStageRow)
 
 pytestmark = pytest.mark.timeout(120)
 MIGRATIONS = Path(service.__file__).parent / "migrations"
@@ -276,6 +278,53 @@ def test_an_extension_moves_an_overdue_node_back_to_running(factory):
     assert before[trial].status == pb.NODE_STATUS_OVERDUE and before[trial].days_overdue == 2
 
 
+def withdrawn_after_a_lock(bus: Bus) -> str:
+    """c7 (440101): its trial limit runs out on 10-2 and locks the case; on 10-12 a corrected case
+    attribute (foreign-related: no trial limit, 民事诉讼法第二百八十七条) withdraws it, which
+    releases the lock with no unlock application (services/node/reopening.py withdraw)."""
+    c7 = a_case("440101", 7, filed=date(2026, 9, 1))
+    bus.case(CaseFiled(case=c7), c7.update_time.ToDatetime(tzinfo=LEGAL_TZ))
+    limit = dict(case=c7, code="trial", stage=Stage.STAGE_ADJUDICATION, due=date(2026, 10, 1))
+    bus.node(NodeOpened(node=a_node(**limit)), at(9, 1))
+    lock = NodeLock(locked=True, lock_type=LockType.LOCK_TYPE_OVERDUE, reason="审限届满",
+                    lock_date=from_date(date(2026, 10, 2)))
+    bus.node(NodeLocked(node=a_node(**limit, state=NodeState.NODE_STATE_OVERDUE, overdue=at(10, 2, 0), lock=lock)),
+             at(10, 2, 0))
+    released = NodeLock(locked=False, lock_type=LockType.LOCK_TYPE_OVERDUE, reason="审限届满",
+                        lock_date=from_date(date(2026, 10, 2)), unlock_date=from_date(date(2026, 10, 12)))
+    withdrawn = a_node(**limit, state=NodeState.NODE_STATE_COMPLETED, overdue=at(10, 2, 0), completed=at(10, 12),
+                       lock=released)
+    withdrawn.withdrawn = True
+    bus.node(NodeUnlocked(node=withdrawn, application=""), at(10, 12))
+    bus.node(NodeCompleted(node=withdrawn), at(10, 12))
+    return withdrawn.name
+
+
+def test_a_withdrawn_node_is_neither_overdue_nor_unlocked(factory):
+    """A lock released because its node was withdrawn is not 解锁 (nobody approved an unlock), and
+    a withdrawn limit did not run out: today the node counts as a finished, normal node; on a day
+    while it was locked it counts as it was then. The cube answers the same."""
+    base = Bus([])
+    history(base)
+    bus = Bus(list(base.events))
+    name = withdrawn_after_a_lock(bus)
+    apply(factory, bus.events)
+    c, n = summarize(factory, PROVINCE).case_totals, summarize(factory, PROVINCE).node_totals
+    # history() alone: cases (5, abnormal 2, unlocked 1), nodes (5, finished 2, normal 3, overdue 2, unlocked 1).
+    assert (c.total, c.abnormal, c.normal, c.overdue, c.locked, c.unlocked) == (6, 2, 4, 2, 0, 1)
+    assert (n.total, n.finished, n.normal, n.overdue, n.locked, n.unlocked) == (6, 3, 4, 2, 0, 1)
+    assert name not in {r.name for r in listed(factory, PROVINCE, pb.SupervisionQuery(filter="unlocked = true"),
+                                                "nodes")}
+    assert name not in {r.name for r in listed(factory, PROVINCE, pb.SupervisionQuery(filter="status = OVERDUE"),
+                                                "nodes")}
+    then = summarize(factory, PROVINCE, as_of=date(2026, 10, 5))   # c1 still locked then, as c7 was
+    assert (then.case_totals.locked, then.node_totals.locked, then.node_totals.overdue) == (2, 2, 3)
+    for text_filter in ("unlocked = true", "locked = true", "status = OVERDUE", ""):
+        direct, cubed = _direct_and_cube(factory, PROVINCE, pb.SupervisionQuery(filter=text_filter),
+                                         [D.DIMENSION_COURT])
+        assert cubed == direct, text_filter
+
+
 def test_a_past_days_answer_does_not_change_after_later_events(factory):
     bus = Bus([])
     history(bus)
@@ -455,6 +504,40 @@ def test_the_cube_answers_as_the_read_model_does_after_any_order_of_events(facto
         assert kept[CubeCaseRow.__table__]
 
 
+def test_a_recount_a_migration_asked_for_runs_at_head_even_after_an_interruption(postgres):
+    """A migration that changes what the cube or Q2's tables count asks for a recount, run by the
+    code at head once every migration has run (services/common/migrate.py): if the migrations Job
+    is killed after the last migration committed and before the count did, the next upgrade
+    counts them, and then forgets the request."""
+    url = new_database(postgres, "recount")
+    upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
+    engine = create_engine(url, pool_size=1)
+    try:
+        units = uow_factory(engine, producer="stats", messaging=MESSAGING, clock=ManualClock(NOW))
+        bus = Bus([])
+        history(bus)
+        apply(units, bus.events)
+        tables = [r.__table__ for r in (CubeCaseRow, CubeNodeRow, QualityMonthRow, QualityOpenRow, QualityStageRow,
+                                        QualityOverdueRow)]
+        with units() as uow:
+            repository.prune_cube(uow.session)   # rows the projection left at zero, as a count has none
+            quality_counts.prune(uow.session)
+            counted = {t.name: sorted(map(tuple, uow.session.execute(select(t)))) for t in tables}
+            # (history()'s nodes carry no opening time: no stage is timed.)
+            assert [n for n, rows in counted.items() if not rows] == ["quality_stages"]
+            # The Job killed: the requests are recorded, the tables not yet counted.
+            uow.session.execute(sql_text(f"INSERT INTO {SCHEMA}.recounts_due VALUES ('cube'), ('quality')"))
+            for t in tables:
+                uow.session.execute(t.delete())
+            uow.commit()
+        upgrade(url, schema=SCHEMA, migrations=MIGRATIONS)
+        with units() as uow:
+            assert {t.name: sorted(map(tuple, uow.session.execute(select(t)))) for t in tables} == counted
+            assert uow.session.execute(sql_text(f"SELECT count(*) FROM {SCHEMA}.recounts_due")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
 def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
     """A past month end is answered from its snapshot (cube.py), counted after the month ended from
     each node's history: for every kind of question a snapshot takes, the same rows as the direct
@@ -598,6 +681,18 @@ def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_
         assert set(repository.snapshot_rollups(uow.session, deltas=True)) == {date(2026, 10, 7)}
     query = pb.SupervisionQuery(date_basis=pb.DATE_BASIS_FILING, as_of=from_date(date(2026, 10, 4)))
     assert _direct_and_cube(factory, PROVINCE, query, [], snapshots=set(days)) is None
+    assert counts(summarize(factory, PROVINCE, as_of=date(2026, 10, 4))) == figures[date(2026, 10, 4)]
+    # On 5 December, keeping one month end (STATS_SNAPSHOT_MONTHS=1), 9-30 is no longer kept: its
+    # snapshots, the cube's and Q2's, are dropped, and so is every day whose chain led to it or to
+    # 10-08 (no longer one of the last days, and 10-09 has none). 11-30's waits for the read model.
+    with factory() as uow:
+        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30)}
+    clock.set(datetime(2026, 12, 5, 9, tzinfo=LEGAL_TZ))
+    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=12)
+    with factory() as uow:
+        assert repository.snapshot_days(uow.session) == set() and quality_counts.snapshot_days(uow.session) == set()
+        assert uow.session.scalar(select(func.count()).select_from(CubeSnapshotCaseRow)) == 0
+    clock.set(NOW)
     assert counts(summarize(factory, PROVINCE, as_of=date(2026, 10, 4))) == figures[date(2026, 10, 4)]
 
 

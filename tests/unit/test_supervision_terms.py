@@ -124,8 +124,8 @@ def test_a_month_ends_snapshot_is_due_once_its_last_events_have_had_time_to_arri
 
 def test_the_last_days_snapshots_are_due_beside_the_month_ends_and_dropped_when_older():
     """cube.snapshot_due with `days`: each of the last days too, newest first (yesterday once it has
-    settled), the month ends among them once; cube.snapshot_kept: a month end always, another day
-    while it is one of the last `days`."""
+    settled), the month ends among them once; cube.snapshot_kept: one of the last `months` month
+    ends, another day while it is one of the last `days`."""
     from datetime import timedelta
 
     from services.common.clock import start_of_legal_day
@@ -144,10 +144,12 @@ def test_the_last_days_snapshots_are_due_beside_the_month_ends_and_dropped_when_
     assert order == [date(2026, 10, 2), date(2026, 10, 1), date(2026, 9, 30), date(2026, 8, 31)]
     assert due(datetime(2026, 10, 3, 3, tzinfo=LEGAL_TZ), days=0) == date(2026, 9, 30)
     today = date(2026, 10, 20)
-    assert [d.day for d in (date(2026, 10, n) for n in range(14, 21)) if cube.snapshot_kept(d, today, days=3)] == [
-        17, 18, 19]
-    assert cube.snapshot_kept(date(2024, 2, 29), today, days=0) and not cube.snapshot_kept(date(2026, 10, 19), today,
-                                                                                          days=0)
+    assert [d.day for d in (date(2026, 10, n) for n in range(14, 21))
+            if cube.snapshot_kept(d, today, days=3, months=24)] == [17, 18, 19]
+    assert cube.snapshot_kept(date(2024, 10, 31), today, days=0, months=24)      # the 24th month end back
+    assert not cube.snapshot_kept(date(2024, 9, 30), today, days=0, months=24)   # the 25th
+    assert not cube.snapshot_kept(date(2026, 10, 19), today, days=0, months=24)
+    assert not cube.snapshot_kept(date(2026, 8, 31), today, days=0, months=1)
 
 
 def test_a_day_no_longer_kept_whole_becomes_a_delta_when_its_chain_reaches_a_whole_snapshot():
@@ -161,7 +163,7 @@ def test_a_day_no_longer_kept_whole_becomes_a_delta_when_its_chain_reaches_a_who
     # Kept whole on 10-20 with days=3: 09-30 (a month end) and 10-17…10-19. 10-12 has none (an outage).
     whole = {d(9, 28), d(9, 29), d(9, 30), d(10, 10), d(10, 11), d(10, 13), d(10, 14), d(10, 15), d(10, 16),
              d(10, 17), d(10, 18), d(10, 19)}
-    turned, dropped = cube.snapshots_aging(whole, d(10, 20), days=3)
+    turned, dropped = cube.snapshots_aging(whole, d(10, 20), days=3, months=2)
     assert turned == [d(9, 28), d(9, 29), d(10, 13), d(10, 14), d(10, 15), d(10, 16)]
     assert dropped == [d(10, 10), d(10, 11)]   # 10-11's next day was never taken, so 10-10 leads nowhere
     kept = whole - set(turned) - set(dropped)
@@ -169,8 +171,11 @@ def test_a_day_no_longer_kept_whole_becomes_a_delta_when_its_chain_reaches_a_who
     assert cube.chain_days(d(10, 13), kept, turned) == (d(10, 13), d(10, 14), d(10, 15), d(10, 16), d(10, 17))
     assert cube.chain_days(d(10, 17), kept, turned) == (d(10, 17),)
     assert cube.chain_days(d(10, 12), kept, turned) is None and cube.chain_days(d(10, 5), kept, turned) is None
-    # A month end is never aged; nothing is turned that is not whole.
-    assert cube.snapshots_aging({d(8, 31), d(9, 30)}, d(10, 20), days=0) == ([], [])
+    # A month end of the last `months` is never aged; an older one is dropped (its next day is not
+    # kept), and so is a day whose chain led to it.
+    assert cube.snapshots_aging({d(8, 31), d(9, 30)}, d(10, 20), days=0, months=2) == ([], [])
+    assert cube.snapshots_aging({d(8, 30), d(8, 31), d(9, 30)}, d(10, 20), days=0, months=1) == (
+        [], [d(8, 30), d(8, 31)])
 
 
 def test_a_past_days_question_is_planned_over_its_chain_with_the_rollups_all_of_it_holds():

@@ -7,6 +7,8 @@ Revision ID: 0007
 import sqlalchemy as sa
 from alembic import op
 
+from services.common.migrate import recount_later
+
 revision = "0007"
 down_revision = "0006"
 SCHEMA = "stats"
@@ -34,16 +36,11 @@ def upgrade() -> None:
     # Rows whose count fell to zero, found without a scan, to be removed after each change.
     op.create_index("cube_cases_empty", "cube_cases", ["rollup"], schema=SCHEMA, postgresql_where=sa.text("cases = 0"))
     op.create_index("cube_nodes_empty", "cube_nodes", ["rollup"], schema=SCHEMA, postgresql_where=sa.text("nodes = 0"))
-    # Filled from the read model as it stands (an existing system); the projection keeps it.
-    # The definition of what the cube counts is the service's (repository.rebuild_cube), so this
-    # runs the code of the version that added the cube; a later change of the definition comes
-    # with a migration that rebuilds it.
-    from services.stats import repository
-    # Counting a province's read model takes minutes (bench/supervision.py: cube_count_seconds),
-    # longer than the statement bound migrations run under (COURTFLOW_MIGRATION_STATEMENT_TIMEOUT),
-    # which guards against DDL stuck behind a lock; the new tables are this migration's own.
-    op.execute("SET LOCAL statement_timeout = 0")
-    repository.rebuild_cube(op.get_bind())
+    # Filled from the read model as it stands (an existing system); the projection keeps it. What
+    # the cube counts is the service's definition (repository.rebuild_cube), counted by the code of
+    # the release that runs the migrations once the schema is at head (services/common/migrate.py
+    # recount_later: minutes at a million cases, not bound by the migrations' statement timeout).
+    recount_later(op, SCHEMA, "cube")
 
 
 def downgrade() -> None:

@@ -10,6 +10,8 @@ Revision ID: 0013
 import sqlalchemy as sa
 from alembic import op
 
+from services.common.migrate import recount_later
+
 revision = "0013"
 down_revision = "0012"
 SCHEMA = "stats"
@@ -70,11 +72,9 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {SCHEMA}.{table} SET (fillfactor = 70)")
     op.create_index("cases_open_filing", "cases", ["filing_date"], schema=SCHEMA,
                     postgresql_where=sa.text("close_date IS NULL"))
-    # The definition of what they count is the service's (quality_counts.rebuild), as the cube's
-    # (0007); minutes for a province, on tables of this migration's own.
-    from services.stats import quality_counts
-    op.execute("SET LOCAL statement_timeout = 0")
-    quality_counts.rebuild(op.get_bind())
+    # What they count is the service's definition (quality_counts.rebuild), counted at head as the
+    # cube is (0007): minutes for a province.
+    recount_later(op, SCHEMA, "quality")
 
 
 def downgrade() -> None:

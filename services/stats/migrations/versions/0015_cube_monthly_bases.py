@@ -5,22 +5,24 @@ of 783,000 at 100,000 cases; the projection's batches in process 1,850–2,050 n
 second instead of 1,600–1,850). The questions read a basis's rows as before
 (`bases IN cube.bases_with(basis)`).
 
-The live cube is counted again from the read model under the new definition (as 0007 filled it:
-minutes at a million cases; the projection and the cube's questions wait on the tables meanwhile).
+The live cube is counted again from the read model under the new definition once the schema is at
+head (as 0007 filled it: minutes at a million cases; the projection and the cube's questions wait
+on the tables meanwhile).
 The snapshots are left as counted: their one-basis rows are read the same way.
 
 Revision ID: 0015
 """
 from alembic import op
 
+from services.common.migrate import recount_later
+
 revision = "0015"
 down_revision = "0014"
+SCHEMA = "stats"
 
 
 def upgrade() -> None:
-    from services.stats import repository
-    op.execute("SET LOCAL statement_timeout = 0")   # see 0007: a province's cube takes minutes
-    repository.rebuild_cube(op.get_bind())
+    recount_later(op, SCHEMA, "cube")   # at head, as 0007's count
 
 
 def downgrade() -> None:
