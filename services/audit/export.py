@@ -13,6 +13,7 @@ from courtflow.audit.v1.audit_pb2 import AuditResult
 from courtflow.common.v1.caller_pb2 import Role
 
 from services.common.clock import LEGAL_TZ
+from services.common.labels import REASONS
 
 HEADERS = ("序号", "时间", "用户", "姓名", "角色", "法院", "部门", "操作", "对象", "结果", "原因", "客户端地址",
            "客户端", "跟踪编号", "哈希")
@@ -28,7 +29,15 @@ def line(r) -> tuple:
     """One record as the columns of HEADERS; times in Asia/Shanghai."""
     return (r.sequence, _local(r.occur_time), r.actor.removeprefix("users/"), r.actor_display_name,
             ROLES.get(r.role, ""), r.court, r.department, r.action, r.resource, RESULTS.get(r.result, ""),
-            r.error_reason, r.client_address, r.user_agent, r.trace_id, r.hash)
+            reason_words(r.error_reason), r.client_address, r.user_agent, r.trace_id, r.hash)
+
+
+def reason_words(reason: str) -> str:
+    """原因 as the console's audit page shows it, 「超出权限范围（OUT_OF_SCOPE）」: the words for the
+    auditor, the code for support to match with the services' logs. A reason without words (a
+    retention run's note) is written as recorded."""
+    words = REASONS.get(reason)
+    return f"{words}（{reason}）" if words else reason
 
 
 def _inert(value):

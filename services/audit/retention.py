@@ -62,7 +62,7 @@ def _record(uow_factory: Callable[[], UnitOfWork], *, removed: int, checkpoint_k
         op = Operation(id=str(new_event_id()), actor="services/audit", actor_display_name="审计日志保留期清理",
                        action=ACTION, resource=f"auditRecords/{anchor.sequence}",
                        result=AuditResult.AUDIT_RESULT_SUCCEEDED, reporter="audit",
-                       error_reason=f"removed {removed} records up to auditRecords/{anchor.sequence}")
+                       error_reason=f"按保留期清理 {removed} 条记录（至 auditRecords/{anchor.sequence}）")
         set_instant(op.occur_time, uow.clock.now())
         service.append(uow, [op], checkpoint_key=checkpoint_key, every=every)
         uow.commit()

@@ -210,7 +210,7 @@ def test_retention_keeps_the_period_and_the_rest_verifies_from_a_signed_anchor(c
     with engine.connect() as conn:
         purge_record = conn.execute(text(f"SELECT action, error_reason FROM {SCHEMA}.records "
                                          "WHERE sequence = 26")).one()
-    assert purge_record[0] == "audit.retention.purge" and "removed 21 records" in purge_record[1]
+    assert purge_record[0] == "audit.retention.purge" and "按保留期清理 21 条记录" in purge_record[1]
     assert purge_later(factory, 182)[0] == 0         # nothing more until the next checkpoint ages
 
 

@@ -47,3 +47,12 @@ def test_xlsx_is_a_workbook_with_the_same_content():
 def test_csv_cells_that_look_like_formulas_are_quoted():
     rows = list(csv.reader(io.StringIO(to_csv([record(1, user_agent="=HYPERLINK(\"http://x\")")]).decode("utf-8-sig"))))
     assert rows[1][12] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_the_reason_is_in_words_with_its_code_for_support():
+    """The 原因 column reads as the console's audit page does, not as a bare code (OUT_OF_SCOPE)."""
+    data = to_csv([record(1), record(2, error_reason=""), record(3, error_reason="按保留期清理 21 条记录（至 auditRecords/21）")])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r[10] for r in rows[1:]] == ["超出权限范围（OUT_OF_SCOPE）", "", "按保留期清理 21 条记录（至 auditRecords/21）"]
+    with zipfile.ZipFile(io.BytesIO(to_xlsx([record(1)]))) as book:
+        assert "超出权限范围（OUT_OF_SCOPE）" in book.read("xl/sharedStrings.xml").decode("utf-8")
