@@ -22,7 +22,12 @@ export function statusTag(status) {
   return h(ElTag, { type: TAGS[key] || 'info', effect: 'light', disableTransitions: true }, () => word(NODE_STATUS, key));
 }
 
-export function stateTag(state) {
+/** A node's state; 已撤回 for a node the node service withdrew (completed without being done: its
+ * limit no longer applies to the case), which would otherwise read as 已完成. */
+export function stateTag(state, withdrawn = false) {
+  if (withdrawn) {
+    return h(ElTag, { type: 'info', effect: 'plain', disableTransitions: true, title: '案件属性更正或撤销结案后，本期限不再适用于该案' }, () => '已撤回');
+  }
   const key = String(state || '').replace('NODE_STATE_', '');
   return h(ElTag, { type: TAGS[key] || 'info', effect: 'plain', disableTransitions: true }, () => word(NODE_STATES, key));
 }
@@ -33,7 +38,7 @@ export function nodeTable(rows, { columns = ['overdue', 'remaining', 'lock', 'un
   return h(ElTable, { data: rows, border: true, stripe: true, rowKey: 'name', style: { width: '100%' } }, () => [
     col('节点', (n) => n.displayName, { minWidth: 150, fixed: 'left' }),
     col('阶段', (n) => word(STAGES, n.stage, 'STAGE_'), { width: 100 }),
-    col('状态', (n) => [statusTag(n.status), String(n.state).endsWith('COMPLETED') ? [' ', stateTag(n.state)] : null, n.locked ? h(ElTag, { type: 'danger', effect: 'dark', disableTransitions: true }, () => '锁定') : null], { minWidth: 150 }),
+    col('状态', (n) => [statusTag(n.status), String(n.state).endsWith('COMPLETED') ? [' ', stateTag(n.state, n.withdrawn)] : null, n.locked ? h(ElTag, { type: 'danger', effect: 'dark', disableTransitions: true }, () => '锁定') : null], { minWidth: 150 }),
     col('责任人', (n) => userName(n.responsible, n.case && n.case.court), { minWidth: 110 }),
     col('到期日', (n) => date(n.dueDate), { minWidth: 130 }),
     columns.includes('overdue') ? col('超期天数', (n) => (n.daysOverdue ? `${n.daysOverdue} 天` : '—'), { width: 96, align: 'right' }) : null,

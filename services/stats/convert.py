@@ -85,7 +85,8 @@ def supervised_node(row, *, as_of: date) -> supervision_pb2.SupervisedNode:
         responsible=row.responsible, due_date=_date(row.due_date), days_overdue=max(days_overdue, 0),
         days_remaining=days_remaining, warning_date=_date(row.warning_date), overdue_date=_date(row.overdue_date),
         lock_date=_date(row.lock_date), lock_reason=row.lock_reason, lock_type=row.lock_type,
-        unlock_date=_date(row.unlock_date) if not row.locked else None, locked=row.locked, case=case)
+        unlock_date=_date(row.unlock_date) if not row.locked else None, locked=row.locked, case=case,
+        withdrawn=row.withdrawn)
 
 
 def _date(d: date | None):

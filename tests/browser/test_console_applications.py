@@ -13,6 +13,9 @@ import uuid
 from datetime import date, datetime
 
 import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
+
+from courtflow.case.v1 import case_pb2, case_service_pb2 as cs
 
 from services.common.clock import LEGAL_TZ
 from support import AUDITOR, COURT_SYSTEM, JUDGE, PRESIDENT, eventually
@@ -29,7 +32,10 @@ FILED = date(2025, 9, 16)
 
 @pytest.fixture(scope="module")
 def cf(start_system):
-    return start_system("console-apply", clock=START)
+    # The tests' catalogue slice, with its trial limit not binding a foreign-related case, as the
+    # shipped catalogue says (民事诉讼法涉外编): a correction to 涉外 withdraws it.
+    return start_system("console-apply", clock=START, catalog_version="test-console-apply-1",
+                        node_changes={"trial_time_limit": {"unless": {"foreign_related": True}}})
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +186,30 @@ def test_the_log_says_why_a_call_was_refused_in_words_with_the_code_for_support(
     assert cell.get_attribute("title") == "OUT_OF_SCOPE"
     assert "OUT_OF_SCOPE" not in page.locator("main").inner_text()
     c.check("audit-records-denied")
+
+
+def test_a_limit_a_correction_withdrew_reads_as_withdrawn_not_done(console, cf):
+    """Corrected to foreign-related (民事诉讼法涉外编: no trial limit), a case's trial limit is
+    withdrawn: the case page says 已撤回, not 已完成; the supervision's node list marks it withdrawn,
+    normal and never unlocked."""
+    made = file_case(cf, "console-apply", 2, filed=date(2026, 2, 2))
+    cf.cases.UpdateCase(cs.UpdateCaseRequest(
+        case=case_pb2.Case(name=made.name, foreign_related=True, etag=made.etag),
+        update_mask=FieldMask(paths=["foreign_related"]), reason=case_pb2.CASE_CHANGE_REASON_CORRECTION,
+        request_id="console-apply-2-foreign"), metadata=cf.md(COURT_SYSTEM))
+    limit = f"{made.name}/nodes/trial_time_limit"
+
+    def listed():
+        page = cf.http("GET", "/v1/courts/-/supervisedNodes", user=COURT_SYSTEM, query=[
+            ("query.filter", 'node_type = "trial_time_limit" AND open = false'), ("pageSize", "100")]).json()
+        return {n["name"]: n for n in page.get("nodes", [])}.get(limit)
+    eventually(lambda: (listed() or {}).get("withdrawn"), timeout=60, what="the trial limit withdrawn in the read model")
+    assert listed()["status"] == "NODE_STATUS_NORMAL" and "unlockDate" not in listed()
+    c = console(JUDGE)
+    c.sign_in(f"/case/{made.name.removeprefix('courts/')}")
+    page = c.page
+    page.get_by_role("heading", name=made.case_number).wait_for()
+    c.settled()
+    row = page.locator(".el-table__body tr.el-table__row", has_text="审理期限")
+    assert "已撤回" in row.inner_text() and "已完成" not in row.inner_text()
+    c.check("case-withdrawn-limit")

@@ -317,6 +317,13 @@ def test_a_withdrawn_node_is_neither_overdue_nor_unlocked(factory):
                                                 "nodes")}
     assert name not in {r.name for r in listed(factory, PROVINCE, pb.SupervisionQuery(filter="status = OVERDUE"),
                                                 "nodes")}
+    listed_now = {r.name: r for r in listed(factory, PROVINCE, pb.SupervisionQuery(), "nodes")}
+    listed_then = {r.name: r for r in listed(factory, PROVINCE, pb.SupervisionQuery(as_of=from_date(date(2026, 10, 5))),
+                                             "nodes")}
+    assert (listed_now[name].withdrawn, listed_now[name].status, listed_now[name].HasField("unlock_date")) == (
+        True, pb.NODE_STATUS_NORMAL, False)
+    assert (listed_then[name].withdrawn, listed_then[name].status, listed_then[name].locked) == (
+        False, pb.NODE_STATUS_OVERDUE, True)
     then = summarize(factory, PROVINCE, as_of=date(2026, 10, 5))   # c1 still locked then, as c7 was
     assert (then.case_totals.locked, then.node_totals.locked, then.node_totals.overdue) == (2, 2, 3)
     for text_filter in ("unlocked = true", "locked = true", "status = OVERDUE", ""):

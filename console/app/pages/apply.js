@@ -264,7 +264,7 @@ export const ApplyPage = defineComponent({
       const item = (label, value) => h(ElDescriptionsItem, { label }, () => value);
       return h(ElDescriptions, { border: true, column: 3, title: '申请的节点' }, () => [
         item('案号', link(casePath(caseOf(n)), {}, n.caseNumber || caseOf(n), { class: 'cf-case-link' })),
-        item('节点', n.displayName), item('状态', [stateTag(n.state), n.lock && n.lock.locked ? ' 已锁定' : '']),
+        item('节点', n.displayName), item('状态', [stateTag(n.state, n.withdrawn), n.lock && n.lock.locked ? ' 已锁定' : '']),
         item('起算日', date(n.anchorDate)), item('到期日', date(n.dueDate)),
         item('已变更次数', `${n.changeCount || 0} 次${n.suspendedSince ? `；自 ${date(n.suspendedSince)} 起中止` : ''}`),
       ]);

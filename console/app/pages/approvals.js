@@ -75,7 +75,7 @@ export const ApprovalsPage = defineComponent({
       const title = node ? `${node.caseNumber} · ${node.displayName}` : nodeOf(a);
       return h('li', { class: 'cf-approval', key: a.name }, h('article', { 'aria-label': title }, [
         h('header', { class: 'cf-approval-head' }, [kindTag(a.kind), h('h2', null, title),
-          node ? h('span', { class: 'cf-muted' }, ['节点', stateTag(node.state), ` 到期日 ${date(node.dueDate)}`]) : null]),
+          node ? h('span', { class: 'cf-muted' }, ['节点', stateTag(node.state, node.withdrawn), ` 到期日 ${date(node.dueDate)}`]) : null]),
         h('h3', null, '监督提示'),
         warningList(current),
         applicationFacts(current, node),

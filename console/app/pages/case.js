@@ -13,6 +13,14 @@ import { stateTag } from '../tables.js';
 
 const { ElDescriptions, ElDescriptionsItem, ElTable, ElTableColumn, ElTag, ElButton } = EP;
 
+/** How a node's lock ended: 解锁 only by an approved unlock application; a lock released because its
+ * node was withdrawn (the limit no longer applies) was not unlocked by anyone. */
+function released(node) {
+  const lock = node.lock;
+  if (!lock.unlockDate) return '';
+  return lock.unlockApplication ? `；${date(lock.unlockDate)}解锁` : `；${date(lock.unlockDate)}随节点撤回解除`;
+}
+
 export const CasePage = defineComponent({
   name: 'CfCasePage',
   setup() {
@@ -46,11 +54,11 @@ export const CasePage = defineComponent({
             h('h3', null, `${row.displayName}：期限的计算`),
             (row.explanation || []).length ? h('ol', null, row.explanation.map((line) => h('li', null, line))) : h('p', null, '没有计算说明。'),
             row.legalBasis ? h('p', null, `法律依据：${row.legalBasis}`) : null,
-            row.lock && row.lock.lockDate ? h('p', null, `${date(row.lock.lockDate)}锁定${row.lock.reason ? `：${row.lock.reason}` : ''}${row.lock.unlockDate ? `；${date(row.lock.unlockDate)}解锁` : ''}`) : null,
+            row.lock && row.lock.lockDate ? h('p', null, `${date(row.lock.lockDate)}锁定${row.lock.reason ? `：${row.lock.reason}` : ''}${released(row)}`) : null,
           ]) }),
           col('节点', (n) => n.displayName, { minWidth: 150 }),
           col('阶段', (n) => word(STAGES, n.stage, 'STAGE_'), { width: 100 }),
-          col('状态', (n) => [stateTag(n.state), n.lock && n.lock.locked ? [' ', h(ElTag, { type: 'danger', effect: 'dark' }, () => '锁定')] : null], { width: 130 }),
+          col('状态', (n) => [stateTag(n.state, n.withdrawn), n.lock && n.lock.locked ? [' ', h(ElTag, { type: 'danger', effect: 'dark' }, () => '锁定')] : null], { width: 130 }),
           col('责任人', (n) => userName(n.responsible, partsOf(n).court), { minWidth: 100 }),
           col('起算日', (n) => date(n.anchorDate), { minWidth: 130 }),
           col('到期日', (n) => date(n.dueDate), { minWidth: 130 }),

@@ -69,7 +69,7 @@ export const MyNodesPage = defineComponent({
               node.legalBasis ? h('p', null, `法律依据：${node.legalBasis}`) : null]);
           } }),
           col('节点', (n) => n.displayName, { minWidth: 150 }),
-          col('状态', (n) => stateTag(n.state), { width: 100 }),
+          col('状态', (n) => stateTag(n.state, n.withdrawn), { width: 100 }),
           col('阶段', (n) => word(STAGES, n.stage, 'STAGE_'), { width: 100 }),
           col('到期日', (n) => date(n.dueDate), { minWidth: 130 }),
           col('超期 / 剩余', (n) => (n.daysOverdue ? `已超期 ${n.daysOverdue} 天` : String(n.state).endsWith('WARNING') ? `剩余 ${n.daysRemaining} 天` : '—'), { minWidth: 120 }),

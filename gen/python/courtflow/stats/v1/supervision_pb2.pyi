@@ -182,7 +182,7 @@ class SupervisedCase(_message.Message):
     def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., state: _Optional[_Union[_case_pb2.CaseState, str]] = ..., case_type: _Optional[_Union[_case_pb2.CaseType, str]] = ..., procedure: _Optional[_Union[_case_pb2.Procedure, str]] = ..., cause: _Optional[str] = ..., parties: _Optional[str] = ..., court: _Optional[str] = ..., department: _Optional[str] = ..., handler: _Optional[str] = ..., receive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., filing_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., close_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., archive_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., locked: _Optional[bool] = ..., warning_nodes: _Optional[int] = ..., overdue_nodes: _Optional[int] = ..., locked_nodes: _Optional[int] = ...) -> None: ...
 
 class SupervisedNode(_message.Message):
-    __slots__ = ("name", "display_name", "stage", "category", "node_type", "state", "status", "department", "responsible", "due_date", "days_overdue", "days_remaining", "warning_date", "overdue_date", "lock_date", "lock_reason", "lock_type", "unlock_date", "locked", "case")
+    __slots__ = ("name", "display_name", "stage", "category", "node_type", "state", "status", "department", "responsible", "due_date", "days_overdue", "days_remaining", "warning_date", "overdue_date", "lock_date", "lock_reason", "lock_type", "unlock_date", "locked", "case", "withdrawn")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -203,6 +203,7 @@ class SupervisedNode(_message.Message):
     UNLOCK_DATE_FIELD_NUMBER: _ClassVar[int]
     LOCKED_FIELD_NUMBER: _ClassVar[int]
     CASE_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     stage: _node_pb2.Stage
@@ -223,7 +224,8 @@ class SupervisedNode(_message.Message):
     unlock_date: _date_pb2.Date
     locked: bool
     case: SupervisedCase
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[_node_pb2.Stage, str]] = ..., category: _Optional[str] = ..., node_type: _Optional[str] = ..., state: _Optional[_Union[_node_pb2.NodeState, str]] = ..., status: _Optional[_Union[NodeStatus, str]] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., days_overdue: _Optional[int] = ..., days_remaining: _Optional[int] = ..., warning_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., overdue_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., lock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., lock_reason: _Optional[str] = ..., lock_type: _Optional[_Union[_node_pb2.LockType, str]] = ..., unlock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., locked: _Optional[bool] = ..., case: _Optional[_Union[SupervisedCase, _Mapping]] = ...) -> None: ...
+    withdrawn: bool
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., stage: _Optional[_Union[_node_pb2.Stage, str]] = ..., category: _Optional[str] = ..., node_type: _Optional[str] = ..., state: _Optional[_Union[_node_pb2.NodeState, str]] = ..., status: _Optional[_Union[NodeStatus, str]] = ..., department: _Optional[str] = ..., responsible: _Optional[str] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., days_overdue: _Optional[int] = ..., days_remaining: _Optional[int] = ..., warning_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., overdue_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., lock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., lock_reason: _Optional[str] = ..., lock_type: _Optional[_Union[_node_pb2.LockType, str]] = ..., unlock_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., locked: _Optional[bool] = ..., case: _Optional[_Union[SupervisedCase, _Mapping]] = ..., withdrawn: _Optional[bool] = ...) -> None: ...
 
 class SupervisionDifference(_message.Message):
     __slots__ = ("name", "field", "read_model", "source")
