@@ -110,8 +110,10 @@ TABLE: dict[str, Permission] = {
     "/courtflow.gateway.v1.GatewayService/GetCaller": Permission(PEOPLE | {R.ROLE_COURT_SYSTEM}),
     # The org directory: read within one's scope by those who supervise or administer people;
     # changed by system administrators of the court or a court above (directory/admin.py checks which).
+    # Courts and departments are names everyone works under: a judge reads the courts and their own
+    # department (its scope), so that the console names it 民事审判第一庭 rather than by its id.
     "/courtflow.gateway.v1.OrgService/ListCourts": Permission(PEOPLE),
-    "/courtflow.gateway.v1.OrgService/ListDepartments": Permission(DIRECTORY_READERS),
+    "/courtflow.gateway.v1.OrgService/ListDepartments": Permission(PEOPLE),
     "/courtflow.gateway.v1.OrgService/ListUsers": Permission(DIRECTORY_READERS),
     "/courtflow.gateway.v1.OrgService/GetUser": Permission(DIRECTORY_READERS),
     "/courtflow.gateway.v1.OrgService/CreateCourt": Permission(ADMINS, audited_by_service=True),

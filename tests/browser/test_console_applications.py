@@ -212,4 +212,8 @@ def test_a_limit_a_correction_withdrew_reads_as_withdrawn_not_done(console, cf):
     c.settled()
     row = page.locator(".el-table__body tr.el-table__row", has_text="审理期限")
     assert "已撤回" in row.inner_text() and "已完成" not in row.inner_text()
+    # The judge's own department by its name, not its id (the directory's departments are read
+    # by everyone within their scope).
+    page.get_by_text("民事审判第一庭").first.wait_for()
+    assert "440101-civil1" not in page.locator("main").inner_text()
     c.check("case-withdrawn-limit")
