@@ -41,7 +41,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from gateway.access import permissions
-from gateway.edge import openapi, transcode
+from gateway.edge import http_errors, openapi, transcode
 from gateway.edge.backends import Backend, Health, readiness
 from gateway.edge.console import ConsoleSettings, mount as mount_console
 from gateway.edge.descriptors import register_descriptors, service_names
@@ -231,7 +231,7 @@ class HttpServer:
                 async for chunk in messages:
                     await response.write(_line({"result": transcode.decode_response(route, chunk)}))
             except CallFailed as failed:
-                await response.write(_line(transcode.error_of(failed.outcome.rpc_status()).body))
+                await response.write(_line(http_errors.error_of(failed.outcome.rpc_status()).body))
             except asyncio.CancelledError:
                 if not self._closing:
                     raise   # the client hung up
@@ -263,7 +263,7 @@ def _peer(request: web.Request) -> str:
 
 def _error(failed: CallFailed, headers: dict, field_name=None) -> web.Response:
     """The AIP-193 answer of a failed call; `field_name` names bad fields as the client sent them."""
-    err = transcode.error_of(failed.outcome.rpc_status(), field_name)
+    err = http_errors.error_of(failed.outcome.rpc_status(), field_name)
     extra = dict(headers)
     if err.reason == "REQUEST_TOO_LARGE":
         err.status = err.body["error"]["code"] = 413

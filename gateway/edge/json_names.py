@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 from gateway.edge.http_routes import HttpRoute
-from gateway.edge.json_schemas import json_schema_pattern, string_rules
+from gateway.edge.validation_schemas import json_schema_pattern, string_rules
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ mapping the gateway speaks: lowerCamelCase names, 64-bit integers as strings, en
 Timestamp as an RFC 3339 string, google.type.Date as {year, month, day}, FieldMask as a
 comma-separated string. OUTPUT_ONLY fields are readOnly, INPUT_ONLY ones writeOnly; REQUIRED
 fields and buf.validate rules (patterns, lengths, ranges, item counts, enum values) become
-constraints. A resource has, after its `name`, the read-only `nameParts` the gateway adds to its
+constraints (validation_schemas.py). A resource has, after its `name`, the read-only `nameParts` the gateway adds to its
 answers (gateway/edge/name_parts.py), typed by one schema per kind of name (`CaseNameParts`).
 Pure: no I/O.
 
@@ -26,15 +26,13 @@ from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescript
 from gateway.edge import name_parts
 from gateway.edge.docs import comment
 from gateway.edge.transcode import DATE, WRAPPERS
+from gateway.edge.validation_schemas import (RULES_OF, enum_allowed, numeric_rules, required, rules_of,
+                                             string_schema)
 
 _INT32 = {F.TYPE_INT32, F.TYPE_SINT32, F.TYPE_SFIXED32}
 _UINT32 = {F.TYPE_UINT32, F.TYPE_FIXED32}
 _INT64 = {F.TYPE_INT64, F.TYPE_SINT64, F.TYPE_SFIXED64}
 _UINT64 = {F.TYPE_UINT64, F.TYPE_FIXED64}
-_RULES_OF = {F.TYPE_INT32: "int32", F.TYPE_SINT32: "sint32", F.TYPE_SFIXED32: "sfixed32", F.TYPE_UINT32: "uint32",
-             F.TYPE_FIXED32: "fixed32", F.TYPE_INT64: "int64", F.TYPE_SINT64: "sint64", F.TYPE_SFIXED64: "sfixed64",
-             F.TYPE_UINT64: "uint64", F.TYPE_FIXED64: "fixed64", F.TYPE_DOUBLE: "double", F.TYPE_FLOAT: "float"}
-
 
 # Types whose short name another type has, named here (full name -> component name).
 COMPONENT_NAMES: dict[str, str] = {}
@@ -226,7 +224,7 @@ class Schemas:
             return value
         schema = open_enum(value)
         if rules is not None and rules.HasField("enum"):
-            allowed = [v.name for v in f.enum_type.values if _enum_allowed(v.number, rules.enum)]
+            allowed = [v.name for v in f.enum_type.values if enum_allowed(v.number, rules.enum)]
             refused = [v.name for v in f.enum_type.values if v.name not in allowed]
             if refused:
                 schema["description"] = ("不能取：" + "、".join(refused)) if len(refused) <= len(allowed) \
@@ -245,7 +243,7 @@ class Schemas:
             # the service refuses the others naming the field).
             return self.enum_ref(f.enum_type)
         if t == F.TYPE_STRING:
-            return _string_schema(rules.string if rules is not None and rules.HasField("string") else None)
+            return string_schema(rules.string if rules is not None and rules.HasField("string") else None)
         if t == F.TYPE_BYTES:
             return {"type": "string", "format": "byte"}
         if t == F.TYPE_BOOL:
@@ -261,9 +259,9 @@ class Schemas:
             return {"type": "string", "format": "uint64", "pattern": "^[0-9]+$", "description": INT64_WORDS}
         else:
             schema = {"type": "number", "format": "double" if t == F.TYPE_DOUBLE else "float"}
-        kind = _RULES_OF.get(t)
+        kind = RULES_OF.get(t)
         if rules is not None and kind and rules.HasField(kind):
-            _numeric_rules(schema, getattr(rules, kind))
+            numeric_rules(schema, getattr(rules, kind))
         return schema
 
     def _message_value(self, message: Descriptor) -> dict:
@@ -285,77 +283,3 @@ class Schemas:
         if name in WRAPPERS:
             return self.value(message.fields_by_name["value"])
         return self.message_ref(message)
-
-
-def rules_of(f: F) -> validate_pb2.FieldRules | None:
-    options = f.GetOptions()
-    return options.Extensions[validate_pb2.field] if options.HasExtension(validate_pb2.field) else None
-
-
-def string_rules(f: F) -> validate_pb2.StringRules:
-    rules = rules_of(f)
-    return rules.string if rules is not None and rules.HasField("string") else validate_pb2.StringRules()
-
-
-def required(f: F) -> bool:
-    if field_behavior_pb2.REQUIRED in f.GetOptions().Extensions[field_behavior_pb2.field_behavior]:
-        return True
-    rules = rules_of(f)
-    return bool(rules is not None and rules.required)
-
-
-def _string_schema(rules: validate_pb2.StringRules | None) -> dict:
-    schema: dict[str, Any] = {"type": "string"}
-    if rules is None:
-        return schema
-    if rules.HasField("len"):
-        schema["minLength"] = schema["maxLength"] = rules.len
-    if rules.HasField("min_len"):
-        schema["minLength"] = rules.min_len
-    if rules.HasField("max_len"):
-        schema["maxLength"] = rules.max_len
-    if rules.HasField("pattern"):
-        pattern = json_schema_pattern(rules.pattern)
-        if pattern is not None:
-            schema["pattern"] = pattern
-    values = list(getattr(rules, "in"))
-    if values:
-        schema["enum"] = values
-    if rules.HasField("uuid") and rules.uuid:
-        schema["format"] = "uuid"
-    elif rules.HasField("email") and rules.email:
-        schema["format"] = "email"
-    return schema
-
-
-def json_schema_pattern(re2: str) -> str | None:
-    """An RE2 pattern (protovalidate's) as a JSON Schema (ECMA 262) one; None if it does not
-    translate. Only what our protos use: `\\p{Han}` becomes the CJK Unified Ideographs block."""
-    pattern = re2.replace(r"\p{Han}", "[\u4e00-\u9fff]")
-    try:
-        re.compile(pattern)
-    except re.error:
-        return None
-    return pattern
-
-
-def _numeric_rules(schema: dict, rules) -> None:
-    if rules.HasField("gte"):
-        schema["minimum"] = rules.gte
-    elif rules.HasField("gt"):
-        schema["minimum"], schema["exclusiveMinimum"] = rules.gt, True
-    if rules.HasField("lte"):
-        schema["maximum"] = rules.lte
-    elif rules.HasField("lt"):
-        schema["maximum"], schema["exclusiveMaximum"] = rules.lt, True
-    if rules.HasField("const"):
-        schema["enum"] = [rules.const]
-    elif list(getattr(rules, "in")):
-        schema["enum"] = list(getattr(rules, "in"))
-
-
-def _enum_allowed(number: int, rules: validate_pb2.EnumRules) -> bool:
-    if rules.HasField("const"):
-        return number == rules.const
-    allowed = list(getattr(rules, "in"))
-    return (not allowed or number in allowed) and number not in rules.not_in

@@ -23,7 +23,8 @@ from gateway.edge import error_schemas
 from gateway.edge.docs import comment
 from gateway.edge.http_routes import HttpRoute, RouteTable
 from gateway.edge.json_names import field_at, path_parameters
-from gateway.edge.json_schemas import Schemas, component_name, field_comment, ref, required
+from gateway.edge.json_schemas import Schemas, component_name, field_comment, ref
+from gateway.edge.validation_schemas import required
 from gateway.edge.transcode import DATE, WRAPPERS
 
 OPENAPI_VERSION = "3.0.3"

@@ -8,34 +8,23 @@ and its path variables, which win. JSON follows the
 proto3 JSON mapping: field names in lowerCamelCase (snake_case accepted on input), 64-bit
 integers as strings, enums by name. Every resource in an answer also carries the path values of
 its name, `nameParts`, which a request may send back and are ignored (gateway/edge/name_parts.py).
-Errors become AIP-193 JSON bodies with the HTTP status of their google.rpc code.
+The inverse, a request message as an HTTP client sends it, is http_requests.py; errors as
+AIP-193 JSON bodies are http_errors.py.
 """
 from __future__ import annotations
 
-import base64
 import json
-import math
 import re
-from dataclasses import dataclass, field as dc_field
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
-from google.protobuf import any_pb2, json_format, message_factory
+from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
-from google.rpc import code_pb2, error_details_pb2, status_pb2  # noqa: F401  (details' types for JSON)
 
 from gateway.edge import name_parts
 from gateway.edge.http_routes import HttpRoute
 from services.common.errors import FieldViolation, InvalidArgument
 
-# google.rpc.Code -> HTTP status, as google/rpc/code.proto and AIP-193 give them.
-HTTP_STATUS = {
-    code_pb2.OK: 200, code_pb2.CANCELLED: 499, code_pb2.UNKNOWN: 500, code_pb2.INVALID_ARGUMENT: 400,
-    code_pb2.DEADLINE_EXCEEDED: 504, code_pb2.NOT_FOUND: 404, code_pb2.ALREADY_EXISTS: 409,
-    code_pb2.PERMISSION_DENIED: 403, code_pb2.UNAUTHENTICATED: 401, code_pb2.RESOURCE_EXHAUSTED: 429,
-    code_pb2.FAILED_PRECONDITION: 400, code_pb2.ABORTED: 409, code_pb2.OUT_OF_RANGE: 400,
-    code_pb2.UNIMPLEMENTED: 501, code_pb2.INTERNAL: 500, code_pb2.UNAVAILABLE: 503, code_pb2.DATA_LOSS: 500,
-}
 # Well-known types whose JSON form is a string (or a scalar), not an object.
 STRING_WKT = {"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask"}
 WRAPPERS = {f"google.protobuf.{n}Value" for n in
@@ -135,7 +124,7 @@ def _set_query_value(descriptor: Descriptor, data: dict, key: str, value: str, c
         if f is None or (i == 0 and f.name in covered):
             raise _bad(key, "未知的查询参数" if f is None else "该字段在请求体中")
         last = i == len(names) - 1
-        if f.message_type is not None and not last and not _is_scalar_like(f.message_type) \
+        if f.message_type is not None and not last and not is_scalar_like(f.message_type) \
                 and not f.message_type.GetOptions().map_entry and not f.is_repeated:
             k = _existing_key(target, f)
             if not isinstance(target.get(k), dict):
@@ -162,7 +151,7 @@ def _field_named(message: Descriptor, name: str) -> FieldDescriptor | None:
     return f
 
 
-def _is_scalar_like(message: Descriptor) -> bool:
+def is_scalar_like(message: Descriptor) -> bool:
     return message.full_name in STRING_WKT or message.full_name in WRAPPERS or message.full_name == DATE
 
 
@@ -258,31 +247,11 @@ def _bad(field: str, description: str) -> InvalidArgument:
                            violations=(FieldViolation(field, description),))
 
 
-def encode_request(route: HttpRoute, message: Message) -> tuple[str, str, list[tuple[str, str]], bytes | None]:
-    """(HTTP method, path, query parameters, JSON body) of a request message: the inverse of
-    decode_request, for clients and tests."""
-    values = {}
-    rest = type(message)()
-    rest.CopyFrom(message)
-    for path in route.path_fields:
-        holder = rest
-        for name in path[:-1]:
-            holder = getattr(holder, name)
-        values[path] = getattr(holder, path[-1])
-        holder.ClearField(path[-1])
-    body = None
-    if route.body == "*":
-        body = json.dumps(to_json(rest, defaults=False), ensure_ascii=False).encode()
-        query = []
-    else:
-        if route.body:
-            body = json.dumps(_field_json(rest, route.body, defaults=False), ensure_ascii=False).encode()
-            rest.ClearField(route.body)
-        query = list(_query_of(rest, ""))
-    return route.http_method, route.template.expand(values), query, body
+# ---------------------------------------------------------------------------------------------
+# Responses
 
 
-def _field_json(message: Message, name: str, *, defaults: bool) -> Any:
+def field_json(message: Message, name: str, *, defaults: bool) -> Any:
     f = message.DESCRIPTOR.fields_by_name[name]
     if f.message_type is not None and not f.is_repeated:
         return to_json(getattr(message, name), defaults=defaults)
@@ -290,38 +259,6 @@ def _field_json(message: Message, name: str, *, defaults: bool) -> Any:
                                      preserving_proto_field_name=True).get(name)
 
 
-def _query_of(message: Message, prefix: str) -> Iterable[tuple[str, str]]:
-    for f, value in message.ListFields():
-        key = prefix + f.json_name
-        items = value if f.is_repeated else [value]
-        for item in items:
-            if f.message_type is None:
-                yield key, _scalar_text(f, item)
-            elif f.message_type.full_name == DATE:
-                yield key, f"{item.year:04d}-{item.month:02d}-{item.day:02d}"
-            elif _is_scalar_like(f.message_type):
-                text = json_format.MessageToDict(item)   # the well-known type's JSON value
-                yield key, text if isinstance(text, str) else json.dumps(text)
-            else:
-                yield from _query_of(item, key + ".")
-
-
-def _scalar_text(f: FieldDescriptor, value: Any) -> str:
-    if f.type == FieldDescriptor.TYPE_ENUM:
-        v = f.enum_type.values_by_number.get(value)
-        return v.name if v else str(value)
-    if f.type == FieldDescriptor.TYPE_BOOL:
-        return "true" if value else "false"
-    if f.type == FieldDescriptor.TYPE_BYTES:
-        return base64.urlsafe_b64encode(value).decode()
-    if f.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
-        return "NaN" if math.isnan(value) else "Infinity" if value == math.inf else "-Infinity" \
-            if value == -math.inf else repr(value)
-    return str(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# Responses and errors
 
 
 def to_json(message: Message, *, defaults: bool = True) -> Any:
@@ -335,48 +272,5 @@ def decode_response(route: HttpRoute, data: bytes) -> Any:
     message = message_factory.GetMessageClass(output).FromString(data)
     if route.response_body:
         return name_parts.add_to_field(output.fields_by_name[route.response_body],
-                                       _field_json(message, route.response_body, defaults=True))
+                                       field_json(message, route.response_body, defaults=True))
     return name_parts.add(output, to_json(message))
-
-
-@dataclass
-class HttpError:
-    status: int
-    body: dict = dc_field(default_factory=dict)
-    reason: str = ""
-    metadata: dict = dc_field(default_factory=dict)
-
-
-def error_of(status: status_pb2.Status, field_name: Callable[[str], str] | None = None) -> HttpError:
-    """An AIP-193 error: {"error": {"code": HTTP status, "message", "status": "NOT_FOUND", "details": [...]}}.
-    Details are the ErrorInfo and the BadRequest (the two types the OpenAPI document declares);
-    `field_name` gives each bad field the name the HTTP client knows (gateway/edge/json_names.py),
-    in the violations and in the message alike."""
-    http = HTTP_STATUS.get(status.code, 500)
-    reason, metadata, details, renamed = "", {}, [], {}
-    for any_detail in status.details:
-        if any_detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-            info = error_details_pb2.ErrorInfo()
-            any_detail.Unpack(info)
-            reason, metadata = info.reason, dict(info.metadata)
-        elif any_detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            any_detail.Unpack(bad)
-            for v in bad.field_violations:
-                renamed[v.field] = v.field = field_name(v.field) if field_name else v.field
-            any_detail = any_pb2.Any()
-            any_detail.Pack(bad)
-        else:
-            continue   # a detail type the document does not declare is left out
-        detail = json_format.MessageToDict(any_detail)
-        for v in detail.get("fieldViolations", []):   # proto3 JSON leaves out an empty name, the document not
-            v.setdefault("field", "")
-            v.setdefault("description", "")
-        details.append(detail)
-    message = status.message
-    for old, new in renamed.items():
-        if old != new:   # "参数错误: case.case_number: …" names the field as the violation does
-            message = re.sub(r"(?<![\w.\[\]])" + re.escape(old) + r"(?=[:：])", new, message)
-    name = code_pb2.Code.Name(status.code) if status.code in code_pb2.Code.values() else "UNKNOWN"
-    body = {"error": {"code": http, "message": message, "status": name, "details": details}}
-    return HttpError(http, body, reason, metadata)

@@ -31,7 +31,7 @@ from courtflow.stats.v1 import supervision_pb2 as sv
 
 from gateway.edge import name_parts
 from gateway.edge.http_routes import RouteTable
-from gateway.edge.transcode import encode_request
+from gateway.edge.http_requests import encode_request
 from runtime.demo import create_request
 from services.common.clock import LEGAL_TZ
 from support import AUDITOR, COURT, COURT_SYSTEM, JUDGE, OTHER_JUDGE, eventually

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from courtflow.stats.v1 import stats_service_pb2 as ss, stats_service_pb2_grpc, supervision_pb2 as sv
 
 from gateway.edge.http_routes import RouteTable
-from gateway.edge.transcode import encode_request
+from gateway.edge.http_requests import encode_request
 from runtime import cli
 from services.common.clock import LEGAL_TZ
 from support import COURT_SYSTEM, DIVISION_HEAD, JUDGE, PRESIDENT, eventually

@@ -13,7 +13,7 @@ from gateway.edge.backends import backend_error, component_of, translated
 from services.common.components import label
 from services.common.errors import has_chinese
 from gateway.edge.proxy import Outcome
-from gateway.edge.transcode import error_of
+from gateway.edge.http_errors import error_of
 from services.common.errors import DOMAIN, DomainError, FieldViolation, NotFound, to_status
 
 C = grpc.StatusCode

@@ -12,7 +12,8 @@ from openapi_spec_validator import validate
 from gateway.edge.descriptors import register_descriptors, service_names
 from gateway.edge.error_schemas import SCHEMAS
 from gateway.edge.http_server import api_document
-from gateway.edge.json_schemas import Schemas, component_name, json_schema_pattern
+from gateway.edge.json_schemas import Schemas, component_name
+from gateway.edge.validation_schemas import json_schema_pattern
 
 SERVICES = service_names(register_descriptors())
 

@@ -17,7 +17,9 @@ from hypothesis import given, settings, strategies as st
 
 from gateway.edge.descriptors import register_descriptors
 from gateway.edge.http_routes import MethodNotAllowed, NoRoute, PathTemplate, RouteTable, routes_of
-from gateway.edge.transcode import HTTP_STATUS, decode_request, decode_response, encode_request, error_of
+from gateway.edge.http_errors import HTTP_STATUS, error_of
+from gateway.edge.http_requests import encode_request
+from gateway.edge.transcode import decode_request, decode_response
 from services.common.errors import InvalidArgument
 
 F = descriptor_pb2.FieldDescriptorProto
