@@ -216,4 +216,5 @@ def test_a_limit_a_correction_withdrew_reads_as_withdrawn_not_done(console, cf):
     # by everyone within their scope).
     page.get_by_text("民事审判第一庭").first.wait_for()
     assert "440101-civil1" not in page.locator("main").inner_text()
+    assert page.get_by_text("涉外：是").is_visible()   # the corrected attribute, on the case itself
     c.check("case-withdrawn-limit")

@@ -13,6 +13,15 @@ import { stateTag } from '../tables.js';
 
 const { ElDescriptions, ElDescriptionsItem, ElTable, ElTableColumn, ElTag, ElButton } = EP;
 
+/** The attributes that select a case's time limits, in the words of its kind: 羁押 and 自诉 for a
+ * criminal case, 涉外 otherwise (民事诉讼法涉外编: no trial limit). */
+function attributes(c) {
+  const yes = (v) => (v ? '是' : '否');
+  return String(c.caseType).endsWith('CRIMINAL')
+    ? `羁押：${yes(c.custody)}；自诉：${yes(c.privateProsecution)}`
+    : `涉外：${yes(c.foreignRelated)}`;
+}
+
 /** How a node's lock ended: 解锁 only by an approved unlock application; a lock released because its
  * node was withdrawn (the limit no longer applies) was not unlocked by anyone. */
 function released(node) {
@@ -38,7 +47,7 @@ export const CasePage = defineComponent({
         item('案件类型', `${word(CASE_TYPES, c.caseType, 'CASE_TYPE_')} · ${word(PROCEDURES, c.procedure, 'PROCEDURE_')}`),
         item('案由', c.cause), item('当事人', parties || '—'), item('审理法院', courtName(partsOf(c).court)),
         item('承办部门', departmentName(c.department)), item('承办人', userName(c.handler, partsOf(c).court)),
-        item('羁押', c.custody ? '是' : '否'),
+        item('案件属性', attributes(c)),
         item('收案日期', date(c.receiveDate)), item('立案日期', date(c.filingDate)), item('宣判日期', date(c.judgmentDate)),
         item('生效日期', date(c.effectiveDate)), item('结案日期', date(c.closeDate)), item('归档日期', date(c.archiveDate)),
       ]);
