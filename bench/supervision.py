@@ -1,6 +1,7 @@
 """The supervision platform's queries on a generated province, read straight from the read model.
 
     .venv/bin/python bench/supervision.py [--cases 100000] [--nodes-per-case 25] [--runs 15] [--only P7_]
+                                          [--chain-days 3]
 
 A province of 1 high court, 20 intermediate courts and 5 basic courts under each (100 basic
 courts), 6 departments each, is loaded into the stats schema's read model (cases, nodes, each
@@ -15,10 +16,10 @@ again at a tenth of the cases, to see whether the times stay flat with size.
 After loading, the cube (services/stats/cube.py) and Q2's pre-counted tables (quality_counts.py)
 are counted from the read model as the migrations do, and the last month end's snapshot taken as
 the service's housekeeping takes it (timed: it runs once a month, in the background), then the
-three days before it, each turned into a delta as the housekeeping does once a day is older than
-the last STATS_SNAPSHOT_DAYS (timed, with rows per day whole and as a delta); today's P1–P6
-answers then come from the cube, a month end's from its snapshot, 27 November's from its chain
-of deltas, this year's Q2 from its tables, and a day before the snapshots, a past quarter's Q2
+`--chain-days` days before it (3: from 27 November), each turned into a delta as the housekeeping
+does once a day is older than the last STATS_SNAPSHOT_DAYS (timed, with rows per day whole and as
+a delta); today's P1–P6 answers then come from the cube, a month end's from its snapshot, the
+first of those days' from its chain of deltas, this year's Q2 from its tables, and a day before the snapshots, a past quarter's Q2
 and the drill-down pages from the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
 first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
 applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
@@ -67,7 +68,7 @@ from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
 MONTH_END = date(2026, 11, 30)   # its snapshot is due at NOW
-CHAIN_START = date(2026, 11, 27)  # answered by the deltas of 11-27…11-29 and the month end
+CHAIN_START = date(2026, 11, 27)  # answered by the deltas of 11-27…11-29 and the month end (--chain-days)
 TODAY = date(2026, 12, 1)         # NOW's legal day: no case or node date after it (a later
                                   # closing is left open, a node not yet open is not there)
 BASIC_COURT = Caller(user="users/president.440101", role=Role.ROLE_PRESIDENT, court="440101",
@@ -390,7 +391,14 @@ def main() -> None:
     ap.add_argument("--only", default="", help="only the questions whose name contains one of these (comma-"
                                                "separated), at the given size only, without the projection's "
                                                "pace (e.g. P1_,P7_)")
+    ap.add_argument("--chain-days", type=int, default=3,
+                    help="the days before the month end kept as deltas; the questions by deltas are asked as of "
+                         "the first (at most 29: a chain ends at the month end)")
     ns = ap.parse_args()
+    if not 1 <= ns.chain_days <= 29:
+        ap.error("--chain-days: 1 to 29")
+    global CHAIN_START
+    CHAIN_START = MONTH_END - timedelta(days=ns.chain_days)
     work = Path(tempfile.mkdtemp(prefix="courtflow-supervision-"))
     infra = Infrastructure.start(work)
     try:

@@ -23,14 +23,14 @@ A past day is answered from a *snapshot* when it is a month end or one of the la
 (SNAPSHOT_ROLLUPS): after each such day, the service counts the cube once more as of that day —
 from each node's history, the cases CourtFlow had by then, their dates up to that day — and keeps
 it (service.take_snapshots). Month ends are the days the court's reports and the quality analysis
-ask for ("the situation on 30 September"), kept for two years by default; the last days (a month by default)
-are what a weekly meeting asks for ("last Friday"). A snapshot is about a fifth of the cube, so
-these are a few cubes. Once one of the last days is older, its snapshot is kept as a *delta*, its
-rows minus the next day's — the few rows the day's changes moved — and the day is answered by
-summing its chain: its delta, the next days' deltas, and the first snapshot kept whole after it
-(chain_days: the next month end at the latest). So every past day since the snapshots began is
-answered from them; a day whose chain was broken (a day's snapshot never taken, e.g. in an
-outage) is dropped with it.
+ask for ("the situation on 30 September"), kept for two years by default (STATS_SNAPSHOT_MONTHS);
+the last days (a month by default) are what a weekly meeting asks for ("last Friday"). A snapshot
+is about a fifth of the cube, so these are a few cubes. Once one of the last days is older, its
+snapshot is kept as a *delta*, its rows minus the next day's — the few rows the day's changes
+moved — and the day is answered by summing its chain: its delta, the next days' deltas, and the
+first snapshot kept whole after it (chain_days: the next month end at the latest). So every past
+day since the snapshots began is answered from them; a day whose chain was broken (a day's
+snapshot never taken, e.g. in an outage; a month end no longer kept) is dropped with it.
 
 Questions the cube cannot answer this way — a day before the snapshots or without its chain,
 a handler, responsible person, category or node type, a date range not on whole months, a caller
