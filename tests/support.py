@@ -242,11 +242,13 @@ def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: d
     logins_path = work / "logins.json"
     load_demo(database_url, out=logins_path, seed=1, cases=1, reference=start_clock.date())
     asyncio.run(_with_js(nats_url, lambda js: set_shared_clock(js, frozen=start_clock)))
+    # A short drain: no load balancer stands before a test system, and every module stops one
+    # (the gateway's drain, then the services'); test_lifecycle asks for its own to watch it.
     system = System(database_url=database_url, nats_url=nats_url, log_dir=work / "logs",
                     extra_env={"COURTFLOW_SPAN_EXPORT": str(work / "logs" / "spans.jsonl"),
                                "GATEWAY_SIGNING_KEY": str(ensure_key_file(work / "signing-key.pem")),
                                "NODE_CATALOG": str(SLICE_CATALOG), "NODE_TIME_LIMITS": str(SLICE_TIME_LIMITS),
-                               "NODE_SWEEP_INTERVAL": "0.2", "COURTFLOW_SHUTDOWN_DRAIN": "1.5",
+                               "NODE_SWEEP_INTERVAL": "0.2", "COURTFLOW_SHUTDOWN_DRAIN": "0.3",
                                **(extra_env or {})})
     system.start()
     directory_reached_services(database_url)
