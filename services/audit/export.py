@@ -17,6 +17,10 @@ from services.common.labels import REASONS
 
 HEADERS = ("序号", "时间", "用户", "姓名", "角色", "法院", "部门", "操作", "对象", "结果", "原因", "客户端地址",
            "客户端", "跟踪编号", "哈希")
+# Each column's width in the workbook (characters), so that a time, a reason or a hash is read
+# whole when the file is opened, not cut at Excel's default width.
+WIDTHS = (8, 20, 24, 18, 10, 10, 40, 52, 52, 8, 36, 20, 24, 34, 66)
+assert len(WIDTHS) == len(HEADERS)
 RESULTS = {AuditResult.AUDIT_RESULT_SUCCEEDED: "成功", AuditResult.AUDIT_RESULT_DENIED: "拒绝",
            AuditResult.AUDIT_RESULT_FAILED: "失败"}
 ROLES = {Role.ROLE_JUDGE: "法官", Role.ROLE_JUDGE_ASSISTANT: "法官助理", Role.ROLE_CLERK: "书记员",
@@ -64,6 +68,8 @@ def to_xlsx(rows: Sequence) -> bytes:
     sheet = book.add_worksheet("操作日志")
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, HEADERS, bold)
+    for column, width in enumerate(WIDTHS):
+        sheet.set_column(column, column, width)
     for i, r in enumerate(rows, start=1):
         sheet.write_row(i, 0, line(r))
     sheet.freeze_panes(1, 0)

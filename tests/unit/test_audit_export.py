@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -56,3 +57,12 @@ def test_the_reason_is_in_words_with_its_code_for_support():
     assert [r[10] for r in rows[1:]] == ["超出权限范围（OUT_OF_SCOPE）", "", "按保留期清理 21 条记录（至 auditRecords/21）"]
     with zipfile.ZipFile(io.BytesIO(to_xlsx([record(1)]))) as book:
         assert "超出权限范围（OUT_OF_SCOPE）" in book.read("xl/sharedStrings.xml").decode("utf-8")
+
+
+def test_the_workbooks_columns_are_wide_enough_to_read_a_time_a_reason_and_a_hash():
+    """Excel's default width cut the time (2026-11-2…) and the reason; each column has its width."""
+    with zipfile.ZipFile(io.BytesIO(to_xlsx([record(1)]))) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    widths = [float(w) for first, last, w in re.findall(r'<col min="(\d+)" max="(\d+)" width="([0-9.]+)"', sheet)
+              for _ in range(int(first), int(last) + 1)]   # equal neighbours share one <col>
+    assert len(widths) == len(HEADERS) and min(widths[1], widths[10]) >= 20 and widths[14] >= 64
