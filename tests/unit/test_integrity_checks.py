@@ -121,3 +121,23 @@ def test_the_nodes_a_filing_must_have_follow_the_cases_kind_and_not_its_custody_
     assert "trial_time_limit_criminal_first_instance" in expected_at_filing(catalog, **criminal)
     private = expected_at_filing(catalog, **criminal, private_prosecution=True)
     assert not {"trial_time_limit_criminal_first_instance", "trial_time_limit_criminal_private_prosecution"} & private
+
+
+def test_the_recount_names_a_node_the_read_model_holds_as_not_withdrawn():
+    """A node withdrawn while the read model did not yet keep `withdrawn` (rows before stats
+    migration 0017) differs from the node service's in what the figures are made of: its status,
+    whether it counts as ever locked, and the withdrawal itself."""
+    from courtflow.node.v1.node_pb2 import Node, NodeLock
+    from courtflow.stats.v1.supervision_pb2 import NodeStatus
+    from services.common.dates import from_date
+    from services.stats import integrity as stats_checks, projection
+
+    node = Node(name=f"courts/440101/cases/{uuid.uuid4()}/nodes/trial_time_limit", state=NodeState.NODE_STATE_COMPLETED,
+                due_date=from_date(date(2026, 10, 1)), completed_on=from_date(date(2026, 10, 5)),
+                lock=NodeLock(locked=False, lock_date=from_date(date(2026, 10, 2)),
+                              unlock_date=from_date(date(2026, 10, 5))))
+    before = projection.node_row(node, at=None)          # as the read model kept it: overdue, unlocked
+    node.withdrawn = True
+    found = {field: (ours, theirs) for _, field, ours, theirs in stats_checks.node_differences(node.name, before, node)}
+    assert found == {"status": (str(NodeStatus.NODE_STATUS_OVERDUE), str(NodeStatus.NODE_STATUS_NORMAL)), "ever_locked": ("true", "false"), "withdrawn": ("false", "true")}
+    assert stats_checks.node_differences(node.name, projection.node_row(node, at=None), node) == []
