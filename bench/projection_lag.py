@@ -34,13 +34,14 @@ this script handed the event to NATS to the commit of the transaction that appli
 commit timestamp of its row in stats.handled_events (written in the same transaction as the read
 model and the cube, services/common/consumer.py). Not `handled_at`: that is the service's
 business clock (UnitOfWork.mark_handled), frozen here, and not `occurred_at` for the same reason.
-Both of the stats service's consumers of node events are reported: `stats-supervision-node` (the
-projection, services/stats/consumers.py `on_node_changes`: history, read model, cube; the goal is
-its) and `stats-node` (the four counters). Per round: lag p50/p90/p99/max, events applied per
+The stats service's consumer of node events is reported: `stats-supervision-node`
+(services/stats/consumers.py `on_node_changes`: history, read model, cube, Q2's tables and the four
+counters, in one transaction per batch). Per round: lag p50/p90/p99/max, events applied per
 second, time from the first event sent until the last applied (for the backlog: the time to
-drain it), the transactions (batches) that applied them, CPU per process. Then every event is checked: each is in handled_events for both
-consumers, and each node is overdue in the read model (its current row and its history); a
-missing one fails the run (exit 1, after the JSON).
+drain it), the transactions (batches) that applied them, CPU per process. Then every event is
+checked: each is in handled_events, and each node is overdue in the read model (its current row
+and its history) and in the counters' per-node states; a missing one fails the run (exit 1, after
+the JSON).
 
 Beside it, the floors on the same machine in the same run, with the backlog's rate over each: the
 raw JetStream rates of the backlog's messages (same bytes and headers, sent the same way, onto a
@@ -98,7 +99,7 @@ from services.common.uow import uow_factory  # noqa: E402
 from services.node import catalog, deadlines  # noqa: E402
 from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
 
-PROJECTION, COUNTERS = "stats-supervision-node", "stats-node"
+PROJECTION = "stats-supervision-node"
 GOAL_P99_SECONDS = 5.0
 # What a pull consumer fetches at once (the stats service's batch).
 FETCH_BATCH = 500
@@ -214,18 +215,18 @@ def handled_count(db, consumer: str, floor: str) -> int:
 
 
 def wait_applied(db, bus: Bus, floor: str, n: int, timeout: float) -> dict:
-    """Until both consumers have applied the round's n events; or until the timeout, or until
-    nothing is left for them on the bus and no more arrive for 10 s (events lost: the check after
+    """Until the projection has applied the round's n events; or until the timeout, or until
+    nothing is left for it on the bus and no more arrive for 10 s (events lost: the check after
     the round names them)."""
     started = time.monotonic()
     last, still_since = None, time.monotonic()
     while True:
-        counts = {c: handled_count(db, c, floor) for c in (PROJECTION, COUNTERS)}
+        counts = {c: handled_count(db, c, floor) for c in (PROJECTION,)}
         if all(v >= n for v in counts.values()):
             return {"complete": True, "seconds": round(time.monotonic() - started, 1)}
         if counts != last:
             last, still_since = counts, time.monotonic()
-        idle = not any(bus.pending(stream_name("node"), c) for c in (PROJECTION, COUNTERS))
+        idle = not bus.pending(stream_name("node"), PROJECTION)
         if time.monotonic() - started > timeout or (idle and time.monotonic() - still_since > 10):
             return {"complete": False, "seconds": round(time.monotonic() - started, 1), "applied": counts}
         time.sleep(0.5)
@@ -254,12 +255,12 @@ def lags(db, consumer: str, floor: str, sent: dict[str, float]) -> dict:
 
 
 def check(db, rows: list[tuple], ids: list[str]) -> dict:
-    """Every event applied by both consumers, every node overdue in the read model (current row and
+    """Every event applied by the projection, every node overdue in the read model (current row and
     history). What is missing, with a few of the names."""
     names = [r[0] for r in rows]
     missing: dict = {}
     with db.cursor() as cur:
-        for consumer in (PROJECTION, COUNTERS):
+        for consumer in (PROJECTION,):
             cur.execute(f"""SELECT e FROM unnest(%s::uuid[]) AS e WHERE NOT EXISTS (
                                 SELECT 1 FROM {SCHEMA}.handled_events h WHERE h.consumer = %s AND h.event_id = e)""",
                         (ids, consumer))
@@ -278,6 +279,12 @@ def check(db, rows: list[tuple], ids: list[str]) -> dict:
         lost = [r[0] for r in cur.fetchall()]
         if lost:
             missing["overdue_status_not_in_history"] = {"count": len(lost), "nodes": lost[:5]}
+        cur.execute(f"""SELECT n FROM unnest(%s::text[]) AS n WHERE NOT EXISTS (
+                            SELECT 1 FROM {SCHEMA}.node_states s WHERE s.node = n AND s.state = %s)""",
+                    (names, int(NodeState.NODE_STATE_OVERDUE)))
+        lost = [r[0] for r in cur.fetchall()]
+        if lost:
+            missing["not_overdue_in_counters"] = {"count": len(lost), "nodes": lost[:5]}
     return missing
 
 
@@ -295,7 +302,7 @@ def run_round(db, bus: Bus, meter: CpuMeter, nats_url: str, rows: list[tuple], *
     result = {"events": len(messages), "publish_seconds": round(publish_seconds, 2),
               "published_per_second": round(len(sent) / max(publish_seconds, 1e-3)),
               "not_acknowledged_by_nats": failed, "complete": waited["complete"],
-              "projection": lags(db, PROJECTION, floor, by_id), "counters": lags(db, COUNTERS, floor, by_id),
+              "projection": lags(db, PROJECTION, floor, by_id),
               "cpu": cpu}
     missing = check(db, rows, [m[0] for m in messages])
     if failed:
@@ -402,8 +409,7 @@ def main() -> None:
         wait_for_directory(infra.database_url)
         # Everything the stats service has to take in before its tables are replaced: the
         # directory, and the demo case's own events.
-        for producer, durable in (("gateway", "stats-gateway"), ("case", "stats-case"), ("node", COUNTERS),
-                                  ("node", PROJECTION)):
+        for producer, durable in (("gateway", "stats-gateway"), ("case", "stats-case"), ("node", PROJECTION)):
             drained(infra.nats_url, stream_name(producer), durable)
         result["province"] = load(infra.database_url, ns.cases, ns.nodes_per_case)
 

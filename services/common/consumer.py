@@ -19,6 +19,7 @@ from typing import Callable
 from google.protobuf.message import Message
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import propagate, trace
 from sqlalchemy import Engine, Table, text
@@ -64,6 +65,11 @@ class Subscription:
     # supervision-node"): new, it starts at the head of the stream, so it is built from all the
     # events the stream keeps, not only from those after it was added.
     view: str = ""
+    # A durable consumer whose work another has taken over: never created; where the bus still has
+    # it (installed before), what it holds is applied by its handler until nothing is left, and
+    # it is deleted — an abandoned durable would keep its backlog and read as stuck (`verify`).
+    # Its handler must take what its successor also applies without counting it twice.
+    retired: bool = False
 
     def __post_init__(self) -> None:
         if bool(self.handlers) == (self.batch_handler is not None):
@@ -105,12 +111,22 @@ class ConsumerRunner:
         self._uow = uow_factory
         self._dead_letters = dead_letters
         self._stopping = False
+        self._stopped = asyncio.Event()
+        self._gone = False   # a retired consumer no longer on the bus
         self._psub = None
         self._type_names = sub.type_names
         self._handlers = {t.DESCRIPTOR.full_name: h for t, h in sub.handlers.items()}
 
     async def start(self) -> None:
         await ensure_producer_stream(self._js, self.sub.producer, self._streams)
+        if self.sub.retired:
+            try:
+                await self._js.consumer_info(stream_name(self.sub.producer), self.sub.durable)
+            except NotFoundError:
+                self._gone = True
+                return
+            self._psub = await self._js.pull_subscribe_bind(self.sub.durable, stream=stream_name(self.sub.producer))
+            return
         config = ConsumerConfig(
             durable_name=self.sub.durable, ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
             filter_subjects=self.sub.subjects, max_deliver=self.sub.max_deliver, ack_wait=ACK_WAIT_SECONDS,
@@ -120,9 +136,14 @@ class ConsumerRunner:
 
     async def run(self) -> None:
         while not self._stopping:
+            if self._gone:   # a retired consumer deleted (or never there): nothing to do until stopped
+                await self._stopped.wait()
+                break
             try:
                 msgs = await self._next_batch()
             except (NatsTimeout, asyncio.TimeoutError):
+                if self.sub.retired:
+                    await self._retire_if_drained()
                 continue
             except Exception:
                 if self._stopping:
@@ -144,6 +165,25 @@ class ConsumerRunner:
 
     async def stop(self) -> None:
         self._stopping = True
+        self._stopped.set()
+
+    async def _retire_if_drained(self) -> None:
+        """Delete the retired durable once nothing waits in it: neither undelivered nor held
+        unacknowledged (by this loop, another, or another replica — those come back to it)."""
+        stream = stream_name(self.sub.producer)
+        try:
+            info = await self._js.consumer_info(stream, self.sub.durable)
+            if info.num_pending or info.num_ack_pending:
+                return
+            await self._psub.unsubscribe()
+            await self._js.delete_consumer(stream, self.sub.durable)
+        except NotFoundError:   # another loop or replica deleted it first
+            pass
+        except Exception:
+            log.exception("retiring %s failed; trying again", self.sub.durable)
+            return
+        log.info("retired consumer %s drained and deleted", self.sub.durable)
+        self._psub, self._gone = None, True
 
     async def close(self) -> None:
         """After run() has returned: drop the pull subscription (the durable consumer stays)."""

@@ -172,7 +172,7 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     sampler = metrics.Sampler(
         interval=settings.metrics_interval, js=js,
         probes=[metrics.messaging_probe(settings.service, rt.uow, messaging), *app.probes],
-        consumers=[(stream_name(s.producer), s.durable) for s in app.subscriptions])
+        consumers=[(stream_name(s.producer), s.durable) for s in app.subscriptions if not s.retired])
 
     # Housekeeping of the consumers' redelivery guard (COURTFLOW_HANDLED_EVENTS_RETENTION_DAYS).
     pruning = Periodic(lambda: prune_handled(engine, messaging.handled, now=clock.now(),

@@ -35,6 +35,14 @@ def node_states_for_update(session: Session, nodes: list[str]) -> list:
     return list(session.execute(READ_STATES, {"nodes": text_array(nodes)}))
 
 
+def node_departments(session: Session, nodes: list[str]) -> dict[str, str]:
+    """The department each of these nodes is in, as the read model holds it now."""
+    if not nodes:
+        return {}
+    return dict(session.execute(select(NodeViewRow.node, NodeViewRow.department)
+                                .where(NodeViewRow.node.in_(nodes))).all())
+
+
 def node_counts_page(session: Session, *, caller: Caller, court: str, filters: dict, page: Page) -> list[NodeCountRow]:
     """One page of the counter cells the caller may see, in one court or ("-") all of theirs."""
     query = scope.scoped_select(NodeCountRow, caller, court, owner=None, equal=filters)

@@ -61,17 +61,22 @@ ADD_COUNTS = text(f"""
 
 
 def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -> None:
-    """Apply node changes (node, overdue without warning, moved to another department), in stream
+    """Apply node changes (node, overdue without warning, moved to another department), in any
     order, to the per-node states and the counters: one read of the nodes involved, one insert and
     one update of their new states, and one upsert of the touched cells.
 
     A node is counted in the cell it was first counted in until it moves (NodeReassigned): then its
-    whole contribution leaves the old cell for the new one, so nothing is counted twice or lost."""
+    whole contribution leaves the old cell for the new one, so nothing is counted twice or lost.
+    Where it moves is where the read model has it now (keep_nodes ran first, in this transaction:
+    the latest of its changes by the projection's order), not what the event says: two moves that
+    arrive in the wrong order (two pull loops, two replicas) end in the department of the later one.
+    A node the read model does not hold yet moves as the event says."""
     names = sorted({node.name for node, _, _ in changes})
     known, cell_of = {}, {}
     for r in repository.node_states_for_update(uow.session, names):
         known[r.node], cell_of[r.node] = Known(r.state, r.overdue_without_warning, r.generation), r.cell
     stored = set(known)
+    now_in = repository.node_departments(uow.session, sorted({n.name for n, _, moved in changes if moved}))
     cells: dict[str, dict] = {}
 
     def add(cell: str, deltas, sign: int = 1) -> None:
@@ -85,7 +90,8 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -
 
     touched: set[str] = set()
     for node, without_warning, moved in changes:
-        here = cell_key(court_of(node.name), node.department, node.stage)
+        here = cell_key(court_of(node.name), now_in.get(node.name, node.department) if moved else node.department,
+                        node.stage)
         if moved:
             if node.name in known and cell_of[node.name] != here:
                 whole = transition(None, known[node.name])   # what the node adds where it is counted
@@ -112,7 +118,7 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -
                 "without_warning": bool_array(r[2].overdue_without_warning for r in rows),
                 "generation": int_array(r[2].generation for r in rows)})
     if cells:
-        rows = list(cells.values())
+        rows = sorted(cells.values(), key=lambda r: r["cell"])   # locked in one order: two loops never deadlock
         uow.session.execute(ADD_COUNTS, {**{k: text_array(r[k] for r in rows) for k in ("cell", "court", "department")},
                                          **{k: int_array(r[k] for r in rows) for k in ("stage", *COUNTERS)}})
 

@@ -22,7 +22,7 @@ from courtflow.case.v1.case_pb2 import Case, CaseState, CaseType, Party, PartyRo
 from courtflow.common.v1.caller_pb2 import Caller, Role, ScopeLevel
 from courtflow.common.v1.envelope_pb2 import EventEnvelope
 from courtflow.node.v1.node_events_pb2 import (ApplicationDecided, NodeCompleted, NodeLocked, NodeOpened,
-                                               NodeOverdue, NodeUnlocked, NodeWarned)
+                                               NodeOverdue, NodeReassigned, NodeUnlocked, NodeWarned)
 from courtflow.node.v1.node_pb2 import LockType, Node, NodeLock, NodeState, Stage
 from courtflow.stats.v1 import supervision_pb2 as pb
 
@@ -36,7 +36,7 @@ from services.common.paging import page_request, split_page
 from services.common.uow import uow_factory
 from services.stats import consumers, convert, cube, quality_counts, repository, service, supervision
 from services.stats.models import (MESSAGING, SCHEMA, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
-                                   CubeSnapshotRow, NodeViewRow, QualityMonthRow, QualityOpenRow, QualityOverdueRow,
+                                   CubeSnapshotRow, NodeCountRow, NodeViewRow, QualityMonthRow, QualityOpenRow, QualityOverdueRow,
                                    QualityStageRow)
 
 pytestmark = pytest.mark.timeout(120)
@@ -256,6 +256,7 @@ def test_redelivered_and_reordered_events_give_the_same_figures(factory, postgre
     with factory() as uow:
         rows = {r.node: (r.state, r.generation, r.status, r.locked, r.department)
                 for r in uow.session.scalars(select(NodeViewRow))}
+    cells = counter_cells(factory)
     # The same events again, shuffled, in batches of any size, twice over.
     apply_shuffled(factory, bus.events * 2, seed=7)
     assert [counts(summarize(factory, PROVINCE, as_of=d))
@@ -263,6 +264,33 @@ def test_redelivered_and_reordered_events_give_the_same_figures(factory, postgre
     with factory() as uow:
         assert {r.node: (r.state, r.generation, r.status, r.locked, r.department)
                 for r in uow.session.scalars(select(NodeViewRow))} == rows
+    assert counter_cells(factory) == cells and cells   # ListNodeStatistics' counters too
+
+
+def counter_cells(factory) -> dict:
+    """The four counters (ListNodeStatistics) per cell that counts anything."""
+    with factory() as uow:
+        return {r.cell: (r.open_count, r.warning_count, r.overdue_count, r.overdue_without_warning_count)
+                for r in uow.session.scalars(select(NodeCountRow))
+                if (r.open_count, r.warning_count, r.overdue_count, r.overdue_without_warning_count) != (0, 0, 0, 0)}
+
+
+def test_the_counters_follow_the_later_of_two_moves_whatever_order_they_arrive_in(factory):
+    """Two pull loops (and two replicas) commit batches in any order: a node moved to 民二庭 and
+    then to 民三庭 is counted in 民三庭 even when the second move is applied first."""
+    civil3 = "courts/440101/departments/440101-civil3"
+    case = a_case("440101", 31, filed=date(2026, 10, 1))
+    node = dict(case=case, code="serve", due=date(2026, 11, 30))
+    moved_to = {}
+    for department in (CIVIL2, civil3):
+        moved_to[department] = a_node(**node)
+        moved_to[department].department = department
+    apply(factory, [("case", CaseFiled(case=case), at(10, 1)), ("node", NodeOpened(node=a_node(**node)), at(10, 1))])
+    apply(factory, [("node", NodeReassigned(node=moved_to[civil3], previous_department=CIVIL2), at(10, 9))])
+    apply(factory, [("node", NodeReassigned(node=moved_to[CIVIL2], previous_department=CIVIL1), at(10, 8))])
+    assert counter_cells(factory) == {f"440101|{civil3}|{Stage.STAGE_FILING}": (1, 0, 0, 0)}
+    with factory() as uow:
+        assert uow.session.scalars(select(NodeViewRow.department)).all() == [civil3]
 
 
 def test_an_extension_moves_an_overdue_node_back_to_running(factory):
