@@ -279,7 +279,7 @@ def wait_drained(db, bus: Bus, timeout: float) -> dict:
                 "alerts_outbox": scalar(db, "SELECT count(*) FROM alerts.outbox WHERE published_at IS NULL"),
                 "sms_pending": scalar(db, "SELECT count(*) FROM alerts.sms_deliveries WHERE state = 1"),
                 "alert_consumer": bus.pending("NODE", "alert-node"),
-                "stats_consumer": bus.pending("NODE", "stats-node")}
+                "stats_consumer": bus.pending("NODE", "stats-supervision-node")}
         if not any(left.values()) or time.monotonic() - started > timeout:
             return {"seconds": round(time.monotonic() - started, 1), "left": left}
         time.sleep(1)

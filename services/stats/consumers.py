@@ -22,8 +22,9 @@ from services.stats import service
 def on_node_events(uow: UnitOfWork, events: list[Event]) -> None:
     """The four counters (ListNodeStatistics) of the events that move them."""
     service.apply_node_states(uow, [
-        (e.payload.node, isinstance(e.payload, NodeOverdue) and not e.payload.warned_before,
-         isinstance(e.payload, NodeReassigned)) for e in events if isinstance(e.payload, COUNTED)])
+        (e.payload.node, instant(e.envelope, "occurred_at"), isinstance(e.payload, NodeOverdue)
+         and not e.payload.warned_before, isinstance(e.payload, NodeReassigned))
+        for e in events if isinstance(e.payload, COUNTED)])
 
 
 def on_node_changes(uow: UnitOfWork, events: list[Event]) -> None:

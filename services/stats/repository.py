@@ -35,12 +35,14 @@ def node_states_for_update(session: Session, nodes: list[str]) -> list:
     return list(session.execute(READ_STATES, {"nodes": text_array(nodes)}))
 
 
-def node_departments(session: Session, nodes: list[str]) -> dict[str, str]:
-    """The department each of these nodes is in, as the read model holds it now."""
+def node_departments(session: Session, nodes: list[str]) -> dict[str, tuple[str, tuple]]:
+    """The department each of these nodes is in as the read model holds it now, with that row's
+    order key (projection.order_key: generation, time, state, locked)."""
     if not nodes:
         return {}
-    return dict(session.execute(select(NodeViewRow.node, NodeViewRow.department)
-                                .where(NodeViewRow.node.in_(nodes))).all())
+    n = NodeViewRow
+    return {r.node: (r.department, (r.generation, r.at, r.state, r.locked)) for r in session.execute(
+        select(n.node, n.department, n.generation, n.at, n.state, n.locked).where(n.node.in_(nodes)))}
 
 
 def node_counts_page(session: Session, *, caller: Caller, court: str, filters: dict, page: Page) -> list[NodeCountRow]:

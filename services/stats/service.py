@@ -60,23 +60,22 @@ ADD_COUNTS = text(f"""
     ON CONFLICT (cell) DO UPDATE SET {", ".join(f"{k} = c.{k} + excluded.{k}" for k in COUNTERS)}""")
 
 
-def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -> None:
-    """Apply node changes (node, overdue without warning, moved to another department), in any
-    order, to the per-node states and the counters: one read of the nodes involved, one insert and
-    one update of their new states, and one upsert of the touched cells.
+def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, datetime, bool, bool]]) -> None:
+    """Apply node changes (node, when it happened, overdue without warning, moved to another
+    department), in any order, to the per-node states and the counters: one read of the nodes
+    involved, one insert and one update of their new states, and one upsert of the touched cells.
 
     A node is counted in the cell it was first counted in until it moves (NodeReassigned): then its
     whole contribution leaves the old cell for the new one, so nothing is counted twice or lost.
-    Where it moves is where the read model has it now (keep_nodes ran first, in this transaction:
-    the latest of its changes by the projection's order), not what the event says: two moves that
-    arrive in the wrong order (two pull loops, two replicas) end in the department of the later one.
-    A node the read model does not hold yet moves as the event says."""
-    names = sorted({node.name for node, _, _ in changes})
+    A move older than the change the read model holds of that node (by the projection's order;
+    keep_nodes ran first, in this transaction) moves it where that later change has it: two moves
+    that arrive in the wrong order (two pull loops, two replicas) end in the later department."""
+    names = sorted({node.name for node, _, _, _ in changes})
     known, cell_of = {}, {}
     for r in repository.node_states_for_update(uow.session, names):
         known[r.node], cell_of[r.node] = Known(r.state, r.overdue_without_warning, r.generation), r.cell
     stored = set(known)
-    now_in = repository.node_departments(uow.session, sorted({n.name for n, _, moved in changes if moved}))
+    held = repository.node_departments(uow.session, sorted({n.name for n, _, _, moved in changes if moved}))
     cells: dict[str, dict] = {}
 
     def add(cell: str, deltas, sign: int = 1) -> None:
@@ -88,10 +87,14 @@ def apply_node_states(uow: UnitOfWork, changes: list[tuple[Node, bool, bool]]) -
         counts["overdue_count"] += sign * deltas.overdue
         counts["overdue_without_warning_count"] += sign * deltas.overdue_without_warning
 
+    def moved_to(node: Node, at: datetime) -> str:
+        department, later = held.get(node.name, (node.department, None))
+        return department if later is not None and later > projection.order_key(projection.node_row(node, at)) \
+            else node.department
+
     touched: set[str] = set()
-    for node, without_warning, moved in changes:
-        here = cell_key(court_of(node.name), now_in.get(node.name, node.department) if moved else node.department,
-                        node.stage)
+    for node, at, without_warning, moved in changes:
+        here = cell_key(court_of(node.name), moved_to(node, at) if moved else node.department, node.stage)
         if moved:
             if node.name in known and cell_of[node.name] != here:
                 whole = transition(None, known[node.name])   # what the node adds where it is counted

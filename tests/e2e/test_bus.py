@@ -99,7 +99,7 @@ def test_redelivered_event_changes_nothing(cf):
                                                                          **{k: v for k, v in (original.headers or {}).items()
                                                                             if k != "Nats-Msg-Id"}})
         info = {}
-        for durable in ("alert-node", "stats-node"):
+        for durable in ("alert-node", "stats-supervision-node"):
             # Up to the ack wait and more: what the alert service killed in the test before held
             # comes back only after the ack wait (30 s), and must be handled before stats compare.
             for _ in range(450):
@@ -112,7 +112,7 @@ def test_redelivered_event_changes_nothing(cf):
         return {"seq": ack.seq, **info}
 
     result = asyncio.run(redeliver())
-    for durable in ("alert-node", "stats-node"):
+    for durable in ("alert-node", "stats-supervision-node"):
         delivered, ack_pending, pending = result[durable]
         assert delivered >= result["seq"] and ack_pending == 0 and pending == 0, result
     assert len([m for m in messages(cf) if m.node == node]) == 2
