@@ -235,9 +235,10 @@ def snapshot_chain(engine, factory) -> dict:
 
 
 def projection_pace(factory, url: str, batches: int = 10, size: int = 500) -> dict:
-    """Node changes applied as the stats consumer applies them (service.keep_nodes: history, read
-    model, cube), in batches of `size` nodes of different cases: each node goes overdue. First by
-    one pull loop, then by two at once (what the supervision consumer runs: consumers.py)."""
+    """Node changes applied as the stats consumer applies them (consumers.on_node_changes:
+    service.keep_nodes — history, read model, cube, Q2's tables — then the counters), in batches of
+    `size` nodes of different cases: each node goes overdue. First by one pull loop, then by two at
+    once (what the supervision consumer runs: consumers.py)."""
     engine = create_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(text(f"""SELECT DISTINCT ON (case_id) node, stage, category, node_type, department,
@@ -259,6 +260,7 @@ def projection_pace(factory, url: str, batches: int = 10, size: int = 500) -> di
             started = time.perf_counter()
             with factory() as uow:
                 service.keep_nodes(uow, batch)
+                service.apply_node_states(uow, [(node, at, True, False) for node, at, _ in batch])
                 uow.commit()
             samples.append(time.perf_counter() - started)
 

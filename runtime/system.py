@@ -2,7 +2,9 @@
 end-to-end tests and the benchmarks, so all three run exactly what production runs."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -37,6 +39,9 @@ COMPONENTS = {
     "audit": ("services.audit", audit_config.DEFAULT_PORT),
     "gateway": ("gateway", gateway_config.DEFAULT_PORT),
 }
+# What a service that could not take its port says (services/common/server.py, the gateway's
+# HTTP bind), as its log's last lines show it.
+PORT_TAKEN = re.compile(r"端口 \S+ 无法使用|Address already in use")
 # The gateway's HTTP-JSON port, beside its gRPC port.
 GATEWAY_HTTP_PORT = gateway_config.DEFAULT_PORT + gateway_config.HTTP_PORT_OFFSET
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,6 +179,23 @@ class System:
                 raise RuntimeError(f"migrating {c.name} failed:\n{done.stderr[-3000:]}")
 
     def start(self, timeout: float = 90) -> None:
+        try:
+            self._start(timeout)
+        except RuntimeError as exc:
+            # The usual ports (50050…, 51050…, 50080) lie in Linux's ephemeral range: between the
+            # probe (__post_init__) and a service's bind, an outgoing connection — the migrations',
+            # another program's — can take one as its own port, and the service stops with
+            # "Address already in use". Once, everything again on free ports outside that range.
+            said = _port_taken(str(exc))
+            if not self.default_ports or said is None:
+                raise
+            print(f"{said}；改用其他空闲端口重新启动…", flush=True)
+            self.stop()
+            self.default_ports = False
+            self.__post_init__()
+            self._start(timeout)
+
+    def _start(self, timeout: float) -> None:
         for c in self.components.values():
             c.start()
         for c in self.components.values():
@@ -196,6 +218,19 @@ class System:
                 c.proc.send_signal(signal.SIGTERM)
         for c in services:
             c.terminate()
+
+
+def _port_taken(tail: str) -> str | None:
+    """The line of a service's log tail (JSON lines, or a traceback's) saying it could not take
+    its port, or None."""
+    for line in tail.splitlines():
+        try:
+            line = json.loads(line)["message"]
+        except (ValueError, TypeError, KeyError):
+            pass
+        if PORT_TAKEN.search(line):
+            return line.strip()
+    return None
 
 
 @dataclass

@@ -50,6 +50,7 @@ from gateway.edge.json_names import http_field
 from gateway.edge.proxy import Call, CallFailed, Proxy, request_too_large, trace_id
 from services.common.components import label
 from services.common.errors import DOMAIN
+from services.common.server import StartupFailed
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -104,7 +105,12 @@ class HttpServer:
         SERVING, and connections made before `serve` runs wait in the listen backlog."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(self._address)
+        try:
+            sock.bind(self._address)
+        except OSError as exc:   # one line naming the setting, as for the gRPC and metrics ports
+            sock.close()
+            raise StartupFailed(f"启动失败: HTTP 端口 {self._address[1]} 无法使用（GATEWAY_HTTP_PORT）: "
+                                f"{exc.strerror or exc}") from None
         sock.listen(128)
         sock.setblocking(False)
         self._sock = sock
