@@ -127,6 +127,11 @@ class System:
 
     def __post_init__(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._assign_ports()
+
+    def _assign_ports(self) -> None:
+        """Each component's ports and environment: the usual ports where free (`default_ports`),
+        otherwise free ones outside the ephemeral range."""
         taken: set[int] = set()
 
         def port(default: int) -> int:
@@ -192,7 +197,7 @@ class System:
             print(f"{said}；改用其他空闲端口重新启动…", flush=True)
             self.stop()
             self.default_ports = False
-            self.__post_init__()
+            self._assign_ports()
             self._start(timeout)
 
     def _start(self, timeout: float) -> None:

@@ -113,6 +113,9 @@ class ConsumerRunner:
         self._stopping = False
         self._stopped = asyncio.Event()
         self._gone = False   # a retired consumer no longer on the bus
+        # Set once a retired consumer is drained and deleted (or was never there) and its loop
+        # only waits for the stop.
+        self.retired_done = asyncio.Event()
         self._psub = None
         self._type_names = sub.type_names
         self._handlers = {t.DESCRIPTOR.full_name: h for t, h in sub.handlers.items()}
@@ -137,6 +140,7 @@ class ConsumerRunner:
     async def run(self) -> None:
         while not self._stopping:
             if self._gone:   # a retired consumer deleted (or never there): nothing to do until stopped
+                self.retired_done.set()
                 await self._stopped.wait()
                 break
             try:

@@ -30,14 +30,6 @@ from services.node import models as node_models
 pytestmark = pytest.mark.timeout(120)
 
 
-async def _wait(predicate, what: str, timeout: float = 30) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 def _runner(database: str, js, producer: str, applied: list) -> tuple[ConsumerRunner, Subscription]:
     engine = create_engine(database, pool_size=2)
     uow = units.uow_factory(engine, producer="node", messaging=node_models.MESSAGING, clock=SystemClock())
@@ -80,7 +72,8 @@ def test_a_retired_consumer_is_drained_then_deleted_and_never_made_anew(postgres
                 return False
             except NotFoundError:
                 return True
-        await _wait(deleted, "the retired consumer deleted")
+        await asyncio.wait_for(runner.retired_done.wait(), 30)
+        assert await deleted() and not task.done()
         assert sorted(applied) == sorted(ids)   # what it held was applied before it went
         # Gone, it leaves nothing behind that `verify` would call stuck.
         assert await stuck_consumers(js, older_than=timedelta(0)) == []
@@ -92,12 +85,11 @@ def test_a_retired_consumer_is_drained_then_deleted_and_never_made_anew(postgres
         again, sub = _runner(database, js, producer, applied)
         await again.start()
         task = asyncio.ensure_future(again.run())
-        assert await deleted()
-        assert [c.name for c in await js.consumers_info(stream)] == []
-        # Its loop waits for the stop instead of ending (a loop that ends stops the service): one
-        # turn of the event loop runs it to its first wait, where a loop that returned is done.
-        await asyncio.sleep(0)
+        # Its loop says it has nothing left to do, and then waits for the stop instead of ending (a
+        # loop that ends stops the service): one that returned would be done by now.
+        await asyncio.wait_for(again.retired_done.wait(), 30)
         assert not task.done()
+        assert await deleted() and [c.name for c in await js.consumers_info(stream)] == []
         await again.stop()
         await asyncio.wait_for(task, 5)
         await again.close()

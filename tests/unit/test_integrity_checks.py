@@ -139,5 +139,6 @@ def test_the_recount_names_a_node_the_read_model_holds_as_not_withdrawn():
     before = projection.node_row(node, at=None)          # as the read model kept it: overdue, unlocked
     node.withdrawn = True
     found = {field: (ours, theirs) for _, field, ours, theirs in stats_checks.node_differences(node.name, before, node)}
-    assert found == {"status": (str(NodeStatus.NODE_STATUS_OVERDUE), str(NodeStatus.NODE_STATUS_NORMAL)), "ever_locked": ("true", "false"), "withdrawn": ("false", "true")}
+    assert found == {"status": (str(NodeStatus.NODE_STATUS_OVERDUE), str(NodeStatus.NODE_STATUS_NORMAL)),
+                     "ever_locked": ("true", "false"), "withdrawn": ("false", "true")}
     assert stats_checks.node_differences(node.name, projection.node_row(node, at=None), node) == []
