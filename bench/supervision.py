@@ -17,9 +17,10 @@ After loading, the cube (services/stats/cube.py) and Q2's pre-counted tables (qu
 are counted from the read model as the migrations do, and the last month end's snapshot taken as
 the service's housekeeping takes it (timed: it runs once a month, in the background), then the
 `--chain-days` days before it (3: from 27 November), each turned into a delta as the housekeeping
-does once a day is older than the last STATS_SNAPSHOT_DAYS (timed, with rows per day whole and as
-a delta); today's P1–P6 answers then come from the cube, a month end's from its snapshot, the
-first of those days' from its chain of deltas, this year's Q2 from its tables, and a day before the snapshots, a past quarter's Q2
+does once a day is older than the last STATS_SNAPSHOT_DAYS, but for those that end chains (the
+8th, 16th and 24th with STATS_SNAPSHOT_CHAIN's default; timed, with rows per day whole and as a
+delta, and the length of the first day's chain); today's P1–P6 answers then come from the cube,
+a month end's from its snapshot, the first of those days' from its chain of deltas, this year's Q2 from its tables, and a day before the snapshots, a past quarter's Q2
 and the drill-down pages from the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
 first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
 applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
@@ -63,12 +64,13 @@ from services.common.dates import from_date  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.paging import page_request  # noqa: E402
 from services.common.uow import uow_factory  # noqa: E402
-from services.stats import quality_counts, report_files, repository, service  # noqa: E402
+from services.stats import cube, quality_counts, report_files, repository, service  # noqa: E402
 from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
 MONTH_END = date(2026, 11, 30)   # its snapshot is due at NOW
-CHAIN_START = date(2026, 11, 27)  # answered by the deltas of 11-27…11-29 and the month end (--chain-days)
+CHAIN_START = date(2026, 11, 27)  # answered by the deltas of 11-27…11-29 and the month end (--chain-days;
+                                  # from 11-01, the deltas of 11-01…11-07 and 11-08, kept whole)
 TODAY = date(2026, 12, 1)         # NOW's legal day: no case or node date after it (a later
                                   # closing is left open, a node not yet open is not there)
 BASIC_COURT = Caller(user="users/president.440101", role=Role.ROLE_PRESIDENT, court="440101",
@@ -228,7 +230,11 @@ def snapshot_chain(engine, factory) -> dict:
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text(
             f"VACUUM ANALYZE {SCHEMA}.cube_snapshot_cases, {SCHEMA}.cube_snapshot_nodes"))
+    with factory() as uow:
+        registry = repository.snapshot_registry(uow.session)
+    chain = cube.chain_days(CHAIN_START, registry[False], registry[True])
     return {"days": [d.isoformat() for d in sorted(days)], "turned_into_deltas": [d.isoformat() for d in turned],
+            "deltas_summed_for_the_first_day": len(chain) - 1 if chain else None,
             "dropped": [d.isoformat() for d in dropped], "whole_rows_per_day": round(sum(whole) / max(len(whole), 1)),
             "delta_rows_per_day": round(sum(rows(d) for d in turned) / max(len(turned), 1)),
             "take_seconds_per_day": round(taken / max(len(days), 1), 1), "age_seconds": round(aged, 1)}
@@ -394,8 +400,8 @@ def main() -> None:
                                                "separated), at the given size only, without the projection's "
                                                "pace (e.g. P1_,P7_)")
     ap.add_argument("--chain-days", type=int, default=3,
-                    help="the days before the month end kept as deltas; the questions by deltas are asked as of "
-                         "the first (at most 29: a chain ends at the month end)")
+                    help="the days before the month end snapshotted, then kept as deltas but for those that end "
+                         "chains; the questions by deltas are asked as of the first (at most 29)")
     ns = ap.parse_args()
     if not 1 <= ns.chain_days <= 29:
         ap.error("--chain-days: 1 to 29")

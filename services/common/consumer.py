@@ -65,11 +65,14 @@ class Subscription:
     # supervision-node"): new, it starts at the head of the stream, so it is built from all the
     # events the stream keeps, not only from those after it was added.
     view: str = ""
-    # A durable consumer whose work another has taken over: never created; where the bus still has
-    # it (installed before), what it holds is applied by its handler until nothing is left, and
-    # it is deleted — an abandoned durable would keep its backlog and read as stuck (`verify`).
-    # Its handler must take what its successor also applies without counting it twice.
-    retired: bool = False
+    # A durable consumer whose work another has taken over (the successor's durable name): never
+    # created; where the bus still has it (installed before), what it holds is applied by its
+    # handler until nothing is left, and it is deleted — an abandoned durable would keep its
+    # backlog and read as stuck (`verify`). Its handler must take what its successor also applies
+    # without counting it twice; what it gives up on is a dead letter of the successor's, which
+    # `courtflow dead-letters replay` puts back on the successor's replay subject (nobody reads
+    # the retired one's once it is deleted).
+    retired_for: str = ""
 
     def __post_init__(self) -> None:
         if bool(self.handlers) == (self.batch_handler is not None):
@@ -80,6 +83,15 @@ class Subscription:
     @property
     def durable(self) -> str:
         return f"{self.consumer}-{self.view}-{self.producer}" if self.view else f"{self.consumer}-{self.producer}"
+
+    @property
+    def retired(self) -> bool:
+        return bool(self.retired_for)
+
+    @property
+    def letters_to(self) -> str:
+        """The consumer the events this one gives up on are dead letters of."""
+        return self.retired_for or self.durable
 
     @property
     def subjects(self) -> list[str]:
@@ -265,19 +277,21 @@ class ConsumerRunner:
 
     async def _dead_letter(self, msg, error: str) -> None:
         metrics.EVENTS_CONSUMED.labels(self.sub.durable, "dead_letter").inc()
+        letters_to = self.sub.letters_to
         headers = msg.headers or {}
         event_id = headers.get(REPLAY_OF) or headers.get("Nats-Msg-Id", f"seq-{msg.metadata.sequence.stream}")
-        log.error("dead-lettering %s from %s: %s", event_id, self.sub.durable, error)
-        await asyncio.to_thread(self._store_dead_letter, msg, event_id, error)
-        await self._js.publish(f"{DEAD_LETTER_PREFIX}.{self.sub.durable}", msg.data,
-                               headers={"Nats-Msg-Id": f"{self.sub.durable}:{event_id}",
+        log.error("dead-lettering %s from %s (as %s's): %s", event_id, self.sub.durable, letters_to, error)
+        await asyncio.to_thread(self._store_dead_letter, msg, event_id, error, letters_to)
+        await self._js.publish(f"{DEAD_LETTER_PREFIX}.{letters_to}", msg.data,
+                               headers={"Nats-Msg-Id": f"{letters_to}:{event_id}",
                                         "Courtflow-Error": error[:500], "Courtflow-Subject": msg.subject})
         await msg.term()
 
-    def _store_dead_letter(self, msg, event_id: str, error: str) -> None:
+    def _store_dead_letter(self, msg, event_id: str, error: str, consumer: str) -> None:
+        # A retired consumer's letter for an event its successor gave up on too is that letter.
         with self._uow() as uow:
             uow.session.execute(pg_insert(self._dead_letters).values(
-                consumer=self.sub.durable, event_id=event_id, subject=msg.subject, payload=msg.data,
+                consumer=consumer, event_id=event_id, subject=msg.subject, payload=msg.data,
                 error=error[:2000], deliveries=msg.metadata.num_delivered, failed_at=uow.clock.now(),
             ).on_conflict_do_nothing())
             uow.commit()

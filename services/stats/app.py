@@ -22,7 +22,7 @@ def build_with(settings: Settings):
         servicer = StatsServicer(rt, sources)
         housekeeping = Periodic(lambda: service.keep_cube(
             rt.uow, settle=timedelta(hours=settings.snapshot_settle_hours), months=settings.snapshot_months,
-            days=settings.snapshot_days),
+            days=settings.snapshot_days, chain=settings.snapshot_chain),
             interval=settings.snapshot_interval, name="cube housekeeping")
 
         async def close_sources() -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from services.common.components import DEFAULT_PORTS, default_address
 from services.common.settings import CommonSettings, Env, float_within, int_within
+from services.stats import cube
 
 DEFAULT_PORT = DEFAULT_PORTS["stats"]
 
@@ -17,11 +18,13 @@ class Settings:
     node_address: str
     # The cube's housekeeping (cube.py): how often its empty rows are removed and the snapshots
     # looked for; how long after a day's end its snapshot is taken (its last events on their
-    # way); how many month ends back they are filled, and how many last days are kept besides.
+    # way); how many month ends back they are filled, how many last days are kept besides, and
+    # the longest chain of deltas an older day is summed from (cube.LONGEST_CHAIN).
     snapshot_interval: float
     snapshot_settle_hours: float
     snapshot_months: int
     snapshot_days: int
+    snapshot_chain: int
     # With the alert and audit services, each answers for its own data to VerifyIntegrity.
     alert_address: str
     audit_address: str
@@ -37,4 +40,5 @@ class Settings:
                    snapshot_interval=float_within(env, "STATS_SNAPSHOT_INTERVAL", 300.0, 1.0, 86400.0),
                    snapshot_settle_hours=float_within(env, "STATS_SNAPSHOT_SETTLE_HOURS", 2.0, 0.0, 240.0),
                    snapshot_months=int_within(env, "STATS_SNAPSHOT_MONTHS", 24, 1, 120),
-                   snapshot_days=int_within(env, "STATS_SNAPSHOT_DAYS", 31, 0, 366))
+                   snapshot_days=int_within(env, "STATS_SNAPSHOT_DAYS", 31, 0, 366),
+                   snapshot_chain=int_within(env, "STATS_SNAPSHOT_CHAIN", cube.LONGEST_CHAIN, 1, 30))

@@ -70,12 +70,13 @@ def subscriptions() -> list[Subscription]:
     # Two pull loops: the read model, the cube and the counters are kept in any order of batches
     # (the clock generation rule, per-case locks), and a burst of overdue nodes is applied 1.4× as
     # fast (bench/supervision.py: projection).
-    return [Subscription(consumer="stats", producer="node", view="supervision", types=NODE_CHANGES,
-                         batch_handler=on_node_changes, batch=500, workers=2),
+    node_changes = Subscription(consumer="stats", producer="node", view="supervision", types=NODE_CHANGES,
+                                batch_handler=on_node_changes, batch=500, workers=2)
+    return [node_changes,
             # The counters' own consumer until 2026-12 ("stats-node"): on a bus that still has it,
             # what it holds is applied (the counters take a change twice as once) and it is deleted.
             Subscription(consumer="stats", producer="node", types=COUNTED, batch_handler=on_node_events,
-                         batch=500, retired=True),
+                         batch=500, retired_for=node_changes.durable),
             # A revoked closing: the case is no longer closed (its snapshot has no closing date).
             Subscription(consumer="stats", producer="case", types=(CaseReceived, CaseFiled, CaseEventRecorded,
                                                                    CaseUpdated, CaseClosingRevoked),

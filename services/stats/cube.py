@@ -28,8 +28,9 @@ the last days (a month by default) are what a weekly meeting asks for ("last Fri
 is about a fifth of the cube, so these are a few cubes. Once one of the last days is older, its
 snapshot is kept as a *delta*, its rows minus the next day's — the few rows the day's changes
 moved — and the day is answered by summing its chain: its delta, the next days' deltas, and the
-first snapshot kept whole after it (chain_days: the next month end at the latest). So every past
-day since the snapshots began is answered from them; a day whose chain was broken (a day's
+first snapshot kept whole after it (chain_days): the next month end, or the next 8th, 16th or
+24th, which stay whole as long as their month end does, so that a chain is at most LONGEST_CHAIN
+deltas long. So every past day since the snapshots began is answered from them; a day whose chain was broken (a day's
 snapshot never taken, e.g. in an outage; a month end no longer kept) is dropped with it.
 
 Questions the cube cannot answer this way — a day before the snapshots or without its chain,
@@ -207,15 +208,25 @@ def month_ends(today: date, months: int) -> list[date]:
     return ends
 
 
-def snapshot_kept(day: date, today: date, *, days: int, months: int) -> bool:
+# The longest chain of deltas a past day is summed from (STATS_SNAPSHOT_CHAIN). Each delta of a
+# chain costs a question about half a millisecond at a province's size (bench/supervision.py
+# --chain-days): a day 29 deltas before its month end answered P3 in 67 ms, over the goal of 50.
+# So besides the month ends, the days of the month that are multiples of chain + 1 (the 8th, 16th
+# and 24th for 7) stay whole as long as the month ends do, and every day's chain ends at one of
+# them within `chain` days: three more whole days a month, about 3 × 58 MB at a million cases.
+LONGEST_CHAIN = 7
+
+
+def snapshot_kept(day: date, today: date, *, days: int, months: int, chain: int = LONGEST_CHAIN) -> bool:
     """Whether a snapshot of `day` is kept whole: one of the last `months` month ends (the reports'
-    days), or one of the last `days` days before `today`."""
-    if is_month_end(day) and day >= month_ends(today, months)[-1]:
+    days) or, in their months, a day of the month that is a multiple of `chain` + 1 (where chains
+    end); or one of the last `days` days before `today`."""
+    if (is_month_end(day) or day.day % (chain + 1) == 0) and day >= month_ends(today, months)[-1].replace(day=1):
         return True
     return today - timedelta(days=days) <= day < today
 
 
-def snapshots_aging(whole: Collection[date], today: date, *, days: int, months: int
+def snapshots_aging(whole: Collection[date], today: date, *, days: int, months: int, chain: int = LONGEST_CHAIN
                     ) -> tuple[list[date], list[date]]:
     """What the housekeeping does with the whole snapshots of days no longer kept (snapshot_kept):
     each becomes a *delta* — its rows minus the next day's — when the next day's snapshot is kept
@@ -223,7 +234,7 @@ def snapshots_aging(whole: Collection[date], today: date, *, days: int, months: 
     dropped otherwise (the next day's was never taken, e.g. in an outage; a month end older than
     the last `months`, whose next day is not kept). The days to turn into deltas, oldest first
     (each is taken from its next day's whole rows), and the days to drop."""
-    aging = sorted(d for d in whole if not snapshot_kept(d, today, days=days, months=months))
+    aging = sorted(d for d in whole if not snapshot_kept(d, today, days=days, months=months, chain=chain))
     kept = set(whole) - set(aging)
     deltas: set[date] = set()
     for day in reversed(aging):   # newest first: the next day's fate is known

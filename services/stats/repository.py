@@ -620,9 +620,11 @@ def complete_snapshot_days(session: Session) -> set[date]:
     return {day for day in snapshot_days(session) if day in quality or not cube.is_month_end(day)}
 
 
-def age_snapshots(session: Session, *, today: date, days: int, months: int) -> tuple[list[date], list[date]]:
-    """The whole snapshots no longer kept (cube.snapshot_kept: a day older than the last `days`,
-    a month end older than the last `months`) become deltas or are dropped (cube.snapshots_aging),
+def age_snapshots(session: Session, *, today: date, days: int, months: int, chain: int = cube.LONGEST_CHAIN
+                  ) -> tuple[list[date], list[date]]:
+    """The whole snapshots no longer kept (cube.snapshot_kept: a day older than the last `days`
+    that does not end chains of `chain` deltas, a month end older than the last `months`) become
+    deltas or are dropped (cube.snapshots_aging),
     and so are deltas whose chain no longer reaches a whole snapshot, and Q2's snapshots of the
     month ends dropped. The days turned into deltas, and those dropped.
 
@@ -633,7 +635,7 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int) -> t
                            .order_by(registry.c.day).with_for_update()).all()
     whole = {day: frozenset(rollups) for day, rollups, delta in kept if not delta}
     deltas = {day for day, _, delta in kept if delta}
-    turned, dropped = cube.snapshots_aging(whole, today, days=days, months=months)
+    turned, dropped = cube.snapshots_aging(whole, today, days=days, months=months, chain=chain)
     for day in turned:   # oldest first: the next day's rows are still whole
         _to_delta(session, day, rollups=whole[day])
     whole_now, deltas_now = set(whole) - set(turned) - set(dropped), deltas | set(turned)

@@ -226,17 +226,18 @@ def _supervised(uow_factory, read, *, caller: Caller, court: str, query: Supervi
         return read(uow.session, sql, page), q.as_of or today
 
 
-def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int, days: int = 0) -> None:
+def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int, days: int = 0,
+              chain: int = cube.LONGEST_CHAIN) -> None:
     """The cube's housekeeping (a background loop): its rows of zeros removed, the snapshots that
-    are due taken, and those of days no longer kept whole turned into deltas or dropped (a month
-    end older than the last `months`, with Q2's)."""
+    are due taken, and those of days no longer kept whole turned into deltas (summed in chains of
+    at most `chain`) or dropped (a month end older than the last `months`, with Q2's)."""
     with uow_factory() as uow:
         repository.prune_cube(uow.session)
         quality_counts.prune(uow.session)
         uow.commit()
     take_snapshots(uow_factory, settle=settle, months=months, days=days)
     with uow_factory() as uow:
-        repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=days, months=months)
+        repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=days, months=months, chain=chain)
         uow.commit()
 
 

@@ -45,7 +45,8 @@ def test_a_sweeper_that_would_spin_or_fail_does_not_start(name, value):
 
 @pytest.mark.parametrize("name, value", [("STATS_SNAPSHOT_INTERVAL", "0"), ("STATS_SNAPSHOT_MONTHS", "0"),
                                          ("STATS_SNAPSHOT_MONTHS", "2.5"), ("STATS_SNAPSHOT_SETTLE_HOURS", "-1"),
-                                         ("STATS_SNAPSHOT_DAYS", "-1"), ("STATS_SNAPSHOT_DAYS", "400")])
+                                         ("STATS_SNAPSHOT_DAYS", "-1"), ("STATS_SNAPSHOT_DAYS", "400"),
+                                         ("STATS_SNAPSHOT_CHAIN", "0"), ("STATS_SNAPSHOT_CHAIN", "31")])
 def test_a_cube_housekeeping_that_would_spin_or_do_nothing_does_not_start(name, value):
     with pytest.raises(SettingsError, match=name):
         StatsSettings.from_env(Env({**GOOD, name: value}))

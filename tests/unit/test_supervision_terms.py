@@ -125,7 +125,8 @@ def test_a_month_ends_snapshot_is_due_once_its_last_events_have_had_time_to_arri
 def test_the_last_days_snapshots_are_due_beside_the_month_ends_and_dropped_when_older():
     """cube.snapshot_due with `days`: each of the last days too, newest first (yesterday once it has
     settled), the month ends among them once; cube.snapshot_kept: one of the last `months` month
-    ends, another day while it is one of the last `days`."""
+    ends and, as long as they are, the days where chains of deltas end (the 8th, 16th, 24th);
+    another day while it is one of the last `days`."""
     from datetime import timedelta
 
     from services.common.clock import start_of_legal_day
@@ -145,7 +146,11 @@ def test_the_last_days_snapshots_are_due_beside_the_month_ends_and_dropped_when_
     assert due(datetime(2026, 10, 3, 3, tzinfo=LEGAL_TZ), days=0) == date(2026, 9, 30)
     today = date(2026, 10, 20)
     assert [d.day for d in (date(2026, 10, n) for n in range(14, 21))
-            if cube.snapshot_kept(d, today, days=3, months=24)] == [17, 18, 19]
+            if cube.snapshot_kept(d, today, days=3, months=24)] == [16, 17, 18, 19]
+    assert [d.day for d in (date(2026, 10, n) for n in range(14, 21))
+            if cube.snapshot_kept(d, today, days=3, months=24, chain=30)] == [17, 18, 19]
+    assert cube.snapshot_kept(date(2024, 10, 24), today, days=0, months=24)      # a chain's end in the month
+    assert not cube.snapshot_kept(date(2024, 9, 24), today, days=0, months=24)   # of a month end kept
     assert cube.snapshot_kept(date(2024, 10, 31), today, days=0, months=24)      # the 24th month end back
     assert not cube.snapshot_kept(date(2024, 9, 30), today, days=0, months=24)   # the 25th
     assert not cube.snapshot_kept(date(2026, 10, 19), today, days=0, months=24)
@@ -161,9 +166,10 @@ def test_a_day_no_longer_kept_whole_becomes_a_delta_when_its_chain_reaches_a_who
 
     d = lambda month, day: date(2026, month, day)  # noqa: E731
     # Kept whole on 10-20 with days=3: 09-30 (a month end) and 10-17…10-19. 10-12 has none (an outage).
+    # (chain=30: no day but the month ends where chains end, see the next test.)
     whole = {d(9, 28), d(9, 29), d(9, 30), d(10, 10), d(10, 11), d(10, 13), d(10, 14), d(10, 15), d(10, 16),
              d(10, 17), d(10, 18), d(10, 19)}
-    turned, dropped = cube.snapshots_aging(whole, d(10, 20), days=3, months=2)
+    turned, dropped = cube.snapshots_aging(whole, d(10, 20), days=3, months=2, chain=30)
     assert turned == [d(9, 28), d(9, 29), d(10, 13), d(10, 14), d(10, 15), d(10, 16)]
     assert dropped == [d(10, 10), d(10, 11)]   # 10-11's next day was never taken, so 10-10 leads nowhere
     kept = whole - set(turned) - set(dropped)
@@ -176,6 +182,36 @@ def test_a_day_no_longer_kept_whole_becomes_a_delta_when_its_chain_reaches_a_who
     assert cube.snapshots_aging({d(8, 31), d(9, 30)}, d(10, 20), days=0, months=2) == ([], [])
     assert cube.snapshots_aging({d(8, 30), d(8, 31), d(9, 30)}, d(10, 20), days=0, months=1) == (
         [], [d(8, 30), d(8, 31)])
+
+
+def test_a_running_systems_chains_are_never_longer_than_the_longest_chain():
+    """Over two years of daily housekeeping (STATS_SNAPSHOT_DAYS=31, _MONTHS=24): yesterday's
+    snapshot taken, then the older ones aged. Every day kept as a delta chains to a whole one in at
+    most `chain` deltas (7 by default: the 8th, 16th and 24th stay whole with the month ends; a
+    day 29 deltas before its month end answered P3 in 67 ms); a day of the last 24 month ends'
+    span is answered; the whole snapshots are the last 31 days and three or four a month."""
+    from datetime import timedelta
+
+    from services.stats import cube
+
+    for chain, longest in ((cube.LONGEST_CHAIN, 7), (30, 30)):
+        whole, deltas = set(), set()
+        for n in range(790):   # 2025-01-01 … 2027-03-01
+            today = date(2025, 1, 1) + timedelta(days=n)
+            whole.add(today - timedelta(days=1))
+            turned, dropped = cube.snapshots_aging(whole, today, days=31, months=24, chain=chain)
+            whole, deltas = whole - set(turned) - set(dropped), deltas | set(turned)
+            deltas = {d for d in deltas if cube.chain_days(d, whole, deltas) is not None}
+        chains = [cube.chain_days(d, whole, deltas) for d in deltas]
+        assert max(len(c) - 1 for c in chains) == longest, chain
+        first = cube.month_ends(today, 24)[-1].replace(day=1)   # the 24th month end's month
+        assert min(deltas | whole) == first
+        assert all(cube.chain_days(first + timedelta(days=n), whole, deltas) is not None
+                   for n in range((today - first).days)), chain
+        if chain == cube.LONGEST_CHAIN:   # older than the last 31 days: the month ends, the 8th, 16th, 24th
+            older = [first + timedelta(days=n) for n in range((today - timedelta(days=31) - first).days)]
+            assert {d for d in whole if d < today - timedelta(days=31)} == {
+                d for d in older if cube.is_month_end(d) or d.day in (8, 16, 24)}
 
 
 def test_a_past_days_question_is_planned_over_its_chain_with_the_rollups_all_of_it_holds():
