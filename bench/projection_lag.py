@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/projection_lag.py [--cases 100000] [--nodes-per-case 25] [--rate 1000]
                                              [--seconds 60] [--backlog 30000] [--timeout 900] [--keep]
+                                             [--without alert]
 
 Starts PostgreSQL (with commit timestamps: see below) and NATS, embedded unless DATABASE_URL /
 NATS_URL are set, and the six CourtFlow processes as bench/console.py does, with the demo directory
@@ -55,7 +56,10 @@ supervisors of the demo directory: the province's departments and judges exist o
 read model), so it does far less than in a real burst, where it writes 3,000 reminders a second
 on the same cores: the paced round puts the projection under the burst's event rate, not under
 the burst's whole CPU load (see each round's CPU per process). The commit timestamps need `track_commit_timestamp = on`: the embedded PostgreSQL is
-restarted with it; a server that DATABASE_URL names must have it already.
+restarted with it; a server that DATABASE_URL names must have it already. `--without alert`
+stops the alert service before the rounds: the projection then has the cores the burst's
+reminders would take, as it has where the services do not share two cores (in production each
+runs on nodes of its own).
 
 Prints JSON. Not a test. Goal of issue 13: the projection keeps up with the reminder burst, lag
 p99 under 5 s (judged on the paced round; the backlog round shows how long a backlog takes).
@@ -379,11 +383,15 @@ def main() -> None:
     ap.add_argument("--backlog", type=int, default=30_000, help="node events published at once (0: no such round)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds to wait for a round to be applied")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (logs, database)")
+    ap.add_argument("--without", action="append", default=[], choices=("alert", "audit"),
+                    help="stop this service before the rounds: the projection with the cores the other "
+                         "consumers of the burst would take (the alert service's reminders above all)")
     ns = ap.parse_args()
     paced_n, backlog_n = int(ns.rate * ns.seconds), ns.backlog
     work = Path(tempfile.mkdtemp(prefix="courtflow-projection-lag-"))
     result: dict = {"date": date.today().isoformat(), "machine": machine(),
-                    "settings": {"rate": ns.rate, "seconds": ns.seconds, "backlog": backlog_n}}
+                    "settings": {"rate": ns.rate, "seconds": ns.seconds, "backlog": backlog_n,
+                                 "services_stopped": ns.without}}
     infra = Infrastructure.start(work)
     system = db = None
     failed = ""
@@ -412,6 +420,8 @@ def main() -> None:
         for producer, durable in (("gateway", "stats-gateway"), ("case", "stats-case"), ("node", PROJECTION)):
             drained(infra.nats_url, stream_name(producer), durable)
         result["province"] = load(infra.database_url, ns.cases, ns.nodes_per_case)
+        for name in ns.without:
+            system.components[name].terminate()
 
         rows = pick_nodes(db, paced_n + backlog_n)
         bus, meter = Bus(infra.nats_url), CpuMeter(system, infra)

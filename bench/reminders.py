@@ -179,7 +179,7 @@ class CpuMeter:
         self.system, self.infra = system, infra
 
     def _sample(self) -> dict[str, float]:
-        s = {name: cpu_seconds(c.proc.pid) for name, c in self.system.components.items() if c.proc}
+        s = {name: cpu_seconds(c.proc.pid) for name, c in self.system.components.items() if c.running()}
         if self.infra.postgres and self.infra.postgres.pid:
             pg = self.infra.postgres.pid
             s["postgres"] = cpu_seconds(pg) + sum(cpu_seconds(k) for k in children(pg))
