@@ -15,7 +15,7 @@ from opentelemetry.instrumentation.grpc import client_interceptor, intercept_cha
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1 import node_service_pb2 as pb, node_service_pb2_grpc
 
-from services.common import caller as caller_context
+from services.common import caller as caller_context, deadline
 from services.common.channels import CHANNEL_OPTIONS
 from services.common.dates import from_date
 from services.common.errors import DomainError, Unavailable, details_of, has_chinese
@@ -34,7 +34,7 @@ class NodeClient:
         request = pb.ValidateHearingRequest(parent=case_name, hearing_date=from_date(hearing_date))
         try:
             return self._stub.ValidateHearing(request, metadata=caller_context.sign(caller, self._key),
-                                              timeout=TIMEOUT_SECONDS)
+                                              timeout=deadline.within(TIMEOUT_SECONDS))
         except grpc.RpcError as exc:
             if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
                 # Fail closed: an unchecked hearing date is not accepted; the court system retries.

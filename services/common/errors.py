@@ -75,6 +75,18 @@ def database_unavailable() -> Unavailable:
     return Unavailable("数据库暂时不可用，请稍后重试", reason="DATABASE_UNAVAILABLE")
 
 
+class DeadlineExceeded(DomainError):
+    """The caller's deadline passed while the database was still at work (deadline.py): the
+    statement was cancelled."""
+
+    code = grpc.StatusCode.DEADLINE_EXCEEDED
+    reason = "QUERY_CANCELLED"
+
+
+def query_cancelled() -> DeadlineExceeded:
+    return DeadlineExceeded("查询未在调用时限内完成，已取消；请缩小查询范围（法院、日期）后重试")
+
+
 class ResourceExhausted(DomainError):
     """Too much: a request too large, or too many requests from one caller."""
 

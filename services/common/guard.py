@@ -12,12 +12,13 @@ import uuid
 
 import grpc
 import protovalidate
+from psycopg2.errors import QueryCanceled
 from opentelemetry import trace
 from sqlalchemy.exc import OperationalError
 
 from services.common import caller as caller_ctx
-from services.common import metrics
-from services.common.errors import DomainError, database_unavailable, from_validation_error, to_status
+from services.common import deadline, metrics
+from services.common.errors import DomainError, database_unavailable, from_validation_error, query_cancelled, to_status
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +51,22 @@ class Guard(grpc.aio.ServerInterceptor):
         span.set_attribute("courtflow.caller.user", caller.user)
         span.set_attribute("courtflow.caller.court", caller.court)
         protovalidate.validate(request)
-        return caller_ctx.bind(caller)
+        return caller_ctx.bind(caller), deadline.bind(context.time_remaining())
+
+    @staticmethod
+    def _leave(tokens) -> None:
+        caller_ctx.reset(tokens[0])
+        deadline.reset(tokens[1])
 
     def _wrap_unary(self, method, inner):
         async def behavior(request, context):
             started, code = time.perf_counter(), "OK"
             try:
-                token = self._enter(request, context)
+                tokens = self._enter(request, context)
                 try:
                     return await inner(request, context)
                 finally:
-                    caller_ctx.reset(token)
+                    self._leave(tokens)
             except Exception as exc:
                 code = _code_name(exc)
                 await self._abort(exc, context, method)
@@ -72,12 +78,12 @@ class Guard(grpc.aio.ServerInterceptor):
     def _wrap_stream(self, method, inner):
         async def behavior(request, context):
             try:
-                token = self._enter(request, context)
+                tokens = self._enter(request, context)
                 try:
                     async for item in inner(request, context):
                         yield item
                 finally:
-                    caller_ctx.reset(token)
+                    self._leave(tokens)
             except Exception as exc:
                 await self._abort(exc, context, method)
         return behavior
@@ -90,6 +96,9 @@ class Guard(grpc.aio.ServerInterceptor):
             await context.abort_with_status(to_status(exc))
         if isinstance(exc, grpc.aio.AbortError) or context.code() not in (None, grpc.StatusCode.OK):
             raise exc
+        if _cancelled(exc):   # the caller's deadline ran out in the database (deadline.py)
+            log.info("statement cancelled at the caller's deadline in %s", method)
+            await context.abort_with_status(to_status(query_cancelled()))
         if isinstance(exc, OperationalError):
             log.warning("database unavailable in %s: %s", method, exc)
             await context.abort_with_status(to_status(database_unavailable()))
@@ -98,11 +107,18 @@ class Guard(grpc.aio.ServerInterceptor):
         await context.abort(grpc.StatusCode.INTERNAL, f"内部错误，请联系管理员（错误编号 {error_id}）")
 
 
+def _cancelled(exc: Exception) -> bool:
+    """PostgreSQL's query_canceled (57014): the statement_timeout ran out, or an operator cancelled it."""
+    return isinstance(exc, OperationalError) and isinstance(exc.orig, QueryCanceled)
+
+
 def _code_name(exc: Exception) -> str:
     if isinstance(exc, protovalidate.ValidationError):
         return "INVALID_ARGUMENT"
     if isinstance(exc, DomainError):
         return exc.code.name
+    if _cancelled(exc):
+        return "DEADLINE_EXCEEDED"
     if isinstance(exc, OperationalError):
         return "UNAVAILABLE"
     return "ABORTED" if isinstance(exc, grpc.aio.AbortError) else "INTERNAL"

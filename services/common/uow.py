@@ -15,9 +15,10 @@ from typing import Callable
 
 from google.protobuf.message import Message
 from opentelemetry import propagate
-from sqlalchemy import Engine, Table
+from sqlalchemy import Engine, Table, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.common import deadline
 from services.common.clock import Clock
 from services.common.db import Messaging, bulk_insert
 from services.common.events import build_envelope, new_event_id, subject_for
@@ -40,6 +41,9 @@ class UnitOfWork:
     def __enter__(self) -> "UnitOfWork":
         self.session = self._sessions()
         self.session.begin()
+        left = deadline.remaining()
+        if left is not None:   # for an RPC: PostgreSQL cancels what outlasts its caller (deadline.py)
+            self.session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}"))
         self._pending = []
         self._later = {}
         self._before_commit = []

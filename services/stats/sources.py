@@ -18,7 +18,7 @@ from courtflow.common.v1 import integrity_pb2, integrity_pb2_grpc
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.node.v1 import node_pb2, node_service_pb2, node_service_pb2_grpc
 
-from services.common import caller as caller_context
+from services.common import caller as caller_context, deadline
 from services.common.channels import CHANNEL_OPTIONS
 from services.common.components import label
 from services.common.errors import PermissionDenied, Unavailable
@@ -45,29 +45,29 @@ class Sources:
     def cases(self, caller: Caller, court: str) -> Iterator[case_pb2.Case]:
         yield from self._pages("case", lambda token: self._cases.ListCases(
             case_service_pb2.ListCasesRequest(parent=f"courts/{court}", page_size=PAGE, page_token=token),
-            metadata=caller_context.sign(caller, self._key), timeout=TIMEOUT_SECONDS), "cases")
+            metadata=caller_context.sign(caller, self._key), timeout=deadline.within(TIMEOUT_SECONDS)), "cases")
 
     def nodes(self, caller: Caller, court: str) -> Iterator[node_pb2.Node]:
         yield from self._pages("node", lambda token: self._nodes.ListNodes(
             node_service_pb2.ListNodesRequest(parent=f"courts/{court}/cases/-", page_size=PAGE, page_token=token),
-            metadata=caller_context.sign(caller, self._key), timeout=TIMEOUT_SECONDS), "nodes")
+            metadata=caller_context.sign(caller, self._key), timeout=deadline.within(TIMEOUT_SECONDS)), "nodes")
 
     def case(self, caller: Caller, name: str) -> case_pb2.Case | None:
         """One case again (None when it does not exist), to look twice at a difference."""
         return self._one("case", lambda: self._cases.GetCase(
             case_service_pb2.GetCaseRequest(name=name), metadata=caller_context.sign(caller, self._key),
-            timeout=TIMEOUT_SECONDS).case)
+            timeout=deadline.within(TIMEOUT_SECONDS)).case)
 
     def node(self, caller: Caller, name: str) -> node_pb2.Node | None:
         return self._one("node", lambda: self._nodes.GetNode(
             node_service_pb2.GetNodeRequest(name=name), metadata=caller_context.sign(caller, self._key),
-            timeout=TIMEOUT_SECONDS).node)
+            timeout=deadline.within(TIMEOUT_SECONDS)).node)
 
     def integrity(self, component: str, caller: Caller, request: integrity_pb2.CheckIntegrityRequest
                   ) -> Iterator[integrity_pb2.CheckIntegrityResponse]:
         """A service's answer for its own data, message by message as it streams."""
         stream = self._integrity[component].CheckIntegrity(request, metadata=caller_context.sign(caller, self._key),
-                                                           timeout=INTEGRITY_TIMEOUT_SECONDS)
+                                                           timeout=deadline.within(INTEGRITY_TIMEOUT_SECONDS))
         try:
             yield from stream
         except grpc.RpcError as exc:

@@ -199,3 +199,30 @@ def test_the_read_model_is_verified_against_the_services(cf, filed, capsys):
     with pytest.raises(grpc.RpcError) as refused:
         verify(JUDGE)
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_question_its_caller_gave_up_on_is_cancelled_in_the_database(cf, filed):
+    """The stats service's statement ends with its caller's deadline (services/common/deadline.py):
+    a question asked with 3 s to spare, held up in PostgreSQL (here: the cube locked by another
+    transaction; at a province's size, a past quarter counted from the history), fails for the
+    caller with DEADLINE_EXCEEDED and is cancelled in the database while the hold lasts — not left
+    running for minutes beside the user's next attempt. Asked again once free, it is answered."""
+    def waiting(conn) -> int:
+        return conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'courtflow-stats' "
+            "AND wait_event_type = 'Lock' AND query ILIKE 'SELECT%stats.cube_%'")).scalar_one()
+
+    engine = create_engine(cf.database_url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher, engine.connect() as holder:
+        hold = holder.begin()
+        holder.execute(text("LOCK TABLE stats.cube_cases, stats.cube_nodes IN ACCESS EXCLUSIVE MODE"))
+        asked = stats(cf).SummarizeSupervision.future(ss.SummarizeSupervisionRequest(
+            parent="courts/-", query=sv.SupervisionQuery()), metadata=cf.md(PROVINCE_TMO), timeout=3)
+        eventually(lambda: waiting(watcher) == 1, timeout=3, interval=0.05, what="the question waiting on the lock")
+        with pytest.raises(grpc.RpcError) as refused:
+            asked.result(timeout=30)
+        assert refused.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        eventually(lambda: waiting(watcher) == 0, timeout=10, what="the statement cancelled while the lock is held")
+        hold.rollback()
+    engine.dispose()
+    assert summary(cf, PROVINCE_TMO).case_totals.total > 0

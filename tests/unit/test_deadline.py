@@ -1,0 +1,36 @@
+"""services/common/deadline.py: what is left of the RPC's deadline, for the database and for the
+calls made on its behalf; and the guard's word for a statement the deadline cancelled."""
+from __future__ import annotations
+
+import psycopg2.errors
+from sqlalchemy.exc import OperationalError
+
+from services.common import deadline, guard
+
+
+def test_calls_made_for_an_rpc_get_no_more_than_what_its_caller_has_left():
+    assert deadline.remaining() is None and deadline.within(30.0) == 30.0   # outside an RPC
+    token = deadline.bind(2.0)
+    try:
+        assert 1.5 < deadline.remaining() <= 2.0
+        assert deadline.within(30.0) <= 2.0 and deadline.within(1.0) == 1.0
+    finally:
+        deadline.reset(token)
+    token = deadline.bind(None)   # a caller without a deadline (a stream, a direct client)
+    try:
+        assert deadline.remaining() is None and deadline.within(30.0) == 30.0
+    finally:
+        deadline.reset(token)
+    token = deadline.bind(-1.0)   # already past: nothing is left, never a negative timeout
+    try:
+        assert deadline.remaining() == 0.0 and deadline.within(30.0) == 0.0
+    finally:
+        deadline.reset(token)
+
+
+def test_a_statement_cancelled_at_the_deadline_is_deadline_exceeded_not_the_database_down():
+    cancelled = OperationalError("SELECT …", {}, psycopg2.errors.QueryCanceled("canceling statement due to "
+                                                                               "statement timeout"))
+    assert guard._cancelled(cancelled) and guard._code_name(cancelled) == "DEADLINE_EXCEEDED"
+    down = OperationalError("SELECT …", {}, psycopg2.OperationalError("server closed the connection"))
+    assert not guard._cancelled(down) and guard._code_name(down) == "UNAVAILABLE"
