@@ -45,7 +45,7 @@ export const HEARING_RULES = {
 // audit log shows 「拒绝：超出权限范围」, the code itself on hover.
 export const REASONS = {
   INVALID_ARGUMENT: '参数错误', NOT_FOUND: '对象不存在', ALREADY_EXISTS: '对象已存在', PERMISSION_DENIED: '无权操作',
-  UNAUTHENTICATED: '未登录', UNAVAILABLE: '服务暂时不可用', DATABASE_UNAVAILABLE: '数据库暂时不可用', RESOURCE_EXHAUSTED: '请求过多或过大',
+  UNAUTHENTICATED: '未登录', UNAVAILABLE: '服务暂时不可用', DATABASE_UNAVAILABLE: '数据库暂时不可用', QUERY_CANCELLED: '查询未在调用时限内完成，已取消', RESOURCE_EXHAUSTED: '请求过多或过大',
   FAILED_PRECONDITION: '不满足操作条件', ABORTED: '已被他人修改', CANCELLED: '调用已取消', UNKNOWN: '未知错误',
   DEADLINE_EXCEEDED: '未在时限内答复', OUT_OF_RANGE: '超出取值范围', UNIMPLEMENTED: '接口未实现', INTERNAL: '内部错误', DATA_LOSS: '数据丢失',
   OUT_OF_SCOPE: '超出权限范围', PROVINCE_SCOPE_REQUIRED: '须有全省范围权限', AUDIT_ROLE_REQUIRED: '须为审计人员',

@@ -14,6 +14,10 @@ import contextvars
 import time
 
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("courtflow_deadline", default=None)
+# The work stops this much before the caller does, so that the service's own answer — what was
+# cancelled, and what to do about it — reaches the user instead of the gateway's bare timeout
+# (「…未在时限内答复，请稍后重试」, which would have them ask the same again).
+MARGIN_SECONDS = 0.5
 
 
 def bind(seconds_left: float | None) -> contextvars.Token:
@@ -26,9 +30,10 @@ def reset(token: contextvars.Token) -> None:
 
 
 def remaining() -> float | None:
-    """Seconds until the RPC's caller gives up; None outside an RPC or without a deadline."""
+    """Seconds the work done for the RPC may take: until its caller gives up, less the margin;
+    None outside an RPC or without a deadline."""
     at = _deadline.get()
-    return None if at is None else max(0.0, at - time.monotonic())
+    return None if at is None else max(0.0, at - time.monotonic() - MARGIN_SECONDS)
 
 
 def within(seconds: float) -> float:

@@ -111,6 +111,7 @@ REASONS = {
     "UNAUTHENTICATED": "未登录",
     "UNAVAILABLE": "服务暂时不可用",
     "DATABASE_UNAVAILABLE": "数据库暂时不可用",
+    "QUERY_CANCELLED": "查询未在调用时限内完成，已取消",
     "RESOURCE_EXHAUSTED": "请求过多或过大",
     "FAILED_PRECONDITION": "不满足操作条件",
     "ABORTED": "已被他人修改",

@@ -15,13 +15,20 @@ from typing import Callable
 
 from google.protobuf.message import Message
 from opentelemetry import propagate
-from sqlalchemy import Engine, Table, text
+from sqlalchemy import Engine, Table, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common import deadline
 from services.common.clock import Clock
 from services.common.db import Messaging, bulk_insert
 from services.common.events import build_envelope, new_event_id, subject_for
+
+
+def _statement_timeout(_session, _transaction, connection) -> None:
+    """What the RPC's caller has left (deadline.py), as the transaction's statement_timeout."""
+    left = deadline.remaining()
+    if left is not None:
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}")
 
 
 class UnitOfWork:
@@ -41,9 +48,11 @@ class UnitOfWork:
     def __enter__(self) -> "UnitOfWork":
         self.session = self._sessions()
         self.session.begin()
-        left = deadline.remaining()
-        if left is not None:   # for an RPC: PostgreSQL cancels what outlasts its caller (deadline.py)
-            self.session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}"))
+        if deadline.remaining() is not None:   # for an RPC: PostgreSQL cancels what outlasts its caller
+            # Once the transaction begins on its connection, not now: a use case may still choose
+            # the connection's isolation level (REPEATABLE READ for a consistent check), which a
+            # statement sent first would leave at READ COMMITTED without a word.
+            event.listen(self.session, "after_begin", _statement_timeout)
         self._pending = []
         self._later = {}
         self._before_commit = []

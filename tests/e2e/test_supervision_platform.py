@@ -205,8 +205,9 @@ def test_a_question_its_caller_gave_up_on_is_cancelled_in_the_database(cf, filed
     """The stats service's statement ends with its caller's deadline (services/common/deadline.py):
     a question asked with 3 s to spare, held up in PostgreSQL (here: the cube locked by another
     transaction; at a province's size, a past quarter counted from the history), fails for the
-    caller with DEADLINE_EXCEEDED and is cancelled in the database while the hold lasts — not left
-    running for minutes beside the user's next attempt. Asked again once free, it is answered."""
+    caller with DEADLINE_EXCEEDED, in words that say what to do, and is cancelled in the database
+    while the hold lasts — not left running for minutes beside the user's next attempt. Asked
+    again once free, it is answered."""
     def waiting(conn) -> int:
         return conn.execute(text(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'courtflow-stats' "
@@ -222,6 +223,7 @@ def test_a_question_its_caller_gave_up_on_is_cancelled_in_the_database(cf, filed
         with pytest.raises(grpc.RpcError) as refused:
             asked.result(timeout=30)
         assert refused.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        assert refused.value.details() == "查询未在调用时限内完成，已取消；请缩小查询范围（法院、日期）后重试"
         eventually(lambda: waiting(watcher) == 0, timeout=10, what="the statement cancelled while the lock is held")
         hold.rollback()
     engine.dispose()
