@@ -47,6 +47,14 @@ log = logging.getLogger(__name__)
 
 LocalHandler = Callable[[bytes, Caller], Awaitable[bytes]]
 FORWARD_TIMEOUT = 15.0
+# The checks that walk a court's or the province's whole data (every case and node recounted, the
+# audit chain followed record by record) take minutes at a province's size: within 15 s
+# `courtflow verify --supervision`, which waits 600 s, could never be answered for one. They are
+# for the trial management office, presidents and administrators (permissions.py), rate-limited
+# like every call; the services stop with the deadline (services/common/deadline.py).
+LONG_FORWARD_TIMEOUTS = {f"/courtflow.{method}": 600.0 for method in (
+    "stats.v1.StatsService/VerifySupervision", "stats.v1.StatsService/VerifyIntegrity",
+    "audit.v1.AuditService/VerifyAuditChain")}
 
 
 @dataclass(frozen=True)
@@ -76,9 +84,10 @@ class Call:
         return dict(self.metadata).get("user-agent", "")
 
     def remaining(self) -> float:
+        longest = LONG_FORWARD_TIMEOUTS.get(self.method, FORWARD_TIMEOUT)
         if self.deadline is None:
-            return FORWARD_TIMEOUT
-        return max(0.0, min(self.deadline - time.monotonic(), FORWARD_TIMEOUT))
+            return longest
+        return max(0.0, min(self.deadline - time.monotonic(), longest))
 
 
 class Outcome(collections.namedtuple("Outcome", ("code", "details", "trailing_metadata")), grpc.Status):

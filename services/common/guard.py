@@ -12,8 +12,8 @@ import uuid
 
 import grpc
 import protovalidate
-from psycopg2.errors import QueryCanceled
 from opentelemetry import trace
+from psycopg2.errors import QueryCanceled
 from sqlalchemy.exc import OperationalError
 
 from services.common import caller as caller_ctx

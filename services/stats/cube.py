@@ -30,8 +30,9 @@ snapshot is kept as a *delta*, its rows minus the next day's — the few rows th
 moved — and the day is answered by summing its chain: its delta, the next days' deltas, and the
 first snapshot kept whole after it (chain_days): the next month end, or the next 8th, 16th or
 24th, which stay whole as long as their month end does, so that a chain is at most LONGEST_CHAIN
-deltas long. So every past day since the snapshots began is answered from them; a day whose chain was broken (a day's
-snapshot never taken, e.g. in an outage; a month end no longer kept) is dropped with it.
+deltas long. So every past day since the snapshots began is answered from them; a day whose
+chain was broken (a day's snapshot never taken, e.g. in an outage; a month end no longer kept)
+is dropped with it.
 
 Questions the cube cannot answer this way — a day before the snapshots or without its chain,
 a handler, responsible person, category or node type, a date range not on whole months, a caller

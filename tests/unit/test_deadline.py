@@ -34,3 +34,21 @@ def test_a_statement_cancelled_at_the_deadline_is_deadline_exceeded_not_the_data
     assert guard._cancelled(cancelled) and guard._code_name(cancelled) == "DEADLINE_EXCEEDED"
     down = OperationalError("SELECT …", {}, psycopg2.OperationalError("server closed the connection"))
     assert not guard._cancelled(down) and guard._code_name(down) == "UNAVAILABLE"
+
+
+def test_the_gateway_waits_longer_only_for_the_checks_of_the_whole_data():
+    """15 s for every call (a caller's shorter deadline first); 600 s for the three checks that
+    walk a court's or the province's whole data, as `courtflow verify --supervision` waits."""
+    import time
+
+    from gateway.access.permissions import TABLE
+    from gateway.edge.proxy import FORWARD_TIMEOUT, LONG_FORWARD_TIMEOUTS, Call
+
+    assert FORWARD_TIMEOUT == 15.0
+    assert Call("/courtflow.stats.v1.StatsService/AnalyzeQuality", (), "").remaining() == 15.0
+    assert set(LONG_FORWARD_TIMEOUTS) <= set(TABLE)   # methods the gateway serves, spelled right
+    for method in ("VerifySupervision", "VerifyIntegrity"):
+        checked = f"/courtflow.stats.v1.StatsService/{method}"
+        assert Call(checked, (), "").remaining() == 600.0
+        assert Call(checked, (), "", time.monotonic() + 30).remaining() <= 30.0
+    assert Call("/courtflow.audit.v1.AuditService/VerifyAuditChain", (), "").remaining() == 600.0

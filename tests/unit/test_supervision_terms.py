@@ -189,7 +189,8 @@ def test_a_running_systems_chains_are_never_longer_than_the_longest_chain():
     snapshot taken, then the older ones aged. Every day kept as a delta chains to a whole one in at
     most `chain` deltas (7 by default: the 8th, 16th and 24th stay whole with the month ends; a
     day 29 deltas before its month end answered P3 in 67 ms); a day of the last 24 month ends'
-    span is answered; the whole snapshots are the last 31 days and three or four a month."""
+    span is answered; kept whole are the last 31 days and, older, the month ends and the 8th, 16th
+    and 24th."""
     from datetime import timedelta
 
     from services.stats import cube
