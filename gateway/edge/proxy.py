@@ -50,8 +50,8 @@ FORWARD_TIMEOUT = 15.0
 # The checks that walk a court's or the province's whole data (every case and node recounted, the
 # audit chain followed record by record) take minutes at a province's size: within 15 s
 # `courtflow verify --supervision`, which waits 600 s, could never be answered for one. They are
-# for the trial management office, presidents and administrators (permissions.py), rate-limited
-# like every call; the services stop with the deadline (services/common/deadline.py).
+# for the trial management office, presidents, administrators and auditors (permissions.py),
+# rate-limited like every call; the services stop with the deadline (services/common/deadline.py).
 LONG_FORWARD_TIMEOUTS = {f"/courtflow.{method}": 600.0 for method in (
     "stats.v1.StatsService/VerifySupervision", "stats.v1.StatsService/VerifyIntegrity",
     "audit.v1.AuditService/VerifyAuditChain")}

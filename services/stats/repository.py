@@ -624,9 +624,8 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
                   ) -> tuple[list[date], list[date]]:
     """The whole snapshots no longer kept (cube.snapshot_kept: a day older than the last `days`
     that does not end chains of `chain` deltas, a month end older than the last `months`) become
-    deltas or are dropped (cube.snapshots_aging),
-    and so are deltas whose chain no longer reaches a whole snapshot, and Q2's snapshots of the
-    month ends dropped. The days turned into deltas, and those dropped.
+    deltas or are dropped (cube.snapshots_aging), and so are deltas whose chain no longer reaches a
+    whole snapshot, and Q2's snapshots of the month ends dropped. The days turned into deltas, and those dropped.
 
     The registry's rows are locked first: a second replica's housekeeping waits, then finds the
     days turned (a delta taken again from a delta would be wrong)."""
