@@ -19,9 +19,12 @@ the service's housekeeping takes it (timed: it runs once a month, in the backgro
 `--chain-days` days before it (3: from 27 November), each turned into a delta as the housekeeping
 does once a day is older than the last STATS_SNAPSHOT_DAYS, but for those that end chains (the
 8th, 16th and 24th with STATS_SNAPSHOT_CHAIN's default; timed, with rows per day whole and as a
-delta, and the length of the first day's chain); today's P1–P6 answers then come from the cube,
-a month end's from its snapshot, the first of those days' from its chain of deltas, this year's Q2 from its tables, and a day before the snapshots, a past quarter's Q2
-and the drill-down pages from the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
+delta, and the length of the first day's chain); then the month's days before those, which have
+no snapshot, filled as the housekeeping fills a new system's days (service.fill_snapshots; timed,
+with rows per day). Today's P1–P6 answers then come from the cube, a month end's from its
+snapshot, the first of the chained days' and a filled day's from their chains of deltas, this
+year's Q2 from its tables, and a day older than the month kept, a past quarter's Q2 and the
+drill-down pages from the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
 first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
 applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
 events per second, by one pull loop and by two at once. `--only NAME,…`: only the questions whose
@@ -71,6 +74,7 @@ NOW = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
 MONTH_END = date(2026, 11, 30)   # its snapshot is due at NOW
 CHAIN_START = date(2026, 11, 27)  # answered by the deltas of 11-27…11-29 and the month end (--chain-days;
                                   # from 11-01, the deltas of 11-01…11-07 and 11-08, kept whole)
+FILLED_DAY = date(2026, 11, 5)    # filled by the housekeeping (fill_month): deltas 11-05…11-07, 11-08 whole
 TODAY = date(2026, 12, 1)         # NOW's legal day: no case or node date after it (a later
                                   # closing is left open, a node not yet open is not there)
 BASIC_COURT = Caller(user="users/president.440101", role=Role.ROLE_PRESIDENT, court="440101",
@@ -196,6 +200,7 @@ def load(url: str, cases: int, per_case: int) -> dict:
         snapshot_size = conn.execute(text(f"SELECT pg_total_relation_size('{SCHEMA}.cube_snapshot_cases') + "
                                           f"pg_total_relation_size('{SCHEMA}.cube_snapshot_nodes')")).scalar_one()
     chain = snapshot_chain(engine, factory)
+    filled = fill_month(engine, factory)
     engine.dispose()
     return {"cases": cases, "nodes": nodes, "history_rows": history, "load_seconds": round(loaded, 1),
             "rows_per_second": round((cases + nodes + history) / loaded),
@@ -205,7 +210,34 @@ def load(url: str, cases: int, per_case: int) -> dict:
                                "seconds": round(quality_counted, 1)},
             "snapshot": {"days": [d.isoformat() for d in taken], "rows": snapshot_rows,
                          "mb": round(snapshot_size / 1e6, 1), "seconds": round(snapshot_seconds, 1)},
-            "snapshot_chain": chain}
+            "snapshot_chain": chain, "filled": filled}
+
+
+def fill_month(engine, factory) -> dict:
+    """The month end's other days, which have no snapshot (a new system, or an outage), filled as
+    the housekeeping fills them (service.fill_snapshots: the run before the chain counted whole at
+    its last day, the earlier days as deltas from the cases each day's changes touched, the 8th,
+    16th and 24th made whole): timed, with rows per day. FILLED_DAY is then answered from its
+    chain."""
+    started = time.perf_counter()
+    days = service.fill_snapshots(factory, months=1, days=1)   # the recent window: the month end only
+    seconds = time.perf_counter() - started
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text(
+            f"VACUUM ANALYZE {SCHEMA}.cube_snapshot_cases, {SCHEMA}.cube_snapshot_nodes"))
+        rows = dict(conn.execute(text(f"SELECT s.day, (SELECT count(*) FROM {SCHEMA}.cube_snapshot_cases c "
+                                      f"WHERE c.day = s.day) + (SELECT count(*) FROM {SCHEMA}.cube_snapshot_nodes n "
+                                      f"WHERE n.day = s.day) FROM {SCHEMA}.cube_snapshots s")).all())
+    with factory() as uow:
+        registry = repository.snapshot_registry(uow.session)
+    whole = [d for d in days if d in registry[False]]
+    deltas = [d for d in days if d in registry[True]]
+    chain = cube.chain_days(FILLED_DAY, registry[False], registry[True])
+    return {"days": len(days), "first": min(days).isoformat() if days else None, "seconds": round(seconds, 1),
+            "whole": [d.isoformat() for d in sorted(whole)],
+            "whole_rows_per_day": round(sum(rows[d] for d in whole) / max(len(whole), 1)),
+            "delta_rows_per_day": round(sum(rows[d] for d in deltas) / max(len(deltas), 1)),
+            "deltas_summed_for_the_filled_day": len(chain) - 1 if chain else None}
 
 
 def snapshot_chain(engine, factory) -> dict:
@@ -317,7 +349,13 @@ def asks(factory) -> dict:
         "P3_as_of_a_past_day_by_deltas": summarize(query(as_of=CHAIN_START), [D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT]),
         "P5_as_of_a_past_day_by_deltas": summarize(query(filter="locked = true", as_of=CHAIN_START),
                                                    [D.DIMENSION_REGION, D.DIMENSION_COURT]),
-        # A day before the snapshots began: counted from the history.
+        # A day the housekeeping filled (fill_month): its chain, as a day kept by aging.
+        "P1_as_of_a_filled_day": summarize(query(date_basis=sv.DATE_BASIS_RECEIVE, start=date(2026, 1, 1),
+                                                 as_of=FILLED_DAY)),
+        "P3_as_of_a_filled_day": summarize(query(as_of=FILLED_DAY), [D.DIMENSION_COURT, D.DIMENSION_DEPARTMENT]),
+        "P5_as_of_a_filled_day": summarize(query(filter="locked = true", as_of=FILLED_DAY),
+                                           [D.DIMENSION_REGION, D.DIMENSION_COURT]),
+        # A day older than the months kept (STATS_SNAPSHOT_MONTHS): counted from the history.
         "P1_as_of_another_past_day_read_model": summarize(query(date_basis=sv.DATE_BASIS_RECEIVE,
                                                                 as_of=date(2026, 6, 30))),
         "drill_overdue_nodes_page": lambda: service.list_supervised_nodes(

@@ -18,8 +18,9 @@ class Settings:
     node_address: str
     # The cube's housekeeping (cube.py): how often its empty rows are removed and the snapshots
     # looked for; how long after a day's end its snapshot is taken (its last events on their
-    # way); how many month ends back they are filled, how many last days are kept besides, and
-    # the longest chain of deltas an older day is summed from (cube.LONGEST_CHAIN).
+    # way); how many month ends back they are filled, how many last days are kept besides (the
+    # kept months' other days filled as deltas from the history, none when 0), and the longest
+    # chain of deltas an older day is summed from (cube.LONGEST_CHAIN).
     snapshot_interval: float
     snapshot_settle_hours: float
     snapshot_months: int

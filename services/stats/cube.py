@@ -30,11 +30,13 @@ snapshot is kept as a *delta*, its rows minus the next day's — the few rows th
 moved — and the day is answered by summing its chain: its delta, the next days' deltas, and the
 first snapshot kept whole after it (chain_days): the next month end, or the next 8th, 16th or
 24th, which stay whole as long as their month end does, so that a chain is at most LONGEST_CHAIN
-deltas long. So every past day since the snapshots began is answered from them; a day whose
-chain was broken (a day's snapshot never taken, e.g. in an outage; a month end no longer kept)
-is dropped with it.
+deltas long. A day whose chain was broken (a day's snapshot never taken, e.g. in an outage; a
+month end no longer kept) is dropped with it. The kept months' days that have no snapshot —
+before the snapshots began, or dropped so — are then filled from the history (gap_to_fill,
+service.fill_snapshots), each as its delta from the next day's counted from the cases its
+changes touched; so every day of the kept months is answered from a chain.
 
-Questions the cube cannot answer this way — a day before the snapshots or without its chain,
+Questions the cube cannot answer this way — a day older than the kept months or not yet filled,
 a handler, responsible person, category or node type, a date range not on whole months, a caller
 narrower than a court, the `abnormal` term — are answered by the direct query, which is fast for
 them (narrow, indexed) or rare. `plan()` says which; an integration test asks both ways and
@@ -253,6 +255,33 @@ def chain_days(day: date, whole: Collection[date], deltas: Collection[date]) -> 
         chain.append(day)
         day += timedelta(days=1)
     return (*chain, day) if day in whole else None
+
+
+def gap_to_fill(today: date, whole: Collection[date], deltas: Collection[date], *, days: int, months: int
+                ) -> tuple[date, date] | None:
+    """The newest run of days without a snapshot that the housekeeping can fill from the read
+    model's history (first, last), or None. Such a day was never taken — before the snapshots
+    began (a new system, or one upgraded, whose history goes back further) or in an outage — or
+    was dropped when its chain broke; without a snapshot it is counted from every node's history,
+    minutes for a province. A run lies within the kept months (from the first day of the oldest
+    kept month end's) and before the last `days` (those snapshot_due takes whole), holds no month
+    end (taken whole, with Q2's, by snapshot_due), and its last day's next day has a chain to
+    sum to. `days` 0 keeps month ends only: nothing is filled."""
+    if days <= 0:
+        return None
+    present = set(whole) | set(deltas)
+    start = month_ends(today, months)[-1].replace(day=1)
+    day = today - timedelta(days=days + 1)
+    while day >= start:
+        if day in present or is_month_end(day) or chain_days(day + timedelta(days=1), whole, deltas) is None:
+            day -= timedelta(days=1)
+            continue
+        first = day
+        while (first - timedelta(days=1) >= start and first - timedelta(days=1) not in present
+               and not is_month_end(first - timedelta(days=1))):
+            first -= timedelta(days=1)
+        return first, day
+    return None
 
 
 def snapshot_due(now: datetime, today: date, day_start, *, settle: timedelta, taken: set[date],

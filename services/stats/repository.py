@@ -1,7 +1,7 @@
 """Queries of the stats service (select()-based, keyset pages)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -583,12 +583,15 @@ _AS_OF_CASES = f"""(SELECT case_id, court, region, department, case_type, proced
 # Counted once per snapshot into a temporary table, which the cube's count and Q2's read (each
 # reads every node's last status: the sort of the whole history is the snapshot's main cost).
 _AS_OF_NODES = "snapshot_nodes"
-_KEEP_AS_OF_NODES = text(f"""CREATE TEMP TABLE {_AS_OF_NODES} ON COMMIT DROP AS
+_AS_OF_NODES_SQL = f"""CREATE TEMP TABLE {_AS_OF_NODES} ON COMMIT DROP AS
     SELECT DISTINCT ON (h.node) h.node, n.case_id, h.department, n.stage, n.category, n.open_date, h.status,
            h.overdue_without_warning, h.state, h.locked, h.ever_locked, h.withdrawn, h.complete_date
     FROM {_H.fullname} AS h JOIN {_N.fullname} AS n ON n.node = h.node
-    WHERE h.at < :cutoff
-    ORDER BY h.node, h.generation DESC, h.at DESC, h.state DESC, h.locked DESC""")
+    WHERE h.at < :cutoff{{cases}}
+    ORDER BY h.node, h.generation DESC, h.at DESC, h.state DESC, h.locked DESC"""
+_KEEP_AS_OF_NODES = text(_AS_OF_NODES_SQL.format(cases=""))
+# The same for the nodes of some cases only (:ids), through the index on their case.
+_KEEP_AS_OF_CASE_NODES = text(_AS_OF_NODES_SQL.format(cases=" AND n.case_id = ANY(CAST(:ids AS uuid[]))"))
 _SNAPSHOT_CASES, _SNAPSHOT_NODES = CubeSnapshotCaseRow.__table__, CubeSnapshotNodeRow.__table__
 
 
@@ -646,14 +649,18 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
     return turned, sorted(dropped)
 
 
-# A day's snapshot rows minus the next day's (of the day's rollups), where they differ.
+# A day's snapshot rows minus the next day's (of the day's rollups), where they differ. The next
+# day's rows are its chain's, summed (one whole day when the housekeeping ages the days).
 _DELTA = "snapshot_delta"
 _TO_DELTA = {table: [text(sql) for sql in f"""
     CREATE TEMP TABLE {_DELTA} ON COMMIT DROP AS
     SELECT {", ".join(_KEY)}, {extra}, coalesce(a.region, b.region) AS region,
            {", ".join(f"coalesce(a.{c}, 0) - coalesce(b.{c}, 0) AS {c}" for c in counts)}
     FROM (SELECT * FROM {table} WHERE day = :day) AS a
-    FULL JOIN (SELECT * FROM {table} WHERE day = :next AND rollup = ANY(CAST(:rollups AS smallint[]))) AS b
+    FULL JOIN (SELECT {", ".join(_KEY)}, {extra}, min(region) AS region,
+                      {", ".join(f"sum({c}) AS {c}" for c in counts)}
+               FROM {table} WHERE day = ANY(CAST(:next AS date[])) AND rollup = ANY(CAST(:rollups AS smallint[]))
+               GROUP BY {", ".join(_KEY)}, {extra}) AS b
          USING ({", ".join(_KEY)}, {extra})
     WHERE {" OR ".join(f"coalesce(a.{c}, 0) <> coalesce(b.{c}, 0)" for c in counts)};
     DELETE FROM {table} WHERE day = :day;
@@ -664,9 +671,11 @@ _TO_DELTA = {table: [text(sql) for sql in f"""
                                  (_SNAPSHOT_NODES.fullname, "node_class", ("nodes",)))}
 
 
-def _to_delta(session: Session, day: date, *, rollups: frozenset[int]) -> None:
-    """Keep `day`'s snapshot as its difference from the next day's, which is whole."""
-    params = {"day": day, "next": day + timedelta(days=1), "rollups": int_array(sorted(rollups))}
+def _to_delta(session: Session, day: date, *, rollups: frozenset[int], chain: tuple[date, ...] = ()) -> None:
+    """Keep `day`'s snapshot as its difference from the next day's: whole, or the days of its
+    `chain` summed."""
+    params = {"day": day, "next": text_array(chain or (day + timedelta(days=1),)),
+              "rollups": int_array(sorted(rollups))}
     session.execute(text("SET LOCAL statement_timeout = 0"))   # seconds for a province; in the background
     for statements in _TO_DELTA.values():
         for statement in statements:
@@ -696,18 +705,141 @@ def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
     session.execute(_KEEP_AS_OF_NODES, params)
     session.execute(text(f"ANALYZE {_AS_OF_NODES}"))
     if cube_claimed:
-        cases, nodes = _contributions("true", "true", cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES,
-                                      rollups=rollups)
-        session.execute(text(f"INSERT INTO {_SNAPSHOT_CASES.fullname} (day, {', '.join(_KEY)}, region, mask, "
-                             f"cases, closed_cases) SELECT :day, {', '.join(_KEY)}, region, mask, cases, "
-                             f"closed_cases FROM ({cases}) AS x"), params)
-        session.execute(text(f"INSERT INTO {_SNAPSHOT_NODES.fullname} (day, {', '.join(_KEY)}, region, "
-                             f"node_class, nodes) SELECT :day, {', '.join(_KEY)}, region, node_class, nodes "
-                             f"FROM ({nodes}) AS x"), params)
+        for statement in _SNAPSHOT_WHOLE[rollups]:
+            session.execute(statement, params)
     if quality_claimed:
         quality_counts.take_snapshot(session, params, cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES)
     session.execute(text(f"DROP TABLE {_AS_OF_NODES}"))
     return True
+
+
+# A day's whole snapshot, counted from _AS_OF_NODES (per set of rollups a snapshot keeps).
+_SNAPSHOT_WHOLE = {rollups: [text(
+    f"INSERT INTO {_SNAPSHOT_CASES.fullname} (day, {', '.join(_KEY)}, region, mask, cases, closed_cases) "
+    f"SELECT :day, {', '.join(_KEY)}, region, mask, cases, closed_cases FROM ({cases}) AS x"), text(
+    f"INSERT INTO {_SNAPSHOT_NODES.fullname} (day, {', '.join(_KEY)}, region, node_class, nodes) "
+    f"SELECT :day, {', '.join(_KEY)}, region, node_class, nodes FROM ({nodes}) AS x")]
+    for rollups in (cube.SNAPSHOT_ROLLUPS, cube.MONTH_END_ROLLUPS)
+    for cases, nodes in [_contributions("true", "true", cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES,
+                                        rollups=rollups)]}
+
+# Filling a run of days without snapshots (cube.gap_to_fill). Each day's snapshot differs from the
+# next day's only by the cases that day's changes touched: a node's change recorded during the
+# next day (its history row), a case registered then (create_time), a date that is the next day's
+# (a case's dates count from their day on). So a day's delta is what those cases add as of the day
+# minus what they add as of the next — counted from a few thousand cases' nodes, not the history
+# of every node.
+_GAP_TOUCHED = "snapshot_gap_touched"
+_KEEP_GAP_TOUCHED = text(f"""CREATE TEMP TABLE {_GAP_TOUCHED} ON COMMIT DROP AS
+    SELECT DISTINCT CAST(:first AS date) + (bucket - 1) AS day, case_id FROM (
+        SELECT width_bucket(h.at, CAST(:bounds AS timestamptz[])) AS bucket, n.case_id
+        FROM {_H.fullname} AS h JOIN {_N.fullname} AS n ON n.node = h.node
+        WHERE h.at >= :low AND h.at < :high
+        UNION ALL
+        SELECT width_bucket(c.create_time, CAST(:bounds AS timestamptz[])), c.case_id FROM {_C.fullname} AS c
+        WHERE c.create_time >= :low AND c.create_time < :high
+        UNION ALL
+        SELECT d.day - CAST(:first AS date), c.case_id FROM {_C.fullname} AS c
+        CROSS JOIN LATERAL (VALUES (c.receive_date), (c.filing_date), (c.close_date), (c.archive_date)) AS d(day)
+        WHERE d.day > :first AND d.day <= :after_last) AS x""")
+_GAP_TOUCHED_ON = text(f"SELECT case_id FROM {_GAP_TOUCHED} WHERE day = :day ORDER BY case_id")
+_GAP_CASES, _GAP_NODES = _contributions(_CASES, "true", cases_from=_AS_OF_CASES, nodes_from=_AS_OF_NODES,
+                                        rollups=cube.SNAPSHOT_ROLLUPS)
+_GAP_DELTAS = {sign: [text(_KEEP_CASE_DELTA.format(key=", ".join(_KEY), sign=sign, select=_GAP_CASES)),
+                      text(_KEEP_NODE_DELTA.format(key=", ".join(_KEY), sign=sign, select=_GAP_NODES))]
+               for sign in ("", "-")}
+_SNAPSHOT_OF_DELTA = [text(sql) for sql in f"""
+    INSERT INTO {_SNAPSHOT_CASES.fullname} (day, {", ".join(_KEY)}, region, mask, cases, closed_cases)
+    SELECT :day, {", ".join(_KEY)}, min(region), mask, sum(cases), sum(closed_cases) FROM cube_case_delta
+    GROUP BY {", ".join(_KEY)}, mask HAVING sum(cases) <> 0 OR sum(closed_cases) <> 0;
+    INSERT INTO {_SNAPSHOT_NODES.fullname} (day, {", ".join(_KEY)}, region, node_class, nodes)
+    SELECT :day, {", ".join(_KEY)}, min(region), node_class, sum(nodes) FROM cube_node_delta
+    GROUP BY {", ".join(_KEY)}, node_class HAVING sum(nodes) <> 0;
+    DELETE FROM cube_case_delta;
+    DELETE FROM cube_node_delta""".split(";")]
+# A day kept as a delta made whole: its chain summed (rows that sum to nothing count nothing, as
+# a whole count has none).
+_TO_WHOLE = [text(sql) for table, extra, counts in ((_SNAPSHOT_CASES.fullname, "mask", ("cases", "closed_cases")),
+                                                     (_SNAPSHOT_NODES.fullname, "node_class", ("nodes",)))
+             for sql in f"""
+    CREATE TEMP TABLE {_DELTA} ON COMMIT DROP AS
+    SELECT {", ".join(_KEY)}, {extra}, min(region) AS region, {", ".join(f"sum({c}) AS {c}" for c in counts)}
+    FROM {table} WHERE day = ANY(CAST(:chain AS date[])) AND rollup = ANY(CAST(:rollups AS smallint[]))
+    GROUP BY {", ".join(_KEY)}, {extra} HAVING {" OR ".join(f"sum({c}) <> 0" for c in counts)};
+    DELETE FROM {table} WHERE day = :day;
+    INSERT INTO {table} (day, {", ".join(_KEY)}, {extra}, region, {", ".join(counts)})
+    SELECT :day, {", ".join(_KEY)}, {extra}, region, {", ".join(counts)} FROM {_DELTA};
+    DROP TABLE {_DELTA}""".split(";")]
+# One replica fills at a time (the others find the run filled at their next turn).
+_FILLING = text("SELECT pg_try_advisory_xact_lock(7002, 0)")
+
+
+def claim_filling(session: Session) -> bool:
+    """Whether this transaction may fill days (fill_gap): no other replica's is filling. Asked as
+    the transaction's first statement, so that its snapshot (REPEATABLE READ) sees what a replica
+    that filled before it committed."""
+    return bool(session.scalar(_FILLING))
+
+
+def fill_gap(session: Session, first: date, last: date, *, whole: set[date], deltas: set[date],
+             kept: Callable[[date], bool], taken_at) -> list[date]:
+    """Snapshots of the days `first`…`last` (a run cube.gap_to_fill found, with the registry's
+    `whole` and `deltas` it was found in), counted as of each day's end from the read model by the
+    direct query's as-of rule, in this transaction — which must be REPEATABLE READ, so that every
+    day is counted from the same read model and the chain sums to what that read model says of each
+    day. The last day is counted whole from every node's history (a province's day takes minutes),
+    then kept as its difference from the next day's chain; each earlier day as its difference from
+    the next, from the cases its changes touched; the days `kept` (cube.snapshot_kept: where chains
+    end) are made whole from their chain (claim_filling first). The days filled, newest first."""
+    days = [last - timedelta(days=n) for n in range((last - first).days + 1)]
+    rollups = cube.SNAPSHOT_ROLLUPS
+    claimed = session.execute(pg_insert(CubeSnapshotRow).values(
+        [dict(day=d, taken_at=taken_at, rollups=sorted(rollups), delta=not kept(d)) for d in days])
+        .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).scalars().all()
+    if len(claimed) != len(days):   # not found in the registry read: nothing is written
+        raise RuntimeError(f"快照登记已有 {sorted(set(days) - set(claimed))} 的记录，不能补算")
+    session.execute(text("SET LOCAL statement_timeout = 0"))   # minutes for a province; in the background
+    whole, deltas = set(whole), set(deltas)
+    # The last day: whole, then (unless kept whole) its difference from the next day's chain.
+    params = {"day": last, "cutoff": start_of_legal_day(supervision.cutoff_day(last))}
+    session.execute(_KEEP_AS_OF_NODES, params)
+    session.execute(text(f"ANALYZE {_AS_OF_NODES}"))
+    for statement in _SNAPSHOT_WHOLE[rollups]:
+        session.execute(statement, params)
+    session.execute(text(f"DROP TABLE {_AS_OF_NODES}"))
+    if kept(last):
+        whole.add(last)
+    else:
+        _to_delta(session, last, rollups=rollups, chain=cube.chain_days(last + timedelta(days=1), whole, deltas))
+        deltas.add(last)
+    if first == last:
+        return days
+    # The earlier days: the cases each day's changes touched, found in one pass over the run.
+    bounds = [start_of_legal_day(supervision.cutoff_day(d)) for d in (*reversed(days[1:]), last)]
+    session.execute(_KEEP_GAP_TOUCHED, {"first": first, "after_last": days[1] + timedelta(days=1),
+                                        "bounds": text_array(b.isoformat() for b in bounds),
+                                        "low": bounds[0], "high": bounds[-1]})
+    session.execute(_DELTA_TABLES)
+    for day in days[1:]:
+        ids = text_array(session.scalars(_GAP_TOUCHED_ON, {"day": day}))
+        if ids != "{}":
+            for sign, as_of in (("", day), ("-", day + timedelta(days=1))):
+                params = {"day": as_of, "cutoff": start_of_legal_day(supervision.cutoff_day(as_of)), "ids": ids}
+                session.execute(_KEEP_AS_OF_CASE_NODES, params)
+                for statement in _GAP_DELTAS[sign]:
+                    session.execute(statement, params)
+                session.execute(text(f"DROP TABLE {_AS_OF_NODES}"))
+            for statement in _SNAPSHOT_OF_DELTA:
+                session.execute(statement, {"day": day})
+        deltas.add(day)
+        if kept(day):
+            chain = cube.chain_days(day, whole, deltas)
+            for statement in _TO_WHOLE:
+                session.execute(statement, {"day": day, "chain": text_array(chain),
+                                            "rollups": int_array(sorted(rollups))})
+            deltas.discard(day)
+            whole.add(day)
+    return days
 
 
 def _cube_where(table, caller: Caller, court: str, plan: cube.Plan, q: supervision.Query, rollup: int) -> list:

@@ -1,6 +1,7 @@
 """Use cases of the stats service."""
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -239,6 +240,8 @@ def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, month
     with uow_factory() as uow:
         repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=days, months=months, chain=chain)
         uow.commit()
+    # One run a turn (minutes for a province): the turns between take yesterday's snapshot on time.
+    fill_snapshots(uow_factory, months=months, days=days, chain=chain, runs=1)
 
 
 def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int,
@@ -264,6 +267,35 @@ def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, 
                 return taken   # another replica is taking it
             uow.commit()
         taken.append(day)
+
+
+def fill_snapshots(uow_factory: Callable[[], UnitOfWork], *, months: int, days: int,
+                   chain: int = cube.LONGEST_CHAIN, runs: int | None = None) -> list[date]:
+    """Snapshots of the kept months' days that have none (cube.gap_to_fill: before the snapshots
+    began, or lost in an outage), counted from the read model's history, newest run first, a run
+    (at most a month) in one REPEATABLE READ transaction: its days are counted from one read model,
+    so each day's chain sums to what the direct query would answer as of it. A day without a
+    snapshot is counted from every node's history when asked (minutes for a province); with one,
+    in milliseconds. At most `runs` runs (None: all). The days filled."""
+    filled = []
+    for _ in itertools.count() if runs is None else range(runs):
+        with uow_factory() as uow:
+            uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            if not repository.claim_filling(uow.session):
+                return filled   # another replica is filling
+            today = legal_today(uow.clock)
+            registry = repository.snapshot_registry(uow.session)
+            whole, deltas = set(registry[False]), set(registry[True])
+            gap = cube.gap_to_fill(today, whole, deltas, days=days, months=months)
+            if gap is None or not repository.history_reaches(
+                    uow.session, start_of_legal_day(supervision.cutoff_day(gap[1]))):
+                return filled
+            done = repository.fill_gap(
+                uow.session, *gap, whole=whole, deltas=deltas, taken_at=uow.clock.now(),
+                kept=lambda day: cube.snapshot_kept(day, today, days=days, months=months, chain=chain))
+            uow.commit()
+        filled += done
+    return filled
 
 
 def keep_directory(uow: UnitOfWork, *, courts: list[tuple[Court, datetime]],

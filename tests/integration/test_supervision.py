@@ -27,7 +27,7 @@ from courtflow.node.v1.node_pb2 import LockType, Node, NodeLock, NodeState, Stag
 from courtflow.stats.v1 import supervision_pb2 as pb
 
 from conftest import new_database
-from services.common.clock import LEGAL_TZ, ManualClock
+from services.common.clock import LEGAL_TZ, ManualClock, legal_today
 from services.common.dates import from_date
 from services.common.errors import InvalidArgument
 from services.common.events import Event
@@ -655,9 +655,11 @@ def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_droppe
         uow.commit()
     assert summarize(factory, PROVINCE, as_of=day).case_totals.total == 10 * as_it_was[0]
     # On 10-20 the last two days are 10-18 and 10-19 (not yet reached by the read model: waiting).
+    # 10-07 has no later snapshot to chain to: dropped. (September's other days are filled from the
+    # history, chained to 9-30: fill_snapshots.)
     service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=2)
     with factory() as uow:
-        assert repository.snapshot_days(uow.session) == {date(2026, 9, 30)}
+        assert repository.snapshot_days(uow.session) == {date(2026, 9, n) for n in range(1, 31)}
         assert not uow.session.execute(select(CubeSnapshotCaseRow).where(CubeSnapshotCaseRow.day == day)).first()
     assert counts(summarize(factory, PROVINCE, as_of=day)) == as_it_was   # the read model again
 
@@ -667,7 +669,8 @@ def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_
     difference from the next day's (cube.snapshots_aging): summed with the next days' deltas up to
     a snapshot kept whole, it gives the same rows as the direct query as of that day — across an
     extension (10-05) and a filing (10-08) — in fewer rows than a whole snapshot; a day whose
-    chain is broken goes back to the read model."""
+    chain is broken goes back to the read model (until the housekeeping fills it again: the next
+    test)."""
     bus = Bus([])
     history(bus)
     apply_shuffled(factory, bus.events, seed=13)
@@ -683,7 +686,7 @@ def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_
     # On 10-20 the last twelve days are 10-08…10-19: 10-04…10-07 are older and their chains end
     # at 10-08, kept whole.
     clock.set(NOW)
-    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=12)
+    _take_and_age(factory, months=1, days=12)
     with factory() as uow:
         assert set(repository.snapshot_rollups(uow.session, deltas=True)) == set(days[:4])
         assert date(2026, 10, 8) in repository.snapshot_rollups(uow.session)
@@ -711,7 +714,7 @@ def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_
             uow.session.execute(table.delete().where(table.c.day == date(2026, 10, 6)))
         uow.session.execute(CubeSnapshotRow.__table__.delete().where(CubeSnapshotRow.day == date(2026, 10, 6)))
         uow.commit()
-    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=12)
+    _take_and_age(factory, months=1, days=12)
     with factory() as uow:
         assert set(repository.snapshot_rollups(uow.session, deltas=True)) == {date(2026, 10, 7)}
     query = pb.SupervisionQuery(date_basis=pb.DATE_BASIS_FILING, as_of=from_date(date(2026, 10, 4)))
@@ -729,6 +732,97 @@ def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_
         assert uow.session.scalar(select(func.count()).select_from(CubeSnapshotCaseRow)) == 0
     clock.set(NOW)
     assert counts(summarize(factory, PROVINCE, as_of=date(2026, 10, 4))) == figures[date(2026, 10, 4)]
+
+
+def _take_and_age(factory, *, months: int, days: int) -> None:
+    """The housekeeping's turn without filling the days that have no snapshot (fill_snapshots)."""
+    service.take_snapshots(factory, settle=timedelta(hours=2), months=months, days=days)
+    with factory() as uow:
+        repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=days,
+                                 months=months)
+        uow.commit()
+
+
+def test_days_without_a_snapshot_are_filled_from_the_history_and_answer_as_the_read_model_does(factory):
+    """A day of the kept months that has no snapshot — before the snapshots began, or its chain
+    broken in an outage — is counted from the read model's history by the housekeeping
+    (fill_snapshots), a run of days in one transaction: the last whole, then kept as a delta from
+    the next day's chain, each earlier day as a delta counted from the cases its changes touched,
+    and the 8th, 16th and 24th whole, so that no chain is longer than cube.LONGEST_CHAIN. Every
+    such day then answers from its chain exactly as the direct query does as of it — across a
+    lock (9-07), a warning (9-20), an extension (10-05) and a filing (10-08). Before, the cube
+    had no plan for them: each was counted from every node's history (minutes for a province)."""
+    bus = Bus([])
+    history(bus)
+    apply_shuffled(factory, bus.events, seed=17)
+    with factory() as uow:
+        clock = uow.clock
+    clock.set(NOW)
+    # On 10-20, with two month ends and the last twelve days kept: 8-31, 9-30, 10-08 and 10-09 are
+    # taken (10-10 on the read model has not passed yet); every other day of August to 10-07 is
+    # filled, a run a turn of the housekeeping, the newest first.
+    service.keep_cube(factory, settle=timedelta(hours=2), months=2, days=12)
+    with factory() as uow:
+        assert set(repository.snapshot_registry(uow.session)[True]) == {date(2026, 10, n) for n in range(1, 8)}
+    assert service.fill_snapshots(factory, months=2, days=12, runs=1) == [
+        date(2026, 9, 29) - timedelta(days=n) for n in range(29)]
+    service.keep_cube(factory, settle=timedelta(hours=2), months=2, days=12)
+    filled = [date(2026, 8, 1) + timedelta(days=n) for n in range(68)]
+    filled = [d for d in filled if d not in (date(2026, 8, 31), date(2026, 9, 30))]
+    with factory() as uow:
+        kept = repository.snapshot_registry(uow.session)
+        whole_rows = uow.session.scalar(select(func.count()).select_from(CubeSnapshotCaseRow)
+                                        .where(CubeSnapshotCaseRow.day == date(2026, 9, 30)))
+        rows = dict(uow.session.execute(select(CubeSnapshotCaseRow.day, func.count())
+                                        .group_by(CubeSnapshotCaseRow.day)).all())
+    assert set(kept[False]) == {date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9),
+                                *(date(2026, m, d) for m in (8, 9) for d in (8, 16, 24))}
+    assert set(kept[True]) == set(filled) - set(kept[False])
+    assert all(len(cube.chain_days(d, kept[False], kept[True])) <= cube.LONGEST_CHAIN + 1 for d in filled)
+    assert rows[date(2026, 10, 4)] < whole_rows and date(2026, 10, 3) not in rows   # 10-04: the extension
+    assert service.fill_snapshots(factory, months=2, days=12) == []   # filled: not again
+    figures = {}
+    for day in filled:
+        for text_filter, group_by in CUBE_QUESTIONS:
+            query = pb.SupervisionQuery(filter=text_filter, date_basis=pb.DATE_BASIS_FILING, as_of=from_date(day))
+            answers = _direct_and_cube(factory, PROVINCE, query, group_by, snapshots=set(kept[False]) | set(kept[True]))
+            if answers is None:   # month and another column: not in a snapshot
+                assert group_by and D.DIMENSION_MONTH in group_by or "month" in text_filter, (day, text_filter)
+                continue
+            direct, chained = answers
+            assert chained == direct, (day, text_filter, group_by)
+        figures[day] = counts(summarize(factory, PROVINCE, as_of=day))
+    assert len({figures[d] for d in (date(2026, 9, 6), date(2026, 9, 7), date(2026, 10, 4), date(2026, 10, 5))}) == 4
+    # An outage: 10-05's delta lost. The housekeeping drops 10-01…10-04 (their chain broken) and
+    # fills the five days again.
+    with factory() as uow:
+        for table in (CubeSnapshotCaseRow.__table__, CubeSnapshotNodeRow.__table__, CubeSnapshotRow.__table__):
+            uow.session.execute(table.delete().where(table.c.day == date(2026, 10, 5)))
+        uow.commit()
+    _take_and_age(factory, months=2, days=12)
+    with factory() as uow:
+        assert set(repository.snapshot_registry(uow.session)[True]) == set(kept[True]) - {
+            date(2026, 10, n) for n in range(1, 6)}
+    service.keep_cube(factory, settle=timedelta(hours=2), months=2, days=12)
+    with factory() as uow:
+        assert set(repository.snapshot_registry(uow.session)[True]) == set(kept[True])
+    for day in (date(2026, 10, 1), date(2026, 10, 4), date(2026, 10, 5)):
+        assert counts(summarize(factory, PROVINCE, as_of=day)) == figures[day]
+
+
+def test_one_replica_fills_at_a_time(factory):
+    """While another replica's housekeeping is filling days (its claim held), this one's turn
+    fills nothing and goes on; once that transaction has ended, it fills."""
+    bus = Bus([])
+    history(bus)
+    apply(factory, bus.events)
+    service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=12)
+    with factory() as other:
+        other.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        assert repository.claim_filling(other.session)
+        assert service.fill_snapshots(factory, months=1, days=12) == []
+    assert service.fill_snapshots(factory, months=1, days=12, runs=1) == [
+        date(2026, 10, 7) - timedelta(days=n) for n in range(7)]
 
 
 def test_questions_the_cube_cannot_answer_go_to_the_read_model(factory):

@@ -215,6 +215,47 @@ def test_a_running_systems_chains_are_never_longer_than_the_longest_chain():
                 d for d in older if cube.is_month_end(d) or d.day in (8, 16, 24)}
 
 
+def test_the_days_a_new_system_or_an_outage_left_without_snapshots_are_filled_a_run_at_a_time():
+    """A new system (or one upgraded, whose history goes back further) takes the last 24 month
+    ends and the last 31 days whole (snapshot_due); cube.gap_to_fill then finds the runs between
+    them, newest first, each ending the day before a snapshot and holding no month end. Filled as
+    fill_gap fills them (the 8th, 16th and 24th whole, the rest deltas), every day of the kept
+    months chains in at most 7 deltas. A missing month end (its snapshot still waiting) holds back
+    the days before it; STATS_SNAPSHOT_DAYS=0 keeps month ends only and fills nothing."""
+    from datetime import timedelta
+
+    from services.stats import cube
+
+    today = date(2026, 12, 7)
+    first = cube.month_ends(today, 24)[-1].replace(day=1)
+    kept = lambda d: cube.snapshot_kept(d, today, days=31, months=24)  # noqa: E731
+    whole = {*cube.month_ends(today, 24), *(today - timedelta(days=n) for n in range(1, 32))}
+    deltas, runs = set(), []
+    while (gap := cube.gap_to_fill(today, whole, deltas, days=31, months=24)) is not None:
+        runs.append(gap)
+        run = [gap[0] + timedelta(days=n) for n in range((gap[1] - gap[0]).days + 1)]
+        assert not any(cube.is_month_end(d) for d in run) and len(run) <= 30
+        assert cube.chain_days(gap[1] + timedelta(days=1), whole, deltas) is not None
+        for d in reversed(run):
+            (whole if kept(d) else deltas).add(d)
+    assert runs[0] == (date(2026, 11, 1), date(2026, 11, 5)) and runs[-1] == (first, first + timedelta(days=29))
+    assert [r[1] for r in runs] == sorted((r[1] for r in runs), reverse=True)
+    assert len(runs) == 24
+    chains = [cube.chain_days(first + timedelta(days=n), whole, deltas) for n in range((today - first).days)]
+    assert all(c is not None and len(c) <= cube.LONGEST_CHAIN + 1 for c in chains)
+    assert cube.snapshots_aging(whole, today, days=31, months=24) == ([], [])   # as a running system keeps them
+    # September's month end still waiting: September's days wait too; the other months are filled.
+    waiting = {*cube.month_ends(today, 24), *(today - timedelta(days=n) for n in range(1, 32))} - {date(2026, 9, 30)}
+    gaps = []
+    while (gap := cube.gap_to_fill(today, waiting, set(), days=31, months=24)) is not None:
+        gaps.append(gap)
+        waiting |= {gap[0] + timedelta(days=n) for n in range((gap[1] - gap[0]).days + 1)}
+    assert gaps[:3] == [(date(2026, 11, 1), date(2026, 11, 5)), (date(2026, 10, 1), date(2026, 10, 30)),
+                        (date(2026, 8, 1), date(2026, 8, 30))]
+    assert len(gaps) == 23 and not any(date(2026, 9, 1) <= d <= date(2026, 9, 30) for d in waiting)
+    assert cube.gap_to_fill(today, set(cube.month_ends(today, 24)), set(), days=0, months=24) is None
+
+
 def test_a_past_days_question_is_planned_over_its_chain_with_the_rollups_all_of_it_holds():
     from courtflow.common.v1.caller_pb2 import ScopeLevel
     from services.stats import cube
