@@ -66,6 +66,7 @@ from services.common.clock import ManualClock  # noqa: E402
 from services.common.dates import from_date  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.paging import page_request  # noqa: E402
+from services.common.server import freeze_startup_heap  # noqa: E402
 from services.common.uow import uow_factory  # noqa: E402
 from services.stats import cube, quality_counts, report_files, repository, service  # noqa: E402
 from services.stats.models import MESSAGING, SCHEMA  # noqa: E402
@@ -419,6 +420,7 @@ def measure(url: str, cases: int, per_case: int, runs: int, only: str = "") -> d
     loaded = load(url, cases, per_case)
     engine = create_engine(url, pool_size=3)
     factory = uow_factory(engine, producer="stats", messaging=MESSAGING, clock=ManualClock(NOW))
+    freeze_startup_heap()   # as a service does once it is ready to serve
     limit = floor(url, runs)
     queries = {name: timed(fn, runs) for name, fn in asks(factory).items()
                if not only or any(part in name for part in only.split(","))}

@@ -40,6 +40,8 @@ SMS_DIGESTS = Counter("courtflow_sms_digests_total", "Digest SMS composed from s
 MESSAGES_DELIVERED = Counter("courtflow_messages_delivered_total", "Reminders put in inboxes, by kind", ["kind"])
 BUILD_INFO = Gauge("courtflow_build_info", "Always 1: the running component and its version",
                    ["service", "version", "python"])
+GC_FROZEN = Gauge("courtflow_gc_frozen_objects", "Objects made while the process started, moved out of the garbage "
+                  "collector's full collections (gc.freeze, services/common/server.py)")
 
 # Sampled (see Sampler).
 OUTBOX_UNPUBLISHED = Gauge("courtflow_outbox_unpublished_events", "Outbox events not yet published to JetStream",

@@ -12,6 +12,7 @@ consumers and loops → drain NATS → dispose the engine.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -204,6 +205,7 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     except OSError as exc:
         raise StartupFailed(f"启动失败: 指标端口 {settings.metrics_host}:{settings.metrics_port} 无法使用"
                             f"（{prefix}_METRICS_PORT）: {exc.strerror or exc}") from None
+    metrics.GC_FROZEN.set(freeze_startup_heap())
     await server.start()
 
     tasks = [asyncio.create_task(relay.run(), name="relay"), asyncio.create_task(sampler.run(), name="metrics"),
@@ -249,6 +251,19 @@ async def _serve(settings: CommonSettings, *, schema: str, migrations: Path, mes
     log.info("%s stopped", settings.service)
     if failed:
         raise SystemExit(1)
+
+
+def freeze_startup_heap() -> int:
+    """Take what the process made while starting out of the garbage collector's full collections.
+
+    Modules, protobuf descriptors, SQLAlchemy's metadata and the wiring live as long as the process:
+    about 145,000 objects, which every full collection scanned again, 50 ms on a 2-core machine,
+    spent in whichever call or batch was running (a supervision question's 30 ms became 90 ms about
+    once in 40: bench/supervision.py's p95). Frozen, they are never scanned; a full collection then
+    walks only what was made since. Call once, when the process is ready to serve."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def prepare_schema(settings: CommonSettings, *, schema: str, migrations: Path) -> None:

@@ -42,6 +42,9 @@ def test_health_serving_after_start_and_not_serving_while_shutting_down(start_sy
             metrics = scrape(c.metrics_port)
             assert "courtflow_rpcs_total" in metrics and "courtflow_events_published_total" in metrics, c.name
             assert re.search(rf'^courtflow_build_info{{[^}}]*service="{c.name}"[^}}]*}} 1\.0$', metrics, re.M), c.name
+            # What it made while starting is out of the full collections' reach (a 50 ms pause each).
+            frozen = re.search(r'^courtflow_gc_frozen_objects ([0-9.e+]+)$', metrics, re.M)
+            assert frozen and float(frozen[1]) > 50_000, (c.name, frozen)
             # What an operator watches for work that is not happening, sampled in every process.
             eventually(lambda: f'courtflow_outbox_unpublished_events{{service="{c.name}"}}' in scrape(c.metrics_port),
                        what=f"{c.name}'s outbox gauge")
