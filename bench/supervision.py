@@ -363,6 +363,16 @@ def asks(factory) -> dict:
             factory, caller=PROVINCE, court="-", query=query(filter="status = OVERDUE"), page=page()),
         "drill_abnormal_cases_page": lambda: service.list_supervised_cases(
             factory, caller=PROVINCE, court="-", query=query(filter="abnormal = true"), page=page()),
+        # A past day's pages: the history's last status of each case's or node's nodes, until a page is full.
+        "drill_abnormal_cases_page_as_of_a_month_end": lambda: service.list_supervised_cases(
+            factory, caller=PROVINCE, court="-", query=query(filter="abnormal = true", as_of=MONTH_END), page=page()),
+        "drill_locked_cases_page_as_of_a_month_end": lambda: service.list_supervised_cases(
+            factory, caller=PROVINCE, court="-", query=query(filter="locked = true", as_of=MONTH_END), page=page()),
+        "drill_overdue_nodes_page_as_of_a_month_end": lambda: service.list_supervised_nodes(
+            factory, caller=PROVINCE, court="-", query=query(filter="status = OVERDUE", as_of=MONTH_END),
+            page=page()),
+        "drill_locked_nodes_page_as_of_a_month_end": lambda: service.list_supervised_nodes(
+            factory, caller=PROVINCE, court="-", query=query(filter="locked = true", as_of=MONTH_END), page=page()),
         # This month to today: the live cube, and 期末未结 by department from the read model (the
         # projection does not keep open or closed by department: cube.LIVE_ROLLUPS).
         "P7_basic_court_this_month_xlsx": lambda: report_files.render(service.export_supervision_report(

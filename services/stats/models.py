@@ -53,6 +53,8 @@ class CaseViewRow(Base):
         Index("cases_team", "team", postgresql_using="gin"),
         # Q2: the open cases filed in the days of a month before a day (quality_counts.py).
         Index("cases_open_filing", "filing_date", postgresql_where=text("close_date IS NULL")),
+        # A court's page of a past day's cases, in case id order (repository._supervised_cases_as_of).
+        Index("cases_court_case", "court", "case_id"),
     )
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     court: Mapped[str] = mapped_column(String(12))
@@ -113,6 +115,9 @@ class NodeViewRow(_NodeStatus, Base):
     __table_args__ = (
         Index("nodes_view_case", "case_id"),
         Index("nodes_view_court_department", "court", "department"),
+        # The nodes with a lock on record, for a past day's locked and unlocked lists (repository._ever_locked).
+        Index("nodes_lock_record", "node", postgresql_where=text("lock_date IS NOT NULL")),
+        Index("nodes_lock_record_case", "case_id", postgresql_where=text("lock_date IS NOT NULL")),
     )
     node: Mapped[str] = mapped_column(String(300), primary_key=True)
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))

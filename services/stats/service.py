@@ -223,7 +223,7 @@ def _supervised(uow_factory, read, *, caller: Caller, court: str, query: Supervi
     with uow_factory() as uow:
         today = legal_today(uow.clock)
         q = supervision.parse_query(query, today=today)
-        sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=with_nodes, page=True)
+        sql = repository.SupervisionSql(caller, court, q, today=today, with_nodes=with_nodes)
         return read(uow.session, sql, page), q.as_of or today
 
 

@@ -354,6 +354,10 @@ def test_a_withdrawn_node_is_neither_overdue_nor_unlocked(factory):
         False, pb.NODE_STATUS_OVERDUE, True)
     then = summarize(factory, PROVINCE, as_of=date(2026, 10, 5))   # c1 still locked then, as c7 was
     assert (then.case_totals.locked, then.node_totals.locked, then.node_totals.overdue) == (2, 2, 3)
+    # A past day's lock lists read the nodes with a lock on record: the withdrawn node kept its lock's.
+    locked_then = pb.SupervisionQuery(filter="locked = true", as_of=from_date(date(2026, 10, 5)))
+    assert name in {r.name for r in listed(factory, PROVINCE, locked_then, "nodes")}
+    assert len(listed(factory, PROVINCE, locked_then, "nodes")) == len(listed(factory, PROVINCE, locked_then, "cases")) == 2
     for text_filter in ("unlocked = true", "locked = true", "status = OVERDUE", ""):
         direct, cubed = _direct_and_cube(factory, PROVINCE, pb.SupervisionQuery(filter=text_filter),
                                          [D.DIMENSION_COURT])
