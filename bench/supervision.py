@@ -24,7 +24,8 @@ no snapshot, filled as the housekeeping fills a new system's days (service.fill_
 with rows per day). Today's P1–P6 answers then come from the cube, a month end's from its
 snapshot, the first of the chained days' and a filled day's from their chains of deltas, this
 year's Q2 from its tables, and a day older than the month kept, a past quarter's Q2 and the
-drill-down pages from the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
+drill-down pages (today's, and as of the month end: a page's cases or nodes one at a time) from
+the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
 first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
 applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
 events per second, by one pull loop and by two at once. `--only NAME,…`: only the questions whose
