@@ -87,6 +87,9 @@ def keep_nodes(session: Session, rows: list[dict]) -> None:
 _C, _N, _H = CaseViewRow.__table__, NodeViewRow.__table__, NodeHistoryRow.__table__
 _WARNING, _OVERDUE = NodeStatus.NODE_STATUS_WARNING, NodeStatus.NODE_STATUS_OVERDUE
 _COMPLETED = NodeState.NODE_STATE_COMPLETED
+# A node's statuses, the latest first (projection.order_key), and the columns that do not change.
+_LATEST_FIRST = (_H.c.generation.desc(), _H.c.at.desc(), _H.c.state.desc(), _H.c.locked.desc())
+_FIXED = ("node", "case_id", "stage", "category", "node_type", "display_name", "open_date")
 
 
 def _node_status(as_of: date | None, prefix: str = ""):
@@ -100,7 +103,7 @@ def _node_status(as_of: date | None, prefix: str = ""):
     case's nodes); left inline, the planner may recount them for every case — a basic court's P7
     month took 29–54 s at 100,000 cases that way, 0.9 s with them counted once. A page of a past
     day's list reads its nodes one at a time instead (_nodes_as_of)."""
-    fixed = [_N.c.node, _N.c.case_id, _N.c.stage, _N.c.category, _N.c.node_type, _N.c.display_name, _N.c.open_date]
+    fixed = [_N.c[c] for c in _FIXED]
     if as_of is None:
         return select(*fixed, *[_N.c[c] for c in NODE_STATUS]).subquery("ns")
     history = _H.c.at < start_of_legal_day(supervision.cutoff_day(as_of))
@@ -108,7 +111,7 @@ def _node_status(as_of: date | None, prefix: str = ""):
         history = and_(history, _H.c.node.like(f"{prefix}%"))
     last = (select(_H).where(history)
             .ext(distinct_on(_H.c.node))
-            .order_by(_H.c.node, _H.c.generation.desc(), _H.c.at.desc(), _H.c.state.desc(), _H.c.locked.desc())
+            .order_by(_H.c.node, *_LATEST_FIRST)
             .subquery("last"))
     statuses = select(*fixed, *[last.c[c] for c in NODE_STATUS]).join_from(_N, last, last.c.node == _N.c.node)
     return statuses.cte("ns").prefix_with("MATERIALIZED")
@@ -123,10 +126,8 @@ def _nodes_as_of(as_of: date):
     n = _N.alias("listed_nodes")
     last = (select(*[_H.c[c] for c in NODE_STATUS])
             .where(_H.c.node == n.c.node, _H.c.at < start_of_legal_day(supervision.cutoff_day(as_of)))
-            .order_by(_H.c.generation.desc(), _H.c.at.desc(), _H.c.state.desc(), _H.c.locked.desc())
-            .limit(1).lateral("last_status"))
-    fixed = ("node", "case_id", "stage", "category", "node_type", "display_name", "open_date")
-    columns = select(*[n.c[c] for c in fixed], *[last.c[c] for c in NODE_STATUS]).selected_columns
+            .order_by(*_LATEST_FIRST).limit(1).lateral("last_status"))
+    columns = select(*[n.c[c] for c in _FIXED], *[last.c[c] for c in NODE_STATUS]).selected_columns
     return n, n.join(last, true()), SimpleNamespace(c=columns)
 
 
