@@ -285,20 +285,23 @@ class Faults:
         return "postgres"
 
 
-def drain(system: System, nats_url: str, database_url: str, timeout: float = 600) -> float:
+def drain(system: System, nats_url: str, database_url: str, timeout: float = 600,
+          waited: list | None = None) -> float:
     """Seconds until nothing is on its way: every consumer has taken and acknowledged its stream,
-    every outbox is published, no due timer is unfired and no SMS waits (twice in a row)."""
+    every outbox is published, no due timer is unfired and no SMS waits (twice in a row).
+    `waited` receives (second, {what: how many}) each time what it waits on changes."""
+    waited = [] if waited is None else waited
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
     started, quiet = time.monotonic(), 0
 
-    async def busy(js) -> int:
-        waiting = 0
-        for stream in await js.streams_info():
-            for c in await js.consumers_info(stream.config.name):
-                waiting += c.num_pending + c.num_ack_pending
-        return waiting
+    async def busy(js) -> dict[str, int]:
+        # Durable consumers only: a killed process's ephemeral watch of the clock keeps what was
+        # written after it died until NATS deletes it (minutes later), and is no one's work.
+        return {f"{stream.config.name}/{c.name}": c.num_pending + c.num_ack_pending
+                for stream in await js.streams_info() for c in await js.consumers_info(stream.config.name)
+                if c.config.durable_name}
 
     while quiet < 2:
         if time.monotonic() - started > timeout:
@@ -308,15 +311,19 @@ def drain(system: System, nats_url: str, database_url: str, timeout: float = 600
             with engine.connect() as conn:
                 schemas = list(conn.execute(text(
                     "SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox'")).scalars())
-                left = sum(conn.execute(text(f"SELECT count(*) FROM {s}.outbox WHERE published_at IS NULL")).scalar()
-                           for s in schemas)
-                left += conn.execute(text("SELECT count(*) FROM nodes.due_timers WHERE fired_at IS NULL "
-                                          "AND fire_at <= :now"), {"now": now}).scalar()
-                left += conn.execute(text("SELECT count(*) FROM alerts.sms_deliveries WHERE state = 1")).scalar()
-            left += run_async(busy, nats_url)
-        except Exception:
-            left = 1
-        quiet = quiet + 1 if left == 0 else 0
+                left = {f"{s}.outbox": conn.execute(text(f"SELECT count(*) FROM {s}.outbox WHERE published_at IS NULL"))
+                        .scalar() for s in schemas}
+                left["due_timers"] = conn.execute(text("SELECT count(*) FROM nodes.due_timers WHERE fired_at IS NULL "
+                                                       "AND fire_at <= :now"), {"now": now}).scalar()
+                left["sms"] = conn.execute(text("SELECT count(*) FROM alerts.sms_deliveries WHERE state = 1")).scalar()
+            left |= run_async(busy, nats_url)
+            left = {k: n for k, n in left.items() if n}
+        except Exception as exc:
+            left = {type(exc).__name__: 1}
+        # What it waited on, when that changed (a slow drain says what held it).
+        if left.keys() != (waited[-1][1].keys() if waited else set()):
+            waited.append((round(time.monotonic() - started, 1), left))
+        quiet = quiet + 1 if not left else 0
         time.sleep(1)
     engine.dispose()
     return round(time.monotonic() - started, 1)
@@ -373,10 +380,18 @@ def main() -> None:
                     internal_key=internal_key, extra_env={"COURTFLOW_LOG_LEVEL": "WARNING", "NODE_CATALOG": str(catalog),
                                                           **UNPACED_SMS})
     result: dict = {"minutes": args.minutes, "seed": args.seed, "clients": args.clients, "work": str(work)}
+    phases: dict[str, float] = {}   # seconds each part of the run took, to see where a slow one went
+    mark = [time.monotonic()]
+
+    def phase(name: str) -> None:
+        now = time.monotonic()
+        phases[name] = round(now - mark[0], 1)
+        mark[0] = now
     try:
         run_async(lambda js: set_shared_clock(js, offset=timedelta()), infra.nats_url)
         system.start()
         system.wait_for_directory()
+        phase("start")
         logins = load_logins(work / "logins.json")
         load = Load(system, logins, infra.nats_url, rng, args.think)
         offset = [timedelta()]
@@ -388,8 +403,8 @@ def main() -> None:
         prober = Prober(system, load.md[COURT_SYSTEM], load.md[JUDGE])
         faults = Faults(system, infra, random.Random(args.seed + 1), gap=tuple(args.gap))
         threads = [threading.Thread(target=load.client, args=(k, today), daemon=True) for k in range(args.clients)]
-        threads += [threading.Thread(target=load.stream, daemon=True), threading.Thread(target=prober.run, daemon=True),
-                    threading.Thread(target=faults.run, daemon=True)]
+        threads += [threading.Thread(target=load.stream, daemon=True), threading.Thread(target=faults.run, daemon=True),
+                    threading.Thread(target=prober.run, daemon=True)]
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -402,21 +417,29 @@ def main() -> None:
                     run_async(lambda js: set_shared_clock(js, offset=offset[0]), infra.nats_url)
                 except Exception:
                     offset[0] -= timedelta(days=10)   # NATS down: the next minute tries again
+        phase("load")
         faults.stop.set()
         load.stop.set()
-        for t in threads:
+        # The prober last: it watches until the clients are done. (Joined while still running, it
+        # once held every run for the join's full 180 s, three minutes of each CI run.)
+        for t in threads[:-1]:
             t.join(180)
         prober.stop.set()
+        threads[-1].join(180)
+        phase("clients_stop")
+        waited: list = []
         try:
-            drained = drain(system, infra.nats_url, infra.database_url)
+            drained = drain(system, infra.nats_url, infra.database_url, waited=waited)
         except TimeoutError as exc:   # reported, and verify says what is still on its way
             drained = str(exc)
+        phase("drain")
 
         from runtime.verify_cli import dead_letters, integrity_findings
         findings = integrity_findings(infra.database_url, infra.nats_url, stuck_after=timedelta(seconds=0),
                                       catalog=catalog, sms_log=system.sms_log,
                                       audit_key=internal_key)
         letters = dead_letters(infra.database_url)
+        phase("verify")
         by_kind: dict[str, list] = defaultdict(list)
         starts = [f["start"] for f in faults.injected] + [time.monotonic()]
         for f, next_start in zip(faults.injected, starts[1:]):
@@ -432,11 +455,14 @@ def main() -> None:
             "stream_messages": load.streamed,
             "longest_unavailability_seconds": {k: max(v) for k, v in by_kind.items()},
             "time_to_drain_seconds": drained,
+            "drain_waited_on": waited,
             "verify": {"findings": len(findings), "dead_letters": len(letters),
                        "by_check": dict(Counter(f.check for f in findings)),
                        "first": [f.__dict__ for f in findings[:20]]},
             "stored_exactly_once": stored_once(infra.database_url, load),
         })
+        phase("stored_once")
+        result["phase_seconds"] = phases
         result["clean"] = not findings and not letters and not any(result["stored_exactly_once"].values())
     finally:
         system.stop()

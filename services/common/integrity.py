@@ -105,11 +105,15 @@ async def stuck_consumers(js, *, older_than: timedelta, now: datetime | None = N
     """Durable consumers with messages waiting (not yet delivered, or delivered and not
     acknowledged) whose last delivery is older than `older_than` in real time (JetStream's own
     clock, not the shared one): their service is down, or its consumer has stopped. With
-    `consumer`, only that service's (`<consumer>-<producer>`)."""
+    `consumer`, only that service's (`<consumer>-<producer>`). An ephemeral consumer is no
+    service's work: a watch of the shared clock left by a process that died stays, with what was
+    written since, until the server's inactivity threshold deletes it."""
     now = now or datetime.now(timezone.utc)
     found = []
     for stream in await js.streams_info():
         for info in await js.consumers_info(stream.config.name):
+            if not info.config.durable_name:
+                continue
             if consumer is not None and not info.name.startswith(f"{consumer}-"):
                 continue
             waiting = info.num_pending + info.num_ack_pending
