@@ -9,6 +9,7 @@ import socket
 import re
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time as dtime
 from pathlib import Path
@@ -120,12 +121,12 @@ class Running:
         return audit_service_pb2_grpc.AuditServiceStub(self.channel)
 
     def now(self) -> datetime:
-        return asyncio.run(_with_js(self.nats_url, read_shared_clock))
+        return with_js(self.nats_url, read_shared_clock)
 
     def set_clock(self, when: datetime) -> None:
         """Move time for every process at once (frozen at `when`), and return once every running
         process applies it: a call made right after must not see the time before."""
-        revision = asyncio.run(_with_js(self.nats_url, lambda js: set_shared_clock(js, frozen=when)))
+        revision = with_js(self.nats_url, lambda js: set_shared_clock(js, frozen=when))
         running = [c for c in self.system.components.values() if c.running()]
         eventually(lambda: all(clock_revision(c.metrics_port) >= revision for c in running),
                    timeout=30, interval=0.02, what=f"every process on the shared clock's revision {revision}")
@@ -183,12 +184,22 @@ def http_call(base: str, method: str, path: str, *, headers: dict[str, str] | No
         conn.close()
 
 
-async def _with_js(url: str, fn):
-    nc = await nats.connect(url)
+def with_js(url: str, fn):
+    """fn(js) on a connection of its own. In a thread of its own when this one already runs an event
+    loop: Playwright's synchronous API keeps one in the browser tests' thread, where asyncio.run
+    refuses to start another (a browser test moving the clock)."""
+    async def run():
+        nc = await nats.connect(url)
+        try:
+            return await fn(nc.jetstream())
+        finally:
+            await nc.close()
     try:
-        return await fn(nc.jetstream())
-    finally:
-        await nc.close()
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(run())
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 async def reset_bus(js) -> None:
@@ -238,10 +249,10 @@ def services_knowing(database_url: str, user: str) -> set[str]:
 
 def start_system(*, database_url: str, nats_url: str, work: Path, start_clock: datetime,
                  extra_env: dict[str, str] | None = None) -> Running:
-    asyncio.run(_with_js(nats_url, reset_bus))
+    with_js(nats_url, reset_bus)
     logins_path = work / "logins.json"
     load_demo(database_url, out=logins_path, seed=1, cases=1, reference=start_clock.date())
-    asyncio.run(_with_js(nats_url, lambda js: set_shared_clock(js, frozen=start_clock)))
+    with_js(nats_url, lambda js: set_shared_clock(js, frozen=start_clock))
     # A short drain: no load balancer stands before a test system, and every module stops one
     # (the gateway's drain, then the services'); test_lifecycle asks for its own to watch it.
     system = System(database_url=database_url, nats_url=nats_url, log_dir=work / "logs",

@@ -168,3 +168,36 @@ def test_a_reload_keeps_the_session_through_the_cookie_and_no_token_is_stored(co
     page.reload()
     page.get_by_role("button", name="登录").wait_for()
     c.check("sign-in")
+
+
+def test_a_past_days_count_drills_down_to_that_days_cases(console, cf, filed):
+    # Last in the module: it moves the clock. By 20 March the cases filed on 2 March are overdue
+    # too (their complaint copies were due by the 9th): four overdue today, two as of the 2nd.
+    cf.set_clock(datetime(2026, 3, 20, 10, tzinfo=LEGAL_TZ))
+    summary = lambda: cf.http("GET", "/v1/courts/-/supervision:summarize", user=COURT_SYSTEM).json()  # noqa: E731
+    eventually(lambda: summary().get("caseTotals", {}).get("overdue") == "4", timeout=60, what="four overdue cases")
+    c = console(PROVINCE_TMO)
+    c.sign_in("/supervision/cases?asOf=2026-03-02")
+    page = c.page
+    page.get_by_role("heading", name="案件信息").wait_for()
+    c.settled()
+    assert "截至 2026年3月2日" in page.locator("main").inner_text()
+    assert card(page, "超期").locator(".cf-card-value").inner_text() == "2"
+    card(page, "超期").click()
+    page.get_by_role("heading", name=re.compile("明细：超期")).wait_for()
+    c.settled()
+    assert "统计日 2026年3月2日" in page.locator("main").inner_text()
+    rows = page.locator(".el-table__body tr.el-table__row")
+    assert rows.count() == 2   # that day's two overdue cases, not today's four
+    listed = page.locator("main").inner_text()
+    assert {k for k, case in filed.items() if case.case_number in listed} == {"old-440101", "old-440102"}
+    c.check("drill-cases-as-of")
+    page.get_by_role("radio", name="节点").check(force=True)
+    page.get_by_role("columnheader", name="超期天数").first.wait_for()
+    c.settled()
+    assert page.locator(".el-table__body tr.el-table__row").count() == 2
+    c.check("drill-nodes-as-of")
+    c.open("/supervision/cases")
+    page.get_by_role("heading", name="案件信息").wait_for()
+    c.settled()
+    assert card(page, "超期").locator(".cf-card-value").inner_text() == "4"

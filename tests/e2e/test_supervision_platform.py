@@ -146,10 +146,38 @@ def test_a_past_days_answer_is_the_same_after_later_events(cf, filed):
     eventually(lambda: summary(cf, COURT_SYSTEM).node_totals.warning + summary(cf, COURT_SYSTEM).node_totals.overdue > 2,
                timeout=60, what="the newer cases' service nodes warned or overdue")
     asked = summary(cf, PROVINCE_TMO, group_by=[sv.DIMENSION_COURT], as_of=pb(date(2026, 3, 8)))
+    listed = drilled(cf, asked)
+    # The past day's lists (each node's status as of that day, not today's) hold what it counted.
+    counted = {(cell.group[0].value, m): getattr(getattr(cell, m.split(".")[0]), m.split(".")[1])
+               for cell in asked.cells for m in DRILLED}
+    assert {k: len(rows) for k, rows in listed.items()} == counted
+    assert sum(n for (_, m), n in counted.items() if m == "nodes.warning") > 0
     cf.set_clock(datetime(2026, 3, 20, 10, tzinfo=LEGAL_TZ))
     file_case(cf, "platform", 6, filed=date(2026, 3, 3))
     eventually(lambda: summary(cf, COURT_SYSTEM).node_totals.total == 12, timeout=60, what="the later case's nodes")
+    # By the 20th every service node of March is overdue: today's lists differ, the 8th's do not.
+    eventually(lambda: summary(cf, PROVINCE_TMO).node_totals.warning == 0, timeout=60,
+               what="the warned service nodes overdue by the 20th")
     assert summary(cf, PROVINCE_TMO, group_by=[sv.DIMENSION_COURT], as_of=pb(date(2026, 3, 8))) == asked
+    assert drilled(cf, asked) == listed
+
+
+DRILLED = ("nodes.warning", "nodes.overdue", "nodes.open", "cases.abnormal")
+
+
+def drilled(cf, answer: ss.SummarizeSupervisionResponse) -> dict[tuple[str, str], list[str]]:
+    """Each court's warning, overdue and open nodes and abnormal cases of a (past day's) answer,
+    listed over HTTP-JSON through the drill-down its cell carries: {(court, measure): names}."""
+    lists = {}
+    for cell in answer.cells:
+        for measure in DRILLED:
+            query = sv.SupervisionQuery()
+            query.CopyFrom(cell.drill_down)
+            assert query.as_of == answer.as_of
+            query.filter = " AND ".join(t for t in (query.filter, answer.measure_filters[measure]) if t)
+            rows = listed_http(cf, PROVINCE_TMO, measure.split(".")[0], query)
+            lists[cell.group[0].value, measure] = sorted(r["name"] for r in rows)
+    return lists
 
 
 def test_quality_indicators_over_http(cf, filed):
