@@ -23,8 +23,8 @@ delta, and the length of the first day's chain); then the month's days before th
 no snapshot, filled as the housekeeping fills a new system's days (service.fill_snapshots; timed,
 with rows per day). Today's P1–P6 answers then come from the cube, a month end's from its
 snapshot, the first of the chained days' and a filled day's from their chains of deltas, this
-year's Q2 from its tables, and a day older than the month kept, a past quarter's Q2 and the
-drill-down pages (today's, and as of the month end: a page's cases or nodes one at a time) from
+year's Q2 from its tables, and a day older than the month kept, a past quarter's Q2, Q2 from a
+15th to today or to a 15th, and the drill-down pages (today's, and as of the month end: a page's cases or nodes one at a time) from
 the read model. A question that takes over a second is asked 3 times instead of `--runs` (once more after the
 first when it takes over 20 s). Finally the projection's own pace: batches of 500 node changes
 applied as the stats consumer applies them (read model, history, cube and Q2's tables), in
@@ -395,6 +395,14 @@ def asks(factory) -> dict:
         "Q2_three_months_to_a_month_end": lambda: service.analyze_quality(
             factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
                 parent="courts/-", query=query(start=date(2026, 9, 1), end_date=from_date(date(2026, 11, 30))))),
+        # A period starting on another day than the 1st, to today; one ending on a past day that is
+        # not a month end: the console's date range allows both (any start, any end).
+        "Q2_from_a_mid_month_day_to_today": lambda: service.analyze_quality(
+            factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
+                parent="courts/-", query=query(start=date(2026, 10, 15)))),
+        "Q2_to_a_mid_month_day": lambda: service.analyze_quality(
+            factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
+                parent="courts/-", query=query(start=date(2026, 9, 1), end_date=from_date(date(2026, 11, 15))))),
         # A past quarter: the read model as it stood at its end (not pre-counted).
         "Q2_a_past_quarter_read_model": lambda: service.analyze_quality(
             factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(

@@ -118,7 +118,9 @@ export const CHART_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi 
 
 /**
  * The filter bar of the supervision pages; each value lives in the address bar's query:
- * court ("-": everything in the caller's scope), basis, from, to, asOf.
+ * court ("-": everything in the caller's scope), basis, from, to, asOf. `months` chooses from and
+ * to as whole months (Q2: the indicator system counts by natural month, quarter and year, and
+ * such a period is what the stats service keeps counted; see monthsPeriod).
  */
 export const FilterBar = defineComponent({
   name: 'CfFilterBar',
@@ -151,6 +153,15 @@ export const FilterBar = defineComponent({
           'onUpdate:modelValue': (v) => setQuery({ from: v ? v[0] : '', to: v ? v[1] : '' }),
         })));
       }
+      if (props.fields.includes('months')) {
+        const from = value('from'); const to = value('to');
+        out.push(h(ElFormItem, { label: '统计月份' }, () => h(ElDatePicker, {
+          type: 'monthrange', modelValue: from || to ? [(from || to).slice(0, 7), (to || today()).slice(0, 7)] : null,
+          valueFormat: 'YYYY-MM', format: 'YYYY年M月', startPlaceholder: '起始月份', endPlaceholder: '截止月份',
+          rangeSeparator: '至', unlinkPanels: true, ariaLabel: '统计月份', style: { width: '16rem' },
+          'onUpdate:modelValue': (v) => setQuery(v ? monthsPeriod(v[0], v[1]) : { from: '', to: '' }),
+        })));
+      }
       if (props.fields.includes('asOf')) {
         out.push(h(ElFormItem, { label: '统计日' }, () => h(ElDatePicker, {
           type: 'date', modelValue: value('asOf') || null, valueFormat: 'YYYY-MM-DD', format: 'YYYY年M月D日',
@@ -164,6 +175,16 @@ export const FilterBar = defineComponent({
       h(ElForm, { inline: true, labelPosition: 'left', onSubmit: (e) => e.preventDefault() }, items));
   },
 });
+
+/**
+ * Whole months as a period: from the first of `first` ("2026-09") to the last day of `last`, or to
+ * the service's today (no end) when this month is among them — a day after today is refused.
+ */
+export function monthsPeriod(first, last) {
+  const [year, month] = last.split('-').map(Number);
+  const end = `${last}-${String(new Date(Date.UTC(year, month, 0)).getUTCDate()).padStart(2, '0')}`;
+  return { from: `${first}-01`, to: end >= today() ? '' : end };
+}
 
 /**
  * Saves a file the API answered (`content` base64 in JSON, `contentType`, `fileName`) as a

@@ -49,6 +49,13 @@ def console(cf, filed, browser, shots):
     yield from consoles(browser, cf, shots)
 
 
+def pick_months(page, first: str, last: str) -> None:
+    """Types a month range into the 统计月份 picker, as a user may instead of clicking the months."""
+    page.get_by_placeholder("起始月份").fill(first)
+    page.get_by_placeholder("截止月份").fill(last)
+    page.get_by_placeholder("截止月份").press("Enter")
+
+
 def card(page, title: str):
     return page.locator(".cf-card", has=page.locator(".cf-card-title", has_text=re.compile(f"^{title}$")))
 
@@ -93,6 +100,16 @@ def test_the_province_tmo_goes_from_the_overdue_count_to_the_node_and_its_case(c
         c.open(path)
         page.get_by_role("heading", name=heading, exact=True).wait_for()
         c.check(name)
+    # Q2 counts by whole months (as the indicator system does, and as the service keeps it counted):
+    # January to February is 1 January to the 28th, in the address and the indicators' heading.
+    c.open("/supervision/quality")
+    page.get_by_role("heading", name="质效分析", exact=True).wait_for()
+    c.settled()
+    pick_months(page, "2026年1月", "2026年2月")
+    page.wait_for_url(re.compile(r"from=2026-01-01&to=2026-02-28"))
+    page.get_by_role("heading", name="审判质效指标（2026年1月1日至2026年2月28日）").wait_for()
+    c.settled()
+    c.check("q2-months")
     # P2: a stage's count shows its nodes; the tab and stage are kept in the address.
     c.open("/supervision/warnings?tab=overdue")
     c.settled()

@@ -116,8 +116,8 @@ export const QualityPage = defineComponent({
     return () => {
       const d = data.value;
       return h('section', { class: 'cf-page' }, [
-        pageHeader('质效分析', '按人民法院审判质量管理指标体系计算的效率指标；日期范围默认为今年1月1日至今天。'),
-        h(FilterBar, { fields: ['court', 'range'] }),
+        pageHeader('质效分析', '按人民法院审判质量管理指标体系计算的效率指标，按自然月统计；默认为今年1月至今天。'),
+        h(FilterBar, { fields: ['court', 'months'] }),
         h('div', { class: 'cf-toolbar' }, h(ElRadioGroup, { modelValue: group(), 'onUpdate:modelValue': (v) => setQuery({ group: v }), ariaLabel: '分组' },
           () => Object.entries(LABELS).map(([k, label]) => h(ElRadioButton, { value: k }, () => label)))),
         errorNotice(error.value, reload),
