@@ -287,8 +287,8 @@ class Faults:
 
 def drain(system: System, nats_url: str, database_url: str, timeout: float = 600,
           waited: list | None = None) -> float:
-    """Seconds until nothing is on its way: every consumer has taken and acknowledged its stream,
-    every outbox is published, no due timer is unfired and no SMS waits (twice in a row).
+    """Seconds until nothing is on its way: every durable consumer has taken and acknowledged its
+    stream, every outbox is published, no due timer is unfired and no SMS waits (twice in a row).
     `waited` receives (second, {what: how many}) each time what it waits on changes."""
     waited = [] if waited is None else waited
     from sqlalchemy import create_engine, text
