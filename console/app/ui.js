@@ -159,6 +159,8 @@ export const FilterBar = defineComponent({
           type: 'monthrange', modelValue: from || to ? [(from || to).slice(0, 7), (to || today()).slice(0, 7)] : null,
           valueFormat: 'YYYY-MM', format: 'YYYY年M月', startPlaceholder: '起始月份', endPlaceholder: '截止月份',
           rangeSeparator: '至', unlinkPanels: true, ariaLabel: '统计月份', style: { width: '16rem' },
+          // A month not begun yet cannot be chosen (its figures do not exist; the API refuses them).
+          disabledDate: (d) => isoDay(d).slice(0, 7) > today().slice(0, 7),
           'onUpdate:modelValue': (v) => setQuery(v ? monthsPeriod(v[0], v[1]) : { from: '', to: '' }),
         })));
       }
@@ -166,6 +168,7 @@ export const FilterBar = defineComponent({
         out.push(h(ElFormItem, { label: '统计日' }, () => h(ElDatePicker, {
           type: 'date', modelValue: value('asOf') || null, valueFormat: 'YYYY-MM-DD', format: 'YYYY年M月D日',
           placeholder: '今天', ariaLabel: '统计日（留空为今天）', style: { width: '11rem' },
+          disabledDate: (d) => isoDay(d) > today(),   // the API refuses a day after today
           'onUpdate:modelValue': (v) => setQuery({ asOf: v || '' }),
         })));
       }
@@ -175,6 +178,11 @@ export const FilterBar = defineComponent({
       h(ElForm, { inline: true, labelPosition: 'left', onSubmit: (e) => e.preventDefault() }, items));
   },
 });
+
+/** A picker's day (a local Date) as YYYY-MM-DD. */
+function isoDay(d) {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 /**
  * Whole months as a period: from the first of `first` ("2026-09") to the last day of `last`, or to
