@@ -2,7 +2,7 @@
 // that drill down, charts, and the filter bar that keeps its values in the address bar.
 import { EP, h, ref, shallowRef, watch, onMounted, onBeforeUnmount, defineComponent, loadECharts } from './lib.js';
 import { route, link, setQuery } from './router.js';
-import { number, today } from './format.js';
+import { number, today, isoDate } from './format.js';
 import { DATE_BASES } from './labels.js';
 import { courts, loadCourts } from './names.js';
 
@@ -181,7 +181,7 @@ export const FilterBar = defineComponent({
 
 /** A picker's day (a local Date) as YYYY-MM-DD. */
 function isoDay(d) {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return isoDate({ year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate() });
 }
 
 /**
