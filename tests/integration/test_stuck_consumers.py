@@ -31,8 +31,14 @@ def test_only_durable_consumers_with_waiting_events_are_stuck(nats_servers):
             await js.add_consumer(stream, ConsumerConfig(deliver_subject=f"gone.{producer}", ack_policy=AckPolicy.NONE,
                                                          inactive_threshold=300))
             await js.publish(f"courtflow.{producer}.v1.node_warned", b"x")
-            waiting = {c.name: c.num_pending + c.num_ack_pending for c in await js.consumers_info(stream)}
-            assert len(waiting) == 2 and all(waiting.values()), waiting   # both hold the event
+
+            async def waiting() -> dict[str, int]:
+                return {c.name: c.num_pending + c.num_ack_pending for c in await js.consumers_info(stream)}
+            # Both hold the event once the server has counted it for each (not always at once).
+            deadline = asyncio.get_running_loop().time() + 10
+            while not all((held := await waiting()).values()) and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
+            assert len(held) == 2 and all(held.values()), held
             found = await stuck_consumers(js, older_than=timedelta(0), now=datetime.now(timezone.utc))
             assert [f.name for f in found] == [f"{stream}/stats-{producer}"]
         finally:
