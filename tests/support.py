@@ -58,6 +58,19 @@ def eventually(check: Callable[[], T], *, timeout: float = 30, interval: float =
     raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last value: {last!r}")
 
 
+async def eventually_async(check, *, timeout: float = 10, interval: float = 0.05, what: str = ""):
+    """`eventually` for a coroutine `check()` on the caller's event loop (a JetStream's counts,
+    which the server does not always update at once after a publish)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last value: {last!r}")
+
+
 def clock_revision(metrics_port: int) -> int:
     """The shared clock revision a process applies, from its Prometheus metrics (0: none yet)."""
     try:

@@ -29,6 +29,7 @@ from services.common.streams import StreamPolicy, ensure_dead_letter_stream, ens
 from services.node import models as node_models
 from runtime.dead_letters_cli import replay
 from runtime.verify_cli import dead_letters
+from support import eventually_async
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -69,7 +70,9 @@ def test_a_retired_consumer_is_drained_then_deleted_and_never_made_anew(postgres
         await js.add_consumer(stream, ConsumerConfig(durable_name=sub.durable, ack_policy=AckPolicy.EXPLICIT,
                                                      filter_subjects=sub.subjects))
         ids = [await _publish_warned(js, producer) for _ in range(3)]
-        assert (await js.consumer_info(stream, sub.durable)).num_pending == 3
+        async def three_pending() -> bool:
+            return (await js.consumer_info(stream, sub.durable)).num_pending == 3
+        await eventually_async(three_pending, what="three events pending for the old durable")
 
         await runner.start()
         task = asyncio.ensure_future(runner.run())

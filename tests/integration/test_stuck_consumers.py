@@ -14,6 +14,7 @@ from nats.js.api import AckPolicy, ConsumerConfig
 
 from services.common.integrity import stuck_consumers
 from services.common.streams import StreamPolicy, ensure_producer_stream
+from support import eventually_async
 
 
 def test_only_durable_consumers_with_waiting_events_are_stuck(nats_servers):
@@ -32,13 +33,11 @@ def test_only_durable_consumers_with_waiting_events_are_stuck(nats_servers):
                                                          inactive_threshold=300))
             await js.publish(f"courtflow.{producer}.v1.node_warned", b"x")
 
-            async def waiting() -> dict[str, int]:
-                return {c.name: c.num_pending + c.num_ack_pending for c in await js.consumers_info(stream)}
-            # Both hold the event once the server has counted it for each (not always at once).
-            deadline = asyncio.get_running_loop().time() + 10
-            while not all((held := await waiting()).values()) and asyncio.get_running_loop().time() < deadline:
-                await asyncio.sleep(0.05)
-            assert len(held) == 2 and all(held.values()), held
+            async def both_hold_it() -> bool:
+                waiting = [c.num_pending + c.num_ack_pending for c in await js.consumers_info(stream)]
+                return len(waiting) == 2 and all(waiting)
+            # The positive signal before "only the durable one": both hold the event.
+            await eventually_async(both_hold_it, what="the event counted for both consumers")
             found = await stuck_consumers(js, older_than=timedelta(0), now=datetime.now(timezone.utc))
             assert [f.name for f in found] == [f"{stream}/stats-{producer}"]
         finally:
