@@ -147,7 +147,9 @@ LOAD = [
         UNION ALL
         SELECT node, at + interval '20 days', generation, state, locked, false, department, responsible, status,
                overdue_without_warning, ever_locked, due_date, warning_date, overdue_date, complete_date,
-               lock_date, unlock_date, lock_reason, lock_type FROM {SCHEMA}.nodes WHERE state <> 1""",
+               lock_date, unlock_date, lock_reason, lock_type FROM {SCHEMA}.nodes WHERE state <> 1
+        -- in time order, as the projection writes it (the BRIN index node_history_at finds a period's rows)
+        ORDER BY 2""",
 ]
 
 
@@ -400,6 +402,9 @@ def asks(factory) -> dict:
         "Q2_from_a_mid_month_day_to_today": lambda: service.analyze_quality(
             factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
                 parent="courts/-", query=query(start=date(2026, 10, 15)))),
+        "Q2_from_a_late_month_day_to_today": lambda: service.analyze_quality(
+            factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
+                parent="courts/-", query=query(start=date(2026, 10, 25)))),
         "Q2_to_a_mid_month_day": lambda: service.analyze_quality(
             factory, caller=PROVINCE, court="-", request=ss.AnalyzeQualityRequest(
                 parent="courts/-", query=query(start=date(2026, 9, 1), end_date=from_date(date(2026, 11, 15))))),

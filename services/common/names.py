@@ -187,6 +187,9 @@ class NodeName:
     case: uuid.UUID | None
     node: str | None
     PATTERN: ClassVar[str] = "courts/{court}/cases/{case}/nodes/{node}"
+    # Which "/"-separated part holds the case id, counted from 1: for SQL that reads a case id from
+    # stored names (PostgreSQL's split_part), where there are names and no rows to join.
+    CASE_PART: ClassVar[int] = PATTERN.split("/").index("{case}") + 1
 
     @classmethod
     def parse(cls, name: str, field: str = "name", *, wildcard: bool = False) -> NodeName:

@@ -55,6 +55,9 @@ class CaseViewRow(Base):
         Index("cases_open_filing", "filing_date", postgresql_where=text("close_date IS NULL")),
         # A court's page of a past day's cases, in case id order (repository._supervised_cases_as_of).
         Index("cases_court_case", "court", "case_id"),
+        # Q2 over a period starting within a month: the cases received or closed on its first days.
+        Index("cases_receive_date", "receive_date"),
+        Index("cases_close_date", "close_date", postgresql_where=text("close_date IS NOT NULL")),
     )
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     court: Mapped[str] = mapped_column(String(12))

@@ -27,7 +27,7 @@ nodes in at least `threshold` (default 3) of its months are listed, with the mon
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from courtflow.stats.v1 import supervision_pb2 as pb
 
@@ -136,9 +136,13 @@ def twelve_months_before(end: date) -> date:
 # housekeeping counts the four tables once more as of that day, with the cube's snapshot
 # (repository.take_snapshot): the direct query's as-of rule, so the two agree, and the snapshot
 # does not change afterwards (a month's quality figures as the platform saw them when it was over).
-# Other questions — a period ending on another past day, a start not on the first of a month, a
-# handler, a department's or a judge's scope — go to the direct query; an integration test asks
-# both ways and compares.
+# A period up to today that starts within a month is read from the tables too: its first month's
+# days outside it are counted from the read model (first_month), on the cases received or closed
+# on those days and the stages completed on them (a few days' rows, found by indexes), with the
+# same SQL the tables are kept with, and taken from or added to the months' counts.
+# Other questions — a period ending on another past day (or at a month end but starting within a
+# month: the snapshot counts as of its day, the read model as of now), a handler, a department's
+# or a judge's scope — go to the direct query; an integration test asks both ways and compares.
 # Dates are never after today (the case service refuses them; a node's dates are its events'),
 # so "up to today" is every month up to this one.
 ROLLUPS = {1: frozenset(), 2: frozenset({"department"}), 3: frozenset({"case_type", "procedure"})}
@@ -156,6 +160,30 @@ def filing_tail(day: int) -> int:
 
 
 @dataclass(frozen=True)
+class Days:
+    """Days of a period's first month that the months' counts do not match, counted from the read
+    model: added to them (sign 1) or taken out of them (sign -1)."""
+
+    first: date
+    last: date
+    sign: int
+
+
+def first_month(start: date, end: date) -> tuple[str, Days | None]:
+    """How the months' counts answer a period from `start` to `end`: the first month read from them,
+    and the days of start's month counted from the read model — those from start on, added (its
+    month not read), or those before it, taken out (its month read whole): whichever are fewer."""
+    month = start.strftime("%Y-%m")
+    if start.day == 1:
+        return month, None
+    following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    after = (min(following - timedelta(days=1), end) - start).days + 1
+    if start.day - 1 < after:
+        return month, Days(start.replace(day=1), start - timedelta(days=1), -1)
+    return following.strftime("%Y-%m"), Days(start, min(following - timedelta(days=1), end), 1)
+
+
+@dataclass(frozen=True)
 class Counted:
     """How the pre-counted tables answer an analysis: the indicators' rollups (None: the direct
     query answers them), the terms the rows are matched on, and the (level, area) of the stage and
@@ -165,7 +193,9 @@ class Counted:
     totals_rollup: int | None
     key_terms: dict
     area: tuple[int, str] | None
-    snapshot: date | None = None   # the month end whose snapshot answers; None: the tables as they are
+    snapshot: date | None   # the month end whose snapshot answers; None: the tables as they are
+    first_month: str        # YYYY-MM: the first month the indicators and stages are read from,
+    days: Days | None       # and the days of the period's first month counted apart (first_month())
 
 
 def _rollup(columns: set[str]) -> int | None:
@@ -203,8 +233,10 @@ def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: st
     `snapshots`: the month ends whose snapshot is kept (a period ending on one is read from it)."""
     if a.end != today and a.end not in snapshots:
         return None
-    if a.start.day != 1 or scope_level not in wide_scopes or not scope_prefix:
+    if scope_level not in wide_scopes or not scope_prefix:
         return None
+    if a.start.day != 1 and a.end != today:
+        return None   # a snapshot counts as of its day; the read model's days would be as of now
     if not set(a.query.terms) <= set(COUNTED_TERMS):
         return None   # a handler
     key_terms = dict(a.query.terms)
@@ -213,8 +245,9 @@ def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: st
     grouped = {_DIMENSION_COLUMNS.get(d, "handler") for d in a.dimensions} - {"court", "region"}
     rollup, totals_rollup = _rollup(needed | grouped), _rollup(needed)
     area = None if needed else _area(scope_prefix, court, key_terms)
+    month, days = first_month(a.start, a.end)
     return Counted(rollup if totals_rollup is not None else None, totals_rollup, key_terms, area,
-                   snapshot=a.end if a.end != today else None)
+                   snapshot=a.end if a.end != today else None, first_month=month, days=days)
 
 
 def percentile(histogram, fraction: float) -> float:

@@ -4,10 +4,11 @@ is (repository.cube_follows takes out what they added before a change and puts i
 after it), counted afresh, compared with a recount, and read."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import and_, func, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,9 @@ from courtflow.node.v1.node_pb2 import NodeState
 from courtflow.stats.v1.supervision_pb2 import NodeStatus
 
 from services.common import scope
-from services.common.clock import LEGAL_TZ
+from services.common.clock import LEGAL_TZ, start_of_legal_day
 from services.common.db import count_of, int_array, text_array
+from services.common.names import CourtName, NodeName
 from services.stats import quality
 from services.stats.models import (CaseViewRow, NodeHistoryRow, NodeViewRow, QualityMonthRow, QualityOpenRow,
                                    QualityOverdueRow, QualitySnapshotMonthRow, QualitySnapshotOpenRow,
@@ -54,11 +56,12 @@ def _rolled(column: str) -> str:
 
 
 def case_contributions(cases_where: str, limits_where: str, *, cases_from: str = _C, nodes_from: str = _N,
-                       as_of: bool = False) -> tuple[str, str]:
+                       as_of: bool = False, on_days: bool = False) -> tuple[str, str]:
     """SELECTs of what the cases `cases_where` (alias c) add to quality_months and quality_open,
     as each table's key, region and counts. `limits_where` (alias n) selects their nodes.
     ``cases_from``, ``nodes_from``: the relations they are read from (for a month end's snapshot,
-    repository.take_snapshot's as of that day); ``as_of``: only extensions approved before :cutoff."""
+    repository.take_snapshot's as of that day); ``as_of``: only extensions approved before :cutoff;
+    ``on_days``: only what they add on the days :d_first to :d_last (a receipt, a close)."""
     before = "AND h.at < :cutoff" if as_of else ""
     rolled = f"""WITH limits AS MATERIALIZED (
             SELECT n.case_id, bool_or(n.status = {NodeStatus.NODE_STATUS_OVERDUE}) AS overdue,
@@ -80,12 +83,12 @@ def case_contributions(cases_where: str, limits_where: str, *, cases_from: str =
     months = f"""{rolled}
         SELECT {key}, e.month, min(region) AS region, {", ".join(f"sum(e.{c}) AS {c}" for c in MONTH_COUNTS)}
         FROM rolled CROSS JOIN LATERAL (VALUES
-            (to_char(receive_date, 'YYYY-MM'), 1, 0, 0, 0, 0, 0, 0),
-            (to_char(close_date, 'YYYY-MM'), 0, 1, with_limit::int, (with_limit AND NOT limit_overdue)::int,
+            (receive_date, to_char(receive_date, 'YYYY-MM'), 1, 0, 0, 0, 0, 0, 0),
+            (close_date, to_char(close_date, 'YYYY-MM'), 0, 1, with_limit::int, (with_limit AND NOT limit_overdue)::int,
              (with_limit AND limit_extended)::int, (filing_date IS NOT NULL)::int,
              coalesce(close_date - filing_date, 0)))
-            AS e(month, {", ".join(MONTH_COUNTS)})
-        WHERE e.month IS NOT NULL GROUP BY {key}, e.month"""
+            AS e(day, month, {", ".join(MONTH_COUNTS)})
+        WHERE {"e.day BETWEEN :d_first AND :d_last" if on_days else "e.month IS NOT NULL"} GROUP BY {key}, e.month"""
     open_ = f"""{rolled}
         SELECT {key}, to_char(filing_date, 'YYYY-MM') AS filing_month,
                CAST(greatest(0, extract(day FROM filing_date)::int - 27) AS smallint) AS filing_tail,
@@ -94,10 +97,11 @@ def case_contributions(cases_where: str, limits_where: str, *, cases_from: str =
     return months, open_
 
 
-def stage_contributions(nodes_where: str, *, cases_from: str = _C, nodes_from: str = _N) -> str:
+def stage_contributions(nodes_where: str, *, cases_from: str = _C, nodes_from: str = _N, on_days: bool = False) -> str:
     """What the stages of the nodes `nodes_where` (alias n) add to quality_stages: a case's stage
     whose nodes are all completed, in the month of the last completion, after the days from its
-    first node opening (the direct query's definition, repository.stage_durations)."""
+    first node opening (the direct query's definition, repository.stage_durations). ``on_days``:
+    only the stages completed on the days :d_first to :d_last."""
     return f"""WITH stages AS MATERIALIZED (
             SELECT c.court, c.region, n.stage, max(n.complete_date) AS done,
                    max(n.complete_date) - min(n.open_date) AS days
@@ -108,7 +112,8 @@ def stage_contributions(nodes_where: str, *, cases_from: str = _C, nodes_from: s
                AND max(n.complete_date) IS NOT NULL)
         SELECT CAST(a.level AS smallint) AS level, a.area, x.stage, to_char(x.done, 'YYYY-MM') AS month, x.days,
                count(*) AS cases
-        FROM stages AS x CROSS JOIN LATERAL {_AREAS} AS a(level, area) GROUP BY 1, 2, 3, 4, 5"""
+        FROM stages AS x CROSS JOIN LATERAL {_AREAS} AS a(level, area)
+        {"WHERE x.done BETWEEN :d_first AND :d_last" if on_days else ""} GROUP BY 1, 2, 3, 4, 5"""
 
 
 def overdue_contributions(history_where: str, *, cases_from: str = _C) -> str:
@@ -329,7 +334,7 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
     month_groups = [months[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
     month_query = (select(*month_groups, *[count_of(func.sum(months[c])).label(c) for c in MONTH_COUNTS])
                    .where(*_case_where(month_table, caller, court, plan, rollup),
-                          months.month.between(a.start.strftime("%Y-%m"), a.end.strftime("%Y-%m"))))
+                          months.month.between(plan.first_month, a.end.strftime("%Y-%m"))))
     # 超12个月未结: filed before the day 12 months before the end. Its month is counted to the day
     # when that day is the 28th or later (filing_tail); before that, the cases of its month filed
     # before it are read from the read model (a few days' cases, quality.filing_tail's index).
@@ -351,6 +356,11 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
         found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
     for row in session.execute(open_query):
         found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
+    if plan.days is not None:
+        for group, counts in _indicators_on_days(session, caller, court, plan, dims, rollup).items():
+            values = found.setdefault(group, dict(zero))
+            for c in MONTH_COUNTS:
+                values[c] += plan.days.sign * counts[c]
     if before.day < 28:   # never at a month end (a snapshot's day): 12 months before it is the 28th or later
         for group, extra in _filed_early_in_month(session, caller, court, plan, dims, before).items():
             found.setdefault(group, dict(zero))["open_over_12_months"] += extra
@@ -382,6 +392,64 @@ def _filed_early_in_month(session: Session, caller: Caller, court: str, plan: qu
     return {tuple(row[:-1]): row[-1] for row in session.execute(query)}
 
 
+def _literal(condition) -> str:
+    """A condition on the read model's cases (alias c) or nodes (alias n) as SQL text, for the
+    statements this module writes as text: its values are court ids, prefixes and enum numbers."""
+    return str(condition.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+
+
+def _days_parameters(days: quality.Days) -> dict:
+    return {"d_first": days.first, "d_last": days.last, "limit_category": quality.TRIAL_LIMIT_CATEGORY}
+
+
+def _indicators_on_days(session: Session, caller: Caller, court: str, plan: quality.Counted, dims: list[int],
+                        rollup: int) -> dict[tuple, dict]:
+    """What the cases in the query received or closed on plan.days add to quality_months, per group:
+    counted from the read model as the table is kept (case_contributions), on those cases alone
+    (the indexes cases_receive_date and cases_close_date)."""
+    c = CaseViewRow.__table__.alias("c")
+    where = [scope.condition(caller, court=c.c.court, department=None, owner=None),
+             *([c.c.court == court] if court != "-" else []),
+             *[c.c[name] == value for name, value in plan.key_terms.items()]]
+    on_days = ("(c.receive_date BETWEEN :d_first AND :d_last OR c.close_date BETWEEN :d_first AND :d_last) AND "
+               + " AND ".join(f"({_literal(w)})" for w in where))
+    months, _ = case_contributions(on_days, f"n.case_id IN (SELECT c.case_id FROM {_C} AS c WHERE {on_days})",
+                                   on_days=True)
+    groups = [_GROUP_COLUMNS[d] for d in dims]
+    rows = session.execute(text(
+        f"SELECT {''.join(f'{g}, ' for g in groups)}{', '.join(f'sum({c}) AS {c}' for c in MONTH_COUNTS)} "
+        f"FROM ({months}) AS m WHERE rollup = :rollup {'GROUP BY ' + ', '.join(groups) if groups else ''}"),
+        {**_days_parameters(plan.days), "rollup": rollup})
+    return {tuple(row[:len(groups)]): {c: int(row._mapping[c] or 0) for c in MONTH_COUNTS} for row in rows}
+
+
+def _stages_on_days(session: Session, plan: quality.Counted) -> list[tuple[int, int, int]]:
+    """(stage, days, cases) of the stages of plan.area completed on plan.days, counted from the read
+    model as quality_stages is kept (stage_contributions), on the cases with a node whose completion
+    the history holds on those days: its BRIN index on the times (node_history_at) finds them, and
+    their names say the case (an event's time is a moment after its completion's: an hour's slack
+    each side). The cases are then passed as a list, as the projection's batches are: the planner
+    knows how few they are and reads each one's nodes by its index, not every case."""
+    level, area = plan.area
+    # Court ids nest: a region's courts' names begin with its 4 digits (quality._area).
+    place = {quality.LEVEL_PROVINCE: "", quality.LEVEL_REGION: str(CourtName(area)),
+             quality.LEVEL_COURT: f"{CourtName(area)}/"}[level]
+    slack = timedelta(hours=1)
+    ids = session.scalars(text(
+        f"SELECT DISTINCT CAST(split_part(h.node, '/', {NodeName.CASE_PART}) AS uuid) FROM {_H} AS h "
+        f"WHERE h.state = {NodeState.NODE_STATE_COMPLETED} AND h.at >= :h_from AND h.at < :h_to AND h.node LIKE :place"),
+        {"h_from": start_of_legal_day(plan.days.first) - slack,
+         "h_to": start_of_legal_day(plan.days.last + timedelta(days=1)) + slack, "place": f"{place}%"}).all()
+    if not ids:
+        return []
+    stages = stage_contributions(f"n.case_id = ANY({_IDS})", on_days=True)
+    rows = session.execute(text(f"SELECT stage, days, sum(cases) FROM ({stages}) AS s "
+                                f"WHERE level = :level AND area = :area GROUP BY stage, days"),
+                           {**_days_parameters(plan.days), "level": level, "area": area,
+                            "ids": text_array(str(i) for i in ids)})
+    return [(stage, days, int(cases)) for stage, days, cases in rows]
+
+
 def _area_where(table, plan: quality.Counted, a: quality.Analysis, first_month: str) -> list:
     level, area = plan.area
     return [table.c.level == level, table.c.area == area, *_day(table, plan),
@@ -392,12 +460,19 @@ def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis
     """Time per stage from quality_stages: the same rows as repository.stage_durations."""
     table = _table(_STAGES, plan)
     stages = table.c
-    histograms: dict[int, list] = {}
+    counted: dict[tuple[int, int], int] = {}
     for stage, days, cases in session.execute(
             select(stages.stage, stages.days, count_of(func.sum(stages.cases)))
-            .where(*_area_where(table, plan, a, a.start.strftime("%Y-%m")))
-            .group_by(stages.stage, stages.days).having(func.sum(stages.cases) > 0)):
-        histograms.setdefault(stage, []).append((days, cases))
+            .where(*_area_where(table, plan, a, plan.first_month))
+            .group_by(stages.stage, stages.days)):
+        counted[stage, days] = cases
+    if plan.days is not None:
+        for stage, days, cases in _stages_on_days(session, plan):
+            counted[stage, days] = counted.get((stage, days), 0) + plan.days.sign * cases
+    histograms: dict[int, list] = {}
+    for (stage, days), cases in counted.items():
+        if cases > 0:
+            histograms.setdefault(stage, []).append((days, cases))
     return [SimpleNamespace(stage=stage, cases=sum(n for _, n in histogram),
                             median_days=quality.percentile(histogram, 0.5),
                             p90_days=quality.percentile(histogram, 0.9))

@@ -251,7 +251,23 @@ QUALITY_QUESTIONS = [
     dict(query=pb.SupervisionQuery(filter='court = "440101"'), group_by=[D.DIMENSION_DEPARTMENT]),
     dict(query=pb.SupervisionQuery(filter='region = "4401"', start_date=from_date(date(2026, 6, 1)))),
     dict(query=pb.SupervisionQuery(start_date=from_date(date(2025, 9, 1))), group_by=[D.DIMENSION_COURT]),
+    # Starting within a month: its days counted apart, added (the month not read) or taken out.
+    *[dict(query=pb.SupervisionQuery(start_date=from_date(start)), group_by=group_by) for start, group_by in (
+        (date(2026, 6, 29), [D.DIMENSION_COURT]),                    # + 29–30 June: case 11 closed on the 29th
+        (date(2026, 6, 30), []),                                     # + 30 June: not it
+        (date(2026, 7, 2), [D.DIMENSION_REGION]),                    # − 1 July: case 26 closed then, a stage done
+        (date(2026, 9, 2), [D.DIMENSION_REGION, D.DIMENSION_COURT]),  # − 1 September: cases 1, 7 filed
+        (date(2026, 10, 9), [D.DIMENSION_DEPARTMENT]),               # − 1–8 October, to today
+        (date(2026, 10, 11), [D.DIMENSION_CASE_TYPE, D.DIMENSION_PROCEDURE]),   # + to today, or − 1–10 October
+        (date(2025, 10, 26), []))],                                  # + 26–31 October 2025: cases filed late in it
+    dict(query=pb.SupervisionQuery(filter='region = "4401"', start_date=from_date(date(2026, 9, 20))),
+         group_by=[D.DIMENSION_COURT]),
+    dict(query=pb.SupervisionQuery(filter='court = "440101"', start_date=from_date(date(2026, 9, 28)))),
 ]
+
+
+# A snapshot answers periods of whole months (one starting within a month goes to the direct query).
+WHOLE_MONTHS = [q for q in QUALITY_QUESTIONS if "query" not in q or q["query"].start_date.day in (0, 1)]
 
 
 @pytest.mark.parametrize("today", [NOW, datetime(2026, 10, 31, 15, tzinfo=LEGAL_TZ)])
@@ -304,7 +320,7 @@ def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
     answers = []
     for day in (date(2026, 9, 30), date(2026, 7, 31)):
         for who in (PROVINCE, REGION, COURT):
-            for request in QUALITY_QUESTIONS:
+            for request in WHOLE_MONTHS:
                 asked = _ending(request, day)
                 direct, counted = _both_ways(factory, who, **asked)
                 assert counted == direct, (day, who.user, request, counted, direct)
@@ -413,7 +429,9 @@ def test_scopes_and_questions_the_tables_do_not_take_go_to_the_read_model():
     assert plan(prefix="4401", court="440201").area is None           # outside the caller's region
     assert plan(today=date(2026, 10, 21)) is None                     # a period ending before today
     assert plan(level=ScopeLevel.SCOPE_LEVEL_DEPARTMENT) is None
-    assert plan(dataclasses.replace(a, start=date(2026, 1, 2))) is None
+    mid_month = plan(dataclasses.replace(a, start=date(2026, 1, 2)))   # up to today: the tables, and a day apart
+    assert (mid_month.first_month, mid_month.days) == ("2026-01", quality.Days(date(2026, 1, 1), date(2026, 1, 1), -1))
+    assert plan(dataclasses.replace(a, start=date(2026, 1, 2), end=date(2026, 9, 30)), today=date(2026, 10, 20)) is None
     assert plan(dataclasses.replace(a, query=supervision.Query(terms={"handler": JUDGE}))) is None
     assert plan(dataclasses.replace(a, dimensions=[D.DIMENSION_HANDLER])).rollup is None
     assert plan(dataclasses.replace(a, dimensions=[D.DIMENSION_DEPARTMENT, D.DIMENSION_CASE_TYPE])).rollup is None

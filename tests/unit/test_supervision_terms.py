@@ -10,7 +10,7 @@ from courtflow.stats.v1 import supervision_pb2 as pb
 from services.common.clock import LEGAL_TZ
 from services.common.dates import from_date
 from services.common.errors import InvalidArgument
-from services.stats import projection, supervision
+from services.stats import projection, quality, supervision
 
 TODAY = date(2026, 10, 20)
 
@@ -275,3 +275,18 @@ def test_a_past_days_question_is_planned_over_its_chain_with_the_rollups_all_of_
                      snapshots=month_end | {date(2026, 9, 29): cube.MONTH_END_ROLLUPS}) is not None
     assert cube.plan(q, [], scope=ScopeLevel.SCOPE_LEVEL_PROVINCE, with_nodes=False, snapshots={},
                      deltas=deltas) is None   # the chain ends nowhere
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    (date(2026, 10, 1), date(2026, 12, 6), ("2026-10", None)),
+    # Fewer days before the start than from it to the month's end: the month read whole, those taken out.
+    (date(2026, 10, 9), date(2026, 12, 6), ("2026-10", quality.Days(date(2026, 10, 1), date(2026, 10, 8), -1))),
+    # Fewer from the start on: the month not read, those days added.
+    (date(2026, 10, 20), date(2026, 12, 6), ("2026-11", quality.Days(date(2026, 10, 20), date(2026, 10, 31), 1))),
+    # A tie adds: 10 days each side of 11 December, up to the 20th.
+    (date(2026, 12, 11), date(2026, 12, 20), ("2027-01", quality.Days(date(2026, 12, 11), date(2026, 12, 20), 1))),
+    (date(2026, 12, 3), date(2026, 12, 6), ("2026-12", quality.Days(date(2026, 12, 1), date(2026, 12, 2), -1))),
+    (date(2024, 2, 29), date(2024, 3, 5), ("2024-03", quality.Days(date(2024, 2, 29), date(2024, 2, 29), 1))),
+])
+def test_a_period_starting_within_a_month_counts_its_first_days_apart(start, end, expected):
+    assert quality.first_month(start, end) == expected
