@@ -120,6 +120,17 @@ def test_the_province_tmo_goes_from_the_overdue_count_to_the_node_and_its_case(c
         disabled = panel.locator(".el-month-table td.disabled").count()
         assert disabled == (12 if year > now.year else 12 - now.month if year == now.year else 0), (year, disabled)
     page.keyboard.press("Escape")
+    # Nor can a day after today be the 统计日 (a past day's figures; the API refuses a later one).
+    c.open("/supervision/cases")
+    page.get_by_role("heading", name="案件信息").wait_for()
+    page.get_by_placeholder("今天").click()
+    days = page.locator(".el-date-table:visible td")
+    days.first.wait_for()
+    classes = [days.nth(i).get_attribute("class") or "" for i in range(days.count())]
+    today = next(i for i, c in enumerate(classes) if "today" in c.split())
+    assert not any("disabled" in c.split() for c in classes[:today + 1]), classes
+    assert all("disabled" in c.split() for c in classes[today + 1:]), classes
+    page.keyboard.press("Escape")
     # P2: a stage's count shows its nodes; the tab and stage are kept in the address.
     c.open("/supervision/warnings?tab=overdue")
     c.settled()
