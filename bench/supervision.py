@@ -145,9 +145,12 @@ LOAD = [
         SELECT node, open_date::timestamptz, 0, 1, false, false, department, responsible, 1, false, false,
                due_date, NULL, NULL, NULL, NULL, NULL, '', 0 FROM {SCHEMA}.nodes
         UNION ALL
-        SELECT node, at + interval '20 days', generation, state, locked, false, department, responsible, status,
+        -- its change, to what the node's row says now (a running node overdue: on its overdue day),
+        -- so that a node's row is its latest history row, as the projection keeps them
+        SELECT node, coalesce(CASE WHEN state = 1 THEN overdue_date::timestamptz END, at + interval '20 days'),
+               generation, state, locked, false, department, responsible, status,
                overdue_without_warning, ever_locked, due_date, warning_date, overdue_date, complete_date,
-               lock_date, unlock_date, lock_reason, lock_type FROM {SCHEMA}.nodes WHERE state <> 1
+               lock_date, unlock_date, lock_reason, lock_type FROM {SCHEMA}.nodes WHERE state <> 1 OR status <> 1
         -- in time order, as the projection writes it (the BRIN index node_history_at finds a period's rows)
         ORDER BY 2""",
 ]

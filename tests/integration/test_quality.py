@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from courtflow.case.v1.case_events_pb2 import CaseFiled, CaseUpdated
 from courtflow.case.v1.case_pb2 import CaseState, CaseType
@@ -19,10 +19,12 @@ from courtflow.node.v1.node_pb2 import (Application, ApplicationKind, Applicatio
 from courtflow.stats.v1 import stats_service_pb2 as ss, supervision_pb2 as pb
 
 from services.common import scope
-from services.common.clock import LEGAL_TZ, legal_today
+from services.common.clock import LEGAL_TZ, legal_today, start_of_legal_day
 from services.common.dates import from_date
 from services.common.errors import InvalidArgument
 from services.stats import convert, quality, quality_counts, repository, service, supervision
+from services.stats.models import NodeHistoryRow, NodeViewRow
+from services.stats.projection import NODE_STATUS
 from test_supervision import (CIVIL2, COURT, JUDGE, JUDGE_CALLER, NOW, PROVINCE, REGION, Bus, a_case, a_node, apply,
                               apply_shuffled, history, stats_database)
 
@@ -416,6 +418,45 @@ def _renamed(node, code: str):
     node.name = node.name.rsplit("/", 1)[0] + "/" + code
     node.node_type = code
     return node
+
+
+def test_a_past_days_statuses_are_each_nodes_last_before_that_day_ended(factory):
+    """A past day's node statuses take a node nothing happened to since as it is now and look up
+    only the others in the history (repository.node_status for questions, the snapshots' own SQL
+    for the cube's and Q2's counts): on each day of the province's history, each node's status is
+    its last history row before the day ended (none: not there yet), as worked out here from the
+    whole history, after redelivered and reordered events; and for a court's or a region's nodes."""
+    bus = Bus([])
+    province_history(bus)
+    apply_shuffled(factory, bus.events * 2, seed=11)
+    latest_first = lambda r: (r.generation, r.at, r.state, r.locked)   # noqa: E731 (projection.order_key)
+    looked_up = 0
+    with factory() as uow:
+        history = list(uow.session.execute(select(NodeHistoryRow.__table__)))
+        now = {r.node: r for r in uow.session.execute(select(NodeViewRow.__table__))}
+        # Every third day from before the first event, and every day around the midnight changes
+        # (a change at midnight is the next day's: 4-11, 6-2, 9-7, 9-11, 9-30 …).
+        days = {date(2025, 9, 27) + timedelta(days=n) for n in range(0, 390, 3)}
+        days |= {d + timedelta(days=k) for d in (date(2026, 4, 11), date(2026, 6, 2)) for k in (-1, 0)}
+        for day in sorted(days | {date(2026, 9, 1) + timedelta(days=n) for n in range(50)}):
+            cutoff = start_of_legal_day(supervision.cutoff_day(day))
+            last = {}
+            for r in history:
+                if r.at < cutoff and (r.node not in last or latest_first(r) > latest_first(last[r.node])):
+                    last[r.node] = r
+            expected = {node: tuple(getattr(r, c) for c in NODE_STATUS) for node, r in last.items()}
+            looked_up += sum(expected[node] != tuple(getattr(now[node], c) for c in NODE_STATUS) for node in expected)
+            for prefix in ("", "courts/440101/", "courts/4402"):
+                statuses = repository.node_status(day, prefix)
+                got = {r.node: tuple(getattr(r, c) for c in NODE_STATUS) for r in uow.session.execute(select(statuses))}
+                assert got == {k: v for k, v in expected.items() if k.startswith(prefix)}, (day, prefix)
+            # The snapshots' (a temporary table, dropped with the transaction).
+            uow.session.execute(repository._KEEP_AS_OF_NODES, {"cutoff": cutoff})
+            kept = {r.node: tuple(getattr(r, c) for c in repository._AS_OF_COLUMNS)
+                    for r in uow.session.execute(text(f"SELECT * FROM {repository._AS_OF_NODES}"))}
+            assert kept == {node: tuple(getattr(r, c) for c in repository._AS_OF_COLUMNS) for node, r in last.items()}, day
+            uow.session.execute(text(f"DROP TABLE {repository._AS_OF_NODES}"))
+    assert looked_up > 20   # days on which nodes stood otherwise than now: the history was read
 
 
 def test_scopes_and_questions_the_tables_do_not_take_go_to_the_read_model():
