@@ -262,9 +262,9 @@ def gap_to_fill(today: date, whole: Collection[date], deltas: Collection[date], 
     """The newest run of days without a snapshot that the housekeeping can fill from the read
     model's history (first, last), or None. Such a day was never taken — before the snapshots
     began (a new system, or one upgraded, whose history goes back further) or in an outage — or
-    was dropped when its chain broke; without a snapshot it is counted from every node's history,
-    minutes for a province. A run lies within the kept months (from the first day of the oldest
-    kept month end's) and before the last `days` (those snapshot_due takes whole), holds no month
+    was dropped when its chain broke; without a snapshot it is counted from every node's status
+    as of that day, minutes for a province. A run lies within the kept months (from the first day
+    of the oldest kept month end's) and before the last `days` (those snapshot_due takes whole), holds no month
     end (taken whole, with Q2's, by snapshot_due), and its last day's next day has a chain to
     sum to. `days` 0 keeps month ends only: nothing is filled."""
     if days <= 0:

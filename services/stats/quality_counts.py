@@ -393,8 +393,9 @@ def _filed_early_in_month(session: Session, caller: Caller, court: str, plan: qu
 
 
 def _literal(condition) -> str:
-    """A condition on the read model's cases (alias c) or nodes (alias n) as SQL text, for the
-    statements this module writes as text: its values are court ids, prefixes and enum numbers."""
+    """A condition on the read model's cases (alias c) as SQL text, for the statements this module
+    writes as text: its values are court ids (digits: the filter's parser checks them), scope
+    prefixes and enum numbers, and SQLAlchemy quotes them."""
     return str(condition.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
 
 

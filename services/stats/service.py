@@ -275,7 +275,7 @@ def fill_snapshots(uow_factory: Callable[[], UnitOfWork], *, months: int, days: 
     began, or lost in an outage), counted from the read model's history, newest run first, a run
     (at most a month) in one REPEATABLE READ transaction: its days are counted from one read model,
     so each day's chain sums to what the direct query would answer as of it. A day without a
-    snapshot is counted from every node's history when asked (minutes for a province); with one,
+    snapshot is counted from every node's status as of it when asked (minutes for a province); with one,
     in milliseconds. At most `runs` runs (None: all). The days filled."""
     filled = []
     for _ in itertools.count() if runs is None else range(runs):

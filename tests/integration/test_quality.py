@@ -446,16 +446,21 @@ def test_a_past_days_statuses_are_each_nodes_last_before_that_day_ended(factory)
                     last[r.node] = r
             expected = {node: tuple(getattr(r, c) for c in NODE_STATUS) for node, r in last.items()}
             looked_up += sum(expected[node] != tuple(getattr(now[node], c) for c in NODE_STATUS) for node in expected)
-            for prefix in ("", "courts/440101/", "courts/4402"):
-                statuses = repository.node_status(day, prefix)
-                got = {r.node: tuple(getattr(r, c) for c in NODE_STATUS) for r in uow.session.execute(select(statuses))}
-                assert got == {k: v for k, v in expected.items() if k.startswith(prefix)}, (day, prefix)
-            # The snapshots' (a temporary table, dropped with the transaction).
-            uow.session.execute(repository._KEEP_AS_OF_NODES, {"cutoff": cutoff})
-            kept = {r.node: tuple(getattr(r, c) for c in repository._AS_OF_COLUMNS)
-                    for r in uow.session.execute(text(f"SELECT * FROM {repository._AS_OF_NODES}"))}
-            assert kept == {node: tuple(getattr(r, c) for c in repository._AS_OF_COLUMNS) for node, r in last.items()}, day
-            uow.session.execute(text(f"DROP TABLE {repository._AS_OF_NODES}"))
+            # Both ways (repository.RECENT): asked the next day, and a year later.
+            for today in (day + timedelta(days=1), day + timedelta(days=365)):
+                for prefix in ("", "courts/440101/", "courts/4402"):
+                    statuses = repository.node_status(day, prefix, today=today)
+                    got = {r.node: tuple(getattr(r, c) for c in NODE_STATUS)
+                           for r in uow.session.execute(select(statuses))}
+                    assert got == {k: v for k, v in expected.items() if k.startswith(prefix)}, (day, today, prefix)
+                # The snapshots' (a temporary table, dropped with the transaction).
+                repository._keep_as_of_nodes(uow.session, day, taken_at=start_of_legal_day(today),
+                                             params={"cutoff": cutoff})
+                kept = {r.node: tuple(getattr(r, c) for c in repository._AS_OF_COLUMNS)
+                        for r in uow.session.execute(text(f"SELECT * FROM {repository._AS_OF_NODES}"))}
+                assert kept == {node: tuple(getattr(r, c) for c in repository._AS_OF_COLUMNS)
+                                for node, r in last.items()}, (day, today)
+                uow.session.execute(text(f"DROP TABLE {repository._AS_OF_NODES}"))
     assert looked_up > 20   # days on which nodes stood otherwise than now: the history was read
 
 
