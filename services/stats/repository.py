@@ -92,13 +92,13 @@ _LATEST_FIRST = (_H.c.generation.desc(), _H.c.at.desc(), _H.c.state.desc(), _H.c
 _FIXED = ("node", "case_id", "stage", "category", "node_type", "display_name", "open_date")
 
 
-# A past day's node statuses are found one of two ways (node_status, _as_of_nodes): the nodes as
-# they are now but those the history has a row of since the day's end, each looked up by its key
-# (a few probes per changed node), or every node's last row before then from the sorted history
-# (one pass over all the rows before the day). The first pays for what changed since, the second
-# for what came before. At a million cases (23.8 million nodes, two years): a day just ended 47 s
-# against 107 s; a day a year before 235 s against 57 s; even at about an eighth of the history
-# after the day, some three months here. Days within RECENT take the first.
+# A past day's node statuses are found one of two ways (node_status, _keep_as_of_nodes): the nodes
+# as they are now but those the history has a row of since the day's end, each looked up by its
+# key (a few probes per changed node), or every node's last row before then from the sorted
+# history (one pass over all the rows before the day). The first pays for what changed since, the
+# second for what came before. At a million cases (23.8 million nodes, two years): a day just
+# ended 47 s against 107 s, a day a year before 235 s against 57 s; they cost the same with about
+# an eighth of the history after the day (some three months there). Days within RECENT take the first.
 RECENT = timedelta(days=62)
 
 
@@ -710,6 +710,8 @@ def _keep_as_of_nodes(session: Session, day: date, *, taken_at, params: dict) ->
     which of the two ways, by how long ago the day was)."""
     session.execute(_KEEP_AS_OF_NODES[_recent(day, legal_date(taken_at))], params)
     session.execute(text(f"ANALYZE {_AS_OF_NODES}"))
+
+
 _SNAPSHOT_CASES, _SNAPSHOT_NODES = CubeSnapshotCaseRow.__table__, CubeSnapshotNodeRow.__table__
 
 
@@ -913,7 +915,7 @@ def fill_gap(session: Session, first: date, last: date, *, whole: set[date], del
     `whole` and `deltas` it was found in), counted as of each day's end from the read model by the
     direct query's as-of rule, in this transaction — which must be REPEATABLE READ, so that every
     day is counted from the same read model and the chain sums to what that read model says of each
-    day. The last day is counted whole from every node's status as of it (_AS_OF_STATUS),
+    day. The last day is counted whole from every node's status as of it (_keep_as_of_nodes),
     then kept as its difference from the next day's chain; each earlier day as its difference from
     the next, from the cases its changes touched; the days `kept` (cube.snapshot_kept: where chains
     end) are made whole from their chain (claim_filling first). The days filled, newest first."""
