@@ -7,6 +7,8 @@ first month's days outside the period are read from the read model, not every ca
 The stages completed on those days are found by the history's BRIN index on its times (0012),
 which costs the projection's writes nothing; these two are on the cases, whose close already
 updates an indexed column (cases_open_filing's predicate), so a case's close stays as costly.
+At a million cases (this 2-core machine, with CI running beside) the builds took 0.8 s (7 MB) and
+0.4 s (3 MB), while the projection's case writes wait (their events wait in JetStream).
 
 Revision ID: 0020
 """
