@@ -451,10 +451,10 @@ def _stages_on_days(session: Session, plan: quality.Counted) -> list[tuple[int, 
     return [(stage, days, int(cases)) for stage, days, cases in rows]
 
 
-def _area_where(table, plan: quality.Counted, a: quality.Analysis, first_month: str) -> list:
+def _area_where(table, plan: quality.Counted, a: quality.Analysis) -> list:
     level, area = plan.area
     return [table.c.level == level, table.c.area == area, *_day(table, plan),
-            table.c.month.between(first_month, a.end.strftime("%Y-%m"))]
+            table.c.month.between(plan.first_month, a.end.strftime("%Y-%m"))]
 
 
 def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis) -> list:
@@ -464,7 +464,7 @@ def stage_durations(session: Session, plan: quality.Counted, a: quality.Analysis
     counted: dict[tuple[int, int], int] = {}
     for stage, days, cases in session.execute(
             select(stages.stage, stages.days, count_of(func.sum(stages.cases)))
-            .where(*_area_where(table, plan, a, plan.first_month))
+            .where(*_area_where(table, plan, a))
             .group_by(stages.stage, stages.days)):
         counted[stage, days] = cases
     if plan.days is not None:

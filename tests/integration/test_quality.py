@@ -24,7 +24,7 @@ from services.common.dates import from_date
 from services.common.errors import InvalidArgument
 from services.stats import convert, quality, quality_counts, repository, service, supervision
 from services.stats.models import NodeHistoryRow, NodeViewRow
-from services.stats.projection import NODE_STATUS
+from services.stats.projection import NODE_STATUS, order_key
 from test_supervision import (CIVIL2, COURT, JUDGE, JUDGE_CALLER, NOW, PROVINCE, REGION, Bus, a_case, a_node, apply,
                               apply_shuffled, history, stats_database)
 
@@ -429,7 +429,6 @@ def test_a_past_days_statuses_are_each_nodes_last_before_that_day_ended(factory)
     bus = Bus([])
     province_history(bus)
     apply_shuffled(factory, bus.events * 2, seed=11)
-    latest_first = lambda r: (r.generation, r.at, r.state, r.locked)   # noqa: E731 (projection.order_key)
     looked_up = 0
     with factory() as uow:
         history = list(uow.session.execute(select(NodeHistoryRow.__table__)))
@@ -442,7 +441,7 @@ def test_a_past_days_statuses_are_each_nodes_last_before_that_day_ended(factory)
             cutoff = start_of_legal_day(supervision.cutoff_day(day))
             last = {}
             for r in history:
-                if r.at < cutoff and (r.node not in last or latest_first(r) > latest_first(last[r.node])):
+                if r.at < cutoff and (r.node not in last or order_key(r._mapping) > order_key(last[r.node]._mapping)):
                     last[r.node] = r
             expected = {node: tuple(getattr(r, c) for c in NODE_STATUS) for node, r in last.items()}
             looked_up += sum(expected[node] != tuple(getattr(now[node], c) for c in NODE_STATUS) for node in expected)
