@@ -265,7 +265,7 @@ def gap_to_fill(today: date, whole: Collection[date], deltas: Collection[date], 
     was dropped when its chain broke; without a snapshot it is counted from every node's status
     as of that day, minutes for a province. A run lies within the kept months (from the first day
     of the oldest kept month end's) and before the last `days` (those snapshot_due takes whole), holds no month
-    end (taken whole, with Q2's, by snapshot_due), and its last day's next day has a chain to
+    end (taken whole by snapshot_due), and its last day's next day has a chain to
     sum to. `days` 0 keeps month ends only: nothing is filled."""
     if days <= 0:
         return None

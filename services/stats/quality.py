@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from courtflow.stats.v1 import supervision_pb2 as pb
 
 from services.common.errors import invalid_field
-from services.stats import supervision
+from services.stats import cube, supervision
 
 D = pb.Dimension
 # The catalogue's category of trial limits (审限管理): the limit 法定审限内结案率 is measured against.
@@ -132,17 +132,19 @@ def twelve_months_before(end: date) -> date:
 # nodes only per court: a burst of nodes going overdue updates those rows in the projection's
 # transactions, and a province and a region level would triple them (1,120 node changes a
 # second fell to 926 at a million cases); a province's six months sum a few thousand rows.
-# A period ending at a past month end is read from that day's snapshot: after the month ends, the
-# housekeeping counts the four tables once more as of that day, with the cube's snapshot
-# (repository.take_snapshot): the direct query's as-of rule, so the two agree, and the snapshot
-# does not change afterwards (a month's quality figures as the platform saw them when it was over).
+# A period ending at a past month end, or on one of the last days (snapshot_kept), is read from
+# that day's snapshot: after the day ends, the housekeeping counts the four tables once more as of
+# it, with the cube's snapshot (repository.take_snapshot): the direct query's as-of rule, so the
+# two agree, and the snapshot does not change afterwards (a month's quality figures as the
+# platform saw them when it was over).
 # A period up to today that starts within a month is read from the tables too: its first month's
 # days outside it are counted from the read model (first_month), on the cases received or closed
 # on those days and the stages completed on them (a few days' rows, found by indexes), with the
 # same SQL the tables are kept with, and taken from or added to the months' counts.
-# Other questions — a period ending on another past day (or at a month end but starting within a
-# month: the snapshot counts as of its day, the read model as of now), a handler, a department's
-# or a judge's scope — go to the direct query; an integration test asks both ways and compares.
+# Other questions — a period ending on another past day (or on a snapshot's day but starting
+# within a month: the snapshot counts as of its day, the read model as of now), a handler, a
+# department's or a judge's scope — go to the direct query; an integration test asks both ways
+# and compares.
 # Dates are never after today (the case service refuses them; a node's dates are its events'),
 # so "up to today" is every month up to this one.
 ROLLUPS = {1: frozenset(), 2: frozenset({"department"}), 3: frozenset({"case_type", "procedure"})}
@@ -151,6 +153,15 @@ LEVEL_PROVINCE, LEVEL_REGION, LEVEL_COURT = 1, 2, 3
 COUNTED_TERMS = ("court", "region", "case_type", "procedure")
 _DIMENSION_COLUMNS = {D.DIMENSION_REGION: "region", D.DIMENSION_COURT: "court", D.DIMENSION_DEPARTMENT: "department",
                       D.DIMENSION_CASE_TYPE: "case_type", D.DIMENSION_PROCEDURE: "procedure"}
+
+
+def snapshot_kept(day: date, today: date, *, days: int, months: int) -> bool:
+    """Whether the housekeeping keeps a snapshot of Q2's tables as of `day`: one of the last
+    `months` month ends (the reports' days), or one of the last `days` days before `today` (those
+    the cube keeps whole, cube.snapshot_kept). A day's are small (about 33,000 rows, 7 MB, at a
+    million cases; the cube's about 260,000), so they are kept whole and no older day's: a period
+    ending on another past day goes to the direct query."""
+    return day in cube.month_ends(today, months) or today - timedelta(days=days) <= day < today
 
 
 def filing_tail(day: int) -> int:
@@ -193,7 +204,7 @@ class Counted:
     totals_rollup: int | None
     key_terms: dict
     area: tuple[int, str] | None
-    snapshot: date | None   # the month end whose snapshot answers; None: the tables as they are
+    snapshot: date | None   # the day whose snapshot answers (snapshot_kept); None: the tables as they are
     first_month: str        # YYYY-MM: the first month the indicators and stages are read from,
     days: Days | None       # and the days of the period's first month counted apart (first_month())
 
@@ -230,7 +241,7 @@ def _area(scope_prefix: str, court: str, terms: dict) -> tuple[int, str] | None:
 def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: str, court: str,
                  wide_scopes, snapshots=frozenset()) -> Counted | None:
     """The pre-counted tables' plan for an analysis, or None when the direct query answers it all.
-    `snapshots`: the month ends whose snapshot is kept (a period ending on one is read from it)."""
+    `snapshots`: the days whose snapshot is kept (a period ending on one is read from it)."""
     if a.end != today and a.end not in snapshots:
         return None
     if scope_level not in wide_scopes or not scope_prefix:

@@ -4,10 +4,11 @@ is (repository.cube_follows takes out what they added before a change and puts i
 after it), counted afresh, compared with a recount, and read."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from services.common import scope
 from services.common.clock import LEGAL_TZ, start_of_legal_day
 from services.common.db import count_of, int_array, text_array
 from services.common.names import CourtName, NodeName
-from services.stats import quality
+from services.stats import quality, supervision
 from services.stats.models import (CaseViewRow, NodeHistoryRow, NodeViewRow, QualityMonthRow, QualityOpenRow,
                                    QualityOverdueRow, QualitySnapshotMonthRow, QualitySnapshotOpenRow,
                                    QualitySnapshotOverdueRow, QualitySnapshotRow, QualitySnapshotStageRow,
@@ -261,17 +262,21 @@ def differences(session: Session, *, limit: int) -> list[tuple[str, str, int, in
     return found[:limit]
 
 
-# ── month ends' snapshots (quality.py) ────────────────────────────────────────────────────────
+# ── the days' snapshots (quality.snapshot_kept) ─────────────────────────────────────────────
 
 def snapshot_days(session: Session) -> set:
     return set(session.scalars(select(QualitySnapshotRow.day)))
 
 
-def drop_snapshots(session: Session, *, before: date) -> None:
-    """Forget the month ends before `before` (older than the last STATS_SNAPSHOT_MONTHS): a period
-    ending then is counted from the read model again."""
-    for table in (*SNAPSHOTS.values(), QualitySnapshotRow.__table__):
-        session.execute(table.delete().where(table.c.day < before))
+def drop_snapshots(session: Session, *, kept: Callable[[date], bool]) -> list[date]:
+    """Forget the days no longer `kept` (quality.snapshot_kept: a month end older than the last
+    STATS_SNAPSHOT_MONTHS, another day older than the last STATS_SNAPSHOT_DAYS): a period ending
+    then is counted from the read model again. The days dropped."""
+    dropped = sorted(day for day in snapshot_days(session) if not kept(day))
+    if dropped:
+        for table in (*SNAPSHOTS.values(), QualitySnapshotRow.__table__):
+            session.execute(table.delete().where(table.c.day.in_(dropped)))
+    return dropped
 
 
 def claim_snapshot(session: Session, day, *, taken_at) -> bool:
@@ -361,7 +366,7 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
             values = found.setdefault(group, dict(zero))
             for c in MONTH_COUNTS:
                 values[c] += plan.days.sign * counts[c]
-    if before.day < 28:   # never at a month end (a snapshot's day): 12 months before it is the 28th or later
+    if before.day < 28:   # never at a month end: 12 months before it is the 28th or later
         for group, extra in _filed_early_in_month(session, caller, court, plan, dims, before).items():
             found.setdefault(group, dict(zero))["open_over_12_months"] += extra
     if totals and not found:
@@ -378,11 +383,17 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
 def _filed_early_in_month(session: Session, caller: Caller, court: str, plan: quality.Counted, dims: list[int],
                           before) -> dict[tuple, int]:
     """The open cases filed in the month of `before` before it, per group (read model: the index
-    cases_open_filing)."""
+    cases_open_filing). For a snapshot's day, those open then: registered by its end and not
+    closed by it (the direct query's as-of rule, repository.quality_sql)."""
     cases = CaseViewRow.__table__.c
     groups = [cases[_GROUP_COLUMNS[d]] for d in dims]
-    where = [scope.condition(caller, court=cases.court, department=None, owner=None), cases.close_date.is_(None),
+    where = [scope.condition(caller, court=cases.court, department=None, owner=None),
              cases.filing_date >= before.replace(day=1), cases.filing_date < before]
+    if plan.snapshot is None:
+        where.append(cases.close_date.is_(None))
+    else:
+        where += [or_(cases.close_date.is_(None), cases.close_date > plan.snapshot),
+                  cases.create_time < start_of_legal_day(supervision.cutoff_day(plan.snapshot))]
     if court != "-":
         where.append(cases.court == court)
     where += [cases[name] == value for name, value in plan.key_terms.items()]

@@ -736,11 +736,12 @@ def snapshot_registry(session: Session) -> dict[bool, dict[date, frozenset[int]]
     return kept
 
 
-def complete_snapshot_days(session: Session) -> set[date]:
-    """The days whose snapshots are all kept: the cube's, and at a month end Q2's (Q2 counts by
-    month: its snapshots are of month ends only)."""
-    quality = quality_counts.snapshot_days(session)
-    return {day for day in snapshot_days(session) if day in quality or not cube.is_month_end(day)}
+def complete_snapshot_days(session: Session, *, today: date, days: int, months: int) -> set[date]:
+    """The days whose snapshots are all kept: the cube's, and Q2's where it keeps one
+    (quality.snapshot_kept)."""
+    kept = quality_counts.snapshot_days(session)
+    return {day for day in snapshot_days(session)
+            if day in kept or not quality.snapshot_kept(day, today, days=days, months=months)}
 
 
 def age_snapshots(session: Session, *, today: date, days: int, months: int, chain: int = cube.LONGEST_CHAIN
@@ -748,7 +749,8 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
     """The whole snapshots no longer kept (cube.snapshot_kept: a day older than the last `days`
     that does not end chains of `chain` deltas, a month end older than the last `months`) become
     deltas or are dropped (cube.snapshots_aging), and so are deltas whose chain no longer reaches a
-    whole snapshot, and Q2's snapshots of the month ends dropped. The days turned into deltas, and those dropped.
+    whole snapshot, and Q2's snapshots no longer kept (quality.snapshot_kept) dropped. The days
+    turned into deltas, and those dropped.
 
     The registry's rows are locked first: a second replica's housekeeping waits, then finds the
     days turned (a delta taken again from a delta would be wrong)."""
@@ -765,7 +767,8 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
     if dropped:
         for table in (_SNAPSHOT_CASES, _SNAPSHOT_NODES, CubeSnapshotRow.__table__):
             session.execute(table.delete().where(table.c.day.in_(dropped)))
-    quality_counts.drop_snapshots(session, before=cube.month_ends(today, months)[-1])
+    quality_counts.drop_snapshots(session, kept=lambda day: quality.snapshot_kept(day, today, days=days,
+                                                                                    months=months))
     return turned, sorted(dropped)
 
 
@@ -808,16 +811,17 @@ def history_reaches(session: Session, at) -> bool:
     return session.execute(select(_H.c.node).where(_H.c.at >= at).limit(1)).first() is not None
 
 
-def take_snapshot(session: Session, day: date, *, taken_at) -> bool:
-    """Count the cube and, at a month end, Q2's tables as of the end of `day` into their
-    snapshots, each unless it is kept already (or another replica is counting it: the day's claim
-    is taken first; the two are claimed apart, so a system that kept the cube's before Q2's
-    existed fills Q2's beside). True: something was counted here."""
+def take_snapshot(session: Session, day: date, *, taken_at, with_quality: bool) -> bool:
+    """Count the cube and, ``with_quality`` (quality.snapshot_kept), Q2's tables as of the end of
+    `day` into their snapshots, each unless it is kept already (or another replica is counting it:
+    the day's claim is taken first; the two are claimed apart, so a system that kept the cube's
+    before Q2's existed, or before Q2 kept the last days', fills Q2's beside). True: something was
+    counted here."""
     rollups = cube.snapshot_rollups(day)
     cube_claimed = session.execute(
         pg_insert(CubeSnapshotRow).values(day=day, taken_at=taken_at, rollups=sorted(rollups))
         .on_conflict_do_nothing().returning(CubeSnapshotRow.day)).first() is not None
-    quality_claimed = cube.is_month_end(day) and quality_counts.claim_snapshot(session, day, taken_at=taken_at)
+    quality_claimed = with_quality and quality_counts.claim_snapshot(session, day, taken_at=taken_at)
     if not cube_claimed and not quality_claimed:
         return False
     params = {"day": day, "cutoff": start_of_legal_day(supervision.cutoff_day(day))}

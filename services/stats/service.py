@@ -231,7 +231,8 @@ def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, month
               chain: int = cube.LONGEST_CHAIN) -> None:
     """The cube's housekeeping (a background loop): its rows of zeros removed, the snapshots that
     are due taken, and those of days no longer kept whole turned into deltas (summed in chains of
-    at most `chain`) or dropped (a month end older than the last `months`, with Q2's)."""
+    at most `chain`) or dropped (a month end older than the last `months`), and Q2's no longer
+    kept dropped."""
     with uow_factory() as uow:
         repository.prune_cube(uow.session)
         quality_counts.prune(uow.session)
@@ -246,8 +247,8 @@ def keep_cube(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, month
 
 def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, months: int,
                    days: int = 0) -> list[date]:
-    """The snapshots that are due (cube.snapshot_due: the last `months` month ends, the cube's and
-    Q2's tables; the last `days` days, the cube's), newest first, each in its own transaction: a
+    """The snapshots that are due (cube.snapshot_due: the last `months` month ends and the last
+    `days` days, the cube's and Q2's tables), newest first, each in its own transaction: a
     province's day takes minutes, and a day taken is kept if the next fails. A day waits until the
     read model holds a node's change from after it: the projection has passed the day (it reads
     the node stream in order), even when it runs behind the clock (after an outage; a clock moved
@@ -255,15 +256,17 @@ def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, 
     taken, waiting = [], set()
     while True:
         with uow_factory() as uow:
-            day = cube.snapshot_due(uow.clock.now(), legal_today(uow.clock), start_of_legal_day, settle=settle,
-                                    taken=repository.complete_snapshot_days(uow.session) | waiting,
-                                    months=months, days=days)
+            today = legal_today(uow.clock)
+            complete = repository.complete_snapshot_days(uow.session, today=today, days=days, months=months)
+            day = cube.snapshot_due(uow.clock.now(), today, start_of_legal_day, settle=settle,
+                                    taken=complete | waiting, months=months, days=days)
             if day is None:
                 return taken
             if not repository.history_reaches(uow.session, start_of_legal_day(supervision.cutoff_day(day))):
                 waiting.add(day)   # the next turn looks again; an older day may be ready
                 continue
-            if not repository.take_snapshot(uow.session, day, taken_at=uow.clock.now()):
+            with_quality = quality.snapshot_kept(day, today, days=days, months=months)
+            if not repository.take_snapshot(uow.session, day, taken_at=uow.clock.now(), with_quality=with_quality):
                 return taken   # another replica is taking it
             uow.commit()
         taken.append(day)

@@ -346,6 +346,62 @@ def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
             september(direct["overdue"])[D.DIMENSION_NODE_TYPE, "service"]) == (2, 3)
 
 
+def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_dropped(factory):
+    """A period ending on one of the last days (STATS_SNAPSHOT_DAYS) is read from that day's
+    snapshot, taken with the cube's (quality.snapshot_kept): the same rows as the direct query for
+    every kind of question, and the same answer after later events. 12 months before 9 October
+    is the 9th: the open cases filed in October 2025 before it are read from the read model as
+    the day saw them — one closed since counts, one registered since does not. Once the day is
+    older than the last days its snapshot is dropped and the direct query answers; the month
+    end's stays."""
+    bus = Bus([])
+    province_history(bus)
+    closing = a_case("440102", 28, filed=date(2025, 10, 3), handler="users/judge.440102.civil1.1",
+                     department="courts/440102/departments/440102-civil1")
+    bus.case(CaseFiled(case=closing), t(2025, 10, 3))
+    apply_shuffled(factory, bus.events * 2, seed=11)
+    day = date(2026, 10, 9)   # the read model's last node change is on 10-10: the day has ended for it
+    with factory() as uow:
+        clock = uow.clock
+    clock.set(datetime(2026, 10, 10, 9, tzinfo=LEGAL_TZ))
+    assert service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=1) == [day, date(2026, 9, 30)]
+    with factory() as uow:
+        assert quality_counts.snapshot_days(uow.session) == {day, date(2026, 9, 30)}
+    clock.set(NOW)
+    answers = []
+    for who in (PROVINCE, REGION, COURT):
+        for request in WHOLE_MONTHS:
+            asked = _ending(request, day)
+            direct, counted = _both_ways(factory, who, **asked)
+            assert counted == direct, (who.user, request, counted, direct)
+            answers.append((who, asked, counted))
+    # Later: case 28 closed on 10-15; case 29, filed on 10-06-2025, registered in CourtFlow on 10-16.
+    late = Bus([])
+    late.case(CaseUpdated(case=closed(closing, date(2026, 10, 15))), t(2026, 10, 15, 18))
+    registered = a_case("440102", 29, filed=date(2025, 10, 6), handler="users/judge.440102.civil1.1",
+                        department="courts/440102/departments/440102-civil1")
+    registered.create_time.FromDatetime(t(2026, 10, 16))
+    late.case(CaseFiled(case=registered), t(2026, 10, 16))
+    apply(factory, late.events)
+    for who, asked, counted in answers:
+        direct, again = _both_ways(factory, who, **asked)
+        assert again == counted == direct, (who.user, asked, again, direct)
+    # 440102's open cases filed more than 12 months before 10-09: 9-28 and 10-05 (cases 25 and 21),
+    # and 10-03 (case 28, closed only on 10-15); not 10-06 (case 29, not in CourtFlow by then).
+    open_then = lambda: service.analyze_quality(  # noqa: E731
+        factory, caller=PROVINCE, court="440102", request=ss.AnalyzeQualityRequest(
+            query=pb.SupervisionQuery(start_date=from_date(date(2026, 10, 1)), end_date=from_date(day)))).totals
+    assert (open_then().open, open_then().open_over_12_months) == (7, 3)
+    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=1)
+    with factory() as uow:
+        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30)}
+        a = quality.parse(ss.AnalyzeQualityRequest(**_ending({}, day)), today=legal_today(uow.clock))
+        assert quality.counted_plan(a, today=legal_today(uow.clock), scope_level=PROVINCE.scope,
+                                    scope_prefix=PROVINCE.scope_prefix, court="-", wide_scopes=scope.WIDE,
+                                    snapshots=quality_counts.snapshot_days(uow.session)) is None
+    assert (open_then().open, open_then().open_over_12_months) == (7, 3)   # the read model as of the day
+
+
 def test_a_node_overdue_before_the_window_is_not_a_new_problem_in_it(factory):
     """Recurring problems count a node in the month it became overdue (April), under its
     department now, and not again when, still overdue, it was locked (June) or moved to another

@@ -625,9 +625,9 @@ def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
 
 def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_dropped(factory):
     """One of the last days (STATS_SNAPSHOT_DAYS) is answered from its snapshot as a month end is —
-    the same rows as the direct query as of that day — and only the cube's is taken (Q2 counts by
-    month: its snapshots are of month ends). Once the day is older than the last `days`, the
-    housekeeping drops it and the read model answers again; the month end stays."""
+    the same rows as the direct query as of that day — taken with Q2's (test_quality has its
+    questions). Once the day is older than the last `days`, the housekeeping drops it, Q2's too,
+    and the read model answers again; the month end stays."""
     bus = Bus([])
     history(bus)
     apply_shuffled(factory, bus.events, seed=7)
@@ -639,7 +639,7 @@ def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_droppe
         day, date(2026, 10, 6), date(2026, 9, 30)]
     assert service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=2) == []   # kept
     with factory() as uow:
-        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30)}
+        assert quality_counts.snapshot_days(uow.session) == {day, date(2026, 10, 6), date(2026, 9, 30)}
     compared = 0
     for text_filter, group_by in CUBE_QUESTIONS:
         query = pb.SupervisionQuery(filter=text_filter, date_basis=pb.DATE_BASIS_FILING, as_of=from_date(day))
@@ -665,6 +665,7 @@ def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_droppe
     with factory() as uow:
         assert repository.snapshot_days(uow.session) == {date(2026, 9, n) for n in range(1, 31)}
         assert not uow.session.execute(select(CubeSnapshotCaseRow).where(CubeSnapshotCaseRow.day == day)).first()
+        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30)}
     assert counts(summarize(factory, PROVINCE, as_of=day)) == as_it_was   # the read model again
 
 
@@ -727,8 +728,10 @@ def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_
     # On 5 December, keeping one month end (STATS_SNAPSHOT_MONTHS=1), 9-30 is no longer kept: its
     # snapshots, the cube's and Q2's, are dropped, and so is every day whose chain led to it or to
     # 10-08 (no longer one of the last days, and 10-09 has none). 11-30's waits for the read model.
+    # Q2's are kept for the month end and the last twelve days the read model has reached (those
+    # of 10-04…10-07, taken on 10-09, were dropped on 10-20).
     with factory() as uow:
-        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30)}
+        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9)}
     clock.set(datetime(2026, 12, 5, 9, tzinfo=LEGAL_TZ))
     service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=12)
     with factory() as uow:
