@@ -315,12 +315,14 @@ class QualityOverdueRow(_QualityOverdue, Base):
 
 
 class QualitySnapshotRow(Base):
-    """A month end whose Q2 tables have been counted as of its end and kept (quality.py), as
+    """A day whose Q2 tables have been counted as of its end and kept (quality.py), as
     CubeSnapshotRow for the cube. Each snapshot table below has the day first in its key."""
 
     __tablename__ = "quality_snapshots"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The day's rows hold its counts minus the next day's (quality_counts.age_snapshots, 0021).
+    delta: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
 class QualitySnapshotMonthRow(_QualityMonth, Base):

@@ -132,11 +132,13 @@ def twelve_months_before(end: date) -> date:
 # nodes only per court: a burst of nodes going overdue updates those rows in the projection's
 # transactions, and a province and a region level would triple them (1,120 node changes a
 # second fell to 926 at a million cases); a province's six months sum a few thousand rows.
-# A period ending at a past month end, or on one of the last days (snapshot_kept), is read from
-# that day's snapshot: after the day ends, the housekeeping counts the four tables once more as of
-# it, with the cube's snapshot (repository.take_snapshot): the direct query's as-of rule, so the
-# two agree, and the snapshot does not change afterwards (a month's quality figures as the
-# platform saw them when it was over).
+# A period ending at a past month end, or on a day since the last days began to be kept
+# (snapshot_wanted), is read from that day's snapshot: after the day ends, the housekeeping counts
+# the four tables once more as of it, with the cube's snapshot (repository.take_snapshot): the
+# direct query's as-of rule, so the two agree, and the snapshot does not change afterwards (a
+# month's quality figures as the platform saw them when it was over). Once the day is older than
+# the last days, its snapshot is kept as its difference from the next day's, as the cube's, and
+# the day is summed from its chain (cube.chain_days).
 # A period up to today that starts within a month is read from the tables too: its first month's
 # days outside it are counted from the read model (first_month), on the cases received or closed
 # on those days and the stages completed on them (a few days' rows, found by indexes), with the
@@ -155,12 +157,13 @@ _DIMENSION_COLUMNS = {D.DIMENSION_REGION: "region", D.DIMENSION_COURT: "court", 
                       D.DIMENSION_CASE_TYPE: "case_type", D.DIMENSION_PROCEDURE: "procedure"}
 
 
-def snapshot_kept(day: date, today: date, *, days: int, months: int) -> bool:
-    """Whether the housekeeping keeps a snapshot of Q2's tables as of `day`: one of the last
-    `months` month ends (the reports' days), or one of the last `days` days before `today` (those
-    the cube keeps whole, cube.snapshot_kept). A day's are small (about 33,000 rows, 7 MB, at a
-    million cases; the cube's about 260,000), so they are kept whole and no older day's: a period
-    ending on another past day goes to the direct query."""
+def snapshot_wanted(day: date, today: date, *, days: int, months: int) -> bool:
+    """Whether the housekeeping takes a snapshot of Q2's tables as of `day` when it has none: one
+    of the last `months` month ends (the reports' days), or one of the last `days` days before
+    `today` — those whose cube it takes (cube.snapshot_due). Once older, a day's is aged as the
+    cube's is (quality_counts.age_snapshots): kept whole on the days the cube keeps whole (the month
+    ends, the 8th, 16th and 24th), as its difference from the next day's on the others, so that
+    every day since the last days began to be kept is answered from its chain."""
     return day in cube.month_ends(today, months) or today - timedelta(days=days) <= day < today
 
 
@@ -204,9 +207,10 @@ class Counted:
     totals_rollup: int | None
     key_terms: dict
     area: tuple[int, str] | None
-    snapshot: date | None   # the day whose snapshot answers (snapshot_kept); None: the tables as they are
+    snapshot: date | None   # the day whose snapshot answers (snapshot_wanted); None: the tables as they are
     first_month: str        # YYYY-MM: the first month the indicators and stages are read from,
     days: Days | None       # and the days of the period's first month counted apart (first_month())
+    chain: tuple[date, ...] = ()   # the snapshots whose rows, summed, are the day's (cube.chain_days)
 
 
 def _rollup(columns: set[str]) -> int | None:
@@ -239,10 +243,12 @@ def _area(scope_prefix: str, court: str, terms: dict) -> tuple[int, str] | None:
 
 
 def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: str, court: str,
-                 wide_scopes, snapshots=frozenset()) -> Counted | None:
+                 wide_scopes, snapshots=frozenset(), deltas=frozenset()) -> Counted | None:
     """The pre-counted tables' plan for an analysis, or None when the direct query answers it all.
-    `snapshots`: the days whose snapshot is kept (a period ending on one is read from it)."""
-    if a.end != today and a.end not in snapshots:
+    `snapshots`: the days whose snapshot is kept whole, `deltas` those kept as deltas (a period
+    ending on one is read from its chain)."""
+    chain = cube.chain_days(a.end, snapshots, deltas) if a.end != today else ()
+    if chain is None:
         return None
     if scope_level not in wide_scopes or not scope_prefix:
         return None
@@ -258,7 +264,7 @@ def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: st
     area = None if needed else _area(scope_prefix, court, key_terms)
     month, days = first_month(a.start, a.end)
     return Counted(rollup if totals_rollup is not None else None, totals_rollup, key_terms, area,
-                   snapshot=a.end if a.end != today else None, first_month=month, days=days)
+                   snapshot=a.end if a.end != today else None, first_month=month, days=days, chain=chain)
 
 
 def percentile(histogram, fraction: float) -> float:

@@ -737,11 +737,11 @@ def snapshot_registry(session: Session) -> dict[bool, dict[date, frozenset[int]]
 
 
 def complete_snapshot_days(session: Session, *, today: date, days: int, months: int) -> set[date]:
-    """The days whose snapshots are all kept: the cube's, and Q2's where it keeps one
-    (quality.snapshot_kept)."""
+    """The days whose snapshots are all kept: the cube's, and Q2's where it takes one
+    (quality.snapshot_wanted)."""
     kept = quality_counts.snapshot_days(session)
     return {day for day in snapshot_days(session)
-            if day in kept or not quality.snapshot_kept(day, today, days=days, months=months)}
+            if day in kept or not quality.snapshot_wanted(day, today, days=days, months=months)}
 
 
 def age_snapshots(session: Session, *, today: date, days: int, months: int, chain: int = cube.LONGEST_CHAIN
@@ -749,8 +749,8 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
     """The whole snapshots no longer kept (cube.snapshot_kept: a day older than the last `days`
     that does not end chains of `chain` deltas, a month end older than the last `months`) become
     deltas or are dropped (cube.snapshots_aging), and so are deltas whose chain no longer reaches a
-    whole snapshot, and Q2's snapshots no longer kept (quality.snapshot_kept) dropped. The days
-    turned into deltas, and those dropped.
+    whole snapshot; Q2's are aged alike (quality_counts.age_snapshots). The cube's days turned
+    into deltas, and those dropped.
 
     The registry's rows are locked first: a second replica's housekeeping waits, then finds the
     days turned (a delta taken again from a delta would be wrong)."""
@@ -767,8 +767,7 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
     if dropped:
         for table in (_SNAPSHOT_CASES, _SNAPSHOT_NODES, CubeSnapshotRow.__table__):
             session.execute(table.delete().where(table.c.day.in_(dropped)))
-    quality_counts.drop_snapshots(session, kept=lambda day: quality.snapshot_kept(day, today, days=days,
-                                                                                    months=months))
+    quality_counts.age_snapshots(session, today=today, days=days, months=months, chain=chain)
     return turned, sorted(dropped)
 
 
@@ -812,7 +811,7 @@ def history_reaches(session: Session, at) -> bool:
 
 
 def take_snapshot(session: Session, day: date, *, taken_at, with_quality: bool) -> bool:
-    """Count the cube and, ``with_quality`` (quality.snapshot_kept), Q2's tables as of the end of
+    """Count the cube and, ``with_quality`` (quality.snapshot_wanted), Q2's tables as of the end of
     `day` into their snapshots, each unless it is kept already (or another replica is counting it:
     the day's claim is taken first; the two are claimed apart, so a system that kept the cube's
     before Q2's existed, or before Q2 kept the last days', fills Q2's beside). True: something was

@@ -265,7 +265,7 @@ def take_snapshots(uow_factory: Callable[[], UnitOfWork], *, settle: timedelta, 
             if not repository.history_reaches(uow.session, start_of_legal_day(supervision.cutoff_day(day))):
                 waiting.add(day)   # the next turn looks again; an older day may be ready
                 continue
-            with_quality = quality.snapshot_kept(day, today, days=days, months=months)
+            with_quality = quality.snapshot_wanted(day, today, days=days, months=months)
             if not repository.take_snapshot(uow.session, day, taken_at=uow.clock.now(), with_quality=with_quality):
                 return taken   # another replica is taking it
             uow.commit()
@@ -363,9 +363,9 @@ def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, co
         a = quality.parse(request, today=today)
         sql = repository.quality_sql(caller, court, a, today=today)
         # Each part from the pre-counted tables where they answer it (quality.py), else the read model.
-        snapshots = quality_counts.snapshot_days(uow.session) if a.end < today else set()
+        kept = quality_counts.snapshot_registry(uow.session) if a.end < today else {False: set(), True: set()}
         counted = quality.counted_plan(a, today=today, scope_level=caller.scope, scope_prefix=caller.scope_prefix,
-                                       court=court, wide_scopes=scope.WIDE, snapshots=snapshots)
+                                       court=court, wide_scopes=scope.WIDE, snapshots=kept[False], deltas=kept[True])
         if counted is not None and counted.rollup is not None:
             rows = quality_counts.indicators(uow.session, caller, court, counted, a, a.dimensions)
             totals = quality_counts.indicators(uow.session, caller, court, counted, a, [], totals=True)[0]

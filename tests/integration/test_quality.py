@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from courtflow.case.v1.case_events_pb2 import CaseFiled, CaseUpdated
 from courtflow.case.v1.case_pb2 import CaseState, CaseType
@@ -23,7 +23,7 @@ from services.common.clock import LEGAL_TZ, legal_today, start_of_legal_day
 from services.common.dates import from_date
 from services.common.errors import InvalidArgument
 from services.stats import convert, quality, quality_counts, repository, service, supervision
-from services.stats.models import NodeHistoryRow, NodeViewRow
+from services.stats.models import NodeHistoryRow, NodeViewRow, QualitySnapshotRow
 from services.stats.projection import NODE_STATUS, order_key
 from test_supervision import (CIVIL2, COURT, JUDGE, JUDGE_CALLER, NOW, PROVINCE, REGION, Bus, a_case, a_node, apply,
                               apply_shuffled, history, stats_database)
@@ -224,8 +224,9 @@ def _both_ways(factory, who, **request) -> tuple[dict, dict]:
     with factory() as uow:
         today = legal_today(uow.clock)
         a = quality.parse(ss.AnalyzeQualityRequest(**request), today=today)
+        kept = quality_counts.snapshot_registry(uow.session)
         plan = quality.counted_plan(a, today=today, scope_level=who.scope, scope_prefix=who.scope_prefix, court="-",
-                                    wide_scopes=scope.WIDE, snapshots=quality_counts.snapshot_days(uow.session))
+                                    wide_scopes=scope.WIDE, snapshots=kept[False], deltas=kept[True])
         assert plan is not None, request
         assert plan.snapshot == (a.end if a.end < today else None)
         sql = repository.quality_sql(who, "-", a, today=today)
@@ -346,27 +347,26 @@ def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
             september(direct["overdue"])[D.DIMENSION_NODE_TYPE, "service"]) == (2, 3)
 
 
-def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_dropped(factory):
+def test_a_past_days_snapshot_answers_as_the_read_model_did_whole_and_as_a_delta(factory):
     """A period ending on one of the last days (STATS_SNAPSHOT_DAYS) is read from that day's
-    snapshot, taken with the cube's (quality.snapshot_kept): the same rows as the direct query for
-    every kind of question, and the same answer after later events. 12 months before 9 October
-    is the 9th: the open cases filed in October 2025 before it are read from the read model as
-    the day saw them — one closed since counts, one registered since does not. Once the day is
-    older than the last days its snapshot is dropped and the direct query answers; the month
-    end's stays."""
+    snapshot, taken with the cube's (quality.snapshot_wanted); once the day is older, from its
+    difference from the next day's summed with the next day's (quality_counts.age_snapshots): the
+    same rows as the direct query for every kind of question both ways, and the same answer after
+    later events. 12 months before 7 October is the 7th: the open cases filed in October 2025
+    before it are read from the read model as the day saw them — one closed since counts, one
+    registered since does not. A day whose chain breaks is dropped and the direct query answers."""
     bus = Bus([])
     province_history(bus)
     closing = a_case("440102", 28, filed=date(2025, 10, 3), handler="users/judge.440102.civil1.1",
                      department="courts/440102/departments/440102-civil1")
     bus.case(CaseFiled(case=closing), t(2025, 10, 3))
     apply_shuffled(factory, bus.events * 2, seed=11)
-    day = date(2026, 10, 9)   # the read model's last node change is on 10-10: the day has ended for it
+    day, eighth = date(2026, 10, 7), date(2026, 10, 8)
     with factory() as uow:
         clock = uow.clock
-    clock.set(datetime(2026, 10, 10, 9, tzinfo=LEGAL_TZ))
-    assert service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=1) == [day, date(2026, 9, 30)]
-    with factory() as uow:
-        assert quality_counts.snapshot_days(uow.session) == {day, date(2026, 9, 30)}
+    clock.set(datetime(2026, 10, 9, 9, tzinfo=LEGAL_TZ))
+    assert service.take_snapshots(factory, settle=timedelta(hours=2), months=1, days=2) == [
+        eighth, day, date(2026, 9, 30)]
     clock.set(NOW)
     answers = []
     for who in (PROVINCE, REGION, COURT):
@@ -375,6 +375,17 @@ def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_droppe
             direct, counted = _both_ways(factory, who, **asked)
             assert counted == direct, (who.user, request, counted, direct)
             answers.append((who, asked, counted))
+    rows = lambda: {t.name: uow.session.scalar(select(func.count()).select_from(t).where(t.c.day == day))  # noqa: E731
+                    for t in quality_counts.SNAPSHOTS.values()}
+    with factory() as uow:
+        whole_rows = rows()
+        # On 10-20, with one last day kept, 10-07 becomes its difference from 10-08, kept whole (the 8th).
+        repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=1, months=1)
+        uow.commit()
+    with factory() as uow:
+        assert quality_counts.snapshot_registry(uow.session) == {False: {date(2026, 9, 30), eighth}, True: {day}}
+        delta_rows = rows()
+    assert sum(delta_rows.values()) < sum(whole_rows.values()) / 10, (delta_rows, whole_rows)
     # Later: case 28 closed on 10-15; case 29, filed on 10-06-2025, registered in CourtFlow on 10-16.
     late = Bus([])
     late.case(CaseUpdated(case=closed(closing, date(2026, 10, 15))), t(2026, 10, 15, 18))
@@ -386,20 +397,26 @@ def test_a_recent_days_snapshot_answers_as_the_read_model_did_until_it_is_droppe
     for who, asked, counted in answers:
         direct, again = _both_ways(factory, who, **asked)
         assert again == counted == direct, (who.user, asked, again, direct)
-    # 440102's open cases filed more than 12 months before 10-09: 9-28 and 10-05 (cases 25 and 21),
+    # 440102's open cases filed more than 12 months before 10-07: 9-28 and 10-05 (cases 25 and 21),
     # and 10-03 (case 28, closed only on 10-15); not 10-06 (case 29, not in CourtFlow by then).
     open_then = lambda: service.analyze_quality(  # noqa: E731
         factory, caller=PROVINCE, court="440102", request=ss.AnalyzeQualityRequest(
             query=pb.SupervisionQuery(start_date=from_date(date(2026, 10, 1)), end_date=from_date(day)))).totals
-    assert (open_then().open, open_then().open_over_12_months) == (7, 3)
-    service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=1)
+    from_chain = (open_then().open, open_then().open_over_12_months)
+    assert from_chain[1] == 3
+    # Without 10-08's snapshot the chain is broken: the housekeeping drops 10-07's, the read model answers.
     with factory() as uow:
-        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30)}
+        for table in (*quality_counts.SNAPSHOTS.values(), QualitySnapshotRow.__table__):
+            uow.session.execute(table.delete().where(table.c.day == eighth))
+        repository.age_snapshots(uow.session, today=legal_today(uow.clock), days=1, months=1)
+        uow.commit()
+    with factory() as uow:
+        assert quality_counts.snapshot_registry(uow.session) == {False: {date(2026, 9, 30)}, True: set()}
         a = quality.parse(ss.AnalyzeQualityRequest(**_ending({}, day)), today=legal_today(uow.clock))
         assert quality.counted_plan(a, today=legal_today(uow.clock), scope_level=PROVINCE.scope,
                                     scope_prefix=PROVINCE.scope_prefix, court="-", wide_scopes=scope.WIDE,
-                                    snapshots=quality_counts.snapshot_days(uow.session)) is None
-    assert (open_then().open, open_then().open_over_12_months) == (7, 3)   # the read model as of the day
+                                    snapshots={date(2026, 9, 30)}) is None
+    assert (open_then().open, open_then().open_over_12_months) == from_chain
 
 
 def test_a_node_overdue_before_the_window_is_not_a_new_problem_in_it(factory):

@@ -728,10 +728,11 @@ def test_an_older_days_snapshot_is_kept_as_a_delta_and_its_chain_answers_as_the_
     # On 5 December, keeping one month end (STATS_SNAPSHOT_MONTHS=1), 9-30 is no longer kept: its
     # snapshots, the cube's and Q2's, are dropped, and so is every day whose chain led to it or to
     # 10-08 (no longer one of the last days, and 10-09 has none). 11-30's waits for the read model.
-    # Q2's are kept for the month end and the last twelve days the read model has reached (those
-    # of 10-04…10-07, taken on 10-09, were dropped on 10-20).
+    # Q2's are aged alike: whole for the month end, the 8th and 10-09 (one of the last twelve days),
+    # deltas for 10-04…10-07 (their chain is whole: only the cube's 10-06 was deleted).
     with factory() as uow:
-        assert quality_counts.snapshot_days(uow.session) == {date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9)}
+        assert quality_counts.snapshot_registry(uow.session) == {
+            False: {date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9)}, True: set(days[:4])}
     clock.set(datetime(2026, 12, 5, 9, tzinfo=LEGAL_TZ))
     service.keep_cube(factory, settle=timedelta(hours=2), months=1, days=12)
     with factory() as uow:

@@ -157,17 +157,18 @@ def test_the_last_days_snapshots_are_due_beside_the_month_ends_and_dropped_when_
     assert not cube.snapshot_kept(date(2026, 8, 31), today, days=0, months=1)
 
 
-def test_q2_keeps_the_month_ends_and_the_last_days_snapshots_and_no_chains():
-    """quality.snapshot_kept: Q2's snapshots are whole, of the last `months` month ends and the last
-    `days` days; the days where the cube's chains end are not kept for Q2 (it keeps no deltas)."""
+def test_q2_takes_the_month_ends_and_the_last_days_snapshots():
+    """quality.snapshot_wanted: Q2's snapshot of a day is taken when it is one of the last `months`
+    month ends or of the last `days` days, as the cube's; not of an older day (the cube's chain
+    ends, the 8th, 16th and 24th, stay whole only once taken as one of the last days)."""
     today = date(2026, 10, 20)
-    assert [n for n in range(14, 21) if quality.snapshot_kept(date(2026, 10, n), today, days=3, months=24)] == [
+    assert [n for n in range(14, 21) if quality.snapshot_wanted(date(2026, 10, n), today, days=3, months=24)] == [
         17, 18, 19]
-    assert quality.snapshot_kept(date(2024, 10, 31), today, days=0, months=24)      # the 24th month end back
-    assert not quality.snapshot_kept(date(2024, 9, 30), today, days=0, months=24)   # the 25th
-    assert not quality.snapshot_kept(date(2026, 10, 8), today, days=3, months=24)   # the cube keeps it whole
-    assert quality.snapshot_kept(date(2026, 9, 30), today, days=31, months=1)
-    assert not quality.snapshot_kept(date(2026, 8, 31), today, days=31, months=1)
+    assert quality.snapshot_wanted(date(2024, 10, 31), today, days=0, months=24)      # the 24th month end back
+    assert not quality.snapshot_wanted(date(2024, 9, 30), today, days=0, months=24)   # the 25th
+    assert not quality.snapshot_wanted(date(2026, 10, 8), today, days=3, months=24)
+    assert quality.snapshot_wanted(date(2026, 9, 30), today, days=31, months=1)
+    assert not quality.snapshot_wanted(date(2026, 8, 31), today, days=31, months=1)
 
 
 def test_a_day_no_longer_kept_whole_becomes_a_delta_when_its_chain_reaches_a_whole_snapshot():
