@@ -296,7 +296,7 @@ def snapshot_chain(engine, factory) -> dict:
         quality_kept = quality_counts.snapshot_registry(uow.session)
     chain = cube.chain_days(CHAIN_START, registry[False], registry[True])
     return {"days": [d.isoformat() for d in sorted(days)], "turned_into_deltas": [d.isoformat() for d in turned],
-            # Q2's, aged alike (quality_counts.age_snapshots): the month end whole, the others deltas.
+            # Q2's, aged alike (repository.age_snapshots): the month end whole, the others deltas.
             "quality": {"deltas": [d.isoformat() for d in sorted(quality_kept[True])],
                         "whole_rows": quality_rows(engine, MONTH_END),
                         "delta_rows_per_day": round(sum(quality_rows(engine, d) for d in quality_kept[True])

@@ -321,7 +321,7 @@ class QualitySnapshotRow(Base):
     __tablename__ = "quality_snapshots"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # The day's rows hold its counts minus the next day's (quality_counts.age_snapshots, 0021).
+    # The day's rows hold its counts minus the next day's (repository.age_snapshots, 0021).
     delta: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 

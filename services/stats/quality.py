@@ -161,7 +161,7 @@ def snapshot_wanted(day: date, today: date, *, days: int, months: int) -> bool:
     """Whether the housekeeping takes a snapshot of Q2's tables as of `day` when it has none: one
     of the last `months` month ends (the reports' days), or one of the last `days` days before
     `today` — those whose cube it takes (cube.snapshot_due). Once older, a day's is aged as the
-    cube's is (quality_counts.age_snapshots): kept whole on the days the cube keeps whole (the month
+    cube's is (repository.age_snapshots): kept whole on the days the cube keeps whole (the month
     ends, the 8th, 16th and 24th), as its difference from the next day's on the others, so that
     every day since the last days began to be kept is answered from its chain."""
     return day in cube.month_ends(today, months) or today - timedelta(days=days) <= day < today

@@ -20,7 +20,7 @@ from services.common import scope
 from services.common.clock import LEGAL_TZ, start_of_legal_day
 from services.common.db import count_of, int_array, text_array
 from services.common.names import CourtName, NodeName
-from services.stats import cube, quality, supervision
+from services.stats import quality, supervision
 from services.stats.models import (CaseViewRow, NodeHistoryRow, NodeViewRow, QualityMonthRow, QualityOpenRow,
                                    QualityOverdueRow, QualitySnapshotMonthRow, QualitySnapshotOpenRow,
                                    QualitySnapshotOverdueRow, QualitySnapshotRow, QualitySnapshotStageRow,
@@ -261,7 +261,7 @@ def differences(session: Session, *, limit: int) -> list[tuple[str, str, int, in
     return found[:limit]
 
 
-# ── the days' snapshots (quality.snapshot_wanted; aged as the cube's) ────────────────────────
+# ── the days' snapshots (quality.snapshot_wanted; repository.age_snapshots ages them) ──────
 
 def snapshot_days(session: Session) -> set:
     """The days whose snapshot is kept, whole or as a delta."""
@@ -274,59 +274,6 @@ def snapshot_registry(session: Session) -> dict[bool, set[date]]:
     for day, delta in session.execute(select(QualitySnapshotRow.day, QualitySnapshotRow.delta)):
         kept[delta].add(day)
     return kept
-
-
-# A day's snapshot rows minus those of the next days' chain, summed, where they differ (the
-# cube's repository._TO_DELTA, for Q2's tables: their keys and counts, TABLES).
-_DELTA = "quality_snapshot_delta"
-
-
-def _to_delta_sql(live) -> list:
-    key, counts, regional = TABLES[live.fullname]
-    table, keys = SNAPSHOTS[live].fullname, ", ".join(key)
-    region, summed_region = (", coalesce(a.region, b.region) AS region", ", min(region) AS region") if regional else ("", "")
-    columns = f"{keys}{', region' if regional else ''}, {', '.join(counts)}"
-    return [text(sql) for sql in f"""
-        CREATE TEMP TABLE {_DELTA} ON COMMIT DROP AS
-        SELECT {keys}{region}, {", ".join(f"coalesce(a.{c}, 0) - coalesce(b.{c}, 0) AS {c}" for c in counts)}
-        FROM (SELECT * FROM {table} WHERE day = :day) AS a
-        FULL JOIN (SELECT {keys}{summed_region}, {", ".join(f"sum({c}) AS {c}" for c in counts)}
-                   FROM {table} WHERE day = ANY(CAST(:next AS date[])) GROUP BY {keys}) AS b USING ({keys})
-        WHERE {" OR ".join(f"coalesce(a.{c}, 0) <> coalesce(b.{c}, 0)" for c in counts)};
-        DELETE FROM {table} WHERE day = :day;
-        INSERT INTO {table} (day, {columns}) SELECT :day, {columns} FROM {_DELTA};
-        DROP TABLE {_DELTA}""".split(";")]
-
-
-_TO_DELTA = [statement for live in SNAPSHOTS for statement in _to_delta_sql(live)]
-
-
-def age_snapshots(session: Session, *, today: date, days: int, months: int, chain: int) -> tuple[list, list]:
-    """Q2's snapshots aged as the cube's are (cube.snapshots_aging: whole on the days the cube
-    keeps whole, else each a delta from the next day's, or dropped), and the deltas whose chain no
-    longer reaches a whole snapshot dropped: a period ending on any day since the last days' began
-    to be kept is read from its chain. The registry's rows are locked first (a second replica's
-    housekeeping waits, then finds the days turned). The days turned into deltas, and those dropped."""
-    registry = QualitySnapshotRow.__table__
-    kept = session.execute(select(registry.c.day, registry.c.delta).order_by(registry.c.day)
-                           .with_for_update()).all()
-    whole = {day for day, delta in kept if not delta}
-    deltas = {day for day, delta in kept if delta}
-    turned, dropped = cube.snapshots_aging(whole, today, days=days, months=months, chain=chain)
-    session.execute(text("SET LOCAL statement_timeout = 0"))   # in the background
-    for day in turned:   # oldest first: the next day's rows are still whole
-        following = cube.chain_days(day + timedelta(days=1), whole, deltas)
-        for statement in _TO_DELTA:
-            session.execute(statement, {"day": day, "next": text_array(following)})
-        session.execute(registry.update().where(registry.c.day == day).values(delta=True))
-        whole.discard(day)
-        deltas.add(day)
-    whole -= set(dropped)
-    dropped = sorted({*dropped, *(d for d in deltas if cube.chain_days(d, whole, deltas) is None)})
-    if dropped:
-        for table in (*SNAPSHOTS.values(), registry):
-            session.execute(table.delete().where(table.c.day.in_(dropped)))
-    return turned, dropped
 
 
 def claim_snapshot(session: Session, day, *, taken_at) -> bool:

@@ -20,7 +20,8 @@ from services.common.names import CaseName, CourtName
 from services.common.db import BulkInsert, Upsert, count_of, int_array, text_array
 from services.common.paging import Page, page_of
 from services.stats.models import (CaseViewRow, CubeCaseRow, CubeNodeRow, CubeSnapshotCaseRow, CubeSnapshotNodeRow,
-                                   CubeSnapshotRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow)
+                                   CubeSnapshotRow, NodeCountRow, NodeHistoryRow, NodeStateRow, NodeViewRow,
+                                   QualitySnapshotRow)
 from services.stats import cube, quality, quality_counts, supervision
 from services.stats.projection import NODE_FIXED, NODE_STATUS
 
@@ -749,7 +750,7 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
     """The whole snapshots no longer kept (cube.snapshot_kept: a day older than the last `days`
     that does not end chains of `chain` deltas, a month end older than the last `months`) become
     deltas or are dropped (cube.snapshots_aging), and so are deltas whose chain no longer reaches a
-    whole snapshot; Q2's are aged alike (quality_counts.age_snapshots). The cube's days turned
+    whole snapshot; Q2's are aged alike (_age_quality_snapshots). The cube's days turned
     into deltas, and those dropped.
 
     The registry's rows are locked first: a second replica's housekeeping waits, then finds the
@@ -767,30 +768,45 @@ def age_snapshots(session: Session, *, today: date, days: int, months: int, chai
     if dropped:
         for table in (_SNAPSHOT_CASES, _SNAPSHOT_NODES, CubeSnapshotRow.__table__):
             session.execute(table.delete().where(table.c.day.in_(dropped)))
-    quality_counts.age_snapshots(session, today=today, days=days, months=months, chain=chain)
+    _age_quality_snapshots(session, today=today, days=days, months=months, chain=chain)
     return turned, sorted(dropped)
 
 
-# A day's snapshot rows minus the next day's (of the day's rollups), where they differ. The next
-# day's rows are its chain's, summed (one whole day when the housekeeping ages the days).
 _DELTA = "snapshot_delta"
-_TO_DELTA = {table: [text(sql) for sql in f"""
-    CREATE TEMP TABLE {_DELTA} ON COMMIT DROP AS
-    SELECT {", ".join(_KEY)}, {extra}, coalesce(a.region, b.region) AS region,
-           {", ".join(f"coalesce(a.{c}, 0) - coalesce(b.{c}, 0) AS {c}" for c in counts)}
-    FROM (SELECT * FROM {table} WHERE day = :day) AS a
-    FULL JOIN (SELECT {", ".join(_KEY)}, {extra}, min(region) AS region,
-                      {", ".join(f"sum({c}) AS {c}" for c in counts)}
-               FROM {table} WHERE day = ANY(CAST(:next AS date[])) AND rollup = ANY(CAST(:rollups AS smallint[]))
-               GROUP BY {", ".join(_KEY)}, {extra}) AS b
-         USING ({", ".join(_KEY)}, {extra})
-    WHERE {" OR ".join(f"coalesce(a.{c}, 0) <> coalesce(b.{c}, 0)" for c in counts)};
-    DELETE FROM {table} WHERE day = :day;
-    INSERT INTO {table} (day, {", ".join(_KEY)}, {extra}, region, {", ".join(counts)})
-    SELECT :day, {", ".join(_KEY)}, {extra}, region, {", ".join(counts)} FROM {_DELTA};
-    DROP TABLE {_DELTA}""".split(";")]
-    for table, extra, counts in ((_SNAPSHOT_CASES.fullname, "mask", ("cases", "closed_cases")),
-                                 (_SNAPSHOT_NODES.fullname, "node_class", ("nodes",)))}
+
+
+def _delta_statements(table: str, key: tuple[str, ...], counts: tuple[str, ...], *, regional: bool,
+                      among: str = "true") -> list:
+    """Statements that keep :day's rows of the snapshot table `table` as their difference from the
+    rows of the days :next summed by key (a chain: summed, they are the next day's; of them, those
+    `among` selects), where they differ: the day kept as a delta (cube.snapshots_aging). A region
+    kept beside the key is taken from either side."""
+    keys = ", ".join(key)
+    region, summed_region = ((", coalesce(a.region, b.region) AS region", ", min(region) AS region")
+                             if regional else ("", ""))
+    columns = f"{keys}{', region' if regional else ''}, {', '.join(counts)}"
+    return [text(sql) for sql in f"""
+        CREATE TEMP TABLE {_DELTA} ON COMMIT DROP AS
+        SELECT {keys}{region}, {", ".join(f"coalesce(a.{c}, 0) - coalesce(b.{c}, 0) AS {c}" for c in counts)}
+        FROM (SELECT * FROM {table} WHERE day = :day) AS a
+        FULL JOIN (SELECT {keys}{summed_region}, {", ".join(f"sum({c}) AS {c}" for c in counts)} FROM {table}
+                   WHERE day = ANY(CAST(:next AS date[])) AND {among} GROUP BY {keys}) AS b USING ({keys})
+        WHERE {" OR ".join(f"coalesce(a.{c}, 0) <> coalesce(b.{c}, 0)" for c in counts)};
+        DELETE FROM {table} WHERE day = :day;
+        INSERT INTO {table} (day, {columns}) SELECT :day, {columns} FROM {_DELTA};
+        DROP TABLE {_DELTA}""".split(";")]
+
+
+# The cube's: of the next days' rows, those of the day's rollups.
+_TO_DELTA = [statement for table, key, counts in (
+    (_SNAPSHOT_CASES.fullname, (*_KEY, "mask"), ("cases", "closed_cases")),
+    (_SNAPSHOT_NODES.fullname, (*_KEY, "node_class"), ("nodes",)))
+    for statement in _delta_statements(table, key, counts, regional=True,
+                                       among="rollup = ANY(CAST(:rollups AS smallint[]))")]
+# Q2's four tables (quality_counts.TABLES: key, counts, whether a region is kept beside).
+_QUALITY_TO_DELTA = [statement for live, snapshot in quality_counts.SNAPSHOTS.items()
+                     for key, counts, regional in [quality_counts.TABLES[live.fullname]]
+                     for statement in _delta_statements(snapshot.fullname, key, counts, regional=regional)]
 
 
 def _to_delta(session: Session, day: date, *, rollups: frozenset[int], chain: tuple[date, ...] = ()) -> None:
@@ -799,10 +815,34 @@ def _to_delta(session: Session, day: date, *, rollups: frozenset[int], chain: tu
     params = {"day": day, "next": text_array(chain or (day + timedelta(days=1),)),
               "rollups": int_array(sorted(rollups))}
     session.execute(text("SET LOCAL statement_timeout = 0"))   # seconds for a province; in the background
-    for statements in _TO_DELTA.values():
-        for statement in statements:
-            session.execute(statement, params)
+    for statement in _TO_DELTA:
+        session.execute(statement, params)
     session.execute(CubeSnapshotRow.__table__.update().where(CubeSnapshotRow.day == day).values(delta=True))
+
+
+def _age_quality_snapshots(session: Session, *, today: date, days: int, months: int, chain: int) -> None:
+    """Q2's snapshots aged as the cube's are (cube.snapshots_aging: whole on the days the cube
+    keeps whole, else each a delta from the next day's, or dropped), and the deltas whose chain no
+    longer reaches a whole snapshot dropped, the registry's rows locked first (as age_snapshots)."""
+    registry = QualitySnapshotRow.__table__
+    kept = session.execute(select(registry.c.day, registry.c.delta).order_by(registry.c.day)
+                           .with_for_update()).all()
+    whole = {day for day, delta in kept if not delta}
+    deltas = {day for day, delta in kept if delta}
+    turned, dropped = cube.snapshots_aging(whole, today, days=days, months=months, chain=chain)
+    session.execute(text("SET LOCAL statement_timeout = 0"))   # in the background
+    for day in turned:   # oldest first: the next day's rows are still whole
+        following = cube.chain_days(day + timedelta(days=1), whole, deltas)
+        for statement in _QUALITY_TO_DELTA:
+            session.execute(statement, {"day": day, "next": text_array(following)})
+        session.execute(registry.update().where(registry.c.day == day).values(delta=True))
+        whole.discard(day)
+        deltas.add(day)
+    whole -= set(dropped)
+    dropped = {*dropped, *(d for d in deltas if cube.chain_days(d, whole, deltas) is None)}
+    if dropped:
+        for table in (*quality_counts.SNAPSHOTS.values(), registry):
+            session.execute(table.delete().where(table.c.day.in_(dropped)))
 
 
 def history_reaches(session: Session, at) -> bool:

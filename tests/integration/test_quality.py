@@ -350,7 +350,7 @@ def test_a_month_ends_snapshot_answers_as_the_read_model_did_and_stays(factory):
 def test_a_past_days_snapshot_answers_as_the_read_model_did_whole_and_as_a_delta(factory):
     """A period ending on one of the last days (STATS_SNAPSHOT_DAYS) is read from that day's
     snapshot, taken with the cube's (quality.snapshot_wanted); once the day is older, from its
-    difference from the next day's summed with the next day's (quality_counts.age_snapshots): the
+    difference from the next day's summed with the next day's (repository.age_snapshots): the
     same rows as the direct query for every kind of question both ways, and the same answer after
     later events. 12 months before 7 October is the 7th: the open cases filed in October 2025
     before it are read from the read model as the day saw them — one closed since counts, one
