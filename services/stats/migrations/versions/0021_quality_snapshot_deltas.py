@@ -6,6 +6,10 @@ their months), not counted from every node's status as of that day (192 s for a 
 question at a million cases). The registry says which rows are whole; the snapshots kept so far
 (month ends, and the last days) are.
 
+A rolling update is safe: the release before reads any day in the registry as whole, but the
+first deltas come from days taken by this release, once they are older than the last
+STATS_SNAPSHOT_DAYS (31 by default), long after the release before has gone.
+
 Revision ID: 0021
 """
 import sqlalchemy as sa
