@@ -326,23 +326,39 @@ def _case_where(table, caller: Caller, court: str, plan: quality.Counted, rollup
 
 
 def indicators(session: Session, caller: Caller, court: str, plan: quality.Counted, a: quality.Analysis,
-               dimensions: list[int], *, totals: bool = False) -> list:
-    """The indicators' rows (or, ``totals``, the one row over everything) from quality_months and
-    quality_open: the same columns as repository.quality_indicators gives from the read model."""
-    if not totals and not dimensions:
-        return []   # no groups: only the totals
-    rollup = plan.totals_rollup if totals else plan.rollup
-    dims = [] if totals else dimensions
+               dimensions: list[int]) -> tuple[list, SimpleNamespace]:
+    """The indicators' rows per group of `dimensions` and the row over them all, from
+    quality_months and quality_open: what repository.quality_indicators gives from the read model.
+    What the read model adds — the first month's days counted apart, the open cases filed early in
+    the month 12 months before the end — is read once, per group, and summed for the totals (a
+    case is in one group of any rollup)."""
+    before = quality.twelve_months_before(a.end)
+    on_days = (_indicators_on_days(session, caller, court, plan, dimensions, plan.rollup)
+               if plan.days is not None else {})
+    # 超12个月未结: filed before the day 12 months before the end. Its month is counted to the day
+    # when that day is the 28th or later (filing_tail; always at a month end); before that, the
+    # cases of its month filed before it are read from the read model (a few days' cases).
+    early = _filed_early_in_month(session, caller, court, plan, dimensions, before) if before.day < 28 else {}
+    rows = (_indicator_rows(session, caller, court, plan, a, dimensions, plan.rollup, before, on_days, early)
+            if dimensions else [])
+    totals = _indicator_rows(session, caller, court, plan, a, [], plan.totals_rollup, before,
+                             {(): {c: sum(n[c] for n in on_days.values()) for c in MONTH_COUNTS}} if on_days else {},
+                             {(): sum(early.values())} if early else {})
+    return rows, totals[0]
+
+
+def _indicator_rows(session: Session, caller: Caller, court: str, plan: quality.Counted, a: quality.Analysis,
+                    dims: list[int], rollup: int, before: date, on_days: dict[tuple, dict],
+                    early: dict[tuple, int]) -> list:
+    """The rows per group of `dims` (none: the one row over everything, even of zeros) of the
+    tables' `rollup`, with what the read model adds per group: `on_days` (plan.days' counts,
+    with its sign) and `early` (open cases filed over 12 months before the end)."""
     month_table, open_table = _table(_MONTHS, plan), _table(_OPEN, plan)
     months, open_ = month_table.c, open_table.c
     month_groups = [months[_GROUP_COLUMNS[d]].label(f"g{i}") for i, d in enumerate(dims)]
     month_query = (select(*month_groups, *[count_of(func.sum(months[c])).label(c) for c in MONTH_COUNTS])
                    .where(*_case_where(month_table, caller, court, plan, rollup),
                           months.month.between(plan.first_month, a.end.strftime("%Y-%m"))))
-    # 超12个月未结: filed before the day 12 months before the end. Its month is counted to the day
-    # when that day is the 28th or later (filing_tail); before that, the cases of its month filed
-    # before it are read from the read model (a few days' cases, quality.filing_tail's index).
-    before = quality.twelve_months_before(a.end)
     month_of_before = before.strftime("%Y-%m")
     older = open_.filing_month < month_of_before
     if before.day >= 28:
@@ -360,21 +376,19 @@ def indicators(session: Session, caller: Caller, court: str, plan: quality.Count
         found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
     for row in session.execute(open_query):
         found.setdefault(tuple(row[:len(dims)]), dict(zero)).update(row._mapping)
-    if plan.days is not None:
-        for group, counts in _indicators_on_days(session, caller, court, plan, dims, rollup).items():
-            values = found.setdefault(group, dict(zero))
-            for c in MONTH_COUNTS:
-                values[c] += plan.days.sign * counts[c]
-    if before.day < 28:   # never at a month end: 12 months before it is the 28th or later
-        for group, extra in _filed_early_in_month(session, caller, court, plan, dims, before).items():
-            found.setdefault(group, dict(zero))["open_over_12_months"] += extra
-    if totals and not found:
+    for group, counts in on_days.items():
+        values = found.setdefault(group, dict(zero))
+        for c in MONTH_COUNTS:
+            values[c] += plan.days.sign * counts[c]
+    for group, extra in early.items():
+        found.setdefault(group, dict(zero))["open_over_12_months"] += extra
+    if not dims and not found:
         found[()] = dict(zero)
     out = []
     for group, values in found.items():
         values.update({f"g{i}": v for i, v in enumerate(group)})
         values["average_trial_days"] = values["trial_days"] / values["trial_cases"] if values["trial_cases"] else None
-        if any(values[c] for c in ("received", "closed", "open")) or totals:
+        if any(values[c] for c in ("received", "closed", "open")) or not dims:
             out.append(values)
     return sorted((SimpleNamespace(**v) for v in out), key=lambda r: tuple(getattr(r, f"g{i}") for i in range(len(dims))))
 

@@ -367,8 +367,7 @@ def analyze_quality(uow_factory: Callable[[], UnitOfWork], *, caller: Caller, co
         counted = quality.counted_plan(a, today=today, scope_level=caller.scope, scope_prefix=caller.scope_prefix,
                                        court=court, wide_scopes=scope.WIDE, snapshots=kept[False], deltas=kept[True])
         if counted is not None and counted.rollup is not None:
-            rows = quality_counts.indicators(uow.session, caller, court, counted, a, a.dimensions)
-            totals = quality_counts.indicators(uow.session, caller, court, counted, a, [], totals=True)[0]
+            rows, totals = quality_counts.indicators(uow.session, caller, court, counted, a, a.dimensions)
         else:
             rows, totals = repository.quality_indicators(uow.session, sql, a, a.dimensions)
         rows = [r for r in rows if any(getattr(r, c) for c in quality.COUNTS)]   # groups of no figure: none

@@ -234,9 +234,8 @@ def _both_ways(factory, who, **request) -> tuple[dict, dict]:
         if plan.rollup is not None:
             rows, totals = repository.quality_indicators(uow.session, sql, a, a.dimensions)
             direct["indicators"] = _normalized(rows), _normalized([totals], groups=False)
-            counted["indicators"] = (_normalized(quality_counts.indicators(uow.session, who, "-", plan, a, a.dimensions)),
-                                     _normalized(quality_counts.indicators(uow.session, who, "-", plan, a, [],
-                                                                           totals=True), groups=False))
+            rows, totals = quality_counts.indicators(uow.session, who, "-", plan, a, a.dimensions)
+            counted["indicators"] = _normalized(rows), _normalized([totals], groups=False)
         if plan.area is not None:
             direct["stages"] = [(r.stage, r.cases, round(float(r.median_days), 6), round(float(r.p90_days), 6))
                                 for r in repository.stage_durations(uow.session, sql, a)]
