@@ -46,7 +46,7 @@ def build_with(settings: Settings):
         auth = AuthServicer(rt, signer=signer, authenticator=authenticator, policy=credentials.Policy(
             max_failures=settings.login_max_failures, lockout=settings.lockout,
             access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl))
-        routes[GATEWAY_SERVICE] = Route(local=servicer.HANDLERS)
+        routes[GATEWAY_SERVICE] = Route(local=servicer.handlers(rt.clock))
         routes[AUTH_SERVICE] = Route(local=auth.handlers)
         routes[ORG_SERVICE] = Route(local=OrgServicer(rt).handlers)
         limits = Limits(users=RateLimiter(rate=settings.rate_limit, burst=settings.rate_burst),

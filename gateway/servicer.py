@@ -4,10 +4,16 @@ from __future__ import annotations
 from courtflow.common.v1.caller_pb2 import Caller
 from courtflow.gateway.v1 import gateway_service_pb2 as pb
 
-
-async def get_caller(request: bytes, caller: Caller) -> bytes:
-    pb.GetCallerRequest.FromString(request)
-    return pb.GetCallerResponse(caller=caller).SerializeToString()
+from services.common.clock import Clock
 
 
-HANDLERS = {"GetCaller": get_caller}
+def handlers(clock: Clock) -> dict:
+    """The methods, answering by `clock`: the system's (the shared clock), which counts deadlines."""
+
+    async def get_caller(request: bytes, caller: Caller) -> bytes:
+        pb.GetCallerRequest.FromString(request)
+        reply = pb.GetCallerResponse(caller=caller)
+        reply.current_time.FromDatetime(clock.now())
+        return reply.SerializeToString()
+
+    return {"GetCaller": get_caller}

@@ -27,9 +27,20 @@ export function isoDate(value) {
   return `${value.year}-${String(value.month).padStart(2, '0')}-${String(value.day).padStart(2, '0')}`;
 }
 
-/** Today in Beijing as "2026-12-06". */
+// How far the system's clock (GetCaller's currentTime: the one deadlines are counted by) is ahead
+// of this device's, in milliseconds: a court PC's clock may be wrong, and "today" must be the
+// system's — the API refuses a day after it, and the pages' default periods end on it.
+let clockOffset = 0;
+
+/** The system's time as the gateway answered it (an RFC 3339 timestamp), against this device's. */
+export function followSystemClock(currentTime) {
+  const t = Date.parse(currentTime);
+  if (!Number.isNaN(t)) clockOffset = t - Date.now();
+}
+
+/** Today in Beijing as "2026-12-06", by the system's clock. */
 export function today() {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + clockOffset));
   return parts;  // en-CA formats as YYYY-MM-DD
 }
 

@@ -2,6 +2,7 @@
 import { reactive } from './lib.js';
 import { get } from './api.js';
 import { remember } from './names.js';
+import { followSystemClock } from './format.js';
 
 export const session = reactive({ caller: null });
 
@@ -22,6 +23,7 @@ export const INTEGRITY_CHECKERS = ['ROLE_TRIAL_MANAGEMENT', 'ROLE_PRESIDENT', 'R
 
 export async function loadCaller() {
   const reply = await get('/v1/caller');
+  followSystemClock(reply.currentTime);
   session.caller = reply.caller;
   remember(reply.caller.user, reply.caller.displayName);
   return reply.caller;

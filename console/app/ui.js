@@ -160,7 +160,8 @@ export const FilterBar = defineComponent({
           valueFormat: 'YYYY-MM', format: 'YYYY年M月', startPlaceholder: '起始月份', endPlaceholder: '截止月份',
           rangeSeparator: '至', unlinkPanels: true, ariaLabel: '统计月份', style: { width: '16rem' },
           // A month not begun yet cannot be chosen (its figures do not exist; the API refuses them).
-          disabledDate: (d) => isoDay(d).slice(0, 7) > today().slice(0, 7),
+          // Both by the system's today (format.today), whatever this device's clock says.
+          disabledDate: (d) => isoDay(d).slice(0, 7) > today().slice(0, 7), defaultValue: localDay(today()),
           'onUpdate:modelValue': (v) => setQuery(v ? monthsPeriod(v[0], v[1]) : { from: '', to: '' }),
         })));
       }
@@ -169,6 +170,7 @@ export const FilterBar = defineComponent({
           type: 'date', modelValue: value('asOf') || null, valueFormat: 'YYYY-MM-DD', format: 'YYYY年M月D日',
           placeholder: '今天', ariaLabel: '统计日（留空为今天）', style: { width: '11rem' },
           disabledDate: (d) => isoDay(d) > today(),   // the API refuses a day after today
+          defaultValue: localDay(today()),            // the calendar opens on the system's month
           'onUpdate:modelValue': (v) => setQuery({ asOf: v || '' }),
         })));
       }
@@ -182,6 +184,12 @@ export const FilterBar = defineComponent({
 /** A picker's day (a local Date) as YYYY-MM-DD. */
 function isoDay(d) {
   return isoDate({ year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate() });
+}
+
+/** YYYY-MM-DD as a picker's day (a local Date): the inverse of isoDay. */
+function localDay(day) {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Date(year, month - 1, date);
 }
 
 /**

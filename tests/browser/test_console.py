@@ -60,7 +60,7 @@ def card(page, title: str):
     return page.locator(".cf-card", has=page.locator(".cf-card-title", has_text=re.compile(f"^{title}$")))
 
 
-def test_the_province_tmo_goes_from_the_overdue_count_to_the_node_and_its_case(console, filed):
+def test_the_province_tmo_goes_from_the_overdue_count_to_the_node_and_its_case(console, cf, filed):
     c = console(PROVINCE_TMO)
     c.sign_in()
     page = c.page
@@ -110,26 +110,30 @@ def test_the_province_tmo_goes_from_the_overdue_count_to_the_node_and_its_case(c
     page.get_by_role("heading", name="审判质效指标（2026年1月1日至2026年2月28日）").wait_for()
     c.settled()
     c.check("q2-months")
-    # A month not begun yet (by the browser's clock, as the user's) cannot be picked.
+    # A month not begun yet cannot be picked: by the system's clock (GetCaller's currentTime, here
+    # the test's shared clock in March 2026), not the browser's, which a court PC may have wrong.
     page.get_by_placeholder("起始月份").click()
     panels = page.locator(".el-date-range-picker__content").filter(has=page.locator(".el-month-table"))
     panels.first.wait_for()
-    now = datetime.now(LEGAL_TZ)
+    now = cf.now().astimezone(LEGAL_TZ)
+    assert (now.year, now.month) == (2026, 3)
     for panel in panels.all():
         year = int(re.search(r"(\d{4})", panel.locator(".el-date-range-picker__header").inner_text()).group(1))
         disabled = panel.locator(".el-month-table td.disabled").count()
         assert disabled == (12 if year > now.year else 12 - now.month if year == now.year else 0), (year, disabled)
     page.keyboard.press("Escape")
     # Nor can a day after today be the 统计日 (a past day's figures; the API refuses a later one).
+    # The calendar opens on the system's month: its days up to the 2nd can be picked, the rest not.
     c.open("/supervision/cases")
     page.get_by_role("heading", name="案件信息").wait_for()
     page.get_by_placeholder("今天").click()
-    days = page.locator(".el-date-table:visible td")
-    days.first.wait_for()
-    classes = [days.nth(i).get_attribute("class") or "" for i in range(days.count())]
-    today = next(i for i, c in enumerate(classes) if "today" in c.split())
-    assert not any("disabled" in c.split() for c in classes[:today + 1]), classes
-    assert all("disabled" in c.split() for c in classes[today + 1:]), classes
+    header = page.locator(".el-date-picker__header:visible")
+    header.wait_for()
+    assert re.search(r"2026\s*年\s*3\s*月", header.inner_text()), header.inner_text()
+    days = page.locator(".el-date-table:visible td:not(.prev-month):not(.next-month)")
+    disabled = {int(days.nth(i).inner_text()): "disabled" in (days.nth(i).get_attribute("class") or "").split()
+                for i in range(days.count())}
+    assert disabled == {d: d > now.day for d in range(1, 32)}, disabled
     page.keyboard.press("Escape")
     # P2: a stage's count shows its nodes; the tab and stage are kept in the address.
     c.open("/supervision/warnings?tab=overdue")

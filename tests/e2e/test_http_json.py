@@ -9,7 +9,7 @@ import json
 import re
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -161,6 +161,9 @@ def test_sign_in_over_http(cf):
     token = session.json()["accessToken"]
     me = cf.http("GET", "/v1/caller", headers={"Authorization": f"Bearer {token}"})
     assert me.json()["caller"]["user"] == f"users/{JUDGE}" and me.json()["caller"]["role"] == "ROLE_JUDGE"
+    # With the system's time, by which a client counts "today" (the test's shared clock, not this machine's).
+    answered = datetime.fromisoformat(me.json()["currentTime"].replace("Z", "+00:00"))
+    assert abs(answered - cf.now()) < timedelta(seconds=5), (answered, cf.now())
     wrong = cf.http("POST", "/v1/auth:login", body={"username": JUDGE, "password": "wrong-password"})
     assert wrong.status == 401 and wrong.reason() == "INVALID_CREDENTIALS"
 

@@ -11,7 +11,7 @@ import { get, post, patch } from '../api.js';
 import { pageHeader, errorNotice, emptyState, loading, useLoader, CourtPicker, EditorPanel } from '../ui.js';
 import { session } from '../session.js';
 import { STAGES, STAGE_ORDER, word } from '../labels.js';
-import { date, dateTime, isoDate, number } from '../format.js';
+import { date, dateTime, isoDate, number, today } from '../format.js';
 import { courtName, partsOf, userName } from '../names.js';
 
 const { ElTable, ElTableColumn, ElButton, ElForm, ElFormItem, ElInput, ElInputNumber, ElSelect, ElOption, ElTag,
@@ -40,7 +40,7 @@ export const CalendarsPage = defineComponent({
       const years = (await get('/v1/calendarYears')).calendarYears || [];
       return years.sort((a, b) => b.year - a.year);
     });
-    const form = reactive({ year: Number(new Date().getFullYear()) + 1, source: '', holidays: '', workdays: '' });
+    const form = reactive({ year: Number(today().slice(0, 4)) + 1, source: '', holidays: '', workdays: '' });
     const local = ref('');
     const saving = ref(false);
     const saveError = ref(null);

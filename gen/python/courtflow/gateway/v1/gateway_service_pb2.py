@@ -24,9 +24,10 @@ _sym_db = _symbol_database.Default()
 
 from courtflow.common.v1 import caller_pb2 as courtflow_dot_common_dot_v1_dot_caller__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*courtflow/gateway/v1/gateway_service.proto\x12\x14\x63ourtflow.gateway.v1\x1a courtflow/common/v1/caller.proto\x1a\x1cgoogle/api/annotations.proto\"\x12\n\x10GetCallerRequest\"@\n\x11GetCallerResponse\x12+\n\x06\x63\x61ller\x18\x01 \x01(\x0b\x32\x1b.courtflow.common.v1.Caller2\x82\x01\n\x0eGatewayService\x12p\n\tGetCaller\x12&.courtflow.gateway.v1.GetCallerRequest\x1a\'.courtflow.gateway.v1.GetCallerResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/callerb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*courtflow/gateway/v1/gateway_service.proto\x12\x14\x63ourtflow.gateway.v1\x1a courtflow/common/v1/caller.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x12\n\x10GetCallerRequest\"r\n\x11GetCallerResponse\x12+\n\x06\x63\x61ller\x18\x01 \x01(\x0b\x32\x1b.courtflow.common.v1.Caller\x12\x30\n\x0c\x63urrent_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\x82\x01\n\x0eGatewayService\x12p\n\tGetCaller\x12&.courtflow.gateway.v1.GetCallerRequest\x1a\'.courtflow.gateway.v1.GetCallerResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/callerb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,10 +36,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_GATEWAYSERVICE'].methods_by_name['GetCaller']._loaded_options = None
   _globals['_GATEWAYSERVICE'].methods_by_name['GetCaller']._serialized_options = b'\202\323\344\223\002\014\022\n/v1/caller'
-  _globals['_GETCALLERREQUEST']._serialized_start=132
-  _globals['_GETCALLERREQUEST']._serialized_end=150
-  _globals['_GETCALLERRESPONSE']._serialized_start=152
-  _globals['_GETCALLERRESPONSE']._serialized_end=216
-  _globals['_GATEWAYSERVICE']._serialized_start=219
-  _globals['_GATEWAYSERVICE']._serialized_end=349
+  _globals['_GETCALLERREQUEST']._serialized_start=165
+  _globals['_GETCALLERREQUEST']._serialized_end=183
+  _globals['_GETCALLERRESPONSE']._serialized_start=185
+  _globals['_GETCALLERRESPONSE']._serialized_end=299
+  _globals['_GATEWAYSERVICE']._serialized_start=302
+  _globals['_GATEWAYSERVICE']._serialized_end=432
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,8 @@
+import datetime
+
 from courtflow.common.v1 import caller_pb2 as _caller_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
@@ -12,7 +15,9 @@ class GetCallerRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetCallerResponse(_message.Message):
-    __slots__ = ("caller",)
+    __slots__ = ("caller", "current_time")
     CALLER_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_TIME_FIELD_NUMBER: _ClassVar[int]
     caller: _caller_pb2.Caller
-    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ...) -> None: ...
+    current_time: _timestamp_pb2.Timestamp
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., current_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
