@@ -207,10 +207,16 @@ class Counted:
     totals_rollup: int | None
     key_terms: dict
     area: tuple[int, str] | None
-    snapshot: date | None   # the day whose snapshot answers (snapshot_wanted); None: the tables as they are
     first_month: str        # YYYY-MM: the first month the indicators and stages are read from,
     days: Days | None       # and the days of the period's first month counted apart (first_month())
-    chain: tuple[date, ...] = ()   # the snapshots whose rows, summed, are the day's (cube.chain_days)
+    # A past day's snapshots whose rows, summed, are the day's (cube.chain_days: its own, or its
+    # delta and the next days' up to a whole one); none: the tables as they are.
+    chain: tuple[date, ...] = ()
+
+    @property
+    def snapshot(self) -> date | None:
+        """The day whose snapshot answers (snapshot_wanted); None: the tables as they are."""
+        return self.chain[0] if self.chain else None
 
 
 def _rollup(columns: set[str]) -> int | None:
@@ -264,7 +270,7 @@ def counted_plan(a: Analysis, *, today: date, scope_level: int, scope_prefix: st
     area = None if needed else _area(scope_prefix, court, key_terms)
     month, days = first_month(a.start, a.end)
     return Counted(rollup if totals_rollup is not None else None, totals_rollup, key_terms, area,
-                   snapshot=a.end if a.end != today else None, first_month=month, days=days, chain=chain)
+                   first_month=month, days=days, chain=chain)
 
 
 def percentile(histogram, fraction: float) -> float:
